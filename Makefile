@@ -1,0 +1,75 @@
+# One command vocabulary for people, CI and the docs. `make help` lists it.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+MANAGE := $(BIN)/python manage.py
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PO_FILES := $(wildcard locale/*/LC_MESSAGES/django.po locale-thirdparty/*/LC_MESSAGES/django.po)
+MO_FILES := $(PO_FILES:.po=.mo)
+
+# Without DATABASE_URL the portal uses the project-local cluster in .pgdata/.
+ifeq ($(strip $(DATABASE_URL)),)
+DB_START := scripts/localdb.sh start
+else
+DB_START := @echo "Using the database from DATABASE_URL."
+endif
+
+.PHONY: help install db migrate seed run stop test lint messages clean-db
+
+help: ## List the commands
+	@echo "Portal Tim Terpadu PKS — make targets:"
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | awk -F'\t' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(BIN)/.installed: pyproject.toml
+	scripts/system-deps.sh run
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet --editable '.[dev]'
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+%.mo: %.po
+	msgfmt --check -o $@ $<
+
+install: $(BIN)/.installed node_modules/.installed $(MO_FILES) ## Create .venv and install Python and front-end packages
+
+db: ## Start the project-local PostgreSQL (skipped when DATABASE_URL is set)
+	$(DB_START)
+
+migrate: install db ## Apply database migrations
+	$(MANAGE) migrate --noinput
+
+seed: migrate ## Load regions, reference agencies and demo data (idempotent)
+	$(MANAGE) import_regions
+	$(MANAGE) load_reference_data
+	$(MANAGE) seed_demo
+
+run: seed ## Set everything up and serve the portal at http://127.0.0.1:8000
+	@echo "Portal: http://$(HOST):$(PORT)/  (demo users: see README.md)"
+	$(MANAGE) runserver $(HOST):$(PORT)
+
+stop: ## Stop the project-local PostgreSQL
+	scripts/localdb.sh stop
+
+lint: install ## Run ruff (lint and format check)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+test: install db lint ## Run every check: ruff, migrations check, pytest with browser tests
+	scripts/system-deps.sh test
+	$(MANAGE) makemigrations --check --dry-run
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+messages: install ## Refresh translation catalogs (locale/*/django.po) from the code
+	$(MANAGE) makemessages --all --no-obsolete --ignore '.venv/*' --ignore 'node_modules/*' \
+		--ignore 'tests/*' --ignore '.pgdata/*' --ignore 'staticfiles/*'
+
+clean-db: stop ## Delete the project-local database cluster (all local data)
+	rm -rf .pgdata

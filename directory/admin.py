@@ -1,0 +1,69 @@
+from django.contrib import admin
+from django.db.models import Count
+from django.utils.translation import gettext_lazy as _
+from import_export.admin import ImportExportModelAdmin
+from import_export.formats.base_formats import CSV, XLSX
+
+from directory.models import Agency, Contact, Region, TeamDecree, TeamMember
+from directory.resources import AgencyResource, ContactResource
+
+
+class SpreadsheetImportExportAdmin(ImportExportModelAdmin):
+    """Excel and CSV only; the import page lists every bad row by its line in the file."""
+
+    formats = [XLSX, CSV]
+    import_template_name = "admin/directory/import.html"
+
+
+@admin.register(Region)
+class RegionAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "level", "parent"]
+    list_filter = ["level"]
+    list_select_related = ["parent"]
+    search_fields = ["code", "name"]
+    autocomplete_fields = ["parent"]
+
+
+@admin.register(Agency)
+class AgencyAdmin(SpreadsheetImportExportAdmin):
+    resource_classes = [AgencyResource]
+    list_display = ["name", "acronym", "kind", "region", "active"]
+    list_filter = ["kind", "active"]
+    list_select_related = ["region"]
+    search_fields = ["name", "acronym"]
+    autocomplete_fields = ["region"]
+
+
+@admin.register(Contact)
+class ContactAdmin(SpreadsheetImportExportAdmin):
+    resource_classes = [ContactResource]
+    list_display = ["name", "kind", "organisation", "region", "phone", "active"]
+    list_filter = ["kind", "legal_basis", "active"]
+    list_select_related = ["region"]
+    search_fields = ["name", "organisation", "community", "phone"]
+    autocomplete_fields = ["region"]
+    readonly_fields = ["created_at", "updated_at"]
+
+    def get_queryset(self, request):
+        # Personal data: even in the admin, start from what this user may see.
+        return Contact.objects.visible_to(request.user).select_related("region")
+
+
+class TeamMemberInline(admin.TabularInline):
+    model = TeamMember
+    extra = 1
+    autocomplete_fields = ["agency"]
+
+
+@admin.register(TeamDecree)
+class TeamDecreeAdmin(admin.ModelAdmin):
+    list_display = ["year", "number", "decree_date", "member_count"]
+    search_fields = ["number", "members__person_name"]
+    inlines = [TeamMemberInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(num_members=Count("members"))
+
+    @admin.display(description=_("jumlah anggota"), ordering="num_members")
+    def member_count(self, obj):
+        return obj.num_members

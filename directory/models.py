@@ -1,0 +1,178 @@
+"""The task force's directory: regions, agencies, community-leader contacts, the yearly decree."""
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from phonenumber_field.modelfields import PhoneNumberField
+
+from directory.choices import (
+    AgencyKind,
+    ContactKind,
+    LegalBasis,
+    RegionLevel,
+    SubTeam,
+    TeamPosition,
+)
+from directory.querysets import AgencyQuerySet, ContactQuerySet, RegionQuerySet
+
+
+class Region(models.Model):
+    """An administrative area by its Kemendagri code: the regency, a kecamatan or a desa/kelurahan.
+
+    Codes are dotted and hierarchical (`35.17`, `35.17.01`, `35.17.01.2001`), so "everything in a
+    kecamatan" is a prefix match on the code.
+    """
+
+    # unique=True also gives a varchar_pattern_ops index on PostgreSQL, which serves the prefix
+    # lookups `code LIKE '35.17.01.%'` behind "everything inside this kecamatan".
+    code = models.CharField(_("kode Kemendagri"), max_length=13, unique=True)
+    name = models.CharField(_("nama"), max_length=100)
+    level = models.CharField(_("tingkat"), max_length=10, choices=RegionLevel.choices)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("wilayah induk"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+    )
+
+    objects = RegionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("wilayah")
+        verbose_name_plural = _("wilayah")
+        ordering = ["code"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_kelurahan(self) -> bool:
+        """A desa-level code whose last part starts with 1 is a kelurahan (urban village)."""
+        return self.level == RegionLevel.DESA and self.code.rsplit(".", 1)[-1].startswith("1")
+
+    @property
+    def display_name(self) -> str:
+        if self.level == RegionLevel.KECAMATAN:
+            return _("Kecamatan %(name)s") % {"name": self.name}
+        if self.level == RegionLevel.DESA:
+            prefix = _("Kelurahan") if self.is_kelurahan else _("Desa")
+            return f"{prefix} {self.name}"
+        return self.name
+
+
+class Agency(models.Model):
+    """An institution (instansi) taking part in the task force: a government office, Polri, TNI,
+    the prosecutor's office, a kecamatan office, a forum or a mass organisation."""
+
+    name = models.CharField(_("nama"), max_length=200, unique=True)
+    acronym = models.CharField(_("singkatan"), max_length=40, blank=True)
+    kind = models.CharField(_("jenis"), max_length=12, choices=AgencyKind.choices)
+    region = models.ForeignKey(
+        Region,
+        verbose_name=_("wilayah"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        help_text=_("Untuk kantor kecamatan atau desa."),
+    )
+    active = models.BooleanField(_("aktif"), default=True)
+
+    objects = AgencyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("instansi")
+        verbose_name_plural = _("instansi")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.acronym or self.name
+
+
+class Contact(models.Model):
+    """A community, religious, youth, women's or forum leader (tokoh) the team works with.
+
+    Personal data under UU 27/2022: the legal basis for holding it is recorded, and views read it
+    only through `Contact.objects.visible_to(user)`.
+    """
+
+    name = models.CharField(_("nama"), max_length=150)
+    kind = models.CharField(_("jenis tokoh"), max_length=12, choices=ContactKind.choices)
+    organisation = models.CharField(_("organisasi/lembaga"), max_length=150, blank=True)
+    community = models.CharField(
+        _("agama/komunitas"),
+        max_length=100,
+        blank=True,
+        help_text=_("Isi hanya bila relevan untuk penanganan konflik."),
+    )
+    region = models.ForeignKey(
+        Region, verbose_name=_("wilayah"), on_delete=models.PROTECT, null=True, blank=True
+    )
+    phone = PhoneNumberField(
+        _("nomor telepon"),
+        blank=True,
+        help_text=_("Boleh ditulis 08…; disimpan dalam format +62."),
+    )
+    legal_basis = models.CharField(
+        _("dasar pemrosesan data"),
+        max_length=12,
+        choices=LegalBasis.choices,
+        default=LegalBasis.PUBLIC_TASK,
+    )
+    legal_basis_date = models.DateField(_("tanggal dasar pemrosesan"), null=True, blank=True)
+    active = models.BooleanField(_("aktif"), default=True)
+    created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("diubah"), auto_now=True)
+
+    objects = ContactQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("tokoh")
+        verbose_name_plural = _("tokoh")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class TeamDecree(models.Model):
+    """The Bupati's decree (SK) forming the Tim Terpadu, renewed yearly (Permendagri 42/2015)."""
+
+    year = models.PositiveSmallIntegerField(
+        _("tahun"),
+        unique=True,
+        validators=[MinValueValidator(2012), MaxValueValidator(2100)],
+    )
+    number = models.CharField(_("nomor SK"), max_length=100)
+    decree_date = models.DateField(_("tanggal SK"))
+    notes = models.TextField(_("catatan"), blank=True)
+
+    class Meta:
+        verbose_name = _("SK Tim Terpadu")
+        verbose_name_plural = _("SK Tim Terpadu")
+        ordering = ["-year"]
+
+    def __str__(self):
+        return _("SK Tim Terpadu %(year)s") % {"year": self.year}
+
+
+class TeamMember(models.Model):
+    """A seat in the year's team: position, agency, the person holding it and the sub-team."""
+
+    decree = models.ForeignKey(
+        TeamDecree, verbose_name=_("SK"), on_delete=models.CASCADE, related_name="members"
+    )
+    position = models.CharField(_("kedudukan"), max_length=12, choices=TeamPosition.choices)
+    agency = models.ForeignKey(Agency, verbose_name=_("instansi"), on_delete=models.PROTECT)
+    person_name = models.CharField(_("nama pejabat"), max_length=150, blank=True)
+    sub_team = models.CharField(_("sub-tim"), max_length=12, choices=SubTeam.choices, blank=True)
+    order = models.PositiveSmallIntegerField(_("urutan"), default=0)
+
+    class Meta:
+        verbose_name = _("anggota tim")
+        verbose_name_plural = _("anggota tim")
+        ordering = ["decree", "order", "pk"]
+
+    def __str__(self):
+        return f"{self.get_position_display()} — {self.agency}"

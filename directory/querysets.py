@@ -1,0 +1,45 @@
+"""Reads every view needs: what a user may see of the directory."""
+
+from django.db import models
+
+from directory.choices import RegionLevel
+
+
+class RegionQuerySet(models.QuerySet):
+    def kecamatan(self):
+        return self.filter(level=RegionLevel.KECAMATAN)
+
+    def desa(self):
+        return self.filter(level=RegionLevel.DESA)
+
+    def within(self, region):
+        """The region itself and everything below it (codes are hierarchical)."""
+        return self.filter(models.Q(pk=region.pk) | models.Q(code__startswith=region.code + "."))
+
+    def visible_to(self, user):
+        # Region names are public data; a kecamatan-scoped user works only in that kecamatan.
+        if not user.is_authenticated:
+            return self.none()
+        if user.kecamatan_id:
+            return self.within(user.kecamatan)
+        return self.all()
+
+
+class AgencyQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        # The agency list is the task force's own roster: every signed-in user may read it.
+        return self.all() if user.is_authenticated else self.none()
+
+
+class ContactQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Community-leader contacts are personal data (UU 27/2022): a kecamatan-scoped user
+        sees only the contacts of that kecamatan and its desa."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.kecamatan_id:
+            code = user.kecamatan.code
+            return self.filter(
+                models.Q(region__code=code) | models.Q(region__code__startswith=code + ".")
+            )
+        return self.all()

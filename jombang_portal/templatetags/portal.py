@@ -1,0 +1,24 @@
+"""Small presentation helpers shared by all templates."""
+
+from datetime import timedelta
+
+from django import template
+from django.contrib.humanize.templatetags.humanize import intcomma
+
+register = template.Library()
+
+
+@register.filter
+def minutes(value: timedelta | None) -> int:
+    """Whole minutes of a duration, rounded up (a 90-second wait reads as 2 minutes)."""
+    if not value:
+        return 0
+    return -(-int(value.total_seconds()) // 60)
+
+
+@register.filter
+def rupiah(value) -> str:
+    """`1250000` -> `Rp 1.250.000` (thousands separator from the active locale)."""
+    if value is None or value == "":
+        return "—"
+    return f"Rp {intcomma(int(value))}"

@@ -1,0 +1,18 @@
+"""Top-level URLs. Each app brings its own namespaced urls.py."""
+
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+from jombang_portal import views
+
+admin.site.site_header = _("Administrasi Portal Tim Terpadu PKS")
+admin.site.site_title = _("Portal Tim Terpadu PKS")
+admin.site.index_title = _("Administrasi")
+
+urlpatterns = [
+    path("", views.DashboardView.as_view(), name="dashboard"),
+    path("akun/", include("accounts.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# Project-local PostgreSQL cluster in .pgdata/ (git-ignored): data, log and the Unix socket live
+# there, and the server listens on no TCP port, so several checkouts never collide.
+#
+#   scripts/localdb.sh start | stop | status
+#
+# initdb refuses to run as root, so under root the cluster belongs to the `postgres` OS user.
+set -euo pipefail
+
+root="$(cd "$(dirname "$0")/.." && pwd)"
+base="$root/.pgdata"
+data="$base/data"
+sock="$base/run"
+log="$base/postgres.log"
+db_user=portal
+db_name=portal
+
+bindir="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)"
+if [ -z "$bindir" ]; then
+  echo "PostgreSQL server binaries not found: run scripts/system-deps.sh or install 'postgresql'." >&2
+  exit 1
+fi
+
+as_owner() {
+  if [ "$(id -u)" = 0 ]; then
+    runuser -u postgres -- "$@"
+  else
+    "$@"
+  fi
+}
+
+grant_traverse() {
+  # The postgres user must reach .pgdata; a checkout under /root is not reachable by default.
+  # Grant only the execute (traverse) bit, through an ACL, on each folder above the checkout.
+  local dir="$base"
+  while [ "$dir" != / ]; do
+    dir="$(dirname "$dir")"
+    if ! runuser -u postgres -- test -x "$dir"; then
+      setfacl -m u:postgres:x "$dir"
+    fi
+  done
+}
+
+running() { as_owner "$bindir/pg_ctl" status -D "$data" >/dev/null 2>&1; }
+
+start() {
+  mkdir -p "$base"
+  if [ "$(id -u)" = 0 ]; then
+    id postgres >/dev/null 2>&1 || { echo "The 'postgres' OS user is missing (install 'postgresql')." >&2; exit 1; }
+    grant_traverse
+    chown postgres: "$base"
+  fi
+  if [ ! -f "$data/PG_VERSION" ]; then
+    echo "Creating the local PostgreSQL cluster in .pgdata/ ..."
+    as_owner "$bindir/initdb" -D "$data" -U "$db_user" --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
+  fi
+  as_owner mkdir -p "$sock"
+  if ! running; then
+    as_owner "$bindir/pg_ctl" -D "$data" -l "$log" -w -t 60 \
+      -o "-c listen_addresses='' -c unix_socket_directories='$sock'" start >/dev/null
+  fi
+  if ! "$bindir/psql" -h "$sock" -U "$db_user" -d postgres -tAc \
+      "SELECT 1 FROM pg_database WHERE datname = '$db_name'" | grep -q 1; then
+    "$bindir/createdb" -h "$sock" -U "$db_user" "$db_name"
+  fi
+  echo "Local PostgreSQL is up (socket in .pgdata/run, database '$db_name')."
+}
+
+stop() {
+  if [ -f "$data/PG_VERSION" ] && running; then
+    as_owner "$bindir/pg_ctl" -D "$data" -m fast -w stop >/dev/null
+    echo "Local PostgreSQL stopped."
+  else
+    echo "Local PostgreSQL is not running."
+  fi
+}
+
+case "${1:-}" in
+  start) start ;;
+  stop) stop ;;
+  status) if [ -f "$data/PG_VERSION" ] && running; then echo running; else echo stopped; exit 3; fi ;;
+  *) echo "usage: $0 start|stop|status" >&2; exit 2 ;;
+esac

@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Checks the system packages the portal needs and installs the missing ones with apt when run as
+# root; otherwise prints one message naming exactly what to install.
+#
+#   scripts/system-deps.sh run     # what `make run` needs (PostgreSQL unless DATABASE_URL, Pango, npm, gettext)
+#   scripts/system-deps.sh test    # the same plus Chromium for the browser tests
+set -euo pipefail
+
+want="${1:-run}"
+missing=()
+
+has_lib() { ldconfig -p 2>/dev/null | grep -q "$1"; }
+
+if [ -z "${DATABASE_URL:-}" ] && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+  missing+=(postgresql)
+fi
+has_lib 'libpango-1.0.so' || missing+=(libpango-1.0-0)
+has_lib 'libpangoft2-1.0.so' || missing+=(libpangoft2-1.0-0)
+command -v npm >/dev/null || missing+=(npm)
+command -v msgfmt >/dev/null || missing+=(gettext)
+if [ "$want" = test ]; then
+  [ -x /usr/bin/chromium ] || missing+=(chromium)
+  # Fonts for WeasyPrint and Chromium; without any font, rendered text is empty.
+  fc-list 2>/dev/null | grep -qi dejavu || missing+=(fonts-dejavu-core)
+  command -v pdftotext >/dev/null || missing+=(poppler-utils)
+fi
+if [ -z "${DATABASE_URL:-}" ] && [ "$(id -u)" = 0 ] && ! command -v setfacl >/dev/null; then
+  # As root the local cluster runs as the postgres user, which may need traverse rights
+  # (granted with an ACL) on the folders above the checkout.
+  missing+=(acl)
+fi
+
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+  echo "Installing system packages: ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  exit 0
+fi
+
+cat >&2 <<MSG
+Missing system packages: ${missing[*]}
+Install them, then run the command again:
+
+    sudo apt-get install ${missing[*]}
+
+MSG
+exit 1

@@ -1,0 +1,135 @@
+"""Roles from the data migration, login, lockout with cool-off, session expiry."""
+
+from datetime import timedelta
+
+import pytest
+from axes.models import AccessAttempt
+from django.contrib.auth.models import Group
+from django.utils import timezone
+
+from accounts.choices import Role
+from tests.factories import DEFAULT_PASSWORD, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+LOGIN_URL = "/akun/masuk/"
+
+
+def test_data_migration_created_the_four_roles_with_permissions():
+    groups = {
+        g.name: set(g.permissions.values_list("codename", flat=True)) for g in Group.objects.all()
+    }
+    assert set(groups) >= {"petugas", "sekretariat", "pimpinan", "admin"}
+    assert "view_contact" in groups["petugas"]
+    assert "add_contact" not in groups["petugas"]
+    assert {"add_contact", "change_contact", "add_agency", "add_user"} <= groups["admin"]
+    assert "view_teamdecree" in groups["pimpinan"]
+    assert "change_teamdecree" not in groups["sekretariat"]
+
+
+def test_user_roles_come_from_groups(personas):
+    for role, user in personas.items():
+        assert user.roles == {role}
+        assert user.has_role(role)
+
+
+def test_login_with_right_password_goes_to_dashboard(client, pimpinan):
+    response = client.post(LOGIN_URL, {"username": "pimpinan", "password": DEFAULT_PASSWORD})
+    assert response.status_code == 302
+    assert response.url == "/"
+    assert "Dasbor" in client.get("/").content.decode()
+
+
+def test_lockout_is_per_username_and_ip_and_cools_off(client, petugas, settings):
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        response = client.post(LOGIN_URL, {"username": "petugas", "password": "salah"})
+    assert response.status_code == 429
+    assert "Akun dikunci sementara" in response.content.decode()
+
+    # The same username from another address is not locked out.
+    response = client.post(
+        LOGIN_URL, {"username": "petugas", "password": DEFAULT_PASSWORD}, REMOTE_ADDR="10.9.8.7"
+    )
+    assert response.status_code == 302
+    client.logout()
+
+    # After the cool-off the right password works again from the first address.
+    AccessAttempt.objects.update(attempt_time=timezone.now() - timedelta(hours=1))
+    response = client.post(LOGIN_URL, {"username": "petugas", "password": DEFAULT_PASSWORD})
+    assert response.status_code == 302
+
+
+def test_other_usernames_from_the_same_address_are_not_locked(client, petugas, pimpinan, settings):
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post(LOGIN_URL, {"username": "petugas", "password": "salah"})
+    response = client.post(LOGIN_URL, {"username": "pimpinan", "password": DEFAULT_PASSWORD})
+    assert response.status_code == 302
+
+
+def test_session_expires_after_thirty_idle_minutes(client, pimpinan, settings):
+    assert settings.SESSION_COOKIE_AGE == 30 * 60
+    client.force_login(pimpinan)
+    assert client.get("/").status_code == 200
+
+    from django.contrib.sessions.models import Session
+
+    # Each request pushes the expiry 30 minutes ahead...
+    session = Session.objects.get()
+    assert session.expire_date > timezone.now() + timedelta(minutes=29)
+    # ...so a session untouched for longer is gone.
+    Session.objects.update(expire_date=timezone.now() - timedelta(seconds=1))
+    response = client.get("/")
+    assert response.status_code == 302
+    assert response.url.startswith(LOGIN_URL)
+
+
+def test_password_change_page_is_in_indonesian(client, sekretariat):
+    client.force_login(sekretariat)
+    response = client.post(
+        "/akun/kata-sandi/", {"old_password": "salah", "new_password1": "a", "new_password2": "b"}
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Sandi lama Anda yang dimasukkan salah" in page
+    assert "Dua bidang sandi tidak cocok" in page
+    assert "is-invalid" in page  # shown next to the fields
+
+
+def test_password_change_works(client, sekretariat):
+    client.force_login(sekretariat)
+    new = "Sandi-Baru-Yang-Panjang-2026"
+    response = client.post(
+        "/akun/kata-sandi/",
+        {"old_password": DEFAULT_PASSWORD, "new_password1": new, "new_password2": new},
+    )
+    assert response.status_code == 302
+    sekretariat.refresh_from_db()
+    assert sekretariat.check_password(new)
+
+
+def test_user_without_role_sees_a_hint(client, db):
+    user = UserFactory(username="baru")
+    client.force_login(user)
+    assert "belum diberi peran" in client.get("/").content.decode()
+
+
+def test_scope_must_be_a_kecamatan(desa, kecamatan):
+    from django.core.exceptions import ValidationError
+
+    user = UserFactory(username="salah-cakupan")
+    user.kecamatan = desa
+    with pytest.raises(ValidationError) as error:
+        user.full_clean()
+    assert "kecamatan" in error.value.message_dict
+    user.kecamatan = kecamatan
+    user.full_clean()
+
+
+def test_anonymous_is_sent_to_login(client):
+    response = client.get("/")
+    assert response.status_code == 302
+    assert response.url == f"{LOGIN_URL}?next=/"
+
+
+def test_role_choices_cover_every_group_name():
+    assert set(Role.values) == {"petugas", "sekretariat", "pimpinan", "admin"}

@@ -1,0 +1,95 @@
+"""Personas for each role, and a small region tree, shared by every test.
+
+The role Groups come from the data migration; `roles` re-creates them after a transactional
+(browser) test has emptied the tables.
+"""
+
+import pytest
+
+from accounts.choices import Role
+from accounts.roles import sync_roles
+from directory.choices import AgencyKind, RegionLevel
+from tests.factories import AgencyFactory, RegionFactory, UserFactory
+
+
+@pytest.fixture
+def roles(db):
+    sync_roles()
+
+
+@pytest.fixture
+def regency(db):
+    return RegionFactory(code="35.17", name="KAB. JOMBANG", level=RegionLevel.KABUPATEN)
+
+
+@pytest.fixture
+def kecamatan(regency):
+    return RegionFactory(code="35.17.08", name="Diwek", level=RegionLevel.KECAMATAN, parent=regency)
+
+
+@pytest.fixture
+def other_kecamatan(regency):
+    return RegionFactory(
+        code="35.17.05", name="Wonosalam", level=RegionLevel.KECAMATAN, parent=regency
+    )
+
+
+@pytest.fixture
+def desa(kecamatan):
+    return RegionFactory(
+        code="35.17.08.2001", name="Ceweng", level=RegionLevel.DESA, parent=kecamatan
+    )
+
+
+@pytest.fixture
+def agency(db):
+    return AgencyFactory(
+        name="Badan Kesatuan Bangsa dan Politik", acronym="Bakesbangpol", kind=AgencyKind.PEMDA
+    )
+
+
+@pytest.fixture
+def petugas(roles, kecamatan):
+    """A field officer scoped to one kecamatan."""
+    return UserFactory(
+        username="petugas",
+        first_name="Siti",
+        last_name="Petugas",
+        kecamatan=kecamatan,
+        roles=[Role.PETUGAS],
+    )
+
+
+@pytest.fixture
+def sekretariat(roles, agency):
+    return UserFactory(
+        username="sekretariat",
+        first_name="Budi",
+        last_name="Sekretariat",
+        agency=agency,
+        roles=[Role.SEKRETARIAT],
+    )
+
+
+@pytest.fixture
+def pimpinan(roles):
+    return UserFactory(
+        username="pimpinan", first_name="Bapak", last_name="Pimpinan", roles=[Role.PIMPINAN]
+    )
+
+
+@pytest.fixture
+def admin_user(roles):
+    return UserFactory(
+        username="admin", first_name="Admin", last_name="Portal", is_staff=True, roles=[Role.ADMIN]
+    )
+
+
+@pytest.fixture
+def personas(petugas, sekretariat, pimpinan, admin_user):
+    return {
+        Role.PETUGAS: petugas,
+        Role.SEKRETARIAT: sekretariat,
+        Role.PIMPINAN: pimpinan,
+        Role.ADMIN: admin_user,
+    }

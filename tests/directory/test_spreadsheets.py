@@ -1,0 +1,203 @@
+"""Excel and CSV import/export of agencies and contacts in the admin: all rows or none."""
+
+import io
+
+import openpyxl
+import pytest
+
+from directory.models import Agency, Contact
+
+pytestmark = pytest.mark.django_db
+
+XLSX, CSV = "0", "1"  # positions of the formats offered on the admin pages
+
+
+def xlsx(rows):
+    book = openpyxl.Workbook()
+    for row in rows:
+        book.active.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    buffer.seek(0)
+    buffer.name = "data.xlsx"
+    return buffer
+
+
+def csv_file(text, name="data.csv"):
+    buffer = io.BytesIO(text.encode("utf-8"))
+    buffer.name = name
+    return buffer
+
+
+def import_file(client, model, upload, fmt):
+    url = f"/admin/directory/{model}/import/"
+    response = client.post(url, {"import_file": upload, "format": fmt, "resource": "0"})
+    assert response.status_code == 200
+    return response
+
+
+def confirm(client, model, response):
+    form = response.context["confirm_form"]
+    return client.post(f"/admin/directory/{model}/process_import/", form.initial, follow=True)
+
+
+CONTACT_HEADER = [
+    "id",
+    "name",
+    "kind",
+    "organisation",
+    "community",
+    "region",
+    "phone",
+    "legal_basis",
+    "legal_basis_date",
+    "active",
+]
+
+
+def test_contacts_from_excel_are_imported_with_normalised_numbers(client, admin_user, desa):
+    client.force_login(admin_user)
+    upload = xlsx(
+        [
+            CONTACT_HEADER,
+            [
+                None,
+                "Ustadz Uji",
+                "agama",
+                "MWC NU",
+                "Islam",
+                "35.17.08.2001",
+                "0812 3456 7890",
+                "tugas_publik",
+                "2025-01-02",
+                "ya",
+            ],
+            [
+                None,
+                "Ibu Uji",
+                "Tokoh perempuan",
+                "PKK",
+                "",
+                "35.17.08",
+                "+62 813-1111-2222",
+                "persetujuan",
+                "2025-02-03",
+                "ya",
+            ],
+        ]
+    )
+
+    response = import_file(client, "contact", upload, XLSX)
+    assert "confirm_form" in response.context, response.content.decode()[:2000]
+    confirm(client, "contact", response)
+
+    assert Contact.objects.count() == 2
+    ustadz = Contact.objects.get(name="Ustadz Uji")
+    assert str(ustadz.phone) == "+6281234567890"
+    assert ustadz.region == desa
+    assert Contact.objects.get(name="Ibu Uji").kind == "perempuan"
+
+
+def test_excel_with_bad_rows_is_rejected_whole_listing_each_bad_line(client, admin_user, desa):
+    client.force_login(admin_user)
+    upload = xlsx(
+        [
+            CONTACT_HEADER,
+            [
+                None,
+                "Tokoh Baik",
+                "agama",
+                "",
+                "",
+                "35.17.08",
+                "081234567890",
+                "tugas_publik",
+                None,
+                "ya",
+            ],
+            [None, "Nomor Salah", "agama", "", "", "35.17.08", "12345", "tugas_publik", None, "ya"],
+            [None, "Tokoh Baik Dua", "pemuda", "", "", "", "", "tugas_publik", None, "ya"],
+            [None, "Wilayah Salah", "adat", "", "", "99.99.99", "", "tugas_publik", None, "ya"],
+            [None, "Jenis Salah", "dukun", "", "", "", "", "tugas_publik", None, "ya"],
+            [None, "", "agama", "", "", "", "", "tugas_publik", None, "ya"],
+        ]
+    )
+
+    response = import_file(client, "contact", upload, XLSX)
+    page = response.content.decode()
+
+    assert "confirm_form" not in response.context
+    assert "Berkas ditolak: tidak ada data yang diimpor" in page
+    # Spreadsheet lines: the header is line 1, so the bad rows sit on lines 3, 5, 6 and 7.
+    for line in (3, 5, 6, 7):
+        assert f"Baris {line}:" in page
+    for line in (2, 4):
+        assert f"Baris {line}:" not in page
+    assert "Kode wilayah “99.99.99” tidak ditemukan." in page
+    assert "“dukun” bukan pilihan yang dikenal" in page
+    assert Contact.objects.count() == 0
+
+
+def test_agency_csv_import_creates_and_updates_by_name(client, admin_user, kecamatan):
+    client.force_login(admin_user)
+    Agency.objects.create(name="Dinas Sosial", acronym="Dinsos lama", kind="pemda")
+    upload = csv_file(
+        "name,acronym,kind,region,active\n"
+        "Dinas Sosial,Dinsos,pemda,,ya\n"
+        "Kecamatan Diwek,,Kecamatan,35.17.08,ya\n"
+    )
+
+    response = import_file(client, "agency", upload, CSV)
+    confirm(client, "agency", response)
+
+    assert Agency.objects.get(name="Dinas Sosial").acronym == "Dinsos"
+    assert Agency.objects.get(name="Kecamatan Diwek").region == kecamatan
+
+
+def test_agency_csv_with_one_bad_row_imports_nothing(client, admin_user):
+    client.force_login(admin_user)
+    upload = csv_file(
+        "name,acronym,kind,region,active\nDinas Baru,DB,pemda,,ya\nDinas Aneh,DA,pemda,,mungkin\n"
+    )
+
+    page = import_file(client, "agency", upload, CSV).content.decode()
+
+    assert "Baris 3:" in page
+    assert "Isi dengan “ya” atau “tidak”." in page
+    assert not Agency.objects.filter(name="Dinas Baru").exists()
+
+
+def test_a_file_that_is_not_excel_gets_a_message_not_an_error_page(client, admin_user):
+    client.force_login(admin_user)
+    fake = io.BytesIO(b"<html>bukan excel</html>")
+    fake.name = "kontak.xlsx"
+
+    response = import_file(client, "contact", fake, XLSX)
+
+    assert response.context["form"].errors
+    assert Contact.objects.count() == 0
+
+
+def test_contacts_export_to_excel_with_e164_numbers(client, admin_user, desa):
+    client.force_login(admin_user)
+    Contact.objects.create(name="Tokoh Ekspor", kind="agama", phone="081234567890", region=desa)
+
+    fields = {f"contactresource_{name}": "on" for name in CONTACT_HEADER}
+    response = client.post(
+        "/admin/directory/contact/export/", {"format": XLSX, "resource": "0", **fields}
+    )
+
+    assert response.status_code == 200
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    rows = list(sheet.values)
+    header = list(rows[0])
+    record = dict(zip(header, rows[1], strict=True))
+    assert record["name"] == "Tokoh Ekspor"
+    assert record["phone"] == "+6281234567890"
+    assert record["region"] == "35.17.08.2001"
+
+
+def test_officer_without_admin_rights_cannot_import(client, petugas):
+    client.force_login(petugas)
+    response = client.get("/admin/directory/contact/import/")
+    assert response.status_code == 302  # not staff: sent to the admin login
