@@ -18,7 +18,7 @@ else
 DB_START := @echo "Using the database from DATABASE_URL."
 endif
 
-.PHONY: help install db migrate seed run stop test lint messages clean-db
+.PHONY: help install db migrate seed run stop test lint messages clean-db bench
 
 help: ## List the commands
 	@echo "Portal Tim Terpadu PKS — make targets:"
@@ -73,3 +73,6 @@ messages: install ## Refresh translation catalogs (locale/*/django.po) from the 
 
 clean-db: stop ## Delete the project-local database cluster (all local data)
 	rm -rf .pgdata
+
+bench: install db ## Benchmarks: list and export speed/memory as ratios against a same-run baseline
+	$(BIN)/pytest bench -q -s --no-header

@@ -13,6 +13,7 @@ admin.site.index_title = _("Administrasi")
 urlpatterns = [
     path("", views.DashboardView.as_view(), name="dashboard"),
     path("akun/", include("accounts.urls")),
+    path("laporan/", include("incidents.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -21,4 +21,24 @@ class DashboardView(LoginRequiredMixin, TemplateView):
             "agencies": Agency.objects.visible_to(user).filter(active=True).count(),
             "contacts": Contact.objects.visible_to(user).filter(active=True).count(),
         }
+        context["incident_summary"] = incident_summary(user)
         return context
+
+
+def incident_summary(user) -> dict:
+    """Counts for the dashboard's report cards, in one query over what the user may see."""
+    from django.db.models import Count, Q
+
+    from incidents.choices import RiskLevel, Status
+    from incidents.models import Incident
+
+    open_statuses = [Status.DIAJUKAN, Status.DIVERIFIKASI, Status.DITANGANI]
+    return Incident.objects.visible_to(user).aggregate(
+        submitted=Count("pk", filter=Q(status=Status.DIAJUKAN)),
+        handling=Count("pk", filter=Q(status__in=[Status.DIVERIFIKASI, Status.DITANGANI])),
+        high_risk=Count("pk", filter=Q(
+            status__in=open_statuses,
+            risk_level__in=[RiskLevel.TINGGI, RiskLevel.SANGAT_TINGGI],
+        )),
+        my_drafts=Count("pk", filter=Q(status=Status.DRAFT, reported_by=user)),
+    )

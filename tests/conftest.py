@@ -93,3 +93,25 @@ def personas(petugas, sekretariat, pimpinan, admin_user):
         Role.PIMPINAN: pimpinan,
         Role.ADMIN: admin_user,
     }
+
+
+@pytest.fixture
+def photo(tmp_path):
+    """A JPEG file on disk, as a phone would upload it."""
+    from tests.factories import jpeg_bytes
+
+    path = tmp_path / "foto-lokasi.jpg"
+    path.write_bytes(jpeg_bytes())
+    return path
+
+
+@pytest.fixture
+def petugas_unscoped(roles):
+    """A field officer for the whole regency (no kecamatan scope)."""
+    return UserFactory(username="petugas-kab", first_name="Joko", last_name="Kabupaten",
+                       roles=[Role.PETUGAS])
+
+
+@pytest.fixture
+def sekretariat2(roles):
+    return UserFactory(username="sekretariat2", roles=[Role.SEKRETARIAT])

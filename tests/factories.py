@@ -1,7 +1,10 @@
 """factory_boy factories with Indonesian fake data (Faker `id_ID`)."""
 
+from datetime import timedelta
+
 import factory
 from django.contrib.auth.models import Group
+from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from accounts.models import User
@@ -62,3 +65,45 @@ class UserFactory(DjangoModelFactory):
             self.groups.add(*Group.objects.filter(name__in=extracted))
         if create:
             self.save()
+
+
+class IncidentFactory(DjangoModelFactory):
+    """A submitted, internal potential conflict. Pass `kecamatan` (and `reported_by`)."""
+
+    class Meta:
+        model = "incidents.Incident"
+        skip_postgeneration_save = True
+
+    reference = factory.Sequence(lambda n: f"PKS-2026-{n + 1:04d}")
+    kind = "potensi"
+    title = factory.Sequence(lambda n: f"Ketegangan warga nomor {n}")
+    chronology = "Warga dua dusun saling mengejek setelah pertandingan sepak bola antardesa."
+    occurred_at = factory.LazyFunction(lambda: timezone.now() - timedelta(days=2))
+    reported_by = factory.SubFactory(UserFactory)
+    information_source = "babinsa"
+    conflict_source = "poleksosbud"
+    aspect = "sosial_budaya"
+    form = "bentrokan"
+    likelihood = 2
+    impact = 2
+    status = "diajukan"
+    confidentiality = "internal"
+
+    @factory.post_generation
+    def parties(self, create, extracted, **kwargs):
+        if create:
+            from incidents.models import Party
+
+            for name in extracted or ["Pemuda Dusun Krajan"]:
+                Party.objects.create(incident=self, name=name, party_type="pemuda")
+
+
+def jpeg_bytes(size=(40, 30)) -> bytes:
+    """A real (tiny) JPEG photo."""
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", size, (200, 40, 40)).save(buffer, "JPEG")
+    return buffer.getvalue()

@@ -1,7 +1,10 @@
+from datetime import timedelta
+
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 
 from accounts.choices import Role
 from accounts.models import User
@@ -13,6 +16,41 @@ DEMO_CONTACTS = [
     ("Tokoh Contoh Agama (DEMO)", ContactKind.AGAMA, "FKUB", "081234500001"),
     ("Tokoh Contoh Pemuda (DEMO)", ContactKind.PEMUDA, "Karang Taruna", "081234500002"),
     ("Tokoh Contoh Perempuan (DEMO)", ContactKind.PEREMPUAN, "PKK", "081234500003"),
+]
+
+
+# (days ago, report fields, one party, workflow: "submit" then secretariat actions/"step")
+DEMO_REPORTS = [
+    (3, dict(kind="potensi", title="Ketegangan pendukung calon Pilkades",
+             chronology="Saling sindir pendukung dua calon kepala desa di media sosial.",
+             information_source="bhabinkamtibmas", conflict_source="poleksosbud",
+             aspect="politik", form="intimidasi", likelihood=3, impact=2),
+     dict(name="Pendukung calon kepala desa", party_type="warga", estimated_size=40),
+     ["submit"]),
+    (10, dict(kind="kejadian", title="Unjuk rasa buruh menuntut kenaikan UMK",
+              chronology="Sekitar 200 buruh berunjuk rasa damai di depan kantor bupati.",
+              information_source="media", conflict_source="poleksosbud", aspect="ekonomi",
+              form="unjuk_rasa_damai", killed=0, injured=0),
+     dict(name="Serikat pekerja (contoh)", party_type="buruh", estimated_size=200),
+     ["submit", "verify", "handle", "step"]),
+    (20, dict(kind="potensi", title="Penolakan warga atas perluasan lahan pabrik",
+              chronology="Warga menolak pengukuran lahan untuk perluasan pabrik.",
+              information_source="kepala_desa", conflict_source="sda", aspect="ekonomi",
+              form="sengketa_lahan", likelihood=3, impact=4),
+     dict(name="Warga pemilik lahan", party_type="warga", estimated_size=60),
+     ["submit", "verify"]),
+    (45, dict(kind="kejadian", title="Tawuran pelajar seusai pertandingan sepak bola",
+              chronology="Dua kelompok pelajar saling lempar batu; dua orang luka ringan.",
+              information_source="babinsa", conflict_source="poleksosbud",
+              aspect="sosial_budaya", form="bentrokan", killed=0, injured=2),
+     dict(name="Pelajar dua sekolah", party_type="pemuda", estimated_size=30),
+     ["submit", "verify", "handle", "step", "resolve"]),
+    (1, dict(kind="potensi", title="Sengketa batas makam antardusun",
+             chronology="Perselisihan batas lahan makam desa (draf belum diajukan).",
+             information_source="masyarakat", conflict_source="batas_wilayah",
+             aspect="sosial_budaya", form="sengketa_lahan", likelihood=2, impact=2),
+     dict(name="Warga dua dusun", party_type="warga"),
+     []),
 ]
 
 
@@ -77,3 +115,46 @@ class Command(BaseCommand):
                 },
             )
         self.stdout.write(f"Demo users: {created} created (password: see DEMO_PASSWORD).")
+        reports = self.seed_incidents(kecamatan)
+        self.stdout.write(f"Demo reports: {reports} created.")
+
+    def seed_incidents(self, kecamatan):
+        """A handful of plainly fictional reports on issues typical of the briefings, marked
+        [DEMO], in the officer's kecamatan, taken through the workflow by the services."""
+        from incidents import services
+        from incidents.models import HandlingStep, Incident, Party
+
+        if Incident.objects.filter(title__startswith="[DEMO]").exists():
+            return 0
+        officer = User.objects.get(username="petugas")
+        secretariat = User.objects.get(username="sekretariat")
+        desa = Region.objects.desa().filter(parent=kecamatan).first()
+        now = timezone.now()
+        created = 0
+        for days_ago, fields, party, actions in DEMO_REPORTS:
+            data = dict(fields)
+            incident = Incident(
+                title=f"[DEMO] {data.pop('title')}",
+                occurred_at=now - timedelta(days=days_ago), kecamatan=kecamatan, desa=desa,
+                **data,
+            )
+            incident = services.incident_create(
+                incident=incident, parties=[Party(**party)], by=officer,
+                submit=bool(actions),
+            )
+            for action in actions[1:]:
+                if action == "step":
+                    step = HandlingStep(
+                        date=timezone.localdate() - timedelta(days=max(days_ago - 1, 0)),
+                        stage="pencegahan", action_type="dialog",
+                        description="Dialog difasilitasi camat bersama FKUB (data contoh).",
+                        outcome="Para pihak sepakat menahan diri.",
+                    )
+                    services.step_add(incident=incident, step=step, by=secretariat)
+                    continue
+                extra = {"resolution": "damai"} if action == "resolve" else {}
+                incident = services.incident_transition(
+                    incident=incident, by=secretariat, action=action, **extra
+                )
+            created += 1
+        return created

@@ -1,0 +1,106 @@
+"""The report list's filters. Every filter lives in the query string, so a filtered view can be
+bookmarked and shared; exports take the same query string."""
+
+import django_filters
+from django import forms
+from django.db.models import F
+from django.utils.translation import gettext_lazy as _
+
+from directory.models import Agency, Region
+from incidents.choices import ConflictSource, Form, Kind, RiskLevel, Stage, Status
+from incidents.models import RISK_SCORE, Incident
+
+
+def _kecamatan(request):
+    return Region.objects.visible_to(request.user).kecamatan() if request else Region.objects.none()
+
+
+def _desa(request):
+    if request is None:
+        return Region.objects.none()
+    regions = Region.objects.visible_to(request.user).desa()
+    kecamatan = request.GET.get("kecamatan", "")
+    # The desa list follows the chosen kecamatan, as on the intake form.
+    return regions.filter(parent_id=kecamatan) if kecamatan.isdigit() else regions
+
+
+class NullsLastOrderingFilter(django_filters.OrderingFilter):
+    """Sorts with empty values (e.g. no risk assessed) last in either direction, and breaks ties
+    by newest record so paging is stable."""
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        ordering = []
+        for param in value:
+            name = self.param_map.get(param.lstrip("-"))
+            if name is None:
+                continue
+            expression = F(name)
+            ordering.append(expression.desc(nulls_last=True) if param.startswith("-")
+                            else expression.asc(nulls_last=True))
+        return qs.order_by(*ordering, "-pk")
+
+
+class IncidentFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Cari"), method="search", max_length=200)
+    occurred_from = django_filters.DateFilter(
+        field_name="occurred_at",
+        lookup_expr="date__gte",
+        label=_("Dari tanggal"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    occurred_to = django_filters.DateFilter(
+        field_name="occurred_at",
+        lookup_expr="date__lte",
+        label=_("Sampai tanggal"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    kind = django_filters.ChoiceFilter(choices=Kind.choices, label=_("Jenis"))
+    kecamatan = django_filters.ModelChoiceFilter(queryset=_kecamatan, label=_("Kecamatan"))
+    desa = django_filters.ModelChoiceFilter(queryset=_desa, label=_("Desa/kelurahan"))
+    conflict_source = django_filters.ChoiceFilter(
+        choices=ConflictSource.choices, label=_("Sumber konflik")
+    )
+    form = django_filters.ChoiceFilter(choices=Form.choices, label=_("Bentuk"))
+    stage = django_filters.ChoiceFilter(choices=Stage.choices, label=_("Tahap"))
+    status = django_filters.ChoiceFilter(choices=Status.choices, label=_("Status"))
+    risk_level = django_filters.ChoiceFilter(choices=RiskLevel.choices, label=_("Risiko"))
+    agency = django_filters.ModelChoiceFilter(
+        queryset=Agency.objects.filter(active=True),
+        method="involving_agency",
+        label=_("Instansi yang menangani"),
+    )
+    sort = NullsLastOrderingFilter(
+        fields=(
+            ("occurred_at", "occurred_at"),
+            ("reference", "reference"),
+            ("title", "title"),
+            ("status", "status"),
+            # Risk sorts by likelihood x impact, not by the label's alphabetical order.
+            ("risk_score_value", "risk_level"),
+        ),
+        field_labels={
+            "occurred_at": _("Waktu kejadian"),
+            "reference": _("Nomor laporan"),
+            "title": _("Judul"),
+            "status": _("Status"),
+            "risk_level": _("Risiko"),
+        },
+        label=_("Urutkan"),
+    )
+
+    class Meta:
+        model = Incident
+        fields = []
+
+    def __init__(self, data=None, queryset=None, **kwargs):
+        if queryset is not None:
+            queryset = queryset.annotate(risk_score_value=RISK_SCORE)
+        super().__init__(data, queryset=queryset, **kwargs)
+
+    def search(self, queryset, name, value):
+        return queryset.search(value) if value.strip() else queryset
+
+    def involving_agency(self, queryset, name, agency):
+        return queryset.filter(steps__agencies=agency).distinct()

@@ -1,0 +1,235 @@
+"""Forms of the incident pages. Choices offered are limited to what the user may use, so a
+tampered POST (another kecamatan, a hidden status) fails validation like any bad input."""
+
+from datetime import timedelta
+
+from django import forms
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from directory.models import Agency, Contact, Region
+from incidents.choices import Kind, Resolution
+from incidents.models import ConflictStatus, HandlingStep, Incident, Party
+from jombang_portal.forms import BootstrapMixin, EvidenceFilesField
+
+# A phone's clock may run a little ahead of the server's.
+CLOCK_SKEW = timedelta(minutes=10)
+
+
+class DateTimeLocalInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class IncidentForm(BootstrapMixin, forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    files = EvidenceFilesField()
+
+    class Meta:
+        model = Incident
+        fields = [
+            "kind",
+            "title",
+            "chronology",
+            "occurred_at",
+            "occurred_precision",
+            "information_source",
+            "kecamatan",
+            "desa",
+            "address",
+            "latitude",
+            "longitude",
+            "location_precision",
+            "conflict_source",
+            "aspect",
+            "form",
+            "likelihood",
+            "impact",
+            "killed",
+            "injured",
+            "displaced",
+            "houses_damaged",
+            "public_facilities_damaged",
+            "worship_places_damaged",
+            "loss_rupiah",
+            "stage",
+            "confidentiality",
+            "conflict_status",
+        ]
+        widgets = {
+            "kind": forms.RadioSelect,
+            "occurred_at": DateTimeLocalInput(),
+            "chronology": forms.Textarea(attrs={"rows": 6}),
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        regions = Region.objects.visible_to(user)
+        self.fields["kecamatan"].queryset = regions.kecamatan()
+        self.fields["kecamatan"].widget.attrs.update(
+            {
+                "hx-get": reverse("incidents:desa_options"),
+                "hx-target": "#id_desa",
+                "hx-trigger": "change",
+                "hx-include": "this",
+            }
+        )
+        kecamatan_id = self._selected_kecamatan_id()
+        if user.kecamatan_id:
+            self.fields["kecamatan"].initial = user.kecamatan_id
+            kecamatan_id = kecamatan_id or user.kecamatan_id
+        # Only the desa of the chosen kecamatan are valid choices.
+        self.fields["desa"].queryset = regions.desa().filter(parent_id=kecamatan_id or 0)
+        self.fields["conflict_status"].queryset = ConflictStatus.objects.all()
+        self.fields["kind"].choices = Kind.choices  # no empty radio button
+        self.fields["chronology"].widget.attrs["maxlength"] = 20000
+        self.fields["latitude"].widget.attrs.update({"step": "any", "inputmode": "decimal"})
+        self.fields["longitude"].widget.attrs.update({"step": "any", "inputmode": "decimal"})
+        for name in (
+            "killed",
+            "injured",
+            "displaced",
+            "houses_damaged",
+            "public_facilities_damaged",
+            "worship_places_damaged",
+            "loss_rupiah",
+        ):
+            self.fields[name].widget.attrs.update({"min": 0, "inputmode": "numeric"})
+            self.fields[name].help_text = ""  # said once for the whole section
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.version
+
+    def _selected_kecamatan_id(self):
+        value = self.data.get(self.add_prefix("kecamatan")) if self.is_bound else None
+        if value is None and self.instance.pk:
+            return self.instance.kecamatan_id
+        try:
+            return int(value) if value else None
+        except (TypeError, ValueError):
+            return None
+
+    def clean_occurred_at(self):
+        occurred = self.cleaned_data["occurred_at"]
+        if occurred and occurred > timezone.now() + CLOCK_SKEW:
+            raise forms.ValidationError(_("Waktu kejadian tidak boleh di masa depan."))
+        return occurred
+
+    def clean_desa(self):
+        desa = self.cleaned_data.get("desa")
+        kecamatan = self.cleaned_data.get("kecamatan")
+        if desa and kecamatan and desa.parent_id != kecamatan.pk:
+            raise forms.ValidationError(_("Desa ini tidak berada di kecamatan yang dipilih."))
+        return desa
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("kind") == Kind.POTENSI:
+            for name in ("likelihood", "impact"):
+                if not cleaned.get(name):
+                    self.add_error(name, _("Wajib diisi untuk potensi konflik (penilaian risiko)."))
+        latitude, longitude = cleaned.get("latitude"), cleaned.get("longitude")
+        if (latitude is None) != (longitude is None) and "latitude" not in self.errors:
+            self.add_error(
+                "longitude" if longitude is None else "latitude",
+                _("Isi lintang dan bujur bersama-sama."),
+            )
+        return cleaned
+
+
+class PartyForm(BootstrapMixin, forms.ModelForm):
+    class Meta:
+        model = Party
+        fields = ["name", "party_type", "estimated_size"]
+        widgets = {"estimated_size": forms.NumberInput(attrs={"min": 0})}
+
+
+class BasePartyFormSet(forms.BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        alive = [
+            form
+            for form in self.forms
+            if not self._should_delete_form(form) and (form.instance.pk or form.has_changed())
+        ]
+        if not any(self.errors) and not alive:
+            raise forms.ValidationError(_("Tambahkan paling sedikit satu pihak yang terlibat."))
+
+
+PartyFormSet = forms.inlineformset_factory(
+    Incident,
+    Party,
+    form=PartyForm,
+    formset=BasePartyFormSet,
+    extra=1,
+    can_delete=True,
+    max_num=30,
+    validate_max=True,
+)
+
+
+class TransitionForm(forms.Form):
+    action = forms.CharField(max_length=20)
+    note = forms.CharField(required=False, max_length=5000)
+    resolution = forms.ChoiceField(choices=[("", "---"), *Resolution.choices], required=False)
+
+
+class HandlingStepForm(BootstrapMixin, forms.ModelForm):
+    files = EvidenceFilesField()
+
+    class Meta:
+        model = HandlingStep
+        fields = ["date", "stage", "action_type", "description", "agencies", "contacts", "outcome"]
+        widgets = {
+            "date": DateInput(),
+            "description": forms.Textarea(attrs={"rows": 4}),
+            "outcome": forms.Textarea(attrs={"rows": 3}),
+            "agencies": forms.SelectMultiple(attrs={"size": 6}),
+            "contacts": forms.SelectMultiple(attrs={"size": 6}),
+        }
+
+    def __init__(self, *args, user, incident, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.incident = incident
+        self.fields["agencies"].queryset = Agency.objects.visible_to(user).filter(active=True)
+        self.fields["contacts"].queryset = Contact.objects.visible_to(user).filter(active=True)
+        self.fields["date"].initial = timezone.localdate()
+        self.fields["stage"].initial = incident.stage
+
+    def clean_date(self):
+        date = self.cleaned_data["date"]
+        if date > timezone.localdate():
+            raise forms.ValidationError(_("Tanggal tindak lanjut tidak boleh di masa depan."))
+        if date < timezone.localtime(self.incident.occurred_at).date() - timedelta(days=366):
+            raise forms.ValidationError(_("Tanggal terlalu jauh sebelum waktu kejadian."))
+        return date
+
+
+class ConflictStatusForm(BootstrapMixin, forms.ModelForm):
+    class Meta:
+        model = ConflictStatus
+        fields = [
+            "decree_number",
+            "scope",
+            "start_date",
+            "end_date",
+            "extension_decree_number",
+            "extended_until",
+            "revocation_decree_number",
+            "revoked_on",
+            "notes",
+        ]
+        widgets = {
+            name: DateInput() for name in ("start_date", "end_date", "extended_until", "revoked_on")
+        }
+        widgets["notes"] = forms.Textarea(attrs={"rows": 3})

@@ -1,0 +1,427 @@
+"""Reports of potential conflicts and conflict events, their handling and evidence."""
+
+import uuid
+from pathlib import PurePath
+
+import pghistory
+from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector, SearchVectorField
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Case, F, Q, Value, When
+from django.db.models.lookups import GreaterThan, LessThanOrEqual
+from django.utils.translation import gettext_lazy as _
+
+from directory.models import Agency, Contact, Region
+from incidents.choices import (
+    IMPACT_CHOICES,
+    LIKELIHOOD_CHOICES,
+    ActionType,
+    Aspect,
+    Confidentiality,
+    ConflictSource,
+    DatePrecision,
+    Form,
+    InformationSource,
+    Kind,
+    LocationPrecision,
+    PartyType,
+    Resolution,
+    RiskLevel,
+    Stage,
+    Status,
+)
+from incidents.querysets import IncidentQuerySet
+
+UNKNOWN_HELP = _("Kosongkan bila belum diketahui; isi 0 bila memang tidak ada.")
+SEARCH_CONFIG = "indonesian"
+# Likelihood (1-4) x impact (1-4): 1-3 rendah, 4-6 sedang, 8-9 tinggi, 12-16 sangat tinggi.
+RISK_SCORE = F("likelihood") * F("impact")
+
+
+class ReferenceCounter(models.Model):
+    """The last reference number handed out in a year. Incremented with one atomic upsert, whose
+    row lock serialises concurrent reports, so no two reports share a number."""
+
+    year = models.PositiveSmallIntegerField(primary_key=True)
+    last_number = models.PositiveIntegerField(default=0)
+
+    def __str__(self):
+        return f"{self.year}: {self.last_number}"
+
+
+class ConflictStatus(models.Model):
+    """A *Status Keadaan Konflik* at regency scale, declared by the Bupati after consulting the
+    DPRD leadership for at most 90 days; it may be extended, and ends by revocation or expiry."""
+
+    MAX_DAYS = 90
+
+    decree_number = models.CharField(_("nomor keputusan"), max_length=100, unique=True)
+    scope = models.CharField(_("cakupan wilayah"), max_length=200)
+    start_date = models.DateField(_("mulai berlaku"))
+    end_date = models.DateField(_("berakhir"))
+    extension_decree_number = models.CharField(
+        _("nomor keputusan perpanjangan"), max_length=100, blank=True
+    )
+    extended_until = models.DateField(_("diperpanjang sampai"), null=True, blank=True)
+    revocation_decree_number = models.CharField(
+        _("nomor keputusan pencabutan"), max_length=100, blank=True
+    )
+    revoked_on = models.DateField(_("dicabut pada"), null=True, blank=True)
+    notes = models.TextField(_("catatan"), blank=True)
+    created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("status keadaan konflik")
+        verbose_name_plural = _("status keadaan konflik")
+        ordering = ["-start_date"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__gte=F("start_date")),
+                name="conflictstatus_end_after_start",
+                violation_error_message=_("Tanggal berakhir tidak boleh sebelum tanggal mulai."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.decree_number
+
+    @property
+    def effective_end(self):
+        end = self.extended_until or self.end_date
+        if self.revoked_on and self.revoked_on < end:
+            return self.revoked_on
+        return end
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        errors = {}
+        if self.start_date and self.end_date:
+            days = (self.end_date - self.start_date).days + 1
+            if self.end_date < self.start_date:
+                errors["end_date"] = _("Tanggal berakhir tidak boleh sebelum tanggal mulai.")
+            elif days > self.MAX_DAYS:
+                errors["end_date"] = _(
+                    "Status keadaan konflik berlaku paling lama %(max)s hari (di sini %(days)s "
+                    "hari). Catat perpanjangan pada kolom perpanjangan."
+                ) % {"max": self.MAX_DAYS, "days": days}
+        if bool(self.extension_decree_number) != bool(self.extended_until):
+            field = "extended_until" if self.extension_decree_number else "extension_decree_number"
+            errors[field] = _("Perpanjangan memerlukan nomor keputusan dan tanggal akhir baru.")
+        elif self.extended_until and self.end_date and self.extended_until <= self.end_date:
+            errors["extended_until"] = _("Perpanjangan harus berakhir setelah tanggal berakhir.")
+        if bool(self.revocation_decree_number) != bool(self.revoked_on):
+            field = "revoked_on" if self.revocation_decree_number else "revocation_decree_number"
+            errors[field] = _("Pencabutan memerlukan nomor keputusan dan tanggalnya.")
+        elif self.revoked_on and self.start_date and self.revoked_on < self.start_date:
+            errors["revoked_on"] = _("Tanggal pencabutan tidak boleh sebelum tanggal mulai.")
+        if errors:
+            raise ValidationError(errors)
+
+
+@pghistory.track(
+    pghistory.InsertEvent(),
+    pghistory.UpdateEvent(),
+    pghistory.DeleteEvent(),
+    exclude=["risk_level", "search_document"],
+)
+class Incident(models.Model):
+    """One report: a potential conflict (*potensi*) or a conflict event (*kejadian*).
+
+    Following SNPK/ACLED practice an event has one date and one place, each with its precision,
+    names its information source, and keeps *unknown* impact counts (NULL) apart from zero.
+    `version` is the optimistic lock: every save through the services increments it.
+    """
+
+    reference = models.CharField(_("nomor laporan"), max_length=20, unique=True, editable=False)
+    kind = models.CharField(_("jenis laporan"), max_length=10, choices=Kind.choices)
+    title = models.CharField(_("judul"), max_length=200)
+    chronology = models.TextField(_("kronologi"), max_length=20000)
+    occurred_at = models.DateTimeField(_("waktu kejadian"))
+    occurred_precision = models.CharField(
+        _("ketepatan waktu"),
+        max_length=6,
+        choices=DatePrecision.choices,
+        default=DatePrecision.DAY,
+    )
+    reported_at = models.DateTimeField(_("dilaporkan pada"), auto_now_add=True)
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("pelapor"),
+        on_delete=models.PROTECT,
+        related_name="reported_incidents",
+    )
+    information_source = models.CharField(
+        _("sumber informasi"), max_length=16, choices=InformationSource.choices
+    )
+    kecamatan = models.ForeignKey(
+        Region,
+        verbose_name=_("kecamatan"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    desa = models.ForeignKey(
+        Region,
+        verbose_name=_("desa/kelurahan"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    address = models.CharField(_("alamat/lokasi"), max_length=255, blank=True)
+    latitude = models.DecimalField(
+        _("lintang"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+    )
+    longitude = models.DecimalField(
+        _("bujur"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+    )
+    location_precision = models.CharField(
+        _("ketepatan lokasi"),
+        max_length=10,
+        choices=LocationPrecision.choices,
+        default=LocationPrecision.DESA,
+    )
+    conflict_source = models.CharField(
+        _("sumber konflik"), max_length=16, choices=ConflictSource.choices
+    )
+    aspect = models.CharField(_("aspek"), max_length=16, choices=Aspect.choices)
+    form = models.CharField(_("bentuk"), max_length=20, choices=Form.choices)
+    killed = models.PositiveIntegerField(
+        _("korban meninggal"), null=True, blank=True, help_text=UNKNOWN_HELP
+    )
+    injured = models.PositiveIntegerField(
+        _("korban luka"), null=True, blank=True, help_text=UNKNOWN_HELP
+    )
+    displaced = models.PositiveIntegerField(
+        _("pengungsi"), null=True, blank=True, help_text=UNKNOWN_HELP
+    )
+    houses_damaged = models.PositiveIntegerField(
+        _("rumah rusak"), null=True, blank=True, help_text=UNKNOWN_HELP
+    )
+    public_facilities_damaged = models.PositiveIntegerField(
+        _("fasilitas umum rusak"), null=True, blank=True, help_text=UNKNOWN_HELP
+    )
+    worship_places_damaged = models.PositiveIntegerField(
+        _("rumah ibadah rusak"), null=True, blank=True, help_text=UNKNOWN_HELP
+    )
+    loss_rupiah = models.PositiveBigIntegerField(
+        _("kerugian (Rp)"), null=True, blank=True, help_text=UNKNOWN_HELP
+    )
+    likelihood = models.PositiveSmallIntegerField(
+        _("kemungkinan"), choices=LIKELIHOOD_CHOICES, null=True, blank=True
+    )
+    impact = models.PositiveSmallIntegerField(
+        _("dampak"), choices=IMPACT_CHOICES, null=True, blank=True
+    )
+    # Derived in the database so that bulk updates cannot leave a stale risk behind.
+    risk_level = models.GeneratedField(
+        expression=Case(
+            When(LessThanOrEqual(RISK_SCORE, 3), then=Value(RiskLevel.RENDAH.value)),
+            When(LessThanOrEqual(RISK_SCORE, 6), then=Value(RiskLevel.SEDANG.value)),
+            When(LessThanOrEqual(RISK_SCORE, 9), then=Value(RiskLevel.TINGGI.value)),
+            When(GreaterThan(RISK_SCORE, 9), then=Value(RiskLevel.SANGAT_TINGGI.value)),
+            default=None,
+        ),
+        output_field=models.CharField(max_length=13, choices=RiskLevel.choices, null=True),
+        db_persist=True,
+        verbose_name=_("tingkat risiko"),
+    )
+    stage = models.CharField(
+        _("tahap penanganan"), max_length=12, choices=Stage.choices, default=Stage.PENCEGAHAN
+    )
+    confidentiality = models.CharField(
+        _("klasifikasi"),
+        max_length=8,
+        choices=Confidentiality.choices,
+        default=Confidentiality.INTERNAL,
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.DRAFT
+    )
+    resolution = models.CharField(
+        _("penyelesaian"), max_length=12, choices=Resolution.choices, blank=True
+    )
+    rejection_reason = models.TextField(_("alasan penolakan"), blank=True)
+    conflict_status = models.ForeignKey(
+        ConflictStatus,
+        verbose_name=_("status keadaan konflik"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="incidents",
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
+    updated_at = models.DateTimeField(_("diubah"), auto_now=True)
+    search_document = models.GeneratedField(
+        expression=SearchVector("title", "chronology", config=SEARCH_CONFIG),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
+
+    objects = IncidentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("laporan")
+        verbose_name_plural = _("laporan")
+        ordering = ["-occurred_at", "-pk"]
+        indexes = [
+            # Full-text search of the list page (`q`) over title and chronology.
+            GinIndex(fields=["search_document"], name="incident_search_gin"),
+            # The list's default order and its date-range filter.
+            models.Index(fields=["-occurred_at", "-id"], name="incident_occurred_idx"),
+            # Kecamatan-scoped visibility and the kecamatan filter.
+            models.Index(fields=["kecamatan", "status"], name="incident_kecamatan_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True, longitude__isnull=True)
+                | Q(latitude__isnull=False, longitude__isnull=False),
+                name="incident_lat_lon_together",
+                violation_error_message=_("Isi lintang dan bujur bersama-sama."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=Status.DITOLAK) | ~Q(rejection_reason=""),
+                name="incident_rejection_has_reason",
+                violation_error_message=_("Penolakan memerlukan alasan."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.reference} — {self.title}"
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("incidents:detail", args=[self.pk])
+
+    @property
+    def region(self) -> Region:
+        return self.desa or self.kecamatan
+
+    def get_risk_level_display(self) -> str:
+        # A GeneratedField gets no get_FOO_display() of its own.
+        return RiskLevel(self.risk_level).label if self.risk_level else ""
+
+    @property
+    def risk_score(self) -> int | None:
+        if self.likelihood and self.impact:
+            return self.likelihood * self.impact
+        return None
+
+
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+class Party(models.Model):
+    """A party to the conflict (*pihak*), with its type and estimated size (unknown allowed)."""
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="parties")
+    name = models.CharField(_("nama pihak"), max_length=150)
+    party_type = models.CharField(_("jenis pihak"), max_length=12, choices=PartyType.choices)
+    estimated_size = models.PositiveIntegerField(
+        _("perkiraan jumlah orang"),
+        null=True,
+        blank=True,
+        help_text=_("Kosongkan bila belum diketahui."),
+    )
+
+    class Meta:
+        verbose_name = _("pihak")
+        verbose_name_plural = _("pihak")
+        ordering = ["pk"]
+
+    def __str__(self):
+        return self.name
+
+
+class Transition(models.Model):
+    """One step of the report's workflow: who moved it from which status to which, and when."""
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="transitions")
+    from_status = models.CharField(max_length=12, choices=Status.choices, blank=True)
+    to_status = models.CharField(max_length=12, choices=Status.choices)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("riwayat status")
+        verbose_name_plural = _("riwayat status")
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"{self.incident_id}: {self.from_status} → {self.to_status}"
+
+
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+class HandlingStep(models.Model):
+    """A follow-up action (*tindak lanjut*) taken on a report."""
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="steps")
+    date = models.DateField(_("tanggal"))
+    stage = models.CharField(_("tahap"), max_length=12, choices=Stage.choices)
+    action_type = models.CharField(_("jenis tindakan"), max_length=16, choices=ActionType.choices)
+    description = models.TextField(_("uraian"), max_length=10000)
+    agencies = models.ManyToManyField(Agency, verbose_name=_("instansi terlibat"), blank=True)
+    contacts = models.ManyToManyField(Contact, verbose_name=_("tokoh terlibat"), blank=True)
+    outcome = models.TextField(_("hasil"), max_length=10000, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("tindak lanjut")
+        verbose_name_plural = _("tindak lanjut")
+        ordering = ["date", "pk"]
+
+    def __str__(self):
+        return f"{self.date} {self.get_action_type_display()}"
+
+
+def evidence_path(instance, filename):
+    # A random name: the original (which may hold personal data) is kept only in the database.
+    suffix = PurePath(filename).suffix.lower()
+    return f"evidence/{uuid.uuid4().hex}{suffix}"
+
+
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+class Evidence(models.Model):
+    """A file supporting a report or a handling step. Stored outside the static tree and served
+    only through a view that checks the report is visible to the user."""
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="evidence")
+    step = models.ForeignKey(
+        HandlingStep, on_delete=models.CASCADE, null=True, blank=True, related_name="evidence"
+    )
+    file = models.FileField(_("berkas"), upload_to=evidence_path)
+    original_name = models.CharField(_("nama berkas"), max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField(_("ukuran"))
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("bukti")
+        verbose_name_plural = _("bukti")
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self):
+        return self.original_name
+
+    @property
+    def is_image(self) -> bool:
+        return self.content_type.startswith("image/")

@@ -1,0 +1,43 @@
+"""What a user may see of the reports. Every incident view and export starts here."""
+
+from django.db import models
+from django.db.models import Q
+
+from accounts.choices import Role
+
+# Roles that see `terbatas` (restricted) reports without an individual clearance (DESIGN.md §1).
+RESTRICTED_ROLES = (Role.SEKRETARIAT, Role.PIMPINAN)
+
+
+def may_see_restricted(user) -> bool:
+    return user.cleared_restricted or user.has_role(*RESTRICTED_ROLES)
+
+
+class IncidentQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Reports the user may see at all.
+
+        - drafts only to their author;
+        - `terbatas` reports only to the secretariat, leadership, explicitly cleared users, and
+          their own author (who already knows what they wrote);
+        - a kecamatan-scoped user only within that kecamatan.
+        """
+        if not user.is_authenticated:
+            return self.none()
+        from incidents.choices import Confidentiality, Status
+
+        mine = Q(reported_by=user)
+        queryset = self.filter(~Q(status=Status.DRAFT) | mine)
+        if not may_see_restricted(user):
+            queryset = queryset.filter(Q(confidentiality=Confidentiality.INTERNAL) | mine)
+        if user.kecamatan_id:
+            queryset = queryset.filter(kecamatan_id=user.kecamatan_id)
+        return queryset
+
+    def search(self, text: str):
+        from django.contrib.postgres.search import SearchQuery
+
+        from incidents.models import SEARCH_CONFIG
+
+        query = SearchQuery(text, config=SEARCH_CONFIG, search_type="websearch")
+        return self.filter(search_document=query)

@@ -1,0 +1,379 @@
+"""Every write to a report goes through these functions: they validate, save, record the
+workflow and history with the acting user, and nothing else writes incidents."""
+
+from dataclasses import dataclass, field
+
+import pghistory
+from django.apps import apps
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection, models, transaction
+from django.utils import formats, timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from accounts.choices import Role
+from incidents.choices import Resolution, Status
+from incidents.models import Evidence, HandlingStep, Incident, Party, Transition
+from jombang_portal.uploads import sha256_of, validate_evidence_file
+
+REPORTER_ROLES = (Role.PETUGAS, Role.SEKRETARIAT)
+
+
+# --- reference numbers -------------------------------------------------------------------------
+
+
+def reference_next(*, year: int) -> str:
+    """`PKS-<year>-<4-digit sequence>`. The upsert locks the year's counter row until the
+    surrounding transaction ends, so concurrent reports queue here and get distinct numbers."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            INSERT INTO incidents_referencecounter (year, last_number) VALUES (%s, 1)
+            ON CONFLICT (year) DO UPDATE
+                SET last_number = incidents_referencecounter.last_number + 1
+            RETURNING last_number
+            """,
+            [year],
+        )
+        (number,) = cursor.fetchone()
+    return f"PKS-{year}-{number:04d}"
+
+
+# --- permissions -------------------------------------------------------------------------------
+
+
+def can_report(user) -> bool:
+    return user.has_role(*REPORTER_ROLES)
+
+
+def can_edit(incident: Incident, user) -> bool:
+    if incident.status in (Status.SELESAI, Status.DITUTUP):
+        return False
+    if user.has_role(Role.SEKRETARIAT):
+        return incident.status != Status.DRAFT or incident.reported_by_id == user.pk
+    return incident.reported_by_id == user.pk and incident.status in (
+        Status.DRAFT,
+        Status.DIAJUKAN,
+        Status.DITOLAK,
+    )
+
+
+def can_add_step(incident: Incident, user) -> bool:
+    return user.has_role(*REPORTER_ROLES) and incident.status in (
+        Status.DIVERIFIKASI,
+        Status.DITANGANI,
+        Status.SELESAI,
+    )
+
+
+def can_see_history(user) -> bool:
+    return user.has_role(Role.SEKRETARIAT, Role.ADMIN)
+
+
+# --- workflow ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Action:
+    label: str
+    sources: frozenset
+    target: str
+    roles: tuple
+    author_only: bool = False
+    not_author: bool = False
+    needs_note: bool = False
+    needs_resolution: bool = False
+    style: str = "primary"
+
+
+ACTIONS = {
+    "submit": Action(
+        gettext_lazy("Ajukan"),
+        frozenset({Status.DRAFT, Status.DITOLAK}),
+        Status.DIAJUKAN,
+        REPORTER_ROLES,
+        author_only=True,
+    ),
+    "verify": Action(
+        gettext_lazy("Verifikasi"),
+        frozenset({Status.DIAJUKAN}),
+        Status.DIVERIFIKASI,
+        (Role.SEKRETARIAT,),
+        not_author=True,
+        style="success",
+    ),
+    "reject": Action(
+        gettext_lazy("Tolak"),
+        frozenset({Status.DIAJUKAN}),
+        Status.DITOLAK,
+        (Role.SEKRETARIAT,),
+        not_author=True,
+        needs_note=True,
+        style="danger",
+    ),
+    "handle": Action(
+        gettext_lazy("Tandai ditangani"),
+        frozenset({Status.DIVERIFIKASI}),
+        Status.DITANGANI,
+        (Role.SEKRETARIAT,),
+    ),
+    "resolve": Action(
+        gettext_lazy("Nyatakan selesai"),
+        frozenset({Status.DITANGANI}),
+        Status.SELESAI,
+        (Role.SEKRETARIAT,),
+        needs_resolution=True,
+        style="success",
+    ),
+    "close": Action(
+        gettext_lazy("Tutup laporan"),
+        frozenset({Status.SELESAI}),
+        Status.DITUTUP,
+        (Role.SEKRETARIAT,),
+        style="secondary",
+    ),
+}
+
+
+def actions_available(incident: Incident, user) -> dict[str, Action]:
+    return {
+        name: action
+        for name, action in ACTIONS.items()
+        if _action_refusal(action, incident, user) is None
+    }
+
+
+def _action_refusal(action: Action, incident: Incident, user) -> str | None:
+    if incident.status not in action.sources:
+        return _("Laporan berstatus %(status)s tidak dapat di-%(action)s.") % {
+            "status": incident.get_status_display(),
+            "action": str(action.label).lower(),
+        }
+    if not user.has_role(*action.roles):
+        return _("Anda tidak berwenang melakukan tindakan ini.")
+    if action.author_only and incident.reported_by_id != user.pk:
+        return _("Hanya pelapor yang dapat mengajukan laporannya.")
+    if action.not_author and incident.reported_by_id == user.pk:
+        return _("Laporan tidak boleh diverifikasi atau ditolak oleh pelapornya sendiri.")
+    return None
+
+
+@transaction.atomic
+def incident_transition(
+    *, incident: Incident, by, action: str, note: str = "", resolution: str = ""
+) -> Incident:
+    """Move a report along the workflow (DESIGN.md §5) and record who did it and when."""
+    rule = ACTIONS.get(action)
+    if rule is None:
+        raise ValidationError(_("Tindakan tidak dikenal."), code="unknown_action")
+    incident = Incident.objects.select_for_update().get(pk=incident.pk)
+    refusal = _action_refusal(rule, incident, by)
+    if refusal:
+        raise PermissionDenied(refusal)
+    note = note.strip()
+    if rule.needs_note and not note:
+        raise ValidationError({"note": _("Tuliskan alasan penolakan.")})
+    if rule.needs_resolution:
+        if resolution not in Resolution.values:
+            raise ValidationError({"resolution": _("Pilih cara penyelesaian.")})
+        incident.resolution = resolution
+    if action == "submit" and not incident.parties.exists():
+        raise ValidationError(_("Tambahkan paling sedikit satu pihak sebelum mengajukan."))
+    if rule.needs_note:
+        incident.rejection_reason = note
+    previous = incident.status
+    incident.status = rule.target
+    incident.version += 1
+    with pghistory.context(user=by.pk):
+        incident.save()
+        Transition.objects.create(
+            incident=incident, from_status=previous, to_status=rule.target, by=by, note=note
+        )
+    return incident
+
+
+# --- create and edit ---------------------------------------------------------------------------
+
+
+@dataclass
+class StaleEdit(Exception):
+    """Somebody saved the report after this user opened it."""
+
+    changes: list = field(default_factory=list)
+    by: object = None
+    at: object = None
+
+
+def _save_parties(incident, parties):
+    for party in parties:
+        party.incident = incident
+        party.full_clean()
+        party.save()
+
+
+@transaction.atomic
+def incident_create(
+    *, incident: Incident, parties: list[Party], files=(), by, submit: bool = False
+) -> Incident:
+    """Save a new report as a draft (optionally submitting it at once) with its parties and
+    evidence files."""
+    if not can_report(by):
+        raise PermissionDenied(_("Anda tidak berwenang membuat laporan."))
+    incident.reported_by = by
+    incident.status = Status.DRAFT
+    incident.reference = reference_next(year=timezone.localdate().year)
+    incident.full_clean()
+    with pghistory.context(user=by.pk):
+        incident.save()
+        Transition.objects.create(incident=incident, from_status="", to_status=Status.DRAFT, by=by)
+        _save_parties(incident, parties)
+        for upload in files:
+            evidence_attach(incident=incident, upload=upload, by=by)
+    if submit:
+        incident = incident_transition(incident=incident, by=by, action="submit")
+    return incident
+
+
+@transaction.atomic
+def incident_update(
+    *, incident: Incident, expected_version: int, by, parties=(), deleted_parties=(), files=()
+) -> Incident:
+    """Save edits unless somebody else saved in between (optimistic locking): then nothing is
+    written and StaleEdit says what changed meanwhile."""
+    current = Incident.objects.select_for_update().get(pk=incident.pk)
+    if not can_edit(current, by):
+        raise PermissionDenied(_("Laporan ini tidak dapat diubah oleh Anda."))
+    if current.version != expected_version:
+        raise incident_changes_since(current, expected_version)
+    incident.version = current.version + 1
+    incident.full_clean()
+    with pghistory.context(user=by.pk):
+        incident.save()
+        for party in deleted_parties:
+            if party.pk and party.incident_id == incident.pk:
+                party.delete()
+        _save_parties(incident, parties)
+        for upload in files:
+            evidence_attach(incident=incident, upload=upload, by=by)
+    return incident
+
+
+TRACKED_FIELDS = [
+    "kind",
+    "title",
+    "chronology",
+    "occurred_at",
+    "occurred_precision",
+    "information_source",
+    "kecamatan",
+    "desa",
+    "address",
+    "latitude",
+    "longitude",
+    "location_precision",
+    "conflict_source",
+    "aspect",
+    "form",
+    "killed",
+    "injured",
+    "displaced",
+    "houses_damaged",
+    "public_facilities_damaged",
+    "worship_places_damaged",
+    "loss_rupiah",
+    "likelihood",
+    "impact",
+    "stage",
+    "confidentiality",
+    "status",
+    "resolution",
+    "conflict_status",
+]
+
+
+def incident_changes_since(current: Incident, version: int) -> StaleEdit:
+    """What differs between the report as it was at `version` (from its history snapshots) and
+    as it is now, field by field, with who saved last."""
+    # The snapshot model is generated by pghistory at import time.
+    IncidentEvent = apps.get_model("incidents", "IncidentEvent")
+    then = IncidentEvent.objects.filter(pgh_obj_id=current.pk, version=version).last()
+    last = IncidentEvent.objects.filter(pgh_obj_id=current.pk).select_related("pgh_context").last()
+    changes = []
+    if then is not None:
+        for name in TRACKED_FIELDS:
+            model_field = Incident._meta.get_field(name)
+            old, new = getattr(then, model_field.attname), getattr(current, model_field.attname)
+            if old != new:
+                changes.append(
+                    (
+                        model_field.verbose_name,
+                        field_display(model_field, old),
+                        field_display(model_field, new),
+                    )
+                )
+    by = None
+    if last is not None and last.pgh_context and last.pgh_context.metadata.get("user"):
+        from accounts.models import User
+
+        by = User.objects.filter(pk=last.pgh_context.metadata["user"]).first()
+    return StaleEdit(changes=changes, by=by, at=current.updated_at)
+
+
+def field_display(model_field, value) -> str:
+    """A stored value as a person reads it: choice labels, related names, local times."""
+    if value is None or value == "":
+        return "—"
+    if model_field.choices:
+        return dict(model_field.flatchoices).get(value, value)
+    if model_field.is_relation:
+        return str(model_field.related_model.objects.filter(pk=value).first() or value)
+    if isinstance(value, str) and isinstance(model_field, models.DateTimeField):
+        value = parse_datetime(value) or value
+    if hasattr(value, "astimezone"):
+        return formats.date_format(timezone.localtime(value), "DATETIME_FORMAT")
+    text = str(value)
+    return text if len(text) <= 120 else text[:117] + "…"
+
+
+# --- handling steps and evidence ---------------------------------------------------------------
+
+
+@transaction.atomic
+def step_add(
+    *, incident: Incident, step: HandlingStep, agencies=(), contacts=(), files=(), by
+) -> HandlingStep:
+    if not can_add_step(incident, by):
+        raise PermissionDenied(_("Tindak lanjut tidak dapat ditambahkan pada laporan ini."))
+    step.incident = incident
+    step.created_by = by
+    step.full_clean()
+    with pghistory.context(user=by.pk):
+        step.save()
+        step.agencies.set(agencies)
+        step.contacts.set(contacts)
+        for upload in files:
+            evidence_attach(incident=incident, step=step, upload=upload, by=by)
+        if step.stage != incident.stage:
+            # The report's current stage follows its latest handling step.
+            Incident.objects.filter(pk=incident.pk).update(stage=step.stage)
+    return step
+
+
+def evidence_attach(*, incident: Incident, upload, by, step: HandlingStep | None = None):
+    content_type = validate_evidence_file(upload)
+    evidence = Evidence(
+        incident=incident,
+        step=step,
+        original_name=upload.name[:255],
+        content_type=content_type,
+        size=upload.size,
+        sha256=sha256_of(upload),
+        uploaded_by=by,
+    )
+    # Forms validate every file before any is stored, so a file reaches the disk only when the
+    # whole save is about to succeed; only a database failure after this point leaves one behind.
+    evidence.file.save(upload.name, upload, save=False)
+    with pghistory.context(user=by.pk):
+        evidence.save()
+    return evidence

@@ -1,0 +1,386 @@
+"""Pages of the conflict reports. Every object is fetched from `Incident.objects.visible_to(user)`,
+so a report the user may not see is a 404 wherever its id is typed."""
+
+from django.apps import apps
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import View
+from django.views.generic import CreateView, DetailView, ListView, UpdateView
+
+from accounts.choices import Role
+from directory.models import Region
+from incidents import exports, services
+from incidents.choices import Status
+from incidents.filters import IncidentFilter
+from incidents.forms import (
+    ConflictStatusForm,
+    HandlingStepForm,
+    IncidentForm,
+    PartyFormSet,
+    TransitionForm,
+)
+from incidents.models import ConflictStatus, Evidence, Incident
+from jombang_portal.mixins import PerPageMixin, RoleRequiredMixin
+
+
+def visible_incidents(user):
+    return Incident.objects.visible_to(user)
+
+
+class IncidentListView(LoginRequiredMixin, PerPageMixin, ListView):
+    template_name = "incidents/incident_list.html"
+    context_object_name = "incidents"
+
+    def get_queryset(self):
+        base = visible_incidents(self.request.user).select_related("kecamatan", "desa")
+        self.filterset = IncidentFilter(
+            self.request.GET or None, queryset=base, request=self.request
+        )
+        return self.filterset.qs
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        context.update(
+            filter=self.filterset,
+            querystring=query.urlencode(),
+            can_report=services.can_report(self.request.user),
+        )
+        return context
+
+
+class IncidentExportView(LoginRequiredMixin, View):
+    """The filtered rows of the list, as CSV or Excel."""
+
+    def get(self, request, fmt):
+        base = visible_incidents(request.user).select_related("kecamatan", "desa", "reported_by")
+        queryset = IncidentFilter(request.GET or None, queryset=base, request=request).qs
+        filename = f"laporan-pks-{timezone.localdate():%Y%m%d}"
+        if fmt == "csv":
+            return exports.csv_response(queryset, filename)
+        return exports.xlsx_response(queryset, filename)
+
+
+class DesaOptionsView(LoginRequiredMixin, View):
+    """`<option>`s of the desa of one kecamatan, for the intake form (htmx)."""
+
+    def get(self, request):
+        kecamatan = request.GET.get("kecamatan", "")
+        desa = Region.objects.visible_to(request.user).desa()
+        desa = desa.filter(parent_id=kecamatan) if kecamatan.isdigit() else desa.none()
+        return render(request, "incidents/_desa_options.html", {"desa_list": desa})
+
+
+class IncidentFormMixin:
+    """The report form with its parties formset; shared by create and edit."""
+
+    model = Incident
+    form_class = IncidentForm
+    template_name = "incidents/incident_form.html"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.setdefault("parties", self.get_parties())
+        return context
+
+    def get_parties(self, data=None):
+        return PartyFormSet(
+            data, instance=self.object if self.object else Incident(), prefix="parties"
+        )
+
+    def post(self, request, *args, **kwargs):
+        self.object = self.get_object() if self.kwargs.get("pk") else None
+        form = self.get_form()
+        parties = self.get_parties(request.POST)
+        if not (form.is_valid() and parties.is_valid()):
+            return self.invalid(form, parties)
+        try:
+            return self.save(form, parties)
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.invalid(form, parties)
+
+    def invalid(self, form, parties, **extra):
+        messages.error(self.request, _("Laporan belum tersimpan. Periksa isian yang ditandai."))
+        return self.render_to_response(
+            self.get_context_data(form=form, parties=parties, **extra), status=400
+        )
+
+    @staticmethod
+    def party_instances(parties):
+        saved = [
+            f.save(commit=False)
+            for f in parties.forms
+            if f.has_changed() and not parties._should_delete_form(f)
+        ]
+        deleted = [f.instance for f in parties.deleted_forms if f.instance.pk]
+        return saved, deleted
+
+
+class IncidentCreateView(RoleRequiredMixin, IncidentFormMixin, CreateView):
+    roles = services.REPORTER_ROLES
+
+    def get_initial(self):
+        return {"occurred_at": timezone.localtime().replace(second=0, microsecond=0)}
+
+    def save(self, form, parties):
+        saved, _deleted = self.party_instances(parties)
+        incident = services.incident_create(
+            incident=form.instance,
+            parties=saved,
+            files=form.cleaned_data["files"],
+            by=self.request.user,
+            submit="submit" in self.request.POST,
+        )
+        if incident.status == Status.DIAJUKAN:
+            messages.success(
+                self.request,
+                _("Laporan %(ref)s diajukan untuk diverifikasi.") % {"ref": incident.reference},
+            )
+        else:
+            messages.success(
+                self.request, _("Draf laporan %(ref)s tersimpan.") % {"ref": incident.reference}
+            )
+        return redirect(incident)
+
+
+class IncidentUpdateView(LoginRequiredMixin, IncidentFormMixin, UpdateView):
+    def get_queryset(self):
+        return visible_incidents(self.request.user)
+
+    def get_object(self, queryset=None):
+        incident = super().get_object(queryset)
+        if not services.can_edit(incident, self.request.user):
+            raise PermissionDenied
+        return incident
+
+    def save(self, form, parties):
+        saved, deleted = self.party_instances(parties)
+        expected = form.cleaned_data.get("version") or 0
+        try:
+            incident = services.incident_update(
+                incident=form.instance,
+                expected_version=expected,
+                by=self.request.user,
+                parties=saved,
+                deleted_parties=deleted,
+                files=form.cleaned_data["files"],
+            )
+        except services.StaleEdit as stale:
+            # Nothing was written. Keep what this user typed, show what changed meanwhile, and
+            # let them save again knowingly on top of the newer version.
+            data = self.request.POST.copy()
+            data["version"] = Incident.objects.get(pk=form.instance.pk).version
+            form = self.get_form_class()(
+                data, self.request.FILES, instance=self.get_object(), user=self.request.user
+            )
+            form.is_valid()
+            return self.invalid(form, self.get_parties(self.request.POST), stale=stale)
+        messages.success(
+            self.request, _("Perubahan laporan %(ref)s tersimpan.") % {"ref": incident.reference}
+        )
+        return redirect(incident)
+
+
+class IncidentDetailView(LoginRequiredMixin, DetailView):
+    template_name = "incidents/incident_detail.html"
+    context_object_name = "incident"
+
+    def get_queryset(self):
+        return visible_incidents(self.request.user).select_related(
+            "kecamatan", "desa", "reported_by", "conflict_status"
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        incident, user = self.object, self.request.user
+        context.update(
+            parties=incident.parties.all(),
+            transitions=incident.transitions.select_related("by"),
+            steps=incident.steps.select_related("created_by").prefetch_related(
+                "agencies", "contacts", "evidence"
+            ),
+            evidence=incident.evidence.filter(step__isnull=True),
+            actions=services.actions_available(incident, user),
+            can_edit=services.can_edit(incident, user),
+            can_add_step=services.can_add_step(incident, user),
+            resolution_form=TransitionForm(),
+        )
+        if services.can_see_history(user):
+            context["history"] = incident_history(incident)
+        return context
+
+
+HISTORY_HIDDEN_FIELDS = {"version", "updated_at", "id"}
+HISTORY_LABELS = {
+    "insert": gettext_lazy("dibuat"),
+    "update": gettext_lazy("diubah"),
+    "delete": gettext_lazy("dihapus"),
+}
+
+
+def incident_history(incident):
+    """Trigger-recorded changes of the report and its parties, steps and evidence, newest
+    first, each with the acting user (from the history context) and a readable label."""
+    from pghistory.models import Events
+
+    from accounts.models import User
+
+    events = list(Events.objects.references(incident).order_by("-pgh_created_at", "-pgh_id")[:200])
+    # On the aggregated Events rows, pgh_context is the context's metadata itself (a dict).
+    user_ids = {(e.pgh_context or {}).get("user") for e in events}
+    actors = User.objects.in_bulk([pk for pk in user_ids if pk])
+    for event in events:
+        event.actor = actors.get((event.pgh_context or {}).get("user"))
+        event.action_label = HISTORY_LABELS.get(event.pgh_label, event.pgh_label)
+        model = apps.get_model(event.pgh_obj_model)
+        event.object_label = model._meta.verbose_name
+        event.changes = list(_readable_diff(model, event.pgh_diff or {}))
+    return events
+
+
+def _readable_diff(model, diff):
+    for name, (old, new) in diff.items():
+        if name in HISTORY_HIDDEN_FIELDS:
+            continue
+        try:
+            field = model._meta.get_field(name.removesuffix("_id"))
+        except FieldDoesNotExist:
+            continue
+        yield field.verbose_name, services.field_display(field, old), services.field_display(
+            field, new
+        )
+
+
+class IncidentTransitionView(LoginRequiredMixin, View):
+    def post(self, request, pk):
+        incident = get_object_or_404(visible_incidents(request.user), pk=pk)
+        form = TransitionForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _("Permintaan tidak valid."))
+            return redirect(incident)
+        data = form.cleaned_data
+        try:
+            incident = services.incident_transition(
+                incident=incident,
+                by=request.user,
+                action=data["action"],
+                note=data["note"],
+                resolution=data["resolution"],
+            )
+        except PermissionDenied as refusal:
+            messages.error(request, str(refusal) or _("Anda tidak berwenang."))
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request,
+                _("Status laporan kini: %(status)s.") % {"status": incident.get_status_display()},
+            )
+        return redirect(incident)
+
+
+class StepCreateView(LoginRequiredMixin, CreateView):
+    form_class = HandlingStepForm
+    template_name = "incidents/step_form.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.incident = get_object_or_404(visible_incidents(request.user), pk=kwargs["pk"])
+        if not services.can_add_step(self.incident, request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user, "incident": self.incident}
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "incident": self.incident}
+
+    def form_valid(self, form):
+        services.step_add(
+            incident=self.incident,
+            step=form.instance,
+            agencies=form.cleaned_data["agencies"],
+            contacts=form.cleaned_data["contacts"],
+            files=form.cleaned_data["files"],
+            by=self.request.user,
+        )
+        messages.success(self.request, _("Tindak lanjut tersimpan."))
+        return HttpResponseRedirect(self.incident.get_absolute_url())
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        response.status_code = 400
+        return response
+
+
+class EvidenceDownloadView(LoginRequiredMixin, View):
+    def get(self, request, pk):
+        evidence = get_object_or_404(
+            Evidence.objects.filter(incident__in=visible_incidents(request.user)), pk=pk
+        )
+        try:
+            handle = evidence.file.open("rb")
+        except FileNotFoundError:
+            raise Http404 from None
+        inline = evidence.content_type in ("image/jpeg", "image/png", "application/pdf")
+        return FileResponse(
+            handle,
+            as_attachment=not inline,
+            filename=evidence.original_name,
+            content_type=evidence.content_type,
+        )
+
+
+# --- Status Keadaan Konflik --------------------------------------------------------------------
+
+
+class ConflictStatusListView(LoginRequiredMixin, PerPageMixin, ListView):
+    template_name = "incidents/conflictstatus_list.html"
+    context_object_name = "statuses"
+
+    def get_queryset(self):
+        return ConflictStatus.objects.all()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["can_manage"] = self.request.user.has_role(Role.SEKRETARIAT)
+        return context
+
+
+class ConflictStatusFormMixin(RoleRequiredMixin):
+    roles = (Role.SEKRETARIAT,)
+    model = ConflictStatus
+    form_class = ConflictStatusForm
+    template_name = "incidents/conflictstatus_form.html"
+
+    def get_success_url(self):
+        from django.urls import reverse
+
+        messages.success(self.request, _("Status keadaan konflik tersimpan."))
+        return reverse("incidents:conflict_status_list")
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        response.status_code = 400
+        return response
+
+
+class ConflictStatusCreateView(ConflictStatusFormMixin, CreateView):
+    pass
+
+
+class ConflictStatusUpdateView(ConflictStatusFormMixin, UpdateView):
+    pass

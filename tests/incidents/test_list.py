@@ -1,0 +1,190 @@
+"""The report list: each filter with a matching and a non-matching case, sorting, paging,
+pinned query count, and exports of exactly the filtered rows."""
+
+import csv
+import io
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import openpyxl
+import pytest
+
+from incidents.models import HandlingStep
+from tests.factories import AgencyFactory, IncidentFactory
+
+pytestmark = pytest.mark.django_db
+
+WIB = ZoneInfo("Asia/Jakarta")
+
+
+@pytest.fixture
+def rows(petugas_unscoped, kecamatan, other_kecamatan, desa):
+    """Two reports that differ in every filtered attribute."""
+    brawl = IncidentFactory(
+        kecamatan=kecamatan, desa=desa, reported_by=petugas_unscoped, kind="kejadian",
+        title="Tawuran pemuda setelah pertandingan voli",
+        chronology="Bentrokan kecil antara pemuda dua dusun di lapangan desa.",
+        occurred_at=datetime(2026, 3, 10, 20, 0, tzinfo=WIB), conflict_source="poleksosbud",
+        form="bentrokan", stage="penghentian", status="diverifikasi", likelihood=None,
+        impact=None,
+    )
+    land = IncidentFactory(
+        kecamatan=other_kecamatan, reported_by=petugas_unscoped, kind="potensi",
+        title="Sengketa lahan perluasan pabrik",
+        chronology="Warga menolak pengukuran tanah oleh perusahaan.",
+        occurred_at=datetime(2026, 6, 1, 9, 0, tzinfo=WIB), conflict_source="sda",
+        form="sengketa_lahan", stage="pencegahan", status="diajukan", likelihood=4, impact=4,
+    )
+    return brawl, land
+
+
+def references(client, query=""):
+    response = client.get(f"/laporan/?{query}")
+    assert response.status_code == 200
+    return [i.reference for i in response.context["incidents"]]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("q=tawuran", "brawl"),
+        ("q=pabrik", "land"),
+        ("q=perusahaan", "land"),  # found in the chronology
+        ("occurred_from=2026-05-01", "land"),
+        ("occurred_to=2026-04-30", "brawl"),
+        ("kind=kejadian", "brawl"),
+        ("kind=potensi", "land"),
+        ("conflict_source=sda", "land"),
+        ("form=bentrokan", "brawl"),
+        ("stage=penghentian", "brawl"),
+        ("status=diajukan", "land"),
+        ("risk_level=sangat_tinggi", "land"),
+    ],
+)
+def test_each_filter_keeps_the_matching_report_only(client, sekretariat, rows, query, expected):
+    brawl, land = rows
+    client.force_login(sekretariat)
+    wanted = {"brawl": brawl, "land": land}[expected]
+    assert references(client, query) == [wanted.reference]
+
+
+def test_region_filters(client, sekretariat, rows, kecamatan, other_kecamatan, desa):
+    brawl, land = rows
+    client.force_login(sekretariat)
+    assert references(client, f"kecamatan={kecamatan.pk}") == [brawl.reference]
+    assert references(client, f"kecamatan={other_kecamatan.pk}") == [land.reference]
+    assert references(client, f"kecamatan={kecamatan.pk}&desa={desa.pk}") == [brawl.reference]
+
+
+def test_agency_filter_finds_reports_the_agency_handled(client, sekretariat, rows):
+    brawl, _land = rows
+    polres, dinsos = AgencyFactory(name="Polres"), AgencyFactory(name="Dinsos")
+    step = HandlingStep.objects.create(
+        incident=brawl, date=date(2026, 3, 11), stage="penghentian", action_type="patroli",
+        description="Patroli", created_by=sekretariat,
+    )
+    step.agencies.add(polres)
+    client.force_login(sekretariat)
+    assert references(client, f"agency={polres.pk}") == [brawl.reference]
+    assert references(client, f"agency={dinsos.pk}") == []
+
+
+def test_no_filter_lists_all_newest_first_and_sorting_works(client, sekretariat, rows):
+    brawl, land = rows
+    client.force_login(sekretariat)
+    assert references(client) == [land.reference, brawl.reference]
+    assert references(client, "sort=occurred_at") == [brawl.reference, land.reference]
+    # Highest risk first; reports without a risk assessment come last either way.
+    assert references(client, "sort=-risk_level") == [land.reference, brawl.reference]
+    assert references(client, "sort=risk_level") == [land.reference, brawl.reference]
+
+
+def test_invalid_filter_values_give_a_message_not_an_error(client, sekretariat, rows):
+    client.force_login(sekretariat)
+    response = client.get("/laporan/?kind=rahasia&occurred_from=kemarin&kecamatan=999999&page=99")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "rahasia bukan salah satu dari pilihan yang tersedia" in page
+    assert "Masukkan tanggal yang valid" in page
+    # The invalid values are ignored, the valid page of results is still shown.
+    assert len(response.context["incidents"]) == 2
+
+
+def test_filters_live_in_the_url_for_sharing(client, sekretariat, rows):
+    client.force_login(sekretariat)
+    page = client.get("/laporan/?q=tawuran&kind=kejadian").content.decode()
+    assert 'href="/laporan/ekspor.csv?q=tawuran&amp;kind=kejadian"' in page
+    assert 'href="/laporan/ekspor.xlsx?q=tawuran&amp;kind=kejadian"' in page
+
+
+def test_list_query_count_is_pinned_and_does_not_grow_with_page_size(
+    client, sekretariat, kecamatan, petugas_unscoped, django_assert_num_queries
+):
+    for _ in range(60):
+        IncidentFactory(kecamatan=kecamatan, reported_by=petugas_unscoped, parties=["A"])
+    client.force_login(sekretariat)
+    # session, user, roles, count, kecamatan/desa/agency options, page rows, session save
+    # (+2 savepoint statements of the test's transaction)
+    with django_assert_num_queries(11):
+        response = client.get("/laporan/?per_page=10")
+    assert len(response.context["incidents"]) == 10
+    with django_assert_num_queries(11):
+        response = client.get("/laporan/?per_page=50")
+    assert len(response.context["incidents"]) == 50
+
+
+def test_csv_export_has_exactly_the_filtered_rows(client, sekretariat, rows):
+    brawl, _land = rows
+    client.force_login(sekretariat)
+    response = client.get("/laporan/ekspor.csv?q=tawuran")
+    assert response["Content-Type"].startswith("text/csv")
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    records = list(csv.reader(io.StringIO(text)))
+    assert records[0][0] == "Nomor laporan"
+    assert [r[0] for r in records[1:]] == [brawl.reference]
+    header = records[0]
+    row = dict(zip(header, records[1], strict=True))
+    assert row["Meninggal"] == ""  # unknown stays empty, not 0
+    assert row["Pelapor"]
+
+
+def test_xlsx_export_has_exactly_the_filtered_rows(client, sekretariat, rows):
+    _brawl, land = rows
+    client.force_login(sekretariat)
+    response = client.get("/laporan/ekspor.xlsx?kind=potensi")
+    content = b"".join(response.streaming_content)
+    sheet = openpyxl.load_workbook(io.BytesIO(content)).active
+    values = list(sheet.values)
+    assert values[0][0] == "Nomor laporan"
+    assert [v[0] for v in values[1:]] == [land.reference]
+    row = dict(zip(values[0], values[1], strict=True))
+    assert row["Risiko"] == "Sangat tinggi"
+    assert row["Kecamatan"] == land.kecamatan.name
+
+
+def test_dashboard_and_list_follow_the_chosen_language_only(client, sekretariat):
+    client.force_login(sekretariat)
+    # A browser set to English still gets the Indonesian portal until English is chosen.
+    page = client.get("/laporan/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert "Laporan konflik" in page
+    client.cookies["django_language"] = "en"
+    assert "Conflict reports" in client.get("/laporan/").content.decode()
+
+
+def test_occurrence_time_is_shown_in_jakarta_time(client, sekretariat, rows):
+    brawl, _land = rows
+    client.force_login(sekretariat)
+    page = client.get(f"/laporan/{brawl.pk}/").content.decode()
+    assert "10 Maret 2026, 20.00" in page
+    assert brawl.occurred_at == datetime(2026, 3, 10, 13, 0, tzinfo=ZoneInfo("UTC")) + timedelta()
+
+
+def test_desa_options_carry_plain_ids_whatever_the_locale(client, petugas, kecamatan):
+    from directory.models import Region
+
+    # Ids past 999 must not be written with a thousands separator ("1.234").
+    desa = Region.objects.create(pk=123456, code="35.17.08.2099", name="Uji", level="desa",
+                                 parent=kecamatan)
+    client.force_login(petugas)
+    page = client.get(f"/laporan/pilihan-desa/?kecamatan={kecamatan.pk}").content.decode()
+    assert f'value="{desa.pk}"' in page
