@@ -29,12 +29,20 @@ def seed(count, kecamatan, reporter, start=0):
     Incident.objects.bulk_create(
         [
             Incident(
-                reference=f"PKS-2000-{start + n:06d}", kind="potensi",
-                title=f"Laporan uji beban {n}", chronology="Kronologi uji beban. " * 20,
-                occurred_at=now - timedelta(minutes=n), reported_by=reporter,
-                information_source="masyarakat", kecamatan=kecamatan,
-                conflict_source="poleksosbud", aspect="sosial_budaya", form="intimidasi",
-                likelihood=1 + n % 4, impact=1 + (n // 4) % 4, status="diajukan",
+                reference=f"PKS-2000-{start + n:06d}",
+                kind="potensi",
+                title=f"Laporan uji beban {n}",
+                chronology="Kronologi uji beban. " * 20,
+                occurred_at=now - timedelta(minutes=n),
+                reported_by=reporter,
+                information_source="masyarakat",
+                kecamatan=kecamatan,
+                conflict_source="poleksosbud",
+                aspect="sosial_budaya",
+                form="intimidasi",
+                likelihood=1 + n % 4,
+                impact=1 + (n // 4) % 4,
+                status="diajukan",
             )
             for n in range(count)
         ],

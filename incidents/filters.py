@@ -37,8 +37,11 @@ class NullsLastOrderingFilter(django_filters.OrderingFilter):
             if name is None:
                 continue
             expression = F(name)
-            ordering.append(expression.desc(nulls_last=True) if param.startswith("-")
-                            else expression.asc(nulls_last=True))
+            ordering.append(
+                expression.desc(nulls_last=True)
+                if param.startswith("-")
+                else expression.asc(nulls_last=True)
+            )
         return qs.order_by(*ordering, "-pk")
 
 

@@ -257,8 +257,10 @@ def _readable_diff(model, diff):
             field = model._meta.get_field(name.removesuffix("_id"))
         except FieldDoesNotExist:
             continue
-        yield field.verbose_name, services.field_display(field, old), services.field_display(
-            field, new
+        yield (
+            field.verbose_name,
+            services.field_display(field, old),
+            services.field_display(field, new),
         )
 
 

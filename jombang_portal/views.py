@@ -36,9 +36,12 @@ def incident_summary(user) -> dict:
     return Incident.objects.visible_to(user).aggregate(
         submitted=Count("pk", filter=Q(status=Status.DIAJUKAN)),
         handling=Count("pk", filter=Q(status__in=[Status.DIVERIFIKASI, Status.DITANGANI])),
-        high_risk=Count("pk", filter=Q(
-            status__in=open_statuses,
-            risk_level__in=[RiskLevel.TINGGI, RiskLevel.SANGAT_TINGGI],
-        )),
+        high_risk=Count(
+            "pk",
+            filter=Q(
+                status__in=open_statuses,
+                risk_level__in=[RiskLevel.TINGGI, RiskLevel.SANGAT_TINGGI],
+            ),
+        ),
         my_drafts=Count("pk", filter=Q(status=Status.DRAFT, reported_by=user)),
     )

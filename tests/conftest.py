@@ -108,8 +108,9 @@ def photo(tmp_path):
 @pytest.fixture
 def petugas_unscoped(roles):
     """A field officer for the whole regency (no kecamatan scope)."""
-    return UserFactory(username="petugas-kab", first_name="Joko", last_name="Kabupaten",
-                       roles=[Role.PETUGAS])
+    return UserFactory(
+        username="petugas-kab", first_name="Joko", last_name="Kabupaten", roles=[Role.PETUGAS]
+    )
 
 
 @pytest.fixture

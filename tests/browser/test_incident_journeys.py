@@ -16,8 +16,9 @@ from tests.factories import IncidentFactory
 
 @pytest.fixture
 def tokoh(kecamatan):
-    return Contact.objects.create(name="Kyai Ahmad Contoh", kind="agama", region=kecamatan,
-                                  phone="081234567890")
+    return Contact.objects.create(
+        name="Kyai Ahmad Contoh", kind="agama", region=kecamatan, phone="081234567890"
+    )
 
 
 def report_potential_conflict_on_a_phone(page, photo):
@@ -109,12 +110,19 @@ def test_officer_reports_and_secretariat_handles_to_closure(
 def test_filtered_list_and_exports_hold_exactly_the_filtered_rows(
     page, sekretariat, petugas_unscoped, kecamatan, other_kecamatan
 ):
-    wanted = IncidentFactory(kecamatan=kecamatan, reported_by=petugas_unscoped,
-                             title="Penolakan tambang pasir oleh warga")
-    IncidentFactory(kecamatan=other_kecamatan, reported_by=petugas_unscoped,
-                    title="Penolakan tambang batu di desa lain")
-    IncidentFactory(kecamatan=kecamatan, reported_by=petugas_unscoped,
-                    title="Tawuran pelajar di alun-alun")
+    wanted = IncidentFactory(
+        kecamatan=kecamatan,
+        reported_by=petugas_unscoped,
+        title="Penolakan tambang pasir oleh warga",
+    )
+    IncidentFactory(
+        kecamatan=other_kecamatan,
+        reported_by=petugas_unscoped,
+        title="Penolakan tambang batu di desa lain",
+    )
+    IncidentFactory(
+        kecamatan=kecamatan, reported_by=petugas_unscoped, title="Tawuran pelajar di alun-alun"
+    )
 
     login(page, sekretariat.username)
     page.goto("/laporan/")
@@ -156,9 +164,11 @@ def test_bad_input_on_the_phone_keeps_what_was_typed(phone_page, petugas, desa, 
     page.get_by_role("button", name="Simpan sebagai draf").click()
 
     expect(page.locator("[data-field=occurred_at] .invalid-feedback")).to_contain_text(
-        "tidak boleh di masa depan")
+        "tidak boleh di masa depan"
+    )
     expect(page.locator("[data-field=injured] .invalid-feedback")).to_be_visible()
     expect(page.locator("[data-field=files] .invalid-feedback")).to_contain_text(
-        "tidak sesuai dengan jenisnya")
+        "tidak sesuai dengan jenisnya"
+    )
     expect(page.get_by_label("Judul")).to_have_value("Perusakan warung")
     assert not Incident.objects.exists()

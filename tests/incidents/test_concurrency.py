@@ -37,14 +37,22 @@ def run_in_threads(count, target):
 def test_fifty_parallel_submissions_get_fifty_distinct_references(petugas, kecamatan):
     def submit(index):
         incident = Incident(
-            kind="potensi", title=f"Laporan paralel {index}", chronology="Uji serentak.",
-            occurred_at=timezone.now(), information_source="masyarakat",
-            conflict_source="poleksosbud", aspect="sosial_budaya", form="intimidasi",
-            likelihood=2, impact=2, kecamatan=kecamatan,
+            kind="potensi",
+            title=f"Laporan paralel {index}",
+            chronology="Uji serentak.",
+            occurred_at=timezone.now(),
+            information_source="masyarakat",
+            conflict_source="poleksosbud",
+            aspect="sosial_budaya",
+            form="intimidasi",
+            likelihood=2,
+            impact=2,
+            kecamatan=kecamatan,
         )
         party = Party(name=f"Pihak {index}", party_type="warga")
-        return services.incident_create(incident=incident, parties=[party], by=petugas,
-                                        submit=True).reference
+        return services.incident_create(
+            incident=incident, parties=[party], by=petugas, submit=True
+        ).reference
 
     references, errors = run_in_threads(50, submit)
 

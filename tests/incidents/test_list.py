@@ -21,19 +21,33 @@ WIB = ZoneInfo("Asia/Jakarta")
 def rows(petugas_unscoped, kecamatan, other_kecamatan, desa):
     """Two reports that differ in every filtered attribute."""
     brawl = IncidentFactory(
-        kecamatan=kecamatan, desa=desa, reported_by=petugas_unscoped, kind="kejadian",
+        kecamatan=kecamatan,
+        desa=desa,
+        reported_by=petugas_unscoped,
+        kind="kejadian",
         title="Tawuran pemuda setelah pertandingan voli",
         chronology="Bentrokan kecil antara pemuda dua dusun di lapangan desa.",
-        occurred_at=datetime(2026, 3, 10, 20, 0, tzinfo=WIB), conflict_source="poleksosbud",
-        form="bentrokan", stage="penghentian", status="diverifikasi", likelihood=None,
+        occurred_at=datetime(2026, 3, 10, 20, 0, tzinfo=WIB),
+        conflict_source="poleksosbud",
+        form="bentrokan",
+        stage="penghentian",
+        status="diverifikasi",
+        likelihood=None,
         impact=None,
     )
     land = IncidentFactory(
-        kecamatan=other_kecamatan, reported_by=petugas_unscoped, kind="potensi",
+        kecamatan=other_kecamatan,
+        reported_by=petugas_unscoped,
+        kind="potensi",
         title="Sengketa lahan perluasan pabrik",
         chronology="Warga menolak pengukuran tanah oleh perusahaan.",
-        occurred_at=datetime(2026, 6, 1, 9, 0, tzinfo=WIB), conflict_source="sda",
-        form="sengketa_lahan", stage="pencegahan", status="diajukan", likelihood=4, impact=4,
+        occurred_at=datetime(2026, 6, 1, 9, 0, tzinfo=WIB),
+        conflict_source="sda",
+        form="sengketa_lahan",
+        stage="pencegahan",
+        status="diajukan",
+        likelihood=4,
+        impact=4,
     )
     return brawl, land
 
@@ -80,8 +94,12 @@ def test_agency_filter_finds_reports_the_agency_handled(client, sekretariat, row
     brawl, _land = rows
     polres, dinsos = AgencyFactory(name="Polres"), AgencyFactory(name="Dinsos")
     step = HandlingStep.objects.create(
-        incident=brawl, date=date(2026, 3, 11), stage="penghentian", action_type="patroli",
-        description="Patroli", created_by=sekretariat,
+        incident=brawl,
+        date=date(2026, 3, 11),
+        stage="penghentian",
+        action_type="patroli",
+        description="Patroli",
+        created_by=sekretariat,
     )
     step.agencies.add(polres)
     client.force_login(sekretariat)
@@ -183,8 +201,9 @@ def test_desa_options_carry_plain_ids_whatever_the_locale(client, petugas, kecam
     from directory.models import Region
 
     # Ids past 999 must not be written with a thousands separator ("1.234").
-    desa = Region.objects.create(pk=123456, code="35.17.08.2099", name="Uji", level="desa",
-                                 parent=kecamatan)
+    desa = Region.objects.create(
+        pk=123456, code="35.17.08.2099", name="Uji", level="desa", parent=kecamatan
+    )
     client.force_login(petugas)
     page = client.get(f"/laporan/pilihan-desa/?kecamatan={kecamatan.pk}").content.decode()
     assert f'value="{desa.pk}"' in page
