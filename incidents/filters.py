@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from directory.models import Agency, Region
 from incidents.choices import ConflictSource, Form, Kind, RiskLevel, Stage, Status
 from incidents.models import RISK_SCORE, Incident
+from jombang_portal.utils import parse_id
 
 
 def _kecamatan(request):
@@ -19,9 +20,9 @@ def _desa(request):
     if request is None:
         return Region.objects.none()
     regions = Region.objects.visible_to(request.user).desa()
-    kecamatan = request.GET.get("kecamatan", "")
+    kecamatan_id = parse_id(request.GET.get("kecamatan"))
     # The desa list follows the chosen kecamatan, as on the intake form.
-    return regions.filter(parent_id=kecamatan) if kecamatan.isdigit() else regions
+    return regions.filter(parent_id=kecamatan_id) if kecamatan_id else regions
 
 
 class NullsLastOrderingFilter(django_filters.OrderingFilter):

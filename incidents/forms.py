@@ -1,7 +1,8 @@
 """Forms of the incident pages. Choices offered are limited to what the user may use, so a
 tampered POST (another kecamatan, a hidden status) fails validation like any bad input."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from django import forms
 from django.urls import reverse
@@ -12,9 +13,12 @@ from directory.models import Agency, Contact, Region
 from incidents.choices import Kind, Resolution
 from incidents.models import ConflictStatus, HandlingStep, Incident, Party
 from jombang_portal.forms import BootstrapMixin, EvidenceFilesField
+from jombang_portal.utils import parse_id
 
 # A phone's clock may run a little ahead of the server's.
 CLOCK_SKEW = timedelta(minutes=10)
+# Older dates are typing mistakes (and year 1 does not even survive the UTC round trip).
+EARLIEST_OCCURRENCE = datetime(1990, 1, 1, tzinfo=ZoneInfo("Asia/Jakarta"))
 
 
 class DateTimeLocalInput(forms.DateTimeInput):
@@ -111,18 +115,19 @@ class IncidentForm(BootstrapMixin, forms.ModelForm):
             self.fields["version"].initial = self.instance.version
 
     def _selected_kecamatan_id(self):
-        value = self.data.get(self.add_prefix("kecamatan")) if self.is_bound else None
-        if value is None and self.instance.pk:
-            return self.instance.kecamatan_id
-        try:
-            return int(value) if value else None
-        except (TypeError, ValueError):
-            return None
+        if self.is_bound:
+            return parse_id(self.data.get(self.add_prefix("kecamatan")))
+        return self.instance.kecamatan_id if self.instance.pk else None
 
     def clean_occurred_at(self):
         occurred = self.cleaned_data["occurred_at"]
         if occurred and occurred > timezone.now() + CLOCK_SKEW:
             raise forms.ValidationError(_("Waktu kejadian tidak boleh di masa depan."))
+        if occurred and occurred < EARLIEST_OCCURRENCE:
+            raise forms.ValidationError(
+                _("Waktu kejadian terlalu jauh di masa lalu (paling awal tahun %(year)s).")
+                % {"year": EARLIEST_OCCURRENCE.year}
+            )
         return occurred
 
     def clean_desa(self):

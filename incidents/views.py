@@ -5,6 +5,7 @@ from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
+from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -14,7 +15,7 @@ from django.views import View
 from django.views.generic import CreateView, DetailView, ListView, UpdateView
 
 from accounts.choices import Role
-from directory.models import Region
+from directory.models import Contact, Region
 from incidents import exports, services
 from incidents.choices import Status
 from incidents.filters import IncidentFilter
@@ -27,6 +28,7 @@ from incidents.forms import (
 )
 from incidents.models import ConflictStatus, Evidence, Incident
 from jombang_portal.mixins import PerPageMixin, RoleRequiredMixin
+from jombang_portal.utils import parse_id
 
 
 def visible_incidents(user):
@@ -72,9 +74,9 @@ class DesaOptionsView(LoginRequiredMixin, View):
     """`<option>`s of the desa of one kecamatan, for the intake form (htmx)."""
 
     def get(self, request):
-        kecamatan = request.GET.get("kecamatan", "")
+        kecamatan_id = parse_id(request.GET.get("kecamatan"))
         desa = Region.objects.visible_to(request.user).desa()
-        desa = desa.filter(parent_id=kecamatan) if kecamatan.isdigit() else desa.none()
+        desa = desa.filter(parent_id=kecamatan_id) if kecamatan_id else desa.none()
         return render(request, "incidents/_desa_options.html", {"desa_list": desa})
 
 
@@ -207,8 +209,11 @@ class IncidentDetailView(LoginRequiredMixin, DetailView):
         context.update(
             parties=incident.parties.all(),
             transitions=incident.transitions.select_related("by"),
+            # Contacts are personal data: only those this user may see (UU 27/2022).
             steps=incident.steps.select_related("created_by").prefetch_related(
-                "agencies", "contacts", "evidence"
+                "agencies",
+                "evidence",
+                Prefetch("contacts", queryset=Contact.objects.visible_to(user)),
             ),
             evidence=incident.evidence.filter(step__isnull=True),
             actions=services.actions_available(incident, user),

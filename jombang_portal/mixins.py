@@ -3,6 +3,8 @@
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 
+from jombang_portal.utils import parse_id
+
 
 class RoleRequiredMixin(LoginRequiredMixin):
     """Refuses (403) users holding none of `roles`. An empty `roles` admits any signed-in user."""
@@ -23,8 +25,8 @@ class PerPageMixin:
     paginate_by = 25
 
     def get_paginate_by(self, queryset):
-        value = self.request.GET.get("per_page", "")
-        return int(value) if value.isdigit() and int(value) in self.page_sizes else self.paginate_by
+        size = parse_id(self.request.GET.get("per_page"))
+        return size if size in self.page_sizes else self.paginate_by
 
     def paginate_queryset(self, queryset, page_size):
         paginator = self.get_paginator(queryset, page_size)

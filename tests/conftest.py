@@ -116,3 +116,11 @@ def petugas_unscoped(roles):
 @pytest.fixture
 def sekretariat2(roles):
     return UserFactory(username="sekretariat2", roles=[Role.SEKRETARIAT])
+
+
+@pytest.fixture(autouse=True)
+def fast_and_isolated(settings, tmp_path):
+    """Evidence files go to a throwaway folder (returned); test users are hashed cheaply."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    return settings.MEDIA_ROOT

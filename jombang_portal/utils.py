@@ -1,0 +1,13 @@
+"""Small helpers shared by the apps."""
+
+
+def parse_id(value) -> int | None:
+    """A positive database id from user input (query string, form data), or None.
+
+    `str.isdigit()` is not enough: it accepts characters such as "²" that int() refuses.
+    """
+    text = str(value or "").strip()
+    if not (text.isascii() and text.isdigit()):
+        return None
+    number = int(text)
+    return number if 0 < number < 2**63 else None
