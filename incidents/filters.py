@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from directory.models import Agency, Region
 from incidents.choices import ConflictSource, Form, Kind, RiskLevel, Stage, Status
 from incidents.models import RISK_SCORE, Incident
+from jombang_portal.forms import FilterForm
 from jombang_portal.utils import parse_id
 
 
@@ -97,6 +98,7 @@ class IncidentFilter(django_filters.FilterSet):
     class Meta:
         model = Incident
         fields = []
+        form = FilterForm
 
     def __init__(self, data=None, queryset=None, **kwargs):
         if queryset is not None:

@@ -41,35 +41,7 @@ class IncidentForm(BootstrapMixin, forms.ModelForm):
 
     class Meta:
         model = Incident
-        fields = [
-            "kind",
-            "title",
-            "chronology",
-            "occurred_at",
-            "occurred_precision",
-            "information_source",
-            "kecamatan",
-            "desa",
-            "address",
-            "latitude",
-            "longitude",
-            "location_precision",
-            "conflict_source",
-            "aspect",
-            "form",
-            "likelihood",
-            "impact",
-            "killed",
-            "injured",
-            "displaced",
-            "houses_damaged",
-            "public_facilities_damaged",
-            "worship_places_damaged",
-            "loss_rupiah",
-            "stage",
-            "confidentiality",
-            "conflict_status",
-        ]
+        fields = Incident.EDITABLE_FIELDS
         widgets = {
             "kind": forms.RadioSelect,
             "occurred_at": DateTimeLocalInput(),

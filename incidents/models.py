@@ -1,8 +1,5 @@
 """Reports of potential conflicts and conflict events, their handling and evidence."""
 
-import uuid
-from pathlib import PurePath
-
 import pghistory
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
@@ -33,6 +30,7 @@ from incidents.choices import (
     Status,
 )
 from incidents.querysets import IncidentQuerySet
+from jombang_portal.models import EvidenceFile, evidence_path  # noqa: F401 (migration 0001)
 
 UNKNOWN_HELP = _("Kosongkan bila belum diketahui; isi 0 bila memang tidak ada.")
 SEARCH_CONFIG = "indonesian"
@@ -272,6 +270,37 @@ class Incident(models.Model):
 
     objects = IncidentQuerySet.as_manager()
 
+    # The fields a person fills in on the report form, in the form's order.
+    EDITABLE_FIELDS = [
+        "kind",
+        "title",
+        "chronology",
+        "occurred_at",
+        "occurred_precision",
+        "information_source",
+        "kecamatan",
+        "desa",
+        "address",
+        "latitude",
+        "longitude",
+        "location_precision",
+        "conflict_source",
+        "aspect",
+        "form",
+        "likelihood",
+        "impact",
+        "killed",
+        "injured",
+        "displaced",
+        "houses_damaged",
+        "public_facilities_damaged",
+        "worship_places_damaged",
+        "loss_rupiah",
+        "stage",
+        "confidentiality",
+        "conflict_status",
+    ]
+
     class Meta:
         verbose_name = _("laporan")
         verbose_name_plural = _("laporan")
@@ -389,39 +418,16 @@ class HandlingStep(models.Model):
         return f"{self.date} {self.get_action_type_display()}"
 
 
-def evidence_path(instance, filename):
-    # A random name: the original (which may hold personal data) is kept only in the database.
-    suffix = PurePath(filename).suffix.lower()
-    return f"evidence/{uuid.uuid4().hex}{suffix}"
-
-
 @pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
-class Evidence(models.Model):
-    """A file supporting a report or a handling step. Stored outside the static tree and served
-    only through a view that checks the report is visible to the user."""
+class Evidence(EvidenceFile):
+    """A file supporting a report or a handling step, served only through a view that checks the
+    report is visible to the user."""
 
     incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="evidence")
     step = models.ForeignKey(
         HandlingStep, on_delete=models.CASCADE, null=True, blank=True, related_name="evidence"
     )
-    file = models.FileField(_("berkas"), upload_to=evidence_path)
-    original_name = models.CharField(_("nama berkas"), max_length=255)
-    content_type = models.CharField(max_length=100)
-    size = models.PositiveIntegerField(_("ukuran"))
-    sha256 = models.CharField(max_length=64)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    uploaded_at = models.DateTimeField(auto_now_add=True)
 
-    class Meta:
+    class Meta(EvidenceFile.Meta):
         verbose_name = _("bukti")
         verbose_name_plural = _("bukti")
-        ordering = ["uploaded_at", "pk"]
-
-    def __str__(self):
-        return self.original_name
-
-    @property
-    def is_image(self) -> bool:
-        return self.content_type.startswith("image/")

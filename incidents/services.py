@@ -15,7 +15,6 @@ from django.utils.translation import gettext_lazy
 from accounts.choices import Role
 from incidents.choices import Resolution, Status
 from incidents.models import Evidence, HandlingStep, Incident, Party, Transition
-from jombang_portal.uploads import sha256_of, validate_evidence_file
 
 REPORTER_ROLES = (Role.PETUGAS, Role.SEKRETARIAT)
 
@@ -259,37 +258,8 @@ def incident_update(
     return incident
 
 
-TRACKED_FIELDS = [
-    "kind",
-    "title",
-    "chronology",
-    "occurred_at",
-    "occurred_precision",
-    "information_source",
-    "kecamatan",
-    "desa",
-    "address",
-    "latitude",
-    "longitude",
-    "location_precision",
-    "conflict_source",
-    "aspect",
-    "form",
-    "killed",
-    "injured",
-    "displaced",
-    "houses_damaged",
-    "public_facilities_damaged",
-    "worship_places_damaged",
-    "loss_rupiah",
-    "likelihood",
-    "impact",
-    "stage",
-    "confidentiality",
-    "status",
-    "resolution",
-    "conflict_status",
-]
+# What a person edits, plus the workflow fields the services change.
+TRACKED_FIELDS = [*Incident.EDITABLE_FIELDS, "status", "resolution"]
 
 
 def incident_changes_since(current: Incident, version: int) -> StaleEdit:
@@ -361,19 +331,8 @@ def step_add(
 
 
 def evidence_attach(*, incident: Incident, upload, by, step: HandlingStep | None = None):
-    content_type = validate_evidence_file(upload)
-    evidence = Evidence(
-        incident=incident,
-        step=step,
-        original_name=upload.name[:255],
-        content_type=content_type,
-        size=upload.size,
-        sha256=sha256_of(upload),
-        uploaded_by=by,
-    )
-    # Forms validate every file before any is stored, so a file reaches the disk only when the
-    # whole save is about to succeed; only a database failure after this point leaves one behind.
-    evidence.file.save(upload.name, upload, save=False)
+    evidence = Evidence(incident=incident, step=step)
+    evidence.store(upload, by=by)
     with pghistory.context(user=by.pk):
         evidence.save()
     return evidence

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.db.models import Prefetch
-from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -29,6 +29,7 @@ from incidents.forms import (
 from incidents.models import ConflictStatus, Evidence, Incident
 from jombang_portal.mixins import PerPageMixin, RoleRequiredMixin
 from jombang_portal.utils import parse_id
+from jombang_portal.views import serve_evidence
 
 
 def visible_incidents(user):
@@ -338,17 +339,7 @@ class EvidenceDownloadView(LoginRequiredMixin, View):
         evidence = get_object_or_404(
             Evidence.objects.filter(incident__in=visible_incidents(request.user)), pk=pk
         )
-        try:
-            handle = evidence.file.open("rb")
-        except FileNotFoundError:
-            raise Http404 from None
-        inline = evidence.content_type in ("image/jpeg", "image/png", "application/pdf")
-        return FileResponse(
-            handle,
-            as_attachment=not inline,
-            filename=evidence.original_name,
-            content_type=evidence.content_type,
-        )
+        return serve_evidence(evidence)
 
 
 # --- Status Keadaan Konflik --------------------------------------------------------------------

@@ -73,3 +73,7 @@ class BootstrapMixin:
             else:
                 css = "form-control"
             widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+
+
+class FilterForm(BootstrapMixin, forms.Form):
+    """Base form of the FilterSets (`Meta.form`), so filters look like the other forms."""

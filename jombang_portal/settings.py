@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "accounts",
     "directory",
     "incidents",
+    "action_plans",
 ]
 
 MIDDLEWARE = [
@@ -150,7 +151,9 @@ LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale-thirdparty"]
 TIME_ZONE = "Asia/Jakarta"
 USE_I18N = True
 USE_TZ = True
-USE_THOUSAND_SEPARATOR = True
+# Thousands separators are applied where a number is an amount (the intcomma and rupiah
+# filters), never implicitly: years and ids must print as 2024, not 2.024.
+USE_THOUSAND_SEPARATOR = False
 FORMAT_MODULE_PATH = ["jombang_portal.formats"]
 
 STATIC_URL = "static/"

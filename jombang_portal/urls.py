@@ -14,6 +14,7 @@ urlpatterns = [
     path("", views.DashboardView.as_view(), name="dashboard"),
     path("akun/", include("accounts.urls")),
     path("laporan/", include("incidents.urls")),
+    path("rat/", include("action_plans.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -45,3 +45,19 @@ def incident_summary(user) -> dict:
         ),
         my_drafts=Count("pk", filter=Q(status=Status.DRAFT, reported_by=user)),
     )
+
+
+def serve_evidence(evidence):
+    """Stream a stored evidence file; the caller has already checked the user may see it."""
+    from django.http import FileResponse, Http404
+
+    try:
+        handle = evidence.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    return FileResponse(
+        handle,
+        as_attachment=not evidence.shows_inline,
+        filename=evidence.original_name,
+        content_type=evidence.content_type,
+    )

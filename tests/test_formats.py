@@ -38,3 +38,12 @@ def test_minutes_rounds_up():
     assert minutes(timedelta(seconds=90)) == 2
     assert minutes(timedelta(minutes=15)) == 15
     assert minutes(None) == 0
+
+
+def test_percent_rounds_half_up_to_the_shown_digits():
+    from jombang_portal.templatetags.portal import percent
+
+    with translation.override("id"):
+        assert percent(2 / 3) == "67%"
+        assert percent(0.456, 1) == "45,6%"
+        assert percent(None) == "—"

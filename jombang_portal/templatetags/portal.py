@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from django import template
 from django.contrib.humanize.templatetags.humanize import intcomma
+from django.utils.formats import number_format
 
 register = template.Library()
 
@@ -22,3 +23,12 @@ def rupiah(value) -> str:
     if value is None or value == "":
         return "—"
     return f"Rp {intcomma(int(value))}"
+
+
+@register.filter
+def percent(value, digits=0) -> str:
+    """A fraction as a percentage: `0.456` -> `46%` (`45,6%` with one digit)."""
+    if value is None or value == "":
+        return "—"
+    digits = int(digits)
+    return f"{number_format(round(float(value) * 100, digits), decimal_pos=digits)}%"

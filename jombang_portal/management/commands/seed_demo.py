@@ -1,4 +1,4 @@
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import Group
@@ -104,6 +104,47 @@ DEMO_REPORTS = [
 ]
 
 
+# (code, stage, pillars, title, responsible acronym, supporting acronyms, budget)
+DEMO_ACTIVITIES = [
+    (
+        "1.1",
+        "pencegahan",
+        ["kolaborasi", "evaluasi"],
+        "Rapat koordinasi deteksi dini bulanan",
+        "Bakesbangpol",
+        ["Polres Jombang", "Kodim 0814"],
+        24_000_000,
+    ),
+    (
+        "1.2",
+        "pencegahan",
+        ["komunikasi", "inklusivitas"],
+        "Dialog lintas agama dan pemuda",
+        "Kemenag",
+        ["FKUB"],
+        18_000_000,
+    ),
+    (
+        "2.1",
+        "penghentian",
+        ["kolaborasi"],
+        "Patroli gabungan di titik rawan konflik",
+        "Polres Jombang",
+        ["Kodim 0814", "Satpol PP"],
+        30_000_000,
+    ),
+    (
+        "3.1",
+        "pemulihan",
+        ["inklusivitas"],
+        "Pendampingan psikososial warga terdampak",
+        "Dinsos",
+        ["DP3A"],
+        15_000_000,
+    ),
+]
+
+
 class Command(BaseCommand):
     help = (
         "Create demo users (one per role, password from DEMO_PASSWORD or 'demo12345') and "
@@ -167,6 +208,68 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo users: {created} created (password: see DEMO_PASSWORD).")
         reports = self.seed_incidents(kecamatan)
         self.stdout.write(f"Demo reports: {reports} created.")
+        self.stdout.write(f"Demo action plan: {self.seed_action_plan()}.")
+
+    def seed_action_plan(self):
+        """This year's RAT, established, with an activity per stage and a few realisations."""
+        from action_plans import services
+        from action_plans.models import ActionPlan, Activity, Realisation
+
+        year = timezone.localdate().year
+        if ActionPlan.objects.filter(year=year).exists():
+            return "already there"
+        secretariat = User.objects.get(username="sekretariat")
+        operator = User.objects.get(username="operator")
+        plan = services.plan_create(year=year, scheme="caturwulan", by=secretariat)
+        periods = list(plan.periods.all())
+        agencies = {a.acronym: a for a in Agency.objects.exclude(acronym="")}
+        for code, stage, pillars, title, acronym, supporting, budget in DEMO_ACTIVITIES:
+            responsible = agencies.get(acronym)
+            if responsible is None:
+                continue
+            activity = Activity(
+                plan=plan,
+                code=code,
+                stage=stage,
+                pillars=pillars,
+                title=title,
+                responsible_agency=responsible,
+                indicator="Kegiatan terlaksana",
+                unit="kali",
+                budget=budget,
+            )
+            services.activity_save(
+                activity=activity,
+                targets={p: 1 for p in periods},
+                supporting=[agencies[a] for a in supporting if a in agencies],
+                by=secretariat,
+            )
+        services.plan_establish(
+            plan=plan, by=secretariat, decree_reference=f"SK Bupati (contoh) {year}"
+        )
+        today = timezone.localdate()
+        for activity in Activity.objects.filter(plan=plan, responsible_agency=operator.agency):
+            for period in periods:
+                if period.end_date >= today:
+                    continue
+                saved = services.realisation_save(
+                    realisation=Realisation(
+                        activity=activity,
+                        period=period,
+                        achieved_value=1,
+                        narrative="Kegiatan terlaksana (data contoh).",
+                        budget_spent=2_000_000,
+                    ),
+                    by=operator,
+                    submit=True,
+                )
+                # Demo history: reported a few days after the period ended, i.e. on time.
+                when = timezone.make_aware(datetime.combine(period.end_date, time(10)))
+                Realisation.objects.filter(pk=saved.pk).update(
+                    first_submitted_at=when + timedelta(days=3),
+                    submitted_at=when + timedelta(days=3),
+                )
+        return f"RAT {year} established"
 
     def seed_incidents(self, kecamatan):
         """A handful of plainly fictional reports on issues typical of the briefings, marked

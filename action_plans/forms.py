@@ -1,0 +1,167 @@
+"""Forms of the action-plan pages."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from action_plans.choices import Pillar
+from action_plans.models import ActionPlan, Activity, Period, Realisation
+from directory.models import Agency, Region
+from incidents.forms import DateInput
+from jombang_portal.forms import BootstrapMixin, EvidenceFilesField
+
+REASON_HELP = _("Wajib diisi karena rencana sudah ditetapkan; dicatat sebagai revisi.")
+
+
+class PlanForm(BootstrapMixin, forms.ModelForm):
+    class Meta:
+        model = ActionPlan
+        fields = ["year", "period_scheme", "decree_reference"]
+
+
+class ActivityForm(BootstrapMixin, forms.ModelForm):
+    """An activity with one target field per period of its plan (`target_<code>`)."""
+
+    pillars = forms.MultipleChoiceField(
+        label=_("Pilar"),
+        choices=Pillar.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    reason = forms.CharField(
+        label=_("Alasan perubahan"),
+        required=False,
+        max_length=2000,
+        help_text=REASON_HELP,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    class Meta:
+        model = Activity
+        fields = [
+            "code",
+            "stage",
+            "pillars",
+            "title",
+            "responsible_agency",
+            "supporting_agencies",
+            "indicator",
+            "unit",
+            "budget",
+            "budget_source",
+            "location",
+        ]
+        widgets = {"supporting_agencies": forms.SelectMultiple(attrs={"size": 6})}
+
+    def __init__(self, *args, plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.plan = plan
+        self.instance.plan = plan
+        agencies = Agency.objects.filter(active=True)
+        self.fields["responsible_agency"].queryset = agencies
+        self.fields["supporting_agencies"].queryset = agencies
+        self.fields["location"].queryset = Region.objects.kecamatan()
+        self.fields["budget"].widget.attrs.update({"min": 0, "inputmode": "numeric"})
+        if not plan.is_locked:
+            del self.fields["reason"]
+        self.periods = list(plan.periods.all())
+        current = (
+            {t.period_id: t.value for t in self.instance.targets.all()}
+            if (self.instance.pk)
+            else {}
+        )
+        for period in self.periods:
+            self.fields[f"target_{period.code}"] = forms.DecimalField(
+                label=_("Target %(code)s") % {"code": period.code},
+                required=False,
+                min_value=0,
+                max_digits=12,
+                decimal_places=2,
+                initial=current.get(period.pk),
+                widget=forms.NumberInput(
+                    attrs={"class": "form-control", "min": 0, "step": "any", "inputmode": "decimal"}
+                ),
+            )
+
+    @property
+    def target_fields(self):
+        return [self[f"target_{period.code}"] for period in self.periods]
+
+    def targets(self) -> dict:
+        return {p: self.cleaned_data.get(f"target_{p.code}") for p in self.periods}
+
+    def clean_code(self):
+        code = self.cleaned_data["code"].strip()
+        clash = Activity.objects.filter(plan=self.plan, code=code).exclude(pk=self.instance.pk)
+        if clash.exists():
+            raise forms.ValidationError(_("Kode kegiatan sudah dipakai di rencana ini."))
+        return code
+
+    def clean(self):
+        cleaned = super().clean()
+        responsible = cleaned.get("responsible_agency")
+        if responsible and responsible in (cleaned.get("supporting_agencies") or []):
+            self.add_error(
+                "supporting_agencies",
+                _("Penanggung jawab tidak perlu dicantumkan lagi sebagai pendukung."),
+            )
+        return cleaned
+
+
+class PeriodForm(BootstrapMixin, forms.ModelForm):
+    class Meta:
+        model = Period
+        fields = ["name", "start_date", "end_date", "due_date"]
+        widgets = {name: DateInput() for name in ("start_date", "end_date", "due_date")}
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end, due = (cleaned.get(n) for n in ("start_date", "end_date", "due_date"))
+        if start and end and end < start:
+            self.add_error("end_date", _("Periode tidak boleh berakhir sebelum dimulai."))
+        if end and due and due < end:
+            self.add_error("due_date", _("Batas laporan tidak boleh sebelum periode berakhir."))
+        year = self.instance.plan.year
+        for name in ("start_date", "end_date"):
+            value = cleaned.get(name)
+            if value and value.year != year:
+                self.add_error(name, _("Tanggal harus di tahun %(year)s.") % {"year": year})
+        return cleaned
+
+
+PeriodFormSet = forms.modelformset_factory(Period, form=PeriodForm, extra=0)
+
+
+class RealisationForm(BootstrapMixin, forms.ModelForm):
+    files = EvidenceFilesField()
+
+    class Meta:
+        model = Realisation
+        fields = ["achieved_value", "narrative", "budget_spent", "obstacles", "follow_up"]
+        widgets = {
+            "narrative": forms.Textarea(attrs={"rows": 4}),
+            "obstacles": forms.Textarea(attrs={"rows": 2}),
+            "follow_up": forms.Textarea(attrs={"rows": 2}),
+            "achieved_value": forms.NumberInput(attrs={"min": 0, "step": "any"}),
+            "budget_spent": forms.NumberInput(attrs={"min": 0, "inputmode": "numeric"}),
+        }
+
+    def clean_budget_spent(self):
+        spent = self.cleaned_data["budget_spent"]
+        budget = self.instance.activity.budget
+        others = sum(
+            r.budget_spent for r in self.instance.activity.realisations.exclude(pk=self.instance.pk)
+        )
+        if spent is not None and budget and others + spent > budget:
+            raise forms.ValidationError(
+                _("Realisasi anggaran melebihi pagu kegiatan (Rp %(budget)s).")
+                % {"budget": f"{budget:,}".replace(",", ".")}
+            )
+        return spent
+
+
+class ReturnForm(forms.Form):
+    note = forms.CharField(label=_("Catatan perbaikan"), max_length=5000)
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label=_("Berkas Excel (.xlsx)"))

@@ -1,0 +1,27 @@
+"""What a user may see of the action plan."""
+
+from django.db import models
+
+from accounts.choices import Role
+
+READERS = (Role.SEKRETARIAT, Role.PIMPINAN, Role.ADMIN)
+
+
+class ActivityQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The secretariat, leadership and admins read the whole plan; an agency operator sees
+        only the activities their agency is responsible for."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.has_role(*READERS):
+            return self.all()
+        if user.agency_id and user.has_role(Role.PETUGAS):
+            return self.filter(responsible_agency_id=user.agency_id)
+        return self.none()
+
+
+class RealisationQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        from action_plans.models import Activity
+
+        return self.filter(activity__in=Activity.objects.visible_to(user))

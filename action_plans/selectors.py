@@ -1,0 +1,157 @@
+"""Cross-model reads of the action plan: the matrix rows and the overview figures. Each reads
+the plan's activities with a fixed number of queries, however many activities there are."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, Prefetch
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from action_plans.choices import Pillar, RealisationStatus, Stage
+from action_plans.models import Activity, Realisation
+from action_plans.services import achievement
+
+
+@dataclass
+class Cell:
+    period: object
+    target: Decimal | None
+    realisation: Realisation | None
+
+    @property
+    def submitted(self):
+        r = self.realisation
+        return r if r and r.status == RealisationStatus.DISERAHKAN else None
+
+
+@dataclass
+class Row:
+    activity: Activity
+    cells: list
+    target_total: Decimal
+    achieved_total: Decimal
+    spent: int
+    evidence_count: int
+    overdue_periods: list = field(default_factory=list)
+
+    @property
+    def achievement(self):
+        return achievement(self.target_total, self.achieved_total)
+
+    @property
+    def absorption(self):
+        budget = self.activity.budget
+        return Decimal(self.spent) / budget if budget else None
+
+    @property
+    def status(self):
+        if self.overdue_periods:
+            return _("Terlambat lapor")
+        if self.achievement is not None and self.achievement >= 1:
+            return _("Tercapai")
+        if any(cell.realisation for cell in self.cells):
+            return _("Berjalan")
+        return _("Belum ada realisasi")
+
+
+def activities_for_matrix(activities):
+    return activities.select_related("responsible_agency", "location").prefetch_related(
+        "supporting_agencies",
+        "targets",
+        Prefetch(
+            "realisations",
+            queryset=Realisation.objects.annotate(evidence_count=Count("evidence")),
+        ),
+    )
+
+
+def matrix_rows(plan, activities, today=None) -> list[Row]:
+    today = today or timezone.localdate()
+    periods = list(plan.periods.all())
+    rows = []
+    for activity in activities_for_matrix(activities):
+        targets = {t.period_id: t.value for t in activity.targets.all()}
+        realisations = {r.period_id: r for r in activity.realisations.all()}
+        cells = [Cell(p, targets.get(p.pk), realisations.get(p.pk)) for p in periods]
+        submitted = [c.submitted for c in cells if c.submitted]
+        rows.append(
+            Row(
+                activity=activity,
+                cells=cells,
+                target_total=sum((v for v in targets.values()), Decimal(0)),
+                achieved_total=sum((r.achieved_value for r in submitted), Decimal(0)),
+                spent=sum(r.budget_spent for r in submitted),
+                evidence_count=sum(r.evidence_count for r in realisations.values()),
+                overdue_periods=[
+                    c.period for c in cells if c.period.due_date < today and not c.submitted
+                ],
+            )
+        )
+    # The matrix reads in the order of the law's stages, not alphabetically.
+    rows.sort(
+        key=lambda r: (Stage.values.index(r.activity.stage), r.activity.order, r.activity.code)
+    )
+    return rows
+
+
+def rows_by_stage(rows):
+    grouped = defaultdict(list)
+    for row in rows:
+        grouped[row.activity.stage].append(row)
+    return [(Stage(stage).label, grouped[stage]) for stage in Stage.values if grouped[stage]]
+
+
+@dataclass
+class Summary:
+    label: str
+    activities: int = 0
+    ratios: list = field(default_factory=list)
+    budget: int = 0
+    spent: int = 0
+
+    def add(self, row):
+        self.activities += 1
+        if row.achievement is not None:
+            self.ratios.append(row.achievement)
+        self.budget += row.activity.budget
+        self.spent += row.spent
+
+    @property
+    def achievement(self):
+        """Mean of the activities' achievement (each capped at 100%), since units differ."""
+        return sum(self.ratios) / len(self.ratios) if self.ratios else None
+
+    @property
+    def absorption(self):
+        return Decimal(self.spent) / self.budget if self.budget else None
+
+
+def overview(plan, rows, today=None) -> dict:
+    today = today or timezone.localdate()
+    by_stage = {s: Summary(label) for s, label in Stage.choices}
+    by_pillar = {p: Summary(label) for p, label in Pillar.choices}
+    by_agency = {}
+    total = Summary(_("Seluruh rencana"))
+    overdue = defaultdict(lambda: defaultdict(list))
+    for row in rows:
+        activity = row.activity
+        total.add(row)
+        by_stage[activity.stage].add(row)
+        for pillar in activity.pillars:
+            by_pillar[pillar].add(row)
+        agency = activity.responsible_agency
+        by_agency.setdefault(agency.pk, Summary(agency.name)).add(row)
+        for period in row.overdue_periods:
+            overdue[period][agency.name].append(activity)
+    periods = [p for p in plan.periods.all() if p.due_date < today]
+    return {
+        "total": total,
+        "by_stage": list(by_stage.values()),
+        "by_pillar": list(by_pillar.values()),
+        "by_agency": sorted(by_agency.values(), key=lambda s: s.label),
+        "overdue": [(p, sorted(overdue[p].items())) for p in periods],
+        "without_evidence": [row.activity for row in rows if not row.evidence_count],
+        "stages_missing": [label for s, label in Stage.choices if not by_stage[s].activities],
+    }

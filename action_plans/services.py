@@ -1,0 +1,340 @@
+"""Writes to the action plan. Views, the Excel import and management commands all go through
+these functions, which check the plan's status and the user's role first."""
+
+import calendar
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.choices import Role
+from action_plans.choices import DEFAULT_DUE_DAYS, PERIOD_LAYOUTS, PlanStatus, RealisationStatus
+from action_plans.models import (
+    ActionPlan,
+    Activity,
+    Period,
+    PlanRevision,
+    Realisation,
+    RealisationEvent,
+    RealisationEvidence,
+    Target,
+)
+
+PLANNERS = (Role.SEKRETARIAT,)
+
+
+def can_plan(user) -> bool:
+    return user.has_role(*PLANNERS)
+
+
+def _require_planner(user):
+    if not can_plan(user):
+        raise PermissionDenied(_("Hanya sekretariat yang dapat mengubah rencana aksi."))
+
+
+# --- plans and periods -------------------------------------------------------------------------
+
+
+def default_periods(year: int, scheme: str) -> list[Period]:
+    periods = []
+    for order, (code, name, first, last) in enumerate(PERIOD_LAYOUTS[scheme]):
+        end = date(year, last, calendar.monthrange(year, last)[1])
+        periods.append(
+            Period(
+                code=code,
+                name=str(name),
+                start_date=date(year, first, 1),
+                end_date=end,
+                due_date=end + timedelta(days=DEFAULT_DUE_DAYS),
+                order=order,
+            )
+        )
+    return periods
+
+
+@transaction.atomic
+def plan_create(*, year: int, by, scheme: str, decree_reference: str = "") -> ActionPlan:
+    _require_planner(by)
+    plan = ActionPlan(
+        year=year, period_scheme=scheme, decree_reference=decree_reference, created_by=by
+    )
+    plan.full_clean()
+    plan.save()
+    for period in default_periods(year, scheme):
+        period.plan = plan
+        period.save()
+    return plan
+
+
+@transaction.atomic
+def plan_start_next_year(*, plan: ActionPlan, by) -> ActionPlan:
+    """A draft for the following year with this year's activities, supporting agencies and
+    targets (matched by period code), ready to be adjusted."""
+    new = plan_create(year=plan.year + 1, by=by, scheme=plan.period_scheme)
+    periods = {p.code: p for p in new.periods.all()}
+    copied_fields = [f.name for f in Activity._meta.concrete_fields if f.name not in ("id", "plan")]
+    for activity in plan.activities.prefetch_related("supporting_agencies", "targets__period"):
+        copy = Activity(plan=new, **{name: getattr(activity, name) for name in copied_fields})
+        copy.save()
+        copy.supporting_agencies.set(activity.supporting_agencies.all())
+        Target.objects.bulk_create(
+            [
+                Target(activity=copy, period=periods[t.period.code], value=t.value)
+                for t in activity.targets.all()
+                if t.period.code in periods
+            ]
+        )
+    return new
+
+
+@transaction.atomic
+def plan_establish(*, plan: ActionPlan, by, decree_reference: str = "") -> ActionPlan:
+    _require_planner(by)
+    plan = ActionPlan.objects.select_for_update().get(pk=plan.pk)
+    if plan.status != PlanStatus.DRAFT:
+        raise ValidationError(_("Hanya rencana berstatus draf yang dapat ditetapkan."))
+    if not plan.activities.exists():
+        raise ValidationError(_("Rencana tanpa kegiatan tidak dapat ditetapkan."))
+    if decree_reference:
+        plan.decree_reference = decree_reference
+    plan.status, plan.established_at = PlanStatus.DITETAPKAN, timezone.now()
+    plan.save()
+    return plan
+
+
+@transaction.atomic
+def plan_close(*, plan: ActionPlan, by) -> ActionPlan:
+    _require_planner(by)
+    plan = ActionPlan.objects.select_for_update().get(pk=plan.pk)
+    if plan.status != PlanStatus.DITETAPKAN:
+        raise ValidationError(_("Hanya rencana yang sudah ditetapkan yang dapat ditutup."))
+    plan.status, plan.closed_at = PlanStatus.DITUTUP, timezone.now()
+    plan.save()
+    return plan
+
+
+@transaction.atomic
+def period_update(*, period: Period, by, reason: str = "") -> Period:
+    """Save a period's dates; on an established plan only with a recorded reason."""
+    _require_planner(by)
+    plan = period.plan
+    before = Period.objects.get(pk=period.pk)
+    changes = [
+        {
+            "item": period.code,
+            "field": str(Period._meta.get_field(name).verbose_name),
+            "old": str(getattr(before, name)),
+            "new": str(getattr(period, name)),
+        }
+        for name in ("name", "start_date", "end_date", "due_date")
+        if getattr(before, name) != getattr(period, name)
+    ]
+    _check_change_allowed(plan, reason, changes)
+    period.full_clean()
+    period.save()
+    _record_revision(plan, by, reason, changes)
+    return period
+
+
+# --- activities and targets --------------------------------------------------------------------
+
+
+def _check_change_allowed(plan, reason, changes):
+    if plan.status == PlanStatus.DITUTUP:
+        raise ValidationError(_("Rencana sudah ditutup dan tidak dapat diubah lagi."))
+    if plan.status == PlanStatus.DITETAPKAN and changes and not reason.strip():
+        raise ValidationError({"reason": _("Rencana sudah ditetapkan: tuliskan alasan perubahan.")})
+
+
+def _record_revision(plan, by, reason, changes):
+    if plan.status == PlanStatus.DITETAPKAN and changes:
+        PlanRevision.objects.create(plan=plan, by=by, reason=reason.strip(), changes=changes)
+
+
+def _activity_snapshot(activity: Activity) -> dict:
+    if not activity.pk:
+        return {}
+    snapshot = {
+        str(Activity._meta.get_field(name).verbose_name): str(getattr(activity, name))
+        for name in (
+            "code",
+            "stage",
+            "title",
+            "responsible_agency",
+            "indicator",
+            "unit",
+            "budget",
+            "budget_source",
+            "location",
+        )
+    }
+    snapshot[str(Activity._meta.get_field("pillars").verbose_name)] = ", ".join(activity.pillars)
+    snapshot[str(Activity._meta.get_field("supporting_agencies").verbose_name)] = ", ".join(
+        sorted(str(a) for a in activity.supporting_agencies.all())
+    )
+    for target in activity.targets.select_related("period"):
+        snapshot[f"target {target.period.code}"] = f"{target.value.normalize():f}"
+    return snapshot
+
+
+@transaction.atomic
+def activity_save(
+    *, activity: Activity, targets: dict, supporting=(), incidents=None, by, reason: str = ""
+) -> Activity:
+    """Create or edit an activity and its per-period targets (`{period: value}`). On an
+    established plan the change needs a reason and is recorded as a revision."""
+    _require_planner(by)
+    plan = ActionPlan.objects.select_for_update().get(pk=activity.plan_id)
+    before = _activity_snapshot(Activity.objects.get(pk=activity.pk)) if activity.pk else {}
+    for period, value in targets.items():
+        if period.plan_id != plan.pk:
+            raise ValidationError(
+                _("Periode %(code)s bukan bagian dari rencana ini.") % {"code": period.code}
+            )
+        if value is not None and value < 0:
+            raise ValidationError(_("Target tidak boleh negatif."))
+    activity.full_clean()
+    activity.save()
+    activity.supporting_agencies.set(supporting)
+    if incidents is not None:
+        activity.incidents.set(incidents)
+    for period, value in targets.items():
+        if value is None:
+            Target.objects.filter(activity=activity, period=period).delete()
+        else:
+            Target.objects.update_or_create(
+                activity=activity, period=period, defaults={"value": value}
+            )
+    after = _activity_snapshot(activity)
+    changes = [
+        {"item": activity.code, "field": key, "old": before.get(key, ""), "new": after.get(key, "")}
+        for key in sorted(set(before) | set(after))
+        if before.get(key, "") != after.get(key, "")
+    ]
+    _check_change_allowed(plan, reason, changes)  # raising here rolls everything back
+    _record_revision(plan, by, reason, changes)
+    return activity
+
+
+@transaction.atomic
+def activity_delete(*, activity: Activity, by, reason: str = ""):
+    _require_planner(by)
+    plan = activity.plan
+    if activity.realisations.exists():
+        raise ValidationError(_("Kegiatan yang sudah punya realisasi tidak dapat dihapus."))
+    changes = [
+        {
+            "item": activity.code,
+            "field": _("kegiatan"),
+            "old": activity.title,
+            "new": _("(dihapus)"),
+        }
+    ]
+    _check_change_allowed(plan, reason, changes)
+    _record_revision(plan, by, reason, changes)
+    activity.delete()
+
+
+# --- realisations ------------------------------------------------------------------------------
+
+
+def can_report(activity: Activity, user) -> bool:
+    return (
+        user.has_role(Role.PETUGAS)
+        and user.agency_id is not None
+        and user.agency_id == activity.responsible_agency_id
+    )
+
+
+def can_return(user) -> bool:
+    return user.has_role(Role.SEKRETARIAT)
+
+
+def _check_reportable(activity: Activity, period: Period, by):
+    if not can_report(activity, by):
+        raise PermissionDenied(
+            _(
+                "Hanya operator instansi penanggung jawab yang dapat "
+                "melaporkan realisasi kegiatan ini."
+            )
+        )
+    if period.plan_id != activity.plan_id:
+        raise ValidationError(
+            _("Periode %(code)s tidak ada dalam rencana %(year)s.")
+            % {"code": period.code, "year": activity.plan.year}
+        )
+    if activity.plan.status != PlanStatus.DITETAPKAN:
+        raise ValidationError(
+            _(
+                "Realisasi hanya dapat dilaporkan untuk rencana yang sudah "
+                "ditetapkan dan belum ditutup."
+            )
+        )
+    if not period.is_open_for_reporting():
+        raise ValidationError(_("Periode %(code)s belum dimulai.") % {"code": period.code})
+
+
+@transaction.atomic
+def realisation_save(
+    *, realisation: Realisation, by, files=(), submit: bool = False
+) -> Realisation:
+    """Save an agency's realisation (as a draft, or submitted). A submitted one can be changed
+    again only after the secretariat returns it."""
+    activity, period = realisation.activity, realisation.period
+    _check_reportable(activity, period, by)
+    if realisation.pk:
+        current = Realisation.objects.select_for_update().get(pk=realisation.pk)
+        if current.status == RealisationStatus.DISERAHKAN:
+            raise ValidationError(
+                _(
+                    "Realisasi sudah diserahkan. Perubahan hanya setelah "
+                    "dikembalikan oleh sekretariat."
+                )
+            )
+    realisation.full_clean()
+    was_returned = realisation.status == RealisationStatus.DIKEMBALIKAN
+    if submit:
+        now = timezone.now()
+        realisation.status = RealisationStatus.DISERAHKAN
+        realisation.submitted_at, realisation.submitted_by = now, by
+        realisation.first_submitted_at = realisation.first_submitted_at or now
+    realisation.save()
+    for upload in files:
+        evidence = RealisationEvidence(realisation=realisation)
+        evidence.store(upload, by=by)
+        evidence.save()
+    if submit:
+        action = (
+            RealisationEvent.Action.RESUBMITTED
+            if was_returned
+            else RealisationEvent.Action.SUBMITTED
+        )
+        RealisationEvent.objects.create(realisation=realisation, action=action, by=by)
+    return realisation
+
+
+@transaction.atomic
+def realisation_return(*, realisation: Realisation, by, note: str) -> Realisation:
+    if not can_return(by):
+        raise PermissionDenied(_("Hanya sekretariat yang dapat mengembalikan realisasi."))
+    realisation = Realisation.objects.select_for_update().get(pk=realisation.pk)
+    if realisation.status != RealisationStatus.DISERAHKAN:
+        raise ValidationError(_("Hanya realisasi yang sudah diserahkan yang dapat dikembalikan."))
+    if not note.strip():
+        raise ValidationError({"note": _("Tuliskan catatan perbaikan untuk operator.")})
+    realisation.status, realisation.return_note = RealisationStatus.DIKEMBALIKAN, note.strip()
+    realisation.save()
+    RealisationEvent.objects.create(
+        realisation=realisation, action=RealisationEvent.Action.RETURNED, by=by, note=note.strip()
+    )
+    return realisation
+
+
+def achievement(target: Decimal | None, achieved: Decimal | None) -> Decimal | None:
+    """Achievement as a fraction of the target, capped at 1 (over-achievement counts as 100%)."""
+    if not target:
+        return None
+    return min((achieved or Decimal(0)) / target, Decimal(1))

@@ -1,0 +1,424 @@
+"""Pages of the Integrated Action Plan. Activities and realisations are always read through
+`visible_to(user)`: an agency operator reaches only their agency's activities."""
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import FormView, ListView, TemplateView
+
+from accounts.choices import Role
+from action_plans import selectors, services, spreadsheets
+from action_plans.choices import PlanStatus, RealisationStatus
+from action_plans.filters import ActivityFilter
+from action_plans.forms import (
+    ActivityForm,
+    ImportForm,
+    PeriodFormSet,
+    PlanForm,
+    RealisationForm,
+    ReturnForm,
+)
+from action_plans.models import (
+    ActionPlan,
+    Activity,
+    Period,
+    Realisation,
+    RealisationEvidence,
+)
+from jombang_portal.mixins import RoleRequiredMixin
+from jombang_portal.views import serve_evidence
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def visible_activities(user):
+    return Activity.objects.visible_to(user)
+
+
+class PlanMixin(LoginRequiredMixin):
+    """Looks up the plan of the `year` in the URL (404 when there is none)."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.plan = get_object_or_404(ActionPlan, year=kwargs["year"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return {
+            **super().get_context_data(**kwargs),
+            "plan": self.plan,
+            "can_plan": services.can_plan(self.request.user),
+        }
+
+
+class PlannerMixin(PlanMixin):
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not services.can_plan(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+
+def _refuse(request, error):
+    messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+
+
+class PlanListView(LoginRequiredMixin, ListView):
+    template_name = "action_plans/plan_list.html"
+    context_object_name = "plans"
+
+    def get_queryset(self):
+        return ActionPlan.objects.all()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["can_plan"] = services.can_plan(self.request.user)
+        context["form"] = PlanForm(initial={"year": timezone.localdate().year})
+        return context
+
+
+class PlanCreateView(RoleRequiredMixin, FormView):
+    roles = services.PLANNERS
+    form_class = PlanForm
+    template_name = "action_plans/plan_form.html"
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            plan = services.plan_create(
+                year=data["year"],
+                scheme=data["period_scheme"],
+                decree_reference=data["decree_reference"],
+                by=self.request.user,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Draf RAT %(year)s dibuat.") % {"year": plan.year})
+        return redirect(plan)
+
+    def form_invalid(self, form):
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+class MatrixView(PlanMixin, TemplateView):
+    template_name = "action_plans/matrix.html"
+
+    def get_template_names(self):
+        if self.request.GET.get("cetak"):
+            return ["action_plans/matrix_print.html"]
+        return [self.template_name]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        activities = visible_activities(self.request.user).filter(plan=self.plan)
+        self.filterset = ActivityFilter(self.request.GET or None, queryset=activities)
+        rows = selectors.matrix_rows(self.plan, self.filterset.qs)
+        query = self.request.GET.copy()
+        query.pop("cetak", None)
+        context.update(
+            filter=self.filterset,
+            groups=selectors.rows_by_stage(rows),
+            periods=list(self.plan.periods.all()),
+            row_count=len(rows),
+            querystring=query.urlencode(),
+            revisions=self.plan.revisions.select_related("by")[:20],
+            next_year_exists=ActionPlan.objects.filter(year=self.plan.year + 1).exists(),
+        )
+        return context
+
+
+class OverviewView(PlanMixin, TemplateView):
+    template_name = "action_plans/overview.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        activities = visible_activities(self.request.user).filter(plan=self.plan)
+        rows = selectors.matrix_rows(self.plan, activities)
+        context["overview"] = selectors.overview(self.plan, rows)
+        return context
+
+
+class MatrixExportView(PlanMixin, View):
+    def get(self, request, year):
+        activities = visible_activities(request.user).filter(plan=self.plan)
+        activities = ActivityFilter(request.GET or None, queryset=activities).qs
+        content = spreadsheets.matrix_workbook(
+            self.plan, selectors.matrix_rows(self.plan, activities)
+        )
+        response = HttpResponse(content, content_type=XLSX)
+        response["Content-Disposition"] = f'attachment; filename="rat-{year}.xlsx"'
+        return response
+
+
+class ImportTemplateView(PlannerMixin, View):
+    def get(self, request, year):
+        response = HttpResponse(spreadsheets.import_template(self.plan), content_type=XLSX)
+        response["Content-Disposition"] = f'attachment; filename="templat-rat-{year}.xlsx"'
+        return response
+
+
+class ImportView(PlannerMixin, FormView):
+    form_class = ImportForm
+    template_name = "action_plans/import.html"
+
+    def form_valid(self, form):
+        try:
+            count = spreadsheets.import_plan(
+                plan=self.plan, upload=form.cleaned_data["file"], by=self.request.user
+            )
+        except spreadsheets.ImportRejected as rejected:
+            context = self.get_context_data(form=form, problems=rejected.problems)
+            return self.render_to_response(context, status=400)
+        messages.success(self.request, _("%(count)s kegiatan diimpor.") % {"count": count})
+        return redirect(self.plan)
+
+    def form_invalid(self, form):
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+class PlanActionView(PlannerMixin, View):
+    """POST-only status changes: establish, close, start next year's plan."""
+
+    def post(self, request, year, action):
+        try:
+            if action == "tetapkan":
+                services.plan_establish(
+                    plan=self.plan,
+                    by=request.user,
+                    decree_reference=request.POST.get("decree", "")[:150],
+                )
+                messages.success(
+                    request, _("RAT %(year)s ditetapkan dan dikunci.") % {"year": year}
+                )
+            elif action == "tutup":
+                services.plan_close(plan=self.plan, by=request.user)
+                messages.success(request, _("RAT %(year)s ditutup.") % {"year": year})
+            elif action == "lanjutkan":
+                new = services.plan_start_next_year(plan=self.plan, by=request.user)
+                messages.success(
+                    request, _("Draf RAT %(year)s dibuat dari rencana ini.") % {"year": new.year}
+                )
+                return redirect(new)
+            else:
+                raise Http404
+        except ValidationError as error:
+            _refuse(request, error)
+        return redirect(self.plan)
+
+
+class PeriodsView(PlannerMixin, TemplateView):
+    template_name = "action_plans/periods.html"
+
+    def get_formset(self):
+        return PeriodFormSet(self.request.POST or None, queryset=self.plan.periods.all())
+
+    def get_context_data(self, **kwargs):
+        kwargs.setdefault("formset", self.get_formset())
+        return super().get_context_data(**kwargs)
+
+    def post(self, request, year):
+        formset = self.get_formset()
+        reason = request.POST.get("reason", "")
+        if formset.is_valid():
+            try:
+                for form in formset.forms:
+                    if form.has_changed():
+                        services.period_update(
+                            period=form.save(commit=False), by=request.user, reason=reason
+                        )
+            except ValidationError as error:
+                _refuse(request, error)
+            else:
+                messages.success(request, _("Periode tersimpan."))
+                return redirect(self.plan)
+        return self.render_to_response(
+            self.get_context_data(formset=formset, reason=reason), status=400
+        )
+
+
+class ActivityFormView(PlannerMixin, FormView):
+    form_class = ActivityForm
+    template_name = "action_plans/activity_form.html"
+
+    def get_activity(self):
+        if "pk" in self.kwargs:
+            return get_object_or_404(self.plan.activities.all(), pk=self.kwargs["pk"])
+        return Activity(plan=self.plan)
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        self.activity = self.get_activity()
+        return {**kwargs, "instance": self.activity, "plan": self.plan}
+
+    def form_valid(self, form):
+        if self.plan.status == PlanStatus.DITUTUP:
+            form.add_error(None, _("Rencana sudah ditutup dan tidak dapat diubah lagi."))
+            return self.form_invalid(form)
+        try:
+            services.activity_save(
+                activity=form.save(commit=False),
+                targets=form.targets(),
+                supporting=form.cleaned_data["supporting_agencies"],
+                by=self.request.user,
+                reason=form.cleaned_data.get("reason", ""),
+            )
+        except ValidationError as error:
+            if hasattr(error, "error_dict") and "reason" in error.error_dict:
+                form.add_error("reason", error.error_dict["reason"])
+            else:
+                form.add_error(None, error)
+            return self.form_invalid(form)
+        messages.success(
+            self.request, _("Kegiatan %(code)s tersimpan.") % {"code": form.instance.code}
+        )
+        return redirect(self.plan)
+
+    def form_invalid(self, form):
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+class ActivityDetailView(PlanMixin, TemplateView):
+    template_name = "action_plans/activity_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        activities = visible_activities(self.request.user).filter(plan=self.plan)
+        activity = get_object_or_404(activities, pk=self.kwargs["pk"])
+        [row] = selectors.matrix_rows(self.plan, activities.filter(pk=activity.pk))
+        realisations = activity.realisations.select_related("period", "submitted_by")
+        context.update(
+            activity=row.activity,
+            row=row,
+            realisations=realisations.prefetch_related("evidence", "events__by"),
+            can_report=services.can_report(activity, self.request.user),
+            can_return=services.can_return(self.request.user),
+            return_form=ReturnForm(),
+        )
+        return context
+
+
+class MyActivitiesView(LoginRequiredMixin, TemplateView):
+    """An agency operator's activities in the current plans, with what is due per period."""
+
+    template_name = "action_plans/my_activities.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        plans = ActionPlan.objects.filter(status=PlanStatus.DITETAPKAN)
+        context["sections"] = (
+            [
+                (
+                    plan,
+                    selectors.matrix_rows(
+                        plan,
+                        Activity.objects.filter(plan=plan, responsible_agency_id=user.agency_id),
+                    ),
+                )
+                for plan in plans
+            ]
+            if user.agency_id and user.has_role(Role.PETUGAS)
+            else []
+        )
+        context["today"] = timezone.localdate()
+        return context
+
+
+class RealisationView(LoginRequiredMixin, FormView):
+    """The operator's report on one activity for one period."""
+
+    form_class = RealisationForm
+    template_name = "action_plans/realisation_form.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.activity = get_object_or_404(
+            visible_activities(request.user).select_related("plan", "responsible_agency"),
+            pk=kwargs["pk"],
+        )
+        self.period = get_object_or_404(Period, plan=self.activity.plan, code=kwargs["period"])
+        if not services.can_report(self.activity, request.user):
+            raise PermissionDenied
+        self.realisation = Realisation.objects.filter(
+            activity=self.activity, period=self.period
+        ).first() or Realisation(activity=self.activity, period=self.period)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.realisation}
+
+    def get_context_data(self, **kwargs):
+        target = self.activity.targets.filter(period=self.period).first()
+        return {
+            **super().get_context_data(**kwargs),
+            "activity": self.activity,
+            "period": self.period,
+            "realisation": self.realisation,
+            "target": target.value if target else None,
+            "locked": self.realisation.status == RealisationStatus.DISERAHKAN,
+        }
+
+    def form_valid(self, form):
+        try:
+            realisation = services.realisation_save(
+                realisation=form.save(commit=False),
+                files=form.cleaned_data["files"],
+                by=self.request.user,
+                submit="submit" in self.request.POST,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
+        if realisation.status == RealisationStatus.DISERAHKAN:
+            text = _("Realisasi %(code)s diserahkan.") % {"code": self.period.code}
+            if realisation.is_late:
+                text += " " + _("Penyerahan ini melewati batas %(due)s (terlambat).") % {
+                    "due": self.period.due_date.strftime("%d/%m/%Y")
+                }
+            messages.success(self.request, text)
+        else:
+            messages.success(self.request, _("Draf realisasi tersimpan."))
+        return redirect("action_plans:activity", year=self.activity.plan.year, pk=self.activity.pk)
+
+    def form_invalid(self, form):
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+class RealisationReturnView(RoleRequiredMixin, View):
+    roles = (Role.SEKRETARIAT,)
+
+    def post(self, request, pk):
+        realisation = get_object_or_404(
+            Realisation.objects.visible_to(request.user).select_related("activity__plan"),
+            pk=pk,
+        )
+        form = ReturnForm(request.POST)
+        try:
+            if not form.is_valid():
+                raise ValidationError(_("Tuliskan catatan perbaikan untuk operator."))
+            services.realisation_return(
+                realisation=realisation, by=request.user, note=form.cleaned_data["note"]
+            )
+        except ValidationError as error:
+            _refuse(request, error)
+        else:
+            messages.success(request, _("Realisasi dikembalikan untuk perbaikan."))
+        activity = realisation.activity
+        return redirect("action_plans:activity", year=activity.plan.year, pk=activity.pk)
+
+
+class EvidenceDownloadView(LoginRequiredMixin, View):
+    def get(self, request, pk):
+        evidence = get_object_or_404(
+            RealisationEvidence.objects.filter(
+                realisation__in=Realisation.objects.visible_to(request.user)
+            ),
+            pk=pk,
+        )
+        return serve_evidence(evidence)

@@ -1,0 +1,227 @@
+"""Plans, activities, revisions, realisations and the on-time judgement."""
+
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from action_plans import selectors, services
+from action_plans.choices import PeriodScheme
+from action_plans.models import PlanRevision, Realisation, Target
+from tests.action_plans.conftest import add_activity
+
+pytestmark = pytest.mark.django_db
+WIB = ZoneInfo("Asia/Jakarta")
+
+
+def test_default_periods_are_four_monthly_with_due_dates(plan):
+    periods = [(p.code, p.start_date, p.end_date, p.due_date) for p in plan.periods.all()]
+    assert periods == [
+        ("B04", date(2024, 1, 1), date(2024, 4, 30), date(2024, 5, 10)),
+        ("B08", date(2024, 5, 1), date(2024, 8, 31), date(2024, 9, 10)),
+        ("B12", date(2024, 9, 1), date(2024, 12, 31), date(2025, 1, 10)),
+    ]
+
+
+def test_a_year_may_use_quarters(sekretariat):
+    plan = services.plan_create(year=2025, scheme=PeriodScheme.TRIWULAN, by=sekretariat)
+    assert [p.code for p in plan.periods.all()] == ["TW1", "TW2", "TW3", "TW4"]
+    assert plan.periods.get(code="TW1").end_date == date(2025, 3, 31)
+
+
+def test_only_the_secretariat_plans(pimpinan, operator):
+    for user in (pimpinan, operator):
+        with pytest.raises(PermissionDenied):
+            services.plan_create(year=2030, scheme=PeriodScheme.CATURWULAN, by=user)
+
+
+def test_an_empty_plan_cannot_be_established(plan, sekretariat):
+    with pytest.raises(ValidationError, match="tanpa kegiatan"):
+        services.plan_establish(plan=plan, by=sekretariat)
+
+
+def test_draft_edits_need_no_reason_and_leave_no_revision(plan, sekretariat, dinsos):
+    activity = add_activity(plan, sekretariat, code="1.1", agency=dinsos)
+    period = plan.periods.get(code="B04")
+    services.activity_save(activity=activity, targets={period: Decimal(7)}, by=sekretariat)
+    assert Target.objects.get(activity=activity, period=period).value == 7
+    assert not PlanRevision.objects.exists()
+
+
+def test_locked_plan_changes_only_through_a_recorded_revision(established, sekretariat):
+    activity = established.activities.get(code="1.1")
+    b04 = established.periods.get(code="B04")
+    with pytest.raises(ValidationError) as refused:
+        services.activity_save(activity=activity, targets={b04: Decimal(5)}, by=sekretariat)
+    assert "reason" in refused.value.message_dict
+    assert Target.objects.get(activity=activity, period=b04).value == 1
+
+    services.activity_save(
+        activity=activity,
+        targets={b04: Decimal(5)},
+        by=sekretariat,
+        reason="Arahan Bupati: frekuensi rapat ditambah",
+    )
+    revision = PlanRevision.objects.get()
+    assert revision.by == sekretariat
+    assert revision.reason == "Arahan Bupati: frekuensi rapat ditambah"
+    assert {"item": "1.1", "field": "target B04", "old": "1", "new": "5"} in revision.changes
+
+
+def test_closed_plan_refuses_any_change(established, sekretariat):
+    services.plan_close(plan=established, by=sekretariat)
+    activity = established.activities.get(code="1.1")
+    activity.title = "Diubah"
+    with pytest.raises(ValidationError, match="ditutup"):
+        services.activity_save(activity=activity, targets={}, by=sekretariat, reason="x")
+
+
+def test_next_year_starts_as_a_draft_copy(established, sekretariat, polres):
+    new = services.plan_start_next_year(plan=established, by=sekretariat)
+    assert (new.year, new.status) == (2025, "draft")
+    copied = new.activities.get(code="1.1")
+    assert list(copied.supporting_agencies.all()) == [polres]
+    assert {t.period.code: t.value for t in copied.targets.select_related("period")} == {
+        "B04": 1,
+        "B08": 1,
+        "B12": 2,
+    }
+    assert established.activities.count() == new.activities.count() == 3
+    assert not copied.realisations.exists()
+
+
+def realisation(activity, code, **fields):
+    data = {
+        "achieved_value": Decimal(1),
+        "narrative": "Rapat koordinasi terlaksana",
+        "budget_spent": 1_000_000,
+        **fields,
+    }
+    return Realisation(activity=activity, period=activity.plan.periods.get(code=code), **data)
+
+
+def test_operator_reports_only_their_agencys_activities(established, operator, other_operator):
+    mine = established.activities.get(code="1.1")
+    services.realisation_save(realisation=realisation(mine, "B04"), by=operator, submit=True)
+    with pytest.raises(PermissionDenied):
+        services.realisation_save(realisation=realisation(mine, "B08"), by=other_operator)
+
+
+def test_realisation_needs_an_established_plan(plan, sekretariat, dinsos, operator):
+    activity = add_activity(plan, sekretariat, code="1.1", agency=dinsos)
+    with pytest.raises(ValidationError, match="ditetapkan"):
+        services.realisation_save(realisation=realisation(activity, "B04"), by=operator)
+
+
+def test_on_time_and_late_are_judged_on_the_first_submission(
+    established, operator, sekretariat, monkeypatch
+):
+    activity = established.activities.get(code="1.1")
+    due = established.periods.get(code="B04").due_date  # 10 May 2024
+
+    def submit_at(moment, code):
+        monkeypatch.setattr(timezone, "now", lambda: moment)
+        return services.realisation_save(
+            realisation=realisation(activity, code), by=operator, submit=True
+        )
+
+    on_time = submit_at(datetime(2024, 5, 10, 23, 30, tzinfo=WIB), "B04")
+    late = submit_at(datetime(2024, 9, 11, 0, 5, tzinfo=WIB), "B08")
+    assert not on_time.is_late
+    assert late.is_late
+
+    # Returned and resubmitted long after the due date: still on time, both events kept.
+    monkeypatch.setattr(timezone, "now", lambda: datetime(2024, 6, 1, tzinfo=WIB))
+    services.realisation_return(realisation=on_time, by=sekretariat, note="Lampirkan notulen")
+    on_time.refresh_from_db()
+    with pytest.raises(ValidationError):
+        services.realisation_return(realisation=on_time, by=sekretariat, note="lagi")
+    on_time.narrative = "Rapat koordinasi, notulen terlampir"
+    monkeypatch.setattr(timezone, "now", lambda: datetime(2024, 6, 20, tzinfo=WIB))
+    resubmitted = services.realisation_save(realisation=on_time, by=operator, submit=True)
+    assert not resubmitted.is_late
+    assert list(resubmitted.events.values_list("action", flat=True)) == [
+        "diserahkan",
+        "dikembalikan",
+        "diserahkan_ulang",
+    ]
+    assert due == date(2024, 5, 10)
+
+
+def test_submitted_realisation_is_locked_until_returned(established, operator):
+    activity = established.activities.get(code="1.1")
+    saved = services.realisation_save(
+        realisation=realisation(activity, "B04"), by=operator, submit=True
+    )
+    saved.achieved_value = Decimal(9)
+    with pytest.raises(ValidationError, match="dikembalikan"):
+        services.realisation_save(realisation=saved, by=operator)
+
+
+def test_period_from_another_plan_is_refused(established, sekretariat, operator):
+    other = services.plan_create(year=2025, scheme=PeriodScheme.CATURWULAN, by=sekretariat)
+    activity = established.activities.get(code="1.1")
+    stray = Realisation(
+        activity=activity, period=other.periods.get(code="B04"), achieved_value=1, narrative="x"
+    )
+    with pytest.raises(ValidationError, match="tidak ada dalam rencana"):
+        services.realisation_save(realisation=stray, by=operator)
+
+
+def test_overview_figures(established, operator, other_operator, sekretariat, monkeypatch):
+    monkeypatch.setattr(timezone, "now", lambda: datetime(2024, 5, 5, tzinfo=WIB))
+    first = established.activities.get(code="1.1")  # targets 1/1/2, budget 10 jt
+    services.realisation_save(
+        realisation=realisation(first, "B04", achieved_value=Decimal(2), budget_spent=2_500_000),
+        by=operator,
+        submit=True,
+    )
+    today = date(2024, 9, 20)  # B04 and B08 are past their due dates
+    rows = selectors.matrix_rows(established, established.activities.all(), today=today)
+    figures = selectors.overview(established, rows, today=today)
+
+    by_code = {row.activity.code: row for row in rows}
+    assert by_code["1.1"].achievement == Decimal(2) / Decimal(4)
+    assert by_code["1.1"].absorption == Decimal("0.25")
+    stage = {s.label: s for s in figures["by_stage"]}
+    assert stage["Pencegahan"].achievement == Decimal("0.5")
+    assert stage["Penghentian"].achievement == 0
+    assert figures["total"].absorption == Decimal(2_500_000) / Decimal(20_000_000)
+    overdue = {period.code: dict(agencies) for period, agencies in figures["overdue"]}
+    assert set(overdue["B04"]) == {"Kepolisian Resor Jombang", "Dinas Sosial"}
+    assert [a.code for a in overdue["B04"]["Dinas Sosial"]] == ["3.1"]
+    assert set(overdue["B08"]["Dinas Sosial"]) == {first, established.activities.get(code="3.1")}
+    assert {a.code for a in figures["without_evidence"]} == {"1.1", "2.1", "3.1"}
+    assert figures["stages_missing"] == []
+
+
+def test_matrix_and_overview_query_counts_do_not_grow_with_activities(
+    client, established, sekretariat, dinsos, django_assert_num_queries
+):
+    client.force_login(sekretariat)
+    urls = ["/rat/2024/", "/rat/2024/ringkasan/"]
+    counts = {}
+    for url in urls:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        counts[url] = len(captured)
+    established.status = "draft"
+    established.save()
+    for n in range(20):
+        add_activity(established, sekretariat, code=f"9.{n}", agency=dinsos)
+    for url in urls:
+        with django_assert_num_queries(counts[url]):
+            assert client.get(url).status_code == 200
+    # Pinned: session, user, roles, plan, periods, activities and their four prefetches,
+    # filter options, revisions, next-year check, session save and the test's savepoints.
+    assert counts == {"/rat/2024/": 16, "/rat/2024/ringkasan/": 13}
+
+
+def test_due_date_is_the_tenth_day_after_the_period(plan):
+    for period in plan.periods.all():
+        assert period.due_date - period.end_date == timedelta(days=10)
