@@ -22,7 +22,29 @@ class DashboardView(LoginRequiredMixin, TemplateView):
             "contacts": Contact.objects.visible_to(user).filter(active=True).count(),
         }
         context["incident_summary"] = incident_summary(user)
+        context["plan_summary"] = plan_summary(user)
         return context
+
+
+def plan_summary(user) -> dict | None:
+    """This year's action plan as the user sees it: achievement, absorption, overdue reports."""
+    from django.utils import timezone
+
+    from action_plans.models import ActionPlan, Activity
+    from action_plans.selectors import matrix_rows, overview
+
+    plan = ActionPlan.objects.filter(year=timezone.localdate().year).first()
+    if plan is None:
+        return None
+    rows = matrix_rows(plan, Activity.objects.visible_to(user).filter(plan=plan))
+    figures = overview(plan, rows)
+    return {
+        "plan": plan,
+        "activities": len(rows),
+        "achievement": figures["total"].achievement,
+        "absorption": figures["total"].absorption,
+        "overdue": sum(len(row.overdue_periods) for row in rows),
+    }
 
 
 def incident_summary(user) -> dict:

@@ -225,3 +225,21 @@ def test_matrix_and_overview_query_counts_do_not_grow_with_activities(
 def test_due_date_is_the_tenth_day_after_the_period(plan):
     for period in plan.periods.all():
         assert period.due_date - period.end_date == timedelta(days=10)
+
+
+def test_dashboard_shows_this_years_plan_as_the_user_sees_it(
+    client, sekretariat, operator, dinsos, polres
+):
+    plan = services.plan_create(year=timezone.localdate().year, scheme="caturwulan", by=sekretariat)
+    add_activity(plan, sekretariat, code="1.1", agency=dinsos)
+    add_activity(plan, sekretariat, code="2.1", agency=polres)
+    services.plan_establish(plan=plan, by=sekretariat)
+    past = [p for p in plan.periods.all() if p.due_date < timezone.localdate()]
+
+    client.force_login(sekretariat)
+    summary = client.get("/").context["plan_summary"]
+    assert (summary["activities"], summary["overdue"]) == (2, 2 * len(past))
+
+    client.force_login(operator)
+    summary = client.get("/").context["plan_summary"]
+    assert (summary["activities"], summary["overdue"]) == (1, len(past))
