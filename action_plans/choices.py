@@ -30,6 +30,12 @@ class Pillar(models.TextChoices):
     EVALUASI = "evaluasi", _("Evaluasi berkelanjutan")
 
 
+def ordered_pillars(pillars) -> list[str]:
+    """Pillars without repeats, in the framework's order, so equal sets compare equal."""
+    chosen = set(pillars)
+    return [value for value in Pillar.values if value in chosen]
+
+
 class BudgetSource(models.TextChoices):
     APBD = "apbd", _("APBD")
     APBN = "apbn", _("APBN")

@@ -6,7 +6,9 @@ from django.utils.translation import gettext_lazy as _
 from action_plans.choices import Pillar
 from action_plans.models import ActionPlan, Activity, Period, Realisation
 from directory.models import Agency, Region
+from incidents.choices import Status
 from incidents.forms import DateInput
+from incidents.models import Incident
 from jombang_portal.forms import BootstrapMixin, EvidenceFilesField
 
 REASON_HELP = _("Wajib diisi karena rencana sudah ditetapkan; dicatat sebagai revisi.")
@@ -26,6 +28,13 @@ class ActivityForm(BootstrapMixin, forms.ModelForm):
         choices=Pillar.choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
+    )
+    incidents = forms.ModelMultipleChoiceField(
+        label=_("Laporan terkait"),
+        queryset=Incident.objects.none(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 5}),
+        help_text=_("Laporan potensi atau kejadian konflik yang ditangani kegiatan ini."),
     )
     reason = forms.CharField(
         label=_("Alasan perubahan"),
@@ -52,9 +61,17 @@ class ActivityForm(BootstrapMixin, forms.ModelForm):
         ]
         widgets = {"supporting_agencies": forms.SelectMultiple(attrs={"size": 6})}
 
-    def __init__(self, *args, plan, **kwargs):
+    def __init__(self, *args, plan, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.plan = plan
+        # Only reports this user may see, and no drafts.
+        self.fields["incidents"].queryset = (
+            Incident.objects.visible_to(user).exclude(status=Status.DRAFT).order_by("-occurred_at")
+        )
+        if self.instance.pk:
+            self.fields["incidents"].initial = list(
+                self.instance.incidents.values_list("pk", flat=True)
+            )
         self.instance.plan = plan
         agencies = Agency.objects.filter(active=True)
         self.fields["responsible_agency"].queryset = agencies
@@ -128,7 +145,16 @@ class PeriodForm(BootstrapMixin, forms.ModelForm):
         return cleaned
 
 
-PeriodFormSet = forms.modelformset_factory(Period, form=PeriodForm, extra=0)
+# edit_only: the periods are created with the plan; a tampered form count cannot add one.
+PeriodFormSet = forms.modelformset_factory(Period, form=PeriodForm, extra=0, edit_only=True)
+
+
+class DecreeForm(forms.Form):
+    decree = forms.CharField(required=False, max_length=150)
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(required=False, max_length=2000)
 
 
 class RealisationForm(BootstrapMixin, forms.ModelForm):
@@ -163,5 +189,14 @@ class ReturnForm(forms.Form):
     note = forms.CharField(label=_("Catatan perbaikan"), max_length=5000)
 
 
+MAX_IMPORT_BYTES = 5 * 1024 * 1024
+
+
 class ImportForm(forms.Form):
     file = forms.FileField(label=_("Berkas Excel (.xlsx)"))
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_IMPORT_BYTES:
+            raise forms.ValidationError(_("Berkas terlalu besar: paling besar 5 MB."))
+        return upload

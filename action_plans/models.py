@@ -30,7 +30,10 @@ class ActionPlan(models.Model):
     locked: after that it changes only through a recorded revision. Closed at year end."""
 
     year = models.PositiveSmallIntegerField(
-        _("tahun"), unique=True, validators=[MinValueValidator(2012), MaxValueValidator(2100)]
+        _("tahun"),
+        unique=True,
+        validators=[MinValueValidator(2012), MaxValueValidator(2100)],
+        error_messages={"unique": _("Rencana aksi untuk tahun ini sudah ada.")},
     )
     decree_reference = models.CharField(_("dasar penetapan (SK)"), max_length=150, blank=True)
     period_scheme = models.CharField(

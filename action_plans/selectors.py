@@ -62,7 +62,10 @@ def activities_for_matrix(activities):
         "targets",
         Prefetch(
             "realisations",
-            queryset=Realisation.objects.annotate(evidence_count=Count("evidence")),
+            # is_late reads the period's due date: fetched with the realisation.
+            queryset=Realisation.objects.select_related("period").annotate(
+                evidence_count=Count("evidence")
+            ),
         ),
     )
 
@@ -80,12 +83,23 @@ def matrix_rows(plan, activities, today=None) -> list[Row]:
             Row(
                 activity=activity,
                 cells=cells,
-                target_total=sum((v for v in targets.values()), Decimal(0)),
+                # Measured against the targets of the periods that have started: mid-year, an
+                # activity that met every target so far stands at 100%, not at a third.
+                target_total=sum(
+                    (c.target for c in cells if c.target and c.period.start_date <= today),
+                    Decimal(0),
+                ),
                 achieved_total=sum((r.achieved_value for r in submitted), Decimal(0)),
                 spent=sum(r.budget_spent for r in submitted),
                 evidence_count=sum(r.evidence_count for r in realisations.values()),
+                # Only reports that were expected: a target was set and the plan is in force.
                 overdue_periods=[
-                    c.period for c in cells if c.period.due_date < today and not c.submitted
+                    c.period
+                    for c in cells
+                    if plan.is_locked
+                    and c.target is not None
+                    and c.period.due_date < today
+                    and not c.submitted
                 ],
             )
         )

@@ -11,7 +11,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.choices import Role
-from action_plans.choices import DEFAULT_DUE_DAYS, PERIOD_LAYOUTS, PlanStatus, RealisationStatus
+from action_plans.choices import (
+    DEFAULT_DUE_DAYS,
+    PERIOD_LAYOUTS,
+    Pillar,
+    PlanStatus,
+    RealisationStatus,
+    ordered_pillars,
+)
 from action_plans.models import (
     ActionPlan,
     Activity,
@@ -157,8 +164,14 @@ def _record_revision(plan, by, reason, changes):
 def _activity_snapshot(activity: Activity) -> dict:
     if not activity.pk:
         return {}
+
+    def shown(name):
+        # Choice fields as their labels, so a revision reads "Pencegahan", not "pencegahan".
+        display = getattr(activity, f"get_{name}_display", None)
+        return str(display() if display else getattr(activity, name) or "")
+
     snapshot = {
-        str(Activity._meta.get_field(name).verbose_name): str(getattr(activity, name))
+        str(Activity._meta.get_field(name).verbose_name): shown(name)
         for name in (
             "code",
             "stage",
@@ -171,7 +184,9 @@ def _activity_snapshot(activity: Activity) -> dict:
             "location",
         )
     }
-    snapshot[str(Activity._meta.get_field("pillars").verbose_name)] = ", ".join(activity.pillars)
+    snapshot[str(Activity._meta.get_field("pillars").verbose_name)] = ", ".join(
+        str(Pillar(p).label) for p in ordered_pillars(activity.pillars)
+    )
     snapshot[str(Activity._meta.get_field("supporting_agencies").verbose_name)] = ", ".join(
         sorted(str(a) for a in activity.supporting_agencies.all())
     )
@@ -196,6 +211,7 @@ def activity_save(
             )
         if value is not None and value < 0:
             raise ValidationError(_("Target tidak boleh negatif."))
+    activity.pillars = ordered_pillars(activity.pillars)
     activity.full_clean()
     activity.save()
     activity.supporting_agencies.set(supporting)
@@ -321,6 +337,10 @@ def realisation_return(*, realisation: Realisation, by, note: str) -> Realisatio
     if not can_return(by):
         raise PermissionDenied(_("Hanya sekretariat yang dapat mengembalikan realisasi."))
     realisation = Realisation.objects.select_for_update().get(pk=realisation.pk)
+    if realisation.activity.plan.status != PlanStatus.DITETAPKAN:
+        raise ValidationError(
+            _("Rencana sudah ditutup; realisasinya tidak dapat dikembalikan lagi.")
+        )
     if realisation.status != RealisationStatus.DISERAHKAN:
         raise ValidationError(_("Hanya realisasi yang sudah diserahkan yang dapat dikembalikan."))
     if not note.strip():

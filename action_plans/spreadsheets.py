@@ -2,9 +2,9 @@
 of a draft plan, all rows or none, every bad row listed with its line and reason."""
 
 import io
-import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from itertools import islice
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -12,14 +12,16 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font
-from openpyxl.utils.exceptions import InvalidFileException
 
 from action_plans import services
-from action_plans.choices import BudgetSource, Pillar, Stage
+from action_plans.choices import BudgetSource, Pillar, Stage, ordered_pillars
 from action_plans.models import Activity
 from directory.models import Agency, Region
+from jombang_portal.utils import spreadsheet_safe
 
 MAX_IMPORT_ROWS = 2000
+MAX_BUDGET = Decimal(2**63)  # PositiveBigIntegerField
+MAX_TARGET = Decimal("1e10")  # DecimalField(max_digits=12, decimal_places=2)
 FIXED_COLUMNS = [
     "kode",
     "tahap",
@@ -116,7 +118,7 @@ def matrix_workbook(plan, rows) -> bytes:
             str(row.status),
         ]
         # Choice labels are lazy translations; openpyxl wants plain values.
-        sheet.append([str(v) if isinstance(v, Promise) else v for v in line])
+        sheet.append([spreadsheet_safe(str(v) if isinstance(v, Promise) else v) for v in line])
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
@@ -200,10 +202,17 @@ def _choice_map(choices):
 
 
 def read_rows(upload):
-    """The sheet's rows, or ImportRejected when the file is no Excel workbook."""
+    """The sheet's rows, or ImportRejected when the file is no readable Excel workbook.
+
+    In read-only mode openpyxl parses the sheet while rows are read, so a damaged file can fail
+    at either step, with zip, XML or value errors alike: all mean the same to the user.
+    """
+    book = None
     try:
         book = load_workbook(upload, read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError):
+        # Header, the allowed rows and one more to notice a file that is too long.
+        return list(islice(book.active.iter_rows(values_only=True), MAX_IMPORT_ROWS + 2))
+    except Exception:
         raise ImportRejected(
             [
                 _(
@@ -212,10 +221,9 @@ def read_rows(upload):
                 )
             ]
         ) from None
-    try:
-        return list(book.active.iter_rows(values_only=True))
     finally:
-        book.close()
+        if book is not None:
+            book.close()
 
 
 def parse(plan, raw_rows) -> list[ParsedRow]:
@@ -291,7 +299,7 @@ def _parse_row(plan, line, record, lookup, periods, problems):
             )
         return mapping.get(value.casefold())
 
-    def number(column, *, integer=False):
+    def number(column, *, integer=False, limit):
         value = record.get(column)
         if value in (None, ""):
             return None
@@ -299,6 +307,15 @@ def _parse_row(plan, line, record, lookup, periods, problems):
             parsed = Decimal(_text(value).replace(" ", ""))
         except InvalidOperation:
             problems.append(_("%(col)s harus berupa angka") % {"col": column})
+            return None
+        if not parsed.is_finite():
+            problems.append(_("%(col)s harus berupa angka") % {"col": column})
+            return None
+        if parsed >= limit:
+            problems.append(_("%(col)s terlalu besar") % {"col": column})
+            return None
+        if not integer and parsed.as_tuple().exponent < -2:
+            problems.append(_("%(col)s paling banyak 2 angka desimal") % {"col": column})
             return None
         if parsed < 0:
             problems.append(_("%(col)s tidak boleh negatif") % {"col": column})
@@ -311,10 +328,10 @@ def _parse_row(plan, line, record, lookup, periods, problems):
     code = required("kode")
     title = required("kegiatan")
     stage = choice("tahap", lookup.stages) if _text(record.get("tahap")) else required("tahap")
-    pillars = []
+    pillars = set()
     for item in filter(None, (p.strip() for p in _text(record.get("pilar")).split(","))):
         if item.casefold() in lookup.pillars:
-            pillars.append(lookup.pillars[item.casefold()])
+            pillars.add(lookup.pillars[item.casefold()])
         else:
             problems.append(_("pilar “%(value)s” tidak dikenal") % {"value": item})
     responsible = None
@@ -336,21 +353,22 @@ def _parse_row(plan, line, record, lookup, periods, problems):
         location = lookup.kecamatan.get(kecamatan) or lookup.kecamatan.get(kecamatan.casefold())
         if location is None:
             problems.append(_("kecamatan “%(value)s” tidak ditemukan") % {"value": kecamatan})
-    budget = number("anggaran", integer=True)
+    budget = number("anggaran", integer=True, limit=MAX_BUDGET)
+    indicator, unit = required("indikator"), required("satuan")
     activity = Activity(
         plan=plan,
         code=code[:20],
         stage=stage or "",
-        pillars=pillars,
+        pillars=ordered_pillars(pillars),
         title=title[:255],
         responsible_agency=responsible,
-        indicator=required("indikator")[:255],
-        unit=required("satuan")[:50],
+        indicator=indicator[:255],
+        unit=unit[:50],
         budget=int(budget or 0),
         budget_source=choice("sumber_anggaran", lookup.sources, BudgetSource.APBD),
         location=location,
     )
-    for text, limit in ((code, 20), (title, 255)):
+    for text, limit in ((code, 20), (title, 255), (indicator, 255), (unit, 50)):
         if len(text) > limit:
             problems.append(
                 _("“%(value)s…” terlalu panjang (paling banyak %(max)s karakter)")
@@ -358,11 +376,7 @@ def _parse_row(plan, line, record, lookup, periods, problems):
             )
     targets = {}
     for key, period in periods.items():
-        value = number(f"target_{key}")
-        if value is not None and value >= Decimal("1e10"):
-            problems.append(_("target_%(code)s terlalu besar") % {"code": key})
-        else:
-            targets[period] = value
+        targets[period] = number(f"target_{key}", limit=MAX_TARGET)
     return ParsedRow(line=line, activity=activity, targets=targets, supporting=supporting)
 
 
@@ -383,7 +397,10 @@ def import_plan(*, plan, upload, by) -> int:
             raise ImportRejected(
                 [
                     _("Baris %(line)s: %(problems)s.")
-                    % {"line": row.line, "problems": "; ".join(error.messages)}
+                    % {
+                        "line": row.line,
+                        "problems": "; ".join(m.rstrip(".") for m in error.messages),
+                    }
                 ]
             ) from None
     return len(rows)

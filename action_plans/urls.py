@@ -13,7 +13,18 @@ class YearConverter:
         return f"{value:04d}"
 
 
+class PeriodCodeConverter:
+    regex = "[A-Za-z0-9]{1,4}"
+
+    def to_python(self, value):
+        return value
+
+    def to_url(self, value):
+        return value
+
+
 register_converter(YearConverter, "year")
+register_converter(PeriodCodeConverter, "period")
 
 app_name = "action_plans"
 
@@ -27,7 +38,7 @@ urlpatterns = [
         name="realisation_return",
     ),
     path(
-        "kegiatan/<int:pk>/realisasi/<str:period>/",
+        "kegiatan/<int:pk>/realisasi/<period:period>/",
         views.RealisationView.as_view(),
         name="realisation",
     ),

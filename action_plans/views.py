@@ -4,9 +4,11 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
@@ -17,10 +19,12 @@ from action_plans.choices import PlanStatus, RealisationStatus
 from action_plans.filters import ActivityFilter
 from action_plans.forms import (
     ActivityForm,
+    DecreeForm,
     ImportForm,
     PeriodFormSet,
     PlanForm,
     RealisationForm,
+    ReasonForm,
     ReturnForm,
 )
 from action_plans.models import (
@@ -30,6 +34,8 @@ from action_plans.models import (
     Realisation,
     RealisationEvidence,
 )
+from action_plans.querysets import READERS
+from incidents.models import Incident
 from jombang_portal.mixins import RoleRequiredMixin
 from jombang_portal.views import serve_evidence
 
@@ -126,7 +132,12 @@ class MatrixView(PlanMixin, TemplateView):
             periods=list(self.plan.periods.all()),
             row_count=len(rows),
             querystring=query.urlencode(),
-            revisions=self.plan.revisions.select_related("by")[:20],
+            # Revisions name activities and their values: only for those who read the whole plan.
+            revisions=(
+                self.plan.revisions.select_related("by")[:20]
+                if self.request.user.has_role(*READERS)
+                else []
+            ),
             next_year_exists=ActionPlan.objects.filter(year=self.plan.year + 1).exists(),
         )
         return context
@@ -187,10 +198,13 @@ class PlanActionView(PlannerMixin, View):
     def post(self, request, year, action):
         try:
             if action == "tetapkan":
+                decree = DecreeForm(request.POST)
+                if not decree.is_valid():
+                    raise ValidationError(decree.errors["decree"])
                 services.plan_establish(
                     plan=self.plan,
                     by=request.user,
-                    decree_reference=request.POST.get("decree", "")[:150],
+                    decree_reference=decree.cleaned_data["decree"],
                 )
                 messages.success(
                     request, _("RAT %(year)s ditetapkan dan dikunci.") % {"year": year}
@@ -223,14 +237,20 @@ class PeriodsView(PlannerMixin, TemplateView):
 
     def post(self, request, year):
         formset = self.get_formset()
+        reason_form = ReasonForm(request.POST)
         reason = request.POST.get("reason", "")
-        if formset.is_valid():
+        if not reason_form.is_valid():
+            messages.error(request, " ".join(reason_form.errors["reason"]))
+        elif formset.is_valid():
+            reason = reason_form.cleaned_data["reason"]
             try:
-                for form in formset.forms:
-                    if form.has_changed():
-                        services.period_update(
-                            period=form.save(commit=False), by=request.user, reason=reason
-                        )
+                # All periods or none: a refused one undoes the others.
+                with transaction.atomic():
+                    for form in formset.forms:
+                        if form.has_changed():
+                            services.period_update(
+                                period=form.save(commit=False), by=request.user, reason=reason
+                            )
             except ValidationError as error:
                 _refuse(request, error)
             else:
@@ -253,7 +273,7 @@ class ActivityFormView(PlannerMixin, FormView):
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
         self.activity = self.get_activity()
-        return {**kwargs, "instance": self.activity, "plan": self.plan}
+        return {**kwargs, "instance": self.activity, "plan": self.plan, "user": self.request.user}
 
     def form_valid(self, form):
         if self.plan.status == PlanStatus.DITUTUP:
@@ -264,6 +284,7 @@ class ActivityFormView(PlannerMixin, FormView):
                 activity=form.save(commit=False),
                 targets=form.targets(),
                 supporting=form.cleaned_data["supporting_agencies"],
+                incidents=form.cleaned_data["incidents"],
                 by=self.request.user,
                 reason=form.cleaned_data.get("reason", ""),
             )
@@ -297,6 +318,10 @@ class ActivityDetailView(PlanMixin, TemplateView):
             realisations=realisations.prefetch_related("evidence", "events__by"),
             can_report=services.can_report(activity, self.request.user),
             can_return=services.can_return(self.request.user),
+            # Linked reports are shown only as far as this user may see them.
+            incidents=activity.incidents.filter(
+                pk__in=Incident.objects.visible_to(self.request.user).values("pk")
+            ),
             return_form=ReturnForm(),
         )
         return context
@@ -362,6 +387,7 @@ class RealisationView(LoginRequiredMixin, FormView):
             "realisation": self.realisation,
             "target": target.value if target else None,
             "locked": self.realisation.status == RealisationStatus.DISERAHKAN,
+            "unavailable": self.activity.plan.status != PlanStatus.DITETAPKAN,
         }
 
     def form_valid(self, form):
@@ -379,7 +405,7 @@ class RealisationView(LoginRequiredMixin, FormView):
             text = _("Realisasi %(code)s diserahkan.") % {"code": self.period.code}
             if realisation.is_late:
                 text += " " + _("Penyerahan ini melewati batas %(due)s (terlambat).") % {
-                    "due": self.period.due_date.strftime("%d/%m/%Y")
+                    "due": date_format(self.period.due_date)
                 }
             messages.success(self.request, text)
         else:

@@ -10,6 +10,8 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
+from jombang_portal.utils import spreadsheet_safe
+
 CHUNK = 500
 
 
@@ -48,7 +50,7 @@ def columns():
         (_("Tahap"), lambda i: i.get_stage_display()),
         (_("Status"), lambda i: i.get_status_display()),
         (_("Penyelesaian"), lambda i: i.get_resolution_display() if i.resolution else ""),
-        (_("Klasifikasi"), lambda i: i.confidentiality),
+        (_("Kerahasiaan"), lambda i: i.get_confidentiality_display()),
         (_("Pelapor"), lambda i: i.reported_by.get_full_name() or i.reported_by.username),
         (_("Dilaporkan pada"), lambda i: local(i.reported_at)),
     ]
@@ -63,7 +65,7 @@ def rows(queryset):
 
 def _plain(value):
     # Choice labels are lazy translations; spreadsheet writers want plain values.
-    return str(value) if isinstance(value, Promise) else value
+    return spreadsheet_safe(str(value) if isinstance(value, Promise) else value)
 
 
 class _Echo:

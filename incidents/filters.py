@@ -69,8 +69,9 @@ class IncidentFilter(django_filters.FilterSet):
     )
     form = django_filters.ChoiceFilter(choices=Form.choices, label=_("Bentuk"))
     stage = django_filters.ChoiceFilter(choices=Stage.choices, label=_("Tahap"))
-    status = django_filters.ChoiceFilter(choices=Status.choices, label=_("Status"))
-    risk_level = django_filters.ChoiceFilter(choices=RiskLevel.choices, label=_("Risiko"))
+    # Several statuses or risk levels at once (`?status=diverifikasi&status=ditangani`).
+    status = django_filters.MultipleChoiceFilter(choices=Status.choices, label=_("Status"))
+    risk_level = django_filters.MultipleChoiceFilter(choices=RiskLevel.choices, label=_("Risiko"))
     agency = django_filters.ModelChoiceFilter(
         queryset=Agency.objects.filter(active=True),
         method="involving_agency",

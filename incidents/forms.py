@@ -157,6 +157,7 @@ PartyFormSet = forms.inlineformset_factory(
 
 class TransitionForm(forms.Form):
     action = forms.CharField(max_length=20)
+    version = forms.IntegerField(required=False, min_value=0, max_value=2**31 - 1)
     note = forms.CharField(required=False, max_length=5000)
     resolution = forms.ChoiceField(choices=[("", "---"), *Resolution.choices], required=False)
 

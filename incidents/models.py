@@ -55,7 +55,12 @@ class ConflictStatus(models.Model):
 
     MAX_DAYS = 90
 
-    decree_number = models.CharField(_("nomor keputusan"), max_length=100, unique=True)
+    decree_number = models.CharField(
+        _("nomor keputusan"),
+        max_length=100,
+        unique=True,
+        error_messages={"unique": _("Nomor keputusan ini sudah tercatat.")},
+    )
     scope = models.CharField(_("cakupan wilayah"), max_length=200)
     start_date = models.DateField(_("mulai berlaku"))
     end_date = models.DateField(_("berakhir"))
@@ -115,6 +120,14 @@ class ConflictStatus(models.Model):
             errors[field] = _("Pencabutan memerlukan nomor keputusan dan tanggalnya.")
         elif self.revoked_on and self.start_date and self.revoked_on < self.start_date:
             errors["revoked_on"] = _("Tanggal pencabutan tidak boleh sebelum tanggal mulai.")
+        elif (
+            self.revoked_on
+            and self.end_date
+            and self.revoked_on > (self.extended_until or self.end_date)
+        ):
+            errors["revoked_on"] = _(
+                "Tanggal pencabutan harus dalam masa berlaku (status sudah berakhir sebelumnya)."
+            )
         if errors:
             raise ValidationError(errors)
 

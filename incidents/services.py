@@ -7,6 +7,7 @@ import pghistory
 from django.apps import apps
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, models, transaction
+from django.db.models import F
 from django.utils import formats, timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
@@ -56,6 +57,11 @@ def can_edit(incident: Incident, user) -> bool:
         Status.DIAJUKAN,
         Status.DITOLAK,
     )
+
+
+def may_ever_edit(incident: Incident, user) -> bool:
+    """Whether the user's role and authorship allow editing this report in some status."""
+    return user.has_role(Role.SEKRETARIAT) or incident.reported_by_id == user.pk
 
 
 def can_add_step(incident: Incident, user) -> bool:
@@ -145,9 +151,9 @@ def actions_available(incident: Incident, user) -> dict[str, Action]:
 
 def _action_refusal(action: Action, incident: Incident, user) -> str | None:
     if incident.status not in action.sources:
-        return _("Laporan berstatus %(status)s tidak dapat di-%(action)s.") % {
+        return _("Tindakan “%(action)s” tidak tersedia untuk laporan berstatus %(status)s.") % {
             "status": incident.get_status_display(),
-            "action": str(action.label).lower(),
+            "action": action.label,
         }
     if not user.has_role(*action.roles):
         return _("Anda tidak berwenang melakukan tindakan ini.")
@@ -160,13 +166,28 @@ def _action_refusal(action: Action, incident: Incident, user) -> str | None:
 
 @transaction.atomic
 def incident_transition(
-    *, incident: Incident, by, action: str, note: str = "", resolution: str = ""
+    *,
+    incident: Incident,
+    by,
+    action: str,
+    note: str = "",
+    resolution: str = "",
+    expected_version: int | None = None,
 ) -> Incident:
-    """Move a report along the workflow (DESIGN.md §5) and record who did it and when."""
+    """Move a report along the workflow (DESIGN.md §5) and record who did it and when.
+
+    With `expected_version` (the version the person was looking at), a report edited in the
+    meantime is not moved: nobody verifies content they have not seen.
+    """
     rule = ACTIONS.get(action)
     if rule is None:
         raise ValidationError(_("Tindakan tidak dikenal."), code="unknown_action")
     incident = Incident.objects.select_for_update().get(pk=incident.pk)
+    if expected_version is not None and incident.version != expected_version:
+        raise ValidationError(
+            _("Laporan ini baru saja diubah. Periksa isinya yang terbaru, lalu ulangi tindakan."),
+            code="stale",
+        )
     refusal = _action_refusal(rule, incident, by)
     if refusal:
         raise PermissionDenied(refusal)
@@ -290,14 +311,24 @@ def incident_changes_since(current: Incident, version: int) -> StaleEdit:
     return StaleEdit(changes=changes, by=by, at=current.updated_at)
 
 
-def field_display(model_field, value) -> str:
-    """A stored value as a person reads it: choice labels, related names, local times."""
+def field_display(model_field, value, cache: dict | None = None) -> str:
+    """A stored value as a person reads it: choice labels, related names, local times.
+
+    `cache` remembers related names across calls (a history lists the same kecamatan often).
+    """
     if value is None or value == "":
         return "—"
     if model_field.choices:
         return dict(model_field.flatchoices).get(value, value)
     if model_field.is_relation:
-        return str(model_field.related_model.objects.filter(pk=value).first() or value)
+        key = (model_field.related_model, value)
+        if cache is None or key not in cache:
+            found = model_field.related_model.objects.filter(pk=value).first()
+            name = str(found or value)
+            if cache is None:
+                return name
+            cache[key] = name
+        return cache[key]
     if isinstance(value, str) and isinstance(model_field, models.DateTimeField):
         value = parse_datetime(value) or value
     if hasattr(value, "astimezone"):
@@ -324,9 +355,14 @@ def step_add(
         step.contacts.set(contacts)
         for upload in files:
             evidence_attach(incident=incident, step=step, upload=upload, by=by)
-        if step.stage != incident.stage:
-            # The report's current stage follows its latest handling step.
-            Incident.objects.filter(pk=incident.pk).update(stage=step.stage)
+        # The report's current stage follows its most recent handling step. The report row is
+        # locked and its version bumped, so an edit form opened earlier cannot undo this.
+        locked = Incident.objects.select_for_update().get(pk=incident.pk)
+        latest = locked.steps.order_by("-date", "-pk").first()
+        if latest == step and step.stage != locked.stage:
+            Incident.objects.filter(pk=incident.pk).update(
+                stage=step.stage, version=F("version") + 1
+            )
     return step
 
 

@@ -163,7 +163,12 @@ class IncidentUpdateView(LoginRequiredMixin, IncidentFormMixin, UpdateView):
 
     def get_object(self, queryset=None):
         incident = super().get_object(queryset)
-        if not services.can_edit(incident, self.request.user):
+        user = self.request.user
+        if self.request.method == "POST" and services.may_ever_edit(incident, user):
+            # The status may have moved on while this person was typing: the save is then
+            # refused with a message next to what they typed (see save()), not a bare 403.
+            return incident
+        if not services.can_edit(incident, user):
             raise PermissionDenied
         return incident
 
@@ -179,6 +184,17 @@ class IncidentUpdateView(LoginRequiredMixin, IncidentFormMixin, UpdateView):
                 deleted_parties=deleted,
                 files=form.cleaned_data["files"],
             )
+        except PermissionDenied:
+            current = Incident.objects.get(pk=form.instance.pk)
+            form.add_error(
+                None,
+                _(
+                    "Laporan ini tidak dapat Anda ubah lagi karena statusnya kini %(status)s. "
+                    "Isian Anda di bawah belum disimpan."
+                )
+                % {"status": current.get_status_display()},
+            )
+            return self.invalid(form, self.get_parties(self.request.POST))
         except services.StaleEdit as stale:
             # Nothing was written. Keep what this user typed, show what changed meanwhile, and
             # let them save again knowingly on top of the newer version.
@@ -246,16 +262,17 @@ def incident_history(incident):
     # On the aggregated Events rows, pgh_context is the context's metadata itself (a dict).
     user_ids = {(e.pgh_context or {}).get("user") for e in events}
     actors = User.objects.in_bulk([pk for pk in user_ids if pk])
+    names = {}  # related objects' names, looked up once each
     for event in events:
         event.actor = actors.get((event.pgh_context or {}).get("user"))
         event.action_label = HISTORY_LABELS.get(event.pgh_label, event.pgh_label)
         model = apps.get_model(event.pgh_obj_model)
         event.object_label = model._meta.verbose_name
-        event.changes = list(_readable_diff(model, event.pgh_diff or {}))
+        event.changes = list(_readable_diff(model, event.pgh_diff or {}, names))
     return events
 
 
-def _readable_diff(model, diff):
+def _readable_diff(model, diff, names):
     for name, (old, new) in diff.items():
         if name in HISTORY_HIDDEN_FIELDS:
             continue
@@ -265,8 +282,8 @@ def _readable_diff(model, diff):
             continue
         yield (
             field.verbose_name,
-            services.field_display(field, old),
-            services.field_display(field, new),
+            services.field_display(field, old, names),
+            services.field_display(field, new, names),
         )
 
 
@@ -285,6 +302,7 @@ class IncidentTransitionView(LoginRequiredMixin, View):
                 action=data["action"],
                 note=data["note"],
                 resolution=data["resolution"],
+                expected_version=data["version"],
             )
         except PermissionDenied as refusal:
             messages.error(request, str(refusal) or _("Anda tidak berwenang."))

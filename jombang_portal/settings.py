@@ -184,6 +184,8 @@ PHONENUMBER_DEFAULT_FORMAT = "E164"
 
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
+# Cells starting with = + - @ are written as text, never as formulas.
+IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
 
 # HTTPS hardening; all of these are needed for `manage.py check --deploy` to pass clean.
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=False)

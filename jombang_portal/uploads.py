@@ -60,12 +60,12 @@ def validate_evidence_file(upload) -> str:
     name = upload.name or ""
     if upload.size > MAX_EVIDENCE_BYTES:
         raise ValidationError(
-            _("Berkas %(name)s terlalu besar (%(size)s). Batasnya %(limit)s per berkas."),
+            _("Berkas %(name)s terlalu besar (%(size)s): paling besar %(limit)s per berkas."),
             code="too_big",
             params={
                 "name": name,
                 "size": filesizeformat(upload.size),
-                "limit": filesizeformat(MAX_EVIDENCE_BYTES),
+                "limit": "10 MB",
             },
         )
     extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""

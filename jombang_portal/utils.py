@@ -11,3 +11,14 @@ def parse_id(value) -> int | None:
         return None
     number = int(text)
     return number if 0 < number < 2**63 else None
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value):
+    """Text that Excel would run as a formula (`=HYPERLINK(...)`) is written with a leading
+    apostrophe, so typed report text can never execute in whoever opens the export."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value

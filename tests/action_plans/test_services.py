@@ -212,8 +212,18 @@ def test_matrix_and_overview_query_counts_do_not_grow_with_activities(
         counts[url] = len(captured)
     established.status = "draft"
     established.save()
+    b04 = established.periods.get(code="B04")
     for n in range(20):
-        add_activity(established, sekretariat, code=f"9.{n}", agency=dinsos)
+        activity = add_activity(established, sekretariat, code=f"9.{n}", agency=dinsos)
+        # Submitted realisations too: their lateness reads the period.
+        Realisation.objects.create(
+            activity=activity,
+            period=b04,
+            achieved_value=1,
+            narrative="x",
+            status="diserahkan",
+            first_submitted_at=timezone.now(),
+        )
     for url in urls:
         with django_assert_num_queries(counts[url]):
             assert client.get(url).status_code == 200
@@ -243,3 +253,78 @@ def test_dashboard_shows_this_years_plan_as_the_user_sees_it(
     client.force_login(operator)
     summary = client.get("/").context["plan_summary"]
     assert (summary["activities"], summary["overdue"]) == (1, len(past))
+
+
+def test_overdue_counts_only_expected_reports(plan, sekretariat, dinsos):
+    # No target in B04 and B08: nothing is overdue there.
+    add_activity(plan, sekretariat, code="1.1", agency=dinsos, targets={"B12": 2})
+    today = date(2025, 2, 1)
+    rows = selectors.matrix_rows(plan, plan.activities.all(), today=today)
+    assert rows[0].overdue_periods == []  # a draft plan expects no reports at all
+    services.plan_establish(plan=plan, by=sekretariat)
+    plan.refresh_from_db()
+    rows = selectors.matrix_rows(plan, plan.activities.all(), today=today)
+    assert [p.code for p in rows[0].overdue_periods] == ["B12"]
+
+
+def test_achievement_counts_the_targets_of_periods_started_so_far(
+    established, operator, monkeypatch
+):
+    monkeypatch.setattr(timezone, "now", lambda: datetime(2024, 5, 5, tzinfo=WIB))
+    activity = established.activities.get(code="1.1")  # targets B04 1, B08 1, B12 2
+    services.realisation_save(realisation=realisation(activity, "B04"), by=operator, submit=True)
+    rows = {
+        r.activity.code: r
+        for r in selectors.matrix_rows(
+            established, established.activities.all(), today=date(2024, 4, 20)
+        )
+    }
+    assert rows["1.1"].achievement == 1  # B04 met, only B04 has started
+    rows = {
+        r.activity.code: r
+        for r in selectors.matrix_rows(
+            established, established.activities.all(), today=date(2024, 12, 1)
+        )
+    }
+    assert rows["1.1"].achievement == Decimal(1) / Decimal(4)
+
+
+def test_linked_reports_show_only_as_far_as_the_reader_may_see(
+    client, established, sekretariat, operator, petugas_unscoped, kecamatan
+):
+    from tests.factories import IncidentFactory
+
+    activity = established.activities.get(code="1.1")  # Dinsos: the operator's
+    open_report = IncidentFactory(
+        kecamatan=kecamatan, reported_by=petugas_unscoped, title="Ketegangan terbuka"
+    )
+    secret = IncidentFactory(
+        kecamatan=kecamatan,
+        reported_by=petugas_unscoped,
+        title="Informasi intelijen",
+        confidentiality="terbatas",
+    )
+    client.force_login(sekretariat)
+    form = client.get(f"/rat/2024/kegiatan/{activity.pk}/ubah/").context["form"]
+    assert set(form.fields["incidents"].queryset) == {open_report, secret}
+    activity.incidents.set([open_report, secret])
+
+    page = client.get(f"/rat/2024/kegiatan/{activity.pk}/").content.decode()
+    assert "Informasi intelijen" in page
+    client.force_login(operator)
+    page = client.get(f"/rat/2024/kegiatan/{activity.pk}/").content.decode()
+    assert "Ketegangan terbuka" in page
+    assert "Informasi intelijen" not in page
+
+
+def test_exports_never_carry_live_formulas(client, established, sekretariat):
+    import io
+
+    import openpyxl
+
+    established.activities.filter(code="1.1").update(title='=HYPERLINK("http://x","klik")')
+    client.force_login(sekretariat)
+    sheet = openpyxl.load_workbook(io.BytesIO(client.get("/rat/2024/ekspor.xlsx").content)).active
+    cells = [c for row in sheet.iter_rows() for c in row if isinstance(c.value, str)]
+    assert not [c for c in cells if c.data_type == "f"]
+    assert any(c.value == '\'=HYPERLINK("http://x","klik")' for c in cells)

@@ -441,7 +441,7 @@ BAD_FILES = [
         "oversized",
         lambda: jpeg("foto-besar.jpg", b"\xff\xd8\xff" + b"\0" * TEN_MB),
         # (the non-breaking spaces of filesizeformat are read as plain spaces)
-        "Berkas foto-besar.jpg terlalu besar (10,0 MB). Batasnya 10,0 MB per berkas.",
+        "Berkas foto-besar.jpg terlalu besar (10,0 MB): paling besar 10 MB per berkas.",
     ),
     (
         "html-named-jpg",

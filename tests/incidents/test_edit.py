@@ -47,3 +47,68 @@ def test_second_of_two_edits_is_refused_with_the_changes_shown(
         "Balai Desa Ceweng",
         3,
     )
+
+
+def test_edit_saved_after_the_report_was_verified_is_refused_with_a_message(
+    client, petugas, sekretariat, kecamatan
+):
+    from incidents import services
+
+    report = IncidentFactory(kecamatan=kecamatan, reported_by=petugas, title="Judul awal")
+    client.force_login(petugas)
+    typed = edit_payload(report, address="Alamat yang diketik petugas")
+    services.incident_transition(incident=report, by=sekretariat, action="verify")
+
+    response = client.post(f"/laporan/{report.pk}/ubah/", typed)
+
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "tidak dapat Anda ubah lagi karena statusnya kini Diverifikasi" in page
+    assert 'value="Alamat yang diketik petugas"' in page
+    assert Incident.objects.get(pk=report.pk).address != "Alamat yang diketik petugas"
+
+
+def test_verifying_a_report_changed_since_it_was_opened_is_refused(
+    client, petugas, sekretariat, kecamatan
+):
+    from incidents import services
+
+    report = IncidentFactory(kecamatan=kecamatan, reported_by=petugas)
+    client.force_login(sekretariat)
+    seen_version = report.version
+    changed = Incident.objects.get(pk=report.pk)
+    changed.title = "Diubah pelapor"
+    services.incident_update(incident=changed, expected_version=seen_version, by=petugas)
+
+    response = client.post(
+        f"/laporan/{report.pk}/status/", {"action": "verify", "version": seen_version}, follow=True
+    )
+
+    assert "baru saja diubah" in response.content.decode()
+    assert Incident.objects.get(pk=report.pk).status == "diajukan"
+
+
+def test_a_handling_step_cannot_be_undone_by_an_older_edit_form(
+    client, petugas, sekretariat, kecamatan
+):
+    from datetime import date
+
+    from incidents import services
+    from incidents.models import HandlingStep
+
+    report = IncidentFactory(kecamatan=kecamatan, reported_by=petugas, status="diverifikasi")
+    typed = edit_payload(report)  # opened while the stage was still pencegahan
+    services.step_add(
+        incident=report,
+        by=sekretariat,
+        step=HandlingStep(
+            date=date.today(), stage="penghentian", action_type="mediasi", description="Mediasi"
+        ),
+    )
+    client.force_login(sekretariat)
+
+    response = client.post(f"/laporan/{report.pk}/ubah/", typed)
+
+    assert response.status_code == 400
+    assert "sudah diubah orang lain" in response.content.decode()
+    assert Incident.objects.get(pk=report.pk).stage == "penghentian"

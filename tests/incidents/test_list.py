@@ -207,3 +207,50 @@ def test_desa_options_carry_plain_ids_whatever_the_locale(client, petugas, kecam
     client.force_login(petugas)
     page = client.get(f"/laporan/pilihan-desa/?kecamatan={kecamatan.pk}").content.decode()
     assert f'value="{desa.pk}"' in page
+
+
+def test_dashboard_cards_link_to_exactly_what_they_count(
+    client, sekretariat, petugas_unscoped, kecamatan
+):
+    import re
+
+    for status, likelihood in [
+        ("diajukan", 4),
+        ("diverifikasi", 3),
+        ("ditangani", 1),
+        ("selesai", 4),
+        ("diajukan", 1),
+    ]:
+        IncidentFactory(
+            kecamatan=kecamatan,
+            reported_by=petugas_unscoped,
+            status=status,
+            likelihood=likelihood,
+            impact=3,
+        )
+    client.force_login(sekretariat)
+    dashboard = client.get("/").content.decode()
+    cards = re.findall(
+        r'href="(/laporan/\?[^"]*)"><div class="card-body">\s*<div[^>]*>[^<]*</div>\s*'
+        r'<div[^>]*data-testid="(count-[a-z-]+)">(\d+)</div>',
+        dashboard,
+    )
+    assert len(cards) == 4
+    for link, testid, shown in cards:
+        listed = client.get(link.replace("&amp;", "&")).context["paginator"].count
+        assert listed == int(shown), (testid, link)
+
+
+def test_incident_exports_never_carry_live_formulas(
+    client, sekretariat, petugas_unscoped, kecamatan
+):
+    IncidentFactory(
+        kecamatan=kecamatan, reported_by=petugas_unscoped, title='=HYPERLINK("http://x","klik")'
+    )
+    client.force_login(sekretariat)
+    text = b"".join(client.get("/laporan/ekspor.csv").streaming_content).decode("utf-8-sig")
+    assert "'=HYPERLINK" in text
+    content = b"".join(client.get("/laporan/ekspor.xlsx").streaming_content)
+    sheet = openpyxl.load_workbook(io.BytesIO(content)).active
+    assert sheet.cell(row=2, column=3).value == '\'=HYPERLINK("http://x","klik")'
+    assert sheet.cell(row=2, column=3).data_type == "s"

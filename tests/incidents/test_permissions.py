@@ -649,8 +649,18 @@ def test_detail_offers_only_the_buttons_the_user_may_use(client, petugas, sekret
         ("diajukan", "verify", "pimpinan", "Anda tidak berwenang melakukan tindakan ini."),
         ("diajukan", "verify", "admin_user", "Anda tidak berwenang melakukan tindakan ini."),
         ("ditolak", "submit", "sekretariat", "Hanya pelapor yang dapat mengajukan laporannya."),
-        ("diverifikasi", "verify", "sekretariat", "tidak dapat di-verifikasi"),
-        ("selesai", "handle", "sekretariat", "tidak dapat di-tandai ditangani"),
+        (
+            "diverifikasi",
+            "verify",
+            "sekretariat",
+            "“Verifikasi” tidak tersedia untuk laporan berstatus Diverifikasi",
+        ),
+        (
+            "selesai",
+            "handle",
+            "sekretariat",
+            "“Tandai ditangani” tidak tersedia untuk laporan berstatus Selesai",
+        ),
         ("selesai", "close", "pimpinan", "Anda tidak berwenang melakukan tindakan ini."),
     ],
 )
