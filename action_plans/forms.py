@@ -1,5 +1,7 @@
 """Forms of the action-plan pages."""
 
+from itertools import pairwise
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -145,8 +147,28 @@ class PeriodForm(BootstrapMixin, forms.ModelForm):
         return cleaned
 
 
+class BasePeriodFormSet(forms.BaseModelFormSet):
+    def clean(self):
+        """Periods follow each other without overlapping."""
+        super().clean()
+        if any(self.errors):
+            return
+        periods = sorted(
+            (f.cleaned_data for f in self.forms if f.cleaned_data),
+            key=lambda data: data["start_date"],
+        )
+        for before, after in pairwise(periods):
+            if after["start_date"] <= before["end_date"]:
+                raise forms.ValidationError(
+                    _("Periode %(a)s dan %(b)s tumpang tindih.")
+                    % {"a": before["id"].code, "b": after["id"].code}
+                )
+
+
 # edit_only: the periods are created with the plan; a tampered form count cannot add one.
-PeriodFormSet = forms.modelformset_factory(Period, form=PeriodForm, extra=0, edit_only=True)
+PeriodFormSet = forms.modelformset_factory(
+    Period, form=PeriodForm, formset=BasePeriodFormSet, extra=0, edit_only=True
+)
 
 
 class DecreeForm(forms.Form):

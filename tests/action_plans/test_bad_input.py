@@ -1015,3 +1015,14 @@ def test_unknown_year_or_object_is_a_404(as_planner, established, url):
 def test_return_of_an_unknown_realisation_is_a_404(as_planner, established):
     response = as_planner.post("/rat/realisasi/99999999999999999999/kembalikan/", {"note": "x"})
     assert response.status_code == 404
+
+
+def test_overlapping_periods_are_refused(as_planner, plan):
+    before = period_dates(plan)
+    # B08 starting in April overlaps B04 (January to April).
+    response = as_planner.post(
+        "/rat/2024/periode/", periods_form(plan, **{"form-1-start_date": "2024-04-15"})
+    )
+    assert response.status_code == 400
+    assert "Periode B04 dan B08 tumpang tindih." in response.content.decode()
+    assert period_dates(plan) == before
