@@ -21,6 +21,7 @@ from action_plans.choices import (
 from action_plans.querysets import ActivityQuerySet, RealisationQuerySet
 from directory.models import Agency, Region
 from jombang_portal.models import EvidenceFile
+from jombang_portal.querysets import TaskForceRecordQuerySet
 
 NON_NEGATIVE = [MinValueValidator(Decimal(0))]
 
@@ -51,6 +52,10 @@ class ActionPlan(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     established_at = models.DateTimeField(_("ditetapkan pada"), null=True, blank=True)
     closed_at = models.DateTimeField(_("ditutup pada"), null=True, blank=True)
+
+    # The plan itself (year, status, periods) is read by every member; its activities are
+    # narrowed per user by ActivityQuerySet.visible_to.
+    objects = TaskForceRecordQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("rencana aksi terpadu")

@@ -51,7 +51,9 @@ class PlanMixin(LoginRequiredMixin):
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:
-            self.plan = get_object_or_404(ActionPlan, year=kwargs["year"])
+            self.plan = get_object_or_404(
+                ActionPlan.objects.visible_to(request.user), year=kwargs["year"]
+            )
         return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
@@ -78,7 +80,7 @@ class PlanListView(LoginRequiredMixin, ListView):
     context_object_name = "plans"
 
     def get_queryset(self):
-        return ActionPlan.objects.all()
+        return ActionPlan.objects.visible_to(self.request.user)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -335,7 +337,7 @@ class MyActivitiesView(LoginRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user = self.request.user
-        plans = ActionPlan.objects.filter(status=PlanStatus.DITETAPKAN)
+        plans = ActionPlan.objects.visible_to(user).filter(status=PlanStatus.DITETAPKAN)
         context["sections"] = (
             [
                 (

@@ -67,7 +67,7 @@ class IncidentForm(BootstrapMixin, forms.ModelForm):
             kecamatan_id = kecamatan_id or user.kecamatan_id
         # Only the desa of the chosen kecamatan are valid choices.
         self.fields["desa"].queryset = regions.desa().filter(parent_id=kecamatan_id or 0)
-        self.fields["conflict_status"].queryset = ConflictStatus.objects.all()
+        self.fields["conflict_status"].queryset = ConflictStatus.objects.visible_to(user)
         self.fields["kind"].choices = Kind.choices  # no empty radio button
         self.fields["chronology"].widget.attrs["maxlength"] = 20000
         self.fields["latitude"].widget.attrs.update({"step": "any", "inputmode": "decimal"})

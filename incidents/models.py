@@ -31,6 +31,7 @@ from incidents.choices import (
 )
 from incidents.querysets import IncidentQuerySet
 from jombang_portal.models import EvidenceFile, evidence_path  # noqa: F401 (migration 0001)
+from jombang_portal.querysets import TaskForceRecordQuerySet
 
 UNKNOWN_HELP = _("Kosongkan bila belum diketahui; isi 0 bila memang tidak ada.")
 SEARCH_CONFIG = "indonesian"
@@ -74,6 +75,9 @@ class ConflictStatus(models.Model):
     revoked_on = models.DateField(_("dicabut pada"), null=True, blank=True)
     notes = models.TextField(_("catatan"), blank=True)
     created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
+
+    # A Status Keadaan Konflik is a public decree: every task-force member may read it.
+    objects = TaskForceRecordQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("status keadaan konflik")

@@ -368,7 +368,7 @@ class ConflictStatusListView(LoginRequiredMixin, PerPageMixin, ListView):
     context_object_name = "statuses"
 
     def get_queryset(self):
-        return ConflictStatus.objects.all()
+        return ConflictStatus.objects.visible_to(self.request.user)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -381,6 +381,9 @@ class ConflictStatusFormMixin(RoleRequiredMixin):
     model = ConflictStatus
     form_class = ConflictStatusForm
     template_name = "incidents/conflictstatus_form.html"
+
+    def get_queryset(self):
+        return ConflictStatus.objects.visible_to(self.request.user)
 
     def get_success_url(self):
         from django.urls import reverse

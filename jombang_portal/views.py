@@ -33,7 +33,7 @@ def plan_summary(user) -> dict | None:
     from action_plans.models import ActionPlan, Activity
     from action_plans.selectors import matrix_rows, overview
 
-    plan = ActionPlan.objects.filter(year=timezone.localdate().year).first()
+    plan = ActionPlan.objects.visible_to(user).filter(year=timezone.localdate().year).first()
     if plan is None:
         return None
     rows = matrix_rows(plan, Activity.objects.visible_to(user).filter(plan=plan))
