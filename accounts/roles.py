@@ -66,8 +66,11 @@ def grant(apps, table, *, revoke=False):
                 groups[role].permissions.add(*perms)
 
 
+# The audit trail is read by administrators (who answer breach and access requests).
+AUDIT_PERMISSIONS = {("accounts", "auditentry"): {Role.ADMIN: ["view"]}}
+
 # Every app's permission table, in migration order; extended as apps are added.
-ALL_PERMISSIONS = [DIRECTORY_PERMISSIONS]
+ALL_PERMISSIONS = [DIRECTORY_PERMISSIONS, AUDIT_PERMISSIONS]
 
 
 def sync_roles():

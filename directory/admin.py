@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportModelAdmin
 from import_export.formats.base_formats import CSV, XLSX
 
+from accounts.services import audit_record
 from directory.models import Agency, Contact, Region, TeamDecree, TeamMember
 from directory.resources import AgencyResource, ContactResource
 
@@ -43,6 +44,16 @@ class ContactAdmin(SpreadsheetImportExportAdmin):
     search_fields = ["name", "organisation", "community", "phone"]
     autocomplete_fields = ["region"]
     readonly_fields = ["created_at", "updated_at"]
+
+    def get_export_data(self, file_format, request, queryset, **kwargs):
+        # Contacts are personal data: who exported them, and how many, is kept (UU 27/2022).
+        audit_record(
+            user=request.user,
+            action="directory.contact.export",
+            format=file_format.get_title(),
+            count=queryset.count(),
+        )
+        return super().get_export_data(file_format, request, queryset, **kwargs)
 
     def get_queryset(self, request):
         # Personal data: even in the admin, start from what this user may see.

@@ -15,6 +15,7 @@ from django.views import View
 from django.views.generic import CreateView, DetailView, ListView, UpdateView
 
 from accounts.choices import Role
+from accounts.services import audit_record
 from directory.models import Contact, Region
 from incidents import exports, services
 from incidents.choices import Status
@@ -66,6 +67,13 @@ class IncidentExportView(LoginRequiredMixin, View):
         base = visible_incidents(request.user).select_related("kecamatan", "desa", "reported_by")
         queryset = IncidentFilter(request.GET or None, queryset=base, request=request).qs
         filename = f"laporan-pks-{timezone.localdate():%Y%m%d}"
+        # Reports name people: who exported what is kept (UU 27/2022).
+        audit_record(
+            user=request.user,
+            action="incidents.export",
+            format=fmt,
+            filters=request.GET.urlencode()[:2000],
+        )
         if fmt == "csv":
             return exports.csv_response(queryset, filename)
         return exports.xlsx_response(queryset, filename)
