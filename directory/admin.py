@@ -69,7 +69,8 @@ class TeamMemberInline(admin.TabularInline):
 @admin.register(TeamDecree)
 class TeamDecreeAdmin(admin.ModelAdmin):
     list_display = ["year", "number", "decree_date", "member_count"]
-    search_fields = ["number", "members__person_name"]
+    list_filter = [("members__agency", admin.RelatedOnlyFieldListFilter), "members__sub_team"]
+    search_fields = ["number", "members__person_name", "members__agency__name"]
     inlines = [TeamMemberInline]
 
     def get_queryset(self, request):

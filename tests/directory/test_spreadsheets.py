@@ -201,3 +201,32 @@ def test_officer_without_admin_rights_cannot_import(client, petugas):
     client.force_login(petugas)
     response = client.get("/admin/directory/contact/import/")
     assert response.status_code == 302  # not staff: sent to the admin login
+
+
+def test_team_decree_admin_lists_searches_and_filters(client, admin_user, agency):
+    from datetime import date
+
+    from directory.models import TeamDecree
+    from tests.factories import AgencyFactory
+
+    decree = TeamDecree.objects.create(
+        year=2025, number="188/45/415.10.1.3/2025", decree_date=date(2025, 1, 6)
+    )
+    decree.members.create(
+        position="sekretaris", agency=agency, person_name="Kepala Badan", sub_team="pencegahan"
+    )
+    older = TeamDecree.objects.create(year=2024, number="188/12/2024", decree_date=date(2024, 1, 8))
+    older.members.create(
+        position="ketua", agency=AgencyFactory(name="Pemerintah Kabupaten"), person_name="Bupati"
+    )
+    client.force_login(admin_user)
+
+    def years(query):
+        response = client.get(f"/admin/directory/teamdecree/{query}")
+        assert response.status_code == 200
+        return [d.year for d in response.context["cl"].result_list]
+
+    assert years("") == [2025, 2024]
+    assert years("?q=Kepala+Badan") == [2025]
+    assert years(f"?members__agency__id__exact={agency.pk}") == [2025]
+    assert years("?members__sub_team=pencegahan") == [2025]
