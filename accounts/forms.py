@@ -1,8 +1,10 @@
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.utils.translation import gettext_lazy as _
 
+from jombang_portal.forms import BootstrapMixin
 
-class LoginForm(AuthenticationForm):
+
+class LoginForm(BootstrapMixin, AuthenticationForm):
     # Django's own Indonesian message repeats the field name ("nama pengguna nama pengguna").
     error_messages = {
         **AuthenticationForm.error_messages,
@@ -11,3 +13,7 @@ class LoginForm(AuthenticationForm):
         ),
         "inactive": _("Akun ini tidak aktif. Hubungi administrator portal."),
     }
+
+
+class PortalPasswordChangeForm(BootstrapMixin, PasswordChangeForm):
+    pass

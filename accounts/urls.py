@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from accounts.forms import LoginForm
+from accounts.forms import LoginForm, PortalPasswordChangeForm
 
 app_name = "accounts"
 
@@ -20,6 +20,7 @@ urlpatterns = [
         "kata-sandi/",
         auth_views.PasswordChangeView.as_view(
             template_name="accounts/password_change.html",
+            form_class=PortalPasswordChangeForm,
             success_url=reverse_lazy("accounts:password_change_done"),
         ),
         name="password_change",

@@ -92,7 +92,7 @@ def test_password_change_page_is_in_indonesian(client, sekretariat):
     assert response.status_code == 200
     assert "Sandi lama Anda yang dimasukkan salah" in page
     assert "Dua bidang sandi tidak cocok" in page
-    assert "is-invalid" in page  # shown next to the fields
+    assert '<div class="mb-3 has-error" data-field="old_password">' in page  # next to the field
 
 
 def test_password_change_works(client, sekretariat):
