@@ -58,9 +58,10 @@ run: seed ## Set everything up and serve the portal at http://127.0.0.1:8000
 stop: ## Stop the project-local PostgreSQL
 	scripts/localdb.sh stop
 
-lint: install ## Run ruff (lint and format check)
+lint: install ## Run ruff (lint and format check) and the import-linter layers contract
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 test: install db lint ## Run every check: ruff, migrations check, pytest with browser tests
 	scripts/system-deps.sh test
@@ -68,7 +69,7 @@ test: install db lint ## Run every check: ruff, migrations check, pytest with br
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 messages: install ## Refresh translation catalogs (locale/*/django.po) from the code
-	$(MANAGE) makemessages --all --no-obsolete --ignore '.venv/*' --ignore 'node_modules/*' \
+	$(MANAGE) makemessages --all --no-obsolete --no-location --ignore '.venv/*' --ignore 'node_modules/*' \
 		--ignore 'tests/*' --ignore '.pgdata/*' --ignore 'staticfiles/*'
 
 clean-db: stop ## Delete the project-local database cluster (all local data)

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import AuditEntry, User
+from accounts.models import User
 
 
 @admin.register(User)
@@ -24,23 +24,3 @@ class UserAdmin(BaseUserAdmin):
     @admin.display(description=_("nama lengkap"))
     def get_full_name(self, obj):
         return obj.get_full_name()
-
-
-@admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
-    """Read-only: the trail is written by the portal, never edited by hand."""
-
-    list_display = ["at", "user", "action", "detail"]
-    list_filter = ["action"]
-    list_select_related = ["user"]
-    search_fields = ["user__username", "action"]
-    date_hierarchy = "at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -1,7 +1,7 @@
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.utils.translation import gettext_lazy as _
 
-from jombang_portal.forms import BootstrapMixin
+from core.forms import BootstrapMixin
 
 
 class LoginForm(BootstrapMixin, AuthenticationForm):

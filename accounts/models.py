@@ -1,4 +1,4 @@
-"""Portal users and the audit trail of what they did with personal data."""
+"""Portal users."""
 
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
@@ -65,24 +65,3 @@ class User(AbstractUser):
     @property
     def role_labels(self) -> list[str]:
         return [label for value, label in Role.choices if value in self.roles]
-
-
-class AuditEntry(models.Model):
-    """Who did something that must be answerable later, e.g. exporting personal data
-    (UU 27/2022: know who took which data, to answer a breach notice within 3 x 24 hours)."""
-
-    at = models.DateTimeField(_("waktu"), auto_now_add=True, db_index=True)
-    user = models.ForeignKey(
-        User, verbose_name=_("pengguna"), on_delete=models.PROTECT, related_name="+"
-    )
-    # Dotted codes, e.g. "incidents.export", "directory.contact.export".
-    action = models.CharField(_("tindakan"), max_length=60)
-    detail = models.JSONField(_("rincian"), default=dict, blank=True)
-
-    class Meta:
-        verbose_name = _("catatan audit")
-        verbose_name_plural = _("catatan audit")
-        ordering = ["-at", "-pk"]
-
-    def __str__(self):
-        return f"{self.at:%Y-%m-%d %H:%M} {self.user} {self.action}"

@@ -67,7 +67,7 @@ def grant(apps, table, *, revoke=False):
 
 
 # The audit trail is read by administrators (who answer breach and access requests).
-AUDIT_PERMISSIONS = {("accounts", "auditentry"): {Role.ADMIN: ["view"]}}
+AUDIT_PERMISSIONS = {("core", "activitylog"): {Role.ADMIN: ["view"]}}
 
 # Every app's permission table, in migration order; extended as apps are added.
 ALL_PERMISSIONS = [DIRECTORY_PERMISSIONS, AUDIT_PERMISSIONS]

@@ -3,7 +3,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from incidents.choices import Stage
+from core.choices import Stage
 
 __all__ = ["BudgetSource", "PeriodScheme", "Pillar", "PlanStatus", "RealisationStatus", "Stage"]
 

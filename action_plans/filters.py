@@ -6,8 +6,8 @@ from django.utils.translation import gettext_lazy as _
 
 from action_plans.choices import Pillar, Stage
 from action_plans.models import Activity
+from core.forms import FilterForm
 from directory.models import Agency
-from jombang_portal.forms import FilterForm
 
 
 class ActivityFilter(django_filters.FilterSet):

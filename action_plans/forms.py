@@ -7,11 +7,11 @@ from django.utils.translation import gettext_lazy as _
 
 from action_plans.choices import Pillar
 from action_plans.models import ActionPlan, Activity, Period, Realisation
+from core.forms import BootstrapMixin, EvidenceFilesField
 from directory.models import Agency, Region
 from incidents.choices import Status
 from incidents.forms import DateInput
 from incidents.models import Incident
-from jombang_portal.forms import BootstrapMixin, EvidenceFilesField
 
 REASON_HELP = _("Wajib diisi karena rencana sudah ditetapkan; dicatat sebagai revisi.")
 

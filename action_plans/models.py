@@ -19,9 +19,9 @@ from action_plans.choices import (
     Stage,
 )
 from action_plans.querysets import ActivityQuerySet, RealisationQuerySet
+from core.models import EvidenceFile
+from core.querysets import TaskForceRecordQuerySet
 from directory.models import Agency, Region
-from jombang_portal.models import EvidenceFile
-from jombang_portal.querysets import TaskForceRecordQuerySet
 
 NON_NEGATIVE = [MinValueValidator(Decimal(0))]
 

@@ -22,6 +22,5 @@ class ActivityQuerySet(models.QuerySet):
 
 class RealisationQuerySet(models.QuerySet):
     def visible_to(self, user):
-        from action_plans.models import Activity
-
-        return self.filter(activity__in=Activity.objects.visible_to(user))
+        activity_model = self.model._meta.get_field("activity").related_model
+        return self.filter(activity__in=activity_model.objects.visible_to(user))

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from action_plans.choices import Pillar, RealisationStatus, Stage
-from action_plans.models import Activity, Realisation
+from action_plans.models import ActionPlan, Activity, Realisation
 from action_plans.services import achievement
 
 
@@ -168,4 +168,20 @@ def overview(plan, rows, today=None) -> dict:
         "overdue": [(p, sorted(overdue[p].items())) for p in periods],
         "without_evidence": [row.activity for row in rows if not row.evidence_count],
         "stages_missing": [label for s, label in Stage.choices if not by_stage[s].activities],
+    }
+
+
+def plan_summary(user, year: int) -> dict | None:
+    """The year's action plan as the user sees it: achievement, absorption, overdue reports."""
+    plan = ActionPlan.objects.visible_to(user).filter(year=year).first()
+    if plan is None:
+        return None
+    rows = matrix_rows(plan, Activity.objects.visible_to(user).filter(plan=plan))
+    figures = overview(plan, rows)
+    return {
+        "plan": plan,
+        "activities": len(rows),
+        "achievement": figures["total"].achievement,
+        "absorption": figures["total"].absorption,
+        "overdue": sum(len(row.overdue_periods) for row in rows),
     }

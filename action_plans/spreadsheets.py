@@ -16,8 +16,8 @@ from openpyxl.styles import Alignment, Font
 from action_plans import services
 from action_plans.choices import BudgetSource, Pillar, Stage, ordered_pillars
 from action_plans.models import Activity
+from core.utils import spreadsheet_safe
 from directory.models import Agency, Region
-from jombang_portal.utils import spreadsheet_safe
 
 MAX_IMPORT_ROWS = 2000
 MAX_BUDGET = Decimal(2**63)  # PositiveBigIntegerField

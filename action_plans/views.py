@@ -35,9 +35,9 @@ from action_plans.models import (
     RealisationEvidence,
 )
 from action_plans.querysets import READERS
+from core.mixins import RoleRequiredMixin
+from core.views import serve_evidence
 from incidents.models import Incident
-from jombang_portal.mixins import RoleRequiredMixin
-from jombang_portal.views import serve_evidence
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

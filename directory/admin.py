@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportModelAdmin
 from import_export.formats.base_formats import CSV, XLSX
 
-from accounts.services import audit_record
+from core.services import log_action
 from directory.models import Agency, Contact, Region, TeamDecree, TeamMember
 from directory.resources import AgencyResource, ContactResource
 
@@ -47,8 +47,8 @@ class ContactAdmin(SpreadsheetImportExportAdmin):
 
     def get_export_data(self, file_format, request, queryset, **kwargs):
         # Contacts are personal data: who exported them, and how many, is kept (UU 27/2022).
-        audit_record(
-            user=request.user,
+        log_action(
+            actor=request.user,
             action="directory.contact.export",
             format=file_format.get_title(),
             count=queryset.count(),

@@ -1,7 +1,12 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from core.log import register_actions
+
 
 class DirectoryConfig(AppConfig):
     name = "directory"
     verbose_name = _("Direktori")
+
+    def ready(self):
+        register_actions({"directory.contact.export": _("Data tokoh diekspor")})

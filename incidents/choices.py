@@ -3,6 +3,9 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+# PostgreSQL text-search configuration of the report search (title and chronology).
+SEARCH_CONFIG = "indonesian"
+
 
 class Kind(models.TextChoices):
     POTENSI = "potensi", _("Potensi konflik")
@@ -75,14 +78,6 @@ class PartyType(models.TextChoices):
     PEMERINTAH = "pemerintah", _("Pemerintah/aparat")
     PARPOL = "parpol", _("Partai politik/tim sukses")
     LAINNYA = "lainnya", _("Lainnya")
-
-
-class Stage(models.TextChoices):
-    """The three handling stages of UU 7/2012."""
-
-    PENCEGAHAN = "pencegahan", _("Pencegahan")
-    PENGHENTIAN = "penghentian", _("Penghentian")
-    PEMULIHAN = "pemulihan", _("Pemulihan pascakonflik")
 
 
 class Confidentiality(models.TextChoices):

@@ -10,7 +10,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
-from jombang_portal.utils import spreadsheet_safe
+from core.utils import spreadsheet_safe
 
 CHUNK = 500
 

@@ -6,11 +6,12 @@ from django import forms
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
+from core.choices import Stage
+from core.forms import FilterForm
+from core.utils import parse_id
 from directory.models import Agency, Region
-from incidents.choices import ConflictSource, Form, Kind, RiskLevel, Stage, Status
+from incidents.choices import ConflictSource, Form, Kind, RiskLevel, Status
 from incidents.models import RISK_SCORE, Incident
-from jombang_portal.forms import FilterForm
-from jombang_portal.utils import parse_id
 
 
 def _kecamatan(request):

@@ -9,11 +9,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import BootstrapMixin, EvidenceFilesField
+from core.utils import parse_id
 from directory.models import Agency, Contact, Region
 from incidents.choices import Kind, Resolution
 from incidents.models import ConflictStatus, HandlingStep, Incident, Party
-from jombang_portal.forms import BootstrapMixin, EvidenceFilesField
-from jombang_portal.utils import parse_id
 
 # A phone's clock may run a little ahead of the server's.
 CLOCK_SKEW = timedelta(minutes=10)

@@ -10,10 +10,14 @@ from django.db.models import Case, F, Q, Value, When
 from django.db.models.lookups import GreaterThan, LessThanOrEqual
 from django.utils.translation import gettext_lazy as _
 
+from core.choices import Stage
+from core.models import EvidenceFile
+from core.querysets import TaskForceRecordQuerySet
 from directory.models import Agency, Contact, Region
 from incidents.choices import (
     IMPACT_CHOICES,
     LIKELIHOOD_CHOICES,
+    SEARCH_CONFIG,
     ActionType,
     Aspect,
     Confidentiality,
@@ -26,15 +30,11 @@ from incidents.choices import (
     PartyType,
     Resolution,
     RiskLevel,
-    Stage,
     Status,
 )
 from incidents.querysets import IncidentQuerySet
-from jombang_portal.models import EvidenceFile, evidence_path  # noqa: F401 (migration 0001)
-from jombang_portal.querysets import TaskForceRecordQuerySet
 
 UNKNOWN_HELP = _("Kosongkan bila belum diketahui; isi 0 bila memang tidak ada.")
-SEARCH_CONFIG = "indonesian"
 # Likelihood (1-4) x impact (1-4): 1-3 rendah, 4-6 sedang, 8-9 tinggi, 12-16 sangat tinggi.
 RISK_SCORE = F("likelihood") * F("impact")
 

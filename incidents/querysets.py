@@ -1,9 +1,11 @@
 """What a user may see of the reports. Every incident view and export starts here."""
 
+from django.contrib.postgres.search import SearchQuery
 from django.db import models
 from django.db.models import Q
 
 from accounts.choices import Role
+from incidents.choices import SEARCH_CONFIG, Confidentiality, Status
 
 # Roles that see `terbatas` (restricted) reports without an individual clearance (DESIGN.md §1).
 RESTRICTED_ROLES = (Role.SEKRETARIAT, Role.PIMPINAN)
@@ -24,8 +26,6 @@ class IncidentQuerySet(models.QuerySet):
         """
         if not user.is_authenticated:
             return self.none()
-        from incidents.choices import Confidentiality, Status
-
         mine = Q(reported_by=user)
         queryset = self.filter(~Q(status=Status.DRAFT) | mine)
         if not may_see_restricted(user):
@@ -35,9 +35,5 @@ class IncidentQuerySet(models.QuerySet):
         return queryset
 
     def search(self, text: str):
-        from django.contrib.postgres.search import SearchQuery
-
-        from incidents.models import SEARCH_CONFIG
-
         query = SearchQuery(text, config=SEARCH_CONFIG, search_type="websearch")
         return self.filter(search_document=query)

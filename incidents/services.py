@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.choices import Role
+from accounts.models import User
 from incidents.choices import Resolution, Status
 from incidents.models import Evidence, HandlingStep, Incident, Party, Transition
 
@@ -305,8 +306,6 @@ def incident_changes_since(current: Incident, version: int) -> StaleEdit:
                 )
     by = None
     if last is not None and last.pgh_context and last.pgh_context.metadata.get("user"):
-        from accounts.models import User
-
         by = User.objects.filter(pk=last.pgh_context.metadata["user"]).first()
     return StaleEdit(changes=changes, by=by, at=current.updated_at)
 

@@ -13,9 +13,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import CreateView, DetailView, ListView, UpdateView
+from pghistory.models import Events
 
 from accounts.choices import Role
-from accounts.services import audit_record
+from accounts.models import User
+from core.mixins import PerPageMixin, RoleRequiredMixin
+from core.services import log_action
+from core.utils import parse_id
+from core.views import serve_evidence
 from directory.models import Contact, Region
 from incidents import exports, services
 from incidents.choices import Status
@@ -28,9 +33,6 @@ from incidents.forms import (
     TransitionForm,
 )
 from incidents.models import ConflictStatus, Evidence, Incident
-from jombang_portal.mixins import PerPageMixin, RoleRequiredMixin
-from jombang_portal.utils import parse_id
-from jombang_portal.views import serve_evidence
 
 
 def visible_incidents(user):
@@ -68,8 +70,8 @@ class IncidentExportView(LoginRequiredMixin, View):
         queryset = IncidentFilter(request.GET or None, queryset=base, request=request).qs
         filename = f"laporan-pks-{timezone.localdate():%Y%m%d}"
         # Reports name people: who exported what is kept (UU 27/2022).
-        audit_record(
-            user=request.user,
+        log_action(
+            actor=request.user,
             action="incidents.export",
             format=fmt,
             filters=request.GET.urlencode()[:2000],
@@ -262,10 +264,6 @@ HISTORY_LABELS = {
 def incident_history(incident):
     """Trigger-recorded changes of the report and its parties, steps and evidence, newest
     first, each with the acting user (from the history context) and a readable label."""
-    from pghistory.models import Events
-
-    from accounts.models import User
-
     events = list(Events.objects.references(incident).order_by("-pgh_created_at", "-pgh_id")[:200])
     # On the aggregated Events rows, pgh_context is the context's metadata itself (a dict).
     user_ids = {(e.pgh_context or {}).get("user") for e in events}

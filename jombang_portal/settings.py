@@ -50,17 +50,18 @@ INSTALLED_APPS = [
     "phonenumber_field",
     "pgtrigger",
     "pghistory",
-    "jombang_portal",
+    "core",
     "accounts",
     "directory",
     "incidents",
     "action_plans",
+    "dashboard",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "jombang_portal.middleware.PortalLanguageMiddleware",
+    "core.middleware.PortalLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -95,7 +96,7 @@ TEMPLATES = [
     },
 ]
 
-FORM_RENDERER = "jombang_portal.forms.PortalFormRenderer"
+FORM_RENDERER = "core.forms.PortalFormRenderer"
 
 # Without DATABASE_URL: the project-local cluster started by `make db` (Unix socket, no TCP).
 if env.str("DATABASE_URL", default=""):

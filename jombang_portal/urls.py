@@ -4,14 +4,12 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from jombang_portal import views
-
 admin.site.site_header = _("Administrasi Portal Tim Terpadu PKS")
 admin.site.site_title = _("Portal Tim Terpadu PKS")
 admin.site.index_title = _("Administrasi")
 
 urlpatterns = [
-    path("", views.DashboardView.as_view(), name="dashboard"),
+    path("", include("dashboard.urls")),
     path("akun/", include("accounts.urls")),
     path("laporan/", include("incidents.urls")),
     path("rat/", include("action_plans.urls")),

@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 from django.template import Context, Template
 from django.utils import formats, translation
 
-from jombang_portal.templatetags.portal import minutes, rupiah
+from core.templatetags.portal import minutes, rupiah
 
 
 def test_dates_and_money_read_the_indonesian_way():
@@ -41,7 +41,7 @@ def test_minutes_rounds_up():
 
 
 def test_percent_rounds_half_up_to_the_shown_digits():
-    from jombang_portal.templatetags.portal import percent
+    from core.templatetags.portal import percent
 
     with translation.override("id"):
         assert percent(2 / 3) == "67%"

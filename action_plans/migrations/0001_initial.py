@@ -3,7 +3,7 @@
 import django.contrib.postgres.fields
 import django.core.validators
 import django.db.models.deletion
-import jombang_portal.models
+import core.models
 from decimal import Decimal
 from django.conf import settings
 from django.db import migrations, models
@@ -414,9 +414,7 @@ class Migration(migrations.Migration):
                 ),
                 (
                     "file",
-                    models.FileField(
-                        upload_to=jombang_portal.models.evidence_path, verbose_name="berkas"
-                    ),
+                    models.FileField(upload_to=core.models.evidence_path, verbose_name="berkas"),
                 ),
                 ("original_name", models.CharField(max_length=255, verbose_name="nama berkas")),
                 ("content_type", models.CharField(max_length=100)),

@@ -11,7 +11,7 @@ import pgtrigger.migrations
 from django.conf import settings
 from django.db import migrations, models
 
-import incidents.models
+import core.models
 
 
 class Migration(migrations.Migration):
@@ -164,9 +164,7 @@ class Migration(migrations.Migration):
                 ),
                 (
                     "file",
-                    models.FileField(
-                        upload_to=incidents.models.evidence_path, verbose_name="berkas"
-                    ),
+                    models.FileField(upload_to=core.models.evidence_path, verbose_name="berkas"),
                 ),
                 ("original_name", models.CharField(max_length=255, verbose_name="nama berkas")),
                 ("content_type", models.CharField(max_length=100)),
@@ -727,9 +725,7 @@ class Migration(migrations.Migration):
                 ("id", models.BigIntegerField()),
                 (
                     "file",
-                    models.FileField(
-                        upload_to=incidents.models.evidence_path, verbose_name="berkas"
-                    ),
+                    models.FileField(upload_to=core.models.evidence_path, verbose_name="berkas"),
                 ),
                 ("original_name", models.CharField(max_length=255, verbose_name="nama berkas")),
                 ("content_type", models.CharField(max_length=100)),

@@ -136,18 +136,18 @@ def test_role_choices_cover_every_group_name():
 
 
 def test_exporting_reports_leaves_an_audit_entry(client, sekretariat):
-    from accounts.models import AuditEntry
+    from core.models import ActivityLog
 
     client.force_login(sekretariat)
     response = client.get("/laporan/ekspor.csv?q=tawuran&kind=kejadian")
     b"".join(response.streaming_content)
-    entry = AuditEntry.objects.get()
-    assert (entry.user, entry.action) == (sekretariat, "incidents.export")
-    assert entry.detail == {"format": "csv", "filters": "q=tawuran&kind=kejadian"}
+    entry = ActivityLog.objects.get()
+    assert (entry.actor, entry.action) == (sekretariat, "incidents.export")
+    assert entry.data == {"format": "csv", "filters": "q=tawuran&kind=kejadian"}
 
 
 def test_exporting_contacts_in_the_admin_leaves_an_audit_entry(client, admin_user, kecamatan):
-    from accounts.models import AuditEntry
+    from core.models import ActivityLog
     from directory.models import Contact
 
     Contact.objects.create(name="Tokoh Audit", kind="agama", region=kecamatan)
@@ -157,8 +157,8 @@ def test_exporting_contacts_in_the_admin_leaves_an_audit_entry(client, admin_use
         "/admin/directory/contact/export/", {"format": "1", "resource": "0", **fields}
     )
     assert response.status_code == 200
-    entry = AuditEntry.objects.get()
-    assert (entry.action, entry.detail["count"]) == ("directory.contact.export", 1)
+    entry = ActivityLog.objects.get()
+    assert (entry.action, entry.data["count"]) == ("directory.contact.export", 1)
     # Administrators read the trail but cannot change it.
-    assert client.get("/admin/accounts/auditentry/").status_code == 200
-    assert client.get("/admin/accounts/auditentry/add/").status_code == 403
+    assert client.get("/admin/core/activitylog/").status_code == 200
+    assert client.get("/admin/core/activitylog/add/").status_code == 403

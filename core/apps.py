@@ -2,6 +2,6 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 
-class PortalConfig(AppConfig):
-    name = "jombang_portal"
+class CoreConfig(AppConfig):
+    name = "core"
     verbose_name = _("Portal Tim Terpadu PKS")

@@ -3,7 +3,7 @@
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 
-from jombang_portal.utils import parse_id
+from core.utils import parse_id
 
 
 class RoleRequiredMixin(LoginRequiredMixin):

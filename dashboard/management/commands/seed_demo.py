@@ -8,8 +8,12 @@ from django.utils import timezone
 
 from accounts.choices import Role
 from accounts.models import User
+from action_plans import services as plan_services
+from action_plans.models import ActionPlan, Activity, Realisation
 from directory.choices import ContactKind, LegalBasis
 from directory.models import Agency, Contact, Region
+from incidents import services as incident_services
+from incidents.models import HandlingStep, Incident, Party
 
 # Plainly fictional people, marked as demo data (DESIGN.md §7).
 DEMO_CONTACTS = [
@@ -212,15 +216,12 @@ class Command(BaseCommand):
 
     def seed_action_plan(self):
         """This year's RAT, established, with an activity per stage and a few realisations."""
-        from action_plans import services
-        from action_plans.models import ActionPlan, Activity, Realisation
-
         year = timezone.localdate().year
         if ActionPlan.objects.filter(year=year).exists():
             return "already there"
         secretariat = User.objects.get(username="sekretariat")
         operator = User.objects.get(username="operator")
-        plan = services.plan_create(year=year, scheme="caturwulan", by=secretariat)
+        plan = plan_services.plan_create(year=year, scheme="caturwulan", by=secretariat)
         periods = list(plan.periods.all())
         agencies = {a.acronym: a for a in Agency.objects.exclude(acronym="")}
         for code, stage, pillars, title, acronym, supporting, budget in DEMO_ACTIVITIES:
@@ -238,13 +239,13 @@ class Command(BaseCommand):
                 unit="kali",
                 budget=budget,
             )
-            services.activity_save(
+            plan_services.activity_save(
                 activity=activity,
                 targets={p: 1 for p in periods},
                 supporting=[agencies[a] for a in supporting if a in agencies],
                 by=secretariat,
             )
-        services.plan_establish(
+        plan_services.plan_establish(
             plan=plan, by=secretariat, decree_reference=f"SK Bupati (contoh) {year}"
         )
         today = timezone.localdate()
@@ -252,7 +253,7 @@ class Command(BaseCommand):
             for period in periods:
                 if period.end_date >= today:
                     continue
-                saved = services.realisation_save(
+                saved = plan_services.realisation_save(
                     realisation=Realisation(
                         activity=activity,
                         period=period,
@@ -274,9 +275,6 @@ class Command(BaseCommand):
     def seed_incidents(self, kecamatan):
         """A handful of plainly fictional reports on issues typical of the briefings, marked
         [DEMO], in the officer's kecamatan, taken through the workflow by the services."""
-        from incidents import services
-        from incidents.models import HandlingStep, Incident, Party
-
         if Incident.objects.filter(title__startswith="[DEMO]").exists():
             return 0
         officer = User.objects.get(username="petugas")
@@ -293,7 +291,7 @@ class Command(BaseCommand):
                 desa=desa,
                 **data,
             )
-            incident = services.incident_create(
+            incident = incident_services.incident_create(
                 incident=incident,
                 parties=[Party(**party)],
                 by=officer,
@@ -308,10 +306,10 @@ class Command(BaseCommand):
                         description="Dialog difasilitasi camat bersama FKUB (data contoh).",
                         outcome="Para pihak sepakat menahan diri.",
                     )
-                    services.step_add(incident=incident, step=step, by=secretariat)
+                    incident_services.step_add(incident=incident, step=step, by=secretariat)
                     continue
                 extra = {"resolution": "damai"} if action == "resolve" else {}
-                incident = services.incident_transition(
+                incident = incident_services.incident_transition(
                     incident=incident, by=secretariat, action=action, **extra
                 )
             created += 1

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.forms.renderers import TemplatesSetting
 from django.utils.translation import gettext_lazy as _
 
-from jombang_portal.uploads import ALLOWED, ALLOWED_LABEL, validate_evidence_file
+from core.uploads import ALLOWED, ALLOWED_LABEL, validate_evidence_file
 
 MAX_FILES_PER_SAVE = 10
 

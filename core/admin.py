@@ -1,0 +1,40 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from core.log import action_choices
+from core.models import ActivityLog
+
+
+class ActionFilter(admin.SimpleListFilter):
+    title = _("tindakan")
+    parameter_name = "action"
+
+    def lookups(self, request, model_admin):
+        return action_choices()
+
+    def queryset(self, request, queryset):
+        return queryset.filter(action=self.value()) if self.value() else queryset
+
+
+@admin.register(ActivityLog)
+class ActivityLogAdmin(admin.ModelAdmin):
+    """Read-only: the log is written by the portal's services, never edited by hand."""
+
+    list_display = ["at", "actor", "action_label", "object_repr", "data"]
+    list_filter = [ActionFilter]
+    list_select_related = ["actor"]
+    search_fields = ["actor__username", "action", "object_repr"]
+    date_hierarchy = "at"
+
+    @admin.display(description=_("tindakan"), ordering="action")
+    def action_label(self, obj):
+        return obj.action_label
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
