@@ -207,6 +207,10 @@ class RealisationForm(BootstrapMixin, forms.ModelForm):
         return spent
 
 
+class EvidenceForm(forms.Form):
+    files = EvidenceFilesField(required=True)
+
+
 class ReturnForm(forms.Form):
     note = forms.CharField(label=_("Catatan perbaikan"), max_length=5000)
 

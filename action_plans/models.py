@@ -156,6 +156,9 @@ class Activity(models.Model):
         related_name="activities",
     )
     order = models.PositiveIntegerField(default=0)
+    # When the activity entered the plan: one added after a period's due date owes no report for
+    # that period. Empty for activities recorded before this was kept (treated as always there).
+    created_at = models.DateTimeField(_("ditambahkan"), default=timezone.now, null=True, blank=True)
 
     objects = ActivityQuerySet.as_manager()
 

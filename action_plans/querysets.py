@@ -3,6 +3,7 @@
 from django.db import models
 
 from accounts.choices import Role
+from action_plans.choices import RealisationStatus
 
 READERS = (Role.SEKRETARIAT, Role.PIMPINAN, Role.ADMIN)
 
@@ -21,6 +22,10 @@ class ActivityQuerySet(models.QuerySet):
 
 
 class RealisationQuerySet(models.QuerySet):
+    def submitted(self):
+        """Realisations that stand as reported (a returned one awaits correction)."""
+        return self.filter(status=RealisationStatus.DISERAHKAN)
+
     def visible_to(self, user):
         activity_model = self.model._meta.get_field("activity").related_model
         return self.filter(activity__in=activity_model.objects.visible_to(user))

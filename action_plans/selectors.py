@@ -10,8 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from action_plans.choices import Pillar, RealisationStatus, Stage
-from action_plans.models import ActionPlan, Activity, Realisation
-from action_plans.services import achievement
+from action_plans.models import ActionPlan, Activity, Realisation, Target
+from action_plans.services import achievement, achievement_uncapped
 
 
 @dataclass
@@ -24,6 +24,22 @@ class Cell:
     def submitted(self):
         r = self.realisation
         return r if r and r.status == RealisationStatus.DISERAHKAN else None
+
+    @property
+    def achievement(self):
+        """Uncapped: 130% stays 130% (the province counts over-achievement as a plus)."""
+        r = self.submitted
+        return achievement_uncapped(self.target, r.achieved_value if r else None)
+
+
+def report_expected(plan, activity, period, target) -> bool:
+    """Whether `activity` owed a realisation report for `period`: the plan is in force, the
+    period's target is above zero (empty or 0 expects nothing), and the activity was in the plan
+    by the period's due date (one added later cannot have been late)."""
+    if not plan.is_locked or not target:
+        return False
+    created = activity.created_at
+    return created is None or timezone.localdate(created) <= period.due_date
 
 
 @dataclass
@@ -38,7 +54,12 @@ class Row:
 
     @property
     def achievement(self):
+        """Capped at 100%: this row feeds averages across activities in different units."""
         return achievement(self.target_total, self.achieved_total)
+
+    @property
+    def achievement_uncapped(self):
+        return achievement_uncapped(self.target_total, self.achieved_total)
 
     @property
     def absorption(self):
@@ -92,12 +113,10 @@ def matrix_rows(plan, activities, today=None) -> list[Row]:
                 achieved_total=sum((r.achieved_value for r in submitted), Decimal(0)),
                 spent=sum(r.budget_spent for r in submitted),
                 evidence_count=sum(r.evidence_count for r in realisations.values()),
-                # Only reports that were expected: a target was set and the plan is in force.
                 overdue_periods=[
                     c.period
                     for c in cells
-                    if plan.is_locked
-                    and c.target is not None
+                    if report_expected(plan, activity, c.period, c.target)
                     and c.period.due_date < today
                     and not c.submitted
                 ],
@@ -166,7 +185,14 @@ def overview(plan, rows, today=None) -> dict:
         "by_pillar": list(by_pillar.values()),
         "by_agency": sorted(by_agency.values(), key=lambda s: s.label),
         "overdue": [(p, sorted(overdue[p].items())) for p in periods],
-        "without_evidence": [row.activity for row in rows if not row.evidence_count],
+        # Judged per submitted realisation: an activity with evidence for B04 but none for B08
+        # still lacks data dukung for B08.
+        "without_evidence": [
+            cell.submitted
+            for row in rows
+            for cell in row.cells
+            if cell.submitted and not cell.submitted.evidence_count
+        ],
         "stages_missing": [label for s, label in Stage.choices if not by_stage[s].activities],
     }
 
@@ -185,3 +211,38 @@ def plan_summary(user, year: int) -> dict | None:
         "absorption": figures["total"].absorption,
         "overdue": sum(len(row.overdue_periods) for row in rows),
     }
+
+
+@dataclass(frozen=True)
+class PeriodAchievement:
+    """One activity in one period with a target above zero: its submitted realisation (0 when
+    none) against the target."""
+
+    activity_id: int
+    period_id: int
+    stage: str
+    target: Decimal
+    achieved: Decimal
+
+    @property
+    def ratio(self) -> Decimal:
+        """Uncapped (1.3 = 130%)."""
+        return achievement_uncapped(self.target, self.achieved)
+
+
+def period_achievement(period_ids) -> list[PeriodAchievement]:
+    """Achievement per activity and period for the given periods, in two queries."""
+    achieved = {
+        (activity, period): value
+        for activity, period, value in Realisation.objects.filter(period_id__in=period_ids)
+        .submitted()
+        .values_list("activity_id", "period_id", "achieved_value")
+    }
+    return [
+        PeriodAchievement(activity, period, stage, target, achieved.get((activity, period), 0))
+        for activity, period, stage, target in Target.objects.filter(
+            period_id__in=period_ids, value__gt=0
+        )
+        .order_by("activity_id", "period__order")
+        .values_list("activity_id", "period_id", "activity__stage", "value")
+    ]

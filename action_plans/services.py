@@ -353,8 +353,34 @@ def realisation_return(*, realisation: Realisation, by, note: str) -> Realisatio
     return realisation
 
 
-def achievement(target: Decimal | None, achieved: Decimal | None) -> Decimal | None:
-    """Achievement as a fraction of the target, capped at 1 (over-achievement counts as 100%)."""
+@transaction.atomic
+def realisation_add_evidence(*, realisation: Realisation, files, by) -> Realisation:
+    """Attach missing data dukung (photos, minutes, attendance lists) to a realisation without
+    touching its figures, so a submitted report need not be returned just for a file. The
+    secretariat may do it for any realisation, an operator for their agency's."""
+    if not (can_return(by) or can_report(realisation.activity, by)):
+        raise PermissionDenied(_("Anda tidak dapat menambahkan bukti pada realisasi ini."))
+    if realisation.activity.plan.status == PlanStatus.DITUTUP:
+        raise ValidationError(_("Rencana sudah ditutup; buktinya tidak dapat ditambah lagi."))
+    if not files:
+        raise ValidationError({"files": _("Pilih sedikitnya satu berkas bukti.")})
+    for upload in files:
+        evidence = RealisationEvidence(realisation=realisation)
+        evidence.store(upload, by=by)
+        evidence.save()
+    return realisation
+
+
+def achievement_uncapped(target: Decimal | None, achieved: Decimal | None) -> Decimal | None:
+    """Achievement as a fraction of the target, as the province counts it: 1.3 means 130%.
+    None when there is no target (empty or 0): nothing was expected."""
     if not target:
         return None
-    return min((achieved or Decimal(0)) / target, Decimal(1))
+    return (achieved or Decimal(0)) / target
+
+
+def achievement(target: Decimal | None, achieved: Decimal | None) -> Decimal | None:
+    """Achievement capped at 1 (over-achievement counts as 100%). Only for averages across
+    activities, whose units differ; single activities and action classes use the uncapped one."""
+    ratio = achievement_uncapped(target, achieved)
+    return None if ratio is None else min(ratio, Decimal(1))

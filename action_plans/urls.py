@@ -38,6 +38,11 @@ urlpatterns = [
         name="realisation_return",
     ),
     path(
+        "realisasi/<int:pk>/bukti/",
+        views.RealisationEvidenceView.as_view(),
+        name="realisation_evidence",
+    ),
+    path(
         "kegiatan/<int:pk>/realisasi/<period:period>/",
         views.RealisationView.as_view(),
         name="realisation",

@@ -20,6 +20,7 @@ from action_plans.filters import ActivityFilter
 from action_plans.forms import (
     ActivityForm,
     DecreeForm,
+    EvidenceForm,
     ImportForm,
     PeriodFormSet,
     PlanForm,
@@ -320,6 +321,7 @@ class ActivityDetailView(PlanMixin, TemplateView):
             realisations=realisations.prefetch_related("evidence", "events__by"),
             can_report=services.can_report(activity, self.request.user),
             can_return=services.can_return(self.request.user),
+            evidence_form=EvidenceForm(),
             # Linked reports are shown only as far as this user may see them.
             incidents=activity.incidents.filter(
                 pk__in=Incident.objects.visible_to(self.request.user).values("pk")
@@ -437,6 +439,37 @@ class RealisationReturnView(RoleRequiredMixin, View):
             _refuse(request, error)
         else:
             messages.success(request, _("Realisasi dikembalikan untuk perbaikan."))
+        activity = realisation.activity
+        return redirect("action_plans:activity", year=activity.plan.year, pk=activity.pk)
+
+
+class RealisationEvidenceView(LoginRequiredMixin, View):
+    """Adds evidence files to a realisation (POST from the activity page)."""
+
+    def post(self, request, pk):
+        realisation = get_object_or_404(
+            Realisation.objects.visible_to(request.user).select_related("activity__plan", "period"),
+            pk=pk,
+        )
+        if not (
+            services.can_return(request.user)
+            or services.can_report(realisation.activity, request.user)
+        ):
+            raise PermissionDenied
+        form = EvidenceForm(request.POST, request.FILES)
+        try:
+            if not form.is_valid():
+                raise ValidationError(form.errors["files"])
+            services.realisation_add_evidence(
+                realisation=realisation, files=form.cleaned_data["files"], by=request.user
+            )
+        except ValidationError as error:
+            _refuse(request, error)
+        else:
+            messages.success(
+                request,
+                _("Bukti realisasi %(code)s ditambahkan.") % {"code": realisation.period.code},
+            )
         activity = realisation.activity
         return redirect("action_plans:activity", year=activity.plan.year, pk=activity.pk)
 

@@ -35,6 +35,22 @@ CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 # The regency (kabupaten) this portal serves, as a Kemendagri code.
 PORTAL_REGION_CODE = env.str("PORTAL_REGION_CODE", default="35.17")
 
+# The four-pillar evaluation. The province's scoring sheet is not public: these are the portal's
+# assumptions, to be adjusted when the sheet is known.
+# Action classes by achievement (realisation / target, %): above the first number "melampaui
+# target", at least the first "tercapai", at least the second "mendekati target", else "di bawah".
+EVALUATION_CLASS_THRESHOLDS = env.list("EVALUATION_CLASS_THRESHOLDS", cast=int, default=[100, 75])
+# Dialogues, mediations and coordination meetings per period that earn the full score.
+EVALUATION_DIALOGUE_TARGET = env.int("EVALUATION_DIALOGUE_TARGET", default=6)
+# Median days from a report to its first handling step: full score at or below the first
+# number, zero at or above the second, linear between.
+EVALUATION_RESPONSE_DAYS = env.list("EVALUATION_RESPONSE_DAYS", cast=int, default=[1, 14])
+# Words in an activity's title that make its realisation count as a dialogue or meeting.
+EVALUATION_DIALOGUE_KEYWORDS = env.list(
+    "EVALUATION_DIALOGUE_KEYWORDS",
+    default=["dialog", "mediasi", "rapat koordinasi", "rakor", "musyawarah", "sarasehan"],
+)
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -50,11 +66,13 @@ INSTALLED_APPS = [
     "phonenumber_field",
     "pgtrigger",
     "pghistory",
+    "rules",
     "core",
     "accounts",
     "directory",
     "incidents",
     "action_plans",
+    "evaluations",
     "dashboard",
 ]
 
@@ -116,6 +134,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
+    # Named permissions decided by the predicates in each app's rules.py (django-rules).
+    "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [

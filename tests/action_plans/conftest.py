@@ -1,4 +1,5 @@
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -63,6 +64,8 @@ def add_activity(
         indicator="Rapat terlaksana",
         unit="kali",
         budget=budget,
+        # Part of the plan from the start of its year: it owes every period's report.
+        created_at=datetime(plan.year, 1, 2, tzinfo=ZoneInfo("Asia/Jakarta")),
     )
     periods = {p.code: p for p in plan.periods.all()}
     values = targets if targets is not None else {"B04": 1, "B08": 1, "B12": 2}

@@ -1,0 +1,20 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class EvaluationsConfig(AppConfig):
+    name = "evaluations"
+    verbose_name = _("Evaluasi empat pilar")
+
+    def ready(self):
+        from core.log import register_actions
+        from evaluations import rules  # noqa: F401  (registers the permissions)
+
+        register_actions(
+            {
+                "evaluations.score": _("Indikator manual dinilai"),
+                "evaluations.finalise": _("Evaluasi difinalkan"),
+                "evaluations.province_result": _("Hasil provinsi dicatat"),
+                "evaluations.framework.change": _("Bobot kerangka evaluasi diubah"),
+            }
+        )

@@ -1,0 +1,75 @@
+"""Forms of the evaluation pages."""
+
+from decimal import Decimal
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from core.forms import BootstrapMixin, EvidenceFilesField
+from evaluations.models import SCORE_VALIDATORS, Evaluation
+
+
+class ManualScoreForm(BootstrapMixin, forms.Form):
+    score = forms.DecimalField(
+        label=_("Nilai (0-100)"),
+        max_digits=5,
+        decimal_places=2,
+        validators=SCORE_VALIDATORS,
+        localize=True,  # "87,5" as people here write it
+    )
+    justification = forms.CharField(
+        label=_("Alasan penilaian"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    files = EvidenceFilesField()
+
+
+class FinaliseForm(forms.Form):
+    confirm = forms.BooleanField(
+        label=_("Saya mengerti: nilai evaluasi ini dibekukan dan tidak berubah lagi."),
+        error_messages={"required": _("Centang konfirmasi untuk memfinalkan evaluasi.")},
+    )
+
+
+class ProvinceResultForm(BootstrapMixin, forms.ModelForm):
+    class Meta:
+        model = Evaluation
+        fields = ["province_rank", "province_score", "province_award", "province_note"]
+        localized_fields = ["province_score"]
+        widgets = {"province_note": forms.Textarea(attrs={"rows": 3})}
+
+
+class WeightsForm(forms.Form):
+    """One weight field per pillar and per indicator of the framework in force."""
+
+    def __init__(self, *args, framework, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.groups = []
+        for pillar in framework.pillars.all():
+            name = f"pillar__{pillar.code}"
+            self.fields[name] = self.weight_field(pillar.name, pillar.weight)
+            names = []
+            for indicator in pillar.indicators.all():
+                field_name = f"indicator__{indicator.code}"
+                self.fields[field_name] = self.weight_field(indicator.name, indicator.weight)
+                names.append(field_name)
+            self.groups.append((name, names))
+
+    @staticmethod
+    def weight_field(label, initial):
+        return forms.DecimalField(
+            label=label,
+            initial=initial.normalize() if isinstance(initial, Decimal) else initial,
+            max_digits=5,
+            decimal_places=2,
+            validators=SCORE_VALIDATORS,
+            localize=True,
+            widget=forms.TextInput(attrs={"class": "form-control", "inputmode": "decimal"}),
+        )
+
+    def weights(self):
+        data = self.cleaned_data
+        pillars = {k.split("__", 1)[1]: v for k, v in data.items() if k.startswith("pillar__")}
+        indicators = {
+            k.split("__", 1)[1]: v for k, v in data.items() if k.startswith("indicator__")
+        }
+        return pillars, indicators

@@ -1,0 +1,328 @@
+"""The evaluation's figures, for the evaluation pages and for other apps (the reports app's PDFs).
+
+Entry point for other apps::
+
+    figures = evaluation_figures(2025)          # the year
+    figures = evaluation_figures(2025, "B08")   # one period
+
+returns a `Figures` (below). When the evaluation of that period or year is final, the figures
+come from its frozen snapshot (they no longer move when records change); otherwise they are
+computed live from the portal's data. Scores are 0-100 `Decimal`s, or None where there was
+nothing to judge (no reports at all, no plan yet, a manual indicator not scored yet); a pillar's
+score is the weighted mean of its scored indicators, the total the weighted mean of the scored
+pillars. Every indicator row carries the ids of the records behind it (`records`, keyed
+"incidents", "steps", "activities", "realisations").
+
+A fixed number of queries per call, however many records there are.
+"""
+
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Count, Prefetch
+from django.utils import timezone
+
+from action_plans.choices import PlanStatus, Stage
+from action_plans.models import Activity, Realisation, Target
+from evaluations import indicators
+from evaluations.choices import YEAR_SCOPE, ActionClass, EvaluationStatus, IndicatorKind
+from evaluations.indicators import Scope, scope_for
+from evaluations.models import Evaluation, Framework, Indicator, ManualScore
+from incidents.choices import Status
+from incidents.models import Incident
+
+__all__ = ["Figures", "IndicatorRow", "PillarRow", "evaluation_figures", "framework_for"]
+
+
+@dataclass
+class IndicatorRow:
+    """One indicator in one evaluation. `raw` is the measured value in `unit` ("%" for a
+    share); `numerator`/`denominator` the counts behind a share; `justification` and
+    `evidence` (list of `[id, file name]`) only for manual ones."""
+
+    code: str
+    name: str
+    kind: str
+    weight: Decimal
+    unit: str = ""
+    mapping: str = ""
+    raw: Decimal | None = None
+    score: Decimal | None = None
+    numerator: int | None = None
+    denominator: int | None = None
+    records: dict = field(default_factory=dict)
+    justification: str = ""
+    evidence: list = field(default_factory=list)
+
+    @property
+    def is_manual(self) -> bool:
+        return self.kind == IndicatorKind.MANUAL
+
+    @property
+    def record_count(self) -> int:
+        return sum(len(ids) for ids in self.records.values())
+
+
+@dataclass
+class PillarRow:
+    code: str
+    name: str
+    weight: Decimal
+    score: Decimal | None
+    indicators: list
+
+
+@dataclass
+class Figures:
+    """Everything an evaluation shows. `classes` counts activities per action class (by
+    uncapped achievement); `classes_by_stage` the same per handling stage; `mean_achievement`
+    is the mean of the activities' achievement capped at 100% (units differ), `classes` use
+    the uncapped one."""
+
+    year: int
+    scope: str
+    status: str
+    framework_from: int
+    total: Decimal | None
+    pillars: list
+    classes: dict
+    classes_by_stage: dict
+    mean_achievement: Decimal | None
+    activities: int
+    computed_at: str
+
+    @property
+    def is_year(self) -> bool:
+        return self.scope == YEAR_SCOPE
+
+    @property
+    def indicators(self) -> list:
+        return [row for pillar in self.pillars for row in pillar.indicators]
+
+    def indicator(self, code: str) -> IndicatorRow | None:
+        return next((row for row in self.indicators if row.code == code), None)
+
+    @property
+    def unscored_manual(self) -> list:
+        return [row for row in self.indicators if row.is_manual and row.score is None]
+
+    def to_snapshot(self) -> dict:
+        def plain(value):
+            if isinstance(value, Decimal):
+                return str(value)
+            if isinstance(value, dict):
+                return {k: plain(v) for k, v in value.items()}
+            if isinstance(value, list | tuple):
+                return [plain(v) for v in value]
+            return value
+
+        return plain(asdict(self))
+
+    @classmethod
+    def from_snapshot(cls, data: dict) -> "Figures":
+        def number(value):
+            return None if value is None else Decimal(value)
+
+        pillars = []
+        for p in data["pillars"]:
+            rows = []
+            for row in p["indicators"]:
+                for key in ("weight", "raw", "score"):
+                    row[key] = number(row[key])
+                rows.append(IndicatorRow(**row))
+            pillars.append(
+                PillarRow(p["code"], p["name"], number(p["weight"]), number(p["score"]), rows)
+            )
+        return cls(
+            **{
+                **data,
+                "total": number(data["total"]),
+                "mean_achievement": number(data["mean_achievement"]),
+                "pillars": pillars,
+            }
+        )
+
+
+def framework_for(year: int) -> Framework | None:
+    """The framework version in force in `year`, with its pillars and indicators."""
+    return (
+        Framework.objects.filter(valid_from__lte=year)
+        .prefetch_related(
+            Prefetch("pillars__indicators", queryset=Indicator.objects.order_by("order", "pk"))
+        )
+        .order_by("-valid_from")
+        .first()
+    )
+
+
+def weighted(pairs) -> Decimal | None:
+    """Weighted mean of (score, weight) pairs, leaving out those without a score."""
+    scored = [(score, weight) for score, weight in pairs if score is not None and weight]
+    total_weight = sum((weight for _s, weight in scored), Decimal(0))
+    if not total_weight:
+        return None
+    return (sum(score * weight for score, weight in scored) / total_weight).quantize(Decimal("0.1"))
+
+
+def compute_figures(scope: Scope, evaluation: Evaluation | None = None) -> Figures:
+    """Live figures of `scope` (manual scores from `evaluation`, when there is one)."""
+    framework = framework_for(scope.year)
+    manual = {}
+    if evaluation is not None and evaluation.pk:
+        manual = {
+            m.indicator_code: m
+            for m in ManualScore.objects.filter(evaluation=evaluation).prefetch_related("evidence")
+        }
+    pillars = []
+    for pillar in framework.pillars.all() if framework else []:
+        rows = []
+        for indicator in pillar.indicators.all():
+            row = IndicatorRow(indicator.code, indicator.name, indicator.kind, indicator.weight)
+            if indicator.kind == IndicatorKind.COMPUTED and indicator.code in indicators.REGISTRY:
+                spec = indicators.REGISTRY[indicator.code]
+                result = spec.function(scope)
+                row.unit, row.mapping = str(spec.unit), str(spec.mapping)
+                row.raw, row.score = result.raw, result.score
+                row.numerator, row.denominator = result.numerator, result.denominator
+                row.records = result.records
+            elif indicator.code in manual:
+                score = manual[indicator.code]
+                row.score = row.raw = score.score
+                row.justification = score.justification
+                row.evidence = [[e.pk, e.original_name] for e in score.evidence.all()]
+            rows.append(row)
+        pillars.append(
+            PillarRow(
+                pillar.code,
+                pillar.name,
+                pillar.weight,
+                weighted((r.score, r.weight) for r in rows),
+                rows,
+            )
+        )
+    achievements = indicators.achievements(scope)
+    by_stage = {stage: Counter() for stage in Stage.values}
+    for item in achievements:
+        by_stage[item.stage][item.action_class] += 1
+    classes = Counter(item.action_class for item in achievements)
+    mean = indicators.mean_achievement(scope)
+    return Figures(
+        year=scope.year,
+        scope=scope.code,
+        status=EvaluationStatus.DRAFT,
+        framework_from=framework.valid_from if framework else scope.year,
+        total=weighted((p.score, p.weight) for p in pillars),
+        pillars=pillars,
+        classes={c: classes[c] for c in ActionClass.values},
+        classes_by_stage={
+            stage: {c: counts[c] for c in ActionClass.values} for stage, counts in by_stage.items()
+        },
+        mean_achievement=mean.raw,
+        activities=len(achievements),
+        computed_at=timezone.now().isoformat(),
+    )
+
+
+def figures_of(evaluation: Evaluation | None, scope: Scope) -> Figures:
+    if evaluation is not None and evaluation.is_final:
+        return Figures.from_snapshot(evaluation.snapshot)
+    return compute_figures(scope, evaluation)
+
+
+def evaluation_figures(year: int, period: str | None = None) -> Figures:
+    """The figures of `year` (period None) or of one period code ("B08"). LookupError when the
+    year has no such period."""
+    code = period or YEAR_SCOPE
+    scope = scope_for(year, code)
+    evaluation = Evaluation.objects.filter(year=year, scope=code).first()
+    return figures_of(evaluation, scope)
+
+
+def previous_scope(year: int, code: str) -> tuple[int, str] | None:
+    """The period before `code` (the last of the previous year for the first), or the previous
+    year for a year."""
+    if code == YEAR_SCOPE:
+        return year - 1, YEAR_SCOPE
+    codes = [p.code for p in indicators.year_periods(year)[0]]
+    position = codes.index(code)
+    if position > 0:
+        return year, codes[position - 1]
+    previous = [p.code for p in indicators.year_periods(year - 1)[0]]
+    return year - 1, previous[-1]
+
+
+# --- readiness ------------------------------------------------------------------------------------
+
+
+@dataclass
+class Readiness:
+    """What would cost points if the period's report went today, each item linkable."""
+
+    scope: Scope
+    period: object
+    missing_reports: list  # activities owing a realisation, with their agency
+    without_evidence: list  # realisations without any evidence file
+    without_targets: list  # activities with no target for the period
+    awaiting_verification: int  # reports submitted and not yet verified
+
+    @property
+    def gap_count(self) -> int:
+        return (
+            len(self.missing_reports)
+            + len(self.without_evidence)
+            + len(self.without_targets)
+            + self.awaiting_verification
+        )
+
+
+def current_period_code(year: int, today: date | None = None) -> str:
+    """The period whose report is next due: the first whose due date has not passed."""
+    today = today or timezone.localdate()
+    periods = indicators.year_periods(year)[0]
+    for period in periods:
+        if period.due_date >= today:
+            return period.code
+    return periods[-1].code
+
+
+def readiness(year: int, code: str, today: date | None = None) -> Readiness:
+    scope = scope_for(year, code)
+    [period] = scope.periods
+    plan = scope.plan
+    if plan is None or not period.pk:
+        return Readiness(scope, period, [], [], [], 0)
+    today = today or timezone.localdate()
+    submitted = set(
+        Realisation.objects.filter(period_id=period.pk)
+        .submitted()
+        .values_list("activity_id", flat=True)
+    )
+    targets = {t.activity_id: t.value for t in Target.objects.filter(period_id=period.pk)}
+    activities = list(
+        Activity.objects.filter(plan=plan).select_related("responsible_agency").order_by("code")
+    )
+    missing = [
+        a
+        for a in activities
+        if targets.get(a.pk)
+        and plan.status != PlanStatus.DRAFT
+        and (a.created_at is None or timezone.localdate(a.created_at) <= period.due_date)
+        and a.pk not in submitted
+    ]
+    without_evidence = list(
+        Realisation.objects.filter(period_id=period.pk)
+        .annotate(files=Count("evidence"))
+        .filter(files=0)
+        .select_related("activity__responsible_agency")
+        .order_by("activity__code")
+    )
+    return Readiness(
+        scope=scope,
+        period=period,
+        missing_reports=missing,
+        without_evidence=without_evidence,
+        without_targets=[a for a in activities if a.pk not in targets],
+        awaiting_verification=Incident.objects.filter(status=Status.DIAJUKAN).count(),
+    )

@@ -1,0 +1,204 @@
+"""Writes to the evaluation: manual scores, finalising, the province's result, weights. Each
+checks the named permission first, validates, saves and logs in one transaction."""
+
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.services import log_action
+from evaluations.choices import EvaluationStatus, IndicatorKind
+from evaluations.indicators import scope_for
+from evaluations.models import (
+    Evaluation,
+    Framework,
+    Indicator,
+    ManualScore,
+    ManualScoreEvidence,
+    Pillar,
+)
+from evaluations.selectors import compute_figures, framework_for
+
+
+def _require(user, perm, obj=None):
+    if not user.has_perm(perm, obj):
+        raise PermissionDenied
+
+
+def evaluation_get_or_create(*, year: int, scope: str) -> Evaluation:
+    """The evaluation record of a period or year (a draft until finalised). LookupError when
+    the year has no such period."""
+    scope_for(year, scope)
+    evaluation, _created = Evaluation.objects.get_or_create(year=year, scope=scope)
+    return evaluation
+
+
+@transaction.atomic
+def manual_score_save(
+    *,
+    evaluation: Evaluation,
+    indicator_code: str,
+    score: Decimal,
+    justification: str,
+    files=(),
+    by,
+) -> ManualScore:
+    evaluation = Evaluation.objects.select_for_update().get(pk=evaluation.pk)
+    _require(by, "evaluations.score_evaluation", evaluation)
+    framework = framework_for(evaluation.year)
+    if not Indicator.objects.filter(
+        pillar__framework=framework, code=indicator_code, kind=IndicatorKind.MANUAL
+    ).exists():
+        raise ValidationError(_("Indikator ini tidak dinilai manual."))
+    manual = ManualScore.objects.filter(
+        evaluation=evaluation, indicator_code=indicator_code
+    ).first() or ManualScore(evaluation=evaluation, indicator_code=indicator_code)
+    manual.score, manual.justification, manual.scored_by = score, justification.strip(), by
+    manual.full_clean()
+    manual.save()
+    for upload in files:
+        evidence = ManualScoreEvidence(manual_score=manual)
+        evidence.store(upload, by=by)
+        evidence.save()
+    log_action(
+        actor=by,
+        action="evaluations.score",
+        obj=evaluation,
+        indicator=indicator_code,
+        score=str(score),
+        files=len(files),
+    )
+    return manual
+
+
+@transaction.atomic
+def evaluation_finalise(*, evaluation: Evaluation, by) -> Evaluation:
+    """Freeze every value, score and count (and the ids of the records behind them) so later
+    edits to reports, realisations or weights do not move this evaluation."""
+    evaluation = Evaluation.objects.select_for_update().get(pk=evaluation.pk)
+    if evaluation.is_final:
+        raise ValidationError(_("Evaluasi ini sudah final."))
+    _require(by, "evaluations.finalise_evaluation", evaluation)
+    figures = compute_figures(scope_for(evaluation.year, evaluation.scope), evaluation)
+    if figures.unscored_manual:
+        raise ValidationError(
+            _("Nilai dulu indikator manual: %(names)s.")
+            % {"names": ", ".join(row.name for row in figures.unscored_manual)}
+        )
+    figures.status = EvaluationStatus.FINAL
+    evaluation.snapshot = figures.to_snapshot()
+    evaluation.status = EvaluationStatus.FINAL
+    evaluation.finalised_at, evaluation.finalised_by = timezone.now(), by
+    evaluation.full_clean()
+    evaluation.save()
+    log_action(
+        actor=by,
+        action="evaluations.finalise",
+        obj=evaluation,
+        total=None if figures.total is None else str(figures.total),
+    )
+    return evaluation
+
+
+@transaction.atomic
+def province_result_record(
+    *,
+    evaluation: Evaluation,
+    rank: int | None,
+    score: Decimal | None,
+    award: str = "",
+    note: str = "",
+    by,
+) -> Evaluation:
+    """What the province announced for this period or year, next to the portal's prediction."""
+    _require(by, "evaluations.record_province_result", evaluation)
+    evaluation = Evaluation.objects.select_for_update().get(pk=evaluation.pk)
+    evaluation.province_rank, evaluation.province_score = rank, score
+    evaluation.province_award, evaluation.province_note = award.strip(), note.strip()
+    evaluation.province_recorded_at = timezone.now()
+    evaluation.full_clean()
+    evaluation.save()
+    log_action(
+        actor=by,
+        action="evaluations.province_result",
+        obj=evaluation,
+        rank=rank,
+        score=None if score is None else str(score),
+    )
+    return evaluation
+
+
+def check_weights(pillar_weights: dict, indicator_weights: dict, pillar_names: dict) -> None:
+    """Pillar weights must add up to 100, and so must the indicator weights within each pillar
+    (`indicator_weights`: pillar code -> list of weights). Raises one message per problem."""
+    errors = []
+    total = sum(pillar_weights.values(), Decimal(0))
+    if total != 100:
+        errors.append(
+            _("Jumlah bobot keempat pilar harus 100 (sekarang %(total)s).")
+            % {"total": f"{total.normalize():f}"}
+        )
+    for code, weights in indicator_weights.items():
+        subtotal = sum(weights, Decimal(0))
+        if subtotal != 100:
+            errors.append(
+                _("Jumlah bobot indikator pilar %(pillar)s harus 100 (sekarang %(total)s).")
+                % {"pillar": pillar_names[code], "total": f"{subtotal.normalize():f}"}
+            )
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def framework_weights_update(
+    *, year: int, pillar_weights: dict, indicator_weights: dict, by
+) -> Framework:
+    """Set the weights from `year` on (`pillar_weights`: pillar code -> weight,
+    `indicator_weights`: indicator code -> weight). When the version in force began in an
+    earlier year, a new version starting in `year` is made, so earlier years keep theirs."""
+    _require(by, "evaluations.change_framework")
+    current = framework_for(year)
+    pillars = list(current.pillars.all())
+    check_weights(
+        pillar_weights,
+        {
+            p.code: [indicator_weights.get(i.code, i.weight) for i in p.indicators.all()]
+            for p in pillars
+        },
+        {p.code: p.name for p in pillars},
+    )
+    framework = current
+    if current.valid_from != year:
+        framework = Framework.objects.create(valid_from=year)
+    for pillar in pillars:
+        indicators = list(pillar.indicators.all())
+        target = pillar
+        if framework != current:
+            target = Pillar.objects.create(
+                framework=framework,
+                code=pillar.code,
+                name=pillar.name,
+                description=pillar.description,
+                weight=pillar.weight,
+                order=pillar.order,
+            )
+        target.weight = pillar_weights.get(pillar.code, pillar.weight)
+        target.full_clean()
+        target.save()
+        for indicator in indicators:
+            if framework != current:
+                indicator.pk, indicator.pillar = None, target
+            indicator.weight = indicator_weights.get(indicator.code, indicator.weight)
+            indicator.full_clean()
+            indicator.save()
+    log_action(
+        actor=by,
+        action="evaluations.framework.change",
+        obj=framework,
+        year=year,
+        pillars={k: str(v) for k, v in pillar_weights.items()},
+        indicators={k: str(v) for k, v in indicator_weights.items()},
+    )
+    return framework

@@ -1,0 +1,399 @@
+"""Pages of the four-pillar evaluation. Access by named permission (rules.py): the leadership
+reads, the secretariat also scores, finalises and records the province's result."""
+
+from django.contrib import messages
+from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import FormView, TemplateView
+
+from action_plans.choices import Stage
+from action_plans.models import ActionPlan, Activity, Realisation
+from core.charts import bar_chart, stacked_bar
+from core.views import serve_evidence
+from evaluations import indicators, selectors, services
+from evaluations.choices import YEAR_SCOPE, ActionClass
+from evaluations.forms import FinaliseForm, ManualScoreForm, ProvinceResultForm, WeightsForm
+from evaluations.models import Evaluation, ManualScoreEvidence
+from incidents.models import HandlingStep, Incident
+
+MAX_LISTED = 200  # records listed per kind on a drill-down page
+
+
+class EvaluationAccessMixin(PermissionRequiredMixin):
+    """Signed-in readers only; `year` and `scope` in the URL must name a real period."""
+
+    permission_required = "evaluations.view_evaluation"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated or not self.has_permission():
+            return self.handle_no_permission()
+        self.year = kwargs.get("year")
+        if self.year is not None and not 2012 <= self.year <= 2100:
+            raise Http404
+        code = kwargs.get("scope")
+        if code is not None:
+            try:
+                self.scope = indicators.scope_for(self.year, code)
+            except LookupError:
+                raise Http404 from None
+            self.evaluation = (
+                Evaluation.objects.visible_to(request.user)
+                .filter(year=self.year, scope=code)
+                .first()
+            )
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_or_create_evaluation(self):
+        if self.evaluation is None:
+            self.evaluation = services.evaluation_get_or_create(
+                year=self.year, scope=self.scope.code
+            )
+        return self.evaluation
+
+
+def _refuse(request, error):
+    messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+
+
+class IndexView(EvaluationAccessMixin, TemplateView):
+    template_name = "evaluations/index.html"
+
+    def get_context_data(self, **kwargs):
+        this_year = timezone.localdate().year
+        years = sorted(
+            {this_year}
+            | set(ActionPlan.objects.values_list("year", flat=True))
+            | set(Evaluation.objects.visible_to(self.request.user).values_list("year", flat=True)),
+            reverse=True,
+        )
+        statuses = {
+            (e.year, e.scope): e
+            for e in Evaluation.objects.visible_to(self.request.user).filter(year__in=years)
+        }
+        rows = []
+        for year in years:
+            codes = [p.code for p in indicators.year_periods(year)[0]] + [YEAR_SCOPE]
+            rows.append((year, [(code, statuses.get((year, code))) for code in codes]))
+        return {**super().get_context_data(**kwargs), "rows": rows, "this_year": this_year}
+
+
+class EvaluationView(EvaluationAccessMixin, TemplateView):
+    template_name = "evaluations/detail.html"
+
+    def get_context_data(self, **kwargs):
+        figures = selectors.figures_of(self.evaluation, self.scope)
+        previous = selectors.previous_scope(self.year, self.scope.code)
+        comparisons = []
+        if previous:
+            comparisons.append(previous)
+        if not self.scope.is_year:
+            comparisons.append((self.year - 1, self.scope.code))
+        compared = []
+        for year, code in comparisons:
+            try:
+                other = selectors.evaluation_figures(year, None if code == YEAR_SCOPE else code)
+            except LookupError:
+                continue
+            compared.append((year, code, other))
+        period_scores = []
+        if self.scope.is_year:
+            for period in self.scope.periods:
+                period_scores.append(
+                    (period.code, selectors.evaluation_figures(self.year, period.code))
+                )
+        class_labels = dict(ActionClass.choices)
+        user = self.request.user
+        return {
+            **super().get_context_data(**kwargs),
+            "year": self.year,
+            "scope": self.scope,
+            "evaluation": self.evaluation,
+            "figures": figures,
+            "compared": compared,
+            "period_scores": period_scores,
+            "pillar_chart": bar_chart(
+                [(p.name, p.score) for p in figures.pillars], title=_("Nilai per pilar")
+            ),
+            "period_chart": bar_chart(
+                [(code, f.total) for code, f in period_scores], title=_("Nilai per periode")
+            )
+            if period_scores
+            else "",
+            "class_chart": stacked_bar(
+                [(class_labels[c], n) for c, n in figures.classes.items()],
+                title=_("Kelas capaian kegiatan"),
+            ),
+            "class_labels": class_labels,
+            "codes": [p.code for p in indicators.year_periods(self.year)[0]],
+            "stage_rows": [
+                (Stage(stage).label, list(counts.values()))
+                for stage, counts in figures.classes_by_stage.items()
+            ],
+            "can_score": user.has_perm("evaluations.score_evaluation", self.evaluation),
+            "can_finalise": user.has_perm("evaluations.finalise_evaluation", self.evaluation),
+            "can_record": user.has_perm("evaluations.record_province_result", self.evaluation),
+            "finalise_form": FinaliseForm(),
+        }
+
+
+class DrilldownView(EvaluationAccessMixin, TemplateView):
+    """The records behind one indicator's figure, as far as the reader may see them."""
+
+    template_name = "evaluations/drilldown.html"
+
+    def get_context_data(self, **kwargs):
+        figures = selectors.figures_of(self.evaluation, self.scope)
+        row = figures.indicator(self.kwargs["code"])
+        if row is None or row.is_manual:
+            raise Http404
+        user = self.request.user
+        ids = row.records
+        visible_incidents = Incident.objects.visible_to(user)
+        sections = []
+        if ids.get(indicators.INCIDENTS):
+            sections.append(
+                (
+                    "incidents",
+                    visible_incidents.filter(pk__in=ids["incidents"])
+                    .select_related("kecamatan")
+                    .order_by("-occurred_at")[:MAX_LISTED],
+                    len(ids["incidents"]),
+                )
+            )
+        if ids.get(indicators.STEPS):
+            sections.append(
+                (
+                    "steps",
+                    HandlingStep.objects.filter(pk__in=ids["steps"], incident__in=visible_incidents)
+                    .select_related("incident")
+                    .prefetch_related("agencies")
+                    .order_by("-date", "-pk")[:MAX_LISTED],
+                    len(ids["steps"]),
+                )
+            )
+        if ids.get(indicators.ACTIVITIES):
+            sections.append(
+                (
+                    "activities",
+                    Activity.objects.visible_to(user)
+                    .filter(pk__in=ids["activities"])
+                    .select_related("plan", "responsible_agency")
+                    .order_by("code")[:MAX_LISTED],
+                    len(ids["activities"]),
+                )
+            )
+        if ids.get(indicators.REALISATIONS):
+            sections.append(
+                (
+                    "realisations",
+                    Realisation.objects.visible_to(user)
+                    .filter(pk__in=ids["realisations"])
+                    .select_related("activity__plan", "activity__responsible_agency", "period")
+                    .order_by("activity__code", "period__order")[:MAX_LISTED],
+                    len(ids["realisations"]),
+                )
+            )
+        return {
+            **super().get_context_data(**kwargs),
+            "year": self.year,
+            "scope": self.scope,
+            "row": row,
+            "figures": figures,
+            "sections": sections,
+        }
+
+
+class ManualScoreView(EvaluationAccessMixin, FormView):
+    template_name = "evaluations/manual_score.html"
+    form_class = ManualScoreForm
+
+    def setup_row(self):
+        figures = selectors.figures_of(self.evaluation, self.scope)
+        self.row = figures.indicator(self.kwargs["code"])
+        if self.row is None or not self.row.is_manual:
+            raise Http404
+        if not self.request.user.has_perm("evaluations.score_evaluation", self.evaluation):
+            raise PermissionDenied
+
+    def get(self, request, *args, **kwargs):
+        self.setup_row()
+        return super().get(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        self.setup_row()
+        return super().post(request, *args, **kwargs)
+
+    def get_initial(self):
+        if self.row.score is None:
+            return {}
+        return {"score": self.row.score.normalize(), "justification": self.row.justification}
+
+    def get_context_data(self, **kwargs):
+        return {
+            **super().get_context_data(**kwargs),
+            "year": self.year,
+            "scope": self.scope,
+            "row": self.row,
+        }
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            services.manual_score_save(
+                evaluation=self.get_or_create_evaluation(),
+                indicator_code=self.row.code,
+                score=data["score"],
+                justification=data["justification"],
+                files=data["files"],
+                by=self.request.user,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Nilai %(name)s tersimpan.") % {"name": self.row.name})
+        return redirect("evaluations:detail", self.year, self.scope.code)
+
+    def form_invalid(self, form):
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+class FinaliseView(EvaluationAccessMixin, View):
+    def post(self, request, year, scope):
+        if self.evaluation is not None and self.evaluation.is_final:
+            # A second click (or a stale tab) lands on the frozen result, not on an error.
+            if not request.user.has_perm("evaluations.score_evaluation"):
+                raise PermissionDenied
+            messages.info(request, _("Evaluasi ini sudah final."))
+            return redirect("evaluations:detail", year, scope)
+        if not request.user.has_perm("evaluations.finalise_evaluation", self.evaluation):
+            raise PermissionDenied
+        form = FinaliseForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, " ".join(form.errors["confirm"]))
+            return redirect("evaluations:detail", year, scope)
+        try:
+            services.evaluation_finalise(
+                evaluation=self.get_or_create_evaluation(), by=request.user
+            )
+        except ValidationError as error:
+            _refuse(request, error)
+        else:
+            messages.success(request, _("Evaluasi difinalkan; nilainya kini dibekukan."))
+        return redirect("evaluations:detail", year, scope)
+
+
+class ProvinceResultView(EvaluationAccessMixin, FormView):
+    template_name = "evaluations/province_result.html"
+    form_class = ProvinceResultForm
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not request.user.has_perm(
+            "evaluations.record_province_result"
+        ):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.evaluation or Evaluation()}
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "year": self.year, "scope": self.scope}
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        services.province_result_record(
+            evaluation=self.get_or_create_evaluation(),
+            rank=data["province_rank"],
+            score=data["province_score"],
+            award=data["province_award"],
+            note=data["province_note"],
+            by=self.request.user,
+        )
+        messages.success(self.request, _("Hasil dari provinsi tercatat."))
+        return redirect("evaluations:detail", self.year, self.scope.code)
+
+    def form_invalid(self, form):
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+class ReadinessView(EvaluationAccessMixin, TemplateView):
+    """For the period whose report is next due: what would cost points if it went today."""
+
+    template_name = "evaluations/readiness.html"
+
+    def get_context_data(self, **kwargs):
+        codes = [p.code for p in indicators.year_periods(self.year)[0]]
+        code = self.request.GET.get("periode")
+        if code not in codes:
+            code = selectors.current_period_code(self.year)
+        return {
+            **super().get_context_data(**kwargs),
+            "year": self.year,
+            "codes": codes,
+            "readiness": selectors.readiness(self.year, code),
+        }
+
+
+class FrameworkView(EvaluationAccessMixin, FormView):
+    """Pillar and indicator weights in force for a year; saving makes a version from that year
+    on when the one in force began earlier."""
+
+    template_name = "evaluations/framework.html"
+    form_class = WeightsForm
+
+    def get_form_kwargs(self):
+        self.framework = selectors.framework_for(self.year)
+        if self.framework is None:
+            raise Http404
+        return {**super().get_form_kwargs(), "framework": self.framework}
+
+    def get_context_data(self, **kwargs):
+        return {
+            **super().get_context_data(**kwargs),
+            "year": self.year,
+            "framework": self.framework,
+            "can_change": self.request.user.has_perm("evaluations.change_framework"),
+        }
+
+    def post(self, request, *args, **kwargs):
+        if not request.user.has_perm("evaluations.change_framework"):
+            raise PermissionDenied
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        pillars, indicator_weights = form.weights()
+        try:
+            services.framework_weights_update(
+                year=self.year,
+                pillar_weights=pillars,
+                indicator_weights=indicator_weights,
+                by=self.request.user,
+            )
+        except ValidationError as error:
+            for message in error.messages:
+                form.add_error(None, message)
+            return self.form_invalid(form)
+        messages.success(
+            self.request, _("Bobot evaluasi mulai %(year)s tersimpan.") % {"year": self.year}
+        )
+        return redirect(reverse("evaluations:framework", args=[self.year]))
+
+    def form_invalid(self, form):
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+class EvidenceDownloadView(EvaluationAccessMixin, View):
+    def get(self, request, pk):
+        evidence = get_object_or_404(
+            ManualScoreEvidence.objects.filter(
+                manual_score__evaluation__in=Evaluation.objects.visible_to(request.user)
+            ),
+            pk=pk,
+        )
+        return serve_evidence(evidence)

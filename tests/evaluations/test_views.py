@@ -1,0 +1,202 @@
+"""The evaluation pages: who may open what (permission matrix), what they show, and pinned
+query counts that do not grow with the number of records."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from evaluations import services
+from evaluations.models import Evaluation, ManualScoreEvidence
+from tests.factories import jpeg_bytes
+
+pytestmark = pytest.mark.django_db
+
+READ_URLS = [
+    "/evaluasi/",
+    "/evaluasi/2024/kesiapan/",
+    "/evaluasi/2024/kesiapan/?periode=B08",
+    "/evaluasi/2024/bobot/",
+    "/evaluasi/2024/B04/",
+    "/evaluasi/2024/tahun/",
+    "/evaluasi/2024/B04/rincian/evaluasi.laporan_selesai/",
+    "/evaluasi/2024/tahun/rincian/komunikasi.dialog_mediasi_rakor/",
+]
+WRITE_URLS = [
+    "/evaluasi/2024/B04/nilai/kolaborasi.solusi_bersama/",
+    "/evaluasi/2024/B04/hasil-provinsi/",
+]
+
+
+@pytest.fixture
+def evidence(world, sekretariat):
+    evaluation = services.evaluation_get_or_create(year=2024, scope="B04")
+    services.manual_score_save(
+        evaluation=evaluation,
+        indicator_code="kolaborasi.solusi_bersama",
+        score=70,
+        justification="Berita acara kesepakatan.",
+        files=[SimpleUploadedFile("ba.jpg", jpeg_bytes(), "image/jpeg")],
+        by=sekretariat,
+    )
+    return ManualScoreEvidence.objects.get()
+
+
+@pytest.mark.parametrize("url", READ_URLS + WRITE_URLS)
+def test_anonymous_is_sent_to_login(client, world, url):
+    response = client.get(url)
+    assert response.status_code == 302
+    assert "/akun/" in response["Location"]
+
+
+@pytest.mark.parametrize("persona", ["petugas", "admin_user"])
+@pytest.mark.parametrize("url", READ_URLS + WRITE_URLS)
+def test_field_officers_and_admins_have_no_access(request, client, world, persona, url):
+    client.force_login(request.getfixturevalue(persona))
+    assert client.get(url).status_code == 403
+
+
+@pytest.mark.parametrize("persona", ["sekretariat", "pimpinan"])
+@pytest.mark.parametrize("url", READ_URLS)
+def test_secretariat_and_leadership_read(request, client, world, persona, url):
+    client.force_login(request.getfixturevalue(persona))
+    assert client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize("url", WRITE_URLS)
+def test_leadership_cannot_write(client, world, pimpinan, url):
+    client.force_login(pimpinan)
+    assert client.get(url).status_code == 403
+    assert client.post(url, {"score": 50, "justification": "x"}).status_code == 403
+    assert client.post("/evaluasi/2024/B04/final/", {"confirm": "on"}).status_code == 403
+    assert client.post("/evaluasi/2024/bobot/", {}).status_code == 403
+    assert not Evaluation.objects.filter(status="final").exists()
+
+
+def test_operator_cannot_reach_evidence(client, evidence, petugas, pimpinan):
+    url = f"/evaluasi/bukti/{evidence.pk}/"
+    client.force_login(petugas)
+    assert client.get(url).status_code == 403
+    client.force_login(pimpinan)
+    assert client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/evaluasi/2024/B99/",
+        "/evaluasi/1999/B04/",
+        "/evaluasi/2024/B04/rincian/tidak.ada/",
+        "/evaluasi/2024/B04/rincian/kolaborasi.solusi_bersama/",
+        "/evaluasi/2024/B04/nilai/evaluasi.laporan_selesai/",
+        "/evaluasi/bukti/999999/",
+    ],
+)
+def test_unknown_things_in_the_url_are_404(client, world, sekretariat, url):
+    client.force_login(sekretariat)
+    assert client.get(url).status_code == 404
+
+
+def test_page_shows_scores_and_drill_down_links(client, world, sekretariat):
+    client.force_login(sekretariat)
+    html = client.get("/evaluasi/2024/B04/").content.decode()
+    assert 'data-testid="status">Draf' in html
+    assert "/evaluasi/2024/B04/rincian/evaluasi.laporan_selesai/" in html
+    assert "<svg" in html
+    drill = client.get("/evaluasi/2024/B04/rincian/evaluasi.laporan_selesai/").content.decode()
+    assert world["i1"].reference in drill
+    assert world["i2"].reference not in drill
+
+
+def test_drill_down_shows_only_what_the_reader_may_see(client, world, pimpinan):
+    world["i1"].confidentiality = "terbatas"
+    world["i1"].save()
+    client.force_login(pimpinan)  # leadership sees restricted reports
+    drill = client.get("/evaluasi/2024/B04/rincian/evaluasi.laporan_selesai/").content.decode()
+    assert world["i1"].reference in drill
+
+
+def test_scoring_finalising_and_recording_through_the_pages(client, world, sekretariat):
+    client.force_login(sekretariat)
+    bad = client.post(
+        "/evaluasi/2024/B04/nilai/kolaborasi.solusi_bersama/", {"score": 150, "justification": ""}
+    )
+    assert bad.status_code == 400
+    assert "sama dengan 100" in bad.content.decode()  # next to the field, nothing saved
+    assert not Evaluation.objects.filter(manual_scores__isnull=False).exists()
+    for code in [
+        "kolaborasi.solusi_bersama",
+        "komunikasi.keterbukaan_informasi",
+        "inklusivitas.kelompok_rentan",
+        "evaluasi.pelajaran_dicatat",
+    ]:
+        response = client.post(
+            f"/evaluasi/2024/B04/nilai/{code}/",
+            {
+                "score": "75",
+                "justification": "Notulen terlampir.",
+                "files": [SimpleUploadedFile("notulen.jpg", jpeg_bytes(), "image/jpeg")],
+            },
+        )
+        assert response.status_code == 302
+    # Without the confirmation nothing is frozen.
+    client.post("/evaluasi/2024/B04/final/", {})
+    assert not Evaluation.objects.get(scope="B04").is_final
+    client.post("/evaluasi/2024/B04/final/", {"confirm": "on"})
+    assert Evaluation.objects.get(scope="B04").is_final
+    # Twice is harmless.
+    assert client.post("/evaluasi/2024/B04/final/", {"confirm": "on"}).status_code == 302
+    response = client.post(
+        "/evaluasi/2024/B04/hasil-provinsi/",
+        {"province_rank": "6", "province_score": "88,5", "province_award": "", "province_note": ""},
+    )
+    assert response.status_code == 302
+    assert Evaluation.objects.get(scope="B04").province_rank == 6
+    bad = client.post("/evaluasi/2024/B04/hasil-provinsi/", {"province_rank": "-1"})
+    assert bad.status_code == 400
+
+
+def test_weights_page_refuses_a_wrong_sum_with_a_message(client, world, sekretariat):
+    client.force_login(sekretariat)
+    page = client.get("/evaluasi/2027/bobot/")
+    data = {name: str(field.initial) for name, field in page.context["form"].fields.items()}
+    data["pillar__kolaborasi"] = "30"
+    response = client.post("/evaluasi/2027/bobot/", data)
+    assert response.status_code == 400
+    assert "Jumlah bobot keempat pilar harus 100 (sekarang 105)." in response.content.decode()
+    data["pillar__kolaborasi"] = "25"
+    assert client.post("/evaluasi/2027/bobot/", data).status_code == 302
+
+
+def count(client, url):
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/evaluasi/2024/B04/",
+        "/evaluasi/2024/tahun/",
+        "/evaluasi/2024/kesiapan/?periode=B04",
+        "/evaluasi/2024/B04/rincian/komunikasi.dialog_mediasi_rakor/",
+    ],
+)
+def test_query_counts_do_not_grow_with_records(client, world, sekretariat, url):
+    from tests.evaluations.conftest import at, incident, report, step
+
+    client.force_login(sekretariat)
+    client.get(url)
+    before = count(client, url)
+    for n in range(5):
+        item = incident(
+            reported=at(2024, 2, 1 + n),
+            status="ditangani",
+            kecamatan=world["i1"].kecamatan,
+            by=sekretariat,
+        )
+        step(item, item.reported_at.date(), "dialog", agencies=[world["polres"]], by=sekretariat)
+    world["r11_b08"].delete()
+    report(world["a11"], "B08", 2, at(2024, 8, 30), by=sekretariat, evidence=True)
+    assert count(client, url) == before
