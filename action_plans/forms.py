@@ -172,7 +172,30 @@ PeriodFormSet = forms.modelformset_factory(
 
 
 class DecreeForm(forms.Form):
-    decree = forms.CharField(required=False, max_length=150)
+    """Establishing a plan: its decree (number and date) and an explicit confirmation, since an
+    established plan is locked."""
+
+    decree = forms.CharField(
+        label=_("Nomor SK penetapan"),
+        max_length=150,
+        error_messages={"required": _("Isi nomor SK penetapan rencana.")},
+    )
+    decree_date = forms.DateField(
+        label=_("Tanggal SK"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"required": _("Isi tanggal SK penetapan rencana.")},
+    )
+    confirm = forms.BooleanField(
+        label=_("Saya mengerti: rencana dikunci; perubahan sesudahnya dicatat sebagai revisi."),
+        error_messages={"required": _("Centang konfirmasi untuk menetapkan rencana.")},
+    )
+
+
+class CloseForm(forms.Form):
+    confirm = forms.BooleanField(
+        label=_("Saya mengerti: rencana yang ditutup tidak dapat diubah atau dilaporkan lagi."),
+        error_messages={"required": _("Centang konfirmasi untuk menutup rencana.")},
+    )
 
 
 class ReasonForm(forms.Form):

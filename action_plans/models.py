@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -21,7 +22,7 @@ from action_plans.choices import (
 from action_plans.querysets import ActivityQuerySet, RealisationQuerySet
 from core.models import EvidenceFile
 from core.querysets import TaskForceRecordQuerySet
-from directory.models import Agency, Region
+from directory.models import Agency, Region, TeamDecree
 
 NON_NEGATIVE = [MinValueValidator(Decimal(0))]
 
@@ -37,6 +38,16 @@ class ActionPlan(models.Model):
         error_messages={"unique": _("Rencana aksi untuk tahun ini sudah ada.")},
     )
     decree_reference = models.CharField(_("dasar penetapan (SK)"), max_length=150, blank=True)
+    decree_date = models.DateField(_("tanggal SK penetapan"), null=True, blank=True)
+    # The year's Tim Terpadu decree, when the plan was established under it.
+    team_decree = models.ForeignKey(
+        TeamDecree,
+        verbose_name=_("SK Tim Terpadu"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     period_scheme = models.CharField(
         _("periode pelaporan"),
         max_length=10,
@@ -73,6 +84,15 @@ class ActionPlan(models.Model):
     @property
     def is_locked(self) -> bool:
         return self.status != PlanStatus.DRAFT
+
+    def clean(self):
+        # An established plan stands on a decree: its number and date are part of the record.
+        if self.status != PlanStatus.DRAFT and not (
+            self.decree_reference.strip() and self.decree_date
+        ):
+            raise ValidationError(
+                {"decree_reference": _("Isi nomor dan tanggal SK penetapan rencana.")}
+            )
 
 
 class Period(models.Model):

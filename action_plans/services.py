@@ -29,6 +29,8 @@ from action_plans.models import (
     RealisationEvidence,
     Target,
 )
+from core.services import log_action
+from directory.models import TeamDecree
 
 PLANNERS = (Role.SEKRETARIAT,)
 
@@ -98,17 +100,36 @@ def plan_start_next_year(*, plan: ActionPlan, by) -> ActionPlan:
 
 
 @transaction.atomic
-def plan_establish(*, plan: ActionPlan, by, decree_reference: str = "") -> ActionPlan:
+def plan_establish(
+    *, plan: ActionPlan, by, decree_reference: str = "", decree_date: date | None = None
+) -> ActionPlan:
+    """Establish (*tetapkan*) and lock a draft plan under its decree. Without a number and date
+    given, the year's Tim Terpadu decree (`TeamDecree`) is used when there is one."""
     _require_planner(by)
     plan = ActionPlan.objects.select_for_update().get(pk=plan.pk)
     if plan.status != PlanStatus.DRAFT:
         raise ValidationError(_("Hanya rencana berstatus draf yang dapat ditetapkan."))
     if not plan.activities.exists():
         raise ValidationError(_("Rencana tanpa kegiatan tidak dapat ditetapkan."))
-    if decree_reference:
-        plan.decree_reference = decree_reference
+    team_decree = TeamDecree.objects.filter(year=plan.year).first()
+    if decree_reference.strip():
+        plan.decree_reference = decree_reference.strip()
+    if decree_date:
+        plan.decree_date = decree_date
+    if team_decree and not plan.decree_reference and not plan.decree_date:
+        plan.decree_reference, plan.decree_date = team_decree.number, team_decree.decree_date
+    if team_decree and plan.decree_reference == team_decree.number:
+        plan.team_decree = team_decree
     plan.status, plan.established_at = PlanStatus.DITETAPKAN, timezone.now()
+    plan.full_clean()
     plan.save()
+    log_action(
+        actor=by,
+        action="action_plans.plan.establish",
+        obj=plan,
+        decree=plan.decree_reference,
+        decree_date=plan.decree_date.isoformat(),
+    )
     return plan
 
 
@@ -120,6 +141,7 @@ def plan_close(*, plan: ActionPlan, by) -> ActionPlan:
         raise ValidationError(_("Hanya rencana yang sudah ditetapkan yang dapat ditutup."))
     plan.status, plan.closed_at = PlanStatus.DITUTUP, timezone.now()
     plan.save()
+    log_action(actor=by, action="action_plans.plan.close", obj=plan)
     return plan
 
 

@@ -19,6 +19,7 @@ from action_plans.choices import PlanStatus, RealisationStatus
 from action_plans.filters import ActivityFilter
 from action_plans.forms import (
     ActivityForm,
+    CloseForm,
     DecreeForm,
     EvidenceForm,
     ImportForm,
@@ -38,6 +39,7 @@ from action_plans.models import (
 from action_plans.querysets import READERS
 from core.mixins import RoleRequiredMixin
 from core.views import serve_evidence
+from directory.models import TeamDecree
 from incidents.models import Incident
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -117,6 +119,15 @@ class PlanCreateView(RoleRequiredMixin, FormView):
 class MatrixView(PlanMixin, TemplateView):
     template_name = "action_plans/matrix.html"
 
+    def decree_initial(self):
+        """The plan's own decree, else the year's Tim Terpadu decree, as a starting point."""
+        if self.plan.status != PlanStatus.DRAFT or not services.can_plan(self.request.user):
+            return {}
+        if self.plan.decree_reference or self.plan.decree_date:
+            return {"decree": self.plan.decree_reference, "decree_date": self.plan.decree_date}
+        team = TeamDecree.objects.filter(year=self.plan.year).first()
+        return {"decree": team.number, "decree_date": team.decree_date} if team else {}
+
     def get_template_names(self):
         if self.request.GET.get("cetak"):
             return ["action_plans/matrix_print.html"]
@@ -142,6 +153,8 @@ class MatrixView(PlanMixin, TemplateView):
                 else []
             ),
             next_year_exists=ActionPlan.objects.filter(year=self.plan.year + 1).exists(),
+            decree_form=DecreeForm(initial=self.decree_initial()),
+            close_form=CloseForm(),
         )
         return context
 
@@ -203,16 +216,21 @@ class PlanActionView(PlannerMixin, View):
             if action == "tetapkan":
                 decree = DecreeForm(request.POST)
                 if not decree.is_valid():
-                    raise ValidationError(decree.errors["decree"])
+                    raise ValidationError(
+                        [error for errors in decree.errors.values() for error in errors]
+                    )
                 services.plan_establish(
                     plan=self.plan,
                     by=request.user,
                     decree_reference=decree.cleaned_data["decree"],
+                    decree_date=decree.cleaned_data["decree_date"],
                 )
                 messages.success(
                     request, _("RAT %(year)s ditetapkan dan dikunci.") % {"year": year}
                 )
             elif action == "tutup":
+                if not CloseForm(request.POST).is_valid():
+                    raise ValidationError(_("Centang konfirmasi untuk menutup rencana."))
                 services.plan_close(plan=self.plan, by=request.user)
                 messages.success(request, _("RAT %(year)s ditutup.") % {"year": year})
             elif action == "lanjutkan":

@@ -95,7 +95,9 @@ def established(plan, sekretariat, dinsos, polres):
         pillars=("inklusivitas", "kolaborasi"),
         budget=0,
     )
-    services.plan_establish(plan=plan, by=sekretariat, decree_reference="SK 188/2024")
+    services.plan_establish(
+        plan=plan, by=sekretariat, decree_reference="SK 188/2024", decree_date=date(2024, 1, 2)
+    )
     plan.refresh_from_db()
     assert plan.status == PlanStatus.DITETAPKAN
     return plan

@@ -10,6 +10,7 @@ import io
 import re
 import zipfile
 from collections import defaultdict
+from datetime import date
 from decimal import Decimal
 from html import unescape
 from html.parser import HTMLParser
@@ -189,7 +190,9 @@ def test_period_of_another_plan_is_a_404(
 def test_period_not_started_yet_is_refused(as_operator, sekretariat, dinsos, fast_and_isolated):
     future = services.plan_create(year=2099, scheme="caturwulan", by=sekretariat)
     later = add_activity(future, sekretariat, code="1.1", agency=dinsos)
-    services.plan_establish(plan=future, by=sekretariat)
+    services.plan_establish(
+        plan=future, by=sekretariat, decree_reference="SK 188/2099", decree_date=date(2099, 1, 2)
+    )
     response = as_operator.post(realisation_url(later, "B12"), report())
     assert_field_error(response, None, "Periode B12 belum dimulai.")
     assert_report_kept(response)

@@ -16,6 +16,7 @@ matrix fails when the app drifts from them:
 
 import io
 import re
+from datetime import date
 from decimal import Decimal
 from html import unescape
 
@@ -455,15 +456,23 @@ def _import(client, ctx):
     return response, Activity.objects.filter(code="5.1").exists()
 
 
+ESTABLISH = {"decree": "SK 188/12/2024", "decree_date": "2024-01-15", "confirm": "on"}
+
+
 def _establish(client, ctx):
-    response = client.post("/rat/2024/tetapkan/", {"decree": "SK 188/12/2024"})
+    response = client.post("/rat/2024/tetapkan/", ESTABLISH)
     ctx["plan"].refresh_from_db()
     return response, ctx["plan"].status == PlanStatus.DITETAPKAN
 
 
 def _close(client, ctx):
-    services.plan_establish(plan=ctx["plan"], by=ctx["sekretariat"])
-    response = client.post("/rat/2024/tutup/")
+    services.plan_establish(
+        plan=ctx["plan"],
+        by=ctx["sekretariat"],
+        decree_reference="SK 188/12/2024",
+        decree_date=date(2024, 1, 15),
+    )
+    response = client.post("/rat/2024/tutup/", {"confirm": "on"})
     ctx["plan"].refresh_from_db()
     return response, ctx["plan"].status == PlanStatus.DITUTUP
 
@@ -509,13 +518,21 @@ def test_only_the_secretariat_plans(
 
 def test_planner_actions_say_what_happened(client, draft_plan, sekretariat):
     client.force_login(sekretariat)
-    response = client.post("/rat/2024/tetapkan/", {"decree": "SK 188/12/2024"})
+    # Without the confirmation, the decree's date or number: refused with a message.
+    for missing in ("confirm", "decree_date", "decree"):
+        data = {key: value for key, value in ESTABLISH.items() if key != missing}
+        response = client.post("/rat/2024/tetapkan/", data)
+        assert response.url == "/rat/2024/"
+        draft_plan.refresh_from_db()
+        assert draft_plan.status == PlanStatus.DRAFT
+    response = client.post("/rat/2024/tetapkan/", ESTABLISH)
     assert response.url == "/rat/2024/"
     assert "RAT 2024 ditetapkan dan dikunci." in alerts(page(client, response.url))
     draft_plan.refresh_from_db()
     assert draft_plan.decree_reference == "SK 188/12/2024"
+    assert draft_plan.decree_date == date(2024, 1, 15)
     # Establishing twice is refused with a message, not an error page.
-    response = client.post("/rat/2024/tetapkan/")
+    response = client.post("/rat/2024/tetapkan/", ESTABLISH)
     assert response.status_code == 302
     assert "Hanya rencana berstatus draf yang dapat ditetapkan." in alerts(
         page(client, response.url)
@@ -534,7 +551,7 @@ def test_planner_actions_say_what_happened(client, draft_plan, sekretariat):
 
 def test_empty_draft_cannot_be_established(client, plan, sekretariat):
     client.force_login(sekretariat)
-    response = client.post("/rat/2024/tetapkan/")
+    response = client.post("/rat/2024/tetapkan/", ESTABLISH)
     assert response.status_code == 302
     assert "Rencana tanpa kegiatan tidak dapat ditetapkan." in alerts(page(client, response.url))
     plan.refresh_from_db()

@@ -64,7 +64,9 @@ def test_my_activities(client, sekretariat, operator, dinsos):
 
     client.force_login(operator)
     make(1)
-    services.plan_establish(plan=plan, by=sekretariat)
+    services.plan_establish(
+        plan=plan, by=sekretariat, decree_reference="SK 188/2024", decree_date=date(2024, 1, 2)
+    )
     client.get("/rat/saya/")
     before = count(client, "/rat/saya/")
     plan.status = "draft"

@@ -18,6 +18,8 @@ from tests.action_plans.conftest import add_activity
 pytestmark = pytest.mark.django_db
 WIB = ZoneInfo("Asia/Jakarta")
 
+DECREE = {"decree_reference": "SK 188/2024", "decree_date": date(2024, 1, 2)}
+
 
 def test_default_periods_are_four_monthly_with_due_dates(plan):
     periods = [(p.code, p.start_date, p.end_date, p.due_date) for p in plan.periods.all()]
@@ -246,7 +248,7 @@ def test_dashboard_shows_this_years_plan_as_the_user_sees_it(
     plan = services.plan_create(year=timezone.localdate().year, scheme="caturwulan", by=sekretariat)
     add_activity(plan, sekretariat, code="1.1", agency=dinsos)
     add_activity(plan, sekretariat, code="2.1", agency=polres)
-    services.plan_establish(plan=plan, by=sekretariat)
+    services.plan_establish(plan=plan, by=sekretariat, **DECREE)
     past = [p for p in plan.periods.all() if p.due_date < timezone.localdate()]
 
     client.force_login(sekretariat)
@@ -264,7 +266,7 @@ def test_overdue_counts_only_expected_reports(plan, sekretariat, dinsos):
     today = date(2025, 2, 1)
     rows = selectors.matrix_rows(plan, plan.activities.all(), today=today)
     assert rows[0].overdue_periods == []  # a draft plan expects no reports at all
-    services.plan_establish(plan=plan, by=sekretariat)
+    services.plan_establish(plan=plan, by=sekretariat, **DECREE)
     plan.refresh_from_db()
     rows = selectors.matrix_rows(plan, plan.activities.all(), today=today)
     assert [p.code for p in rows[0].overdue_periods] == ["B12"]

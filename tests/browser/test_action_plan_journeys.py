@@ -1,6 +1,8 @@
 """The RAT journeys: the secretariat builds and establishes a plan, an agency operator reports
 realisations with evidence, lateness is shown, a return for correction and the resubmission."""
 
+from datetime import date
+
 import pytest
 from playwright.sync_api import expect
 
@@ -97,6 +99,8 @@ def test_secretariat_builds_and_establishes_a_plan_with_all_three_stages(
     expect(page.get_by_test_id("activity-row")).to_have_count(3)
 
     page.get_by_label("Nomor SK penetapan").fill("188/123/415.10.1.3/2024")
+    page.get_by_label("Tanggal SK").fill("2024-01-15")
+    page.get_by_label("Saya mengerti: rencana dikunci").check()
     page.get_by_role("button", name="Tetapkan rencana").click()
     expect(page.get_by_test_id("plan-status")).to_have_text("Ditetapkan")
     plan = ActionPlan.objects.get(year=2024)
@@ -116,7 +120,9 @@ def established(sekretariat, agencies):
     plan = services.plan_create(year=2024, scheme="caturwulan", by=sekretariat)
     add(plan, sekretariat, code="3.1", agency=agencies["dinsos"], stage="pemulihan")
     add(plan, sekretariat, code="1.1", agency=agencies["bakesbangpol"])
-    services.plan_establish(plan=plan, by=sekretariat)
+    services.plan_establish(
+        plan=plan, by=sekretariat, decree_reference="SK 188/2024", decree_date=date(2024, 1, 2)
+    )
     # The B08 report is due far in the future here, so a report now is on time.
     plan.periods.filter(code="B08").update(due_date="2099-01-10")
     return plan
