@@ -1,0 +1,94 @@
+"""The evaluation journey: the secretariat checks B08's readiness, fixes a missing evidence
+file, reviews the computed values, scores the manual indicators with evidence, finalises the
+year, follows a drill-down link and records the province's announced rank."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from evaluations.models import Evaluation
+from tests.browser.conftest import login
+from tests.evaluations.conftest import world  # noqa: F401  (the hand-built 2024)
+
+MANUAL = [
+    "kolaborasi.solusi_bersama",
+    "komunikasi.keterbukaan_informasi",
+    "inklusivitas.kelompok_rentan",
+    "evaluasi.pelajaran_dicatat",
+]
+
+
+@pytest.mark.usefixtures("world")
+def test_secretariat_evaluates_the_year(page, world, sekretariat, photo):  # noqa: F811
+    login(page, "sekretariat")
+    page.get_by_role("link", name="Evaluasi", exact=True).click()
+    page.get_by_role("link", name="Tahun 2024").click()
+    page.get_by_role("link", name="Kesiapan", exact=True).click()
+    page.get_by_role("link", name="B08", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Kesiapan B08 2024")
+
+    # 1.1's B08 report came without evidence: open it and attach the attendance list.
+    missing = page.get_by_test_id("without-evidence")
+    expect(missing).to_contain_text("1.1 Dialog kebangsaan")
+    missing.get_by_role("link", name=re.compile("1.1 Dialog kebangsaan")).click()
+    card = page.get_by_test_id("period-B08")
+    card.get_by_test_id("add-evidence").locator("input[type=file]").set_input_files(photo)
+    card.get_by_role("button", name="Unggah").click()
+    expect(page.get_by_role("alert").first).to_contain_text("Bukti realisasi B08 ditambahkan.")
+    page.go_back()
+    page.go_back()
+    page.reload()
+    expect(page.get_by_test_id("without-evidence")).to_contain_text(
+        "Semua realisasi sudah punya bukti."
+    )
+
+    # The year's computed values: evidence now on two of three submitted realisations.
+    page.goto("/evaluasi/2024/tahun/")
+    expect(page.get_by_test_id("status")).to_have_text("Draf (nilai berjalan)")
+    expect(page.get_by_test_id("indicator-evaluasi.realisasi_berbukti")).to_contain_text("66,7%")
+    expect(page.get_by_test_id("indicator-evaluasi.laporan_tepat_waktu")).to_contain_text("2/3")
+
+    for code in MANUAL:
+        page.get_by_test_id(f"score-{code}").click()
+        page.get_by_label("Nilai (0-100)").fill("80")
+        page.get_by_label("Alasan penilaian").fill("Notulen dan daftar hadir terlampir.")
+        page.locator("input[type=file]").set_input_files(photo)
+        page.get_by_role("button", name="Simpan nilai").click()
+        expect(page.get_by_test_id(f"indicator-{code}")).to_contain_text("80,0")
+    expect(page.get_by_test_id("indicator-evaluasi.pelajaran_dicatat")).to_contain_text(
+        "foto-lokasi.jpg"
+    )
+
+    page.get_by_label("Saya mengerti: nilai evaluasi ini dibekukan").check()
+    page.get_by_test_id("finalise").click()
+    expect(page.get_by_test_id("status")).to_have_text("Final (nilai dibekukan)")
+    total = page.get_by_test_id("total").inner_text()
+
+    # Drill down: the resolved report behind the figure.
+    page.get_by_test_id("drill-evaluasi.laporan_selesai").click()
+    expect(page.get_by_test_id("records-incidents")).to_contain_text(world["i1"].reference)
+    expect(page.get_by_test_id("records-incidents")).not_to_contain_text(world["i3"].reference)
+    page.go_back()
+
+    page.get_by_test_id("record-province").click()
+    page.get_by_label("Peringkat dari provinsi").fill("6")
+    page.get_by_label("Nilai dari provinsi").fill("87,5")
+    page.get_by_label("Penghargaan").fill("Peringkat VI Jawa Timur")
+    page.get_by_role("button", name="Simpan").click()
+    expect(page.get_by_test_id("province-rank")).to_have_text("Peringkat 6")
+    expect(page.get_by_test_id("total")).to_have_text(total)
+
+    evaluation = Evaluation.objects.get(year=2024, scope="tahun")
+    assert evaluation.is_final and evaluation.province_rank == 6
+
+
+@pytest.mark.usefixtures("world")
+def test_leadership_reads_the_evaluation_on_a_phone(phone_page, world, pimpinan):  # noqa: F811
+    login(phone_page, "pimpinan")
+    phone_page.goto("/evaluasi/2024/tahun/")
+    expect(phone_page.get_by_test_id("pillar-chart").locator("svg")).to_be_visible()
+    expect(phone_page.get_by_test_id("score-kolaborasi.solusi_bersama")).to_have_count(0)
+    assert phone_page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), (
+        "the page scrolls sideways at 390 px"
+    )
