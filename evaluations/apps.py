@@ -8,7 +8,6 @@ class EvaluationsConfig(AppConfig):
 
     def ready(self):
         from core.log import register_actions
-        from evaluations import rules  # noqa: F401  (registers the permissions)
 
         register_actions(
             {

@@ -1,35 +1,23 @@
-"""Who may do what with the evaluation (django-rules). Views and templates ask for these named
-permissions; no role name appears outside this module."""
+"""Who may do what with the evaluation (django-rules). Views, services and templates ask for
+these named permissions; the roles come from accounts.rules."""
 
 import rules
 
-from accounts.choices import Role
-
-
-@rules.predicate
-def is_secretariat(user):
-    return user.is_authenticated and user.has_role(Role.SEKRETARIAT)
-
-
-@rules.predicate
-def is_leadership(user):
-    return user.is_authenticated and user.has_role(Role.PIMPINAN)
+from accounts.rules import is_leader, is_secretariat
 
 
 @rules.predicate
 def is_draft(user, evaluation):
-    # Without an object (e.g. a menu link) the question is whether the user may at all.
+    # Without an object (a menu link, an evaluation not created yet) the question is whether
+    # the user may at all.
     return evaluation is None or not evaluation.is_final
 
 
-can_read = is_secretariat | is_leadership
-rules.add_perm("evaluations.view_evaluation", can_read)
-# The same question as a plain rule, for the menu: `{% test_rule %}` asks django-rules alone,
-# while `user.has_perm` would fall through to the model backend's permission queries on every
-# page of users who may not read the evaluation.
-rules.add_rule("evaluations.view_evaluation", can_read)
+# The leadership reads; the secretariat also scores, finalises and records the province's
+# result. Field officers, agency operators and administrators see none of it.
+rules.add_perm("evaluations.view_evaluation", is_secretariat | is_leader)
 rules.add_perm("evaluations.score_evaluation", is_secretariat & is_draft)
 rules.add_perm("evaluations.finalise_evaluation", is_secretariat & is_draft)
-# The province's result arrives months after the period; it is recorded on final ones too.
+# The province's result arrives months after the period: recorded on final ones too.
 rules.add_perm("evaluations.record_province_result", is_secretariat)
 rules.add_perm("evaluations.change_framework", is_secretariat)

@@ -2,7 +2,6 @@
 reads, the secretariat also scores, finalises and records the province's result."""
 
 from django.contrib import messages
-from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
@@ -15,6 +14,7 @@ from django.views.generic import FormView, TemplateView
 from action_plans.choices import Stage
 from action_plans.models import ActionPlan, Activity, Realisation
 from core.charts import bar_chart, stacked_bar
+from core.mixins import PermissionRequiredMixin
 from core.views import serve_evidence
 from evaluations import indicators, selectors, services
 from evaluations.choices import YEAR_SCOPE, ActionClass
@@ -31,8 +31,10 @@ class EvaluationAccessMixin(PermissionRequiredMixin):
     permission_required = "evaluations.view_evaluation"
 
     def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated or not self.has_permission():
+        if not request.user.is_authenticated:
             return self.handle_no_permission()
+        if not request.user.has_perm(self.permission_required):
+            raise PermissionDenied
         self.year = kwargs.get("year")
         if self.year is not None and not 2012 <= self.year <= 2100:
             raise Http404

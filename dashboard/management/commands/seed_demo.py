@@ -1,4 +1,4 @@
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import Group
@@ -238,6 +238,10 @@ class Command(BaseCommand):
                 indicator="Kegiatan terlaksana",
                 unit="kali",
                 budget=budget,
+                # The demo plan stands as drawn up at the start of its year.
+                created_at=datetime.combine(
+                    date(year, 1, 2), time(9), timezone.get_current_timezone()
+                ),
             )
             plan_services.activity_save(
                 activity=activity,
@@ -246,7 +250,10 @@ class Command(BaseCommand):
                 by=secretariat,
             )
         plan_services.plan_establish(
-            plan=plan, by=secretariat, decree_reference=f"SK Bupati (contoh) {year}"
+            plan=plan,
+            by=secretariat,
+            decree_reference=f"SK Bupati (contoh) {year}",
+            decree_date=date(year, 1, 2),
         )
         today = timezone.localdate()
         for activity in Activity.objects.filter(plan=plan, responsible_agency=operator.agency):
