@@ -146,7 +146,7 @@ def weights(framework):
     return pillars, indicators
 
 
-def test_weights_must_add_up_to_100(db, sekretariat):
+def test_weights_must_add_up_to_100(default_framework, sekretariat):
     pillars, indicators = weights(framework_for(2027))
     pillars["kolaborasi"] = Decimal(30)
     with pytest.raises(ValidationError) as error:
@@ -166,7 +166,7 @@ def test_weights_must_add_up_to_100(db, sekretariat):
     assert Framework.objects.count() == 1
 
 
-def test_changing_weights_for_2027_keeps_2025(db, sekretariat):
+def test_changing_weights_for_2027_keeps_2025(default_framework, sekretariat):
     pillars, indicators = weights(framework_for(2027))
     pillars.update(kolaborasi=Decimal(40), komunikasi=Decimal(20), inklusivitas=Decimal(15))
     services.framework_weights_update(
