@@ -141,7 +141,20 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_USERNAME_FORM_FIELD = "username"
-AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0)
+# The client's address, through django-ipware. AXES_PROXY_COUNT is the number of reverse proxies
+# in front of the portal, each appending the address it received from to X-Forwarded-For (nginx's
+# $proxy_add_x_forwarded_for). ipware counts only the proxies listed *inside* the header (the
+# nearest one is REMOTE_ADDR), hence N - 1. A header with more entries than that is forged and
+# resolves to the proxy's own address, so a forger can lock out only other forgers. Without a
+# proxy the header is ignored entirely: anyone can send it.
+proxy_count = env.int("AXES_PROXY_COUNT", default=0)
+if proxy_count > 0:
+    AXES_IPWARE_PROXY_COUNT = proxy_count - 1
+    AXES_IPWARE_PROXY_ORDER = "left-most"
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+else:
+    AXES_IPWARE_PROXY_COUNT = None
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)
 AXES_VERBOSE = False
 
 LANGUAGE_CODE = "id"
