@@ -98,15 +98,20 @@ TEMPLATES = [
 
 FORM_RENDERER = "core.forms.PortalFormRenderer"
 
-# Without DATABASE_URL: the project-local cluster started by `make db` (Unix socket, no TCP).
+# Without DATABASE_URL: the project-local cluster started by `make db` (Unix socket, no TCP),
+# with the password scripts/localdb.sh generated (absent only for a cluster not started since).
 if env.str("DATABASE_URL", default=""):
     DATABASES = {"default": env.db("DATABASE_URL")}
 else:
+    local_db_password = BASE_DIR / ".pgdata" / "db-password"
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.postgresql",
             "NAME": "portal",
             "USER": "portal",
+            "PASSWORD": (
+                local_db_password.read_text().strip() if local_db_password.is_file() else ""
+            ),
             "HOST": str(BASE_DIR / ".pgdata" / "run"),
         }
     }
