@@ -8,6 +8,7 @@ from django.core.exceptions import FieldDoesNotExist, PermissionDenied, Validati
 from django.db.models import Prefetch
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -17,8 +18,8 @@ from pghistory.models import Events
 
 from accounts.choices import Role
 from accounts.models import User
-from core.mixins import PerPageMixin, RoleRequiredMixin
-from core.services import log_action
+from core.mixins import PerPageMixin, RoleRequiredMixin, SubmitOnceMixin
+from core.services import AlreadySubmitted, log_action
 from core.utils import parse_id
 from core.views import serve_evidence
 from directory.models import Contact, Region
@@ -140,7 +141,7 @@ class IncidentFormMixin:
         return saved, deleted
 
 
-class IncidentCreateView(RoleRequiredMixin, IncidentFormMixin, CreateView):
+class IncidentCreateView(SubmitOnceMixin, RoleRequiredMixin, IncidentFormMixin, CreateView):
     roles = services.REPORTER_ROLES
 
     def get_initial(self):
@@ -148,13 +149,21 @@ class IncidentCreateView(RoleRequiredMixin, IncidentFormMixin, CreateView):
 
     def save(self, form, parties):
         saved, _deleted = self.party_instances(parties)
-        incident = services.incident_create(
-            incident=form.instance,
-            parties=saved,
-            files=form.cleaned_data["files"],
-            by=self.request.user,
-            submit="submit" in self.request.POST,
-        )
+
+        def create():
+            incident = services.incident_create(
+                incident=form.instance,
+                parties=saved,
+                files=form.cleaned_data["files"],
+                by=self.request.user,
+                submit="submit" in self.request.POST,
+            )
+            return incident, incident.get_absolute_url()
+
+        try:
+            incident = self.submit_once(create)
+        except AlreadySubmitted as done:
+            return self.already_submitted(done, reverse("incidents:list"))
         if incident.status == Status.DIAJUKAN:
             messages.success(
                 self.request,
@@ -392,7 +401,6 @@ class ConflictStatusFormMixin(RoleRequiredMixin):
         return ConflictStatus.objects.visible_to(self.request.user)
 
     def get_success_url(self):
-        from django.urls import reverse
 
         messages.success(self.request, _("Status keadaan konflik tersimpan."))
         return reverse("incidents:conflict_status_list")
