@@ -65,6 +65,9 @@ class SubmitOnceMixin:
     """
 
     def post(self, request, *args, **kwargs):
+        if not hasattr(super(), "post"):
+            # A page that only shows the form (the plan list) takes no POST itself.
+            return self.http_method_not_allowed(request, *args, **kwargs)
         # Already done (the first tap's answer was just slow): go where it led, before the form
         # is validated again (which might refuse it as a duplicate with a confusing message).
         earlier = submission_earlier(token=request.POST.get(SUBMISSION_FIELD), by=request.user)

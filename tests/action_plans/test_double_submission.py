@@ -186,3 +186,9 @@ def test_a_return_by_the_secretariat_makes_an_open_form_stale(
     response = client.post(realisation_url(activity), draft)
     assert response.status_code == 400
     assert 'data-testid="stale-edit"' in response.content.decode()
+
+
+def test_the_plan_list_carries_a_token_but_takes_no_post(as_planner):
+    assert as_planner.get("/rat/").context["submission_token"]
+    assert as_planner.post("/rat/", {"year": 2031}).status_code == 405
+    assert not ActionPlan.objects.filter(year=2031).exists()
