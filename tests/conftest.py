@@ -1,10 +1,13 @@
 """Personas for each role, and a small region tree, shared by every test.
 
-The role Groups come from the data migration; `roles` re-creates them after a transactional
+The role Groups come from the data migrations, so they are in the test database from the start
+(and in each xdist worker's copy of it); `roles` re-creates them only after a transactional
 (browser) test has emptied the tables.
 """
 
 import pytest
+from django.conf import settings as django_settings
+from django.contrib.auth.models import Group
 
 from accounts.choices import Role
 from accounts.roles import sync_roles
@@ -12,9 +15,19 @@ from directory.choices import AgencyKind, RegionLevel
 from tests.factories import AgencyFactory, RegionFactory, UserFactory
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """Test databases are thrown away after the run, so their commits (migrations, the flushes
+    between browser tests) need not wait for the disk."""
+    options = django_settings.DATABASES["default"].setdefault("OPTIONS", {})
+    options["options"] = f"{options.get('options', '')} -c synchronous_commit=off".strip()
+
+
 @pytest.fixture
 def roles(db):
-    sync_roles()
+    # One cheap query; rebuilding the groups and their permissions costs ~100 queries per test.
+    if Group.objects.filter(name__in=Role.values).count() < len(Role.values):
+        sync_roles()
 
 
 @pytest.fixture

@@ -35,8 +35,8 @@ from action_plans.models import (
     RealisationEvidence,
     Target,
 )
-from tests.action_plans.conftest import add_activity
 from tests.factories import jpeg_bytes
+from tests.helpers import add_activity
 
 pytestmark = pytest.mark.django_db
 
