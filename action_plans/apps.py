@@ -1,14 +1,33 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from core.badges import register_badge_tones
+from core.log import register_actions
+
 
 class ActionPlansConfig(AppConfig):
     name = "action_plans"
     verbose_name = _("Rencana Aksi Terpadu")
 
     def ready(self):
-        from core.log import register_actions
-
+        register_badge_tones(
+            "action_plans.actionplan",
+            "status",
+            {
+                "draft": "text-bg-warning",
+                "ditetapkan": "text-bg-success",
+                "ditutup": "text-bg-secondary",
+            },
+        )
+        register_badge_tones(
+            "action_plans.realisation",
+            "status",
+            {
+                "draft": "text-bg-light border",
+                "diserahkan": "text-bg-success",
+                "dikembalikan": "text-bg-danger",
+            },
+        )
         register_actions(
             {
                 "action_plans.plan.establish": _("Rencana aksi ditetapkan"),

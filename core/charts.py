@@ -1,5 +1,6 @@
 """Small charts as inline SVG, rendered on the server: pages need no JavaScript chart library and
-the PDFs (WeasyPrint) can embed the same markup. The SVG scales to its container's width."""
+the PDFs (WeasyPrint) can embed the same markup. The SVG scales to its container's width (class `chart` caps it in portal.css;
+no inline style, for a strict Content-Security-Policy)."""
 
 from decimal import Decimal
 
@@ -50,11 +51,10 @@ def bar_chart(items, *, maximum=100, title: str = "", colour: str = PALETTE[0]) 
         )
     return format_html(
         '<svg viewBox="0 0 {} {}" width="100%" role="img" aria-label="{}" '
-        'xmlns="http://www.w3.org/2000/svg" style="max-width:{}px">{}</svg>',
+        'xmlns="http://www.w3.org/2000/svg" class="chart">{}</svg>',
         width,
         height,
         title,
-        width,
         mark_safe("".join(rows)),  # each row escaped by format_html above
     )
 
@@ -90,11 +90,10 @@ def stacked_bar(segments, *, title: str = "") -> SafeString:
     height = 32 + 20 * len(segments)
     return format_html(
         '<svg viewBox="0 0 {} {}" width="100%" role="img" aria-label="{}" '
-        'xmlns="http://www.w3.org/2000/svg" style="max-width:{}px">{}{}</svg>',
+        'xmlns="http://www.w3.org/2000/svg" class="chart">{}{}</svg>',
         width,
         height,
         title,
-        width,
         bar,
         legend,
     )
