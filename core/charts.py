@@ -1,6 +1,6 @@
 """Small charts as inline SVG, rendered on the server: pages need no JavaScript chart library and
-the PDFs (WeasyPrint) can embed the same markup. The SVG scales to its container's width (class `chart` caps it in portal.css;
-no inline style, for a strict Content-Security-Policy)."""
+the PDFs (WeasyPrint) can embed the same markup. The SVG scales to its container's width; the
+class `chart` caps it in portal.css (no inline style, for a strict Content-Security-Policy)."""
 
 from decimal import Decimal
 
