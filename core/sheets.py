@@ -103,4 +103,5 @@ def data_row(sheet, columns, item):
 
 
 def finish(sheet, columns, *, first_row=1, last_row):
-    sheet.auto_filter.ref = f"A{first_row}:{get_column_letter(len(columns))}{max(last_row, first_row)}"
+    last_column = get_column_letter(len(columns))
+    sheet.auto_filter.ref = f"A{first_row}:{last_column}{max(last_row, first_row)}"
