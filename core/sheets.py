@@ -13,6 +13,7 @@ from typing import Any
 
 from django.utils import timezone
 from django.utils.functional import Promise
+from django.utils.translation import gettext as _
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
@@ -105,3 +106,24 @@ def data_row(sheet, columns, item):
 def finish(sheet, columns, *, first_row=1, last_row):
     last_column = get_column_letter(len(columns))
     sheet.auto_filter.ref = f"A{first_row}:{last_column}{max(last_row, first_row)}"
+
+
+def allowed_values_sheet(book, title, lists):
+    """A sheet listing what a clerk may type in an import: `lists` is
+    `[(heading, [(value, meaning), ...]), ...]`, written side by side, two columns each with an
+    empty column between, so the template explains itself without a manual."""
+    sheet = book.create_sheet(title)
+    for block, (heading, items) in enumerate(lists):
+        first = block * 3 + 1
+        value_column, meaning_column = get_column_letter(first), get_column_letter(first + 1)
+        sheet[f"{value_column}1"] = plain(heading)
+        sheet[f"{meaning_column}1"] = plain(_("Keterangan"))
+        for cell in (sheet[f"{value_column}1"], sheet[f"{meaning_column}1"]):
+            cell.font = HEADER_FONT
+        for row, (value, meaning) in enumerate(items, start=2):
+            sheet[f"{value_column}{row}"] = plain(str(value))
+            sheet[f"{meaning_column}{row}"] = plain(str(meaning))
+        sheet.column_dimensions[value_column].width = 18
+        sheet.column_dimensions[meaning_column].width = 40
+    sheet.freeze_panes = "A2"
+    return sheet

@@ -26,7 +26,7 @@ def handled(kecamatan, desa, petugas_unscoped, sekretariat):
         kecamatan=kecamatan,
         desa=desa,
         reported_by=petugas_unscoped,
-        title="=HYPERLINK(\"http://x\",\"klik\")",
+        title='=HYPERLINK("http://x","klik")',
         occurred_at=datetime(2026, 3, 10, 20, 0, tzinfo=WIB),
         latitude=Decimal("-7.551234"),
         longitude=Decimal("112.233100"),
@@ -79,7 +79,7 @@ def test_excel_round_trip_keeps_numbers_dates_and_neutralised_text(client, sekre
     assert row["Waktu kejadian"] == datetime(2026, 3, 10, 20, 0)  # local time, as a date
     assert row["Meninggal"] == 0 and row["Luka"] is None  # zero stays 0, unknown stays empty
     assert row["Kerugian (Rp)"] == 1_250_000
-    assert row["Judul"] == "'=HYPERLINK(\"http://x\",\"klik\")"
+    assert row["Judul"] == '\'=HYPERLINK("http://x","klik")'
     header = list(next(sheet.values))
     latitude = sheet.cell(row=2, column=header.index("Lintang") + 1)
     assert latitude.data_type == "n"
