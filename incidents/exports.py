@@ -71,14 +71,10 @@ def columns() -> list[Column]:
         Column(_("Fasilitas umum rusak"), lambda i: i.public_facilities_damaged, NUMBER),
         Column(_("Rumah ibadah rusak"), lambda i: i.worship_places_damaged, NUMBER),
         Column(_("Kerugian (Rp)"), lambda i: i.loss_rupiah, NUMBER, 16),
-        Column(
-            _("Risiko"), lambda i: i.get_risk_level_display() if i.risk_level else "", width=12
-        ),
+        Column(_("Risiko"), lambda i: i.get_risk_level_display() if i.risk_level else "", width=12),
         Column(_("Tahap"), lambda i: i.get_stage_display()),
         Column(_("Status"), lambda i: i.get_status_display(), width=12),
-        Column(
-            _("Penyelesaian"), lambda i: i.get_resolution_display() if i.resolution else ""
-        ),
+        Column(_("Penyelesaian"), lambda i: i.get_resolution_display() if i.resolution else ""),
         Column(_("Kerahasiaan"), lambda i: i.get_confidentiality_display(), width=18),
         Column(_("Instansi penanganan"), agencies, width=30),
         Column(_("Jumlah tindak lanjut"), lambda i: len(steps(i)), NUMBER, 11),
@@ -156,6 +152,4 @@ def xlsx_response(queryset, filename):
     handle = tempfile.TemporaryFile()  # noqa: SIM115 -- FileResponse closes it
     book.save(handle)
     handle.seek(0)
-    return FileResponse(
-        handle, as_attachment=True, filename=f"{filename}.xlsx", content_type=XLSX
-    )
+    return FileResponse(handle, as_attachment=True, filename=f"{filename}.xlsx", content_type=XLSX)

@@ -149,7 +149,7 @@ def good(code, **changes):
                 "0,5",
                 1,
                 1,
-            ],  # fmt: skip
+            ],
             strict=True,
         )
     )
