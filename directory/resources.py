@@ -252,7 +252,8 @@ class AgencyResource(LabelledResource):
         ]
 
     def example(self):
-        return {"name": _("Dinas Sosial"), "acronym": _("Dinsos"), "kind": AgencyKind.PEMDA}
+        # Example values are names, not interface text: not translated.
+        return {"name": "Dinas Sosial", "acronym": "Dinsos", "kind": AgencyKind.PEMDA}
 
 
 class ContactResource(LabelledResource):
@@ -302,7 +303,7 @@ class ContactResource(LabelledResource):
         return {
             "name": _("Nama tokoh"),
             "kind": ContactKind.AGAMA,
-            "organisation": _("FKUB"),
+            "organisation": "FKUB",
             "phone": "081234567890",
             "legal_basis": LegalBasis.PUBLIC_TASK,
             "legal_basis_date": date.today().strftime("%d/%m/%Y"),
