@@ -401,10 +401,10 @@ def parse(plan, raw_rows) -> list[ParsedRow]:
 
 
 def _model_problems(activity) -> list[str]:
-    """`full_clean()`'s messages, each led by the column it concerns. Uniqueness of the code is
-    checked against the plan and the file above, with the line of the twin."""
+    """`full_clean()`'s messages, each led by the column it concerns. Only called for a row
+    without other problems, so a code already in the plan was reported above, with its line."""
     try:
-        activity.full_clean(validate_unique=False, validate_constraints=False)
+        activity.full_clean()
     except ValidationError as error:
         problems = []
         for name, messages in error.message_dict.items():

@@ -197,3 +197,24 @@ def test_import_reads_numbers_typed_the_indonesian_way(
     assert activity.budget == 1_250_000
     assert activity.location == kecamatan
     assert activity.targets.get(period__code="B04").value == Decimal("0.5")
+
+
+def test_import_refuses_what_the_model_refuses_naming_the_column(
+    client, plan, sekretariat, dinsos, kecamatan, monkeypatch
+):
+    from django.core.exceptions import ValidationError
+
+    from action_plans.models import Activity
+
+    def clean(activity):
+        if activity.unit == "paket":
+            raise ValidationError({"unit": "Satuan ini tidak dipakai."})
+
+    monkeypatch.setattr(Activity, "clean", clean)
+    client.force_login(sekretariat)
+    rows = [good("1.1"), good("1.2", **{"Satuan": "paket"})]
+    response = client.post("/rat/2024/impor/", {"file": labelled_xlsx(rows)})
+
+    assert response.status_code == 400
+    assert response.context["problems"] == ["Baris 3: kolom “Satuan”: Satuan ini tidak dipakai."]
+    assert not plan.activities.exists()
