@@ -4,15 +4,16 @@ parties and handling steps are prefetched per chunk of rows, never per row."""
 
 import csv
 import tempfile
+from collections import defaultdict
+from itertools import islice
 
-from django.db.models import Prefetch
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from core import sheets
 from core.sheets import DATE, DATETIME, NUMBER, Column
-from incidents.models import HandlingStep
+from incidents.models import HandlingStep, Party
 
 CHUNK = 500
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -22,7 +23,7 @@ def columns() -> list[Column]:
     """The export's columns, in order. Unknown counts stay empty, zero stays 0."""
 
     def steps(i):
-        return i.steps.all()  # prefetched, ordered by date
+        return i.export_steps  # read per chunk, ordered by date
 
     def last_step(i):
         done = steps(i)
@@ -30,7 +31,7 @@ def columns() -> list[Column]:
 
     def parties(i):
         names = []
-        for party in i.parties.all():
+        for party in i.export_parties:
             size = f", ±{party.estimated_size}" if party.estimated_size is not None else ""
             names.append(f"{party.name} ({party.get_party_type_display()}{size})")
         return "; ".join(names)
@@ -38,8 +39,8 @@ def columns() -> list[Column]:
     def agencies(i):
         seen = {}
         for step in steps(i):
-            for agency in step.agencies.all():
-                seen.setdefault(agency.pk, agency.acronym or agency.name)
+            for agency_id, name in step.export_agencies:
+                seen.setdefault(agency_id, name)
         return "; ".join(seen.values())
 
     def last_step_text(i):
@@ -94,16 +95,35 @@ def columns() -> list[Column]:
     ]
 
 
-def export_queryset(queryset):
-    """The rows with what every column reads, loaded a chunk at a time."""
-    return queryset.select_related("kecamatan", "desa", "reported_by").prefetch_related(
-        "parties",
-        Prefetch("steps", queryset=HandlingStep.objects.prefetch_related("agencies")),
-    )
-
-
 def _items(queryset):
-    return export_queryset(queryset).iterator(chunk_size=CHUNK)
+    """The reports with their parties and steps, read a chunk at a time: one query per chunk for
+    each, into plain lists. (Django's prefetch keeps references from each cached list back to
+    its owner, which kept memory growing with the number of rows.)"""
+    rows = queryset.select_related("kecamatan", "desa", "reported_by").iterator(chunk_size=CHUNK)
+    while chunk := list(islice(rows, CHUNK)):
+        _attach_related(chunk)
+        yield from chunk
+
+
+def _attach_related(chunk):
+    ids = [incident.pk for incident in chunk]
+    parties, steps, agencies = defaultdict(list), defaultdict(list), defaultdict(list)
+    for party in Party.objects.filter(incident_id__in=ids).order_by("pk"):
+        parties[party.incident_id].append(party)
+    step_list = list(HandlingStep.objects.filter(incident_id__in=ids).order_by("date", "pk"))
+    links = HandlingStep.agencies.through.objects.filter(
+        handlingstep_id__in=[step.pk for step in step_list]
+    ).order_by("agency__name")
+    for step_id, agency_id, acronym, name in links.values_list(
+        "handlingstep_id", "agency_id", "agency__acronym", "agency__name"
+    ):
+        agencies[step_id].append((agency_id, acronym or name))
+    for step in step_list:
+        step.export_agencies = agencies[step.pk]
+        steps[step.incident_id].append(step)
+    for incident in chunk:
+        incident.export_parties = parties[incident.pk]
+        incident.export_steps = steps[incident.pk]
 
 
 class _Echo:
