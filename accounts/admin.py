@@ -98,6 +98,6 @@ class UserAdmin(BaseUserAdmin):
     def role_list(self, obj):
         names = {group.name for group in obj.groups.all()}  # prefetched
         labels = [str(label) for value, label in Role.choices if value in names]
-        if obj.is_superuser and Role.ADMIN not in names:
+        if obj.is_superuser:
             labels.append(str(_("superuser (semua akses)")))
         return ", ".join(labels) or "–"
