@@ -1,7 +1,9 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import HttpResponse
+from django.shortcuts import redirect
 from django.urls import path
 from django.utils import timezone
 from django.utils.text import slugify
@@ -55,6 +57,19 @@ class SpreadsheetImportExportAdmin(ImportExportModelAdmin):
     def get_export_filename(self, request, queryset, file_format):
         name = slugify(self.opts.verbose_name_plural)
         return f"{name}-{timezone.localdate():%Y-%m-%d}.{file_format.get_extension()}"
+
+    def export_action(self, request):
+        # The export takes the changelist's filters from the URL; one the changelist does not
+        # know would fail deep in the query. Refuse it on the list instead, exporting nothing.
+        try:
+            self.get_export_queryset(request)
+        except IncorrectLookupParameters:
+            messages.error(
+                request, _("Filter ekspor tidak dikenal atau tidak valid; tidak ada yang diekspor.")
+            )
+            opts = self.model._meta
+            return redirect(f"admin:{opts.app_label}_{opts.model_name}_changelist")
+        return super().export_action(request)
 
 
 @admin.register(Region)

@@ -19,11 +19,26 @@ from import_export import fields, resources, widgets
 from openpyxl import Workbook
 
 from core import sheets
+from core.utils import spreadsheet_safe, spreadsheet_unescape
 from directory.choices import AgencyKind, ContactKind, LegalBasis
 from directory.models import Agency, Contact, Region
 
 DATE_FORMATS = ("%d/%m/%Y", "%d-%m-%Y", "%Y-%m-%d", "%d/%m/%y")
 REGION_CODE = re.compile(r"^\d{2}(\.\d{2}){0,2}(\.\d{4})?$")
+
+
+class SpreadsheetSafeResource(resources.ModelResource):
+    """Every exported cell goes through core.utils.spreadsheet_safe (a leading = + - @ is
+    neutralised, never dropped); an import undoes exactly that escape, so an exported file
+    imports back unchanged."""
+
+    def export_field(self, field, instance, **kwargs):
+        return spreadsheet_safe(super().export_field(field, instance, **kwargs))
+
+    def before_import_row(self, row, **kwargs):
+        for key, value in row.items():
+            row[key] = spreadsheet_unescape(value)
+        super().before_import_row(row, **kwargs)
 
 
 class ChoiceWidget(widgets.Widget):
@@ -162,7 +177,7 @@ def column(attribute, label, widget=None):
     return fields.Field(attribute=attribute, column_name=label, widget=widget)
 
 
-class LabelledResource(resources.ModelResource):
+class LabelledResource(SpreadsheetSafeResource):
     """Columns headed by labels; errors reported under those labels."""
 
     def labels(self) -> dict:
