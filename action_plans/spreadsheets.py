@@ -345,7 +345,9 @@ def _parse_row(plan, line, record, lookup, periods, problems):
         agency = lookup.agencies.get(item.casefold())
         if agency is None:
             problems.append(_("instansi pendukung “%(name)s” tidak ditemukan") % {"name": item})
-        elif agency != responsible:
+        else:
+            # Kept even when it is the responsible agency: the service refuses that row with
+            # the message the form shows.
             supporting.append(agency)
     location = None
     kecamatan = _text(record.get("kecamatan"))
