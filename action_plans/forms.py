@@ -136,6 +136,11 @@ class BasePeriodFormSet(forms.BaseModelFormSet):
     def clean(self):
         """Periods follow each other without overlapping."""
         super().clean()
+        # A tampered form (an id of no period of this plan, a wrong INITIAL_FORMS) edits nothing.
+        if any(not form.instance.plan_id for form in self.forms):
+            raise forms.ValidationError(
+                _("Daftar periode tidak cocok dengan rencana ini. Muat ulang halaman lalu ulangi.")
+            )
         if any(self.errors):
             return
         Period.check_no_overlap([form.instance for form in self.forms])
@@ -157,6 +162,10 @@ class ReasonForm(forms.Form):
 
 class RealisationForm(BootstrapMixin, forms.ModelForm):
     files = EvidenceFilesField()
+    # The version this person opened (0: none saved yet); see services.realisation_save.
+    version = forms.IntegerField(
+        widget=forms.HiddenInput, required=False, min_value=0, max_value=2**31 - 1
+    )
 
     class Meta:
         model = Realisation
@@ -168,6 +177,10 @@ class RealisationForm(BootstrapMixin, forms.ModelForm):
             "achieved_value": forms.NumberInput(attrs={"min": 0, "step": "any"}),
             "budget_spent": forms.NumberInput(attrs={"min": 0, "inputmode": "numeric"}),
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["version"].initial = self.instance.version if self.instance.pk else 0
 
 
 class ReturnForm(forms.Form):

@@ -86,7 +86,7 @@ def backwards(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("action_plans", "0002_unique_year_message"),
+        ("action_plans", "0003_realisation_version"),
         ("core", "0001_activity_log"),
         ("contenttypes", "0002_remove_content_type_name"),
     ]
