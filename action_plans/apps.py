@@ -2,6 +2,7 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 from core.badges import register_badge_tones
+from core.log import register_actions
 
 
 class ActionPlansConfig(AppConfig):
@@ -26,4 +27,15 @@ class ActionPlansConfig(AppConfig):
                 "diserahkan": "text-bg-success",
                 "dikembalikan": "text-bg-danger",
             },
+        )
+        register_actions(
+            {
+                "action_plans.plan.create": _("Rencana aksi dibuat"),
+                "action_plans.plan.establish": _("Rencana aksi ditetapkan"),
+                "action_plans.plan.revise": _("Rencana aksi diubah setelah penetapan"),
+                "action_plans.plan.close": _("Rencana aksi ditutup"),
+                "action_plans.realisation.submit": _("Realisasi diserahkan"),
+                "action_plans.realisation.return": _("Realisasi dikembalikan untuk perbaikan"),
+                "action_plans.realisation.resubmit": _("Realisasi diserahkan ulang"),
+            }
         )

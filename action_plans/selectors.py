@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from action_plans.choices import Pillar, RealisationStatus, Stage
 from action_plans.models import ActionPlan, Activity, Realisation
 from action_plans.services import achievement
+from core.models import ActivityLog
 
 
 @dataclass
@@ -185,3 +186,29 @@ def plan_summary(user, year: int) -> dict | None:
         "absorption": figures["total"].absorption,
         "overdue": sum(len(row.overdue_periods) for row in rows),
     }
+
+
+def plan_revisions(plan: ActionPlan):
+    """Changes made to an established plan, newest first, each with its reason and changes."""
+    return (
+        ActivityLog.objects.for_object(plan)
+        .filter(action="action_plans.plan.revise")
+        .select_related("actor")
+    )
+
+
+def attach_realisation_history(realisations) -> None:
+    """Give each realisation its submissions and returns from the activity log (`history`,
+    oldest first), in one query."""
+    realisations = [r for r in realisations if r is not None]
+    history = defaultdict(list)
+    entries = (
+        ActivityLog.objects.for_objects(Realisation, [r.pk for r in realisations])
+        .filter(action__startswith="action_plans.realisation.")
+        .select_related("actor")
+        .order_by("at", "pk")
+    )
+    for entry in entries if realisations else ():
+        history[entry.object_id].append(entry)
+    for realisation in realisations:
+        realisation.history = history[str(realisation.pk)]

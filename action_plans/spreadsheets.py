@@ -494,7 +494,9 @@ def _parse_row(plan, line, record, lookup, periods, problems):
     supporting = []
     for item in filter(None, (s.strip() for s in _text(record.get("pendukung")).split(";"))):
         found = agency("pendukung", item)
-        if found is not None and found != responsible:
+        if found is not None:
+            # Kept even when it is the responsible agency: the model refuses that row with the
+            # message the form shows.
             supporting.append(found)
     location = None
     kecamatan = _text(record.get("kecamatan"))

@@ -2,6 +2,7 @@
 
 from django.db.models import Count, Q
 
+from core.models import ActivityLog
 from incidents.choices import RiskLevel, Status
 from incidents.models import Incident
 
@@ -22,3 +23,18 @@ def incident_summary(user) -> dict:
         ),
         my_drafts=Count("pk", filter=Q(status=Status.DRAFT, reported_by=user)),
     )
+
+
+def incident_timeline(incident: Incident) -> list[ActivityLog]:
+    """The report's workflow steps from the activity log, oldest first, each with the label of
+    the status it led to (`status_label`)."""
+    entries = list(
+        ActivityLog.objects.for_object(incident)
+        .filter(action__startswith="incidents.report.")
+        .select_related("actor")
+        .order_by("at", "pk")
+    )
+    labels = dict(Status.choices)
+    for entry in entries:
+        entry.status_label = labels.get(entry.data.get("to_status"), entry.action_label)
+    return entries

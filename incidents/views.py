@@ -22,7 +22,7 @@ from core.services import AlreadySubmitted, log_action
 from core.utils import parse_id
 from core.views import serve_evidence
 from directory.models import Contact, Region
-from incidents import exports, services
+from incidents import exports, selectors, services
 from incidents.choices import Status
 from incidents.filters import IncidentFilter
 from incidents.forms import (
@@ -245,7 +245,7 @@ class IncidentDetailView(LoginRequiredMixin, DetailView):
         incident, user = self.object, self.request.user
         context.update(
             parties=incident.parties.all(),
-            transitions=incident.transitions.select_related("by"),
+            timeline=selectors.incident_timeline(incident),
             # Contacts are personal data: only those this user may see (UU 27/2022).
             steps=incident.steps.select_related("created_by").prefetch_related(
                 "agencies",

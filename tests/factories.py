@@ -165,6 +165,10 @@ class IncidentFactory(DjangoModelFactory):
     likelihood = 2
     impact = 2
     status = "diajukan"
+    # Known exactly when resolved or closed (constraint incident_resolution_iff_resolved).
+    resolution = factory.LazyAttribute(
+        lambda o: "damai" if o.status in ("selesai", "ditutup") else ""
+    )
     confidentiality = "internal"
 
     class Params:

@@ -190,7 +190,13 @@ def users(roles, petugas, sekretariat, pimpinan, admin_user):
 
 
 @pytest.fixture
-def objects(users, kecamatan):
+def objects(users, kecamatan, django_capture_on_commit_callbacks):
+    # Evidence files are written when the transaction commits; a test's transaction never does.
+    with django_capture_on_commit_callbacks(execute=True):
+        return _objects(users, kecamatan)
+
+
+def _objects(users, kecamatan):
     secretariat, operator = users["sekretariat"], users["operator"]
     reporter = UserFactory(username="pelapor-lain", roles=[Role.PETUGAS])
     incident = IncidentFactory(kecamatan=kecamatan, reported_by=reporter, status="diverifikasi")

@@ -22,6 +22,7 @@ from html import unescape
 import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import TestCase
 
 from action_plans import services
 from action_plans.choices import PlanStatus, RealisationStatus
@@ -29,11 +30,15 @@ from action_plans.models import (
     ActionPlan,
     Activity,
     Period,
-    PlanRevision,
     Realisation,
-    RealisationEvent,
     RealisationEvidence,
     Target,
+)
+from tests.action_plans.conftest import (
+    realisation_actions,
+    realisation_events,
+    realisation_log,
+    revisions,
 )
 from tests.factories import jpeg_bytes
 from tests.helpers import add_activity
@@ -109,7 +114,9 @@ def submit_realisation(activity, period_code, by, *, achieved="1", spent=1_000_0
         narrative=NARRATIVE,
         budget_spent=spent,
     )
-    return services.realisation_save(realisation=realisation, by=by, files=files, submit=True)
+    # Evidence files are written when the transaction commits; a test's transaction never does.
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return services.realisation_save(realisation=realisation, by=by, files=files, submit=True)
 
 
 def report_payload(**changes):
@@ -200,7 +207,7 @@ def test_activity_permission_matrix(
             assert saved.status == RealisationStatus.DISERAHKAN
             assert saved.achieved_value == Decimal(2)
             assert saved.submitted_by == user
-            assert list(saved.events.values_list("action", flat=True)) == ["diserahkan"]
+            assert realisation_actions(saved) == ["diserahkan"]
         else:
             assert saved is None
 
@@ -217,7 +224,7 @@ def test_activity_permission_matrix(
         )
         assert response.status_code == expected
         realisation.refresh_from_db()
-        actions = list(realisation.events.values_list("action", flat=True))
+        actions = realisation_actions(realisation)
         if expected == 302:
             assert response.url == f"/rat/2024/kegiatan/{activity.pk}/"
             assert realisation.status == RealisationStatus.DIKEMBALIKAN
@@ -296,7 +303,7 @@ def test_revisions_of_invisible_activities_are_not_shown_on_the_matrix(
         by=sekretariat,
         reason="Penyesuaian hasil rapat evaluasi.",
     )
-    assert PlanRevision.objects.count() == 1
+    assert revisions().count() == 1
     client.force_login(other_operator)
     html = page(client, "/rat/2024/")
     assert matrix_codes(html) == ["2.1"]
@@ -577,7 +584,7 @@ def test_reporting_on_a_closed_plan_is_refused(as_operator, established, sekreta
     assert response.status_code == 400
     assert REPORTING_REFUSED in alerts(response.content.decode())
     assert not Realisation.objects.exists()
-    assert not RealisationEvent.objects.exists()
+    assert not realisation_log().exists()
 
 
 def test_draft_then_submit_then_locked(as_operator, established, operator):
@@ -590,7 +597,7 @@ def test_draft_then_submit_then_locked(as_operator, established, operator):
     assert response.status_code == 302
     realisation = Realisation.objects.get()
     assert realisation.status == RealisationStatus.DRAFT
-    assert not realisation.events.exists()
+    assert not realisation_events(realisation)
     assert "Draf realisasi tersimpan." in alerts(page(as_operator, response.url))
 
     response = as_operator.post(url, report_payload(achieved_value="2"))
@@ -615,7 +622,7 @@ def test_draft_then_submit_then_locked(as_operator, established, operator):
     realisation.refresh_from_db()
     assert realisation.achieved_value == Decimal(2)
     assert realisation.narrative == NARRATIVE
-    assert list(realisation.events.values_list("action", flat=True)) == ["diserahkan"]
+    assert realisation_actions(realisation) == ["diserahkan"]
 
 
 def test_returned_realisation_can_be_corrected_and_resubmitted(
@@ -645,15 +652,15 @@ def test_returned_realisation_can_be_corrected_and_resubmitted(
     assert realisation.achieved_value == Decimal(3)
     assert realisation.first_submitted_at == first_submitted  # lateness is judged on the first
     assert realisation.evidence.get().original_name == "daftar-hadir.jpg"
-    events = list(realisation.events.values_list("action", "by__username", "note"))
+    events = realisation_events(realisation)
     assert events == [
         ("diserahkan", "operator", ""),
         ("dikembalikan", "sekretariat", "Lampirkan foto kegiatan."),
         ("diserahkan_ulang", "operator", ""),
     ]
     detail = alerts(page(client, f"/rat/2024/kegiatan/{activity.pk}/"))
-    assert "Diserahkan ulang" in detail
-    assert "Dikembalikan untuk perbaikan" in detail
+    assert "Realisasi diserahkan ulang" in detail
+    assert "Realisasi dikembalikan untuk perbaikan" in detail
 
 
 @pytest.mark.parametrize(
@@ -682,7 +689,7 @@ def test_refused_return_keeps_the_realisation(
     assert message in alerts(page(client, response.url))
     realisation.refresh_from_db()
     assert realisation.status == status
-    assert not realisation.events.filter(action="dikembalikan").exists()
+    assert "dikembalikan" not in realisation_actions(realisation)
 
 
 def test_realisation_of_a_closed_plan_cannot_be_returned(
