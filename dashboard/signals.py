@@ -1,0 +1,85 @@
+"""Notifications raised by events of the apps below. The dashboard sits at the top of the layers,
+so it listens to their records being written instead of those apps calling up into it."""
+
+from django.conf import settings
+from django.db.models.signals import post_save
+from django.dispatch import receiver
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from accounts.choices import Role
+from action_plans.models import RealisationEvent
+from dashboard.models import NotificationKind
+from dashboard.services import notify_and_email, users_with_role
+from incidents.choices import Confidentiality, Kind, Status
+from incidents.models import Transition
+from incidents.selectors import HIGH_RISK
+
+
+def describe(incident) -> str:
+    """How a notification names a report: reference and title when internal; a restricted report
+    only by its reference, never its title or place (notifications travel by email)."""
+    if incident.confidentiality == Confidentiality.TERBATAS:
+        return _("%(reference)s (laporan terbatas)") % {"reference": incident.reference}
+    return _("%(reference)s — %(title)s") % {
+        "reference": incident.reference,
+        "title": incident.title,
+    }
+
+
+@receiver(post_save, sender=Transition, dispatch_uid="dashboard.notify_transition")
+def notify_transition(sender, instance, created, raw=False, **kwargs):
+    if not created or raw:
+        return
+    incident = instance.incident
+    url = reverse("incidents:detail", args=[incident.pk])
+    # Stored text is in the portal's language, whoever triggered it.
+    with translation.override(settings.LANGUAGE_CODE):
+        if (
+            instance.to_status == Status.DIAJUKAN
+            and incident.kind == Kind.POTENSI
+            and incident.risk_level in HIGH_RISK
+        ):
+            notify_and_email(
+                recipients=users_with_role(Role.SEKRETARIAT).exclude(pk=instance.by_id),
+                kind=NotificationKind.HIGH_RISK,
+                # Once per report, even when it is submitted again after a rejection.
+                key=f"incident:{incident.pk}:risiko-tinggi",
+                message=_("Potensi konflik berisiko %(risk)s diajukan: %(report)s")
+                % {"risk": incident.get_risk_level_display().lower(), "report": describe(incident)},
+                url=url,
+            )
+        elif instance.to_status in (Status.DIVERIFIKASI, Status.DITOLAK):
+            verified = instance.to_status == Status.DIVERIFIKASI
+            message = (
+                _("Laporan Anda diverifikasi: %(report)s")
+                if verified
+                else _("Laporan Anda ditolak, lihat alasannya di portal: %(report)s")
+            )
+            notify_and_email(
+                recipients=[incident.reported_by],
+                kind=NotificationKind.VERIFIED if verified else NotificationKind.REJECTED,
+                key=f"transition:{instance.pk}",
+                message=message % {"report": describe(incident)},
+                url=url,
+            )
+
+
+@receiver(post_save, sender=RealisationEvent, dispatch_uid="dashboard.notify_realisation")
+def notify_realisation_returned(sender, instance, created, raw=False, **kwargs):
+    if not created or raw or instance.action != RealisationEvent.Action.RETURNED:
+        return
+    realisation = instance.realisation
+    if realisation.submitted_by is None:
+        return
+    activity, period = realisation.activity, realisation.period
+    with translation.override(settings.LANGUAGE_CODE):
+        notify_and_email(
+            recipients=[realisation.submitted_by],
+            kind=NotificationKind.REALISATION_RETURNED,
+            key=f"realisation-event:{instance.pk}",
+            message=_("Realisasi kegiatan %(code)s periode %(period)s dikembalikan untuk perbaikan")
+            % {"code": activity.code, "period": period.code},
+            url=reverse("action_plans:realisation", args=[activity.pk, period.code]),
+        )
