@@ -241,12 +241,11 @@ def operator_due(user, today=None) -> dict | None:
     }
 
 
-def due_reports(today=None, *, horizon: int = 7) -> list[dict]:
-    """For the daily reminders: per established plan period due within `horizon` days or already
-    overdue, the activities still unreported, grouped by responsible agency (two queries).
-    Overdue periods of the current year's plan only, so last year's gaps stop nagging."""
+def periods_due(today=None, *, horizon: int = 7) -> list[Period]:
+    """Periods of this year's established plan whose report is due within `horizon` days or
+    overdue (one query). Only the current year, so last year's gaps stop nagging."""
     today = today or timezone.localdate()
-    periods = list(
+    return list(
         Period.objects.filter(
             plan__status=PlanStatus.DITETAPKAN,
             plan__year=today.year,
@@ -254,6 +253,12 @@ def due_reports(today=None, *, horizon: int = 7) -> list[dict]:
             due_date__lte=today + timedelta(days=horizon),
         ).select_related("plan")
     )
+
+
+def due_reports(periods, today=None) -> list[dict]:
+    """For the daily reminders: per period, the activities still unreported, grouped by
+    responsible agency (one query per period)."""
+    today = today or timezone.localdate()
     result = []
     for period in periods:
         grouped = defaultdict(list)

@@ -14,19 +14,18 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.choices import Role
-from action_plans.selectors import due_reports, readiness_gaps
+from action_plans.selectors import due_reports, periods_due, readiness_gaps
 from dashboard.models import NotificationKind
 from dashboard.services import agency_operators, deliver, notify, users_with_role
 
 
-def stage(days_left: int) -> str | None:
+def stage(days_left: int) -> str:
+    """Which reminder a period is at; periods_due() only returns those within 7 days."""
     if days_left < 0:
         return "lewat"
     if days_left <= 3:
         return "3-hari"
-    if days_left <= 7:
-        return "7-hari"
-    return None
+    return "7-hari"
 
 
 class Command(BaseCommand):
@@ -35,14 +34,11 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         today = timezone.localdate()
         created = []
-        periods = {}
+        periods = periods_due(today)
         with translation.override(settings.LANGUAGE_CODE):
-            for item in due_reports(today):
+            for item in due_reports(periods, today):
                 period, agency = item["period"], item["agency"]
                 when = stage(item["days_left"])
-                if when is None:
-                    continue
-                periods[period.pk] = (period, when)
                 values = {
                     "count": len(item["activities"]),
                     "agency": agency.name,
@@ -69,7 +65,8 @@ class Command(BaseCommand):
                     url=reverse("action_plans:mine"),
                 )
             secretariat = list(users_with_role(Role.SEKRETARIAT))
-            for period, when in periods.values():
+            for period in periods:
+                when = stage((period.due_date - today).days)
                 gaps = readiness_gaps(period)
                 if not (gaps["unreported"] or gaps["without_evidence"]):
                     continue
