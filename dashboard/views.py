@@ -177,7 +177,8 @@ class MapDataView(PermissionRequiredMixin, View):
         )
         truncated = len(rows) > limit
         rows = rows[:limit]
-        centres = located_centres(request.user) if any(r["latitude"] is None for r in rows) else {}
+        unlocated = {r["kecamatan_id"] for r in rows if r["latitude"] is None}
+        centres = located_centres(request.user, unlocated) if unlocated else {}
         features, unplaced = [], 0
         statuses, risks = dict(Status.choices), dict(RiskLevel.choices)
         for row in rows:

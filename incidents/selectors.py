@@ -221,11 +221,14 @@ def monthly_counts(user, first_month: date) -> dict[tuple[int, date], int]:
     return {(row["kecamatan_id"], row["month"].date()): row["n"] for row in rows}
 
 
-def located_centres(user) -> dict[tuple[str, int], tuple[float, float]]:
+def located_centres(user, kecamatan_ids) -> dict[tuple[str, int], tuple[float, float]]:
     """Where to put reports without coordinates: the mean position of the located reports the
     user may see in the same desa (key ("desa", id)) or kecamatan (("kecamatan", id)). The region
-    table holds no centroids; this is derived, and absent where nothing is located (one query)."""
-    located = Incident.objects.visible_to(user).filter(latitude__isnull=False)
+    table holds no centroids; this is derived, and absent where nothing is located. Reads only the
+    given kecamatan (one query; the kecamatan index serves it)."""
+    located = Incident.objects.visible_to(user).filter(
+        kecamatan_id__in=kecamatan_ids, latitude__isnull=False
+    )
     centres = {}
     rows = (
         located.values("kecamatan_id", "desa_id")
