@@ -1,5 +1,5 @@
 """Writes to the action plan. Views, the Excel import and management commands all go through
-these functions, which check the plan's status and the user's role first."""
+these functions, which check the plan's status and the user's permission first."""
 
 import calendar
 from datetime import date, timedelta
@@ -10,7 +10,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.choices import Role
 from action_plans.choices import (
     DEFAULT_DUE_DAYS,
     PERIOD_LAYOUTS,
@@ -30,15 +29,9 @@ from action_plans.models import (
     Target,
 )
 
-PLANNERS = (Role.SEKRETARIAT,)
-
-
-def can_plan(user) -> bool:
-    return user.has_role(*PLANNERS)
-
 
 def _require_planner(user):
-    if not can_plan(user):
+    if not user.has_perm("action_plans.change_plan"):
         raise PermissionDenied(_("Hanya sekretariat yang dapat mengubah rencana aksi."))
 
 
@@ -257,20 +250,8 @@ def activity_delete(*, activity: Activity, by, reason: str = ""):
 # --- realisations ------------------------------------------------------------------------------
 
 
-def can_report(activity: Activity, user) -> bool:
-    return (
-        user.has_role(Role.PETUGAS)
-        and user.agency_id is not None
-        and user.agency_id == activity.responsible_agency_id
-    )
-
-
-def can_return(user) -> bool:
-    return user.has_role(Role.SEKRETARIAT)
-
-
 def _check_reportable(activity: Activity, period: Period, by):
-    if not can_report(activity, by):
+    if not by.has_perm("action_plans.report_realisation", activity):
         raise PermissionDenied(
             _(
                 "Hanya operator instansi penanggung jawab yang dapat "
@@ -334,7 +315,7 @@ def realisation_save(
 
 @transaction.atomic
 def realisation_return(*, realisation: Realisation, by, note: str) -> Realisation:
-    if not can_return(by):
+    if not by.has_perm("action_plans.return_realisation", realisation):
         raise PermissionDenied(_("Hanya sekretariat yang dapat mengembalikan realisasi."))
     realisation = Realisation.objects.select_for_update().get(pk=realisation.pk)
     if realisation.activity.plan.status != PlanStatus.DITETAPKAN:

@@ -13,7 +13,6 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 
-from accounts.choices import Role
 from action_plans import selectors, services, spreadsheets
 from action_plans.choices import PlanStatus, RealisationStatus
 from action_plans.filters import ActivityFilter
@@ -34,8 +33,7 @@ from action_plans.models import (
     Realisation,
     RealisationEvidence,
 )
-from action_plans.querysets import READERS
-from core.mixins import RoleRequiredMixin
+from core.mixins import PermissionRequiredMixin
 from core.views import serve_evidence
 from incidents.models import Incident
 
@@ -60,13 +58,13 @@ class PlanMixin(LoginRequiredMixin):
         return {
             **super().get_context_data(**kwargs),
             "plan": self.plan,
-            "can_plan": services.can_plan(self.request.user),
+            "can_plan": self.request.user.has_perm("action_plans.change_plan"),
         }
 
 
 class PlannerMixin(PlanMixin):
     def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not services.can_plan(request.user):
+        if request.user.is_authenticated and not request.user.has_perm("action_plans.change_plan"):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
@@ -84,13 +82,13 @@ class PlanListView(LoginRequiredMixin, ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["can_plan"] = services.can_plan(self.request.user)
+        context["can_plan"] = self.request.user.has_perm("action_plans.change_plan")
         context["form"] = PlanForm(initial={"year": timezone.localdate().year})
         return context
 
 
-class PlanCreateView(RoleRequiredMixin, FormView):
-    roles = services.PLANNERS
+class PlanCreateView(PermissionRequiredMixin, FormView):
+    permission_required = "action_plans.change_plan"
     form_class = PlanForm
     template_name = "action_plans/plan_form.html"
 
@@ -137,7 +135,7 @@ class MatrixView(PlanMixin, TemplateView):
             # Revisions name activities and their values: only for those who read the whole plan.
             revisions=(
                 self.plan.revisions.select_related("by")[:20]
-                if self.request.user.has_role(*READERS)
+                if self.request.user.has_perm("action_plans.read_whole_plan")
                 else []
             ),
             next_year_exists=ActionPlan.objects.filter(year=self.plan.year + 1).exists(),
@@ -318,8 +316,8 @@ class ActivityDetailView(PlanMixin, TemplateView):
             activity=row.activity,
             row=row,
             realisations=realisations.prefetch_related("evidence", "events__by"),
-            can_report=services.can_report(activity, self.request.user),
-            can_return=services.can_return(self.request.user),
+            can_report=self.request.user.has_perm("action_plans.report_realisation", activity),
+            can_return=self.request.user.has_perm("action_plans.return_realisation"),
             # Linked reports are shown only as far as this user may see them.
             incidents=activity.incidents.filter(
                 pk__in=Incident.objects.visible_to(self.request.user).values("pk")
@@ -349,7 +347,7 @@ class MyActivitiesView(LoginRequiredMixin, TemplateView):
                 )
                 for plan in plans
             ]
-            if user.agency_id and user.has_role(Role.PETUGAS)
+            if user.has_perm("action_plans.view_own_activities")
             else []
         )
         context["today"] = timezone.localdate()
@@ -370,7 +368,7 @@ class RealisationView(LoginRequiredMixin, FormView):
             pk=kwargs["pk"],
         )
         self.period = get_object_or_404(Period, plan=self.activity.plan, code=kwargs["period"])
-        if not services.can_report(self.activity, request.user):
+        if not request.user.has_perm("action_plans.report_realisation", self.activity):
             raise PermissionDenied
         self.realisation = Realisation.objects.filter(
             activity=self.activity, period=self.period
@@ -418,8 +416,8 @@ class RealisationView(LoginRequiredMixin, FormView):
         return self.render_to_response(self.get_context_data(form=form), status=400)
 
 
-class RealisationReturnView(RoleRequiredMixin, View):
-    roles = (Role.SEKRETARIAT,)
+class RealisationReturnView(PermissionRequiredMixin, View):
+    permission_required = "action_plans.return_realisation"
 
     def post(self, request, pk):
         realisation = get_object_or_404(

@@ -6,13 +6,20 @@ from django.core.exceptions import PermissionDenied
 from core.utils import parse_id
 
 
-class RoleRequiredMixin(LoginRequiredMixin):
-    """Refuses (403) users holding none of `roles`. An empty `roles` admits any signed-in user."""
+class PermissionRequiredMixin(LoginRequiredMixin):
+    """Refuses (403) signed-in users without the named permission `permission_required` (see the
+    apps' rules.py) on `get_permission_object()`; sends anonymous visitors to the login page."""
 
-    roles: tuple[str, ...] = ()
+    permission_required: str = ""
+
+    def get_permission_object(self):
+        """The object the permission is about; None for a permission about no one object."""
+        return None
 
     def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and self.roles and not request.user.has_role(*self.roles):
+        if request.user.is_authenticated and not request.user.has_perm(
+            self.permission_required, self.get_permission_object()
+        ):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 

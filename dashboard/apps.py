@@ -7,5 +7,5 @@ class DashboardConfig(AppConfig):
     verbose_name = _("Dasbor")
 
     def ready(self):
-        # Permissions (django-rules) and the notification hooks on the apps below.
-        from dashboard import rules, signals  # noqa: F401
+        # The notification hooks on the apps below (rules.py is autodiscovered by django-rules).
+        from dashboard import signals  # noqa: F401

@@ -1,55 +1,49 @@
-"""Who sees which part of the dashboard, the hotspots, the map and the notifications.
-
-Views and templates ask `user.has_perm("dashboard.<name>")`; only this module knows which roles
-hold each permission (django-rules)."""
+"""Who sees which part of the dashboard, the hotspots, the map and the notifications, and who is
+told of what. Views and templates ask `user.has_perm("dashboard.<name>")`; the notification
+services ask for the audience of a permission (`AUDIENCES`)."""
 
 import rules
 
 from accounts.choices import Role
+from accounts.rules import (
+    has_agency,
+    is_admin,
+    is_agency_operator,
+    is_leader,
+    is_petugas,
+    is_secretariat,
+)
+from core.rules import is_task_force_member
 
-
-@rules.predicate
-def is_petugas(user):
-    return user.is_authenticated and user.has_role(Role.PETUGAS)
-
-
-@rules.predicate
-def is_sekretariat(user):
-    return user.is_authenticated and user.has_role(Role.SEKRETARIAT)
-
-
-@rules.predicate
-def is_pimpinan(user):
-    return user.is_authenticated and user.has_role(Role.PIMPINAN)
-
-
-@rules.predicate
-def is_admin(user):
-    return user.is_authenticated and user.has_role(Role.ADMIN)
-
-
-@rules.predicate
-def has_agency(user):
-    return user.is_authenticated and user.agency_id is not None
-
-
-has_any_role = is_petugas | is_sekretariat | is_pimpinan | is_admin
-
-# The leadership's situation panel: open reports by risk, events year on year, state of
-# conflict, the plan's achievement and late agencies, dialogues held.
-rules.add_perm("dashboard.view_situation", is_pimpinan)
-# The secretariat's work queue: verification, first handling steps, period deadline, overdue.
-rules.add_perm("dashboard.view_work_queue", is_sekretariat)
-# The field officer's panel: the Lapor button, own reports, rejected ones.
-rules.add_perm("dashboard.view_own_reports", is_petugas)
-# An agency operator's panel: activities due this period, realisations returned.
-rules.add_perm("dashboard.view_agency_tasks", is_petugas & has_agency)
-# Hotspots and map show only what the user may see (visible_to); every role may open them.
-rules.add_perm("dashboard.view_hotspots", has_any_role)
-rules.add_perm("dashboard.view_map", has_any_role)
-# Notifications are personal: every signed-in user reads their own.
-rules.add_perm("dashboard.view_notifications", rules.is_authenticated)
-# The plan's figures (achievement, absorption, overdue): those who run or lead the plan.
-rules.add_perm("dashboard.view_plan_figures", is_sekretariat | is_pimpinan | is_admin)
+# One panel per role held.
+# Field officer: the Lapor button, own reports, rejected ones.
+rules.add_perm("dashboard.view_field_panel", is_petugas)
+# Secretariat: verification queue, first handling steps, period deadline, overdue by agency.
+rules.add_perm("dashboard.view_secretariat_panel", is_secretariat)
+# Leadership: open reports by risk, events year on year, hotspots, state of conflict, the plan's
+# achievement and late agencies, dialogues held.
+rules.add_perm("dashboard.view_leadership_panel", is_leader)
 # Directory counts and the administration shortcut.
 rules.add_perm("dashboard.view_admin_panel", is_admin)
+# An agency operator: activities due this period, realisations returned.
+rules.add_perm("dashboard.view_agency_tasks", is_petugas & has_agency)
+# The plan's figures (achievement, absorption, overdue): those who run or lead the plan.
+rules.add_perm("dashboard.view_plan_figures", is_secretariat | is_leader | is_admin)
+# Hotspots and the map show only what the user may see (visible_to): every member may open them.
+rules.add_perm("dashboard.view_hotspots", is_task_force_member)
+rules.add_perm("dashboard.view_map", is_task_force_member)
+# Notifications are personal: every signed-in user reads their own.
+rules.add_perm("dashboard.view_notifications", rules.is_authenticated)
+
+# Who is told of what.
+rules.add_perm("dashboard.receive_high_risk_alerts", is_secretariat)
+rules.add_perm("dashboard.receive_readiness_gaps", is_secretariat)
+rules.add_perm("dashboard.receive_realisation_reminders", is_agency_operator)
+
+# The Groups to look for each audience's candidates in the database; the permission above then
+# decides for each candidate (so a rule change narrows the audience without touching services).
+AUDIENCES = {
+    "dashboard.receive_high_risk_alerts": Role.SEKRETARIAT,
+    "dashboard.receive_readiness_gaps": Role.SEKRETARIAT,
+    "dashboard.receive_realisation_reminders": Role.PETUGAS,
+}

@@ -7,17 +7,19 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from accounts.choices import Role
 from dashboard.models import Notification, NotificationPreference
+from dashboard.rules import AUDIENCES
 
 
-def users_with_role(role: str):
-    return get_user_model().objects.filter(is_active=True, groups__name=role).distinct()
-
-
-def agency_operators(agency):
-    """The active field officers tied to an agency: who reports its realisations."""
-    return users_with_role(Role.PETUGAS).filter(agency=agency)
+def audience(perm: str, **filters) -> list:
+    """The active users holding `perm` (a `dashboard.receive_*` permission), narrowed by
+    `filters` (e.g. agency=...): candidates by Group in one query, then the permission decides."""
+    candidates = (
+        get_user_model()
+        .objects.filter(is_active=True, groups__name=AUDIENCES[perm], **filters)
+        .distinct()
+    )
+    return [user for user in candidates if user.has_perm(perm)]
 
 
 def notify(*, recipients, kind: str, key: str, message: str, url: str = "") -> list[Notification]:

@@ -8,10 +8,9 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from accounts.choices import Role
 from action_plans.models import RealisationEvent
 from dashboard.models import NotificationKind
-from dashboard.services import notify_and_email, users_with_role
+from dashboard.services import audience, notify_and_email
 from incidents.choices import Confidentiality, Kind, Status
 from incidents.models import Transition
 from incidents.selectors import HIGH_RISK
@@ -42,7 +41,11 @@ def notify_transition(sender, instance, created, raw=False, **kwargs):
             and incident.risk_level in HIGH_RISK
         ):
             notify_and_email(
-                recipients=users_with_role(Role.SEKRETARIAT).exclude(pk=instance.by_id),
+                recipients=[
+                    user
+                    for user in audience("dashboard.receive_high_risk_alerts")
+                    if user.pk != instance.by_id
+                ],
                 kind=NotificationKind.HIGH_RISK,
                 # Once per report, even when it is submitted again after a rejection.
                 key=f"incident:{incident.pk}:risiko-tinggi",

@@ -72,7 +72,7 @@ class DashboardView(LoginRequiredMixin, TemplateView):
             context["summary"] = directory_summary(user)
         plan = plan_summary(user, today.year)
         context["plan_summary"] = plan
-        if user.has_perm("dashboard.view_situation"):
+        if user.has_perm("dashboard.view_leadership_panel"):
             ranked = hotspot_rules.hotspots(user, today, with_trend=False)
             context["situation"] = {
                 "risk": risk_matrix(user),
@@ -81,7 +81,7 @@ class DashboardView(LoginRequiredMixin, TemplateView):
                 "conflict_status": conflict_status_in_force(today),
                 "dialogues": dialogues(user, today.year),
             }
-        if user.has_perm("dashboard.view_work_queue"):
+        if user.has_perm("dashboard.view_secretariat_panel"):
             context["incident_summary"] = incident_summary(user)
             waiting, queue = verification_queue(user)
             first_step = awaiting_first_step(user)
@@ -98,7 +98,7 @@ class DashboardView(LoginRequiredMixin, TemplateView):
                 # evaluations/selectors.py offers it.
                 "readiness": None,
             }
-        if user.has_perm("dashboard.view_own_reports"):
+        if user.has_perm("dashboard.view_field_panel"):
             context["own"] = my_reports(user)
         if user.has_perm("dashboard.view_agency_tasks"):
             context["agency_tasks"] = operator_due(user, today)
@@ -152,7 +152,6 @@ class MapDataView(PermissionRequiredMixin, View):
     so a restricted report never reaches someone who may not open it, not even as a dot."""
 
     permission_required = "dashboard.view_map"
-    raise_exception = True
 
     def get(self, request):
         filterset = _map_filter(request)

@@ -45,6 +45,9 @@ class ContactAdmin(SpreadsheetImportExportAdmin):
     autocomplete_fields = ["region"]
     readonly_fields = ["created_at", "updated_at"]
 
+    def has_export_permission(self, request):
+        return request.user.has_perm("directory.export_contact")
+
     def get_export_data(self, file_format, request, queryset, **kwargs):
         # Contacts are personal data: who exported them, and how many, is kept (UU 27/2022).
         log_action(

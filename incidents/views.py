@@ -15,9 +15,8 @@ from django.views import View
 from django.views.generic import CreateView, DetailView, ListView, UpdateView
 from pghistory.models import Events
 
-from accounts.choices import Role
 from accounts.models import User
-from core.mixins import PerPageMixin, RoleRequiredMixin
+from core.mixins import PermissionRequiredMixin, PerPageMixin
 from core.services import log_action
 from core.utils import parse_id
 from core.views import serve_evidence
@@ -57,7 +56,7 @@ class IncidentListView(LoginRequiredMixin, PerPageMixin, ListView):
         context.update(
             filter=self.filterset,
             querystring=query.urlencode(),
-            can_report=services.can_report(self.request.user),
+            can_report=self.request.user.has_perm("incidents.report_incident"),
         )
         return context
 
@@ -140,8 +139,8 @@ class IncidentFormMixin:
         return saved, deleted
 
 
-class IncidentCreateView(RoleRequiredMixin, IncidentFormMixin, CreateView):
-    roles = services.REPORTER_ROLES
+class IncidentCreateView(PermissionRequiredMixin, IncidentFormMixin, CreateView):
+    permission_required = "incidents.report_incident"
 
     def get_initial(self):
         return {"occurred_at": timezone.localtime().replace(second=0, microsecond=0)}
@@ -174,11 +173,11 @@ class IncidentUpdateView(LoginRequiredMixin, IncidentFormMixin, UpdateView):
     def get_object(self, queryset=None):
         incident = super().get_object(queryset)
         user = self.request.user
-        if self.request.method == "POST" and services.may_ever_edit(incident, user):
+        if self.request.method == "POST" and user.has_perm("incidents.maintain_incident", incident):
             # The status may have moved on while this person was typing: the save is then
             # refused with a message next to what they typed (see save()), not a bare 403.
             return incident
-        if not services.can_edit(incident, user):
+        if not user.has_perm("incidents.edit_incident", incident):
             raise PermissionDenied
         return incident
 
@@ -244,11 +243,11 @@ class IncidentDetailView(LoginRequiredMixin, DetailView):
             ),
             evidence=incident.evidence.filter(step__isnull=True),
             actions=services.actions_available(incident, user),
-            can_edit=services.can_edit(incident, user),
-            can_add_step=services.can_add_step(incident, user),
+            can_edit=user.has_perm("incidents.edit_incident", incident),
+            can_add_step=user.has_perm("incidents.add_step", incident),
             resolution_form=TransitionForm(),
         )
-        if services.can_see_history(user):
+        if user.has_perm("incidents.view_history", incident):
             context["history"] = incident_history(incident)
         return context
 
@@ -330,7 +329,7 @@ class StepCreateView(LoginRequiredMixin, CreateView):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
         self.incident = get_object_or_404(visible_incidents(request.user), pk=kwargs["pk"])
-        if not services.can_add_step(self.incident, request.user):
+        if not request.user.has_perm("incidents.add_step", self.incident):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
@@ -378,12 +377,12 @@ class ConflictStatusListView(LoginRequiredMixin, PerPageMixin, ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["can_manage"] = self.request.user.has_role(Role.SEKRETARIAT)
+        context["can_manage"] = self.request.user.has_perm("incidents.manage_conflict_status")
         return context
 
 
-class ConflictStatusFormMixin(RoleRequiredMixin):
-    roles = (Role.SEKRETARIAT,)
+class ConflictStatusFormMixin(PermissionRequiredMixin):
+    permission_required = "incidents.manage_conflict_status"
     model = ConflictStatus
     form_class = ConflictStatusForm
     template_name = "incidents/conflictstatus_form.html"

@@ -50,7 +50,8 @@ INSTALLED_APPS = [
     "phonenumber_field",
     "pgtrigger",
     "pghistory",
-    "rules",
+    # Imports every app's rules.py, where the portal's permissions are declared.
+    "rules.apps.AutodiscoverRulesConfig",
     "core",
     "accounts",
     "directory",
@@ -67,6 +68,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "core.middleware.RoleRequiredMiddleware",
     # Records the acting user on every history row written during a request.
     "pghistory.middleware.HistoryMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -91,7 +93,6 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "accounts.context_processors.roles",
             ],
         },
     },
@@ -117,9 +118,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    # Named permissions decided by predicates in each app's rules.py (django-rules).
+    # Every portal action: named permissions decided by the predicates in each app's rules.py.
     "rules.permissions.ObjectPermissionBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Model permissions of the role Groups, for the Django admin only.
+    "core.backends.GroupPermissionBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

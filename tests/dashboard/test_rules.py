@@ -6,9 +6,9 @@ from accounts.choices import Role
 from tests.factories import AgencyFactory, UserFactory
 
 MATRIX = {
-    "dashboard.view_situation": {Role.PIMPINAN},
-    "dashboard.view_work_queue": {Role.SEKRETARIAT},
-    "dashboard.view_own_reports": {Role.PETUGAS},
+    "dashboard.view_leadership_panel": {Role.PIMPINAN},
+    "dashboard.view_secretariat_panel": {Role.SEKRETARIAT},
+    "dashboard.view_field_panel": {Role.PETUGAS},
     "dashboard.view_plan_figures": {Role.SEKRETARIAT, Role.PIMPINAN, Role.ADMIN},
     "dashboard.view_admin_panel": {Role.ADMIN},
     "dashboard.view_hotspots": set(Role),

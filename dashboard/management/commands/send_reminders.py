@@ -13,10 +13,9 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from accounts.choices import Role
 from action_plans.selectors import due_reports, periods_due, readiness_gaps
 from dashboard.models import NotificationKind
-from dashboard.services import agency_operators, deliver, notify, users_with_role
+from dashboard.services import audience, deliver, notify
 
 
 def stage(days_left: int) -> str:
@@ -58,13 +57,13 @@ class Command(BaseCommand):
                     )
                 ) % values
                 created += notify(
-                    recipients=agency_operators(agency),
+                    recipients=audience("dashboard.receive_realisation_reminders", agency=agency),
                     kind=NotificationKind.REALISATION_DUE,
                     key=f"due:{period.pk}:{agency.pk}:{when}",
                     message=message,
                     url=reverse("action_plans:mine"),
                 )
-            secretariat = list(users_with_role(Role.SEKRETARIAT))
+            secretariat = audience("dashboard.receive_readiness_gaps")
             for period in periods:
                 when = stage((period.due_date - today).days)
                 gaps = readiness_gaps(period)
