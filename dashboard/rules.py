@@ -6,7 +6,6 @@ import rules
 
 from accounts.choices import Role
 from accounts.rules import (
-    has_agency,
     is_admin,
     is_agency_operator,
     is_leader,
@@ -26,7 +25,7 @@ rules.add_perm("dashboard.view_leadership_panel", is_leader)
 # Directory counts and the administration shortcut.
 rules.add_perm("dashboard.view_admin_panel", is_admin)
 # An agency operator: activities due this period, realisations returned.
-rules.add_perm("dashboard.view_agency_tasks", is_petugas & has_agency)
+rules.add_perm("dashboard.view_agency_tasks", is_agency_operator)
 # The plan's figures (achievement, absorption, overdue): those who run or lead the plan.
 rules.add_perm("dashboard.view_plan_figures", is_secretariat | is_leader | is_admin)
 # Hotspots and the map show only what the user may see (visible_to): every member may open them.
