@@ -17,8 +17,13 @@
       button.disabled = true;
       navigator.geolocation.getCurrentPosition(
         function (position) {
-          field("lat").value = position.coords.latitude.toFixed(6);
-          field("lon").value = position.coords.longitude.toFixed(6);
+          ["lat", "lon"].forEach(function (name) {
+            var input = field(name);
+            var value = name === "lat" ? position.coords.latitude : position.coords.longitude;
+            input.value = value.toFixed(6);
+            // Let other scripts (the on-device draft) see the change as if typed.
+            input.dispatchEvent(new Event("input", { bubbles: true }));
+          });
           var precision = field("precision");
           if (precision) {
             precision.value = "tepat";
