@@ -10,8 +10,8 @@ from core.choices import Stage
 from core.forms import FilterForm
 from core.utils import parse_id
 from directory.models import Agency, Region
-from incidents.choices import ConflictSource, Form, Kind, RiskLevel, Status
-from incidents.models import RISK_SCORE, Incident
+from incidents.choices import ActionType, ConflictSource, Form, Kind, RiskLevel, Status
+from incidents.models import RISK_SCORE, HandlingStep, Incident
 
 
 def _kecamatan(request):
@@ -78,6 +78,20 @@ class IncidentFilter(django_filters.FilterSet):
         method="involving_agency",
         label=_("Instansi yang menangani"),
     )
+    # Whose report: `mine=true` lists the user's own reports (the field officer's dashboard).
+    mine = django_filters.BooleanFilter(method="reported_by_me", label=_("Laporan saya"))
+    # `has_steps=false`: reports nobody has followed up yet (the secretariat's dashboard).
+    has_steps = django_filters.BooleanFilter(method="with_any_step", label=_("Ada tindak lanjut"))
+    # Reports with a handling step of these types, dated from `step_from` (e.g. dialogues and
+    # mediations this year); both read together in filter_queryset so they match the same step.
+    step_type = django_filters.MultipleChoiceFilter(
+        choices=ActionType.choices, method="read_together", label=_("Jenis tindak lanjut")
+    )
+    step_from = django_filters.DateFilter(
+        method="read_together",
+        label=_("Tindak lanjut sejak"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
     sort = NullsLastOrderingFilter(
         fields=(
             ("occurred_at", "occurred_at"),
@@ -109,6 +123,34 @@ class IncidentFilter(django_filters.FilterSet):
 
     def search(self, queryset, name, value):
         return queryset.search(value) if value.strip() else queryset
+
+    def reported_by_me(self, queryset, name, value):
+        if value is None:
+            return queryset
+        user = self.request.user if self.request else None
+        mine = {"reported_by_id": getattr(user, "pk", None)}
+        return queryset.filter(**mine) if value else queryset.exclude(**mine)
+
+    def with_any_step(self, queryset, name, value):
+        if value is None:
+            return queryset
+        return queryset.filter(steps__isnull=not value).distinct()
+
+    def read_together(self, queryset, name, value):
+        return queryset
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        types = self.form.cleaned_data.get("step_type")
+        since = self.form.cleaned_data.get("step_from")
+        if not types and not since:
+            return queryset
+        steps = HandlingStep.objects.all()
+        if types:
+            steps = steps.filter(action_type__in=types)
+        if since:
+            steps = steps.filter(date__gte=since)
+        return queryset.filter(pk__in=steps.values("incident_id"))
 
     def involving_agency(self, queryset, name, agency):
         return queryset.filter(steps__agencies=agency).distinct()

@@ -55,6 +55,11 @@ def everyone(code, **overrides):
 # name -> (URL kwargs from the fixture objects, query string, expected answer per persona)
 EXPECTATIONS = {
     "dashboard": (None, "", members()),
+    "hotspots": (None, "", members()),
+    "map": (None, "", members()),
+    "map_data": (None, "", members()),
+    "notifications": (None, "", members()),
+    "notification_bell": (None, "", members()),
     # Sign-in, sign-out and the password pages stay open to an account without a role.
     "accounts:login": (None, "", everyone(302, anonymous=200)),
     "accounts:logout": (None, "", everyone(405)),  # POST only
