@@ -329,6 +329,16 @@ class Incident(models.Model):
             models.Index(fields=["-occurred_at", "-id"], name="incident_occurred_idx"),
             # Kecamatan-scoped visibility and the kecamatan filter.
             models.Index(fields=["kecamatan", "status"], name="incident_kecamatan_idx"),
+            # A kecamatan officer's list, newest first, and the kecamatan + date-range filter.
+            models.Index(
+                fields=["kecamatan", "-occurred_at", "-id"], name="incident_kec_occurred_idx"
+            ),
+            # The list's sorts (NullsLastOrderingFilter): by title, by status, and by risk
+            # (likelihood x impact, unassessed last) in either direction; ties break on -id.
+            models.Index(fields=["title"], name="incident_title_idx"),
+            models.Index(fields=["status", "-id"], name="incident_status_idx"),
+            models.Index(RISK_SCORE.asc(nulls_last=True), name="incident_risk_asc_idx"),
+            models.Index(RISK_SCORE.desc(nulls_last=True), name="incident_risk_desc_idx"),
         ]
         constraints = [
             models.CheckConstraint(
