@@ -12,6 +12,8 @@ class CappedPaginator(Paginator):
     filters or reversing the sort, which an index serves at any depth."""
 
     cap = 10_000
+    # From this offset on, a page first picks its rows' ids, then loads those rows.
+    deferred_join_from = 500
 
     @cached_property
     def capped(self) -> bool:
@@ -26,3 +28,14 @@ class CappedPaginator(Paginator):
     @cached_property
     def count(self) -> int:
         return min(self._limited_count, self.cap)
+
+    def page(self, number):
+        """Deep pages skip their OFFSET rows by id alone (no joins, no wide rows), then load the
+        page's rows in the same order: a "deferred join"."""
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        if bottom < self.deferred_join_from or not hasattr(self.object_list, "query"):
+            return super().page(number)
+        top = min(bottom + self.per_page, self.count)
+        ids = list(self.object_list.values_list("pk", flat=True)[bottom:top])
+        return self._get_page(self.object_list.filter(pk__in=ids), number, self)

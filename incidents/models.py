@@ -345,6 +345,12 @@ class Incident(models.Model):
             models.Index(
                 fields=["reported_by", "confidentiality"], name="incident_author_conf_idx"
             ),
+            # Everything visible_to tests for a kecamatan officer, so counting their list is an
+            # index-only scan.
+            models.Index(
+                fields=["kecamatan", "status", "confidentiality", "reported_by"],
+                name="incident_kec_visible_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -87,4 +87,11 @@ class Migration(migrations.Migration):
                 name="incident_tally_group_unique",
             ),
         ),
+        migrations.AddIndex(
+            model_name="incident",
+            index=models.Index(
+                fields=["kecamatan", "status", "confidentiality", "reported_by"],
+                name="incident_kec_visible_idx",
+            ),
+        ),
     ]

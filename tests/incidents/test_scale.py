@@ -110,3 +110,22 @@ def test_filter_selects_render_the_same_options_as_django(client, sekretariat, k
         form.fields[name].widget.__class__ = stock_class
         stock = str(form[name]).replace("\n", "")
         assert fast == stock, name
+
+
+@pytest.mark.parametrize("sort", ["", "-title", "-risk_level", "occurred_at"])
+def test_deep_pages_list_the_same_rows_in_the_same_order(
+    client, sekretariat, kecamatan, monkeypatch, sort
+):
+    for n in range(25):
+        IncidentFactory(
+            kecamatan=kecamatan,
+            reported_by=sekretariat,
+            title=f"Laporan {n % 7}",
+            impact=n % 4 or None,
+        )
+    client.force_login(sekretariat)
+    url = f"/laporan/?per_page=10&page=2&sort={sort}"
+    plain = [i.pk for i in client.get(url).context["incidents"]]
+    monkeypatch.setattr(CappedPaginator, "deferred_join_from", 0)
+    deferred = [i.pk for i in client.get(url).context["incidents"]]
+    assert deferred == plain and len(plain) == 10
