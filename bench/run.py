@@ -161,7 +161,8 @@ def run(personas, runs: int, warmup: int):
 
 def report(plan, reports: int, runs: int) -> tuple[str, bool]:
     lines = [
-        f"Reports in the database: {reports:,}; {runs} runs after warm-up; server time in ms.",
+        f"Reports in the database: {reports:,}; {runs} runs after warm-up; server time in ms; "
+        f"machine load {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores at the end.",
         "",
         "| measure | persona | median | p95 | queries | baseline | ratio | target | pass |",
         "|---|---|---:|---:|---:|---|---:|---|---|",
