@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -33,7 +34,8 @@ from action_plans.models import (
     Realisation,
     RealisationEvidence,
 )
-from core.mixins import PermissionRequiredMixin
+from core.mixins import PermissionRequiredMixin, SubmitOnceMixin
+from core.services import AlreadySubmitted
 from core.views import serve_evidence
 from incidents.models import Incident
 
@@ -73,7 +75,7 @@ def _refuse(request, error):
     messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
 
 
-class PlanListView(LoginRequiredMixin, ListView):
+class PlanListView(SubmitOnceMixin, LoginRequiredMixin, ListView):
     template_name = "action_plans/plan_list.html"
     context_object_name = "plans"
 
@@ -87,20 +89,27 @@ class PlanListView(LoginRequiredMixin, ListView):
         return context
 
 
-class PlanCreateView(PermissionRequiredMixin, FormView):
+class PlanCreateView(SubmitOnceMixin, PermissionRequiredMixin, FormView):
     permission_required = "action_plans.change_plan"
     form_class = PlanForm
     template_name = "action_plans/plan_form.html"
 
     def form_valid(self, form):
         data = form.cleaned_data
-        try:
+
+        def create():
             plan = services.plan_create(
                 year=data["year"],
                 scheme=data["period_scheme"],
                 decree_reference=data["decree_reference"],
                 by=self.request.user,
             )
+            return plan, plan.get_absolute_url()
+
+        try:
+            plan = self.submit_once(create)
+        except AlreadySubmitted as done:
+            return self.already_submitted(done, reverse("action_plans:plans"))
         except ValidationError as error:
             form.add_error(None, error)
             return self.form_invalid(form)
@@ -354,7 +363,7 @@ class MyActivitiesView(LoginRequiredMixin, TemplateView):
         return context
 
 
-class RealisationView(LoginRequiredMixin, FormView):
+class RealisationView(SubmitOnceMixin, LoginRequiredMixin, FormView):
     """The operator's report on one activity for one period."""
 
     form_class = RealisationForm
@@ -391,12 +400,35 @@ class RealisationView(LoginRequiredMixin, FormView):
         }
 
     def form_valid(self, form):
-        try:
+        activity_url = reverse(
+            "action_plans:activity", args=[self.activity.plan.year, self.activity.pk]
+        )
+
+        def save():
             realisation = services.realisation_save(
                 realisation=form.save(commit=False),
                 files=form.cleaned_data["files"],
                 by=self.request.user,
                 submit="submit" in self.request.POST,
+                # None (a form without the field): unguarded, as before versions existed.
+                expected_version=form.cleaned_data["version"],
+            )
+            return realisation, activity_url
+
+        try:
+            realisation = self.submit_once(save)
+        except AlreadySubmitted as done:
+            return self.already_submitted(done, activity_url)
+        except services.StaleRealisation as stale:
+            # Nothing was written. Keep what this user typed, show what is stored now, and let
+            # them save again knowingly on top of it.
+            data = self.request.POST.copy()
+            data["version"] = stale.current.version
+            self.realisation = stale.current
+            form = self.get_form_class()(data, instance=stale.current)
+            form.is_valid()
+            return self.render_to_response(
+                self.get_context_data(form=form, stale=stale), status=400
             )
         except ValidationError as error:
             form.add_error(None, error)

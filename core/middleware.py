@@ -5,6 +5,7 @@ to an officer whose phone happens to be set to English; the portal's working lan
 Indonesian, so only an explicit choice (the language cookie) changes it."""
 
 from django.conf import settings
+from django.core.exceptions import BadRequest
 from django.shortcuts import render
 from django.utils import translation
 
@@ -52,3 +53,23 @@ class RoleRequiredMiddleware:
         ):
             return None
         return render(request, "no_role.html", status=403)
+
+
+class RejectNulBytesMiddleware:
+    """A NUL byte in the query string is refused with the 400 page before any view runs.
+
+    PostgreSQL cannot store or compare text containing NUL, so a filter value such as
+    `?kind__exact=%00` would otherwise fail deep inside the admin's changelist as a 500. Form
+    fields already refuse NUL with a message next to the field (Django's CharField does).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if any(
+            "\x00" in key or any("\x00" in value for value in values)
+            for key, values in request.GET.lists()
+        ):
+            raise BadRequest("NUL byte in the query string")
+        return self.get_response(request)

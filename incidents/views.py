@@ -8,6 +8,7 @@ from django.core.exceptions import FieldDoesNotExist, PermissionDenied, Validati
 from django.db.models import Prefetch
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -16,9 +17,9 @@ from django.views.generic import CreateView, DetailView, ListView, UpdateView
 from pghistory.models import Events
 
 from accounts.models import User
-from core.mixins import PermissionRequiredMixin, PerPageMixin
+from core.mixins import PermissionRequiredMixin, PerPageMixin, SubmitOnceMixin
 from core.pagination import CappedPaginator
-from core.services import log_action
+from core.services import AlreadySubmitted, log_action
 from core.utils import parse_id
 from core.views import serve_evidence
 from directory.models import Contact, Region
@@ -147,7 +148,7 @@ class IncidentFormMixin:
         return saved, deleted
 
 
-class IncidentCreateView(PermissionRequiredMixin, IncidentFormMixin, CreateView):
+class IncidentCreateView(SubmitOnceMixin, PermissionRequiredMixin, IncidentFormMixin, CreateView):
     permission_required = "incidents.report_incident"
 
     def get_initial(self):
@@ -155,13 +156,21 @@ class IncidentCreateView(PermissionRequiredMixin, IncidentFormMixin, CreateView)
 
     def save(self, form, parties):
         saved, _deleted = self.party_instances(parties)
-        incident = services.incident_create(
-            incident=form.instance,
-            parties=saved,
-            files=form.cleaned_data["files"],
-            by=self.request.user,
-            submit="submit" in self.request.POST,
-        )
+
+        def create():
+            incident = services.incident_create(
+                incident=form.instance,
+                parties=saved,
+                files=form.cleaned_data["files"],
+                by=self.request.user,
+                submit="submit" in self.request.POST,
+            )
+            return incident, incident.get_absolute_url()
+
+        try:
+            incident = self.submit_once(create)
+        except AlreadySubmitted as done:
+            return self.already_submitted(done, reverse("incidents:list"))
         if incident.status == Status.DIAJUKAN:
             messages.success(
                 self.request,
@@ -399,7 +408,6 @@ class ConflictStatusFormMixin(PermissionRequiredMixin):
         return ConflictStatus.objects.visible_to(self.request.user)
 
     def get_success_url(self):
-        from django.urls import reverse
 
         messages.success(self.request, _("Status keadaan konflik tersimpan."))
         return reverse("incidents:conflict_status_list")

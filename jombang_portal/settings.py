@@ -62,6 +62,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "core.middleware.RejectNulBytesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "core.middleware.PortalLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -100,10 +101,12 @@ TEMPLATES = [
 
 FORM_RENDERER = "core.forms.PortalFormRenderer"
 
-# Without DATABASE_URL: the project-local cluster started by `make db` (Unix socket, no TCP).
+# Without DATABASE_URL: the project-local cluster started by `make db` (Unix socket, no TCP),
+# with the password scripts/localdb.sh generated (absent only for a cluster not started since).
 if env.str("DATABASE_URL", default=""):
     DATABASES = {"default": env.db("DATABASE_URL")}
 else:
+    local_db_password = BASE_DIR / ".pgdata" / "db-password"
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.postgresql",
@@ -111,6 +114,9 @@ else:
             # (`manage.py seed_bench`), leaving the demo data alone.
             "NAME": env.str("DJANGO_DB_NAME", default="portal"),
             "USER": "portal",
+            "PASSWORD": (
+                local_db_password.read_text().strip() if local_db_password.is_file() else ""
+            ),
             "HOST": str(BASE_DIR / ".pgdata" / "run"),
         }
     }
@@ -151,7 +157,20 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_USERNAME_FORM_FIELD = "username"
-AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0)
+# The client's address, through django-ipware. AXES_PROXY_COUNT is the number of reverse proxies
+# in front of the portal, each appending the address it received from to X-Forwarded-For (nginx's
+# $proxy_add_x_forwarded_for). ipware counts only the proxies listed *inside* the header (the
+# nearest one is REMOTE_ADDR), hence N - 1. A header with more entries than that is forged and
+# resolves to the proxy's own address, so a forger can lock out only other forgers. Without a
+# proxy the header is ignored entirely: anyone can send it.
+proxy_count = env.int("AXES_PROXY_COUNT", default=0)
+if proxy_count > 0:
+    AXES_IPWARE_PROXY_COUNT = proxy_count - 1
+    AXES_IPWARE_PROXY_ORDER = "left-most"
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+else:
+    AXES_IPWARE_PROXY_COUNT = None
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)
 AXES_VERBOSE = False
 
 LANGUAGE_CODE = "id"
@@ -195,8 +214,9 @@ PHONENUMBER_DEFAULT_FORMAT = "E164"
 
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
-# Cells starting with = + - @ are written as text, never as formulas.
-IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
+# The library's own escaping deletes a leading "=" (losing data) and lets + - @ through; the
+# resources escape every cell with core.utils.spreadsheet_safe instead (directory/resources.py).
+IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = False
 
 # HTTPS hardening; all of these are needed for `manage.py check --deploy` to pass clean.
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=False)
