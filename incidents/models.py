@@ -37,7 +37,7 @@ from incidents.choices import (
     RiskLevel,
     Status,
 )
-from incidents.querysets import IncidentQuerySet
+from incidents.querysets import IncidentQuerySet, IncidentTallyQuerySet
 
 UNKNOWN_HELP = _("Kosongkan bila belum diketahui; isi 0 bila memang tidak ada.")
 # Likelihood (1-4) x impact (1-4): 1-3 rendah, 4-6 sedang, 8-9 tinggi, 12-16 sangat tinggi.
@@ -339,6 +339,28 @@ class Incident(ConstraintFieldsMixin, models.Model):
             models.Index(fields=["-occurred_at", "-id"], name="incident_occurred_idx"),
             # Kecamatan-scoped visibility and the kecamatan filter.
             models.Index(fields=["kecamatan", "status"], name="incident_kecamatan_idx"),
+            # A kecamatan officer's list, newest first, and the kecamatan + date-range filter.
+            models.Index(
+                fields=["kecamatan", "-occurred_at", "-id"], name="incident_kec_occurred_idx"
+            ),
+            # The list's sorts (NullsLastOrderingFilter): by title, by status, and by risk
+            # (likelihood x impact, unassessed last) in either direction; ties break on -id.
+            models.Index(fields=["title"], name="incident_title_idx"),
+            models.Index(fields=["status", "-id"], name="incident_status_idx"),
+            models.Index(RISK_SCORE.asc(nulls_last=True), name="incident_risk_asc_idx"),
+            models.Index(RISK_SCORE.desc(nulls_last=True), name="incident_risk_desc_idx"),
+            # The "or my own" part of visible_to as the dashboard reads it: the user's drafts
+            # and the user's own restricted reports (IncidentTally covers everything else).
+            models.Index(fields=["reported_by", "status"], name="incident_author_status_idx"),
+            models.Index(
+                fields=["reported_by", "confidentiality"], name="incident_author_conf_idx"
+            ),
+            # Everything visible_to tests for a kecamatan officer, so counting their list is an
+            # index-only scan.
+            models.Index(
+                fields=["kecamatan", "status", "confidentiality", "reported_by"],
+                name="incident_kec_visible_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -490,3 +512,30 @@ class Evidence(EvidenceFile):
     class Meta(EvidenceFile.Meta):
         verbose_name = _("bukti")
         verbose_name_plural = _("bukti")
+
+
+class IncidentTally(models.Model):
+    """How many reports there are per kecamatan, status, confidentiality and risk level, kept
+    current by a database trigger on every insert, update and delete of a report (migration
+    0005), so the dashboard adds up a few hundred rows instead of counting a million reports.
+    `risk_level` is "" for reports without a risk assessment."""
+
+    kecamatan = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="+")
+    status = models.CharField(max_length=12, choices=Status.choices)
+    confidentiality = models.CharField(max_length=8, choices=Confidentiality.choices)
+    risk_level = models.CharField(max_length=13, choices=RiskLevel.choices, blank=True)
+    count = models.IntegerField(default=0)
+
+    objects = IncidentTallyQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kecamatan", "status", "confidentiality", "risk_level"],
+                name="incident_tally_group_unique",
+            ),
+        ]
+
+    def __str__(self):
+        group = f"{self.kecamatan_id} {self.status} {self.confidentiality} {self.risk_level}"
+        return f"{group}: {self.count}"

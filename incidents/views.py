@@ -18,6 +18,7 @@ from pghistory.models import Events
 
 from accounts.models import User
 from core.mixins import PermissionRequiredMixin, PerPageMixin, SubmitOnceMixin
+from core.pagination import CappedPaginator
 from core.services import AlreadySubmitted, log_action
 from core.utils import parse_id
 from core.views import serve_evidence
@@ -42,9 +43,16 @@ def visible_incidents(user):
 class IncidentListView(LoginRequiredMixin, PerPageMixin, ListView):
     template_name = "incidents/incident_list.html"
     context_object_name = "incidents"
+    paginator_class = CappedPaginator
 
     def get_queryset(self):
-        base = visible_incidents(self.request.user).select_related("kecamatan", "desa")
+        # The table never shows the chronology, its search vector or the rejection reason:
+        # leaving them out keeps each row a few hundred bytes instead of a few kilobytes.
+        base = (
+            visible_incidents(self.request.user)
+            .select_related("kecamatan", "desa")
+            .defer("chronology", "search_document", "rejection_reason")
+        )
         self.filterset = IncidentFilter(
             self.request.GET or None, queryset=base, request=self.request
         )

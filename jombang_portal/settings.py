@@ -110,7 +110,9 @@ else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.postgresql",
-            "NAME": "portal",
+            # DJANGO_DB_NAME=portal_bench points everything at the benchmark's own database
+            # (`manage.py seed_bench`), leaving the demo data alone.
+            "NAME": env.str("DJANGO_DB_NAME", default="portal"),
             "USER": "portal",
             "PASSWORD": (
                 local_db_password.read_text().strip() if local_db_password.is_file() else ""
@@ -118,7 +120,10 @@ else:
             "HOST": str(BASE_DIR / ".pgdata" / "run"),
         }
     }
-DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DJANGO_CONN_MAX_AGE", default=0))
+# Persistent connections: opening one costs a few milliseconds per request (fork, auth, catalog
+# caches), more than a list page's own queries. Health checks drop a connection the server closed.
+DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DJANGO_CONN_MAX_AGE", default=60))
+DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
