@@ -1,5 +1,6 @@
 """Portal users."""
 
+import pghistory
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -10,6 +11,15 @@ from accounts.choices import Role
 from directory.choices import RegionLevel
 
 
+# Only what decides a user's reach: agency, kecamatan scope, clearance and whether they may log
+# in (roles are group memberships, kept by Django's admin log).
+@pghistory.track(
+    pghistory.InsertEvent(),
+    pghistory.UpdateEvent(),
+    pghistory.DeleteEvent(),
+    fields=["username", "agency", "kecamatan", "cleared_restricted", "is_active", "is_superuser"],
+    model_name="UserEvent",
+)
 class User(AbstractUser):
     """A task-force member. Roles are Groups (`accounts.choices.Role`); what each role may do is
     decided by the predicates in the apps' `rules.py`, asked through `has_perm`.

@@ -30,7 +30,12 @@ class ActionPlansConfig(AppConfig):
         )
         register_actions(
             {
+                "action_plans.plan.create": _("Rencana aksi dibuat"),
                 "action_plans.plan.establish": _("Rencana aksi ditetapkan"),
+                "action_plans.plan.revise": _("Rencana aksi diubah setelah penetapan"),
                 "action_plans.plan.close": _("Rencana aksi ditutup"),
+                "action_plans.realisation.submit": _("Realisasi diserahkan"),
+                "action_plans.realisation.return": _("Realisasi dikembalikan untuk perbaikan"),
+                "action_plans.realisation.resubmit": _("Realisasi diserahkan ulang"),
             }
         )

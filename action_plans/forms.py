@@ -1,8 +1,7 @@
 """Forms of the action-plan pages."""
 
-from itertools import pairwise
-
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from action_plans.choices import Pillar
@@ -117,12 +116,12 @@ class ActivityForm(BootstrapMixin, forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        responsible = cleaned.get("responsible_agency")
-        if responsible and responsible in (cleaned.get("supporting_agencies") or []):
-            self.add_error(
-                "supporting_agencies",
-                _("Penanggung jawab tidak perlu dicantumkan lagi sebagai pendukung."),
-            )
+        if cleaned.get("responsible_agency"):
+            self.instance.responsible_agency = cleaned["responsible_agency"]
+            try:
+                self.instance.check_supporting(cleaned.get("supporting_agencies") or [])
+            except ValidationError as error:
+                self.add_error(None, error)
         return cleaned
 
 
@@ -131,22 +130,6 @@ class PeriodForm(BootstrapMixin, forms.ModelForm):
         model = Period
         fields = ["name", "start_date", "end_date", "due_date"]
         widgets = {name: DateInput() for name in ("start_date", "end_date", "due_date")}
-
-    def clean(self):
-        cleaned = super().clean()
-        start, end, due = (cleaned.get(n) for n in ("start_date", "end_date", "due_date"))
-        if start and end and end < start:
-            self.add_error("end_date", _("Periode tidak boleh berakhir sebelum dimulai."))
-        if end and due and due < end:
-            self.add_error("due_date", _("Batas laporan tidak boleh sebelum periode berakhir."))
-        if not self.instance.plan_id:
-            return cleaned  # an id not among the plan's periods: refused by the formset
-        year = self.instance.plan.year
-        for name in ("start_date", "end_date"):
-            value = cleaned.get(name)
-            if value and value.year != year:
-                self.add_error(name, _("Tanggal harus di tahun %(year)s.") % {"year": year})
-        return cleaned
 
 
 class BasePeriodFormSet(forms.BaseModelFormSet):
@@ -160,16 +143,7 @@ class BasePeriodFormSet(forms.BaseModelFormSet):
             )
         if any(self.errors):
             return
-        periods = sorted(
-            (f.cleaned_data for f in self.forms if f.cleaned_data),
-            key=lambda data: data["start_date"],
-        )
-        for before, after in pairwise(periods):
-            if after["start_date"] <= before["end_date"]:
-                raise forms.ValidationError(
-                    _("Periode %(a)s dan %(b)s tumpang tindih.")
-                    % {"a": before["id"].code, "b": after["id"].code}
-                )
+        Period.check_no_overlap([form.instance for form in self.forms])
 
 
 # edit_only: the periods are created with the plan; a tampered form count cannot add one.
@@ -230,19 +204,6 @@ class RealisationForm(BootstrapMixin, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["version"].initial = self.instance.version if self.instance.pk else 0
-
-    def clean_budget_spent(self):
-        spent = self.cleaned_data["budget_spent"]
-        budget = self.instance.activity.budget
-        others = sum(
-            r.budget_spent for r in self.instance.activity.realisations.exclude(pk=self.instance.pk)
-        )
-        if spent is not None and budget and others + spent > budget:
-            raise forms.ValidationError(
-                _("Realisasi anggaran melebihi pagu kegiatan (Rp %(budget)s).")
-                % {"budget": f"{budget:,}".replace(",", ".")}
-            )
-        return spent
 
 
 class EvidenceForm(forms.Form):

@@ -1,13 +1,16 @@
 """The yearly Integrated Action Plan (RAT): its periods, activities, targets and realisations."""
 
 from decimal import Decimal
+from itertools import pairwise
 
+import pghistory
 from django.conf import settings
-from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.constraints import ExclusionConstraint
+from django.contrib.postgres.fields import ArrayField, DateRangeField, RangeOperators
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Deferrable, Func, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -20,13 +23,24 @@ from action_plans.choices import (
     Stage,
 )
 from action_plans.querysets import ActivityQuerySet, RealisationQuerySet
-from core.models import EvidenceFile
+from core.models import ConstraintFieldsMixin, EvidenceFile
 from core.querysets import TaskForceRecordQuerySet
 from directory.models import Agency, Region, TeamDecree
 
 NON_NEGATIVE = [MinValueValidator(Decimal(0))]
 
 
+class DateRange(Func):
+    """`daterange(start, end, '[]')`: both days included."""
+
+    function = "DATERANGE"
+    output_field = DateRangeField()
+
+    def __init__(self, start, end):
+        super().__init__(start, end, models.Value("[]"))
+
+
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
 class ActionPlan(models.Model):
     """One year's *Rencana Aksi Terpadu*. Built as a draft, then established (*ditetapkan*) and
     locked: after that it changes only through a recorded revision. Closed at year end."""
@@ -95,7 +109,8 @@ class ActionPlan(models.Model):
             )
 
 
-class Period(models.Model):
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+class Period(ConstraintFieldsMixin, models.Model):
     """A reporting period of a plan (B04, B08, B12 or quarters) with its report due date."""
 
     plan = models.ForeignKey(ActionPlan, on_delete=models.CASCADE, related_name="periods")
@@ -115,18 +130,65 @@ class Period(models.Model):
             models.CheckConstraint(
                 condition=Q(due_date__gte=models.F("end_date")),
                 name="period_due_after_end",
+                violation_error_code="due_date",
                 violation_error_message=_("Batas laporan tidak boleh sebelum periode berakhir."),
+            ),
+            models.CheckConstraint(
+                condition=Q(end_date__gte=models.F("start_date")),
+                name="period_end_after_start",
+                violation_error_code="end_date",
+                violation_error_message=_("Periode tidak boleh berakhir sebelum dimulai."),
+            ),
+            # Deferred to the commit: moving a boundary between two periods changes both rows,
+            # and the first saved would overlap the second for a moment.
+            ExclusionConstraint(
+                name="period_no_overlap",
+                expressions=[
+                    ("plan", RangeOperators.EQUAL),
+                    (DateRange("start_date", "end_date"), RangeOperators.OVERLAPS),
+                ],
+                deferrable=Deferrable.DEFERRED,
+                violation_error_code="start_date",
+                violation_error_message=_(
+                    "Periode ini tumpang tindih dengan periode lain dari rencana yang sama."
+                ),
             ),
         ]
 
+    CONSTRAINT_FIELDS = {"due_date": "due_date", "end_date": "end_date", "start_date": "start_date"}
+
     def __str__(self):
         return self.code
+
+    def clean(self):
+        year = self.plan.year if self.plan_id else None
+        errors = {}
+        for name in ("start_date", "end_date"):
+            value = getattr(self, name)
+            if year and value and value.year != year:
+                errors[name] = _("Tanggal harus di tahun %(year)s.") % {"year": year}
+        if errors:
+            raise ValidationError(errors)
+
+    @staticmethod
+    def check_no_overlap(periods):
+        """Refuse a set of one plan's periods of which two overlap (the constraint checks the
+        stored rows; this checks a set about to be stored together)."""
+        ordered = sorted(periods, key=lambda p: p.start_date)
+        for before, after in pairwise(ordered):
+            if after.start_date <= before.end_date:
+                raise ValidationError(
+                    _("Periode %(a)s dan %(b)s tumpang tindih.")
+                    % {"a": before.code, "b": after.code},
+                    code="overlap",
+                )
 
     def is_open_for_reporting(self, today=None) -> bool:
         """Realisations can be reported once the period has started."""
         return (today or timezone.localdate()) >= self.start_date
 
 
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
 class Activity(models.Model):
     """A row of the RAT matrix: what is done, by whom, measured how, with what budget."""
 
@@ -197,7 +259,22 @@ class Activity(models.Model):
     def __str__(self):
         return f"{self.code} {self.title}"
 
+    def check_supporting(self, agencies):
+        """The responsible agency leads; listing it again among the supporting ones is a
+        mistake (many-to-many links cannot be checked by clean() or a row constraint)."""
+        if self.responsible_agency_id and any(
+            agency.pk == self.responsible_agency_id for agency in agencies
+        ):
+            raise ValidationError(
+                {
+                    "supporting_agencies": _(
+                        "Penanggung jawab tidak perlu dicantumkan lagi sebagai pendukung."
+                    )
+                }
+            )
 
+
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
 class Target(models.Model):
     """What an activity should achieve in one period, in the activity's unit."""
 
@@ -218,6 +295,7 @@ class Target(models.Model):
         return f"{self.activity.code} {self.period.code}: {self.value}"
 
 
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
 class Realisation(models.Model):
     """An agency's report on one activity for one period. The first submission time decides
     whether it was on time; a return for correction and the resubmission are kept as events."""
@@ -262,6 +340,25 @@ class Realisation(models.Model):
     def __str__(self):
         return f"{self.activity.code} {self.period.code}"
 
+    def clean(self):
+        if self.budget_spent is None or not self.activity_id:
+            return
+        budget = self.activity.budget
+        others = (
+            Realisation.objects.filter(activity_id=self.activity_id)
+            .exclude(pk=self.pk)
+            .aggregate(total=models.Sum("budget_spent"))["total"]
+            or 0
+        )
+        # An activity without a budget (0) records spending without a ceiling.
+        if budget and others + self.budget_spent > budget:
+            raise ValidationError(
+                {
+                    "budget_spent": _("Realisasi anggaran melebihi pagu kegiatan (Rp %(budget)s).")
+                    % {"budget": f"{budget:,}".replace(",", ".")}
+                }
+            )
+
     @property
     def is_late(self) -> bool:
         """Judged on the first submission against the period's due date (Jakarta time)."""
@@ -270,48 +367,10 @@ class Realisation(models.Model):
         return timezone.localdate(self.first_submitted_at) > self.period.due_date
 
 
-class RealisationEvent(models.Model):
-    """Submission, return for correction and resubmission of a realisation."""
-
-    class Action(models.TextChoices):
-        SUBMITTED = "diserahkan", _("Diserahkan")
-        RETURNED = "dikembalikan", _("Dikembalikan untuk perbaikan")
-        RESUBMITTED = "diserahkan_ulang", _("Diserahkan ulang")
-
-    realisation = models.ForeignKey(Realisation, on_delete=models.CASCADE, related_name="events")
-    action = models.CharField(max_length=16, choices=Action.choices)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    at = models.DateTimeField(auto_now_add=True)
-    note = models.TextField(blank=True)
-
-    class Meta:
-        ordering = ["at", "pk"]
-
-    def __str__(self):
-        return f"{self.realisation}: {self.action}"
-
-
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
 class RealisationEvidence(EvidenceFile):
     realisation = models.ForeignKey(Realisation, on_delete=models.CASCADE, related_name="evidence")
 
     class Meta(EvidenceFile.Meta):
         verbose_name = _("bukti realisasi")
         verbose_name_plural = _("bukti realisasi")
-
-
-class PlanRevision(models.Model):
-    """A recorded change to an established plan: who, when, why and what."""
-
-    plan = models.ForeignKey(ActionPlan, on_delete=models.CASCADE, related_name="revisions")
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    at = models.DateTimeField(auto_now_add=True)
-    reason = models.TextField(_("alasan perubahan"), max_length=2000)
-    changes = models.JSONField(_("perubahan"), default=list)
-
-    class Meta:
-        verbose_name = _("revisi rencana")
-        verbose_name_plural = _("revisi rencana")
-        ordering = ["-at", "-pk"]
-
-    def __str__(self):
-        return f"{self.plan} {self.at:%Y-%m-%d}"

@@ -3,15 +3,17 @@ the plan's activities with a fixed number of queries, however many activities th
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import timedelta
 from decimal import Decimal
 
 from django.db.models import Count, Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from action_plans.choices import Pillar, RealisationStatus, Stage
-from action_plans.models import ActionPlan, Activity, Realisation, Target
+from action_plans.choices import Pillar, PlanStatus, RealisationStatus, Stage
+from action_plans.models import ActionPlan, Activity, Period, Realisation, Target
 from action_plans.services import achievement, achievement_uncapped
+from core.models import ActivityLog
 
 
 @dataclass
@@ -204,12 +206,18 @@ def plan_summary(user, year: int) -> dict | None:
         return None
     rows = matrix_rows(plan, Activity.objects.visible_to(user).filter(plan=plan))
     figures = overview(plan, rows)
+    late = defaultdict(int)
+    for row in rows:
+        if row.overdue_periods:
+            late[row.activity.responsible_agency.name] += len(row.overdue_periods)
     return {
         "plan": plan,
         "activities": len(rows),
         "achievement": figures["total"].achievement,
         "absorption": figures["total"].absorption,
         "overdue": sum(len(row.overdue_periods) for row in rows),
+        # Agency name -> overdue reports, most overdue first (what the leadership asks about).
+        "late_agencies": sorted(late.items(), key=lambda item: (-item[1], item[0])),
     }
 
 
@@ -246,3 +254,129 @@ def period_achievement(period_ids) -> list[PeriodAchievement]:
         .order_by("activity_id", "period__order")
         .values_list("activity_id", "period_id", "activity__stage", "value")
     ]
+
+
+def plan_revisions(plan: ActionPlan):
+    """Changes made to an established plan, newest first, each with its reason and changes."""
+    return (
+        ActivityLog.objects.for_object(plan)
+        .filter(action="action_plans.plan.revise")
+        .select_related("actor")
+    )
+
+
+def attach_realisation_history(realisations) -> None:
+    """Give each realisation its submissions and returns from the activity log (`history`,
+    oldest first), in one query."""
+    realisations = [r for r in realisations if r is not None]
+    history = defaultdict(list)
+    entries = (
+        ActivityLog.objects.for_objects(Realisation, [r.pk for r in realisations])
+        .filter(action__startswith="action_plans.realisation.")
+        .select_related("actor")
+        .order_by("at", "pk")
+    )
+    for entry in entries if realisations else ():
+        history[entry.object_id].append(entry)
+    for realisation in realisations:
+        realisation.history = history[str(realisation.pk)]
+
+
+def current_period(plan, today=None):
+    """The period whose realisation report is due next: the earliest period that has started
+    and whose due date has not passed (one query); None between plans or before the first."""
+    today = today or timezone.localdate()
+    return (
+        plan.periods.filter(start_date__lte=today, due_date__gte=today).order_by("due_date").first()
+    )
+
+
+def _unreported(activities, period):
+    """Activities with a target in `period` and no submitted realisation for it."""
+    return (
+        activities.filter(targets__period=period)
+        .exclude(
+            pk__in=Realisation.objects.filter(
+                period=period, status=RealisationStatus.DISERAHKAN
+            ).values("activity_id")
+        )
+        .select_related("responsible_agency")
+        .order_by("code")
+    )
+
+
+def operator_due(user, today=None) -> dict | None:
+    """What an agency operator must report in the current period of this year's plan, and what
+    was returned to them for correction (four queries)."""
+    today = today or timezone.localdate()
+    plan = ActionPlan.objects.visible_to(user).filter(year=today.year).first()
+    if plan is None or not plan.is_locked:
+        return None
+    period = current_period(plan, today)
+    activities = Activity.objects.visible_to(user).filter(plan=plan)
+    returned = list(
+        Realisation.objects.visible_to(user)
+        .filter(status=RealisationStatus.DIKEMBALIKAN)
+        .select_related("activity", "period")
+        .order_by("period__due_date", "activity__code")
+    )
+    return {
+        "plan": plan,
+        "period": period,
+        "days_left": (period.due_date - today).days if period else None,
+        "due": list(_unreported(activities, period)) if period else [],
+        "returned": returned,
+    }
+
+
+def periods_due(today=None, *, horizon: int = 7) -> list[Period]:
+    """Periods of this year's established plan whose report is due within `horizon` days or
+    overdue (one query). Only the current year, so last year's gaps stop nagging."""
+    today = today or timezone.localdate()
+    return list(
+        Period.objects.filter(
+            plan__status=PlanStatus.DITETAPKAN,
+            plan__year=today.year,
+            start_date__lte=today,
+            due_date__lte=today + timedelta(days=horizon),
+        ).select_related("plan")
+    )
+
+
+def due_reports(periods, today=None) -> list[dict]:
+    """For the daily reminders: per period, the activities still unreported, grouped by
+    responsible agency (one query per period)."""
+    today = today or timezone.localdate()
+    result = []
+    for period in periods:
+        grouped = defaultdict(list)
+        for activity in _unreported(Activity.objects.filter(plan=period.plan), period):
+            grouped[activity.responsible_agency].append(activity)
+        for agency, activities in sorted(grouped.items(), key=lambda item: item[0].name):
+            result.append(
+                {
+                    "period": period,
+                    "agency": agency,
+                    "activities": activities,
+                    "days_left": (period.due_date - today).days,
+                }
+            )
+    return result
+
+
+def readiness_gaps(period) -> dict:
+    """What the period's report still lacks (two queries): activities with a target but no
+    submitted realisation, and submitted realisations without any evidence.
+
+    Slot: the evaluation's own readiness figures ("kesiapan laporan", evaluations/selectors.py)
+    should replace or extend this once that app lands."""
+    activities = Activity.objects.filter(plan=period.plan)
+    unreported = _unreported(activities, period).count()
+    without_evidence = (
+        Realisation.objects.filter(
+            period=period, status=RealisationStatus.DISERAHKAN, evidence__isnull=True
+        )
+        .distinct()
+        .count()
+    )
+    return {"unreported": unreported, "without_evidence": without_evidence}

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
+import pghistory
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -23,13 +24,11 @@ from action_plans.models import (
     ActionPlan,
     Activity,
     Period,
-    PlanRevision,
     Realisation,
-    RealisationEvent,
     RealisationEvidence,
     Target,
 )
-from core.services import log_action
+from core.services import evidence_store, log_action
 from directory.models import TeamDecree
 
 
@@ -65,17 +64,20 @@ def plan_create(*, year: int, by, scheme: str, decree_reference: str = "") -> Ac
         year=year, period_scheme=scheme, decree_reference=decree_reference, created_by=by
     )
     plan.full_clean()
-    try:
-        # A second click, or a colleague, may create the same year between the check and here.
-        with transaction.atomic():
-            plan.save()
-    except IntegrityError:
-        raise ValidationError(
-            {"year": ActionPlan._meta.get_field("year").error_messages["unique"]}
-        ) from None
-    for period in default_periods(year, scheme):
-        period.plan = plan
-        period.save()
+    with pghistory.context(user=by.pk):
+        try:
+            # A second click, or a colleague, may create the same year between the check and here.
+            with transaction.atomic():
+                plan.save()
+        except IntegrityError:
+            raise ValidationError(
+                {"year": ActionPlan._meta.get_field("year").error_messages["unique"]}
+            ) from None
+        for period in default_periods(year, scheme):
+            period.plan = plan
+            period.full_clean()
+            period.save()
+        log_action(actor=by, action="action_plans.plan.create", obj=plan)
     return plan
 
 
@@ -88,6 +90,7 @@ def plan_start_next_year(*, plan: ActionPlan, by) -> ActionPlan:
     copied_fields = [f.name for f in Activity._meta.concrete_fields if f.name not in ("id", "plan")]
     for activity in plan.activities.prefetch_related("supporting_agencies", "targets__period"):
         copy = Activity(plan=new, **{name: getattr(activity, name) for name in copied_fields})
+        copy.full_clean()
         copy.save()
         copy.supporting_agencies.set(activity.supporting_agencies.all())
         Target.objects.bulk_create(
@@ -123,14 +126,15 @@ def plan_establish(
         plan.team_decree = team_decree
     plan.status, plan.established_at = PlanStatus.DITETAPKAN, timezone.now()
     plan.full_clean()
-    plan.save()
-    log_action(
-        actor=by,
-        action="action_plans.plan.establish",
-        obj=plan,
-        decree=plan.decree_reference,
-        decree_date=plan.decree_date.isoformat(),
-    )
+    with pghistory.context(user=by.pk):
+        plan.save()
+        log_action(
+            actor=by,
+            action="action_plans.plan.establish",
+            obj=plan,
+            decree=plan.decree_reference,
+            decree_date=plan.decree_date.isoformat(),
+        )
     return plan
 
 
@@ -141,31 +145,52 @@ def plan_close(*, plan: ActionPlan, by) -> ActionPlan:
     if plan.status != PlanStatus.DITETAPKAN:
         raise ValidationError(_("Hanya rencana yang sudah ditetapkan yang dapat ditutup."))
     plan.status, plan.closed_at = PlanStatus.DITUTUP, timezone.now()
-    plan.save()
-    log_action(actor=by, action="action_plans.plan.close", obj=plan)
+    plan.full_clean()
+    with pghistory.context(user=by.pk):
+        plan.save()
+        log_action(actor=by, action="action_plans.plan.close", obj=plan)
     return plan
 
 
 @transaction.atomic
-def period_update(*, period: Period, by, reason: str = "") -> Period:
-    """Save a period's dates; on an established plan only with a recorded reason."""
+def periods_update(*, plan: ActionPlan, periods: list[Period], by, reason: str = "") -> None:
+    """Save changed dates of some of a plan's periods together; on an established plan only
+    with a recorded reason. The whole set must still follow without overlapping."""
     _require_planner(by)
-    plan = period.plan
-    before = Period.objects.get(pk=period.pk)
-    changes = [
-        {
-            "item": period.code,
-            "field": str(Period._meta.get_field(name).verbose_name),
-            "old": str(getattr(before, name)),
-            "new": str(getattr(period, name)),
-        }
-        for name in ("name", "start_date", "end_date", "due_date")
-        if getattr(before, name) != getattr(period, name)
-    ]
+    plan = ActionPlan.objects.select_for_update().get(pk=plan.pk)
+    stored = {p.pk: p for p in plan.periods.all()}
+    changes = []
+    for period in periods:
+        if period.plan_id != plan.pk or period.pk not in stored:
+            raise ValidationError(
+                _("Periode %(code)s bukan bagian dari rencana ini.") % {"code": period.code}
+            )
+        before = stored[period.pk]
+        changes += [
+            {
+                "item": period.code,
+                "field": str(Period._meta.get_field(name).verbose_name),
+                "old": str(getattr(before, name)),
+                "new": str(getattr(period, name)),
+            }
+            for name in ("name", "start_date", "end_date", "due_date")
+            if getattr(before, name) != getattr(period, name)
+        ]
+        stored[period.pk] = period
     _check_change_allowed(plan, reason, changes)
-    period.full_clean()
-    period.save()
-    _record_revision(plan, by, reason, changes)
+    Period.check_no_overlap(stored.values())
+    with pghistory.context(user=by.pk, reason=reason.strip()):
+        for period in periods:
+            # The set was checked above; a row-by-row check against the stored periods would
+            # refuse a boundary moved between two of them (the database checks at commit).
+            period.full_clean(exclude={"plan"})
+            period.save()
+        _record_revision(plan, by, reason, changes)
+
+
+def period_update(*, period: Period, by, reason: str = "") -> Period:
+    """Save one period's dates (see periods_update)."""
+    periods_update(plan=period.plan, periods=[period], by=by, reason=reason)
     return period
 
 
@@ -180,8 +205,16 @@ def _check_change_allowed(plan, reason, changes):
 
 
 def _record_revision(plan, by, reason, changes):
+    """A change to an established plan is logged with its reason and what changed; the rows'
+    own before/after values are kept by pghistory under the same reason."""
     if plan.status == PlanStatus.DITETAPKAN and changes:
-        PlanRevision.objects.create(plan=plan, by=by, reason=reason.strip(), changes=changes)
+        log_action(
+            actor=by,
+            action="action_plans.plan.revise",
+            obj=plan,
+            reason=reason.strip(),
+            changes=changes,
+        )
 
 
 def _activity_snapshot(activity: Activity) -> dict:
@@ -236,17 +269,21 @@ def activity_save(
             raise ValidationError(_("Target tidak boleh negatif."))
     activity.pillars = ordered_pillars(activity.pillars)
     activity.full_clean()
-    activity.save()
-    activity.supporting_agencies.set(supporting)
-    if incidents is not None:
-        activity.incidents.set(incidents)
-    for period, value in targets.items():
-        if value is None:
-            Target.objects.filter(activity=activity, period=period).delete()
-        else:
-            Target.objects.update_or_create(
-                activity=activity, period=period, defaults={"value": value}
-            )
+    activity.check_supporting(supporting)
+    with pghistory.context(user=by.pk, reason=reason.strip()):
+        activity.save()
+        activity.supporting_agencies.set(supporting)
+        if incidents is not None:
+            activity.incidents.set(incidents)
+        for period, value in targets.items():
+            if value is None:
+                Target.objects.filter(activity=activity, period=period).delete()
+            else:
+                target = Target.objects.filter(activity=activity, period=period).first()
+                target = target or Target(activity=activity, period=period)
+                target.value = value
+                target.full_clean()
+                target.save()
     after = _activity_snapshot(activity)
     changes = [
         {"item": activity.code, "field": key, "old": before.get(key, ""), "new": after.get(key, "")}
@@ -274,7 +311,8 @@ def activity_delete(*, activity: Activity, by, reason: str = ""):
     ]
     _check_change_allowed(plan, reason, changes)
     _record_revision(plan, by, reason, changes)
-    activity.delete()
+    with pghistory.context(user=by.pk, reason=reason.strip()):
+        activity.delete()
 
 
 # --- realisations ------------------------------------------------------------------------------
@@ -374,25 +412,27 @@ def realisation_save(
                 )
             )
         realisation.version = current.version + 1
-    realisation.full_clean()
     was_returned = realisation.status == RealisationStatus.DIKEMBALIKAN
     if submit:
         now = timezone.now()
         realisation.status = RealisationStatus.DISERAHKAN
         realisation.submitted_at, realisation.submitted_by = now, by
         realisation.first_submitted_at = realisation.first_submitted_at or now
-    realisation.save()
-    for upload in files:
-        evidence = RealisationEvidence(realisation=realisation)
-        evidence.store(upload, by=by)
-        evidence.save()
-    if submit:
-        action = (
-            RealisationEvent.Action.RESUBMITTED
-            if was_returned
-            else RealisationEvent.Action.SUBMITTED
-        )
-        RealisationEvent.objects.create(realisation=realisation, action=action, by=by)
+    realisation.full_clean()
+    with pghistory.context(user=by.pk):
+        realisation.save()
+        for upload in files:
+            evidence_store(RealisationEvidence(realisation=realisation), upload, by=by)
+        if submit:
+            log_action(
+                actor=by,
+                action=(
+                    "action_plans.realisation.resubmit"
+                    if was_returned
+                    else "action_plans.realisation.submit"
+                ),
+                obj=realisation,
+            )
     return realisation
 
 
@@ -411,10 +451,12 @@ def realisation_return(*, realisation: Realisation, by, note: str) -> Realisatio
         raise ValidationError({"note": _("Tuliskan catatan perbaikan untuk operator.")})
     realisation.status, realisation.return_note = RealisationStatus.DIKEMBALIKAN, note.strip()
     realisation.version += 1
-    realisation.save()
-    RealisationEvent.objects.create(
-        realisation=realisation, action=RealisationEvent.Action.RETURNED, by=by, note=note.strip()
-    )
+    realisation.full_clean()
+    with pghistory.context(user=by.pk, reason=note.strip()):
+        realisation.save()
+        log_action(
+            actor=by, action="action_plans.realisation.return", obj=realisation, note=note.strip()
+        )
     return realisation
 
 

@@ -4,7 +4,6 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -157,7 +156,7 @@ class MatrixView(PlanMixin, TemplateView):
             querystring=query.urlencode(),
             # Revisions name activities and their values: only for those who read the whole plan.
             revisions=(
-                self.plan.revisions.select_related("by")[:20]
+                selectors.plan_revisions(self.plan)[:20]
                 if self.request.user.has_perm("action_plans.read_whole_plan")
                 else []
             ),
@@ -274,13 +273,15 @@ class PeriodsView(PlannerMixin, TemplateView):
         elif formset.is_valid():
             reason = reason_form.cleaned_data["reason"]
             try:
-                # All periods or none: a refused one undoes the others.
-                with transaction.atomic():
-                    for form in formset.forms:
-                        if form.has_changed():
-                            services.period_update(
-                                period=form.save(commit=False), by=request.user, reason=reason
-                            )
+                # All periods or none, checked together.
+                services.periods_update(
+                    plan=self.plan,
+                    periods=[
+                        form.save(commit=False) for form in formset.forms if form.has_changed()
+                    ],
+                    by=request.user,
+                    reason=reason,
+                )
             except ValidationError as error:
                 _refuse(request, error)
             else:
@@ -341,11 +342,10 @@ class ActivityDetailView(PlanMixin, TemplateView):
         activities = visible_activities(self.request.user).filter(plan=self.plan)
         activity = get_object_or_404(activities, pk=self.kwargs["pk"])
         [row] = selectors.matrix_rows(self.plan, activities.filter(pk=activity.pk))
-        realisations = activity.realisations.select_related("period", "submitted_by")
+        selectors.attach_realisation_history([cell.realisation for cell in row.cells])
         context.update(
             activity=row.activity,
             row=row,
-            realisations=realisations.prefetch_related("evidence", "events__by"),
             can_report=self.request.user.has_perm("action_plans.report_realisation", activity),
             can_return=self.request.user.has_perm("action_plans.return_realisation"),
             evidence_form=EvidenceForm(),

@@ -1,4 +1,6 @@
 from django.contrib import admin
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from core.log import action_choices
@@ -20,7 +22,9 @@ class ActionFilter(admin.SimpleListFilter):
 class ActivityLogAdmin(admin.ModelAdmin):
     """Read-only: the log is written by the portal's services, never edited by hand."""
 
-    list_display = ["at", "actor", "action_label", "object_repr", "data"]
+    list_display = ["at", "actor", "action_label", "object_repr", "details"]
+    fields = ["at", "actor", "action_label", "content_type", "object_repr", "details"]
+    readonly_fields = fields
     list_filter = [ActionFilter]
     list_select_related = ["actor"]
     search_fields = ["actor__username", "action", "object_repr"]
@@ -29,6 +33,10 @@ class ActivityLogAdmin(admin.ModelAdmin):
     @admin.display(description=_("tindakan"), ordering="action")
     def action_label(self, obj):
         return obj.action_label
+
+    @admin.display(description=_("rincian"))
+    def details(self, obj):
+        return format_html_join(mark_safe("<br>"), "{}: {}", obj.details)
 
     def has_add_permission(self, request):
         return False

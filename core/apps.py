@@ -1,7 +1,30 @@
-from django.apps import AppConfig
+from django.apps import AppConfig, apps
+from django.db.models.signals import post_delete
 from django.utils.translation import gettext_lazy as _
 
 
 class CoreConfig(AppConfig):
     name = "core"
     verbose_name = _("Portal Tim Terpadu PKS")
+
+    def ready(self):
+        from core.log import register_data
+        from core.models import EvidenceFile
+        from core.services import evidence_file_delete
+
+        for model in apps.get_models():
+            if issubclass(model, EvidenceFile):
+                post_delete.connect(
+                    evidence_file_delete, sender=model, dispatch_uid=f"evidence_delete_{model}"
+                )
+        register_data(
+            {
+                "format": _("format"),
+                "filters": _("saringan"),
+                "count": _("jumlah"),
+                "note": _("catatan"),
+                "reason": _("alasan"),
+                "changes": _("perubahan"),
+                "decree": _("dasar penetapan (SK)"),
+            }
+        )

@@ -1,11 +1,125 @@
-"""Small charts as inline SVG, rendered on the server: pages need no JavaScript chart library and
-the PDFs (WeasyPrint) can embed the same markup. The SVG scales to its container's width; the
-class `chart` caps it in portal.css (no inline style, for a strict Content-Security-Policy)."""
+"""Small server-rendered SVG charts: no JavaScript, no inline style, printable in PDFs.
+
+Each function returns markup ready for a template (labels are escaped here). Colours come from
+CSS classes (`chart-line`, `chart-bar`, ...) so pages and PDFs can style them alike.
+"""
 
 from decimal import Decimal
 
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
+
+
+def _fmt(number: float) -> str:
+    return f"{number:.1f}".rstrip("0").rstrip(".")
+
+
+def line_chart(
+    values: list[float],
+    labels: list[str],
+    *,
+    title: str,
+    width: int = 240,
+    height: int = 60,
+    css_class: str = "chart",
+) -> SafeString:
+    """A line of `values` (e.g. 12 months) with a dot per point and the point's label and value
+    as a tooltip. `title` is the accessible name of the chart."""
+    if not values:
+        return format_html('<svg class="{}" role="img" aria-label="{}"></svg>', css_class, title)
+    pad = 4
+    top = max(max(values), 1)
+    step = (width - 2 * pad) / max(len(values) - 1, 1)
+
+    def point(index, value):
+        x = pad + index * step
+        y = height - pad - (value / top) * (height - 2 * pad)
+        return _fmt(x), _fmt(y)
+
+    points = [point(i, v) for i, v in enumerate(values)]
+    parts = [
+        format_html(
+            '<svg class="{}" viewBox="0 0 {} {}" width="{}" height="{}" role="img" '
+            'aria-label="{}" preserveAspectRatio="none">',
+            css_class,
+            width,
+            height,
+            width,
+            height,
+            title,
+        ),
+        format_html("<title>{}</title>", title),
+        format_html(
+            '<line class="chart-axis" x1="{}" y1="{}" x2="{}" y2="{}"/>',
+            pad,
+            height - pad,
+            width - pad,
+            height - pad,
+        ),
+        format_html(
+            '<polyline class="chart-line" fill="none" points="{}"/>',
+            " ".join(f"{x},{y}" for x, y in points),
+        ),
+    ]
+    for (x, y), value, label in zip(points, values, labels, strict=True):
+        parts.append(
+            format_html(
+                '<circle class="chart-dot" cx="{}" cy="{}" r="2"><title>{}: {}</title></circle>',
+                x,
+                y,
+                label,
+                _fmt(value),
+            )
+        )
+    parts.append(mark_safe("</svg>"))
+    return mark_safe("".join(str(part) for part in parts))
+
+
+def bar_chart(
+    values: list[float],
+    labels: list[str],
+    *,
+    title: str,
+    width: int = 240,
+    height: int = 60,
+    css_class: str = "chart",
+) -> SafeString:
+    """Vertical bars of `values`, each with its label and value as a tooltip."""
+    pad = 2
+    top = max([*values, 1])
+    slot = (width - 2 * pad) / max(len(values), 1)
+    parts = [
+        format_html(
+            '<svg class="{}" viewBox="0 0 {} {}" width="{}" height="{}" role="img" '
+            'aria-label="{}">',
+            css_class,
+            width,
+            height,
+            width,
+            height,
+            title,
+        ),
+        format_html("<title>{}</title>", title),
+    ]
+    for index, (value, label) in enumerate(zip(values, labels, strict=True)):
+        bar = (value / top) * (height - 2 * pad)
+        parts.append(
+            format_html(
+                '<rect class="chart-bar" x="{}" y="{}" width="{}" height="{}">'
+                "<title>{}: {}</title></rect>",
+                _fmt(pad + index * slot + slot * 0.1),
+                _fmt(height - pad - bar),
+                _fmt(slot * 0.8),
+                _fmt(bar),
+                label,
+                _fmt(value),
+            )
+        )
+    parts.append(mark_safe("</svg>"))
+    return mark_safe("".join(str(part) for part in parts))
+
+
+# --- Labelled horizontal bars and stacked shares (evaluation pages and reports) ---------------
 
 PALETTE = ["#0d6efd", "#198754", "#fd7e14", "#dc3545", "#6f42c1", "#20c997"]
 ROW_HEIGHT = 26
@@ -20,7 +134,7 @@ def _number(value) -> str:
     return f"{Decimal(value):.1f}".replace(".", ",").removesuffix(",0")
 
 
-def bar_chart(items, *, maximum=100, title: str = "", colour: str = PALETTE[0]) -> SafeString:
+def hbar_chart(items, *, maximum=100, title: str = "", colour: str = PALETTE[0]) -> SafeString:
     """Horizontal bars: `items` is a list of (label, value or None). Values are drawn against
     `maximum` (bars never run past it); None shows a dash and no bar."""
     height = ROW_HEIGHT * max(len(items), 1)

@@ -3,6 +3,9 @@
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.renderers import TemplatesSetting
+from django.forms.utils import flatatt
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from core.uploads import ALLOWED, ALLOWED_LABEL, validate_evidence_file
@@ -75,5 +78,56 @@ class BootstrapMixin:
             widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
 
 
+class OptionsInPythonMixin:
+    """Writes the `<option>`s in Python instead of one template render per option: the same HTML
+    as Django's select.html, but a list filter offering every desa (300+ options) renders in
+    under a millisecond instead of tens of milliseconds."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        groups = []
+        for group_name, options, _index in widget["optgroups"]:
+            rendered = format_html_join(
+                "",
+                '\n  <option value="{}"{}>{}</option>',
+                (
+                    ("" if o["value"] is None else str(o["value"]), flatatt(o["attrs"]), o["label"])
+                    for o in options
+                ),
+            )
+            if group_name:
+                rendered = format_html(
+                    '\n  <optgroup label="{}">{}\n  </optgroup>', group_name, rendered
+                )
+            groups.append(rendered)
+        return format_html(
+            '<select name="{}"{}>{}\n</select>',
+            widget["name"],
+            flatatt(widget["attrs"]),
+            mark_safe("".join(groups)),  # every part went through format_html
+        )
+
+
+class FastSelect(OptionsInPythonMixin, forms.Select):
+    pass
+
+
+class FastSelectMultiple(OptionsInPythonMixin, forms.SelectMultiple):
+    pass
+
+
+FAST_WIDGETS = {forms.Select: FastSelect, forms.SelectMultiple: FastSelectMultiple}
+
+
 class FilterForm(BootstrapMixin, forms.Form):
-    """Base form of the FilterSets (`Meta.form`), so filters look like the other forms."""
+    """Base form of the FilterSets (`Meta.form`), so filters look like the other forms. List
+    pages render their filters on every view, so plain selects use FastSelect."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            # django-filter builds the fields (and their widgets) itself; swapping the class of
+            # the widget instance keeps its attributes and choices.
+            fast = FAST_WIDGETS.get(type(field.widget))
+            if fast:
+                field.widget.__class__ = fast

@@ -1,9 +1,12 @@
-"""Indonesian labels of the activity log's action codes.
+"""Indonesian labels of the activity log's action codes and of the data its entries carry.
 
 Each app declares the codes it writes in its AppConfig.ready() with `register_actions`, so the
-log reads "Laporan diekspor" in pages and the admin instead of `incidents.export`."""
+log reads "Laporan diekspor" in pages and the admin instead of `incidents.export`, and names
+the keys of its entries' data with `register_data` (optionally with the choices whose labels
+replace stored codes), so the data reads "Status baru: Diverifikasi" instead of raw JSON."""
 
 _LABELS: dict[str, str] = {}
+_DATA: dict[str, tuple[str, dict]] = {}
 
 
 def register_actions(labels: dict[str, str]) -> None:
@@ -16,3 +19,37 @@ def action_label(code: str) -> str:
 
 def action_choices() -> list[tuple[str, str]]:
     return sorted(_LABELS.items(), key=lambda item: str(item[1]))
+
+
+def register_data(labels: dict[str, str], *, choices=()) -> None:
+    """Labels of data keys; `choices` ((value, label) pairs) name the values of those keys."""
+    named = dict(choices)
+    for key, label in labels.items():
+        _DATA[key] = (label, named)
+
+
+def data_lines(data: dict) -> list[tuple[str, str]]:
+    """An entry's data as (label, text) pairs, empty values left out. The database keeps JSON
+    keys in its own order, so registered keys come first, in the order they were registered."""
+    order = {key: index for index, key in enumerate(_DATA)}
+    lines = []
+    for key, value in sorted((data or {}).items(), key=lambda item: order.get(item[0], len(order))):
+        if value in ("", None, [], {}):
+            continue
+        label, named = _DATA.get(key, (key, {}))
+        if isinstance(value, list):
+            text = "; ".join(_item_text(item) for item in value)
+        elif isinstance(value, dict):
+            text = "; ".join(f"{k}: {v}" for k, v in value.items())
+        else:
+            text = str(named.get(value, value))
+        lines.append((str(label), text))
+    return lines
+
+
+def _item_text(item) -> str:
+    # A changed value: {"item": "1.1", "field": "anggaran", "old": "…", "new": "…"}.
+    if isinstance(item, dict) and {"field", "old", "new"} <= item.keys():
+        prefix = f"{item['item']} · " if item.get("item") else ""
+        return f"{prefix}{item['field']}: {item['old'] or '—'} → {item['new'] or '—'}"
+    return str(item)

@@ -5,18 +5,42 @@ from pathlib import PurePath
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.log import action_label
-from core.uploads import sha256_of, validate_evidence_file
+from core.log import action_label, data_lines
+from core.uploads import copy_of, sha256_of, validate_evidence_file
 
 
 def evidence_path(instance, filename):
     # A random name: the original (which may hold personal data) is kept only in the database.
     suffix = PurePath(filename).suffix.lower()
     return f"evidence/{uuid.uuid4().hex}{suffix}"
+
+
+class ConstraintFieldsMixin:
+    """Shows a database constraint's message next to the field it is about.
+
+    Django reports every violated check constraint as a form-wide error; a model lists in
+    `CONSTRAINT_FIELDS` the `violation_error_code` of each constraint that concerns one field
+    (a constraint on a field a form leaves out is not checked by that form at all)."""
+
+    CONSTRAINT_FIELDS: dict[str, str] = {}
+
+    def validate_constraints(self, exclude=None):
+        try:
+            super().validate_constraints(exclude=exclude)
+        except ValidationError as error:
+            errors = {}
+            for key, messages in error.error_dict.items():
+                for message in messages:
+                    target = key
+                    if key == NON_FIELD_ERRORS:
+                        target = self.CONSTRAINT_FIELDS.get(message.code, key)
+                    errors.setdefault(target, []).append(message)
+            raise ValidationError(errors) from None
 
 
 class EvidenceFile(models.Model):
@@ -49,21 +73,33 @@ class EvidenceFile(models.Model):
         return self.content_type in ("image/jpeg", "image/png", "application/pdf")
 
     def store(self, upload, *, by):
-        """Validate `upload` and fill this record from it (the caller saves the record)."""
+        """Validate `upload` and fill this record from it (core.services.evidence_store saves
+        the record and then the file)."""
         self.content_type = validate_evidence_file(upload)
         self.original_name = upload.name[:255]
         self.size = upload.size
         self.sha256 = sha256_of(upload)
         self.uploaded_by = by
-        # Forms validate every file before any is stored, so a file reaches the disk only when
-        # the whole save is about to succeed; only a database failure later leaves one behind.
-        self.file.save(upload.name, upload, save=False)
+        # Only the name is chosen here: core.services.evidence_store writes the bytes once the
+        # transaction has committed, so a rolled-back save leaves no file behind.
+        self.file.name = self.file.field.generate_filename(self, upload.name)
+        # A private copy: the request closes (and deletes) its uploads when it ends, which may
+        # come before the commit. If the save is rolled back the copy is simply dropped; on
+        # disk it is an unlinked temporary file, so even a crash leaves nothing behind.
+        self.pending_file = copy_of(upload)
 
 
 class ActivityLogQuerySet(models.QuerySet):
     def for_object(self, obj):
+        return self.for_objects(type(obj), [obj.pk])
+
+    def for_objects(self, model, pks):
+        # Filtered by the content type's natural key (a join) rather than its cached id, so
+        # the number of queries does not depend on what the cache holds.
         return self.filter(
-            content_type=ContentType.objects.get_for_model(obj), object_id=str(obj.pk)
+            content_type__app_label=model._meta.app_label,
+            content_type__model=model._meta.model_name,
+            object_id__in=[str(pk) for pk in pks],
         )
 
 
@@ -114,6 +150,17 @@ class ActivityLog(models.Model):
     @property
     def action_label(self) -> str:
         return action_label(self.action)
+
+    @property
+    def details(self) -> list[tuple[str, str]]:
+        """The data as a person reads it: (label, text) pairs."""
+        return data_lines(self.data)
+
+    @property
+    def actor_name(self) -> str:
+        if self.actor is None:
+            return "—"
+        return self.actor.get_full_name() or self.actor.username
 
 
 class FormSubmission(models.Model):

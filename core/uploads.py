@@ -7,9 +7,11 @@ sniffer is used instead of a libmagic binding (a system library CI would also ha
 """
 
 import hashlib
+import tempfile
 import zipfile
 
 from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
@@ -92,3 +94,14 @@ def sha256_of(upload) -> str:
         digest.update(chunk)
     upload.seek(0)
     return digest.hexdigest()
+
+
+def copy_of(upload) -> File:
+    """The upload's bytes in a temporary file this code owns: in memory while small, then an
+    unlinked file on disk that disappears when closed or garbage-collected."""
+    # Outlives this function: closed once written to storage, or dropped with a rollback.
+    spool = tempfile.SpooledTemporaryFile(max_size=1024 * 1024)  # noqa: SIM115
+    for chunk in upload.chunks():
+        spool.write(chunk)
+    spool.seek(0)
+    return File(spool, name=upload.name)

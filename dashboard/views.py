@@ -1,12 +1,63 @@
-"""The dashboard every role lands on: it composes the figures each app offers in selectors.py."""
+"""The dashboard every role lands on, the hotspots, the map and the notifications. Each composes
+the figures the apps below offer in their selectors.py; which panels a user gets is decided by
+the permissions in dashboard/rules.py."""
 
-from django.contrib.auth.mixins import LoginRequiredMixin
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
+from django.http import JsonResponse
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone
-from django.views.generic import TemplateView
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import ListView, TemplateView
 
-from action_plans.selectors import plan_summary
+from action_plans.selectors import current_period, operator_due, plan_summary
+from core.mixins import PerPageMixin
+from core.utils import parse_id
+from dashboard import hotspots as hotspot_rules
+from dashboard import services
+from dashboard.models import Notification, NotificationPreference
 from directory.selectors import directory_summary
-from incidents.selectors import incident_summary
+from incidents.choices import RiskLevel, Status
+from incidents.filters import IncidentFilter
+from incidents.models import Incident
+from incidents.selectors import (
+    OPEN_STATUSES,
+    awaiting_first_step,
+    conflict_status_in_force,
+    dialogues,
+    events_year_on_year,
+    incident_summary,
+    list_query,
+    located_centres,
+    my_reports,
+    open_by_risk_and_status,
+    verification_queue,
+)
+
+HOTSPOTS_ON_DASHBOARD = 5
+
+
+def risk_matrix(user) -> dict:
+    """Open reports by risk level (rows) and status (columns), each cell with its list query."""
+    counts = open_by_risk_and_status(user)
+    levels = [(level, label) for level, label in reversed(RiskLevel.choices)]
+    statuses = [(status, Status(status).label) for status in OPEN_STATUSES]
+    rows = []
+    for level, label in levels:
+        cells = [
+            (counts.get((level, status), 0), list_query(status=status, risk_level=level))
+            for status, _label in statuses
+        ]
+        total = sum(n for n, _q in cells)
+        rows.append((label, cells, total, list_query(status=list(OPEN_STATUSES), risk_level=level)))
+    totals = [
+        (sum(n for (_level, s), n in counts.items() if s == status), list_query(status=status))
+        for status, _label in statuses
+    ]
+    return {"statuses": statuses, "rows": rows, "totals": totals}
 
 
 class DashboardView(LoginRequiredMixin, TemplateView):
@@ -15,7 +66,191 @@ class DashboardView(LoginRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user = self.request.user
-        context["summary"] = directory_summary(user)
-        context["incident_summary"] = incident_summary(user)
-        context["plan_summary"] = plan_summary(user, timezone.localdate().year)
+        today = timezone.localdate()
+        context["today"] = today
+        if user.has_perm("dashboard.view_admin_panel"):
+            context["summary"] = directory_summary(user)
+        plan = plan_summary(user, today.year)
+        context["plan_summary"] = plan
+        if user.has_perm("dashboard.view_leadership_panel"):
+            ranked = hotspot_rules.hotspots(user, today, with_trend=False)
+            context["situation"] = {
+                "risk": risk_matrix(user),
+                "events": events_year_on_year(user, today),
+                "hotspots": ranked[:HOTSPOTS_ON_DASHBOARD],
+                "conflict_status": conflict_status_in_force(today),
+                "dialogues": dialogues(user, today.year),
+            }
+        if user.has_perm("dashboard.view_secretariat_panel"):
+            context["incident_summary"] = incident_summary(user)
+            waiting, queue = verification_queue(user)
+            first_step = awaiting_first_step(user)
+            period = current_period(plan["plan"], today) if plan else None
+            context["work"] = {
+                "waiting": waiting,
+                "queue": queue,
+                "first_step_count": first_step[0],
+                "first_step": first_step[1],
+                "first_step_query": first_step[2],
+                "period": period,
+                "days_left": (period.due_date - today).days if period else None,
+                # Slot for the evaluation's readiness ("kesiapan laporan"): filled once
+                # evaluations/selectors.py offers it.
+                "readiness": None,
+            }
+        if user.has_perm("dashboard.view_field_panel"):
+            context["own"] = my_reports(user)
+        if user.has_perm("dashboard.view_agency_tasks"):
+            context["agency_tasks"] = operator_due(user, today)
+        return context
+
+
+class HotspotView(PermissionRequiredMixin, TemplateView):
+    permission_required = "dashboard.view_hotspots"
+    template_name = "dashboard/hotspots.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        today = timezone.localdate()
+        ranked = hotspot_rules.hotspots(self.request.user, today)
+        weights = hotspot_rules.weights()
+        context.update(
+            hotspots=ranked,
+            overall=hotspot_rules.overall_trend(ranked, today),
+            parts=[(name, label, weights[name]) for name, label in hotspot_rules.PARTS],
+            alert_score=settings.HOTSPOT_ALERT_SCORE,
+            today=today,
+        )
+        return context
+
+
+def _map_filter(request):
+    return IncidentFilter(
+        request.GET or None, queryset=Incident.objects.visible_to(request.user), request=request
+    )
+
+
+class MapView(PermissionRequiredMixin, TemplateView):
+    permission_required = "dashboard.view_map"
+    template_name = "dashboard/map.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        context.update(
+            filter=_map_filter(self.request),
+            querystring=query.urlencode(),
+            tile_url=settings.MAP_TILE_URL,
+            tile_attribution=settings.MAP_TILE_ATTRIBUTION,
+        )
+        return context
+
+
+class MapDataView(PermissionRequiredMixin, View):
+    """The map's markers as JSON: the list's filters over what the user may see (visible_to),
+    so a restricted report never reaches someone who may not open it, not even as a dot."""
+
+    permission_required = "dashboard.view_map"
+
+    def get(self, request):
+        filterset = _map_filter(request)
+        if filterset.is_bound and not filterset.is_valid():
+            return JsonResponse({"error": _("Filter tidak valid."), "features": []}, status=400)
+        limit = settings.MAP_MAX_MARKERS
+        rows = list(
+            filterset.qs.order_by("-occurred_at", "-pk").values(
+                "pk",
+                "reference",
+                "title",
+                "kind",
+                "status",
+                "risk_level",
+                "latitude",
+                "longitude",
+                "location_precision",
+                "kecamatan_id",
+                "kecamatan__name",
+                "desa_id",
+            )[: limit + 1]
+        )
+        truncated = len(rows) > limit
+        rows = rows[:limit]
+        unlocated = {r["kecamatan_id"] for r in rows if r["latitude"] is None}
+        centres = located_centres(request.user, unlocated) if unlocated else {}
+        features, unplaced = [], 0
+        statuses, risks = dict(Status.choices), dict(RiskLevel.choices)
+        for row in rows:
+            placed = "tepat"
+            if row["latitude"] is not None:
+                point = (float(row["latitude"]), float(row["longitude"]))
+            elif row["desa_id"] and ("desa", row["desa_id"]) in centres:
+                point, placed = centres[("desa", row["desa_id"])], "desa"
+            elif ("kecamatan", row["kecamatan_id"]) in centres:
+                point, placed = centres[("kecamatan", row["kecamatan_id"])], "kecamatan"
+            else:
+                unplaced += 1
+                continue
+            features.append(
+                {
+                    "id": row["pk"],
+                    "lat": round(point[0], 6),
+                    "lon": round(point[1], 6),
+                    "placed": placed,
+                    "reference": row["reference"],
+                    "title": row["title"],
+                    "kind": row["kind"],
+                    "status": row["status"],
+                    "status_label": str(statuses.get(row["status"], "")),
+                    "risk": row["risk_level"] or "",
+                    "risk_label": str(risks.get(row["risk_level"], "")),
+                    "kecamatan": row["kecamatan__name"],
+                    "url": reverse("incidents:detail", args=[row["pk"]]),
+                }
+            )
+        return JsonResponse(
+            {"features": features, "unplaced": unplaced, "truncated": truncated, "limit": limit}
+        )
+
+
+class NotificationListView(PermissionRequiredMixin, PerPageMixin, ListView):
+    permission_required = "dashboard.view_notifications"
+    template_name = "dashboard/notifications.html"
+    context_object_name = "notifications"
+
+    def get_queryset(self):
+        return Notification.objects.visible_to(self.request.user)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        preference = NotificationPreference.objects.filter(user=self.request.user).first()
+        context["email_on"] = preference.email if preference else True
+        return context
+
+    def post(self, request):
+        if "email" in request.POST:
+            on = request.POST.get("email") == "on"
+            services.preference_set(user=request.user, email=on)
+            messages.success(
+                request,
+                _("Notifikasi email dinyalakan.") if on else _("Notifikasi email dimatikan."),
+            )
+        else:
+            pk = parse_id(request.POST.get("notification"))
+            services.notifications_mark_read(user=request.user, pk=pk)
+            if pk is not None:
+                target = Notification.objects.visible_to(request.user).filter(pk=pk).first()
+                if target and target.url.startswith("/"):
+                    return redirect(target.url)
+        return redirect("notifications")
+
+
+class NotificationBellView(LoginRequiredMixin, TemplateView):
+    """The bell's unread count, loaded after the page (htmx) so no page pays for it."""
+
+    template_name = "dashboard/_bell_count.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["unread"] = Notification.objects.visible_to(self.request.user).unread().count()
         return context

@@ -1,5 +1,6 @@
 """The task force's directory: regions, agencies, community-leader contacts, the yearly decree."""
 
+import pghistory
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -62,6 +63,7 @@ class Region(models.Model):
         return self.name
 
 
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
 class Agency(models.Model):
     """An institution (instansi) taking part in the task force: a government office, Polri, TNI,
     the prosecutor's office, a kecamatan office, a forum or a mass organisation."""
@@ -90,6 +92,7 @@ class Agency(models.Model):
         return self.acronym or self.name
 
 
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
 class Contact(models.Model):
     """A community, religious, youth, women's or forum leader (tokoh) the team works with.
 
@@ -136,6 +139,7 @@ class Contact(models.Model):
         return self.name
 
 
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
 class TeamDecree(models.Model):
     """The Bupati's decree (SK) forming the Tim Terpadu, renewed yearly (Permendagri 42/2015)."""
 
@@ -157,6 +161,7 @@ class TeamDecree(models.Model):
         return _("SK Tim Terpadu %(year)s") % {"year": self.year}
 
 
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
 class TeamMember(models.Model):
     """A seat in the year's team: position, agency, the person holding it and the sub-team."""
 

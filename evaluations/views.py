@@ -13,7 +13,7 @@ from django.views.generic import FormView, TemplateView
 
 from action_plans.choices import Stage
 from action_plans.models import ActionPlan, Activity, Realisation
-from core.charts import bar_chart, stacked_bar
+from core.charts import hbar_chart, stacked_bar
 from core.mixins import PermissionRequiredMixin
 from core.views import serve_evidence
 from evaluations import indicators, selectors, services
@@ -119,10 +119,10 @@ class EvaluationView(EvaluationAccessMixin, TemplateView):
             "figures": figures,
             "compared": compared,
             "period_scores": period_scores,
-            "pillar_chart": bar_chart(
+            "pillar_chart": hbar_chart(
                 [(p.name, p.score) for p in figures.pillars], title=_("Nilai per pilar")
             ),
-            "period_chart": bar_chart(
+            "period_chart": hbar_chart(
                 [(code, f.total) for code, f in period_scores], title=_("Nilai per periode")
             )
             if period_scores

@@ -2,7 +2,8 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 from core.badges import register_badge_tones
-from core.log import register_actions
+from core.log import register_actions, register_data
+from incidents.choices import Resolution, Status
 
 
 class IncidentsConfig(AppConfig):
@@ -10,7 +11,6 @@ class IncidentsConfig(AppConfig):
     verbose_name = _("Laporan konflik")
 
     def ready(self):
-        register_actions({"incidents.export": _("Laporan diekspor")})
         register_badge_tones(
             "incidents.incident",
             "status",
@@ -34,3 +34,20 @@ class IncidentsConfig(AppConfig):
                 "sangat_tinggi": "text-bg-danger",
             },
         )
+        register_actions(
+            {
+                "incidents.export": _("Laporan diekspor"),
+                "incidents.report.create": _("Laporan dibuat"),
+                "incidents.report.submit": _("Laporan diajukan"),
+                "incidents.report.verify": _("Laporan diverifikasi"),
+                "incidents.report.reject": _("Laporan ditolak"),
+                "incidents.report.handle": _("Laporan ditandai ditangani"),
+                "incidents.report.resolve": _("Laporan dinyatakan selesai"),
+                "incidents.report.close": _("Laporan ditutup"),
+            }
+        )
+        register_data(
+            {"from_status": _("status sebelumnya"), "to_status": _("status baru")},
+            choices=Status.choices,
+        )
+        register_data({"resolution": _("penyelesaian")}, choices=Resolution.choices)

@@ -1,17 +1,20 @@
 """The report list's filters. Every filter lives in the query string, so a filtered view can be
 bookmarked and shared; exports take the same query string."""
 
+from datetime import datetime, time, timedelta
+
 import django_filters
 from django import forms
 from django.db.models import F
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.choices import Stage
 from core.forms import FilterForm
 from core.utils import parse_id
 from directory.models import Agency, Region
-from incidents.choices import ConflictSource, Form, Kind, RiskLevel, Status
-from incidents.models import RISK_SCORE, Incident
+from incidents.choices import ActionType, ConflictSource, Form, Kind, RiskLevel, Status
+from incidents.models import RISK_SCORE, HandlingStep, Incident
 
 
 def _kecamatan(request):
@@ -29,7 +32,15 @@ def _desa(request):
 
 class NullsLastOrderingFilter(django_filters.OrderingFilter):
     """Sorts with empty values (e.g. no risk assessed) last in either direction, and breaks ties
-    by newest record so paging is stable."""
+    by newest record so paging is stable.
+
+    NULLS LAST is written only for the columns that can be empty (`nullable`): PostgreSQL does
+    not know a NOT NULL column has no nulls, so `title DESC NULLS LAST` could not be read
+    backwards from the title index and would sort the whole table."""
+
+    def __init__(self, *args, nullable=(), **kwargs):
+        self.nullable = set(nullable)
+        super().__init__(*args, **kwargs)
 
     def filter(self, qs, value):
         if not value:
@@ -39,26 +50,40 @@ class NullsLastOrderingFilter(django_filters.OrderingFilter):
             name = self.param_map.get(param.lstrip("-"))
             if name is None:
                 continue
+            nulls_last = True if name in self.nullable else None
             expression = F(name)
             ordering.append(
-                expression.desc(nulls_last=True)
+                expression.desc(nulls_last=nulls_last)
                 if param.startswith("-")
-                else expression.asc(nulls_last=True)
+                else expression.asc(nulls_last=nulls_last)
             )
         return qs.order_by(*ordering, "-pk")
 
 
+class LocalDateFilter(django_filters.DateFilter):
+    """A day in the portal's time zone, compared as a range of instants (`occurred_at >= the
+    day's local midnight`), which the date index serves; `occurred_at::date` would not use it."""
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        if self.lookup_expr == "lt":  # "until" includes the whole day
+            value += timedelta(days=1)
+        bound = timezone.make_aware(datetime.combine(value, time.min))
+        return qs.filter(**{f"{self.field_name}__{self.lookup_expr}": bound})
+
+
 class IncidentFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Cari"), method="search", max_length=200)
-    occurred_from = django_filters.DateFilter(
+    occurred_from = LocalDateFilter(
         field_name="occurred_at",
-        lookup_expr="date__gte",
+        lookup_expr="gte",
         label=_("Dari tanggal"),
         widget=forms.DateInput(attrs={"type": "date"}),
     )
-    occurred_to = django_filters.DateFilter(
+    occurred_to = LocalDateFilter(
         field_name="occurred_at",
-        lookup_expr="date__lte",
+        lookup_expr="lt",
         label=_("Sampai tanggal"),
         widget=forms.DateInput(attrs={"type": "date"}),
     )
@@ -70,13 +95,33 @@ class IncidentFilter(django_filters.FilterSet):
     )
     form = django_filters.ChoiceFilter(choices=Form.choices, label=_("Bentuk"))
     stage = django_filters.ChoiceFilter(choices=Stage.choices, label=_("Tahap"))
-    # Several statuses or risk levels at once (`?status=diverifikasi&status=ditangani`).
-    status = django_filters.MultipleChoiceFilter(choices=Status.choices, label=_("Status"))
-    risk_level = django_filters.MultipleChoiceFilter(choices=RiskLevel.choices, label=_("Risiko"))
+    # Several statuses or risk levels at once (`?status=diverifikasi&status=ditangani`). A plain
+    # `IN (...)` on the report's own column cannot repeat a row: no DISTINCT (django-filter's
+    # default), which would sort every matching row by all its columns.
+    status = django_filters.MultipleChoiceFilter(
+        choices=Status.choices, label=_("Status"), distinct=False
+    )
+    risk_level = django_filters.MultipleChoiceFilter(
+        choices=RiskLevel.choices, label=_("Risiko"), distinct=False
+    )
     agency = django_filters.ModelChoiceFilter(
         queryset=Agency.objects.filter(active=True),
         method="involving_agency",
         label=_("Instansi yang menangani"),
+    )
+    # Whose report: `mine=true` lists the user's own reports (the field officer's dashboard).
+    mine = django_filters.BooleanFilter(method="reported_by_me", label=_("Laporan saya"))
+    # `has_steps=false`: reports nobody has followed up yet (the secretariat's dashboard).
+    has_steps = django_filters.BooleanFilter(method="with_any_step", label=_("Ada tindak lanjut"))
+    # Reports with a handling step of these types, dated from `step_from` (e.g. dialogues and
+    # mediations this year); both read together in filter_queryset so they match the same step.
+    step_type = django_filters.MultipleChoiceFilter(
+        choices=ActionType.choices, method="read_together", label=_("Jenis tindak lanjut")
+    )
+    step_from = django_filters.DateFilter(
+        method="read_together",
+        label=_("Tindak lanjut sejak"),
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
     sort = NullsLastOrderingFilter(
         fields=(
@@ -87,6 +132,7 @@ class IncidentFilter(django_filters.FilterSet):
             # Risk sorts by likelihood x impact, not by the label's alphabetical order.
             ("risk_score_value", "risk_level"),
         ),
+        nullable=("risk_score_value",),
         field_labels={
             "occurred_at": _("Waktu kejadian"),
             "reference": _("Nomor laporan"),
@@ -110,5 +156,37 @@ class IncidentFilter(django_filters.FilterSet):
     def search(self, queryset, name, value):
         return queryset.search(value) if value.strip() else queryset
 
+    def reported_by_me(self, queryset, name, value):
+        if value is None:
+            return queryset
+        user = self.request.user if self.request else None
+        mine = {"reported_by_id": getattr(user, "pk", None)}
+        return queryset.filter(**mine) if value else queryset.exclude(**mine)
+
+    def with_any_step(self, queryset, name, value):
+        if value is None:
+            return queryset
+        # A semi-join, not a join: no report repeated per step, so no DISTINCT over the list.
+        with_steps = HandlingStep.objects.values("incident_id")
+        return queryset.filter(pk__in=with_steps) if value else queryset.exclude(pk__in=with_steps)
+
+    def read_together(self, queryset, name, value):
+        return queryset
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        types = self.form.cleaned_data.get("step_type")
+        since = self.form.cleaned_data.get("step_from")
+        if not types and not since:
+            return queryset
+        steps = HandlingStep.objects.all()
+        if types:
+            steps = steps.filter(action_type__in=types)
+        if since:
+            steps = steps.filter(date__gte=since)
+        return queryset.filter(pk__in=steps.values("incident_id"))
+
     def involving_agency(self, queryset, name, agency):
-        return queryset.filter(steps__agencies=agency).distinct()
+        # A semi-join (`id IN (…)`): a join would repeat a report per step and need DISTINCT.
+        steps = HandlingStep.objects.filter(agencies=agency).values("incident_id")
+        return queryset.filter(pk__in=steps)

@@ -1,9 +1,6 @@
 """Forms of the incident pages. Choices offered are limited to what the user may use, so a
 tampered POST (another kecamatan, a hidden status) fails validation like any bad input."""
 
-from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
-
 from django import forms
 from django.urls import reverse
 from django.utils import timezone
@@ -14,11 +11,6 @@ from core.utils import parse_id
 from directory.models import Agency, Contact, Region
 from incidents.choices import Kind, Resolution
 from incidents.models import ConflictStatus, HandlingStep, Incident, Party
-
-# A phone's clock may run a little ahead of the server's.
-CLOCK_SKEW = timedelta(minutes=10)
-# Older dates are typing mistakes (and year 1 does not even survive the UTC round trip).
-EARLIEST_OCCURRENCE = datetime(1990, 1, 1, tzinfo=ZoneInfo("Asia/Jakarta"))
 
 
 class DateTimeLocalInput(forms.DateTimeInput):
@@ -91,30 +83,10 @@ class IncidentForm(BootstrapMixin, forms.ModelForm):
             return parse_id(self.data.get(self.add_prefix("kecamatan")))
         return self.instance.kecamatan_id if self.instance.pk else None
 
-    def clean_occurred_at(self):
-        occurred = self.cleaned_data["occurred_at"]
-        if occurred and occurred > timezone.now() + CLOCK_SKEW:
-            raise forms.ValidationError(_("Waktu kejadian tidak boleh di masa depan."))
-        if occurred and occurred < EARLIEST_OCCURRENCE:
-            raise forms.ValidationError(
-                _("Waktu kejadian terlalu jauh di masa lalu (paling awal tahun %(year)s).")
-                % {"year": EARLIEST_OCCURRENCE.year}
-            )
-        return occurred
-
-    def clean_desa(self):
-        desa = self.cleaned_data.get("desa")
-        kecamatan = self.cleaned_data.get("kecamatan")
-        if desa and kecamatan and desa.parent_id != kecamatan.pk:
-            raise forms.ValidationError(_("Desa ini tidak berada di kecamatan yang dipilih."))
-        return desa
-
+    # Dates, the desa's kecamatan and the risk assessment of a potential are checked by
+    # Incident.clean() and its constraints, the same for services, commands and imports.
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("kind") == Kind.POTENSI:
-            for name in ("likelihood", "impact"):
-                if not cleaned.get(name):
-                    self.add_error(name, _("Wajib diisi untuk potensi konflik (penilaian risiko)."))
         latitude, longitude = cleaned.get("latitude"), cleaned.get("longitude")
         if (latitude is None) != (longitude is None) and "latitude" not in self.errors:
             self.add_error(
@@ -178,19 +150,11 @@ class HandlingStepForm(BootstrapMixin, forms.ModelForm):
 
     def __init__(self, *args, user, incident, **kwargs):
         super().__init__(*args, **kwargs)
-        self.incident = incident
+        self.instance.incident = incident
         self.fields["agencies"].queryset = Agency.objects.visible_to(user).filter(active=True)
         self.fields["contacts"].queryset = Contact.objects.visible_to(user).filter(active=True)
         self.fields["date"].initial = timezone.localdate()
         self.fields["stage"].initial = incident.stage
-
-    def clean_date(self):
-        date = self.cleaned_data["date"]
-        if date > timezone.localdate():
-            raise forms.ValidationError(_("Tanggal tindak lanjut tidak boleh di masa depan."))
-        if date < timezone.localtime(self.incident.occurred_at).date() - timedelta(days=366):
-            raise forms.ValidationError(_("Tanggal terlalu jauh sebelum waktu kejadian."))
-        return date
 
 
 class ConflictStatusForm(BootstrapMixin, forms.ModelForm):

@@ -1,17 +1,22 @@
 """Reports of potential conflicts and conflict events, their handling and evidence."""
 
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
 import pghistory
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Case, F, Q, Value, When
 from django.db.models.lookups import GreaterThan, LessThanOrEqual
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.choices import Stage
-from core.models import EvidenceFile
+from core.models import ConstraintFieldsMixin, EvidenceFile
 from core.querysets import TaskForceRecordQuerySet
 from directory.models import Agency, Contact, Region
 from incidents.choices import (
@@ -32,11 +37,17 @@ from incidents.choices import (
     RiskLevel,
     Status,
 )
-from incidents.querysets import IncidentQuerySet
+from incidents.querysets import IncidentQuerySet, IncidentTallyQuerySet
 
 UNKNOWN_HELP = _("Kosongkan bila belum diketahui; isi 0 bila memang tidak ada.")
 # Likelihood (1-4) x impact (1-4): 1-3 rendah, 4-6 sedang, 8-9 tinggi, 12-16 sangat tinggi.
 RISK_SCORE = F("likelihood") * F("impact")
+# A phone's clock may run a little ahead of the server's.
+CLOCK_SKEW = timedelta(minutes=10)
+# Older dates are typing mistakes (and year 1 does not even survive the UTC round trip).
+EARLIEST_OCCURRENCE = datetime(1990, 1, 1, tzinfo=ZoneInfo("Asia/Jakarta"))
+FINISHED = [Status.SELESAI, Status.DITUTUP]
+RISK_REQUIRED = _("Wajib diisi untuk potensi konflik (penilaian risiko).")
 
 
 class ReferenceCounter(models.Model):
@@ -50,6 +61,7 @@ class ReferenceCounter(models.Model):
         return f"{self.year}: {self.last_number}"
 
 
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
 class ConflictStatus(models.Model):
     """A *Status Keadaan Konflik* at regency scale, declared by the Bupati after consulting the
     DPRD leadership for at most 90 days; it may be extended, and ends by revocation or expiry."""
@@ -102,8 +114,6 @@ class ConflictStatus(models.Model):
         return end
 
     def clean(self):
-        from django.core.exceptions import ValidationError
-
         errors = {}
         if self.start_date and self.end_date:
             days = (self.end_date - self.start_date).days + 1
@@ -142,7 +152,7 @@ class ConflictStatus(models.Model):
     pghistory.DeleteEvent(),
     exclude=["risk_level", "search_document"],
 )
-class Incident(models.Model):
+class Incident(ConstraintFieldsMixin, models.Model):
     """One report: a potential conflict (*potensi*) or a conflict event (*kejadian*).
 
     Following SNPK/ACLED practice an event has one date and one place, each with its precision,
@@ -329,6 +339,28 @@ class Incident(models.Model):
             models.Index(fields=["-occurred_at", "-id"], name="incident_occurred_idx"),
             # Kecamatan-scoped visibility and the kecamatan filter.
             models.Index(fields=["kecamatan", "status"], name="incident_kecamatan_idx"),
+            # A kecamatan officer's list, newest first, and the kecamatan + date-range filter.
+            models.Index(
+                fields=["kecamatan", "-occurred_at", "-id"], name="incident_kec_occurred_idx"
+            ),
+            # The list's sorts (NullsLastOrderingFilter): by title, by status, and by risk
+            # (likelihood x impact, unassessed last) in either direction; ties break on -id.
+            models.Index(fields=["title"], name="incident_title_idx"),
+            models.Index(fields=["status", "-id"], name="incident_status_idx"),
+            models.Index(RISK_SCORE.asc(nulls_last=True), name="incident_risk_asc_idx"),
+            models.Index(RISK_SCORE.desc(nulls_last=True), name="incident_risk_desc_idx"),
+            # The "or my own" part of visible_to as the dashboard reads it: the user's drafts
+            # and the user's own restricted reports (IncidentTally covers everything else).
+            models.Index(fields=["reported_by", "status"], name="incident_author_status_idx"),
+            models.Index(
+                fields=["reported_by", "confidentiality"], name="incident_author_conf_idx"
+            ),
+            # Everything visible_to tests for a kecamatan officer, so counting their list is an
+            # index-only scan.
+            models.Index(
+                fields=["kecamatan", "status", "confidentiality", "reported_by"],
+                name="incident_kec_visible_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -342,7 +374,36 @@ class Incident(models.Model):
                 name="incident_rejection_has_reason",
                 violation_error_message=_("Penolakan memerlukan alasan."),
             ),
+            # A potential conflict is only useful with its risk assessment (likelihood x impact).
+            models.CheckConstraint(
+                condition=~Q(kind=Kind.POTENSI) | Q(likelihood__isnull=False),
+                name="incident_potential_has_likelihood",
+                violation_error_code="potential_likelihood",
+                violation_error_message=RISK_REQUIRED,
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind=Kind.POTENSI) | Q(impact__isnull=False),
+                name="incident_potential_has_impact",
+                violation_error_code="potential_impact",
+                violation_error_message=RISK_REQUIRED,
+            ),
+            # How a report was resolved is known exactly when it is resolved or closed.
+            models.CheckConstraint(
+                condition=(Q(status__in=FINISHED) & ~Q(resolution=""))
+                | (~Q(status__in=FINISHED) & Q(resolution="")),
+                name="incident_resolution_iff_resolved",
+                violation_error_code="resolution",
+                violation_error_message=_(
+                    "Cara penyelesaian diisi tepat ketika laporan selesai atau ditutup."
+                ),
+            ),
         ]
+
+    CONSTRAINT_FIELDS = {
+        "potential_likelihood": "likelihood",
+        "potential_impact": "impact",
+        "resolution": "resolution",
+    }
 
     def __str__(self):
         return f"{self.reference} — {self.title}"
@@ -351,6 +412,19 @@ class Incident(models.Model):
         from django.urls import reverse
 
         return reverse("incidents:detail", args=[self.pk])
+
+    def clean(self):
+        errors = {}
+        if self.occurred_at and self.occurred_at > timezone.now() + CLOCK_SKEW:
+            errors["occurred_at"] = _("Waktu kejadian tidak boleh di masa depan.")
+        elif self.occurred_at and self.occurred_at < EARLIEST_OCCURRENCE:
+            errors["occurred_at"] = _(
+                "Waktu kejadian terlalu jauh di masa lalu (paling awal tahun %(year)s)."
+            ) % {"year": EARLIEST_OCCURRENCE.year}
+        if self.desa_id and self.kecamatan_id and self.desa.parent_id != self.kecamatan_id:
+            errors["desa"] = _("Desa ini tidak berada di kecamatan yang dipilih.")
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def region(self) -> Region:
@@ -390,25 +464,6 @@ class Party(models.Model):
         return self.name
 
 
-class Transition(models.Model):
-    """One step of the report's workflow: who moved it from which status to which, and when."""
-
-    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="transitions")
-    from_status = models.CharField(max_length=12, choices=Status.choices, blank=True)
-    to_status = models.CharField(max_length=12, choices=Status.choices)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    at = models.DateTimeField(auto_now_add=True)
-    note = models.TextField(blank=True)
-
-    class Meta:
-        verbose_name = _("riwayat status")
-        verbose_name_plural = _("riwayat status")
-        ordering = ["at", "pk"]
-
-    def __str__(self):
-        return f"{self.incident_id}: {self.from_status} → {self.to_status}"
-
-
 @pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
 class HandlingStep(models.Model):
     """A follow-up action (*tindak lanjut*) taken on a report."""
@@ -434,6 +489,15 @@ class HandlingStep(models.Model):
     def __str__(self):
         return f"{self.date} {self.get_action_type_display()}"
 
+    def clean(self):
+        if not self.date:
+            return
+        if self.date > timezone.localdate():
+            raise ValidationError({"date": _("Tanggal tindak lanjut tidak boleh di masa depan.")})
+        occurred = self.incident.occurred_at if self.incident_id else None
+        if occurred and self.date < timezone.localtime(occurred).date() - timedelta(days=366):
+            raise ValidationError({"date": _("Tanggal terlalu jauh sebelum waktu kejadian.")})
+
 
 @pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
 class Evidence(EvidenceFile):
@@ -448,3 +512,30 @@ class Evidence(EvidenceFile):
     class Meta(EvidenceFile.Meta):
         verbose_name = _("bukti")
         verbose_name_plural = _("bukti")
+
+
+class IncidentTally(models.Model):
+    """How many reports there are per kecamatan, status, confidentiality and risk level, kept
+    current by a database trigger on every insert, update and delete of a report (migration
+    0005), so the dashboard adds up a few hundred rows instead of counting a million reports.
+    `risk_level` is "" for reports without a risk assessment."""
+
+    kecamatan = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="+")
+    status = models.CharField(max_length=12, choices=Status.choices)
+    confidentiality = models.CharField(max_length=8, choices=Confidentiality.choices)
+    risk_level = models.CharField(max_length=13, choices=RiskLevel.choices, blank=True)
+    count = models.IntegerField(default=0)
+
+    objects = IncidentTallyQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kecamatan", "status", "confidentiality", "risk_level"],
+                name="incident_tally_group_unique",
+            ),
+        ]
+
+    def __str__(self):
+        group = f"{self.kecamatan_id} {self.status} {self.confidentiality} {self.risk_level}"
+        return f"{group}: {self.count}"

@@ -32,3 +32,18 @@ class IncidentQuerySet(models.QuerySet):
     def search(self, text: str):
         query = SearchQuery(text, config=SEARCH_CONFIG, search_type="websearch")
         return self.filter(search_document=query)
+
+
+class IncidentTallyQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The tally rows of reports the user may see whoever wrote them: the rules of
+        IncidentQuerySet.visible_to without its "or my own" parts (no drafts, `terbatas` only
+        when cleared), which the caller adds from the user's own reports."""
+        if not user.is_authenticated or not is_task_force_member(user):
+            return self.none()
+        queryset = self.exclude(status=Status.DRAFT)
+        if not may_see_restricted(user):
+            queryset = queryset.filter(confidentiality=Confidentiality.INTERNAL)
+        if user.kecamatan_id:
+            queryset = queryset.filter(kecamatan_id=user.kecamatan_id)
+        return queryset

@@ -1,24 +1,283 @@
-"""Figures of the reports that other apps (dashboard, evaluations, reports) read."""
+"""Figures of the reports that other apps (dashboard, evaluations, reports) read.
 
-from django.db.models import Count, Q
+Every figure starts from `Incident.objects.visible_to(user)` and takes a fixed number of queries,
+however many reports there are. Where the dashboard links a figure to the list, the figure counts
+exactly what the list shows for the same URL parameters (`list_query` builds them)."""
 
-from incidents.choices import RiskLevel, Status
-from incidents.models import Incident
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import Avg, Count, Max, Q, Sum
+from django.db.models.functions import Coalesce, TruncMonth
+from django.utils import timezone
+from django.utils.http import urlencode
+
+from accounts.rules import may_see_restricted
+from core.models import ActivityLog
+from incidents.choices import ActionType, Confidentiality, Kind, RiskLevel, Status
+from incidents.models import ConflictStatus, HandlingStep, Incident, IncidentTally
 
 OPEN_STATUSES = (Status.DIAJUKAN, Status.DIVERIFIKASI, Status.DITANGANI)
+HANDLING_STATUSES = (Status.DIVERIFIKASI, Status.DITANGANI)
+# Reports that count as real signals: submitted and not rejected (drafts are nobody's news yet).
+COUNTED_STATUSES = (*OPEN_STATUSES, Status.SELESAI, Status.DITUTUP)
+HIGH_RISK = (RiskLevel.TINGGI, RiskLevel.SANGAT_TINGGI)
+# Risk points of an open potential conflict in the early-warning score.
+RISK_POINTS = {
+    RiskLevel.RENDAH: 1,
+    RiskLevel.SEDANG: 2,
+    RiskLevel.TINGGI: 3,
+    RiskLevel.SANGAT_TINGGI: 4,
+}
+DIALOGUE_TYPES = (ActionType.DIALOG, ActionType.MEDIASI)
+
+
+def list_query(**params) -> str:
+    """The report list's query string for these filters (lists become repeated parameters)."""
+    return urlencode({k: v for k, v in params.items() if v not in (None, "", [])}, doseq=True)
 
 
 def incident_summary(user) -> dict:
-    """Counts for the dashboard's report cards, in one query over what the user may see."""
-    return Incident.objects.visible_to(user).aggregate(
-        submitted=Count("pk", filter=Q(status=Status.DIAJUKAN)),
-        handling=Count("pk", filter=Q(status__in=[Status.DIVERIFIKASI, Status.DITANGANI])),
-        high_risk=Count(
-            "pk",
-            filter=Q(
-                status__in=OPEN_STATUSES,
-                risk_level__in=[RiskLevel.TINGGI, RiskLevel.SANGAT_TINGGI],
-            ),
-        ),
-        my_drafts=Count("pk", filter=Q(status=Status.DRAFT, reported_by=user)),
+    """Counts for the dashboard's report cards, over what the user may see.
+
+    Reports anyone may see (in the user's scope) are added up from IncidentTally, a few hundred
+    rows kept current by a trigger; the user's own reports that only their author may see (their
+    drafts, their restricted reports without clearance) are counted from the reports themselves,
+    through an index on the author. Together they are exactly `Incident.objects.visible_to(user)`.
+    """
+    open_risky = Q(status__in=OPEN_STATUSES, risk_level__in=HIGH_RISK)
+    shared = IncidentTally.objects.visible_to(user).aggregate(
+        submitted=Sum("count", filter=Q(status=Status.DIAJUKAN), default=0),
+        handling=Sum("count", filter=Q(status__in=HANDLING_STATUSES), default=0),
+        high_risk=Sum("count", filter=open_risky, default=0),
     )
+    own = Incident.objects.visible_to(user).filter(reported_by=user)
+    if may_see_restricted(user):
+        own = own.filter(status=Status.DRAFT)
+    else:
+        own = own.filter(Q(status=Status.DRAFT) | Q(confidentiality=Confidentiality.TERBATAS))
+    own = own.aggregate(
+        submitted=Count("pk", filter=Q(status=Status.DIAJUKAN)),
+        handling=Count("pk", filter=Q(status__in=HANDLING_STATUSES)),
+        high_risk=Count("pk", filter=open_risky),
+        my_drafts=Count("pk", filter=Q(status=Status.DRAFT)),
+    )
+    return {
+        "submitted": shared["submitted"] + own["submitted"],
+        "handling": shared["handling"] + own["handling"],
+        "high_risk": shared["high_risk"] + own["high_risk"],
+        "my_drafts": own["my_drafts"],
+    }
+
+
+def incident_timeline(incident: Incident) -> list[ActivityLog]:
+    """The report's workflow steps from the activity log, oldest first, each with the label of
+    the status it led to (`status_label`)."""
+    entries = list(
+        ActivityLog.objects.for_object(incident)
+        .filter(action__startswith="incidents.report.")
+        .select_related("actor")
+        .order_by("at", "pk")
+    )
+    labels = dict(Status.choices)
+    for entry in entries:
+        entry.status_label = labels.get(entry.data.get("to_status"), entry.action_label)
+    return entries
+
+
+def open_by_risk_and_status(user) -> dict:
+    """{(risk_level or None, status): count} of the open reports (one query)."""
+    rows = (
+        Incident.objects.visible_to(user)
+        .filter(status__in=OPEN_STATUSES)
+        .values("risk_level", "status")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return {(row["risk_level"], row["status"]): row["n"] for row in rows}
+
+
+def _day_start(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def _same_day_last_year(day: date) -> date:
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - 1, day=28)
+
+
+def events_year_on_year(user, today: date) -> dict:
+    """Conflict events and their casualties from 1 January to today, against the same span
+    last year (one query). Unknown casualty counts are not zero: they are counted apart."""
+    last_year_today = _same_day_last_year(today)
+    spans = {
+        "this": (date(today.year, 1, 1), today),
+        "last": (date(today.year - 1, 1, 1), last_year_today),
+    }
+    figures = {}
+    for key, (start, end) in spans.items():
+        within = Q(
+            occurred_at__gte=_day_start(start), occurred_at__lt=_day_start(end) + timedelta(1)
+        )
+        figures[f"{key}_events"] = Count("pk", filter=within)
+        figures[f"{key}_killed"] = Coalesce(Sum("killed", filter=within), 0)
+        figures[f"{key}_injured"] = Coalesce(Sum("injured", filter=within), 0)
+        figures[f"{key}_unknown"] = Count(
+            "pk", filter=within & (Q(killed__isnull=True) | Q(injured__isnull=True))
+        )
+    result = (
+        Incident.objects.visible_to(user)
+        .filter(kind=Kind.KEJADIAN, status__in=COUNTED_STATUSES)
+        .aggregate(**figures)
+    )
+    for key, (start, end) in spans.items():
+        result[f"{key}_query"] = list_query(
+            kind=Kind.KEJADIAN,
+            status=list(COUNTED_STATUSES),
+            occurred_from=start.isoformat(),
+            occurred_to=end.isoformat(),
+        )
+    return result
+
+
+def dialogues(user, year: int) -> dict:
+    """Dialogues and mediations recorded this year on the reports the user sees (one query):
+    how many steps, and on how many reports (the number the list shows)."""
+    since = date(year, 1, 1)
+    figures = HandlingStep.objects.filter(
+        incident__in=Incident.objects.visible_to(user),
+        action_type__in=DIALOGUE_TYPES,
+        date__gte=since,
+    ).aggregate(steps=Count("pk"), reports=Count("incident", distinct=True))
+    figures["query"] = list_query(step_type=list(DIALOGUE_TYPES), step_from=since.isoformat())
+    return figures
+
+
+def conflict_status_in_force(today: date) -> ConflictStatus | None:
+    """The Status Keadaan Konflik in force today, if any (a public decree: no visibility rule)."""
+    return (
+        ConflictStatus.objects.filter(start_date__lte=today)
+        .annotate(until=Coalesce("extended_until", "end_date"))
+        .filter(until__gte=today)
+        .filter(Q(revoked_on__isnull=True) | Q(revoked_on__gt=today))
+        .order_by("-start_date")
+        .first()
+    )
+
+
+def verification_queue(user, limit: int = 10) -> tuple[int, list]:
+    """Submitted reports waiting for verification, longest waiting first, each with
+    `submitted_at` (its latest submission); and how many there are (two queries)."""
+    waiting = Incident.objects.visible_to(user).filter(status=Status.DIAJUKAN)
+    items = list(
+        waiting.select_related("kecamatan")
+        .annotate(
+            submitted_at=Max("transitions__at", filter=Q(transitions__to_status=Status.DIAJUKAN))
+        )
+        .order_by("submitted_at", "pk")[:limit]
+    )
+    return waiting.count(), items
+
+
+def awaiting_first_step(user, limit: int = 10) -> tuple[int, list, str]:
+    """Verified or handled reports that have no handling step yet (two queries), oldest first,
+    with the list's query string for all of them."""
+    statuses = [Status.DIVERIFIKASI, Status.DITANGANI]
+    waiting = Incident.objects.visible_to(user).filter(status__in=statuses, steps__isnull=True)
+    items = list(waiting.select_related("kecamatan").order_by("occurred_at", "pk")[:limit])
+    return waiting.count(), items, list_query(status=statuses, has_steps="false")
+
+
+def my_reports(user) -> dict:
+    """The user's own reports by status, and the rejected ones with the reason (two queries)."""
+    mine = Incident.objects.visible_to(user).filter(reported_by=user)
+    counts = dict(mine.values_list("status").annotate(n=Count("pk")).order_by())
+    returned = list(mine.filter(status=Status.DITOLAK).order_by("-updated_at")[:10])
+    return {
+        "by_status": [
+            (status, label, counts.get(status, 0), list_query(mine="true", status=status))
+            for status, label in Status.choices
+        ],
+        "returned": returned,
+        "returned_query": list_query(mine="true", status=Status.DITOLAK),
+    }
+
+
+def kecamatan_signals(user, today: date) -> dict[int, dict]:
+    """Per kecamatan, the parts of the early-warning score (one query): reports in the last 30
+    and 90 days and in the same windows before, risk points of open potentials, conflict events
+    in the last 90 days, and reports still open. Only counted statuses (not drafts, not
+    rejected); dated by when it happened."""
+    tomorrow = _day_start(today + timedelta(1))
+
+    def window(days_from, days_to):
+        return Q(
+            occurred_at__gte=tomorrow - timedelta(days_from),
+            occurred_at__lt=tomorrow - timedelta(days_to),
+        )
+
+    open_potential = Q(kind=Kind.POTENSI, status__in=OPEN_STATUSES)
+    rows = (
+        Incident.objects.visible_to(user)
+        .filter(status__in=COUNTED_STATUSES)
+        .values("kecamatan_id")
+        .annotate(
+            recent_30=Count("pk", filter=window(30, 0)),
+            before_30=Count("pk", filter=window(60, 30)),
+            recent_90=Count("pk", filter=window(90, 0)),
+            before_90=Count("pk", filter=window(180, 90)),
+            events_90=Count("pk", filter=window(90, 0) & Q(kind=Kind.KEJADIAN)),
+            unresolved=Count("pk", filter=Q(status__in=OPEN_STATUSES)),
+            **{
+                f"risk_{level}": Count("pk", filter=open_potential & Q(risk_level=level))
+                for level in RISK_POINTS
+            },
+        )
+        .order_by()
+    )
+    signals = {}
+    for row in rows:
+        row["open_risk"] = sum(row.pop(f"risk_{level}") * p for level, p in RISK_POINTS.items())
+        signals[row.pop("kecamatan_id")] = row
+    return signals
+
+
+def monthly_counts(user, first_month: date) -> dict[tuple[int, date], int]:
+    """{(kecamatan id, first day of month): reports} from `first_month` on (one query)."""
+    rows = (
+        Incident.objects.visible_to(user)
+        .filter(status__in=COUNTED_STATUSES, occurred_at__gte=_day_start(first_month))
+        .annotate(month=TruncMonth("occurred_at"))
+        .values("kecamatan_id", "month")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return {(row["kecamatan_id"], row["month"].date()): row["n"] for row in rows}
+
+
+def located_centres(user, kecamatan_ids) -> dict[tuple[str, int], tuple[float, float]]:
+    """Where to put reports without coordinates: the mean position of the located reports the
+    user may see in the same desa (key ("desa", id)) or kecamatan (("kecamatan", id)). The region
+    table holds no centroids; this is derived, and absent where nothing is located. Reads only the
+    given kecamatan (one query; the kecamatan index serves it)."""
+    located = Incident.objects.visible_to(user).filter(
+        kecamatan_id__in=kecamatan_ids, latitude__isnull=False
+    )
+    centres = {}
+    rows = (
+        located.values("kecamatan_id", "desa_id")
+        .annotate(lat=Avg("latitude"), lon=Avg("longitude"), n=Count("pk"))
+        .order_by()
+    )
+    sums = {}
+    for row in rows:
+        if row["desa_id"]:
+            centres[("desa", row["desa_id"])] = (float(row["lat"]), float(row["lon"]))
+        total = sums.setdefault(row["kecamatan_id"], [0.0, 0.0, 0])
+        total[0] += float(row["lat"]) * row["n"]
+        total[1] += float(row["lon"]) * row["n"]
+        total[2] += row["n"]
+    for kecamatan_id, (lat, lon, n) in sums.items():
+        centres[("kecamatan", kecamatan_id)] = (lat / n, lon / n)
+    return centres

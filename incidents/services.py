@@ -14,8 +14,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import User
+from core.services import evidence_save, evidence_store, log_action
 from incidents.choices import Resolution, Status
-from incidents.models import Evidence, HandlingStep, Incident, Party, Transition
+from incidents.models import Evidence, HandlingStep, Incident, Party
 
 # --- reference numbers -------------------------------------------------------------------------
 
@@ -166,10 +167,17 @@ def incident_transition(
     previous = incident.status
     incident.status = rule.target
     incident.version += 1
-    with pghistory.context(user=by.pk):
+    incident.full_clean()
+    with pghistory.context(user=by.pk, reason=note):
         incident.save()
-        Transition.objects.create(
-            incident=incident, from_status=previous, to_status=rule.target, by=by, note=note
+        log_action(
+            actor=by,
+            action=f"incidents.report.{action}",
+            obj=incident,
+            from_status=previous,
+            to_status=rule.target,
+            note=note,
+            resolution=incident.resolution if rule.needs_resolution else "",
         )
     return incident
 
@@ -203,14 +211,25 @@ def incident_create(
         raise PermissionDenied(_("Anda tidak berwenang membuat laporan."))
     incident.reported_by = by
     incident.status = Status.DRAFT
+    incident.full_clean(exclude={"reference"})
+    for party in parties:
+        party.full_clean(exclude={"incident"})
+    # Evidence is checked and fingerprinted first; its files are written after the commit.
+    evidence = []
+    for upload in files:
+        item = Evidence()
+        item.store(upload, by=by)
+        evidence.append(item)
+    # The year's counter row lock serialises every new report until this transaction ends:
+    # taken last, it is held only for the few inserts below.
     incident.reference = reference_next(year=timezone.localdate().year)
-    incident.full_clean()
     with pghistory.context(user=by.pk):
         incident.save()
-        Transition.objects.create(incident=incident, from_status="", to_status=Status.DRAFT, by=by)
+        log_action(actor=by, action="incidents.report.create", obj=incident, to_status=Status.DRAFT)
         _save_parties(incident, parties)
-        for upload in files:
-            evidence_attach(incident=incident, upload=upload, by=by)
+        for item in evidence:
+            item.incident = incident
+            evidence_save(item)
     if submit:
         incident = incident_transition(incident=incident, by=by, action="submit")
     return incident
@@ -329,9 +348,7 @@ def _stage_follow(*, incident: Incident, step: HandlingStep):
         Incident.objects.filter(pk=incident.pk).update(stage=step.stage, version=F("version") + 1)
 
 
+@transaction.atomic
 def evidence_attach(*, incident: Incident, upload, by, step: HandlingStep | None = None):
-    evidence = Evidence(incident=incident, step=step)
-    evidence.store(upload, by=by)
     with pghistory.context(user=by.pk):
-        evidence.save()
-    return evidence
+        return evidence_store(Evidence(incident=incident, step=step), upload, by=by)

@@ -127,7 +127,9 @@ else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.postgresql",
-            "NAME": "portal",
+            # DJANGO_DB_NAME=portal_bench points everything at the benchmark's own database
+            # (`manage.py seed_bench`), leaving the demo data alone.
+            "NAME": env.str("DJANGO_DB_NAME", default="portal"),
             "USER": "portal",
             "PASSWORD": (
                 local_db_password.read_text().strip() if local_db_password.is_file() else ""
@@ -135,7 +137,10 @@ else:
             "HOST": str(BASE_DIR / ".pgdata" / "run"),
         }
     }
-DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DJANGO_CONN_MAX_AGE", default=0))
+# Persistent connections: opening one costs a few milliseconds per request (fork, auth, catalog
+# caches), more than a list page's own queries. Health checks drop a connection the server closed.
+DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DJANGO_CONN_MAX_AGE", default=60))
+DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -206,6 +211,8 @@ STATICFILES_DIRS = [
     ("vendor/bootstrap", BASE_DIR / "node_modules" / "bootstrap" / "dist"),
     ("vendor/bootstrap-icons", BASE_DIR / "node_modules" / "bootstrap-icons" / "font"),
     ("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
+    ("vendor/leaflet", BASE_DIR / "node_modules" / "leaflet" / "dist"),
+    ("vendor/leaflet.markercluster", BASE_DIR / "node_modules" / "leaflet.markercluster" / "dist"),
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -252,3 +259,35 @@ LOGGING = {
 
 # Password of the demo users created by `manage.py seed_demo` (development only).
 DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="demo12345")
+
+# Notifications by email go through Django's email backend: printed to the console in
+# development, SMTP (the DJANGO_EMAIL_* settings below) in production; tests use locmem.
+EMAIL_BACKEND = env.str(
+    "DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_HOST = env.str("DJANGO_EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("DJANGO_EMAIL_PORT", default=25)
+EMAIL_HOST_USER = env.str("DJANGO_EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env.str("DJANGO_EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("DJANGO_EMAIL_USE_TLS", default=False)
+DEFAULT_FROM_EMAIL = env.str("DJANGO_DEFAULT_FROM_EMAIL", default="portal-pks@localhost")
+# The portal's public address, for links in emails (no request to build them from).
+PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
+
+# Early-warning score of a kecamatan (dashboard/hotspots.py explains each part on the page).
+HOTSPOT_WEIGHTS = {
+    "recent_30": env.float("HOTSPOT_WEIGHT_RECENT_30", default=2.0),
+    "rise_30": env.float("HOTSPOT_WEIGHT_RISE_30", default=3.0),
+    "rise_90": env.float("HOTSPOT_WEIGHT_RISE_90", default=1.0),
+    "open_risk": env.float("HOTSPOT_WEIGHT_OPEN_RISK", default=1.0),
+    "escalation": env.float("HOTSPOT_WEIGHT_ESCALATION", default=4.0),
+    "unresolved": env.float("HOTSPOT_WEIGHT_UNRESOLVED", default=1.0),
+}
+# A kecamatan at or above this score is flagged "waspada" (alert) on the dashboard and map.
+HOTSPOT_ALERT_SCORE = env.float("HOTSPOT_ALERT_SCORE", default=10.0)
+
+# Map tiles: any XYZ tile server; the page still shows markers and the list without tiles.
+MAP_TILE_URL = env.str("MAP_TILE_URL", default="https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+MAP_TILE_ATTRIBUTION = env.str("MAP_TILE_ATTRIBUTION", default="© OpenStreetMap contributors")
+# The data endpoint sends at most this many markers (newest first) and says when it cut.
+MAP_MAX_MARKERS = env.int("MAP_MAX_MARKERS", default=5000)

@@ -70,6 +70,22 @@ require_password() {
 
 running() { as_owner "$bindir/pg_ctl" status -D "$data" >/dev/null 2>&1; }
 
+tuning() {
+  # Sized from this machine's memory rather than PostgreSQL's defaults (128 MB shared buffers,
+  # 4 MB work_mem): a cache that holds the report table and its indexes at a million rows, sorts
+  # in memory, SSD costs, and no JIT, whose compile time exceeds a list page's whole budget.
+  # Capped so that several checkouts' clusters on one machine still fit.
+  local mem_mb
+  mem_mb=$(awk '/MemTotal/ {print int($2 / 1024)}' /proc/meminfo)
+  local shared=$((mem_mb / 8)); [ "$shared" -gt 1024 ] && shared=1024; [ "$shared" -lt 128 ] && shared=128
+  local cache=$((mem_mb / 2))
+  printf '%s ' \
+    "-c shared_buffers=${shared}MB" "-c effective_cache_size=${cache}MB" \
+    "-c work_mem=16MB" "-c maintenance_work_mem=256MB" "-c random_page_cost=1.1" \
+    "-c effective_io_concurrency=200" "-c jit=off" "-c max_wal_size=2GB" \
+    "-c checkpoint_completion_target=0.9"
+}
+
 start() {
   mkdir -p "$base"
   if [ "$(id -u)" = 0 ]; then
@@ -90,7 +106,7 @@ start() {
   as_owner chmod 700 "$sock"
   if ! running; then
     as_owner "$bindir/pg_ctl" -D "$data" -l "$log" -w -t 60 \
-      -o "-c listen_addresses='' -c unix_socket_directories='$sock' -c unix_socket_permissions=0700" \
+      -o "-c listen_addresses='' -c unix_socket_directories='$sock' -c unix_socket_permissions=0700 $(tuning)" \
       start >/dev/null
   fi
   require_password

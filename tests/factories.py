@@ -24,9 +24,7 @@ from action_plans.models import (
     ActionPlan,
     Activity,
     Period,
-    PlanRevision,
     Realisation,
-    RealisationEvent,
     RealisationEvidence,
     Target,
 )
@@ -34,7 +32,7 @@ from action_plans.services import default_periods
 from core.models import ActivityLog
 from directory.choices import AgencyKind, ContactKind, RegionLevel, TeamPosition
 from directory.models import Agency, Contact, Region, TeamDecree, TeamMember
-from incidents.models import ConflictStatus, Evidence, HandlingStep, Incident, Party, Transition
+from incidents.models import ConflictStatus, Evidence, HandlingStep, Incident, Party
 from incidents.services import reference_next
 
 factory.Faker._DEFAULT_LOCALE = "id_ID"
@@ -165,6 +163,10 @@ class IncidentFactory(DjangoModelFactory):
     likelihood = 2
     impact = 2
     status = "diajukan"
+    # Known exactly when resolved or closed (constraint incident_resolution_iff_resolved).
+    resolution = factory.LazyAttribute(
+        lambda o: "damai" if o.status in ("selesai", "ditutup") else ""
+    )
     confidentiality = "internal"
 
     class Params:
@@ -185,16 +187,6 @@ class PartyFactory(DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Kelompok warga {n}")
     party_type = "warga"
     estimated_size = 30
-
-
-class TransitionFactory(DjangoModelFactory):
-    class Meta:
-        model = Transition
-
-    incident = factory.SubFactory(IncidentFactory)
-    from_status = "draft"
-    to_status = "diajukan"
-    by = factory.SelfAttribute("incident.reported_by")
 
 
 class HandlingStepFactory(DjangoModelFactory):
@@ -365,15 +357,6 @@ class RealisationFactory(DjangoModelFactory):
     submitted_at = factory.SelfAttribute("first_submitted_at")
 
 
-class RealisationEventFactory(DjangoModelFactory):
-    class Meta:
-        model = RealisationEvent
-
-    realisation = factory.SubFactory(RealisationFactory)
-    action = RealisationEvent.Action.SUBMITTED
-    by = factory.SelfAttribute("realisation.submitted_by")
-
-
 class RealisationEvidenceFactory(DjangoModelFactory):
     class Meta:
         model = RealisationEvidence
@@ -385,18 +368,6 @@ class RealisationEvidenceFactory(DjangoModelFactory):
     size = factory.LazyAttribute(lambda evidence: evidence.file.size)
     sha256 = "0" * 64
     uploaded_by = factory.SelfAttribute("realisation.submitted_by")
-
-
-class PlanRevisionFactory(DjangoModelFactory):
-    class Meta:
-        model = PlanRevision
-
-    plan = factory.SubFactory(ActionPlanFactory, established=True)
-    by = factory.SelfAttribute("plan.created_by")
-    reason = "Penyesuaian anggaran setelah APBD perubahan."
-    changes = factory.LazyFunction(
-        lambda: [{"item": "1.1", "field": "anggaran", "old": "10000000", "new": "12000000"}]
-    )
 
 
 # --- core --------------------------------------------------------------------------------------

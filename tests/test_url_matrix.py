@@ -55,6 +55,11 @@ def everyone(code, **overrides):
 # name -> (URL kwargs from the fixture objects, query string, expected answer per persona)
 EXPECTATIONS = {
     "dashboard": (None, "", members()),
+    "hotspots": (None, "", members()),
+    "map": (None, "", members()),
+    "map_data": (None, "", members()),
+    "notifications": (None, "", members()),
+    "notification_bell": (None, "", members()),
     # Sign-in, sign-out and the password pages stay open to an account without a role.
     "accounts:login": (None, "", everyone(302, anonymous=200)),
     "accounts:logout": (None, "", everyone(405)),  # POST only
@@ -64,6 +69,7 @@ EXPECTATIONS = {
     # third officer, with a handling step naming the operator's agency.
     "incidents:list": (None, "", members()),
     "incidents:export_csv": (None, "", members()),
+    "incidents:export_csv_semicolon": (None, "", members()),
     "incidents:export_xlsx": (None, "", members()),
     "incidents:create": (None, "", only(200, "petugas", "operator", "sekretariat")),
     "incidents:desa_options": (None, "kecamatan", members()),
@@ -236,7 +242,13 @@ def users(roles, petugas, sekretariat, pimpinan, admin_user):
 
 
 @pytest.fixture
-def objects(users, kecamatan):
+def objects(users, kecamatan, django_capture_on_commit_callbacks):
+    # Evidence files are written when the transaction commits; a test's transaction never does.
+    with django_capture_on_commit_callbacks(execute=True):
+        return _objects(users, kecamatan)
+
+
+def _objects(users, kecamatan):
     secretariat, operator = users["sekretariat"], users["operator"]
     reporter = UserFactory(username="pelapor-lain", roles=[Role.PETUGAS])
     incident = IncidentFactory(kecamatan=kecamatan, reported_by=reporter, status="diverifikasi")

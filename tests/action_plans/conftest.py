@@ -5,6 +5,7 @@ import pytest
 from accounts.choices import Role
 from action_plans import services
 from action_plans.choices import PeriodScheme, PlanStatus
+from core.models import ActivityLog
 from tests.factories import AgencyFactory, UserFactory
 from tests.helpers import add_activity
 
@@ -68,3 +69,37 @@ def established(plan, sekretariat, dinsos, polres):
 
 
 __all__ = ["add_activity", "date"]
+
+
+# The log's realisation codes, named as a person reads them.
+REALISATION_EVENTS = {
+    "action_plans.realisation.submit": "diserahkan",
+    "action_plans.realisation.return": "dikembalikan",
+    "action_plans.realisation.resubmit": "diserahkan_ulang",
+}
+
+
+def revisions():
+    """Logged changes to established plans."""
+    return ActivityLog.objects.filter(action="action_plans.plan.revise")
+
+
+def realisation_log():
+    return ActivityLog.objects.filter(action__in=REALISATION_EVENTS)
+
+
+def realisation_events(realisation) -> list:
+    """(event, username, note) of a realisation's submissions and returns, oldest first."""
+    entries = (
+        realisation_log()
+        .filter(object_id=str(realisation.pk), content_type__model="realisation")
+        .select_related("actor")
+        .order_by("at", "pk")
+    )
+    return [
+        (REALISATION_EVENTS[e.action], e.actor.username, e.data.get("note", "")) for e in entries
+    ]
+
+
+def realisation_actions(realisation) -> list:
+    return [event for event, _user, _note in realisation_events(realisation)]

@@ -23,12 +23,11 @@ from action_plans.models import (
     ActionPlan,
     Activity,
     Period,
-    PlanRevision,
     Realisation,
-    RealisationEvent,
     RealisationEvidence,
     Target,
 )
+from tests.action_plans.conftest import realisation_log, revisions
 from tests.factories import jpeg_bytes
 from tests.helpers import add_activity, assert_field_error, field_errors
 
@@ -91,7 +90,7 @@ def report(**changes):
 
 def assert_no_realisation(media_root):
     assert Realisation.objects.count() == 0
-    assert RealisationEvent.objects.count() == 0
+    assert not realisation_log().exists()
     assert RealisationEvidence.objects.count() == 0
     assert stored_files(media_root) == []
 
@@ -403,7 +402,7 @@ def test_target_edit_on_an_established_plan_needs_a_reason(as_planner, establish
     assert 'name="target_B04"' in response.content.decode()
     assert re.search(r'name="target_B04" value="5"', response.content.decode())
     assert targets_of(activity) == {"B04": 1, "B08": 1, "B12": 2}
-    assert not PlanRevision.objects.exists()
+    assert not revisions().exists()
 
 
 def test_target_edit_with_a_reason_is_recorded_as_a_revision(as_planner, established, sekretariat):
@@ -414,11 +413,13 @@ def test_target_edit_with_a_reason_is_recorded_as_a_revision(as_planner, establi
     )
     assert response.status_code == 302
     assert targets_of(activity) == {"B04": 5, "B08": 1, "B12": 2}
-    revision = PlanRevision.objects.get()
-    assert revision.plan == established
-    assert revision.by == sekretariat
-    assert revision.reason == "Hasil rapat evaluasi triwulan."
-    assert revision.changes == [{"item": "1.1", "field": "target B04", "old": "1", "new": "5"}]
+    revision = revisions().get()
+    assert revision.object_id == str(established.pk)
+    assert revision.actor == sekretariat
+    assert revision.data["reason"] == "Hasil rapat evaluasi triwulan."
+    assert revision.data["changes"] == [
+        {"item": "1.1", "field": "target B04", "old": "1", "new": "5"}
+    ]
     matrix = as_planner.get("/rat/2024/").content.decode()
     assert "Hasil rapat evaluasi triwulan." in matrix
     assert "1.1 · target B04: 1 → 5" in " ".join(matrix.split())
@@ -428,14 +429,14 @@ def test_saving_an_unchanged_activity_needs_no_reason(as_planner, established):
     activity = established.activities.get(code="1.1")
     response = as_planner.post(f"/rat/2024/kegiatan/{activity.pk}/ubah/", edit_activity(activity))
     assert response.status_code == 302
-    assert not PlanRevision.objects.exists()
+    assert not revisions().exists()
 
 
 def test_saving_an_unchanged_activity_with_two_pillars_needs_no_reason(as_planner, established):
     activity = established.activities.get(code="3.1")
     response = as_planner.post(f"/rat/2024/kegiatan/{activity.pk}/ubah/", edit_activity(activity))
     assert response.status_code == 302
-    assert not PlanRevision.objects.exists()
+    assert not revisions().exists()
 
 
 def test_revision_records_only_what_changed(as_planner, established):
@@ -445,7 +446,7 @@ def test_revision_records_only_what_changed(as_planner, established):
         edit_activity(activity, target_B12="3", reason="Tambah sesi pemulihan."),
     )
     assert response.status_code == 302
-    assert PlanRevision.objects.get().changes == [
+    assert revisions().get().data["changes"] == [
         {"item": "3.1", "field": "target B12", "old": "2", "new": "3"}
     ]
 
@@ -466,7 +467,7 @@ def test_nothing_changes_on_a_closed_plan(as_planner, established, sekretariat, 
     assert activity.title == "Kegiatan 1.1"
     assert targets_of(activity) == {"B04": 1, "B08": 1, "B12": 2}
     assert Activity.objects.count() == 3
-    assert not PlanRevision.objects.exists()
+    assert not revisions().exists()
 
 
 # --- the period form ----------------------------------------------------------------------------
@@ -548,15 +549,15 @@ def test_period_change_on_an_established_plan_needs_a_reason(as_planner, establi
     assert_field_error(response, None, "Rencana sudah ditetapkan: tuliskan alasan perubahan.")
     assert 'value="2024-05-31"' in response.content.decode()
     assert period_dates(established) == before
-    assert not PlanRevision.objects.exists()
+    assert not revisions().exists()
 
     data["reason"] = "Perpanjangan batas sesuai surat edaran."
     response = as_planner.post("/rat/2024/periode/", data)
     assert response.status_code == 302
     assert Period.objects.get(plan=established, code="B04").due_date.isoformat() == "2024-05-31"
-    revision = PlanRevision.objects.get()
-    assert revision.reason == "Perpanjangan batas sesuai surat edaran."
-    assert revision.changes == [
+    revision = revisions().get()
+    assert revision.data["reason"] == "Perpanjangan batas sesuai surat edaran."
+    assert revision.data["changes"] == [
         {
             "item": "B04",
             "field": "batas laporan realisasi",
@@ -717,7 +718,7 @@ def test_good_file_imports_every_row_with_targets(importing, as_planner, plan, d
             tahap="Penghentian",
             pilar="",
             penanggung_jawab="kepolisian resor jombang",
-            pendukung="Dinsos; Kepolisian Resor Jombang",
+            pendukung="Dinsos",
             anggaran=None,
             sumber_anggaran=None,
             target_B04=0.5,
@@ -741,7 +742,7 @@ def test_good_file_imports_every_row_with_targets(importing, as_planner, plan, d
     second = Activity.objects.get(plan=plan, code="2.1")
     assert second.stage == "penghentian"
     assert second.responsible_agency == polres
-    assert list(second.supporting_agencies.all()) == [dinsos]  # itself is dropped
+    assert list(second.supporting_agencies.all()) == [dinsos]
     assert (second.budget, second.budget_source) == (0, "apbd")
     assert targets_of(second) == {"B04": Decimal("0.5"), "B08": 1, "B12": 1}
 
@@ -770,15 +771,15 @@ def test_mixed_file_lists_every_bad_row_and_imports_nothing(importing, plan, sek
         "Baris 9",
         "Baris 10",
     ]
-    assert "instansi “Dinas Entah” tidak ditemukan" in problems[0]
-    assert "kode 9.9 sudah ada di rencana" in problems[1]
-    assert "kode 1.1 sama dengan baris 2" in problems[2]
-    assert "indikator wajib diisi" in problems[3]
-    assert "target_b04 tidak boleh negatif" in problems[3]
-    assert "tahap “persiapan” tidak dikenal" in problems[4]
-    assert "anggaran harus berupa angka" in problems[4]
-    assert "kecamatan “Atlantis” tidak ditemukan" in problems[5]
-    assert "instansi pendukung “Ormas Fiktif” tidak ditemukan" in problems[5]
+    assert "kolom “Penanggung jawab”: instansi “Dinas Entah” tidak ditemukan" in problems[0]
+    assert "kolom “Kode”: 9.9 sudah ada di rencana" in problems[1]
+    assert "kolom “Kode”: 1.1 sama dengan baris 2" in problems[2]
+    assert "kolom “Indikator keberhasilan” wajib diisi" in problems[3]
+    assert "kolom “Target B04” tidak boleh negatif" in problems[3]
+    assert "kolom “Tahap”: “persiapan” tidak dikenal (lihat lembar Pilihan)" in problems[4]
+    assert "kolom “Anggaran (Rp)” harus berupa angka" in problems[4]
+    assert "kolom “Kecamatan”: “Atlantis” tidak dikenal" in problems[5]
+    assert "kolom “Instansi pendukung”: instansi “Ormas Fiktif” tidak ditemukan" in problems[5]
     assert "Berkas ditolak: tidak ada kegiatan yang diimpor." in response.content.decode()
     assert list(Activity.objects.values_list("code", flat=True)) == ["9.9"]
     assert Target.objects.count() == 3
@@ -842,12 +843,12 @@ def test_missing_file_is_refused_next_to_the_field(as_planner, plan):
         (
             [c for c in COLUMNS if c not in ("tahap", "satuan")],
             [["1.1"]],
-            "Kolom wajib tidak ada di baris 1: tahap, satuan.",
+            "Kolom wajib tidak ada di baris 1: Tahap, Satuan.",
         ),
         (
             [*COLUMNS, "target_B99"],
             [[*row("1.1"), 3]],
-            "Kolom target_b99 tidak sesuai periode rencana (B04, B08, B12).",
+            "Kolom “target_B99” tidak sesuai periode rencana (B04, B08, B12).",
         ),
         (COLUMNS, [], "Tidak ada baris kegiatan di berkas."),
         ([], [], "Berkas kosong."),
@@ -865,8 +866,8 @@ def test_duplicate_codes_within_the_file(importing):
     response = importing(workbook([row("1.1"), row("1.2"), row("1.1"), row("1.2")]))
     assert response.status_code == 400
     assert import_problems(response) == [
-        "Baris 4: kode 1.1 sama dengan baris 2.",
-        "Baris 5: kode 1.2 sama dengan baris 3.",
+        "Baris 4: kolom “Kode”: 1.1 sama dengan baris 2.",
+        "Baris 5: kolom “Kode”: 1.2 sama dengan baris 3.",
     ]
     assert not Activity.objects.exists()
 
@@ -874,7 +875,10 @@ def test_duplicate_codes_within_the_file(importing):
 def test_unknown_agency(importing):
     response = importing(workbook([row("1.1", penanggung_jawab="Dinas Perikanan")]))
     assert response.status_code == 400
-    assert import_problems(response) == ["Baris 2: instansi “Dinas Perikanan” tidak ditemukan."]
+    assert import_problems(response) == [
+        "Baris 2: kolom “Penanggung jawab”: instansi “Dinas Perikanan” tidak ditemukan "
+        "(lihat lembar Pilihan)."
+    ]
     assert not Activity.objects.exists()
 
 
@@ -883,7 +887,7 @@ def test_import_into_an_established_plan_is_refused(as_planner, established):
     assert response.status_code == 400
     assert import_problems(response) == ["Impor hanya untuk rencana berstatus draf."]
     assert sorted(Activity.objects.values_list("code", flat=True)) == ["1.1", "2.1", "3.1"]
-    assert not PlanRevision.objects.exists()
+    assert not revisions().exists()
 
 
 def test_every_too_large_budget_is_listed(importing):

@@ -12,7 +12,8 @@ from django.utils import timezone
 
 from action_plans import selectors, services
 from action_plans.choices import PeriodScheme
-from action_plans.models import PlanRevision, Realisation, Target
+from action_plans.models import Realisation, Target
+from tests.action_plans.conftest import realisation_actions, revisions
 from tests.helpers import add_activity
 
 pytestmark = pytest.mark.django_db
@@ -52,7 +53,7 @@ def test_draft_edits_need_no_reason_and_leave_no_revision(plan, sekretariat, din
     period = plan.periods.get(code="B04")
     services.activity_save(activity=activity, targets={period: Decimal(7)}, by=sekretariat)
     assert Target.objects.get(activity=activity, period=period).value == 7
-    assert not PlanRevision.objects.exists()
+    assert not revisions().exists()
 
 
 def test_locked_plan_changes_only_through_a_recorded_revision(established, sekretariat):
@@ -69,10 +70,12 @@ def test_locked_plan_changes_only_through_a_recorded_revision(established, sekre
         by=sekretariat,
         reason="Arahan Bupati: frekuensi rapat ditambah",
     )
-    revision = PlanRevision.objects.get()
-    assert revision.by == sekretariat
-    assert revision.reason == "Arahan Bupati: frekuensi rapat ditambah"
-    assert {"item": "1.1", "field": "target B04", "old": "1", "new": "5"} in revision.changes
+    revision = revisions().get()
+    assert revision.actor == sekretariat
+    assert revision.data["reason"] == "Arahan Bupati: frekuensi rapat ditambah"
+    assert {"item": "1.1", "field": "target B04", "old": "1", "new": "5"} in revision.data[
+        "changes"
+    ]
 
 
 def test_closed_plan_refuses_any_change(established, sekretariat):
@@ -147,7 +150,7 @@ def test_on_time_and_late_are_judged_on_the_first_submission(
     time_machine.move_to(datetime(2024, 6, 20, tzinfo=WIB), tick=False)
     resubmitted = services.realisation_save(realisation=on_time, by=operator, submit=True)
     assert not resubmitted.is_late
-    assert list(resubmitted.events.values_list("action", flat=True)) == [
+    assert realisation_actions(resubmitted) == [
         "diserahkan",
         "dikembalikan",
         "diserahkan_ulang",

@@ -186,10 +186,10 @@ def test_operator_reports_lateness_shows_and_a_return_is_resubmitted(
     page.get_by_label("Uraian pelaksanaan").fill("Pendampingan lanjutan; daftar hadir terlampir")
     page.get_by_role("button", name="Serahkan").click()
     events = page.get_by_test_id("period-B08").get_by_test_id("events")
-    expect(events).to_contain_text("Diserahkan")
-    expect(events.locator("li").nth(1)).to_contain_text("Dikembalikan untuk perbaikan")
+    expect(events).to_contain_text("Realisasi diserahkan")
+    expect(events.locator("li").nth(1)).to_contain_text("Realisasi dikembalikan untuk perbaikan")
     expect(events.locator("li").nth(1)).to_contain_text("Lampirkan daftar hadir")
-    expect(events).to_contain_text("Diserahkan ulang")
+    expect(events).to_contain_text("Realisasi diserahkan ulang")
 
     saved = Realisation.objects.get(activity=activity, period__code="B08")
     assert saved.status == "diserahkan" and not saved.is_late

@@ -32,8 +32,10 @@ def test_each_role_logs_in_and_sees_its_dashboard(phone_page, personas, role):
 def test_scoped_officer_sees_only_their_kecamatan(page, petugas, desa, other_kecamatan):
     login(page, petugas.username)
     expect(page.get_by_test_id("whoami")).to_contain_text("Cakupan: Kecamatan Diwek")
-    expect(page.get_by_test_id("count-kecamatan")).to_have_text("1")
-    expect(page.get_by_test_id("count-desa")).to_have_text("1")
+    # The hotspot table lists only the officer's own kecamatan.
+    page.get_by_role("link", name="Titik rawan").first.click()
+    expect(page.get_by_test_id("hotspot-row")).to_have_count(1)
+    expect(page.get_by_test_id("hotspot-row")).to_contain_text("Diwek")
 
 
 def test_wrong_password_shows_indonesian_error(page, petugas):

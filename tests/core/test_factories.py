@@ -17,7 +17,6 @@ ALL_FACTORIES = [
     factories.TeamMemberFactory,
     factories.IncidentFactory,
     factories.PartyFactory,
-    factories.TransitionFactory,
     factories.HandlingStepFactory,
     factories.ConflictStatusFactory,
     factories.EvidenceFactory,
@@ -26,9 +25,7 @@ ALL_FACTORIES = [
     factories.ActivityFactory,
     factories.TargetFactory,
     factories.RealisationFactory,
-    factories.RealisationEventFactory,
     factories.RealisationEvidenceFactory,
-    factories.PlanRevisionFactory,
     factories.ActivityLogFactory,
 ]
 

@@ -1,12 +1,188 @@
-"""The dashboard's figures."""
+"""Each role's dashboard: the right panels, figures with known answers, every number linking to
+the list that shows exactly that many reports, and a query count that does not grow."""
 
 import re
+from datetime import date, timedelta
 
 import pytest
 
-from tests.factories import IncidentFactory
+from accounts.choices import Role
+from action_plans import services as plan_services
+from action_plans.models import Activity
+from incidents.models import ConflictStatus, HandlingStep
+from tests.factories import AgencyFactory, IncidentFactory, UserFactory
 
-pytestmark = pytest.mark.django_db
+LIST_LINK = re.compile(r'<a href="(/laporan/\?[^"]*)"[^>]*>(\d+)</a>')
+CARD_LINK = re.compile(
+    r'href="(/laporan/\?[^"]*)"><div class="card-body[^"]*">\s*<div[^>]*>[^<]*</div>\s*'
+    r'<div[^>]*data-testid="([a-z-]+)">(\d+)</div>'
+)
+
+
+@pytest.fixture
+def situation(frozen, kecamatan, other_kecamatan, petugas_unscoped, sekretariat):
+    def report(days_ago, **fields):
+        return IncidentFactory(
+            reported_by=fields.pop("by", petugas_unscoped),
+            kecamatan=fields.pop("where", kecamatan),
+            occurred_at=frozen - timedelta(days=days_ago),
+            **fields,
+        )
+
+    report(2, likelihood=4, impact=3)  # sangat tinggi, diajukan
+    report(9, likelihood=3, impact=3, status="diverifikasi")  # tinggi
+    report(30, likelihood=1, impact=2, status="ditangani", where=other_kecamatan)  # rendah
+    event = report(40, kind="kejadian", likelihood=None, impact=None, killed=1, injured=2)
+    report(50, kind="kejadian", status="selesai", killed=None, injured=1)
+    # Last year, by 15 June and after it (the latter is outside the year-on-year span).
+    report(365 + 10, kind="kejadian", status="ditutup", killed=0, injured=0)
+    report(365 - 30, kind="kejadian", status="ditutup", killed=3, injured=0)
+    report(1, status="draft", by=sekretariat)
+    HandlingStep.objects.create(
+        incident=event,
+        date=frozen.date() - timedelta(days=30),
+        stage="penghentian",
+        action_type="mediasi",
+        description="Mediasi di balai desa.",
+        created_by=sekretariat,
+    )
+    HandlingStep.objects.create(
+        incident=event,
+        date=frozen.date() - timedelta(days=20),
+        stage="pemulihan",
+        action_type="dialog",
+        description="Dialog lanjutan.",
+        created_by=sekretariat,
+    )
+    ConflictStatus.objects.create(
+        decree_number="188.45/1/415.10.1.3/2026",
+        scope="Kecamatan Diwek",
+        start_date=date(2026, 6, 1),
+        end_date=date(2026, 7, 15),
+    )
+    return event
+
+
+def assert_links_match_the_list(client, page):
+    cards = [(link, shown) for link, _testid, shown in CARD_LINK.findall(page)]
+    links = LIST_LINK.findall(page) + cards
+    assert links
+    for link, shown in links:
+        listed = client.get(link.replace("&amp;", "&")).context["paginator"].count
+        assert listed == int(shown), link
+    return links
+
+
+def test_leadership_sees_the_situation_with_known_figures(client, situation, pimpinan):
+    client.force_login(pimpinan)
+    response = client.get("/")
+    context, page = response.context, response.content.decode()
+    risk = context["situation"]["risk"]
+    totals = {label: total for label, _cells, total, _q in risk["rows"]}
+    assert totals == {"Sangat tinggi": 1, "Tinggi": 1, "Sedang": 0, "Rendah": 1}
+    # Per status, including the open event with no risk assessed.
+    assert [n for n, _q in risk["totals"]] == [2, 1, 1]
+    events = context["situation"]["events"]
+    assert (events["this_events"], events["this_killed"], events["this_injured"]) == (2, 1, 3)
+    assert events["this_unknown"] == 1  # killed unknown is not zero
+    assert (events["last_events"], events["last_killed"]) == (1, 0)
+    dialogues = context["situation"]["dialogues"]
+    assert (dialogues["steps"], dialogues["reports"]) == (2, 1)
+    assert "Status Keadaan Konflik berlaku" in page
+    assert "15 Juli 2026" in page
+    # What a leader does not need: drafts, the secretariat's queue, the Lapor button.
+    assert 'data-testid="count-drafts"' not in page
+    assert 'data-testid="panel-sekretariat"' not in page
+    assert 'data-testid="lapor"' not in page
+    assert len(assert_links_match_the_list(client, page)) >= 15
+
+
+def test_secretariat_sees_its_queue(client, situation, sekretariat, frozen):
+    client.force_login(sekretariat)
+    response = client.get("/")
+    work, page = response.context["work"], response.content.decode()
+    assert work["waiting"] == 2  # the two submitted reports (own draft not counted)
+    assert sorted(i.kind for i in work["queue"]) == ["kejadian", "potensi"]
+    assert {i.status for i in work["queue"]} == {"diajukan"}
+    # Verified/handled without any step yet: the tinggi and the rendah report.
+    assert work["first_step_count"] == 2
+    assert 'data-testid="readiness-slot"' in page
+    assert 'data-testid="panel-pimpinan"' not in page
+    assert_links_match_the_list(client, page)
+
+
+def test_field_officer_sees_the_lapor_button_and_own_reports(client, situation, petugas_unscoped):
+    IncidentFactory(
+        reported_by=petugas_unscoped,
+        kecamatan=situation.kecamatan,
+        status="ditolak",
+        rejection_reason="Lokasi tidak jelas, mohon dilengkapi.",
+        title="Laporan yang dikembalikan",
+    )
+    client.force_login(petugas_unscoped)
+    response = client.get("/")
+    page = response.content.decode()
+    assert 'data-testid="lapor"' in page
+    assert "Lokasi tidak jelas" in page
+    counts = {s: n for s, _label, n, _q in response.context["own"]["by_status"]}
+    assert counts["diajukan"] == 2 and counts["ditolak"] == 1 and counts["selesai"] == 1
+    # No budget absorption and no directory counts for a field officer.
+    assert "Serapan anggaran" not in page
+    assert 'data-testid="count-kecamatan"' not in page
+    assert_links_match_the_list(client, page)
+
+
+def test_operator_sees_activities_due_and_returned(client, roles, sekretariat, frozen):
+    dinsos = AgencyFactory(name="Dinas Sosial")
+    operator = UserFactory(username="operator", agency=dinsos, roles=[Role.PETUGAS])
+    plan = plan_services.plan_create(year=2026, scheme="caturwulan", by=sekretariat)
+    periods = {p.code: p for p in plan.periods.all()}
+    activity = plan_services.activity_save(
+        activity=Activity(
+            plan=plan,
+            code="1.1",
+            stage="pencegahan",
+            title="Rapat koordinasi FKUB",
+            responsible_agency=dinsos,
+            indicator="Rapat",
+            unit="kali",
+        ),
+        targets={periods["B04"]: 1, periods["B08"]: 1},
+        supporting=(),
+        by=sekretariat,
+    )
+    plan_services.plan_establish(plan=plan, by=sekretariat)
+    client.force_login(operator)
+    response = client.get("/")
+    tasks = response.context["agency_tasks"]
+    # 15 June: B08 (May to August) is running; B04's report was due on 10 May.
+    assert tasks["period"].code == "B08"
+    assert [a.code for a in tasks["due"]] == [activity.code]
+    page = response.content.decode()
+    assert 'data-testid="panel-operator"' in page
+    assert "Rapat koordinasi FKUB" in page
+
+
+@pytest.mark.parametrize(
+    ("persona", "queries"),
+    [("pimpinan", 13), ("sekretariat", 13), ("petugas_unscoped", 9), ("admin_user", 11)],
+)
+def test_dashboard_query_count_does_not_grow_with_reports(
+    client, situation, request, persona, queries, django_assert_num_queries, frozen, kecamatan
+):
+    user = request.getfixturevalue(persona)
+    client.force_login(user)
+    with django_assert_num_queries(queries):
+        client.get("/")
+    for days in range(6):
+        IncidentFactory(
+            kecamatan=kecamatan,
+            reported_by=user,
+            occurred_at=frozen - timedelta(days=days),
+            kind="kejadian",
+        )
+    with django_assert_num_queries(queries):
+        client.get("/")
 
 
 def test_dashboard_cards_link_to_exactly_what_they_count(

@@ -1,4 +1,5 @@
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth.models import Group
@@ -289,8 +290,16 @@ class Command(BaseCommand):
         desa = Region.objects.desa().filter(parent=kecamatan).first()
         now = timezone.now()
         created = 0
-        for days_ago, fields, party, actions in DEMO_REPORTS:
+        for index, (days_ago, fields, party, actions) in enumerate(DEMO_REPORTS):
             data = dict(fields)
+            if index == 0:
+                # One report with a (fictional) point, so the map has a marker and the other
+                # reports of the desa sit at the centre derived from it.
+                data.update(
+                    latitude=Decimal("-7.553000"),
+                    longitude=Decimal("112.145000"),
+                    location_precision="tepat",
+                )
             incident = Incident(
                 title=f"[DEMO] {data.pop('title')}",
                 occurred_at=now - timedelta(days=days_ago),

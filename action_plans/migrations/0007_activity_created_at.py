@@ -4,7 +4,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("action_plans", "0003_realisation_version"),
+        ("action_plans", "0006_rules_and_history"),
     ]
 
     operations = [

@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("action_plans", "0004_activity_created_at"),
+        ("action_plans", "0007_activity_created_at"),
         ("directory", "0001_initial"),
     ]
 

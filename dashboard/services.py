@@ -1,0 +1,108 @@
+"""Writes of the dashboard app: creating notifications and sending them by email."""
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from dashboard.models import Notification, NotificationPreference
+from dashboard.rules import AUDIENCES
+
+
+def audience(perm: str, **filters) -> list:
+    """The active users holding `perm` (a `dashboard.receive_*` permission), narrowed by
+    `filters` (e.g. agency=...): candidates by Group in one query, then the permission decides."""
+    candidates = (
+        get_user_model()
+        .objects.filter(is_active=True, groups__name=AUDIENCES[perm], **filters)
+        .distinct()
+    )
+    return [user for user in candidates if user.has_perm(perm)]
+
+
+def notify(*, recipients, kind: str, key: str, message: str, url: str = "") -> list[Notification]:
+    """Create the notification for each recipient who has not had this event (`key`) yet, and
+    return the new ones. Re-running with the same key creates nothing (the unique constraint
+    also guards two runs at the same moment)."""
+    recipients = {user.pk: user for user in recipients if user.is_active}
+    if not recipients:
+        return []
+    already = set(
+        Notification.objects.filter(key=key, recipient_id__in=recipients).values_list(
+            "recipient_id", flat=True
+        )
+    )
+    new = [
+        Notification(recipient=user, kind=kind, key=key, message=message[:300], url=url)
+        for pk, user in recipients.items()
+        if pk not in already
+    ]
+    if not new:
+        return []
+    Notification.objects.bulk_create(new, ignore_conflicts=True)
+    # Read back with their ids (rows a concurrent run inserted first are not ours to send).
+    return list(
+        Notification.objects.filter(
+            key=key, recipient_id__in=[n.recipient_id for n in new], emailed_at__isnull=True
+        ).select_related("recipient")
+    )
+
+
+def deliver(notifications) -> int:
+    """Email the notifications whose recipient has an address and has not turned email off.
+    Returns how many emails were sent."""
+    wanted = [n for n in notifications if n.recipient.email and n.emailed_at is None]
+    if not wanted:
+        return 0
+    opted_out = set(
+        NotificationPreference.objects.filter(
+            user_id__in=[n.recipient_id for n in wanted], email=False
+        ).values_list("user_id", flat=True)
+    )
+    sent = []
+    # Emails are written in the portal's language, whatever page triggered them.
+    with translation.override(settings.LANGUAGE_CODE):
+        for notification in wanted:
+            if notification.recipient_id in opted_out:
+                continue
+            link = settings.PORTAL_BASE_URL.rstrip("/") + notification.url
+            send_mail(
+                subject=_("[Portal PKS] %(message)s") % {"message": notification.message[:120]},
+                message=_(
+                    "%(message)s\n\nBuka di portal: %(link)s\n\n"
+                    "Email ini dikirim otomatis oleh Portal Tim Terpadu PKS. Email notifikasi "
+                    "dapat dimatikan di halaman Notifikasi."
+                )
+                % {"message": notification.message, "link": link},
+                from_email=None,
+                recipient_list=[notification.recipient.email],
+            )
+            sent.append(notification.pk)
+    Notification.objects.filter(pk__in=sent).update(emailed_at=timezone.now())
+    return len(sent)
+
+
+def notify_and_email(**kwargs) -> list[Notification]:
+    """`notify`, then email the new notifications once the surrounding transaction commits (a
+    rolled-back action sends nothing)."""
+    new = notify(**kwargs)
+    if new:
+        transaction.on_commit(lambda: deliver(new))
+    return new
+
+
+def notifications_mark_read(*, user, pk: int | None = None) -> int:
+    """Mark one of the user's notifications (or all of them) as read."""
+    unread = Notification.objects.visible_to(user).unread()
+    if pk is not None:
+        unread = unread.filter(pk=pk)
+    return unread.update(read_at=timezone.now())
+
+
+def preference_set(*, user, email: bool) -> NotificationPreference:
+    preference, _created = NotificationPreference.objects.update_or_create(
+        user=user, defaults={"email": email}
+    )
+    return preference

@@ -1,0 +1,100 @@
+// The report map: markers from the data endpoint (same query string as the list), clustered,
+// coloured by risk or status. No inline script or style: everything reads data-* attributes.
+(function () {
+  "use strict";
+  var box = document.getElementById("portal-map");
+  if (!box || typeof L === "undefined") {
+    return;
+  }
+  var summary = document.getElementById("map-summary");
+  var data = box.dataset;
+  // Kabupaten Jombang's rough centre until markers are loaded; fitBounds replaces it.
+  var map = L.map(box, { scrollWheelZoom: false }).setView([-7.55, 112.23], 11);
+  if (data.tiles) {
+    L.tileLayer(data.tiles, { maxZoom: 18, attribution: data.attribution }).addTo(map);
+  }
+  var OPEN = ["diajukan", "diverifikasi", "ditangani"];
+
+  function colour(feature) {
+    if (OPEN.indexOf(feature.status) === -1) {
+      return "none";
+    }
+    if (feature.kind === "kejadian") {
+      return "sangat_tinggi";
+    }
+    return feature.risk || "none";
+  }
+
+  function fill(text, values) {
+    return text.replace(/%\((\w+)\)s/g, function (_match, name) {
+      return String(values[name]);
+    });
+  }
+
+  function popup(feature) {
+    var root = document.createElement("div");
+    var title = document.createElement("strong");
+    title.textContent = feature.reference;
+    root.appendChild(title);
+    root.appendChild(document.createElement("br"));
+    root.appendChild(document.createTextNode(feature.title));
+    var meta = document.createElement("div");
+    meta.className = "small text-body-secondary";
+    meta.textContent = [feature.kecamatan, feature.status_label, feature.risk_label]
+      .filter(Boolean)
+      .join(" · ");
+    root.appendChild(meta);
+    if (feature.placed !== "tepat") {
+      var approx = document.createElement("div");
+      approx.className = "small fst-italic";
+      approx.textContent =
+        feature.placed === "desa" ? data.labelApproxDesa : data.labelApproxKecamatan;
+      root.appendChild(approx);
+    }
+    var link = document.createElement("a");
+    link.href = feature.url;
+    link.textContent = data.labelOpen;
+    root.appendChild(link);
+    return root;
+  }
+
+  fetch(data.url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+    .then(function (response) {
+      if (!response.ok) {
+        throw new Error(String(response.status));
+      }
+      return response.json();
+    })
+    .then(function (payload) {
+      var cluster = L.markerClusterGroup();
+      payload.features.forEach(function (feature) {
+        var icon = L.divIcon({
+          className: "map-pin dot risk-" + colour(feature),
+          iconSize: [14, 14],
+        });
+        var marker = L.marker([feature.lat, feature.lon], {
+          icon: icon,
+          title: feature.reference,
+          alt: feature.reference,
+        });
+        marker.bindPopup(popup(feature));
+        cluster.addLayer(marker);
+      });
+      map.addLayer(cluster);
+      if (payload.features.length) {
+        map.fitBounds(cluster.getBounds(), { padding: [20, 20], maxZoom: 15 });
+      }
+      var text = fill(data.labelSummary, {
+        shown: payload.features.length,
+        unplaced: payload.unplaced,
+      });
+      if (payload.truncated) {
+        text += " " + fill(data.labelTruncated, { limit: payload.limit });
+      }
+      summary.textContent = text;
+      box.dataset.loaded = String(payload.features.length);
+    })
+    .catch(function () {
+      summary.textContent = data.labelError;
+    });
+})();

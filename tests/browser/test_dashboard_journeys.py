@@ -1,0 +1,136 @@
+"""Early-warning journeys: from a leader's figure to the list behind it, filing from the
+dashboard's Lapor button on a phone (with the device's location) and seeing it on the map, and a
+restricted report kept off another officer's map."""
+
+import re
+from decimal import Decimal
+
+from playwright.sync_api import expect
+
+from dashboard.services import notify
+from tests.browser.conftest import PHONE, login
+from tests.factories import IncidentFactory
+
+
+def test_leaders_figure_leads_to_the_matching_filtered_list(
+    page, pimpinan, petugas_unscoped, kecamatan
+):
+    reports = [(4, "diajukan"), (4, "diajukan"), (3, "diverifikasi"), (1, "diajukan")]
+    for likelihood, status in reports:
+        IncidentFactory(
+            kecamatan=kecamatan,
+            reported_by=petugas_unscoped,
+            likelihood=likelihood,
+            impact=4 if likelihood == 4 else 3,
+            status=status,
+        )
+    login(page, pimpinan.username)
+    row = page.get_by_test_id("risk-matrix").locator("tbody tr", has_text="Sangat tinggi")
+    cell = row.get_by_role("link").first  # Diajukan
+    expect(cell).to_have_text("2")
+    cell.click()
+    expect(page).to_have_url(re.compile(r"/laporan/\?.*risk_level=sangat_tinggi"))
+    expect(page.get_by_test_id("result-count")).to_contain_text("2 laporan")
+    expect(page.get_by_test_id("incident-table").locator("tbody tr")).to_have_count(2)
+
+
+def test_officer_files_from_the_lapor_button_and_the_map_shows_it(
+    browser, live_server, petugas, pimpinan, desa, other_kecamatan
+):
+    context = browser.new_context(
+        base_url=live_server.url,
+        locale="id-ID",
+        geolocation={"latitude": -7.5612, "longitude": 112.2384},
+        permissions=["geolocation"],
+        **PHONE,
+    )
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    login(page, petugas.username)
+    page.get_by_test_id("lapor").click()
+    expect(page).to_have_url(re.compile("/laporan/baru/"))
+    page.get_by_text("Potensi konflik", exact=True).click()
+    page.get_by_label("Judul").fill("Pemuda dua dusun saling tantang")
+    page.get_by_label("Kronologi").fill("Ajakan tawuran beredar di grup percakapan warga.")
+    page.get_by_label("Sumber informasi").select_option("babinsa")
+    with page.expect_response(lambda r: "/laporan/pilihan-desa/" in r.url):
+        page.get_by_label("Kecamatan").dispatch_event("change")
+    page.get_by_label("Desa/kelurahan").select_option(label="Desa Ceweng")
+    page.get_by_role("button", name="Gunakan lokasi saya").click()
+    expect(page.get_by_label("Lintang")).to_have_value("-7.561200")
+    expect(page.get_by_label("Bujur")).to_have_value("112.238400")
+    expect(page.get_by_label("Ketepatan lokasi")).to_have_value("tepat")
+    page.get_by_label("Sumber konflik").select_option("poleksosbud")
+    page.get_by_label("Aspek").select_option("sosial_budaya")
+    page.get_by_label("Bentuk").select_option("bentrokan")
+    page.get_by_label("Kemungkinan").select_option("3")
+    page.get_by_label("Dampak", exact=True).select_option("2")
+    page.get_by_label("Nama pihak").fill("Pemuda Dusun Krajan")
+    page.get_by_label("Jenis pihak").select_option("pemuda")
+    page.get_by_role("button", name="Simpan dan ajukan").click()
+    expect(page.get_by_test_id("status")).to_have_text("Diajukan")
+    reference = page.get_by_test_id("reference").inner_text()
+    # The phone page never scrolls sideways.
+    page.goto("/")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    context.close()
+
+    # The leadership sees it on the map (tiles unreachable here: markers still show).
+    desk = browser.new_context(base_url=live_server.url, locale="id-ID")
+    desk.set_default_timeout(10_000)
+    map_page = desk.new_page()
+    login(map_page, pimpinan.username)
+    map_page.goto("/peta/")
+    expect(map_page.get_by_test_id("map")).to_have_attribute("data-loaded", "1")
+    expect(map_page.locator(f'.leaflet-marker-icon[title="{reference}"]')).to_have_count(1)
+    # The list's kecamatan filter, on the map.
+    map_page.get_by_text("Filter", exact=True).click()
+    map_page.get_by_label("Kecamatan").select_option(label=other_kecamatan.name)
+    map_page.get_by_role("button", name="Terapkan").click()
+    expect(map_page).to_have_url(re.compile(rf"kecamatan={other_kecamatan.pk}"))
+    expect(map_page.get_by_test_id("map")).to_have_attribute("data-loaded", "0")
+    expect(map_page.get_by_test_id("map-summary")).to_contain_text("0 laporan di peta")
+    desk.close()
+
+
+def test_restricted_report_is_absent_from_another_officers_map(
+    page, petugas_unscoped, sekretariat, kecamatan
+):
+    open_report = IncidentFactory(
+        kecamatan=kecamatan,
+        reported_by=sekretariat,
+        latitude=Decimal("-7.55"),
+        longitude=Decimal("112.23"),
+    )
+    secret = IncidentFactory(
+        kecamatan=kecamatan,
+        reported_by=sekretariat,
+        confidentiality="terbatas",
+        latitude=Decimal("-7.56"),
+        longitude=Decimal("112.24"),
+    )
+    login(page, petugas_unscoped.username)
+    page.goto("/peta/")
+    expect(page.get_by_test_id("map")).to_have_attribute("data-loaded", "1")
+    expect(page.locator(f'.leaflet-marker-icon[title="{open_report.reference}"]')).to_have_count(1)
+    expect(page.locator(f'.leaflet-marker-icon[title="{secret.reference}"]')).to_have_count(0)
+    data = page.request.get("/peta/data.json").text()
+    assert secret.reference not in data and open_report.reference in data
+
+
+def test_bell_shows_the_unread_count(page, sekretariat):
+    notify(
+        recipients=[sekretariat],
+        kind="risiko_tinggi",
+        key="uji",
+        message="Potensi konflik berisiko tinggi diajukan: PKS-2026-0001",
+        url="/laporan/",
+    )
+    login(page, sekretariat.username)
+    expect(page.get_by_test_id("bell-count")).to_have_text("1")
+    page.get_by_test_id("bell").click()
+    expect(page.get_by_test_id("notification")).to_contain_text("PKS-2026-0001")
+    page.get_by_role("button", name="Buka").click()
+    expect(page).to_have_url(re.compile("/laporan/$"))
+    page.goto("/")
+    expect(page.get_by_test_id("bell-count")).to_have_count(0)

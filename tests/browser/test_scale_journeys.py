@@ -1,0 +1,36 @@
+"""A large archive as a person meets it on a phone: the list says "more than" instead of counting
+everything, pages on to the cap and says how to reach older reports; the dashboard's cards
+(read from the tally) lead to the same reports as the list."""
+
+from playwright.sync_api import expect
+
+from core.pagination import CappedPaginator
+from incidents.models import Incident
+from tests.browser.conftest import login
+from tests.factories import IncidentFactory
+
+
+def test_secretariat_pages_through_a_capped_list_and_follows_a_dashboard_card(
+    phone_page, sekretariat, kecamatan, monkeypatch
+):
+    page = phone_page
+    IncidentFactory.create_batch(20, kecamatan=kecamatan, reported_by=sekretariat)
+    Incident.objects.filter(pk__in=Incident.objects.order_by("pk")[:2]).update(status="ditangani")
+    monkeypatch.setattr(CappedPaginator, "cap", 15)
+    login(page, sekretariat.username)
+
+    expect(page.get_by_test_id("count-submitted")).to_have_text("18")
+    expect(page.get_by_test_id("count-handling")).to_have_text("2")
+
+    page.goto("/laporan/?per_page=10")
+    expect(page.get_by_test_id("result-count")).to_contain_text("Lebih dari 15 laporan")
+    expect(page.get_by_test_id("capped-hint")).to_have_count(0)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.get_by_role("link", name="Berikutnya").click()
+    expect(page.get_by_test_id("capped-hint")).to_be_visible()
+    expect(page.get_by_test_id("incident-table").locator("tbody tr")).to_have_count(5)
+    expect(page.get_by_role("link", name="Berikutnya")).to_have_count(0)
+
+    page.goto("/laporan/?status=ditangani")
+    expect(page.get_by_test_id("result-count")).to_contain_text("2 laporan")
+    expect(page.get_by_test_id("incident-table").locator("tbody tr")).to_have_count(2)

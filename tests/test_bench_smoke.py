@@ -1,0 +1,36 @@
+"""`make bench` in miniature (2,000 reports, one round, no targets), so the harness and the
+seeding SQL cannot rot between the occasional full runs at a million reports."""
+
+import pytest
+from django.test import override_settings
+
+from bench import run as bench
+from dashboard.benchdata import bench_seed, bench_users
+from incidents.models import HandlingStep, Incident, IncidentTally, Party
+
+pytestmark = pytest.mark.django_db
+
+
+def test_bench_seeds_and_measures_every_page(roles, kecamatan, other_kecamatan, desa, agency):
+    result = bench_seed(reports=2000)
+
+    assert result["reports"] == Incident.objects.count() == 2000
+    assert Party.objects.exists() and HandlingStep.objects.exists()
+    assert result["plans"] == 12  # one RAT a year, 2015-2026
+    # The spread the bench needs: every status, about a tenth restricted, a tally that adds up.
+    assert set(Incident.objects.values_list("status", flat=True)) >= {"draft", "ditolak", "selesai"}
+    restricted = Incident.objects.filter(confidentiality="terbatas").count()
+    assert 100 < restricted < 300
+    assert sum(IncidentTally.objects.values_list("count", flat=True)) == 2000
+
+    users = bench_users()
+    personas = [("secretariat", users["secretariat"]), ("officer", users["officers"][0])]
+    with override_settings(ROOT_URLCONF="bench.urls", STORAGES=bench.PLAIN_STATIC):
+        plan = bench.run(personas, runs=1, warmup=0)
+    table, _ok = bench.report(plan, 2000, 1)
+
+    measures = bench.measures_for(kecamatan.pk)
+    assert len(plan) == len(personas) * len(measures)
+    for measure in measures:
+        assert f"| {measure.name} | officer |" in table
+    assert "| admin " in table and "| sql " in table
