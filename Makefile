@@ -18,7 +18,7 @@ else
 DB_START := @echo "Using the database from DATABASE_URL."
 endif
 
-.PHONY: help install db migrate seed run stop test lint messages clean-db bench
+.PHONY: help install db migrate seed run stop test lint messages clean-db bench backup restore serve
 
 help: ## List the commands
 	@echo "Portal Tim Terpadu PKS — make targets:"
@@ -77,3 +77,10 @@ clean-db: stop ## Delete the project-local database cluster (all local data)
 
 bench: install db ## Benchmarks: list and export speed/memory as ratios against a same-run baseline
 	$(BIN)/pytest bench -q -s --no-header
+
+backup: install db ## Back up the database and uploaded files into backups/portal-<time>.tar
+	$(MANAGE) backup
+
+restore: install db ## Restore FILE=backups/portal-<time>.tar (CONFIRM=yes to replace existing data)
+	@test -n "$(FILE)" || { echo "Usage: make restore FILE=backups/portal-<time>.tar [CONFIRM=yes]"; exit 2; }
+	$(MANAGE) restore "$(FILE)" $(if $(filter yes,$(CONFIRM)),--replace)
