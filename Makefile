@@ -84,3 +84,7 @@ backup: install db ## Back up the database and uploaded files into backups/porta
 restore: install db ## Restore FILE=backups/portal-<time>.tar (CONFIRM=yes to replace existing data)
 	@test -n "$(FILE)" || { echo "Usage: make restore FILE=backups/portal-<time>.tar [CONFIRM=yes]"; exit 2; }
 	$(MANAGE) restore "$(FILE)" $(if $(filter yes,$(CONFIRM)),--replace)
+
+serve: install ## Production server: gunicorn + WhiteNoise, settings from the environment (docs/deploy.md)
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-false} $(MANAGE) collectstatic --noinput --verbosity 0
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-false} GUNICORN_BIND=$${GUNICORN_BIND:-$(HOST):$(PORT)} $(BIN)/gunicorn

@@ -62,6 +62,8 @@ EXPECTATIONS = {
     "accounts:password_change_done": (None, "", everyone(200, anonymous=LOGIN)),
     # Reports of conflict: a verified internal report in the scoped officer's kecamatan, by a
     # third officer, with a handling step naming the operator's agency.
+    # The load balancer's health check: open to all, no data (tests/ops/test_serving.py).
+    "health": (None, "", everyone(200)),
     "incidents:list": (None, "", members()),
     "incidents:export_csv": (None, "", members()),
     "incidents:export_xlsx": (None, "", members()),
