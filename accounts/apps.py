@@ -1,7 +1,18 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from core.log import register_actions
+
 
 class AccountsConfig(AppConfig):
     name = "accounts"
     verbose_name = _("Akun")
+
+    def ready(self):
+        register_actions(
+            {
+                "accounts.password_reset.request": _("Atur ulang kata sandi diminta"),
+                "accounts.password_reset.done": _("Kata sandi diatur ulang"),
+                "accounts.password_reset.link_issued": _("Tautan atur ulang kata sandi dibuat"),
+            }
+        )
