@@ -9,4 +9,9 @@ class IncidentsConfig(AppConfig):
     verbose_name = _("Laporan konflik")
 
     def ready(self):
-        register_actions({"incidents.export": _("Laporan diekspor")})
+        register_actions(
+            {
+                "incidents.export": _("Laporan diekspor"),
+                "incidents.identities.view": _("Identitas pihak dan tokoh dalam laporan dilihat"),
+            }
+        )
