@@ -9,10 +9,8 @@ thing.
 import io
 import re
 import zipfile
-from collections import defaultdict
 from decimal import Decimal
 from html import unescape
-from html.parser import HTMLParser
 
 import openpyxl
 import pytest
@@ -30,8 +28,8 @@ from action_plans.models import (
     RealisationEvidence,
     Target,
 )
-from tests.action_plans.conftest import add_activity
 from tests.factories import jpeg_bytes
+from tests.helpers import add_activity, assert_field_error, field_errors
 
 pytestmark = pytest.mark.django_db
 
@@ -44,55 +42,6 @@ MIN_ZERO = "Pastikan nilai ini lebih besar dari atau sama dengan 0."
 
 
 # --- reading the re-rendered page ---------------------------------------------------------------
-
-VOID_TAGS = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source"}
-
-
-class FieldErrors(HTMLParser):
-    """Collects the texts of `.invalid-feedback` elements per enclosing `data-field`, and of
-    `.alert-danger` boxes (non-field errors and refusal messages) under the key None."""
-
-    def __init__(self):
-        super().__init__()
-        self.stack = []  # (field name of this element or None, collects text)
-        self.errors = defaultdict(list)
-        self.buffer = None
-
-    def handle_starttag(self, tag, attrs):
-        if tag in VOID_TAGS:
-            return
-        attrs = dict(attrs)
-        classes = (attrs.get("class") or "").split()
-        is_error = "invalid-feedback" in classes or "alert-danger" in classes
-        self.stack.append((attrs.get("data-field"), is_error))
-        if is_error:
-            self.buffer = []
-
-    def handle_endtag(self, tag):
-        if tag in VOID_TAGS or not self.stack:
-            return
-        _field, is_error = self.stack.pop()
-        if is_error and self.buffer is not None:
-            field = next((name for name, _e in reversed(self.stack) if name), None)
-            self.errors[field].append(" ".join("".join(self.buffer).split()))
-            self.buffer = None
-
-    def handle_data(self, data):
-        if self.buffer is not None:
-            self.buffer.append(data)
-
-
-def field_errors(response) -> dict:
-    parser = FieldErrors()
-    parser.feed(response.content.decode())
-    return dict(parser.errors)
-
-
-def assert_field_error(response, field, message):
-    """The response is a 400 with `message` shown under `field` (None: at the top)."""
-    assert response.status_code == 400, response.status_code
-    errors = field_errors(response)
-    assert any(message in text for text in errors.get(field, [])), errors
 
 
 def import_problems(response) -> list[str]:

@@ -35,8 +35,8 @@ from action_plans.models import (
     RealisationEvidence,
     Target,
 )
-from tests.action_plans.conftest import add_activity
 from tests.factories import jpeg_bytes
+from tests.helpers import add_activity
 
 pytestmark = pytest.mark.django_db
 
@@ -243,7 +243,7 @@ def test_lists_show_only_visible_activities(request, client, established, person
     assert f"{len(expected)} kegiatan" in alerts(matrix)
 
     printed = page(client, "/rat/2024/?cetak=1")
-    assert "window.print()" in printed
+    assert "data-print-on-load" in printed and "js/portal.js" in printed
     assert matrix_codes(printed) == expected
 
     overview = page(client, "/rat/2024/ringkasan/")

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import openpyxl
 import pytest
-from django.utils import timezone
+import time_machine
 
 from action_plans import services
 from action_plans.models import Realisation
@@ -21,25 +21,22 @@ def sheet_rows(response):
 
 
 def test_export_has_one_row_per_activity_and_columns_per_period(
-    client, established, sekretariat, operator, monkeypatch
+    client, established, sekretariat, operator
 ):
     activity = established.activities.get(code="1.1")
-    monkeypatch.setattr(
-        timezone, "now", lambda: datetime(2024, 5, 2, tzinfo=ZoneInfo("Asia/Jakarta"))
-    )
-    services.realisation_save(
-        realisation=Realisation(
-            activity=activity,
-            period=established.periods.get(code="B04"),
-            achieved_value=Decimal(1),
-            narrative="Rapat",
-            budget_spent=3_000_000,
-            obstacles="Undangan terlambat",
-        ),
-        by=operator,
-        submit=True,
-    )
-    monkeypatch.undo()
+    with time_machine.travel(datetime(2024, 5, 2, tzinfo=ZoneInfo("Asia/Jakarta")), tick=False):
+        services.realisation_save(
+            realisation=Realisation(
+                activity=activity,
+                period=established.periods.get(code="B04"),
+                achieved_value=Decimal(1),
+                narrative="Rapat",
+                budget_spent=3_000_000,
+                obstacles="Undangan terlambat",
+            ),
+            by=operator,
+            submit=True,
+        )
     client.force_login(sekretariat)
 
     rows = sheet_rows(client.get("/rat/2024/ekspor.xlsx"))

@@ -5,7 +5,7 @@ import re
 from django.core import mail
 from playwright.sync_api import expect
 
-from tests.browser.conftest import login
+from tests.helpers import login
 
 NEW_PASSWORD = "Kendang-Jombang-2026"
 
