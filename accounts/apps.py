@@ -11,6 +11,7 @@ class AccountsConfig(AppConfig):
     def ready(self):
         register_actions(
             {
+                "accounts.user.roles": _("Peran pengguna diubah"),
                 "accounts.password_reset.request": _("Atur ulang kata sandi diminta"),
                 "accounts.password_reset.done": _("Kata sandi diatur ulang"),
                 "accounts.password_reset.link_issued": _("Tautan atur ulang kata sandi dibuat"),

@@ -1,14 +1,19 @@
-"""Account writes: password reset requests (throttled) and reset links issued by an admin."""
+"""Writes on user accounts: roles, password reset requests (throttled) and reset links issued
+by an admin."""
 
 import hashlib
 from datetime import timedelta
 
+from django.contrib.auth.models import Group
 from django.contrib.auth.tokens import default_token_generator
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from accounts.choices import Role
+from accounts.models import User
 from core.models import ActivityLog
 from core.services import log_action
 
@@ -62,3 +67,18 @@ def password_reset_link_issue(*, user, by) -> str:
 
 def password_reset_done(*, user, ip: str | None) -> None:
     log_action(actor=user, action=RESET_DONE, obj=user, ip=ip)
+
+
+@transaction.atomic
+def user_set_roles(*, user: User, roles: list[str], by: User) -> None:
+    """Give `user` exactly these roles (Groups named after `Role`); other groups stay as they
+    are. A change is logged with what was added and removed."""
+    wanted = set(roles) & set(Role.values)
+    current = set(user.groups.filter(name__in=Role.values).values_list("name", flat=True))
+    added, removed = sorted(wanted - current), sorted(current - wanted)
+    if not (added or removed):
+        return
+    user.groups.remove(*Group.objects.filter(name__in=removed))
+    user.groups.add(*Group.objects.filter(name__in=added))
+    user.__dict__.pop("roles", None)  # the cached role set is stale now
+    log_action(actor=by, action="accounts.user.roles", obj=user, added=added, removed=removed)

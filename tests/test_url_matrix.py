@@ -75,6 +75,7 @@ EXPECTATIONS = {
     "health": (None, "", everyone(200)),
     "incidents:list": (None, "", members()),
     "incidents:export_csv": (None, "", members()),
+    "incidents:export_csv_semicolon": (None, "", members()),
     "incidents:export_xlsx": (None, "", members()),
     "incidents:create": (None, "", only(200, "petugas", "operator", "sekretariat")),
     "incidents:desa_options": (None, "kecamatan", members()),

@@ -767,15 +767,15 @@ def test_mixed_file_lists_every_bad_row_and_imports_nothing(importing, plan, sek
         "Baris 9",
         "Baris 10",
     ]
-    assert "instansi “Dinas Entah” tidak ditemukan" in problems[0]
-    assert "kode 9.9 sudah ada di rencana" in problems[1]
-    assert "kode 1.1 sama dengan baris 2" in problems[2]
-    assert "indikator wajib diisi" in problems[3]
-    assert "target_b04 tidak boleh negatif" in problems[3]
-    assert "tahap “persiapan” tidak dikenal" in problems[4]
-    assert "anggaran harus berupa angka" in problems[4]
-    assert "kecamatan “Atlantis” tidak ditemukan" in problems[5]
-    assert "instansi pendukung “Ormas Fiktif” tidak ditemukan" in problems[5]
+    assert "kolom “Penanggung jawab”: instansi “Dinas Entah” tidak ditemukan" in problems[0]
+    assert "kolom “Kode”: 9.9 sudah ada di rencana" in problems[1]
+    assert "kolom “Kode”: 1.1 sama dengan baris 2" in problems[2]
+    assert "kolom “Indikator keberhasilan” wajib diisi" in problems[3]
+    assert "kolom “Target B04” tidak boleh negatif" in problems[3]
+    assert "kolom “Tahap”: “persiapan” tidak dikenal (lihat lembar Pilihan)" in problems[4]
+    assert "kolom “Anggaran (Rp)” harus berupa angka" in problems[4]
+    assert "kolom “Kecamatan”: “Atlantis” tidak dikenal" in problems[5]
+    assert "kolom “Instansi pendukung”: instansi “Ormas Fiktif” tidak ditemukan" in problems[5]
     assert "Berkas ditolak: tidak ada kegiatan yang diimpor." in response.content.decode()
     assert list(Activity.objects.values_list("code", flat=True)) == ["9.9"]
     assert Target.objects.count() == 3
@@ -839,12 +839,12 @@ def test_missing_file_is_refused_next_to_the_field(as_planner, plan):
         (
             [c for c in COLUMNS if c not in ("tahap", "satuan")],
             [["1.1"]],
-            "Kolom wajib tidak ada di baris 1: tahap, satuan.",
+            "Kolom wajib tidak ada di baris 1: Tahap, Satuan.",
         ),
         (
             [*COLUMNS, "target_B99"],
             [[*row("1.1"), 3]],
-            "Kolom target_b99 tidak sesuai periode rencana (B04, B08, B12).",
+            "Kolom “target_B99” tidak sesuai periode rencana (B04, B08, B12).",
         ),
         (COLUMNS, [], "Tidak ada baris kegiatan di berkas."),
         ([], [], "Berkas kosong."),
@@ -862,8 +862,8 @@ def test_duplicate_codes_within_the_file(importing):
     response = importing(workbook([row("1.1"), row("1.2"), row("1.1"), row("1.2")]))
     assert response.status_code == 400
     assert import_problems(response) == [
-        "Baris 4: kode 1.1 sama dengan baris 2.",
-        "Baris 5: kode 1.2 sama dengan baris 3.",
+        "Baris 4: kolom “Kode”: 1.1 sama dengan baris 2.",
+        "Baris 5: kolom “Kode”: 1.2 sama dengan baris 3.",
     ]
     assert not Activity.objects.exists()
 
@@ -871,7 +871,10 @@ def test_duplicate_codes_within_the_file(importing):
 def test_unknown_agency(importing):
     response = importing(workbook([row("1.1", penanggung_jawab="Dinas Perikanan")]))
     assert response.status_code == 400
-    assert import_problems(response) == ["Baris 2: instansi “Dinas Perikanan” tidak ditemukan."]
+    assert import_problems(response) == [
+        "Baris 2: kolom “Penanggung jawab”: instansi “Dinas Perikanan” tidak ditemukan "
+        "(lihat lembar Pilihan)."
+    ]
     assert not Activity.objects.exists()
 
 

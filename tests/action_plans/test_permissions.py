@@ -412,8 +412,8 @@ def test_planner_pages_by_role(request, client, draft_plan, persona):
     if persona == "sekretariat":
         template = client.get("/rat/2024/impor/templat.xlsx")
         header = next(openpyxl.load_workbook(io.BytesIO(template.content)).active.values)
-        assert header[:2] == ("kode", "tahap")
-        assert header[-3:] == ("target_B04", "target_B08", "target_B12")
+        assert header[:2] == ("Kode", "Tahap")
+        assert header[-3:] == ("Target B04", "Target B08", "Target B12")
 
 
 def _plan_create(client, ctx):
