@@ -20,7 +20,7 @@ else
 DB_START := @echo "Using the database from DATABASE_URL."
 endif
 
-.PHONY: help install db migrate seed run stop test coverage lint messages clean-db bench seed-bench
+.PHONY: help install db migrate seed run stop test coverage lint messages clean-db bench seed-bench backup restore serve
 
 help: ## List the commands
 	@echo "Portal Tim Terpadu PKS — make targets:"
@@ -92,3 +92,14 @@ seed-bench: install db ## Fill the bench database (portal_bench) with BENCH_REPO
 
 bench: seed-bench ## Measure list and dashboard at BENCH_REPORTS reports; table in bench/results.md
 	$(BENCH_ENV) $(BIN)/python bench/run.py --runs $(BENCH_RUNS)
+
+backup: install db ## Back up the database and uploaded files into backups/portal-<time>.tar
+	$(MANAGE) backup
+
+restore: install db ## Restore FILE=backups/portal-<time>.tar (CONFIRM=yes to replace existing data)
+	@test -n "$(FILE)" || { echo "Usage: make restore FILE=backups/portal-<time>.tar [CONFIRM=yes]"; exit 2; }
+	$(MANAGE) restore "$(FILE)" $(if $(filter yes,$(CONFIRM)),--replace)
+
+serve: install ## Production server: gunicorn + WhiteNoise, settings from the environment (docs/deploy.md)
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-false} $(MANAGE) collectstatic --noinput --verbosity 0
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-false} GUNICORN_BIND=$${GUNICORN_BIND:-$(HOST):$(PORT)} $(BIN)/gunicorn

@@ -9,4 +9,11 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Akun")
 
     def ready(self):
-        register_actions({"accounts.user.roles": _("Peran pengguna diubah")})
+        register_actions(
+            {
+                "accounts.user.roles": _("Peran pengguna diubah"),
+                "accounts.password_reset.request": _("Atur ulang kata sandi diminta"),
+                "accounts.password_reset.done": _("Kata sandi diatur ulang"),
+                "accounts.password_reset.link_issued": _("Tautan atur ulang kata sandi dibuat"),
+            }
+        )

@@ -1,4 +1,9 @@
-from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
+from django.contrib.auth.forms import (
+    AuthenticationForm,
+    PasswordChangeForm,
+    PasswordResetForm,
+    SetPasswordForm,
+)
 from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
@@ -24,4 +29,12 @@ class LoginForm(BootstrapMixin, AuthenticationForm):
 
 
 class PortalPasswordChangeForm(BootstrapMixin, PasswordChangeForm):
+    pass
+
+
+class PortalPasswordResetForm(BootstrapMixin, PasswordResetForm):
+    pass
+
+
+class PortalSetPasswordForm(BootstrapMixin, SetPasswordForm):
     pass

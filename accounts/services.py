@@ -1,11 +1,72 @@
-"""Writes on user accounts."""
+"""Writes on user accounts: roles, password reset requests (throttled) and reset links issued
+by an admin."""
+
+import hashlib
+from datetime import timedelta
 
 from django.contrib.auth.models import Group
+from django.contrib.auth.tokens import default_token_generator
 from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 
 from accounts.choices import Role
 from accounts.models import User
+from core.models import ActivityLog
 from core.services import log_action
+
+RESET_REQUEST = "accounts.password_reset.request"
+RESET_DONE = "accounts.password_reset.done"
+RESET_LINK_ISSUED = "accounts.password_reset.link_issued"
+
+# Reset emails per hour: to one address (nobody's inbox is flooded), and from one client
+# address (nobody tries many addresses).
+RESETS_PER_ADDRESS = 3
+RESETS_PER_CLIENT = 10
+WINDOW = timedelta(hours=1)
+
+
+def email_digest(email: str) -> str:
+    # The log keeps a digest, not whatever address was typed (it may belong to nobody here).
+    return hashlib.sha256(email.strip().lower().encode()).hexdigest()
+
+
+def password_reset_request(*, email: str, ip: str | None) -> bool:
+    """Record a request for a reset email; False (nothing recorded, nothing to send) when this
+    address or this client already asked too often within the hour. Kept in the database, so
+    the limit holds across app servers."""
+    digest = email_digest(email)
+    recent = ActivityLog.objects.filter(action=RESET_REQUEST, at__gte=timezone.now() - WINDOW)
+    if recent.filter(data__email=digest).count() >= RESETS_PER_ADDRESS:
+        return False
+    if ip and recent.filter(data__ip=ip).count() >= RESETS_PER_CLIENT:
+        return False
+    log_action(actor=None, action=RESET_REQUEST, email=digest, ip=ip)
+    return True
+
+
+def password_reset_path(user) -> str:
+    """The path of a link that sets `user`'s password; it stops working once used (the token
+    depends on the password and the last sign-in) or after PASSWORD_RESET_TIMEOUT."""
+    return reverse(
+        "accounts:password_reset_confirm",
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": default_token_generator.make_token(user),
+        },
+    )
+
+
+def password_reset_link_issue(*, user, by) -> str:
+    """An administrator hands `user` a reset link in person (no email needed)."""
+    log_action(actor=by, action=RESET_LINK_ISSUED, obj=user)
+    return password_reset_path(user)
+
+
+def password_reset_done(*, user, ip: str | None) -> None:
+    log_action(actor=user, action=RESET_DONE, obj=user, ip=ip)
 
 
 @transaction.atomic

@@ -2,6 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
 from accounts.forms import LoginForm, PortalPasswordChangeForm
+from accounts.views import PasswordResetConfirmView, PasswordResetView
 
 app_name = "accounts"
 
@@ -31,5 +32,23 @@ urlpatterns = [
             template_name="accounts/password_change_done.html"
         ),
         name="password_change_done",
+    ),
+    path("kata-sandi/lupa/", PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "kata-sandi/lupa/terkirim/",
+        auth_views.PasswordResetDoneView.as_view(template_name="accounts/password_reset_done.html"),
+        name="password_reset_done",
+    ),
+    path(
+        "kata-sandi/atur/<uidb64>/<token>/",
+        PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "kata-sandi/atur/selesai/",
+        auth_views.PasswordResetCompleteView.as_view(
+            template_name="accounts/password_reset_complete.html"
+        ),
+        name="password_reset_complete",
     ),
 ]

@@ -29,13 +29,13 @@ class RoleRequiredMiddleware:
     """Deny by default (issue 13 item 7): a signed-in account that holds no role gets, on every
     page and export, one page asking to contact an administrator, and no data.
 
-    Signing in and out, the password pages and the language switch stay open, and so does the
-    admin, which applies its own model permissions. Querysets deny the same accounts again
-    (`visible_to`), so a view that forgot this still shows nothing.
+    Signing in and out, the password pages, the language switch and the health check stay open,
+    and so does the admin, which applies its own model permissions. Querysets deny the same
+    accounts again (`visible_to`), so a view that forgot this still shows nothing.
     """
 
     OPEN_NAMESPACES = frozenset({"accounts", "admin"})
-    OPEN_URL_NAMES = frozenset({"set_language"})
+    OPEN_URL_NAMES = frozenset({"set_language", "health"})
 
     def __init__(self, get_response):
         self.get_response = get_response

@@ -1,20 +1,36 @@
+import csv
+
+from axes.helpers import get_client_ip_address
 from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import HttpResponse
-from django.shortcuts import redirect
-from django.urls import path
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
+from django.utils.html import format_html
 from django.utils.text import slugify
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
 from import_export.admin import ImportExportModelAdmin
 from import_export.formats.base_formats import CSV, XLSX
 from import_export.forms import SelectableFieldsExportForm
 
+from core.models import ActivityLog
 from core.services import log_action
+from core.utils import spreadsheet_safe
 from directory.models import Agency, Contact, Region, TeamDecree, TeamMember
 from directory.resources import AgencyResource, ContactResource
+from directory.services import (
+    CONTACT_SUBJECT_REPORT,
+    CONTACT_VIEW,
+    contact_access_log,
+    contact_anonymise,
+)
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -99,7 +115,148 @@ class ContactAdmin(SpreadsheetImportExportAdmin):
     list_select_related = ["region"]
     search_fields = ["name", "organisation", "community", "phone"]
     autocomplete_fields = ["region"]
-    readonly_fields = ["created_at", "updated_at"]
+    readonly_fields = ["created_at", "updated_at", "personal_data"]
+
+    @admin.display(description=_("data pribadi"))
+    def personal_data(self, obj):
+        if obj is None or obj.pk is None:
+            return "-"
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("admin:directory_contact_subject_report", args=[obj.pk]),
+            gettext("Laporan subjek data: isi yang disimpan dan setiap akses"),
+        )
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        # Opening a contact shows its personal data: who looked, when, from where (UU 27/2022).
+        if obj is not None and obj.pk is not None:
+            contact_access_log(
+                contact=obj, by=request.user, action=CONTACT_VIEW, ip=get_client_ip_address(request)
+            )
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path(
+                "<int:object_id>/data-subjek/",
+                view(self.subject_report_view),
+                name="directory_contact_subject_report",
+            ),
+            path(
+                "<int:object_id>/anonimkan/",
+                view(require_POST(self.anonymise_view)),
+                name="directory_contact_anonymise",
+            ),
+            *super().get_urls(),
+        ]
+
+    def _personal_data_contact(self, request, object_id) -> Contact:
+        if not request.user.has_perm("directory.manage_contact_personal_data"):
+            raise PermissionDenied
+        return get_object_or_404(self.get_queryset(request), pk=object_id)
+
+    def subject_report_view(self, request, object_id):
+        """Everything stored about one contact, what refers to it, and every access to it;
+        on screen or as CSV."""
+        contact = self._personal_data_contact(request, object_id)
+        as_csv = request.GET.get("format") == "csv"
+        fields = [
+            (str(field.verbose_name), self._field_display(contact, field))
+            for field in contact._meta.concrete_fields
+        ]
+        # What refers to the contact, counted per kind of record (the directory cannot name the
+        # apps above it; the model's relations can).
+        references = []
+        for rel in contact._meta.related_objects:
+            count = rel.related_model._base_manager.filter(**{rel.field.name: contact}).count()
+            if count:
+                references.append((str(rel.related_model._meta.verbose_name_plural), count))
+        # Its own entries, and pages of other records that showed it (they list its id).
+        accesses = list(
+            (
+                ActivityLog.objects.for_object(contact)
+                | ActivityLog.objects.filter(data__contacts__contains=[contact.pk])
+            ).select_related("actor")
+        )
+        contact_access_log(
+            contact=contact,
+            by=request.user,
+            action=CONTACT_SUBJECT_REPORT,
+            ip=get_client_ip_address(request),
+        )
+        if as_csv:
+            response = self._subject_report_csv(contact, fields, references, accesses)
+        else:
+            response = TemplateResponse(
+                request,
+                "admin/directory/contact/subject_report.html",
+                {
+                    **self.admin_site.each_context(request),
+                    "opts": self.model._meta,
+                    "contact": contact,
+                    "fields": fields,
+                    "references": references,
+                    "accesses": accesses,
+                },
+            )
+        add_never_cache_headers(response)
+        return response
+
+    @staticmethod
+    def _field_display(contact, field):
+        if field.choices:
+            return str(getattr(contact, f"get_{field.name}_display")())
+        value = getattr(contact, field.name)
+        return "" if value in (None, "") else str(value)
+
+    @staticmethod
+    def _subject_report_csv(contact, fields, references, accesses):
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = (
+            f'attachment; filename="data-subjek-tokoh-{contact.pk}.csv"'
+        )
+        writer = csv.writer(response)
+        writer.writerow([gettext("Data yang disimpan")])
+        for label, value in fields:
+            writer.writerow([spreadsheet_safe(label), spreadsheet_safe(value)])
+        writer.writerow([])
+        writer.writerow([gettext("Dirujuk oleh"), gettext("jumlah")])
+        for label, count in references:
+            writer.writerow([spreadsheet_safe(label), count])
+        writer.writerow([])
+        writer.writerow(
+            [
+                gettext("Waktu"),
+                gettext("Pengguna"),
+                gettext("Tindakan"),
+                gettext("Data"),
+                gettext("Alamat IP"),
+            ]
+        )
+        for entry in accesses:
+            writer.writerow(
+                [
+                    timezone.localtime(entry.at).isoformat(timespec="seconds"),
+                    spreadsheet_safe(entry.actor.get_username() if entry.actor else "-"),
+                    spreadsheet_safe(entry.action_label),
+                    spreadsheet_safe(entry.object_repr),
+                    spreadsheet_safe(entry.data.get("ip") or ""),
+                ]
+            )
+        return response
+
+    def anonymise_view(self, request, object_id):
+        contact = self._personal_data_contact(request, object_id)
+        if request.POST.get("confirm") != "1":
+            messages.error(request, _("Centang konfirmasi dulu; tidak ada yang diubah."))
+        else:
+            contact_anonymise(contact=contact, by=request.user, ip=get_client_ip_address(request))
+            messages.success(
+                request,
+                _("Identitas tokoh sudah dihapus; jenis, wilayah dan rujukannya tetap tercatat."),
+            )
+        return redirect("admin:directory_contact_subject_report", object_id=contact.pk)
 
     def has_export_permission(self, request):
         return request.user.has_perm("directory.export_contact")

@@ -9,4 +9,11 @@ class DirectoryConfig(AppConfig):
     verbose_name = _("Direktori")
 
     def ready(self):
-        register_actions({"directory.contact.export": _("Data tokoh diekspor")})
+        register_actions(
+            {
+                "directory.contact.export": _("Data tokoh diekspor"),
+                "directory.contact.view": _("Data tokoh dilihat"),
+                "directory.contact.subject_report": _("Laporan subjek data tokoh dibuat"),
+                "directory.contact.anonymise": _("Data tokoh dianonimkan"),
+            }
+        )

@@ -9,8 +9,10 @@ from pathlib import Path
 
 from django.db import transaction
 
+from core.models import ActivityLog
+from core.services import log_action
 from directory.choices import AgencyKind, RegionLevel
-from directory.models import Agency, Region
+from directory.models import Agency, Contact, Region
 
 REGENCY_CODE = re.compile(r"^\d{2}\.\d{2}$")
 LEVEL_BY_PARTS = {2: RegionLevel.KABUPATEN, 3: RegionLevel.KECAMATAN, 4: RegionLevel.DESA}
@@ -127,3 +129,30 @@ def reference_agencies_load(*, regency: Region, rows: Iterable[dict]) -> int:
         )
         created += was_created
     return created
+
+
+CONTACT_VIEW = "directory.contact.view"
+CONTACT_SUBJECT_REPORT = "directory.contact.subject_report"
+CONTACT_ANONYMISE = "directory.contact.anonymise"
+
+
+def contact_access_log(*, contact: Contact, by, action: str, ip: str | None) -> None:
+    """Record that `by` saw `contact`'s personal data (UU 27/2022), from which address."""
+    log_action(actor=by, action=action, obj=contact, ip=ip)
+
+
+@transaction.atomic
+def contact_anonymise(*, contact: Contact, by, ip: str | None) -> Contact:
+    """Remove what identifies the person; keep what counts (kind, region, legal basis, dates),
+    so statistics and the records that name the contact still add up. The access log keeps
+    every entry, under the anonymous name."""
+    contact = Contact.objects.select_for_update().get(pk=contact.pk)
+    contact.name = f"Anonim #{contact.pk}"
+    contact.organisation = ""
+    contact.community = ""
+    contact.phone = ""
+    contact.active = False
+    contact.save()
+    ActivityLog.objects.for_object(contact).update(object_repr=str(contact))
+    log_action(actor=by, action=CONTACT_ANONYMISE, obj=contact, ip=ip)
+    return contact

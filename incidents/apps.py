@@ -44,6 +44,7 @@ class IncidentsConfig(AppConfig):
                 "incidents.report.handle": _("Laporan ditandai ditangani"),
                 "incidents.report.resolve": _("Laporan dinyatakan selesai"),
                 "incidents.report.close": _("Laporan ditutup"),
+                "incidents.identities.view": _("Identitas pihak dan tokoh dalam laporan dilihat"),
             }
         )
         register_data(

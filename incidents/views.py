@@ -1,6 +1,7 @@
 """Pages of the conflict reports. Every object is fetched from `Incident.objects.visible_to(user)`,
 so a report the user may not see is a 404 wherever its id is typed."""
 
+from axes.helpers import get_client_ip_address
 from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -268,6 +269,17 @@ class IncidentDetailView(LoginRequiredMixin, DetailView):
         )
         if user.has_perm("incidents.view_history", incident):
             context["history"] = incident_history(incident)
+        # The page names the parties and the contacts of the steps: personal data, so who saw
+        # them, when and from where is kept (UU 27/2022); the contacts' data-subject reports
+        # find this entry by their ids.
+        shown_contacts = sorted({c.pk for step in context["steps"] for c in step.contacts.all()})
+        log_action(
+            actor=user,
+            action="incidents.identities.view",
+            obj=incident,
+            ip=get_client_ip_address(self.request),
+            contacts=shown_contacts,
+        )
         return context
 
 

@@ -4,6 +4,8 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from core.views import health
+
 admin.site.site_header = _("Administrasi Portal Tim Terpadu PKS")
 admin.site.site_title = _("Portal Tim Terpadu PKS")
 admin.site.index_title = _("Administrasi")
@@ -16,4 +18,5 @@ urlpatterns = [
     path("evaluasi/", include("evaluations.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("kesehatan/", health, name="health"),
 ]

@@ -65,8 +65,19 @@ EXPECTATIONS = {
     "accounts:logout": (None, "", everyone(405)),  # POST only
     "accounts:password_change": (None, "", everyone(200, anonymous=LOGIN)),
     "accounts:password_change_done": (None, "", everyone(200, anonymous=LOGIN)),
+    # Password reset by email: open to all (a stale link shows a page saying so).
+    "accounts:password_reset": (None, "", everyone(200)),
+    "accounts:password_reset_done": (None, "", everyone(200)),
+    "accounts:password_reset_confirm": (
+        lambda o: {"uidb64": "MQ", "token": "cz1a2b-0123456789abcdef"},
+        "",
+        everyone(200),
+    ),
+    "accounts:password_reset_complete": (None, "", everyone(200)),
     # Reports of conflict: a verified internal report in the scoped officer's kecamatan, by a
     # third officer, with a handling step naming the operator's agency.
+    # The load balancer's health check: open to all, no data (tests/ops/test_serving.py).
+    "health": (None, "", everyone(200)),
     "incidents:list": (None, "", members()),
     "incidents:export_csv": (None, "", members()),
     "incidents:export_csv_semicolon": (None, "", members()),

@@ -1,0 +1,39 @@
+"""Log records as one JSON object per line, for production log collectors (journald, Loki, ...).
+
+Stdlib only, so gunicorn's own loggers can use it too (gunicorn.conf.py) before Django is set up.
+Selected with DJANGO_LOG_FORMAT=json, the default when DJANGO_DEBUG=false.
+"""
+
+import json
+import logging
+from datetime import UTC, datetime
+
+# Gunicorn's access log passes its atoms as the record's args: keep the useful ones, by name.
+ACCESS_ATOMS = {"m": "method", "U": "path", "s": "status", "D": "duration_us", "h": "remote"}
+
+
+class JsonFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        entry = {
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        request = getattr(record, "request", None)
+        if request is not None and hasattr(request, "method"):
+            # The method and path only: query strings and bodies may hold personal data.
+            entry["method"] = request.method
+            entry["path"] = request.path
+        status = getattr(record, "status_code", None)
+        if status is not None:
+            entry["status"] = status
+        if record.name == "gunicorn.access" and isinstance(record.args, dict):
+            for atom, key in ACCESS_ATOMS.items():
+                if atom in record.args:
+                    entry[key] = record.args[atom]
+        if record.exc_info:
+            entry["exception"] = self.formatException(record.exc_info)
+        if record.stack_info:
+            entry["stack"] = self.formatStack(record.stack_info)
+        return json.dumps(entry, ensure_ascii=False, default=str)

@@ -1,0 +1,28 @@
+"""Gunicorn settings for `make serve` and the systemd unit in docs/deploy.md (gunicorn reads this
+file from the working directory). Everything can be overridden from the environment."""
+
+import multiprocessing
+import os
+
+wsgi_app = "jombang_portal.wsgi:application"
+bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
+workers = int(os.environ.get("GUNICORN_WORKERS", min(2 * multiprocessing.cpu_count() + 1, 8)))
+# PDF reports and large exports take a while; nginx waits as long (docs/deploy.md).
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "120"))
+# Only the local reverse proxy may say the request came over HTTPS.
+forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")
+accesslog = "-"
+
+# Gunicorn's own lines (start, workers, each request) as JSON too, like the portal's.
+logconfig_dict = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"json": {"()": "core.jsonlog.JsonFormatter"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "json"},
+    },
+    "loggers": {
+        "gunicorn.error": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "gunicorn.access": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
+}

@@ -1,0 +1,154 @@
+"""Password reset (issue 13 item 10): by email, throttled; and a one-time link an admin issues."""
+
+import re
+import smtplib
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from accounts.services import RESET_DONE, RESET_LINK_ISSUED, RESETS_PER_ADDRESS
+from core.models import ActivityLog
+
+pytestmark = pytest.mark.django_db
+
+NEW_PASSWORD = "Kendang-Jombang-2026"
+
+
+@pytest.fixture
+def siti(petugas):
+    petugas.email = "siti.petugas@jombangkab.go.id"
+    petugas.save()
+    return petugas
+
+
+def reset_link(message) -> str:
+    return re.search(r"https?://\S+", message.body).group(0)
+
+
+def set_new_password(client, link):
+    """Follow the link as the user would and save a new password; returns the last page."""
+    page = client.get(link, follow=True)
+    assert page.context["validlink"]
+    return client.post(
+        page.redirect_chain[-1][0],
+        {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
+        follow=True,
+    )
+
+
+def signs_in(client, password) -> bool:
+    response = client.post(reverse("accounts:login"), {"username": "petugas", "password": password})
+    return response.status_code == 302
+
+
+def test_login_page_offers_the_reset(client):
+    assert reverse("accounts:password_reset") in client.get(reverse("accounts:login")).text
+
+
+def test_reset_by_email_sets_a_new_password_once(client, siti):
+    response = client.post(
+        reverse("accounts:password_reset"), {"email": "Siti.Petugas@jombangkab.go.id"}
+    )
+    assert response.status_code == 302
+    assert response["Location"] == reverse("accounts:password_reset_done")
+    (message,) = mail.outbox
+    assert message.to == [siti.email]
+    assert message.subject == "Atur ulang kata sandi Portal Tim Terpadu PKS"
+    assert "Nama pengguna Anda: petugas" in message.body
+    link = reset_link(message)
+
+    done = set_new_password(client, link)
+    assert "Kata sandi baru Anda tersimpan" in done.text
+    assert signs_in(client, NEW_PASSWORD)
+    assert ActivityLog.objects.filter(action=RESET_DONE, actor=siti).exists()
+
+    client.logout()
+    again = client.get(link, follow=True)
+    assert not again.context["validlink"]
+    assert "tidak berlaku lagi" in again.text
+
+
+def test_unknown_address_gets_the_same_answer_and_no_email(client, siti):
+    response = client.post(reverse("accounts:password_reset"), {"email": "orang@lain.id"})
+    assert response["Location"] == reverse("accounts:password_reset_done")
+    assert mail.outbox == []
+
+
+def test_reset_requests_are_throttled_per_address(client, siti):
+    url = reverse("accounts:password_reset")
+    for _ in range(RESETS_PER_ADDRESS):
+        assert client.post(url, {"email": siti.email}).status_code == 302
+    response = client.post(url, {"email": siti.email})
+    assert response.status_code == 200
+    assert "Terlalu banyak permintaan" in response.text
+    assert len(mail.outbox) == RESETS_PER_ADDRESS
+
+
+def test_reset_requests_are_throttled_per_client(client, siti):
+    url = reverse("accounts:password_reset")
+    for number in range(10):
+        client.post(url, {"email": f"tebak{number}@contoh.id"})
+    response = client.post(url, {"email": siti.email})
+    assert "Terlalu banyak permintaan" in response.text
+    assert mail.outbox == []
+
+
+def test_mail_server_down_is_logged_not_an_error(client, siti, monkeypatch, caplog):
+    def refuse(*args, **kwargs):
+        raise smtplib.SMTPConnectError(421, "down")
+
+    monkeypatch.setattr("django.core.mail.EmailMultiAlternatives.send", refuse)
+    response = client.post(reverse("accounts:password_reset"), {"email": siti.email})
+    assert response["Location"] == reverse("accounts:password_reset_done")
+    assert "Failed to send password reset email" in caplog.text
+
+
+def test_bad_address_is_refused_next_to_the_field(client):
+    response = client.post(reverse("accounts:password_reset"), {"email": "bukan email"})
+    assert response.status_code == 200
+    assert response.context["form"].errors["email"]
+
+
+def test_admin_issues_a_one_time_link(client, admin_user, petugas):
+    client.force_login(admin_user)
+    response = client.post(
+        reverse("admin:accounts_user_changelist"),
+        {"action": "issue_password_reset_link", "_selected_action": [petugas.pk]},
+    )
+    assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"]
+    link = re.search(r'data-testid="reset-link">([^<]+)<', response.text).group(1)
+    assert ActivityLog.objects.filter(
+        action=RESET_LINK_ISSUED, actor=admin_user, object_id=str(petugas.pk)
+    ).exists()
+
+    client.logout()
+    set_new_password(client, link)
+    assert signs_in(client, NEW_PASSWORD)
+    client.logout()
+    assert not client.get(link, follow=True).context["validlink"]
+
+
+def test_admin_link_for_one_user_at_a_time(client, admin_user, petugas, sekretariat):
+    client.force_login(admin_user)
+    response = client.post(
+        reverse("admin:accounts_user_changelist"),
+        {
+            "action": "issue_password_reset_link",
+            "_selected_action": [petugas.pk, sekretariat.pk],
+        },
+        follow=True,
+    )
+    assert "Pilih tepat satu pengguna" in response.text
+    assert not ActivityLog.objects.filter(action=RESET_LINK_ISSUED).exists()
+
+
+def test_other_roles_cannot_issue_links(client, sekretariat, petugas):
+    client.force_login(sekretariat)
+    response = client.post(
+        reverse("admin:accounts_user_changelist"),
+        {"action": "issue_password_reset_link", "_selected_action": [petugas.pk]},
+    )
+    assert response.status_code in (302, 403)
+    assert not ActivityLog.objects.filter(action=RESET_LINK_ISSUED).exists()

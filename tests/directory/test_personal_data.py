@@ -1,0 +1,150 @@
+"""Personal data of contacts (UU 27/2022, issue 13 item 12): every look is logged with who, when
+and from where; a data-subject report lists what is stored and every access; anonymising removes
+the identity and keeps the statistics."""
+
+import csv
+import io
+from datetime import date
+
+import pytest
+from django.urls import reverse
+
+from accounts.choices import Role
+from core.models import ActivityLog
+from directory.models import Contact
+from incidents.models import HandlingStep
+from tests.factories import ContactFactory, IncidentFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def contact(desa):
+    return ContactFactory(name="Kyai Haji Abdul Basith", phone="081234567890", region=desa)
+
+
+@pytest.fixture
+def admin_client(client, admin_user):
+    client.force_login(admin_user)
+    return client
+
+
+def report_url(contact, suffix=""):
+    return reverse("admin:directory_contact_subject_report", args=[contact.pk]) + suffix
+
+
+def test_opening_a_contact_is_logged_with_who_and_from_where(admin_client, admin_user, contact):
+    url = reverse("admin:directory_contact_change", args=[contact.pk])
+    assert admin_client.get(url, REMOTE_ADDR="10.1.2.3").status_code == 200
+    (entry,) = ActivityLog.objects.for_object(contact)
+    assert (entry.actor, entry.action, entry.data["ip"]) == (
+        admin_user,
+        "directory.contact.view",
+        "10.1.2.3",
+    )
+
+
+def test_subject_report_lists_what_is_stored_and_every_access(admin_client, contact):
+    admin_client.get(reverse("admin:directory_contact_change", args=[contact.pk]))
+    response = admin_client.get(report_url(contact))
+    assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"]
+    text = response.text
+    assert "Kyai Haji Abdul Basith" in text and "+6281234567890" in text
+    assert "Data tokoh dilihat" in text
+
+    exported = admin_client.get(report_url(contact, "?format=csv"))
+    assert exported["Content-Disposition"].startswith("attachment;")
+    rows = list(csv.reader(io.StringIO(exported.content.decode())))
+    assert ["nama", "Kyai Haji Abdul Basith"] in rows
+    actions = [row[2] for row in rows if len(row) == 5]
+    # The change page, then the on-screen report (the CSV's own access is logged after).
+    assert actions.count("Data tokoh dilihat") == 1
+    assert actions.count("Laporan subjek data tokoh dibuat") == 1
+
+
+def test_only_administrators_get_the_report_or_anonymise(client, roles, contact):
+    staff = UserFactory(username="staf", is_staff=True, roles=[Role.SEKRETARIAT])
+    client.force_login(staff)
+    assert client.get(report_url(contact)).status_code == 403
+    url = reverse("admin:directory_contact_anonymise", args=[contact.pk])
+    assert client.post(url, {"confirm": "1"}).status_code == 403
+    contact.refresh_from_db()
+    assert contact.name == "Kyai Haji Abdul Basith"
+
+
+def test_unknown_contact_is_not_found(admin_client):
+    assert admin_client.get("/admin/directory/contact/999999/data-subjek/").status_code == 404
+
+
+def test_anonymising_needs_the_confirmation(admin_client, contact):
+    url = reverse("admin:directory_contact_anonymise", args=[contact.pk])
+    response = admin_client.post(url, follow=True)
+    assert "Centang konfirmasi dulu" in response.text
+    contact.refresh_from_db()
+    assert contact.name == "Kyai Haji Abdul Basith"
+    assert admin_client.get(url).status_code == 405
+
+
+def test_anonymising_removes_the_identity_and_keeps_the_statistics(
+    admin_client, contact, petugas, desa
+):
+    incident = IncidentFactory(kecamatan=petugas.kecamatan, reported_by=petugas)
+    step = HandlingStep.objects.create(
+        incident=incident,
+        date=date(2026, 3, 1),
+        stage="pencegahan",
+        action_type="mediasi",
+        description="Mediasi di balai desa.",
+        created_by=petugas,
+    )
+    step.contacts.add(contact)
+    admin_client.get(reverse("admin:directory_contact_change", args=[contact.pk]))
+    by_kind_before = Contact.objects.filter(kind=contact.kind, region=desa).count()
+
+    url = reverse("admin:directory_contact_anonymise", args=[contact.pk])
+    response = admin_client.post(url, {"confirm": "1"}, follow=True)
+    assert "Identitas tokoh sudah dihapus" in response.text
+
+    contact.refresh_from_db()
+    assert contact.name == f"Anonim #{contact.pk}"
+    assert (contact.phone, contact.organisation, contact.community) == ("", "", "")
+    assert Contact.objects.filter(kind=contact.kind, region=desa).count() == by_kind_before
+    assert list(step.contacts.all()) == [contact]
+    # The access log keeps every entry, no longer under the name.
+    log = ActivityLog.objects.for_object(contact)
+    assert set(log.values_list("action", flat=True)) >= {
+        "directory.contact.view",
+        "directory.contact.anonymise",
+    }
+    assert not ActivityLog.objects.filter(object_repr__contains="Abdul Basith").exists()
+    assert "Abdul Basith" not in response.text
+
+
+def test_a_report_page_showing_the_contact_counts_as_an_access(
+    client, admin_user, contact, sekretariat, petugas
+):
+    incident = IncidentFactory(kecamatan=petugas.kecamatan, reported_by=petugas)
+    step = HandlingStep.objects.create(
+        incident=incident,
+        date=date(2026, 3, 1),
+        stage="pencegahan",
+        action_type="mediasi",
+        description="Mediasi di balai desa.",
+        created_by=sekretariat,
+    )
+    step.contacts.add(contact)
+    client.force_login(sekretariat)
+    page = client.get(reverse("incidents:detail", args=[incident.pk]), REMOTE_ADDR="10.9.8.7")
+    assert "Kyai Haji Abdul Basith" in page.text
+    entry = ActivityLog.objects.get(action="incidents.identities.view")
+    assert (entry.actor, entry.data["ip"], entry.data["contacts"]) == (
+        sekretariat,
+        "10.9.8.7",
+        [contact.pk],
+    )
+
+    client.force_login(admin_user)
+    report = client.get(report_url(contact))
+    assert "Identitas pihak dan tokoh dalam laporan dilihat" in report.text
+    assert incident.reference in report.text

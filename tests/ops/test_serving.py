@@ -1,0 +1,148 @@
+"""Production serving: the health check, JSON log lines, and the file store chosen by setting."""
+
+import json
+import logging
+import subprocess
+import sys
+
+import pytest
+from django.db import OperationalError
+from django.test import RequestFactory
+from django.urls import reverse
+
+from core import health
+from core.jsonlog import JsonFormatter
+from tests.test_settings import PRODUCTION, ROOT, manage
+
+
+@pytest.fixture
+def url():
+    return reverse("health")
+
+
+@pytest.mark.django_db
+def test_healthy_server_answers_200_with_each_check_named(client, url, fast_and_isolated):
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response.json() == {
+        "status": "ok",
+        "checks": {"database": "ok", "migrations": "ok", "storage": "ok"},
+    }
+    assert "no-store" in response["Cache-Control"]
+    # The probe file is removed again.
+    assert not list((fast_and_isolated / "health").iterdir())
+
+
+@pytest.mark.django_db
+def test_an_unwritable_store_gives_503_naming_only_the_storage(
+    client, url, settings, tmp_path, caplog
+):
+    # A folder that cannot be created (its parent is a file), whoever runs the tests.
+    (tmp_path / "not-a-folder").write_text("")
+    settings.MEDIA_ROOT = tmp_path / "not-a-folder" / "media"
+    response = client.get(url)
+    assert response.status_code == 503
+    assert response.json()["checks"] == {
+        "database": "ok",
+        "migrations": "ok",
+        "storage": "error",
+    }
+    # Why it failed is in the log, not in the answer.
+    assert "not-a-folder" not in response.content.decode()
+    assert "'storage' failed" in caplog.text
+
+
+@pytest.mark.django_db
+def test_unapplied_migrations_give_503(client, url, monkeypatch):
+    monkeypatch.setattr(health, "_migrations_applied", False)
+    monkeypatch.setattr(
+        health.MigrationExecutor, "migration_plan", lambda self, targets: ["0099_pending"]
+    )
+    response = client.get(url)
+    assert response.status_code == 503
+    assert response.json()["checks"]["migrations"] == "error"
+
+
+@pytest.mark.django_db
+def test_an_unreachable_database_gives_503(client, url, monkeypatch):
+    def down():
+        raise OperationalError("connection refused by db.internal:5432 user=portal")
+
+    monkeypatch.setitem(health.CHECKS, "database", down)
+    response = client.get(url)
+    assert response.status_code == 503
+    assert response.json()["checks"] == {
+        "database": "error",
+        "migrations": "error",
+        "storage": "ok",
+    }
+    assert "db.internal" not in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_health_check_is_read_only(client, url):
+    assert client.post(url).status_code == 405
+
+
+def test_log_lines_are_one_json_object_each_without_query_strings():
+    request = RequestFactory().get("/laporan/?q=Nama+Saksi")
+    try:
+        raise ValueError("baris\nkedua")
+    except ValueError:
+        record = logging.getLogger("django.request").makeRecord(
+            "django.request",
+            logging.ERROR,
+            __file__,
+            1,
+            "Internal Server Error: %s",
+            ("/laporan/",),
+            sys.exc_info(),
+            extra={"request": request, "status_code": 500},
+        )
+    line = JsonFormatter().format(record)
+    assert "\n" not in line
+    entry = json.loads(line)
+    assert entry["level"] == "ERROR"
+    assert entry["message"] == "Internal Server Error: /laporan/"
+    assert (entry["method"], entry["path"], entry["status"]) == ("GET", "/laporan/", 500)
+    assert "ValueError" in entry["exception"]
+    assert "Saksi" not in line
+
+
+def test_production_logs_json_and_development_text():
+    code = "import logging; logging.getLogger('portal').warning('halo %s', 'dunia')"
+    production = manage("shell", "-c", code, **PRODUCTION)
+    assert json.loads(production.stderr.strip())["message"] == "halo dunia"
+    development = manage("shell", "-c", code)
+    assert "WARNING portal: halo dunia" in development.stderr
+
+
+def test_the_file_store_switches_to_s3_by_setting():
+    code = (
+        "from django.core.files.storage import storages; s = storages['default']; "
+        "print(type(s).__name__, getattr(s, 'bucket_name', '-'))"
+    )
+    s3 = manage("shell", "-c", code, DJANGO_STORAGE="s3", DJANGO_S3_BUCKET="portal-berkas")
+    assert s3.returncode == 0, s3.stderr
+    assert s3.stdout.splitlines()[-1].split() == ["S3Storage", "portal-berkas"]
+    local = manage("shell", "-c", code)
+    assert local.stdout.splitlines()[-1].split() == ["FileSystemStorage", "-"]
+
+
+def test_an_unknown_file_store_refuses_to_start():
+    result = manage("check", DJANGO_STORAGE="ftp")
+    assert result.returncode != 0
+    assert "DJANGO_STORAGE must be" in result.stderr
+
+
+def test_gunicorn_loads_the_portal_with_production_settings():
+    result = subprocess.run(
+        [sys.executable, "-m", "gunicorn", "--check-config", "--print-config"],
+        cwd=ROOT,
+        env={**PRODUCTION, "PATH": "/usr/bin:/bin"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "jombang_portal.wsgi:application" in result.stdout
