@@ -6,8 +6,8 @@ exactly what the list shows for the same URL parameters (`list_query` builds the
 
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Avg, Count, Max, Q, Sum
-from django.db.models.functions import Coalesce, TruncMonth
+from django.db.models import Avg, CharField, Count, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Cast, Coalesce, TruncMonth
 from django.utils import timezone
 from django.utils.http import urlencode
 
@@ -170,11 +170,15 @@ def verification_queue(user, limit: int = 10) -> tuple[int, list]:
     """Submitted reports waiting for verification, longest waiting first, each with
     `submitted_at` (its latest submission); and how many there are (two queries)."""
     waiting = Incident.objects.visible_to(user).filter(status=Status.DIAJUKAN)
+    latest_submission = ActivityLog.objects.filter(
+        content_type__app_label=Incident._meta.app_label,
+        content_type__model=Incident._meta.model_name,
+        object_id=Cast(OuterRef("pk"), CharField()),
+        action="incidents.report.submit",
+    ).order_by("-at", "-pk")
     items = list(
         waiting.select_related("kecamatan")
-        .annotate(
-            submitted_at=Max("transitions__at", filter=Q(transitions__to_status=Status.DIAJUKAN))
-        )
+        .annotate(submitted_at=Subquery(latest_submission.values("at")[:1]))
         .order_by("submitted_at", "pk")[:limit]
     )
     return waiting.count(), items
