@@ -472,9 +472,7 @@ def realisation_add_evidence(*, realisation: Realisation, files, by) -> Realisat
     if not files:
         raise ValidationError({"files": _("Pilih sedikitnya satu berkas bukti.")})
     for upload in files:
-        evidence = RealisationEvidence(realisation=realisation)
-        evidence.store(upload, by=by)
-        evidence.save()
+        evidence_store(RealisationEvidence(realisation=realisation), upload, by=by)
     return realisation
 
 

@@ -26,5 +26,6 @@ class CoreConfig(AppConfig):
                 "reason": _("alasan"),
                 "changes": _("perubahan"),
                 "decree": _("dasar penetapan (SK)"),
+                "decree_date": _("tanggal SK"),
             }
         )

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.services import log_action
+from core.services import evidence_store, log_action
 from evaluations.choices import EvaluationStatus, IndicatorKind
 from evaluations.indicators import scope_for
 from evaluations.models import (
@@ -59,9 +59,7 @@ def manual_score_save(
     manual.full_clean()
     manual.save()
     for upload in files:
-        evidence = ManualScoreEvidence(manual_score=manual)
-        evidence.store(upload, by=by)
-        evidence.save()
+        evidence_store(ManualScoreEvidence(manual_score=manual), upload, by=by)
     log_action(
         actor=by,
         action="evaluations.score",

@@ -187,7 +187,9 @@ def test_revision_is_logged_with_its_reason_and_kept_by_the_row_history(
 
 def test_plan_events_are_logged(plan, sekretariat, dinsos):
     add_activity(plan, sekretariat, code="1.1", agency=dinsos)
-    services.plan_establish(plan=plan, by=sekretariat, decree_reference="SK 188/12/2024")
+    services.plan_establish(
+        plan=plan, by=sekretariat, decree_reference="SK 188/12/2024", decree_date=date(2024, 1, 2)
+    )
     services.plan_close(plan=plan, by=sekretariat)
     entries = ActivityLog.objects.for_object(plan).order_by("at", "pk")
     assert [e.action_label for e in entries] == [
@@ -195,4 +197,7 @@ def test_plan_events_are_logged(plan, sekretariat, dinsos):
         "Rencana aksi ditetapkan",
         "Rencana aksi ditutup",
     ]
-    assert entries[1].details == [("dasar penetapan (SK)", "SK 188/12/2024")]
+    assert entries[1].details == [
+        ("dasar penetapan (SK)", "SK 188/12/2024"),
+        ("tanggal SK", "2024-01-02"),
+    ]

@@ -151,7 +151,9 @@ def test_operator_sees_activities_due_and_returned(client, roles, sekretariat, f
         supporting=(),
         by=sekretariat,
     )
-    plan_services.plan_establish(plan=plan, by=sekretariat)
+    plan_services.plan_establish(
+        plan=plan, by=sekretariat, decree_reference="SK 1/2026", decree_date=date(2026, 1, 2)
+    )
     client.force_login(operator)
     response = client.get("/")
     tasks = response.context["agency_tasks"]

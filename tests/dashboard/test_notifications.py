@@ -1,6 +1,6 @@
 """Notifications: who gets them, what they never say, and never twice for the same event."""
 
-from datetime import datetime
+from datetime import date, datetime
 
 import pytest
 import time_machine
@@ -163,7 +163,9 @@ def plan_2026(roles, sekretariat):
         supporting=(),
         by=sekretariat,
     )
-    plan_services.plan_establish(plan=plan, by=sekretariat)
+    plan_services.plan_establish(
+        plan=plan, by=sekretariat, decree_reference="SK 1", decree_date=date(plan.year, 1, 2)
+    )
     activity = Activity.objects.select_related("plan").get(pk=activity.pk)
     return {"operator": operator, "police": police, "activity": activity, "periods": periods}
 

@@ -94,7 +94,7 @@ def test_a_final_evaluation_does_not_move(world, sekretariat, settings):
     assert evaluation.status == EvaluationStatus.FINAL
 
     # Later: reports resolved, realisations raised, a step added, weights and settings changed.
-    world["i2"].status = "selesai"
+    world["i2"].status, world["i2"].resolution = "selesai", "damai"
     world["i2"].save()
     Realisation.objects.update(achieved_value=10, first_submitted_at=None)
     world["a11"].supporting_agencies.clear()

@@ -29,16 +29,18 @@ WRITE_URLS = [
 
 
 @pytest.fixture
-def evidence(world, sekretariat):
+def evidence(world, sekretariat, django_capture_on_commit_callbacks):
     evaluation = services.evaluation_get_or_create(year=2024, scope="B04")
-    services.manual_score_save(
-        evaluation=evaluation,
-        indicator_code="kolaborasi.solusi_bersama",
-        score=70,
-        justification="Berita acara kesepakatan.",
-        files=[SimpleUploadedFile("ba.jpg", jpeg_bytes(), "image/jpeg")],
-        by=sekretariat,
-    )
+    # Evidence files reach the store when the transaction commits.
+    with django_capture_on_commit_callbacks(execute=True):
+        services.manual_score_save(
+            evaluation=evaluation,
+            indicator_code="kolaborasi.solusi_bersama",
+            score=70,
+            justification="Berita acara kesepakatan.",
+            files=[SimpleUploadedFile("ba.jpg", jpeg_bytes(), "image/jpeg")],
+            by=sekretariat,
+        )
     return ManualScoreEvidence.objects.get()
 
 

@@ -13,6 +13,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 
 from core.backup import BackupError, create_backup, restore_backup, storage_names
+from core.services import evidence_store
 from incidents.models import Evidence
 from tests.factories import IncidentFactory, jpeg_bytes
 
@@ -47,12 +48,13 @@ def checksums(storage) -> dict[str, str]:
 
 
 @pytest.fixture
-def source(petugas):
+def source(petugas, django_capture_on_commit_callbacks):
     """A report with a photo, and an issued file in another folder of the store."""
     incident = IncidentFactory(kecamatan=petugas.kecamatan, reported_by=petugas)
     evidence = Evidence(incident=incident, uploaded_by=petugas)
-    evidence.store(ContentFile(jpeg_bytes(), name="foto warga.jpg"), by=petugas)
-    evidence.save()
+    # Evidence files reach the store when the transaction commits.
+    with django_capture_on_commit_callbacks(execute=True):
+        evidence_store(evidence, ContentFile(jpeg_bytes(), name="foto warga.jpg"), by=petugas)
     default_storage.save("reports/2026/laporan.pdf", ContentFile(b"%PDF-1.7 laporan"))
     return connection.settings_dict
 
