@@ -132,6 +132,7 @@ class TransitionForm(forms.Form):
     version = forms.IntegerField(required=False, min_value=0, max_value=2**31 - 1)
     note = forms.CharField(required=False, max_length=5000)
     resolution = forms.ChoiceField(choices=[("", "---"), *Resolution.choices], required=False)
+    confirm = forms.BooleanField(required=False)
 
 
 class HandlingStepForm(BootstrapMixin, forms.ModelForm):

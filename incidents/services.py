@@ -51,6 +51,8 @@ class Action:
     not_author: bool = False
     needs_note: bool = False
     needs_resolution: bool = False
+    # Asked on the page before the step is taken: it cannot be undone.
+    needs_confirmation: bool = False
     style: str = "primary"
 
 
@@ -98,6 +100,7 @@ ACTIONS = {
         frozenset({Status.SELESAI}),
         Status.DITUTUP,
         "incidents.close_incident",
+        needs_confirmation=True,
         style="secondary",
     ),
 }

@@ -331,6 +331,18 @@ class IncidentTransitionView(LoginRequiredMixin, View):
             messages.error(request, _("Permintaan tidak valid."))
             return redirect(incident)
         data = form.cleaned_data
+        rule = services.ACTIONS.get(data["action"])
+        needs_confirmation = rule is not None and rule.needs_confirmation
+        if (
+            needs_confirmation
+            and not data["confirm"]
+            and request.user.has_perm(rule.perm, incident)
+        ):
+            messages.error(
+                request,
+                _("Centang pernyataan konfirmasi dulu: tindakan ini tidak dapat dibatalkan."),
+            )
+            return redirect(incident)
         try:
             incident = services.incident_transition(
                 incident=incident,

@@ -93,6 +93,8 @@ def test_officer_reports_and_secretariat_handles_to_closure(
     desk.get_by_label("Cara penyelesaian").select_option("damai")
     desk.get_by_role("button", name="Nyatakan selesai").click()
     expect(desk.get_by_test_id("status")).to_have_text("Selesai")
+    # Closing is final: the page asks for a confirmation first.
+    desk.get_by_label("Saya yakin: laporan yang ditutup tidak dapat diubah lagi.").check()
     desk.get_by_role("button", name="Tutup laporan").click()
     expect(desk.get_by_test_id("status")).to_have_text("Ditutup")
 

@@ -701,6 +701,20 @@ def test_refused_transition_keeps_status_and_says_why(
     )
 
 
+def test_closing_a_report_asks_for_a_confirmation_first(client, sekretariat, reporter, kecamatan):
+    incident = IncidentFactory(kecamatan=kecamatan, reported_by=reporter, status="selesai")
+    client.force_login(sekretariat)
+    url = f"/laporan/{incident.pk}/status/"
+    response = client.post(url, {"action": "close", "version": incident.version})
+    assert "Centang pernyataan konfirmasi dulu" in page_text(client, response.url)
+    incident.refresh_from_db()
+    assert incident.status == "selesai"
+
+    client.post(url, {"action": "close", "version": incident.version, "confirm": "1"})
+    incident.refresh_from_db()
+    assert incident.status == "ditutup"
+
+
 def test_secretariat_may_not_verify_its_own_report(client, sekretariat, kecamatan):
     own = IncidentFactory(kecamatan=kecamatan, reported_by=sekretariat, status="diajukan")
     client.force_login(sekretariat)
