@@ -69,8 +69,11 @@ def grant(apps, table, *, revoke=False):
 # The audit trail is read by administrators (who answer breach and access requests).
 AUDIT_PERMISSIONS = {("core", "activitylog"): {Role.ADMIN: ["view"]}}
 
+# Administrators upload the regency's logo used on official documents.
+REPORTS_PERMISSIONS = {("reports", "letterhead"): {Role.ADMIN: ["view", "add", "change"]}}
+
 # Every app's permission table, in migration order; extended as apps are added.
-ALL_PERMISSIONS = [DIRECTORY_PERMISSIONS, AUDIT_PERMISSIONS]
+ALL_PERMISSIONS = [DIRECTORY_PERMISSIONS, AUDIT_PERMISSIONS, REPORTS_PERMISSIONS]
 
 
 def sync_roles():

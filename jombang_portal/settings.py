@@ -50,11 +50,13 @@ INSTALLED_APPS = [
     "phonenumber_field",
     "pgtrigger",
     "pghistory",
+    "rules",
     "core",
     "accounts",
     "directory",
     "incidents",
     "action_plans",
+    "reports",
     "dashboard",
 ]
 
@@ -117,6 +119,8 @@ AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # Named permissions decided by predicates in each app's rules.py (django-rules).
+    "rules.permissions.ObjectPermissionBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -205,8 +209,39 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        # WeasyPrint narrates every rendering step at INFO; refused resources come as warnings.
+        "weasyprint.progress": {"level": "WARNING"},
+    },
 }
 
 # Password of the demo users created by `manage.py seed_demo` (development only).
 DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="demo12345")
+
+# Official documents (the reports app). The regency's logo is uploaded by an admin; the rest of
+# the letterhead and the signature block come from here (or from the year's team decree).
+PORTAL_SECRETARIAT_NAME = env.str(
+    "PORTAL_SECRETARIAT_NAME", default="Badan Kesatuan Bangsa dan Politik"
+)
+PORTAL_SECRETARIAT_ADDRESS = env.str("PORTAL_SECRETARIAT_ADDRESS", default="")
+PORTAL_SECRETARIAT_CONTACT = env.str("PORTAL_SECRETARIAT_CONTACT", default="")
+# Where documents are signed; empty: the regency's own name.
+PORTAL_SIGNATURE_PLACE = env.str("PORTAL_SIGNATURE_PLACE", default="")
+# The signer; empty name: the secretary named in the year's team decree.
+PORTAL_SIGNER_NAME = env.str("PORTAL_SIGNER_NAME", default="")
+PORTAL_SIGNER_POSITION = env.str(
+    "PORTAL_SIGNER_POSITION", default="Sekretaris Tim Terpadu Penanganan Konflik Sosial"
+)
+PORTAL_SIGNER_NIP = env.str("PORTAL_SIGNER_NIP", default="")
+# Achievement classes of an action (realisation / target). The province publishes no thresholds:
+# above EXCEEDS is "melampaui", from MET "tercapai", from NEAR "mendekati", else "di bawah".
+RAT_CLASS_EXCEEDS = env.float("RAT_CLASS_EXCEEDS", default=1.0)
+RAT_CLASS_MET = env.float("RAT_CLASS_MET", default=1.0)
+RAT_CLASS_NEAR = env.float("RAT_CLASS_NEAR", default=0.75)
+# Bounds on one PDF rendering (a subprocess): wall-clock seconds and extra memory in MB.
+REPORTS_RENDER_TIMEOUT = env.int("REPORTS_RENDER_TIMEOUT", default=60)
+REPORTS_RENDER_MEMORY_MB = env.int("REPORTS_RENDER_MEMORY_MB", default=1024)
+# Annexes are bounded: at most this many evidence items (thumbnails are the costly part).
+REPORTS_ANNEX_MAX_ITEMS = env.int("REPORTS_ANNEX_MAX_ITEMS", default=300)
+REPORTS_ANNEX_MAX_THUMBNAILS = env.int("REPORTS_ANNEX_MAX_THUMBNAILS", default=60)

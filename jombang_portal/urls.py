@@ -13,6 +13,7 @@ urlpatterns = [
     path("akun/", include("accounts.urls")),
     path("laporan/", include("incidents.urls")),
     path("rat/", include("action_plans.urls")),
+    path("laporan-resmi/", include("reports.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
