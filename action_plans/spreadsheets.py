@@ -8,6 +8,8 @@ from itertools import islice
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
@@ -17,6 +19,7 @@ from action_plans import services
 from action_plans.choices import BudgetSource, Pillar, Stage, ordered_pillars
 from action_plans.models import Activity
 from core.utils import spreadsheet_safe
+from directory import selectors as directory_selectors
 from directory.models import Agency, Region
 
 MAX_IMPORT_ROWS = 2000
@@ -47,8 +50,12 @@ def matrix_workbook(plan, rows) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = f"RAT {plan.year}"
+    # The same title, regency and signature block as the RAT document (reports app).
     sheet.append(
-        [_("Rencana Aksi Terpadu Penanganan Konflik Sosial Tahun %(year)s") % {"year": plan.year}]
+        [
+            _("Rencana Aksi Terpadu Penanganan Konflik Sosial %(regency)s Tahun %(year)s")
+            % {"regency": directory_selectors.regency_title(), "year": plan.year}
+        ]
     )
     sheet["A1"].font = Font(bold=True, size=12)
     sheet.append([_("Dasar penetapan: %(ref)s") % {"ref": plan.decree_reference or "-"}])
@@ -119,9 +126,31 @@ def matrix_workbook(plan, rows) -> bytes:
         ]
         # Choice labels are lazy translations; openpyxl wants plain values.
         sheet.append([spreadsheet_safe(str(v) if isinstance(v, Promise) else v) for v in line])
+    _signature_block(sheet, plan, column=max(len(header) - 3, 1))
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+def _signature_block(sheet, plan, column):
+    """Place, date, position, space to sign, name and NIP under the table (after a blank row,
+    so the table itself ends at the first empty row)."""
+    signer = directory_selectors.signatory(directory_selectors.team_decree(plan.year))
+    today = date_format(timezone.localdate(), "j F Y")
+    lines = [
+        None,
+        f"{signer.place}, {today}",
+        signer.position,
+        None,
+        None,
+        None,
+        signer.name or "( ............................................ )",
+        _("NIP %(nip)s") % {"nip": signer.nip} if signer.nip else None,
+    ]
+    for line in lines:
+        sheet.append([None] * (column - 1) + [spreadsheet_safe(line)])
+        if line == signer.name:
+            sheet.cell(row=sheet.max_row, column=column).font = Font(bold=True, underline="single")
 
 
 def import_template(plan) -> bytes:

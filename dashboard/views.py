@@ -7,6 +7,7 @@ from django.views.generic import TemplateView
 from action_plans.selectors import plan_summary
 from directory.selectors import directory_summary
 from incidents.selectors import incident_summary
+from reports.selectors import latest_issued
 
 
 class DashboardView(LoginRequiredMixin, TemplateView):
@@ -18,4 +19,5 @@ class DashboardView(LoginRequiredMixin, TemplateView):
         context["summary"] = directory_summary(user)
         context["incident_summary"] = incident_summary(user)
         context["plan_summary"] = plan_summary(user, timezone.localdate().year)
+        context["issued_reports"] = latest_issued(user)
         return context

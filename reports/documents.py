@@ -86,10 +86,12 @@ class Document:
             "region": settings.PORTAL_REGION_CODE,
         }
 
-    def html(self, *, pdf: bool, draft: bool, extra: dict | None = None) -> str:
+    def html(self, *, pdf: bool, draft: bool, extra: dict | None = None, request=None) -> str:
+        """The document's HTML; with `request` (the browser preview) forms carry a CSRF token."""
         return render_to_string(
             self.template,
             {**self.context, **(extra or {}), "pdf": pdf, "draft": draft, "doc": self},
+            request=request,
         )
 
     def resources(self) -> dict:

@@ -104,7 +104,9 @@ class PreviewView(DocumentMixin, View):
             "issue_url": self.url("issue"),
             "can_issue": request.user.has_perm("reports.issue_report"),
         }
-        return HttpResponse(document.html(pdf=False, draft=True, extra={"toolbar": toolbar}))
+        return HttpResponse(
+            document.html(pdf=False, draft=True, extra={"toolbar": toolbar}, request=request)
+        )
 
 
 class DraftView(DocumentMixin, View):

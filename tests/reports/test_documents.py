@@ -1,0 +1,120 @@
+"""The figures in the PDFs equal the database (restated by hand from the fixture year)."""
+
+import io
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import openpyxl
+import pytest
+
+from action_plans import services as plan_services
+from action_plans.choices import PeriodScheme
+from incidents.models import Incident
+from reports import documents
+from tests.factories import IncidentFactory
+from tests.reports.helpers import pdf_text, squash
+
+pytestmark = pytest.mark.django_db
+WIB = ZoneInfo("Asia/Jakarta")
+
+
+def test_period_report_figures_equal_the_database(year_2024):
+    text = pdf_text(documents.build("period", 2024, "B08").pdf(draft=False))
+
+    assert squash("Kabupaten Jombang Periode B08") in text
+    # Class counts per stage: 1.1 200 % (melampaui), 1.2 75 % (mendekati), 2.1 100 %
+    # (tercapai), 3.1 25 % and 3.2 nothing reported (di bawah).
+    assert "Pencegahan10100" in text
+    assert "Penghentian01000" in text
+    assert "Pemulihanpascakonflik00020" in text
+    assert "Jumlah11120" in text
+    assert squash("Rata-rata capaian: 80,0%") in text
+    # Realisation, achievement, absorption and timeliness per activity.
+    assert squash("1.1 Kegiatan 1.1") in text and "200,0%" in text and "25,0%" in text
+    assert squash("20 September 2024, 10.00") in text and "terlambat" in text
+    assert squash("realisasi disampaikan 4 dari 5 kegiatan, 1 terlambat") in text
+    assert "Rp2.500.000" in text
+    # Conflict situation: 5 official reports in May-August, 2 resolved.
+    assert squash("Tercatat 5 laporan") in text
+    assert squash("tingkat penyelesaian 40,0%") in text
+    assert "Diwek4" in text and "Wonosalam1" in text
+    assert "DRAF" not in text
+    # Team from the decree, signature from the decree's secretary.
+    assert squash("188/45/415.10.1.3/2024") in text
+    assert "KepalaBadanUji" in text
+    # The evidence annex lists the photo.
+    assert "foto-rapat.jpg" in text
+
+
+def test_notable_cases_carry_no_personal_data(year_2024):
+    document = documents.build("period", 2024, "B08")
+    text = pdf_text(document.pdf(draft=True))
+    shown = Incident.objects.get(kecamatan__name="Wonosalam", kind="kejadian")
+    restricted = Incident.objects.get(confidentiality="terbatas")
+    assert shown.reference in text
+    assert restricted.reference not in text
+    assert squash(shown.title) not in text  # titles may name people: left out
+    assert "PemudaDusunKrajan" not in text  # party names never appear
+    assert "DRAF" in text
+
+
+def test_annual_report_figures(year_2024):
+    text = pdf_text(documents.build("annual", 2024).pdf(draft=False))
+    assert squash("Laporan Evaluasi Pelaporan Aksi Terpadu Penanganan Konflik Sosial") in text
+    assert squash("Kabupaten Jombang Tahun 2024") in text
+    # The year: 7 official reports (5 in B08, January, December), 3 resolved.
+    assert squash("Tercatat 7 laporan") in text
+    assert squash("tingkat penyelesaian 42,9%") in text
+    assert "Diwek5" in text and "Wonosalam2" in text
+    assert "Januari1" in text and "Agustus2" in text and "Desember1" in text
+    # Periods side by side: B08 had 5 activities with a target, 4 reported, 1 late, 80 %.
+    assert squash("B08 (Mei–Agustus) 5 4 1 80,0% 1 1 1 2") in text
+    assert squash("Nilai empat pilar belum tersedia") in text
+
+
+def test_rat_document_lists_the_plan(year_2024):
+    text = pdf_text(documents.build("rat", 2024).pdf(draft=False))
+    title = "Rencana Aksi Terpadu Penanganan Konflik Sosial Kabupaten Jombang Tahun 2024"
+    assert squash(title) in text
+    for code in ("1.1", "1.2", "2.1", "3.1", "3.2"):
+        assert squash(f"{code} Kegiatan {code}") in text
+    assert "Rp50.000.000" in text  # five activities of Rp 10.000.000
+
+
+def test_second_regency(second_regency, sekretariat):
+    plan_services.plan_create(year=2025, scheme=PeriodScheme.CATURWULAN, by=sekretariat)
+    karang, wonocolo = second_regency.children.order_by("code")
+    when = datetime(2025, 2, 3, 9, tzinfo=WIB)
+    for kecamatan, status in ((karang, "selesai"), (karang, "diajukan"), (wonocolo, "ditutup")):
+        IncidentFactory(kecamatan=kecamatan, occurred_at=when, status=status)
+
+    text = pdf_text(documents.build("period", 2025, "B04").pdf(draft=False))
+
+    assert "PEMERINTAHKOTASURABAYA" in text  # the letterhead prints in capitals
+    assert squash("Kota Surabaya Periode B04") in text
+    assert "KarangPilang2" in text and "Wonocolo1" in text
+    assert squash("tingkat penyelesaian 66,7%") in text
+    assert "Jombang" not in text
+
+
+def test_unknown_period_or_year_is_a_clear_message(year_2024):
+    with pytest.raises(documents.DocumentUnavailable) as error:
+        documents.build("period", 2024, "B99")
+    assert "B04, B08, B12" in str(error.value.message)
+    with pytest.raises(documents.DocumentUnavailable) as error:
+        documents.build("annual", 2031)
+    assert "2031" in str(error.value.message)
+
+
+def test_rat_excel_has_the_document_title_and_signature(client, year_2024, sekretariat, settings):
+    settings.PORTAL_SIGNER_NAME = "Drs. Penanda Tangan"
+    settings.PORTAL_SIGNER_NIP = "19700101 199001 1 001"
+    client.force_login(sekretariat)
+    book = openpyxl.load_workbook(io.BytesIO(client.get("/rat/2024/ekspor.xlsx").content))
+    cells = [str(v) for row in book.active.values for v in row if v is not None]
+    assert cells[0] == (
+        "Rencana Aksi Terpadu Penanganan Konflik Sosial Kabupaten Jombang Tahun 2024"
+    )
+    assert "Drs. Penanda Tangan" in cells
+    assert "NIP 19700101 199001 1 001" in cells
+    assert "Sekretaris Tim Terpadu Penanganan Konflik Sosial" in cells
