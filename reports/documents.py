@@ -14,7 +14,7 @@ from datetime import date
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from PIL import Image, UnidentifiedImageError
@@ -87,12 +87,14 @@ class Document:
         }
 
     def html(self, *, pdf: bool, draft: bool, extra: dict | None = None, request=None) -> str:
-        """The document's HTML; with `request` (the browser preview) forms carry a CSRF token."""
-        return render_to_string(
-            self.template,
-            {**self.context, **(extra or {}), "pdf": pdf, "draft": draft, "doc": self},
-            request=request,
-        )
+        """The document's HTML; with `request` (the browser preview) forms carry a CSRF token.
+        Official documents are in Indonesian whatever language the reader browses in."""
+        with translation.override(settings.LANGUAGE_CODE):
+            return render_to_string(
+                self.template,
+                {**self.context, **(extra or {}), "pdf": pdf, "draft": draft, "doc": self},
+                request=request,
+            )
 
     def resources(self) -> dict:
         loaded = {}
@@ -346,11 +348,16 @@ def rat_document(year: int) -> Document:
     return Document(ReportKind.RAT, year, "", title, "reports/rat.html", context, images)
 
 
+BUILDERS = {
+    ReportKind.PERIOD: lambda year, period_code: period_document(year, period_code),
+    ReportKind.ANNUAL: lambda year, period_code: annual_document(year),
+    ReportKind.RAT: lambda year, period_code: rat_document(year),
+}
+
+
 def build(kind: str, year: int, period_code: str = "") -> Document:
-    if kind == ReportKind.PERIOD:
-        return period_document(year, period_code)
-    if kind == ReportKind.ANNUAL:
-        return annual_document(year)
-    if kind == ReportKind.RAT:
-        return rat_document(year)
-    raise DocumentUnavailable(_("Jenis laporan tidak dikenal."))
+    """The document of `kind` for the year (and period), built in Indonesian."""
+    if kind not in BUILDERS:
+        raise DocumentUnavailable(_("Jenis laporan tidak dikenal."))
+    with translation.override(settings.LANGUAGE_CODE):
+        return BUILDERS[kind](year, period_code)

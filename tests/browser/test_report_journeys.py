@@ -39,10 +39,10 @@ def other_page(browser, live_server):
 def test_secretariat_issues_and_leadership_downloads(
     page,
     other_page,
-    year_2024,
+    year_2024,  # noqa: F811
     sekretariat,
     pimpinan,
-    petugas,  # noqa: F811
+    petugas,
 ):
     page.set_default_timeout(30_000)
     login(page, "sekretariat")
