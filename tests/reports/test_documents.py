@@ -5,6 +5,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import openpyxl
+import pypdf
 import pytest
 
 from action_plans import services as plan_services
@@ -118,3 +119,36 @@ def test_rat_excel_has_the_document_title_and_signature(client, year_2024, sekre
     assert "Drs. Penanda Tangan" in cells
     assert "NIP 19700101 199001 1 001" in cells
     assert "Sekretaris Tim Terpadu Penanganan Konflik Sosial" in cells
+
+
+def test_logo_and_evidence_thumbnail_are_embedded(year_2024, admin_user, client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from reports.models import Letterhead
+    from tests.factories import jpeg_bytes
+
+    client.force_login(admin_user)
+    response = client.post(
+        "/admin/reports/letterhead/add/",
+        {"logo": SimpleUploadedFile("logo.jpg", jpeg_bytes((120, 120)), "image/jpeg")},
+    )
+    assert response.status_code == 302
+    assert Letterhead.objects.get().logo
+
+    content = documents.build("period", 2024, "B08").pdf(draft=True)
+    reader = pypdf.PdfReader(io.BytesIO(content))
+    # Pages share one resource dictionary: count distinct images.
+    images = {image.data for page in reader.pages for image in page.images}
+    assert len(images) == 2  # the logo on the letterhead, the photo in the annex
+
+
+def test_a_logo_that_is_not_an_image_is_refused(admin_user, client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(admin_user)
+    response = client.post(
+        "/admin/reports/letterhead/add/",
+        {"logo": SimpleUploadedFile("logo.png", b"<svg onload=alert(1)>", "image/png")},
+    )
+    assert response.status_code == 200
+    assert "PNG atau JPEG" in response.content.decode()
