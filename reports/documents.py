@@ -318,15 +318,16 @@ def annual_document(year: int) -> Document:
                 for p in periods
             ],
         ),
-        pillars=pillar_scores(year),
+        evaluation=evaluation_figures(year),
         **incidents,
     )
     return Document(ReportKind.ANNUAL, year, "", title, "reports/annual.html", context, images)
 
 
-def pillar_scores(year: int):
-    """The four-pillar evaluation of the year, once the evaluations app offers it; until then
-    None, and the document says the section is not available yet."""
+def evaluation_figures(year: int):
+    """The year's four-pillar evaluation (pillars with weight and score, their indicators, the
+    total) once the evaluations app offers it; until then None, and the document says the
+    section is not available yet."""
     return None
 
 

@@ -2,6 +2,7 @@
 
 import io
 from datetime import datetime
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import openpyxl
@@ -152,3 +153,85 @@ def test_a_logo_that_is_not_an_image_is_refused(admin_user, client):
     )
     assert response.status_code == 200
     assert "PNG atau JPEG" in response.content.decode()
+
+
+def test_pillar_scores_and_indicators_are_printed_when_available(year_2024, monkeypatch):
+    from dataclasses import dataclass, field
+    from decimal import Decimal
+
+    @dataclass
+    class Row:
+        code: str
+        name: str
+        raw: Decimal
+        unit: str
+        score: Decimal
+
+    @dataclass
+    class Pillar:
+        name: str
+        weight: Decimal
+        score: Decimal
+        indicators: list = field(default_factory=list)
+
+    @dataclass
+    class Figures:
+        total: Decimal
+        pillars: list
+
+    figures = Figures(
+        Decimal("78.4"),
+        [
+            Pillar(
+                "Kolaborasi lintas sektor",
+                Decimal(25),
+                Decimal("81.5"),
+                [Row("K1", "Kegiatan lintas instansi", Decimal(60), "%", Decimal("81.5"))],
+            ),
+            Pillar("Komunikasi efektif", Decimal(25), Decimal("75.3")),
+        ],
+    )
+    monkeypatch.setattr(documents, "evaluation_figures", lambda year: figures)
+    text = pdf_text(documents.build("annual", 2024).pdf(draft=False))
+    assert "Kolaborasilintassektor2581,5" in text
+    assert "Komunikasiefektif2575,3" in text
+    assert "Nilaitotal78,4" in text
+    assert "K1Kegiatanlintasinstansi60%81,5" in text
+    assert "belumtersedia" not in text
+
+
+def test_the_annex_is_bounded(year_2024, settings, sekretariat):
+    from django.core.files.base import ContentFile
+
+    from action_plans.models import Realisation, RealisationEvidence
+    from tests.factories import jpeg_bytes
+
+    realisation = Realisation.objects.get(activity__code="2.1")
+    for n in range(3):
+        evidence = RealisationEvidence(
+            realisation=realisation,
+            original_name=f"notulen-{n}.jpg",
+            content_type="image/jpeg",
+            size=100,
+            sha256="0" * 64,
+            uploaded_by=sekretariat,
+        )
+        evidence.file.save("x.jpg", ContentFile(jpeg_bytes()), save=False)
+        evidence.save()
+    settings.REPORTS_ANNEX_MAX_ITEMS = 2
+    settings.REPORTS_ANNEX_MAX_THUMBNAILS = 1
+
+    document = documents.build("period", 2024, "B08")
+
+    assert len(document.context["annex"]) == 2
+    assert len([image for image in document.images if image.key.startswith("thumb/")]) == 1
+    text = pdf_text(document.pdf(draft=True))
+    assert squash("4 berkas data dukung") in text
+    assert squash("Ditampilkan 2 berkas pertama") in text
+
+
+def test_class_thresholds_are_settings(year_2024, settings):
+    settings.RAT_CLASS_NEAR = Decimal("0.2")  # 3.1 at 25 % now counts as close to target
+    document = documents.build("period", 2024, "B08")
+    pemulihan = next(line for line in document.context["classes"] if "Pemulihan" in line["stage"])
+    assert pemulihan["counts"] == [0, 0, 1, 1]
