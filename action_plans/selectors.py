@@ -305,3 +305,9 @@ def period_evidence(period, activities, limit: int):
         )[:limit]
     )
     return items, evidence.count()
+
+
+def plan_for_document(year: int):
+    """The year's plan with its periods for an official document (two queries), or None.
+    Documents cover the whole plan: who may build or read them is the reports app's rule."""
+    return ActionPlan.objects.filter(year=year).prefetch_related("periods").first()

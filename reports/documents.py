@@ -20,7 +20,6 @@ from django.utils.translation import gettext_lazy
 from PIL import Image, UnidentifiedImageError
 
 from action_plans import selectors as plan_selectors
-from action_plans.models import ActionPlan
 from core.charts import Series, bar_chart, line_chart
 from directory import selectors as directory_selectors
 from incidents import selectors as incident_selectors
@@ -167,7 +166,7 @@ def _common(year: int, title: str) -> tuple[dict, list]:
 
 
 def _plan(year: int):
-    plan = ActionPlan.objects.filter(year=year).prefetch_related("periods").first()
+    plan = plan_selectors.plan_for_document(year)
     if plan is None:
         raise DocumentUnavailable(
             _("Belum ada Rencana Aksi Terpadu untuk tahun %(year)s.") % {"year": year}
