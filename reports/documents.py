@@ -104,7 +104,7 @@ class Document:
         return loaded
 
     def pdf(self, *, draft: bool) -> bytes:
-        return render_pdf(self.html(pdf=True, draft=draft), self.resources())
+        return render_pdf(self.html(pdf=True, draft=draft), self.resources)
 
 
 # --- shared parts ------------------------------------------------------------------------------
@@ -130,6 +130,7 @@ def _thumbnail(evidence):
     def load():
         try:
             with evidence.file.open("rb") as handle, Image.open(handle) as picture:
+                picture.draft("RGB", THUMBNAIL_SIZE)  # JPEG: decode at a reduced scale
                 picture.thumbnail(THUMBNAIL_SIZE)
                 buffer = io.BytesIO()
                 picture.convert("RGB").save(buffer, "JPEG", quality=80)

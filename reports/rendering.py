@@ -86,6 +86,9 @@ def _child(html, resources, memory_bytes, connection):
     try:
         limit = _address_space() + memory_bytes
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+        if callable(resources):
+            # Decoding uploaded images (thumbnails) happens here too, under the same bounds.
+            resources = resources()
         connection.send(("ok", write_pdf(html, resources)))
     except MemoryError:
         connection.send(("memory", None))
@@ -95,8 +98,10 @@ def _child(html, resources, memory_bytes, connection):
         connection.close()
 
 
-def render_pdf(html: str, resources: dict | None = None, *, timeout=None, memory_mb=None) -> bytes:
-    """The PDF of `html`, rendered in a child process bounded in time and memory."""
+def render_pdf(html: str, resources=None, *, timeout=None, memory_mb=None) -> bytes:
+    """The PDF of `html`, rendered in a child process bounded in time and memory. `resources`
+    maps URLs to (bytes, content type), or is a function returning that map, called in the
+    child."""
     timeout = settings.REPORTS_RENDER_TIMEOUT if timeout is None else timeout
     memory_mb = settings.REPORTS_RENDER_MEMORY_MB if memory_mb is None else memory_mb
     # fork: the child inherits the loaded libraries and the resources without pickling them,
