@@ -1,4 +1,5 @@
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
+from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import BootstrapMixin
@@ -13,6 +14,13 @@ class LoginForm(BootstrapMixin, AuthenticationForm):
         ),
         "inactive": _("Akun ini tidak aktif. Hubungi administrator portal."),
     }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # AuthenticationForm sets max_length after the field is built, so it is never checked:
+        # an over-long name would reach the lockout log (255 characters) and fail there.
+        username = self.fields["username"]
+        username.validators.append(MaxLengthValidator(username.max_length))
 
 
 class PortalPasswordChangeForm(BootstrapMixin, PasswordChangeForm):

@@ -11,7 +11,8 @@ from directory.choices import RegionLevel
 
 
 class User(AbstractUser):
-    """A task-force member. Roles are Groups (`accounts.choices.Role`).
+    """A task-force member. Roles are Groups (`accounts.choices.Role`); what each role may do is
+    decided by the predicates in the apps' `rules.py`, asked through `has_perm`.
 
     `agency` ties an agency operator to its institution; `kecamatan` narrows what a field officer
     sees and may report to one kecamatan. `cleared_restricted` is the explicit clearance for
@@ -54,13 +55,7 @@ class User(AbstractUser):
     @cached_property
     def roles(self) -> frozenset[str]:
         """Names of the roles this user holds (one query, cached for the request)."""
-        names = set(self.groups.filter(name__in=Role.values).values_list("name", flat=True))
-        if self.is_superuser:
-            names.add(Role.ADMIN)
-        return frozenset(names)
-
-    def has_role(self, *roles: str) -> bool:
-        return bool(self.roles.intersection(roles))
+        return frozenset(self.groups.filter(name__in=Role.values).values_list("name", flat=True))
 
     @property
     def role_labels(self) -> list[str]:

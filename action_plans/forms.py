@@ -139,6 +139,8 @@ class PeriodForm(BootstrapMixin, forms.ModelForm):
             self.add_error("end_date", _("Periode tidak boleh berakhir sebelum dimulai."))
         if end and due and due < end:
             self.add_error("due_date", _("Batas laporan tidak boleh sebelum periode berakhir."))
+        if not self.instance.plan_id:
+            return cleaned  # an id not among the plan's periods: refused by the formset
         year = self.instance.plan.year
         for name in ("start_date", "end_date"):
             value = cleaned.get(name)
@@ -151,6 +153,11 @@ class BasePeriodFormSet(forms.BaseModelFormSet):
     def clean(self):
         """Periods follow each other without overlapping."""
         super().clean()
+        # A tampered form (an id of no period of this plan, a wrong INITIAL_FORMS) edits nothing.
+        if any(not form.instance.plan_id for form in self.forms):
+            raise forms.ValidationError(
+                _("Daftar periode tidak cocok dengan rencana ini. Muat ulang halaman lalu ulangi.")
+            )
         if any(self.errors):
             return
         periods = sorted(
@@ -181,6 +188,10 @@ class ReasonForm(forms.Form):
 
 class RealisationForm(BootstrapMixin, forms.ModelForm):
     files = EvidenceFilesField()
+    # The version this person opened (0: none saved yet); see services.realisation_save.
+    version = forms.IntegerField(
+        widget=forms.HiddenInput, required=False, min_value=0, max_value=2**31 - 1
+    )
 
     class Meta:
         model = Realisation
@@ -192,6 +203,10 @@ class RealisationForm(BootstrapMixin, forms.ModelForm):
             "achieved_value": forms.NumberInput(attrs={"min": 0, "step": "any"}),
             "budget_spent": forms.NumberInput(attrs={"min": 0, "inputmode": "numeric"}),
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["version"].initial = self.instance.version if self.instance.pk else 0
 
     def clean_budget_spent(self):
         spent = self.cleaned_data["budget_spent"]

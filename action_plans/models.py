@@ -221,6 +221,9 @@ class Realisation(models.Model):
     )
     return_note = models.TextField(_("catatan pengembalian"), blank=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # The optimistic lock: every save through the services increments it, so a form opened
+    # before a colleague's save (or the secretariat's return) cannot silently overwrite it.
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = RealisationQuerySet.as_manager()
 

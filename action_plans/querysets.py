@@ -2,9 +2,8 @@
 
 from django.db import models
 
-from accounts.choices import Role
-
-READERS = (Role.SEKRETARIAT, Role.PIMPINAN, Role.ADMIN)
+from accounts.rules import is_agency_operator
+from action_plans.rules import reads_whole_plan
 
 
 class ActivityQuerySet(models.QuerySet):
@@ -13,9 +12,9 @@ class ActivityQuerySet(models.QuerySet):
         only the activities their agency is responsible for."""
         if not user.is_authenticated:
             return self.none()
-        if user.has_role(*READERS):
+        if reads_whole_plan(user):
             return self.all()
-        if user.agency_id and user.has_role(Role.PETUGAS):
+        if is_agency_operator(user):
             return self.filter(responsible_agency_id=user.agency_id)
         return self.none()
 

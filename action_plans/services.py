@@ -1,16 +1,16 @@
 """Writes to the action plan. Views, the Excel import and management commands all go through
-these functions, which check the plan's status and the user's role first."""
+these functions, which check the plan's status and the user's permission first."""
 
 import calendar
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.choices import Role
 from action_plans.choices import (
     DEFAULT_DUE_DAYS,
     PERIOD_LAYOUTS,
@@ -30,15 +30,9 @@ from action_plans.models import (
     Target,
 )
 
-PLANNERS = (Role.SEKRETARIAT,)
-
-
-def can_plan(user) -> bool:
-    return user.has_role(*PLANNERS)
-
 
 def _require_planner(user):
-    if not can_plan(user):
+    if not user.has_perm("action_plans.change_plan"):
         raise PermissionDenied(_("Hanya sekretariat yang dapat mengubah rencana aksi."))
 
 
@@ -69,7 +63,14 @@ def plan_create(*, year: int, by, scheme: str, decree_reference: str = "") -> Ac
         year=year, period_scheme=scheme, decree_reference=decree_reference, created_by=by
     )
     plan.full_clean()
-    plan.save()
+    try:
+        # A second click, or a colleague, may create the same year between the check and here.
+        with transaction.atomic():
+            plan.save()
+    except IntegrityError:
+        raise ValidationError(
+            {"year": ActionPlan._meta.get_field("year").error_messages["unique"]}
+        ) from None
     for period in default_periods(year, scheme):
         period.plan = plan
         period.save()
@@ -257,20 +258,8 @@ def activity_delete(*, activity: Activity, by, reason: str = ""):
 # --- realisations ------------------------------------------------------------------------------
 
 
-def can_report(activity: Activity, user) -> bool:
-    return (
-        user.has_role(Role.PETUGAS)
-        and user.agency_id is not None
-        and user.agency_id == activity.responsible_agency_id
-    )
-
-
-def can_return(user) -> bool:
-    return user.has_role(Role.SEKRETARIAT)
-
-
 def _check_reportable(activity: Activity, period: Period, by):
-    if not can_report(activity, by):
+    if not by.has_perm("action_plans.report_realisation", activity):
         raise PermissionDenied(
             _(
                 "Hanya operator instansi penanggung jawab yang dapat "
@@ -293,16 +282,68 @@ def _check_reportable(activity: Activity, period: Period, by):
         raise ValidationError(_("Periode %(code)s belum dimulai.") % {"code": period.code})
 
 
+@dataclass
+class StaleRealisation(Exception):
+    """Somebody saved the realisation (or the secretariat returned it) after this user opened
+    it. `changes` lists (label, what is stored now, what this user typed) for each field that
+    differs; nothing of this user's was written."""
+
+    current: Realisation
+    changes: list = field(default_factory=list)
+
+
+REALISATION_FIELDS = ("achieved_value", "narrative", "budget_spent", "obstacles", "follow_up")
+
+
+def _stale_realisation(current: Realisation, typed: Realisation) -> StaleRealisation:
+    changes = [
+        (
+            Realisation._meta.get_field(name).verbose_name,
+            getattr(current, name),
+            getattr(typed, name),
+        )
+        for name in REALISATION_FIELDS
+        if getattr(current, name) != getattr(typed, name)
+    ]
+    return StaleRealisation(current=current, changes=changes)
+
+
 @transaction.atomic
 def realisation_save(
-    *, realisation: Realisation, by, files=(), submit: bool = False
+    *,
+    realisation: Realisation,
+    by,
+    files=(),
+    submit: bool = False,
+    expected_version: int | None = None,
 ) -> Realisation:
     """Save an agency's realisation (as a draft, or submitted). A submitted one can be changed
-    again only after the secretariat returns it."""
+    again only after the secretariat returns it.
+
+    With `expected_version` (the version the person opened; 0 when none existed), a save on top
+    of a newer one is refused with StaleRealisation (optimistic locking, like reports)."""
     activity, period = realisation.activity, realisation.period
     _check_reportable(activity, period, by)
+    if not realisation.pk:
+        # Two first reports for one period (a double click, two operators) queue on the
+        # activity's row; the later one finds the earlier and is refused instead of failing on
+        # the unique constraint.
+        Activity.objects.select_for_update().filter(pk=activity.pk).first()
+        current = Realisation.objects.filter(activity=activity, period=period).first()
+        if current is not None and expected_version is not None:
+            raise _stale_realisation(current, realisation)
+        if current is not None:
+            raise ValidationError(
+                _(
+                    "Realisasi periode %(code)s baru saja disimpan oleh orang lain. Muat ulang "
+                    "halaman untuk melihatnya; isian Anda belum disimpan."
+                )
+                % {"code": period.code}
+            )
     if realisation.pk:
         current = Realisation.objects.select_for_update().get(pk=realisation.pk)
+        if expected_version is not None and current.version != expected_version:
+            raise _stale_realisation(current, realisation)
         if current.status == RealisationStatus.DISERAHKAN:
             raise ValidationError(
                 _(
@@ -310,6 +351,7 @@ def realisation_save(
                     "dikembalikan oleh sekretariat."
                 )
             )
+        realisation.version = current.version + 1
     realisation.full_clean()
     was_returned = realisation.status == RealisationStatus.DIKEMBALIKAN
     if submit:
@@ -334,7 +376,7 @@ def realisation_save(
 
 @transaction.atomic
 def realisation_return(*, realisation: Realisation, by, note: str) -> Realisation:
-    if not can_return(by):
+    if not by.has_perm("action_plans.return_realisation", realisation):
         raise PermissionDenied(_("Hanya sekretariat yang dapat mengembalikan realisasi."))
     realisation = Realisation.objects.select_for_update().get(pk=realisation.pk)
     if realisation.activity.plan.status != PlanStatus.DITETAPKAN:
@@ -346,6 +388,7 @@ def realisation_return(*, realisation: Realisation, by, note: str) -> Realisatio
     if not note.strip():
         raise ValidationError({"note": _("Tuliskan catatan perbaikan untuk operator.")})
     realisation.status, realisation.return_note = RealisationStatus.DIKEMBALIKAN, note.strip()
+    realisation.version += 1
     realisation.save()
     RealisationEvent.objects.create(
         realisation=realisation, action=RealisationEvent.Action.RETURNED, by=by, note=note.strip()

@@ -7,13 +7,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 
-from accounts.choices import Role
 from action_plans import selectors, services, spreadsheets
 from action_plans.choices import PlanStatus, RealisationStatus
 from action_plans.filters import ActivityFilter
@@ -34,8 +34,8 @@ from action_plans.models import (
     Realisation,
     RealisationEvidence,
 )
-from action_plans.querysets import READERS
-from core.mixins import RoleRequiredMixin
+from core.mixins import PermissionRequiredMixin, SubmitOnceMixin
+from core.services import AlreadySubmitted
 from core.views import serve_evidence
 from incidents.models import Incident
 
@@ -60,13 +60,13 @@ class PlanMixin(LoginRequiredMixin):
         return {
             **super().get_context_data(**kwargs),
             "plan": self.plan,
-            "can_plan": services.can_plan(self.request.user),
+            "can_plan": self.request.user.has_perm("action_plans.change_plan"),
         }
 
 
 class PlannerMixin(PlanMixin):
     def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not services.can_plan(request.user):
+        if request.user.is_authenticated and not request.user.has_perm("action_plans.change_plan"):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
@@ -75,7 +75,7 @@ def _refuse(request, error):
     messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
 
 
-class PlanListView(LoginRequiredMixin, ListView):
+class PlanListView(SubmitOnceMixin, LoginRequiredMixin, ListView):
     template_name = "action_plans/plan_list.html"
     context_object_name = "plans"
 
@@ -84,25 +84,32 @@ class PlanListView(LoginRequiredMixin, ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["can_plan"] = services.can_plan(self.request.user)
+        context["can_plan"] = self.request.user.has_perm("action_plans.change_plan")
         context["form"] = PlanForm(initial={"year": timezone.localdate().year})
         return context
 
 
-class PlanCreateView(RoleRequiredMixin, FormView):
-    roles = services.PLANNERS
+class PlanCreateView(SubmitOnceMixin, PermissionRequiredMixin, FormView):
+    permission_required = "action_plans.change_plan"
     form_class = PlanForm
     template_name = "action_plans/plan_form.html"
 
     def form_valid(self, form):
         data = form.cleaned_data
-        try:
+
+        def create():
             plan = services.plan_create(
                 year=data["year"],
                 scheme=data["period_scheme"],
                 decree_reference=data["decree_reference"],
                 by=self.request.user,
             )
+            return plan, plan.get_absolute_url()
+
+        try:
+            plan = self.submit_once(create)
+        except AlreadySubmitted as done:
+            return self.already_submitted(done, reverse("action_plans:plans"))
         except ValidationError as error:
             form.add_error(None, error)
             return self.form_invalid(form)
@@ -137,7 +144,7 @@ class MatrixView(PlanMixin, TemplateView):
             # Revisions name activities and their values: only for those who read the whole plan.
             revisions=(
                 self.plan.revisions.select_related("by")[:20]
-                if self.request.user.has_role(*READERS)
+                if self.request.user.has_perm("action_plans.read_whole_plan")
                 else []
             ),
             next_year_exists=ActionPlan.objects.filter(year=self.plan.year + 1).exists(),
@@ -318,8 +325,8 @@ class ActivityDetailView(PlanMixin, TemplateView):
             activity=row.activity,
             row=row,
             realisations=realisations.prefetch_related("evidence", "events__by"),
-            can_report=services.can_report(activity, self.request.user),
-            can_return=services.can_return(self.request.user),
+            can_report=self.request.user.has_perm("action_plans.report_realisation", activity),
+            can_return=self.request.user.has_perm("action_plans.return_realisation"),
             # Linked reports are shown only as far as this user may see them.
             incidents=activity.incidents.filter(
                 pk__in=Incident.objects.visible_to(self.request.user).values("pk")
@@ -349,14 +356,14 @@ class MyActivitiesView(LoginRequiredMixin, TemplateView):
                 )
                 for plan in plans
             ]
-            if user.agency_id and user.has_role(Role.PETUGAS)
+            if user.has_perm("action_plans.view_own_activities")
             else []
         )
         context["today"] = timezone.localdate()
         return context
 
 
-class RealisationView(LoginRequiredMixin, FormView):
+class RealisationView(SubmitOnceMixin, LoginRequiredMixin, FormView):
     """The operator's report on one activity for one period."""
 
     form_class = RealisationForm
@@ -370,7 +377,7 @@ class RealisationView(LoginRequiredMixin, FormView):
             pk=kwargs["pk"],
         )
         self.period = get_object_or_404(Period, plan=self.activity.plan, code=kwargs["period"])
-        if not services.can_report(self.activity, request.user):
+        if not request.user.has_perm("action_plans.report_realisation", self.activity):
             raise PermissionDenied
         self.realisation = Realisation.objects.filter(
             activity=self.activity, period=self.period
@@ -393,12 +400,35 @@ class RealisationView(LoginRequiredMixin, FormView):
         }
 
     def form_valid(self, form):
-        try:
+        activity_url = reverse(
+            "action_plans:activity", args=[self.activity.plan.year, self.activity.pk]
+        )
+
+        def save():
             realisation = services.realisation_save(
                 realisation=form.save(commit=False),
                 files=form.cleaned_data["files"],
                 by=self.request.user,
                 submit="submit" in self.request.POST,
+                # None (a form without the field): unguarded, as before versions existed.
+                expected_version=form.cleaned_data["version"],
+            )
+            return realisation, activity_url
+
+        try:
+            realisation = self.submit_once(save)
+        except AlreadySubmitted as done:
+            return self.already_submitted(done, activity_url)
+        except services.StaleRealisation as stale:
+            # Nothing was written. Keep what this user typed, show what is stored now, and let
+            # them save again knowingly on top of it.
+            data = self.request.POST.copy()
+            data["version"] = stale.current.version
+            self.realisation = stale.current
+            form = self.get_form_class()(data, instance=stale.current)
+            form.is_valid()
+            return self.render_to_response(
+                self.get_context_data(form=form, stale=stale), status=400
             )
         except ValidationError as error:
             form.add_error(None, error)
@@ -418,8 +448,8 @@ class RealisationView(LoginRequiredMixin, FormView):
         return self.render_to_response(self.get_context_data(form=form), status=400)
 
 
-class RealisationReturnView(RoleRequiredMixin, View):
-    roles = (Role.SEKRETARIAT,)
+class RealisationReturnView(PermissionRequiredMixin, View):
+    permission_required = "action_plans.return_realisation"
 
     def post(self, request, pk):
         realisation = get_object_or_404(

@@ -14,8 +14,8 @@ from django.test import Client
 from django.utils import timezone
 
 from accounts.choices import Role
-from accounts.roles import sync_roles
 from incidents.models import Incident
+from tests.conftest import ensure_roles
 from tests.factories import RegionFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -67,7 +67,7 @@ def measure(client, url):
 
 @pytest.fixture
 def setup(db):
-    sync_roles()
+    ensure_roles()
     regency = RegionFactory(code="35.17", level="kabupaten")
     kecamatan = RegionFactory(code="35.17.01", name="Perak", level="kecamatan", parent=regency)
     reporter = UserFactory(username="pelapor", roles=[Role.PETUGAS])

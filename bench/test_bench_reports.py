@@ -18,11 +18,11 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from accounts.choices import Role
-from accounts.roles import sync_roles
 from action_plans import services as plan_services
 from action_plans.models import Activity, Realisation, Target
 from incidents.models import Incident
 from reports import documents, rendering
+from tests.conftest import ensure_roles
 from tests.factories import AgencyFactory, RegionFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -31,7 +31,7 @@ STAGES = ["pencegahan", "penghentian", "pemulihan"]
 
 
 def seed_year(incident_count):
-    sync_roles()
+    ensure_roles()
     regency = RegionFactory(code="35.17", name="KAB. JOMBANG", level="kabupaten")
     kecamatan = [
         RegionFactory(

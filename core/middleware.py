@@ -5,6 +5,8 @@ to an officer whose phone happens to be set to English; the portal's working lan
 Indonesian, so only an explicit choice (the language cookie) changes it."""
 
 from django.conf import settings
+from django.core.exceptions import BadRequest
+from django.shortcuts import render
 from django.utils import translation
 
 
@@ -21,3 +23,53 @@ class PortalLanguageMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+class RoleRequiredMiddleware:
+    """Deny by default (issue 13 item 7): a signed-in account that holds no role gets, on every
+    page and export, one page asking to contact an administrator, and no data.
+
+    Signing in and out, the password pages and the language switch stay open, and so does the
+    admin, which applies its own model permissions. Querysets deny the same accounts again
+    (`visible_to`), so a view that forgot this still shows nothing.
+    """
+
+    OPEN_NAMESPACES = frozenset({"accounts", "admin"})
+    OPEN_URL_NAMES = frozenset({"set_language"})
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated or user.has_perm("core.access_portal"):
+            return None
+        match = request.resolver_match
+        if match is not None and (
+            set(match.namespaces) & self.OPEN_NAMESPACES or match.url_name in self.OPEN_URL_NAMES
+        ):
+            return None
+        return render(request, "no_role.html", status=403)
+
+
+class RejectNulBytesMiddleware:
+    """A NUL byte in the query string is refused with the 400 page before any view runs.
+
+    PostgreSQL cannot store or compare text containing NUL, so a filter value such as
+    `?kind__exact=%00` would otherwise fail deep inside the admin's changelist as a 500. Form
+    fields already refuse NUL with a message next to the field (Django's CharField does).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if any(
+            "\x00" in key or any("\x00" in value for value in values)
+            for key, values in request.GET.lists()
+        ):
+            raise BadRequest("NUL byte in the query string")
+        return self.get_response(request)

@@ -1,18 +1,37 @@
 """View helpers shared by the apps."""
 
+import uuid
+
+from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
 
-from core.utils import parse_id
+from core.services import (
+    AlreadySubmitted,
+    submission_claim,
+    submission_done,
+    submission_earlier,
+)
+from core.utils import parse_id, parse_uuid
 
 
-class RoleRequiredMixin(LoginRequiredMixin):
-    """Refuses (403) users holding none of `roles`. An empty `roles` admits any signed-in user."""
+class PermissionRequiredMixin(LoginRequiredMixin):
+    """Refuses (403) signed-in users without the named permission `permission_required` (see the
+    apps' rules.py) on `get_permission_object()`; sends anonymous visitors to the login page."""
 
-    roles: tuple[str, ...] = ()
+    permission_required: str = ""
+
+    def get_permission_object(self):
+        """The object the permission is about; None for a permission about no one object."""
+        return None
 
     def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and self.roles and not request.user.has_role(*self.roles):
+        if request.user.is_authenticated and not request.user.has_perm(
+            self.permission_required, self.get_permission_object()
+        ):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
@@ -32,3 +51,48 @@ class PerPageMixin:
         paginator = self.get_paginator(queryset, page_size)
         page = paginator.get_page(self.request.GET.get(self.page_kwarg))
         return paginator, page, page.object_list, page.has_other_pages()
+
+
+SUBMISSION_FIELD = "submission_token"
+
+
+class SubmitOnceMixin:
+    """One creation per rendered form (issue: two "Ajukan" taps filed two reports).
+
+    The template puts `{{ submission_token }}` in a hidden `submission_token` input; the view
+    runs its work through `submit_once()` and answers AlreadySubmitted with `already_submitted()`.
+    A form shown again after an error keeps its token: nothing was claimed yet.
+    """
+
+    def post(self, request, *args, **kwargs):
+        if not hasattr(super(), "post"):
+            # A page that only shows the form (the plan list) takes no POST itself.
+            return self.http_method_not_allowed(request, *args, **kwargs)
+        # Already done (the first tap's answer was just slow): go where it led, before the form
+        # is validated again (which might refuse it as a duplicate with a confusing message).
+        earlier = submission_earlier(token=request.POST.get(SUBMISSION_FIELD), by=request.user)
+        if earlier is not None:
+            return self.already_submitted(AlreadySubmitted(earlier.result_url), request.path)
+        return super().post(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        token = parse_uuid(self.request.POST.get(SUBMISSION_FIELD)) or uuid.uuid4()
+        return {**super().get_context_data(**kwargs), "submission_token": token}
+
+    def submit_once(self, work):
+        """`work()` returns (result, url of what it created); all of it, and the claim, commit
+        together or not at all."""
+        with transaction.atomic():
+            claimed = submission_claim(
+                token=self.request.POST.get(SUBMISSION_FIELD), by=self.request.user
+            )
+            result, url = work()
+            submission_done(submission=claimed, url=url)
+        return result
+
+    def already_submitted(self, done: AlreadySubmitted, fallback_url: str):
+        messages.info(
+            self.request,
+            _("Formulir ini sudah terkirim sebelumnya dan tidak disimpan dua kali."),
+        )
+        return redirect(done.url or fallback_url)

@@ -114,3 +114,21 @@ class ActivityLog(models.Model):
     @property
     def action_label(self) -> str:
         return action_label(self.action)
+
+
+class FormSubmission(models.Model):
+    """The token of one rendered form, claimed by the request that acted on it. A second
+    submission of the same form (a double tap on "Ajukan", a resend after a lost answer) finds
+    the claim and is sent to what the first one created instead of creating it again."""
+
+    token = models.UUIDField(unique=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    result_url = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("pengiriman formulir")
+        verbose_name_plural = _("pengiriman formulir")
+
+    def __str__(self):
+        return str(self.token)

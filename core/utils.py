@@ -1,5 +1,7 @@
 """Small helpers shared by the apps."""
 
+import uuid
+
 
 def parse_id(value) -> int | None:
     """A positive database id from user input (query string, form data), or None.
@@ -13,12 +15,29 @@ def parse_id(value) -> int | None:
     return number if 0 < number < 2**63 else None
 
 
+def parse_uuid(value) -> uuid.UUID | None:
+    """A UUID from user input, or None for anything else."""
+    try:
+        return uuid.UUID(str(value or ""))
+    except ValueError:
+        return None
+
+
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def spreadsheet_safe(value):
-    """Text that Excel would run as a formula (`=HYPERLINK(...)`) is written with a leading
-    apostrophe, so typed report text can never execute in whoever opens the export."""
+    """Text that Excel would run as a formula (`=HYPERLINK(...)`, `+1+cmd|...`, `@SUM(...)`) is
+    written with a leading apostrophe, so typed text can never execute in whoever opens the
+    export; the text itself is kept whole. Numbers and dates pass unchanged. Every export (CSV and
+    Excel, the portal's and the admin's) writes its cells through this one function."""
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value
+    return value
+
+
+def spreadsheet_unescape(value):
+    """The inverse of spreadsheet_safe for a cell read back from a file this portal exported."""
+    if isinstance(value, str) and value.startswith("'") and value[1:].startswith(FORMULA_STARTS):
+        return value[1:]
     return value

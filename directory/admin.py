@@ -1,5 +1,7 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.db.models import Count
+from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportModelAdmin
 from import_export.formats.base_formats import CSV, XLSX
@@ -14,6 +16,19 @@ class SpreadsheetImportExportAdmin(ImportExportModelAdmin):
 
     formats = [XLSX, CSV]
     import_template_name = "admin/directory/import.html"
+
+    def export_action(self, request):
+        # The export takes the changelist's filters from the URL; one the changelist does not
+        # know would fail deep in the query. Refuse it on the list instead, exporting nothing.
+        try:
+            self.get_export_queryset(request)
+        except IncorrectLookupParameters:
+            messages.error(
+                request, _("Filter ekspor tidak dikenal atau tidak valid; tidak ada yang diekspor.")
+            )
+            opts = self.model._meta
+            return redirect(f"admin:{opts.app_label}_{opts.model_name}_changelist")
+        return super().export_action(request)
 
 
 @admin.register(Region)
@@ -44,6 +59,9 @@ class ContactAdmin(SpreadsheetImportExportAdmin):
     search_fields = ["name", "organisation", "community", "phone"]
     autocomplete_fields = ["region"]
     readonly_fields = ["created_at", "updated_at"]
+
+    def has_export_permission(self, request):
+        return request.user.has_perm("directory.export_contact")
 
     def get_export_data(self, file_format, request, queryset, **kwargs):
         # Contacts are personal data: who exported them, and how many, is kept (UU 27/2022).

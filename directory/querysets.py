@@ -2,6 +2,7 @@
 
 from django.db import models
 
+from core.rules import is_task_force_member
 from directory.choices import RegionLevel
 
 
@@ -18,7 +19,7 @@ class RegionQuerySet(models.QuerySet):
 
     def visible_to(self, user):
         # Region names are public data; a kecamatan-scoped user works only in that kecamatan.
-        if not user.is_authenticated:
+        if not is_task_force_member(user):
             return self.none()
         if user.kecamatan_id:
             return self.within(user.kecamatan)
@@ -27,15 +28,15 @@ class RegionQuerySet(models.QuerySet):
 
 class AgencyQuerySet(models.QuerySet):
     def visible_to(self, user):
-        # The agency list is the task force's own roster: every signed-in user may read it.
-        return self.all() if user.is_authenticated else self.none()
+        # The agency list is the task force's own roster: every member may read it.
+        return self.all() if is_task_force_member(user) else self.none()
 
 
 class ContactQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Community-leader contacts are personal data (UU 27/2022): a kecamatan-scoped user
-        sees only the contacts of that kecamatan and its desa."""
-        if not user.is_authenticated:
+        sees only the contacts of that kecamatan and its desa; an account without a role none."""
+        if not is_task_force_member(user):
             return self.none()
         if user.kecamatan_id:
             code = user.kecamatan.code

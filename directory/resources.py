@@ -7,7 +7,22 @@ all bad rows at once, and nothing is written unless every row is valid.
 from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
 
+from core.utils import spreadsheet_safe, spreadsheet_unescape
 from directory.models import Agency, Contact, Region
+
+
+class SpreadsheetSafeResource(resources.ModelResource):
+    """Every exported cell goes through core.utils.spreadsheet_safe (a leading = + - @ is
+    neutralised, never dropped); an import undoes exactly that escape, so an exported file
+    imports back unchanged."""
+
+    def export_field(self, field, instance, **kwargs):
+        return spreadsheet_safe(super().export_field(field, instance, **kwargs))
+
+    def before_import_row(self, row, **kwargs):
+        for key, value in row.items():
+            row[key] = spreadsheet_unescape(value)
+        super().before_import_row(row, **kwargs)
 
 
 class ChoiceWidget(widgets.Widget):
@@ -84,7 +99,7 @@ class YesNoWidget(widgets.BooleanWidget):
         return "ya" if value else "tidak"
 
 
-class AgencyResource(resources.ModelResource):
+class AgencyResource(SpreadsheetSafeResource):
     kind = fields.Field(
         attribute="kind", column_name="kind", widget=ChoiceWidget(Agency.kind.field.choices)
     )
@@ -99,7 +114,7 @@ class AgencyResource(resources.ModelResource):
         skip_unchanged = True
 
 
-class ContactResource(resources.ModelResource):
+class ContactResource(SpreadsheetSafeResource):
     kind = fields.Field(
         attribute="kind", column_name="kind", widget=ChoiceWidget(Contact.kind.field.choices)
     )

@@ -4,15 +4,9 @@ from django.contrib.postgres.search import SearchQuery
 from django.db import models
 from django.db.models import Q
 
-from accounts.choices import Role
+from accounts.rules import may_see_restricted
+from core.rules import is_task_force_member
 from incidents.choices import SEARCH_CONFIG, Confidentiality, Status
-
-# Roles that see `terbatas` (restricted) reports without an individual clearance (DESIGN.md §1).
-RESTRICTED_ROLES = (Role.SEKRETARIAT, Role.PIMPINAN)
-
-
-def may_see_restricted(user) -> bool:
-    return user.cleared_restricted or user.has_role(*RESTRICTED_ROLES)
 
 
 class IncidentQuerySet(models.QuerySet):
@@ -22,9 +16,10 @@ class IncidentQuerySet(models.QuerySet):
         - drafts only to their author;
         - `terbatas` reports only to the secretariat, leadership, explicitly cleared users, and
           their own author (who already knows what they wrote);
-        - a kecamatan-scoped user only within that kecamatan.
+        - a kecamatan-scoped user only within that kecamatan;
+        - nothing to an account without a role (deny by default).
         """
-        if not user.is_authenticated:
+        if not user.is_authenticated or not is_task_force_member(user):
             return self.none()
         mine = Q(reported_by=user)
         queryset = self.filter(~Q(status=Status.DRAFT) | mine)

@@ -13,13 +13,9 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.choices import Role
 from accounts.models import User
 from incidents.choices import Resolution, Status
 from incidents.models import Evidence, HandlingStep, Incident, Party, Transition
-
-REPORTER_ROLES = (Role.PETUGAS, Role.SEKRETARIAT)
-
 
 # --- reference numbers -------------------------------------------------------------------------
 
@@ -41,42 +37,6 @@ def reference_next(*, year: int) -> str:
     return f"PKS-{year}-{number:04d}"
 
 
-# --- permissions -------------------------------------------------------------------------------
-
-
-def can_report(user) -> bool:
-    return user.has_role(*REPORTER_ROLES)
-
-
-def can_edit(incident: Incident, user) -> bool:
-    if incident.status in (Status.SELESAI, Status.DITUTUP):
-        return False
-    if user.has_role(Role.SEKRETARIAT):
-        return incident.status != Status.DRAFT or incident.reported_by_id == user.pk
-    return incident.reported_by_id == user.pk and incident.status in (
-        Status.DRAFT,
-        Status.DIAJUKAN,
-        Status.DITOLAK,
-    )
-
-
-def may_ever_edit(incident: Incident, user) -> bool:
-    """Whether the user's role and authorship allow editing this report in some status."""
-    return user.has_role(Role.SEKRETARIAT) or incident.reported_by_id == user.pk
-
-
-def can_add_step(incident: Incident, user) -> bool:
-    return user.has_role(*REPORTER_ROLES) and incident.status in (
-        Status.DIVERIFIKASI,
-        Status.DITANGANI,
-        Status.SELESAI,
-    )
-
-
-def can_see_history(user) -> bool:
-    return user.has_role(Role.SEKRETARIAT, Role.ADMIN)
-
-
 # --- workflow ----------------------------------------------------------------------------------
 
 
@@ -85,7 +45,7 @@ class Action:
     label: str
     sources: frozenset
     target: str
-    roles: tuple
+    perm: str
     author_only: bool = False
     not_author: bool = False
     needs_note: bool = False
@@ -98,14 +58,14 @@ ACTIONS = {
         gettext_lazy("Ajukan"),
         frozenset({Status.DRAFT, Status.DITOLAK}),
         Status.DIAJUKAN,
-        REPORTER_ROLES,
+        "incidents.submit_incident",
         author_only=True,
     ),
     "verify": Action(
         gettext_lazy("Verifikasi"),
         frozenset({Status.DIAJUKAN}),
         Status.DIVERIFIKASI,
-        (Role.SEKRETARIAT,),
+        "incidents.verify_incident",
         not_author=True,
         style="success",
     ),
@@ -113,7 +73,7 @@ ACTIONS = {
         gettext_lazy("Tolak"),
         frozenset({Status.DIAJUKAN}),
         Status.DITOLAK,
-        (Role.SEKRETARIAT,),
+        "incidents.reject_incident",
         not_author=True,
         needs_note=True,
         style="danger",
@@ -122,13 +82,13 @@ ACTIONS = {
         gettext_lazy("Tandai ditangani"),
         frozenset({Status.DIVERIFIKASI}),
         Status.DITANGANI,
-        (Role.SEKRETARIAT,),
+        "incidents.handle_incident",
     ),
     "resolve": Action(
         gettext_lazy("Nyatakan selesai"),
         frozenset({Status.DITANGANI}),
         Status.SELESAI,
-        (Role.SEKRETARIAT,),
+        "incidents.resolve_incident",
         needs_resolution=True,
         style="success",
     ),
@@ -136,7 +96,7 @@ ACTIONS = {
         gettext_lazy("Tutup laporan"),
         frozenset({Status.SELESAI}),
         Status.DITUTUP,
-        (Role.SEKRETARIAT,),
+        "incidents.close_incident",
         style="secondary",
     ),
 }
@@ -156,7 +116,7 @@ def _action_refusal(action: Action, incident: Incident, user) -> str | None:
             "status": incident.get_status_display(),
             "action": action.label,
         }
-    if not user.has_role(*action.roles):
+    if not user.has_perm(action.perm, incident):
         return _("Anda tidak berwenang melakukan tindakan ini.")
     if action.author_only and incident.reported_by_id != user.pk:
         return _("Hanya pelapor yang dapat mengajukan laporannya.")
@@ -239,7 +199,7 @@ def incident_create(
 ) -> Incident:
     """Save a new report as a draft (optionally submitting it at once) with its parties and
     evidence files."""
-    if not can_report(by):
+    if not by.has_perm("incidents.report_incident"):
         raise PermissionDenied(_("Anda tidak berwenang membuat laporan."))
     incident.reported_by = by
     incident.status = Status.DRAFT
@@ -263,7 +223,7 @@ def incident_update(
     """Save edits unless somebody else saved in between (optimistic locking): then nothing is
     written and StaleEdit says what changed meanwhile."""
     current = Incident.objects.select_for_update().get(pk=incident.pk)
-    if not can_edit(current, by):
+    if not by.has_perm("incidents.edit_incident", current):
         raise PermissionDenied(_("Laporan ini tidak dapat diubah oleh Anda."))
     if current.version != expected_version:
         raise incident_changes_since(current, expected_version)
@@ -343,7 +303,7 @@ def field_display(model_field, value, cache: dict | None = None) -> str:
 def step_add(
     *, incident: Incident, step: HandlingStep, agencies=(), contacts=(), files=(), by
 ) -> HandlingStep:
-    if not can_add_step(incident, by):
+    if not by.has_perm("incidents.add_step", incident):
         raise PermissionDenied(_("Tindak lanjut tidak dapat ditambahkan pada laporan ini."))
     step.incident = incident
     step.created_by = by
@@ -354,15 +314,19 @@ def step_add(
         step.contacts.set(contacts)
         for upload in files:
             evidence_attach(incident=incident, step=step, upload=upload, by=by)
-        # The report's current stage follows its most recent handling step. The report row is
-        # locked and its version bumped, so an edit form opened earlier cannot undo this.
-        locked = Incident.objects.select_for_update().get(pk=incident.pk)
-        latest = locked.steps.order_by("-date", "-pk").first()
-        if latest == step and step.stage != locked.stage:
-            Incident.objects.filter(pk=incident.pk).update(
-                stage=step.stage, version=F("version") + 1
-            )
+        # The report's current stage follows its most recent handling step when the secretariat
+        # records it (issue 13 item 8). The report row is locked and its version bumped, so an
+        # edit form opened earlier cannot undo this.
+        if by.has_perm("incidents.change_stage", incident):
+            _stage_follow(incident=incident, step=step)
     return step
+
+
+def _stage_follow(*, incident: Incident, step: HandlingStep):
+    locked = Incident.objects.select_for_update().get(pk=incident.pk)
+    latest = locked.steps.order_by("-date", "-pk").first()
+    if latest == step and step.stage != locked.stage:
+        Incident.objects.filter(pk=incident.pk).update(stage=step.stage, version=F("version") + 1)
 
 
 def evidence_attach(*, incident: Incident, upload, by, step: HandlingStep | None = None):

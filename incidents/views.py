@@ -8,6 +8,7 @@ from django.core.exceptions import FieldDoesNotExist, PermissionDenied, Validati
 from django.db.models import Prefetch
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -15,10 +16,9 @@ from django.views import View
 from django.views.generic import CreateView, DetailView, ListView, UpdateView
 from pghistory.models import Events
 
-from accounts.choices import Role
 from accounts.models import User
-from core.mixins import PerPageMixin, RoleRequiredMixin
-from core.services import log_action
+from core.mixins import PermissionRequiredMixin, PerPageMixin, SubmitOnceMixin
+from core.services import AlreadySubmitted, log_action
 from core.utils import parse_id
 from core.views import serve_evidence
 from directory.models import Contact, Region
@@ -57,7 +57,7 @@ class IncidentListView(LoginRequiredMixin, PerPageMixin, ListView):
         context.update(
             filter=self.filterset,
             querystring=query.urlencode(),
-            can_report=services.can_report(self.request.user),
+            can_report=self.request.user.has_perm("incidents.report_incident"),
         )
         return context
 
@@ -140,21 +140,29 @@ class IncidentFormMixin:
         return saved, deleted
 
 
-class IncidentCreateView(RoleRequiredMixin, IncidentFormMixin, CreateView):
-    roles = services.REPORTER_ROLES
+class IncidentCreateView(SubmitOnceMixin, PermissionRequiredMixin, IncidentFormMixin, CreateView):
+    permission_required = "incidents.report_incident"
 
     def get_initial(self):
         return {"occurred_at": timezone.localtime().replace(second=0, microsecond=0)}
 
     def save(self, form, parties):
         saved, _deleted = self.party_instances(parties)
-        incident = services.incident_create(
-            incident=form.instance,
-            parties=saved,
-            files=form.cleaned_data["files"],
-            by=self.request.user,
-            submit="submit" in self.request.POST,
-        )
+
+        def create():
+            incident = services.incident_create(
+                incident=form.instance,
+                parties=saved,
+                files=form.cleaned_data["files"],
+                by=self.request.user,
+                submit="submit" in self.request.POST,
+            )
+            return incident, incident.get_absolute_url()
+
+        try:
+            incident = self.submit_once(create)
+        except AlreadySubmitted as done:
+            return self.already_submitted(done, reverse("incidents:list"))
         if incident.status == Status.DIAJUKAN:
             messages.success(
                 self.request,
@@ -174,11 +182,11 @@ class IncidentUpdateView(LoginRequiredMixin, IncidentFormMixin, UpdateView):
     def get_object(self, queryset=None):
         incident = super().get_object(queryset)
         user = self.request.user
-        if self.request.method == "POST" and services.may_ever_edit(incident, user):
+        if self.request.method == "POST" and user.has_perm("incidents.maintain_incident", incident):
             # The status may have moved on while this person was typing: the save is then
             # refused with a message next to what they typed (see save()), not a bare 403.
             return incident
-        if not services.can_edit(incident, user):
+        if not user.has_perm("incidents.edit_incident", incident):
             raise PermissionDenied
         return incident
 
@@ -244,11 +252,11 @@ class IncidentDetailView(LoginRequiredMixin, DetailView):
             ),
             evidence=incident.evidence.filter(step__isnull=True),
             actions=services.actions_available(incident, user),
-            can_edit=services.can_edit(incident, user),
-            can_add_step=services.can_add_step(incident, user),
+            can_edit=user.has_perm("incidents.edit_incident", incident),
+            can_add_step=user.has_perm("incidents.add_step", incident),
             resolution_form=TransitionForm(),
         )
-        if services.can_see_history(user):
+        if user.has_perm("incidents.view_history", incident):
             context["history"] = incident_history(incident)
         return context
 
@@ -330,7 +338,7 @@ class StepCreateView(LoginRequiredMixin, CreateView):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
         self.incident = get_object_or_404(visible_incidents(request.user), pk=kwargs["pk"])
-        if not services.can_add_step(self.incident, request.user):
+        if not request.user.has_perm("incidents.add_step", self.incident):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
@@ -378,12 +386,12 @@ class ConflictStatusListView(LoginRequiredMixin, PerPageMixin, ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["can_manage"] = self.request.user.has_role(Role.SEKRETARIAT)
+        context["can_manage"] = self.request.user.has_perm("incidents.manage_conflict_status")
         return context
 
 
-class ConflictStatusFormMixin(RoleRequiredMixin):
-    roles = (Role.SEKRETARIAT,)
+class ConflictStatusFormMixin(PermissionRequiredMixin):
+    permission_required = "incidents.manage_conflict_status"
     model = ConflictStatus
     form_class = ConflictStatusForm
     template_name = "incidents/conflictstatus_form.html"
@@ -392,7 +400,6 @@ class ConflictStatusFormMixin(RoleRequiredMixin):
         return ConflictStatus.objects.visible_to(self.request.user)
 
     def get_success_url(self):
-        from django.urls import reverse
 
         messages.success(self.request, _("Status keadaan konflik tersimpan."))
         return reverse("incidents:conflict_status_list")

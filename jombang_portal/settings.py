@@ -50,7 +50,8 @@ INSTALLED_APPS = [
     "phonenumber_field",
     "pgtrigger",
     "pghistory",
-    "rules",
+    # Imports every app's rules.py, where the portal's permissions are declared.
+    "rules.apps.AutodiscoverRulesConfig",
     "core",
     "accounts",
     "directory",
@@ -62,12 +63,14 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "core.middleware.RejectNulBytesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "core.middleware.PortalLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "core.middleware.RoleRequiredMiddleware",
     # Records the acting user on every history row written during a request.
     "pghistory.middleware.HistoryMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -92,7 +95,6 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "accounts.context_processors.roles",
             ],
         },
     },
@@ -100,15 +102,20 @@ TEMPLATES = [
 
 FORM_RENDERER = "core.forms.PortalFormRenderer"
 
-# Without DATABASE_URL: the project-local cluster started by `make db` (Unix socket, no TCP).
+# Without DATABASE_URL: the project-local cluster started by `make db` (Unix socket, no TCP),
+# with the password scripts/localdb.sh generated (absent only for a cluster not started since).
 if env.str("DATABASE_URL", default=""):
     DATABASES = {"default": env.db("DATABASE_URL")}
 else:
+    local_db_password = BASE_DIR / ".pgdata" / "db-password"
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.postgresql",
             "NAME": "portal",
             "USER": "portal",
+            "PASSWORD": (
+                local_db_password.read_text().strip() if local_db_password.is_file() else ""
+            ),
             "HOST": str(BASE_DIR / ".pgdata" / "run"),
         }
     }
@@ -118,9 +125,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
-    # Named permissions decided by predicates in each app's rules.py (django-rules).
+    # Every portal action: named permissions decided by the predicates in each app's rules.py.
     "rules.permissions.ObjectPermissionBackend",
+    # Model permissions of the role Groups, for the Django admin only.
+    "core.backends.GroupPermissionBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -145,7 +153,20 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_USERNAME_FORM_FIELD = "username"
-AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0)
+# The client's address, through django-ipware. AXES_PROXY_COUNT is the number of reverse proxies
+# in front of the portal, each appending the address it received from to X-Forwarded-For (nginx's
+# $proxy_add_x_forwarded_for). ipware counts only the proxies listed *inside* the header (the
+# nearest one is REMOTE_ADDR), hence N - 1. A header with more entries than that is forged and
+# resolves to the proxy's own address, so a forger can lock out only other forgers. Without a
+# proxy the header is ignored entirely: anyone can send it.
+proxy_count = env.int("AXES_PROXY_COUNT", default=0)
+if proxy_count > 0:
+    AXES_IPWARE_PROXY_COUNT = proxy_count - 1
+    AXES_IPWARE_PROXY_ORDER = "left-most"
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+else:
+    AXES_IPWARE_PROXY_COUNT = None
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)
 AXES_VERBOSE = False
 
 LANGUAGE_CODE = "id"
@@ -189,8 +210,9 @@ PHONENUMBER_DEFAULT_FORMAT = "E164"
 
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
-# Cells starting with = + - @ are written as text, never as formulas.
-IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
+# The library's own escaping deletes a leading "=" (losing data) and lets + - @ through; the
+# resources escape every cell with core.utils.spreadsheet_safe instead (directory/resources.py).
+IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = False
 
 # HTTPS hardening; all of these are needed for `manage.py check --deploy` to pass clean.
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=False)

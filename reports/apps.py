@@ -8,7 +8,6 @@ class ReportsConfig(AppConfig):
 
     def ready(self):
         from core.log import register_actions
-        from reports import rules  # noqa: F401 - registers the app's permissions
 
         register_actions(
             {

@@ -5,7 +5,6 @@ the annual narrative. Permissions come from `reports.rules`; issued reports are 
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -15,7 +14,7 @@ from django.views import View
 from django.views.generic import FormView, ListView
 
 from action_plans.models import ActionPlan
-from core.mixins import PerPageMixin
+from core.mixins import PermissionRequiredMixin, PerPageMixin
 from core.utils import parse_id
 from reports import documents, services
 from reports.choices import ReportKind
@@ -29,7 +28,7 @@ SLUG_OF = {kind: slug for slug, kind in KIND_SLUGS.items()}
 YEARS = range(2012, 2101)
 
 
-class ReportPermissionMixin(LoginRequiredMixin, PermissionRequiredMixin):
+class ReportPermissionMixin(PermissionRequiredMixin):
     """403 for a signed-in user without the permission, the login page for anyone else."""
 
 

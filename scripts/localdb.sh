@@ -2,6 +2,11 @@
 # Project-local PostgreSQL cluster in .pgdata/ (git-ignored): data, log and the Unix socket live
 # there, and the server listens on no TCP port, so several checkouts never collide.
 #
+# Only the cluster's owner may enter .pgdata/ and its socket folder, and even then the server asks
+# for a password (scram-sha-256): a random one, generated into .pgdata/db-password (mode 0600),
+# which the settings read when DATABASE_URL is not set. A cluster made by an earlier version of
+# this script (trust authentication) is given a password on its next start.
+#
 #   scripts/localdb.sh start | stop | status
 #
 # initdb refuses to run as root, so under root the cluster belongs to the `postgres` OS user.
@@ -12,6 +17,7 @@ base="$root/.pgdata"
 data="$base/data"
 sock="$base/run"
 log="$base/postgres.log"
+pwfile="$base/db-password"
 db_user=portal
 db_name=portal
 
@@ -41,6 +47,27 @@ grant_traverse() {
   done
 }
 
+ensure_password_file() {
+  # Written by the cluster owner (initdb reads it); root reads it anyway.
+  if ! as_owner test -s "$pwfile"; then
+    as_owner bash -c 'umask 077; head -c 32 /dev/urandom | base64 | tr -d "/+=\n" > "$1"' _ "$pwfile"
+  fi
+  as_owner chmod 600 "$pwfile"
+}
+
+require_password() {
+  # Clusters created with --auth=trust: set the password (still over trust), then demand it.
+  local hba="$data/pg_hba.conf"
+  if as_owner grep -qE '^[^#]*[[:space:]]trust([[:space:]]|$)' "$hba"; then
+    printf "ALTER ROLE %s PASSWORD '%s';\n" "$db_user" "$PGPASSWORD" |
+      "$bindir/psql" -h "$sock" -U "$db_user" -d postgres -v ON_ERROR_STOP=1 -q
+    as_owner bash -c 'printf "%s\n" "# Unix socket only (no TCP port); every role needs its password." \
+      "local all all scram-sha-256" > "$1"' _ "$hba"
+    as_owner "$bindir/pg_ctl" -D "$data" reload >/dev/null
+    echo "Local PostgreSQL now requires the password in .pgdata/db-password."
+  fi
+}
+
 running() { as_owner "$bindir/pg_ctl" status -D "$data" >/dev/null 2>&1; }
 
 start() {
@@ -50,15 +77,23 @@ start() {
     grant_traverse
     chown postgres: "$base"
   fi
+  chmod 700 "$base"
+  ensure_password_file
+  PGPASSWORD="$(cat "$pwfile")"
+  export PGPASSWORD
   if [ ! -f "$data/PG_VERSION" ]; then
     echo "Creating the local PostgreSQL cluster in .pgdata/ ..."
-    as_owner "$bindir/initdb" -D "$data" -U "$db_user" --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
+    as_owner "$bindir/initdb" -D "$data" -U "$db_user" --auth=scram-sha-256 --pwfile="$pwfile" \
+      -E UTF8 --locale=C.UTF-8 >/dev/null
   fi
   as_owner mkdir -p "$sock"
+  as_owner chmod 700 "$sock"
   if ! running; then
     as_owner "$bindir/pg_ctl" -D "$data" -l "$log" -w -t 60 \
-      -o "-c listen_addresses='' -c unix_socket_directories='$sock'" start >/dev/null
+      -o "-c listen_addresses='' -c unix_socket_directories='$sock' -c unix_socket_permissions=0700" \
+      start >/dev/null
   fi
+  require_password
   if ! "$bindir/psql" -h "$sock" -U "$db_user" -d postgres -tAc \
       "SELECT 1 FROM pg_database WHERE datname = '$db_name'" | grep -q 1; then
     "$bindir/createdb" -h "$sock" -U "$db_user" "$db_name"

@@ -1,20 +1,44 @@
 """Personas for each role, and a small region tree, shared by every test.
 
-The role Groups come from the data migration; `roles` re-creates them after a transactional
-(browser) test has emptied the tables.
+The role Groups come from the apps' data migrations and survive each test's rollback; `roles`
+re-creates them only after a transactional (browser) test has emptied the tables.
 """
 
+import importlib
+import pkgutil
+
 import pytest
+from django.apps import apps
+from django.contrib.auth.models import Group
 
 from accounts.choices import Role
-from accounts.roles import sync_roles
 from directory.choices import AgencyKind, RegionLevel
 from tests.factories import AgencyFactory, RegionFactory, UserFactory
 
 
+def role_migrations():
+    """Every app's `00xx_roles` data migration, which creates the Groups and grants them the
+    model permissions of that app."""
+    for config in apps.get_app_configs():
+        try:
+            package = importlib.import_module(f"{config.name}.migrations")
+        except ModuleNotFoundError:
+            continue
+        for module in pkgutil.iter_modules(getattr(package, "__path__", ())):
+            if module.name.endswith("_roles"):
+                yield importlib.import_module(f"{package.__name__}.{module.name}")
+
+
+def ensure_roles():
+    """One query when the Groups are there (the usual case); else the migrations again."""
+    if Group.objects.filter(name__in=Role.values).count() < len(Role.values):
+        for migration in role_migrations():
+            migration.forwards(apps, None)
+
+
 @pytest.fixture
 def roles(db):
-    sync_roles()
+    ensure_roles()
 
 
 @pytest.fixture

@@ -1,18 +1,55 @@
-"""Create the four role Groups (petugas, sekretariat, pimpinan, admin) and their permissions on
-the directory and on users. Later apps grant permissions on their own models in their own data
-migrations, through the same `accounts.roles.grant`."""
+"""Create the four role Groups (petugas, sekretariat, pimpinan, admin) and let administrators
+manage users in the admin. Every app grants permissions on its own models to these Groups in its
+own `00xx_roles` migration.
 
+Frozen: names the Groups and permissions, imports no app code.
+"""
+
+from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-from accounts.roles import DIRECTORY_PERMISSIONS, grant
+ROLES = ("petugas", "sekretariat", "pimpinan", "admin")
+# (app_label, model) -> {role: actions}
+PERMISSIONS = {
+    ("accounts", "user"): {"admin": ["view", "add", "change"]},
+    ("auth", "group"): {"admin": ["view"]},
+}
+
+
+def _create_permissions(apps, labels):
+    # Permissions of models created earlier in the same migration run do not exist yet.
+    for label in labels:
+        config = apps.get_app_config(label)
+        previous, config.models_module = getattr(config, "models_module", None), True
+        create_permissions(config, apps=apps, verbosity=0)
+        config.models_module = previous
+
+
+def _grants(apps):
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    for (app_label, model), by_role in PERMISSIONS.items():
+        for role, actions in by_role.items():
+            group, _ = Group.objects.get_or_create(name=role)
+            perms = Permission.objects.filter(
+                content_type__app_label=app_label,
+                codename__in=[f"{action}_{model}" for action in actions],
+            )
+            yield group, perms
 
 
 def forwards(apps, schema_editor):
-    grant(apps, DIRECTORY_PERMISSIONS)
+    _create_permissions(apps, {app_label for app_label, _model in PERMISSIONS})
+    Group = apps.get_model("auth", "Group")
+    for role in ROLES:
+        Group.objects.get_or_create(name=role)
+    for group, perms in _grants(apps):
+        group.permissions.add(*perms)
 
 
 def backwards(apps, schema_editor):
-    grant(apps, DIRECTORY_PERMISSIONS, revoke=True)
+    for group, perms in _grants(apps):
+        group.permissions.remove(*perms)
 
 
 class Migration(migrations.Migration):

@@ -2,7 +2,6 @@
 
 from datetime import timedelta
 
-import rules
 from django import template
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.utils.formats import number_format
@@ -33,11 +32,3 @@ def percent(value, digits=0) -> str:
         return "—"
     digits = int(digits)
     return f"{number_format(round(float(value) * 100, digits), decimal_pos=digits)}%"
-
-
-@register.filter
-def may(user, perm: str) -> bool:
-    """`{% if user|may:"reports.view_reports" %}`: the permission as the apps' rules.py decide
-    it (django-rules), without asking the model-permission backend, which would cost two
-    queries on every page that shows a menu."""
-    return bool(user and user.is_authenticated and rules.has_perm(perm, user))

@@ -30,7 +30,6 @@ def test_data_migration_created_the_four_roles_with_permissions():
 def test_user_roles_come_from_groups(personas):
     for role, user in personas.items():
         assert user.roles == {role}
-        assert user.has_role(role)
 
 
 def test_login_with_right_password_goes_to_dashboard(client, pimpinan):

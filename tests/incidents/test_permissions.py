@@ -6,6 +6,8 @@ helpers), so the matrix fails when the app drifts from them:
 - drafts only to their author;
 - `terbatas` only to sekretariat, pimpinan, users with `cleared_restricted`, and the author;
 - a kecamatan-scoped user only within that kecamatan;
+- handling steps only by the secretariat, the author, or an operator of an agency already
+  handling the report;
 - an invisible report is a 404 on every object URL and absent from the list, its count and
   the exports; a visible report the user may not change is a 403.
 """
@@ -59,8 +61,17 @@ def should_edit(user, incident) -> bool:
 
 
 def should_add_step(user, incident) -> bool:
-    reporter = role_names(user) & {Role.PETUGAS, Role.SEKRETARIAT}
-    return bool(reporter) and incident.status in ("diverifikasi", "ditangani", "selesai")
+    """The secretariat, the report's author, or an operator of an agency already named in one of
+    its handling steps; only once the report is verified and until it is closed."""
+    if incident.status not in ("diverifikasi", "ditangani", "selesai"):
+        return False
+    names = role_names(user)
+    if Role.SEKRETARIAT in names:
+        return True
+    handling = incident.pk and user.agency_id and incident.steps.filter(agencies=user.agency_id)
+    return Role.PETUGAS in names and (
+        incident.reported_by_id == user.pk or bool(handling and handling.exists())
+    )
 
 
 def expected_code(endpoint: str, user, incident) -> int:
@@ -299,7 +310,8 @@ def test_matrix_expectations_read_as_intended(
     assert expected_code("edit_get", sekretariat, own) == 200
     assert expected_code("edit_get", petugas_unscoped, own) == 403
     assert expected_code("step_post", admin_user, own) == 403
-    assert expected_code("step_post", petugas, own) == 302
+    assert expected_code("step_post", petugas, own) == 403  # not the author
+    assert expected_code("step_post", sekretariat, own) == 302
 
 
 # --- anonymous visitors and the non-object pages ------------------------------------------------

@@ -112,7 +112,7 @@ def test_bad_urls_are_404(client, sekretariat, year_2024, url):
         "/laporan-resmi/2024/periode/?periode=B99",
         "/laporan-resmi/2024/periode/",
         "/laporan-resmi/2031/tahunan/",
-        "/laporan-resmi/2024/periode/?periode=%00%FF",
+        "/laporan-resmi/2024/periode/?periode=%FF%FE",
         "/laporan-resmi/?tahun=abc",
         "/laporan-resmi/?tahun=²",
         "/laporan-resmi/?page=999&per_page=x",

@@ -20,10 +20,9 @@ def test_index_query_count(
     for _ in range(issued):
         services.report_issue(kind="rat", year=2024, by=sekretariat)
     client.force_login(pimpinan)
-    # Session, user, model permissions (2, asked once by the auth backend), roles (once,
-    # cached), count, the year's plan and its periods, one page of reports with their issuers,
-    # and the session saved (3, as on every page).
-    with django_assert_num_queries(12):
+    # Session, user, roles (once, cached), count, the year's plan and its periods, one page of
+    # reports with their issuers, and the session saved (3, as on every page).
+    with django_assert_num_queries(10):
         response = client.get("/laporan-resmi/?tahun=2024")
     assert response.status_code == 200
     assert response.content.decode().count("Unduh PDF") == issued

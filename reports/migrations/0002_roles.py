@@ -2,17 +2,19 @@
 
 from django.db import migrations
 
-# Frozen copy of accounts.roles.REPORTS_PERMISSIONS at the time of writing.
+# Frozen: names the Group and the permissions, imports no app code.
 TABLE = {("reports", "letterhead"): {"admin": ["view", "add", "change"]}}
 
 
 def _apply(apps, revoke):
     from django.contrib.auth.management import create_permissions
 
+    # Permissions of models created earlier in the same migration run do not exist yet; the
+    # live registry (tests re-running this) keeps its own models_module.
     config = apps.get_app_config("reports")
-    config.models_module = True
+    previous, config.models_module = getattr(config, "models_module", None), True
     create_permissions(config, apps=apps, verbosity=0)
-    config.models_module = None
+    config.models_module = previous
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     for (app_label, model), by_role in TABLE.items():

@@ -1,0 +1,31 @@
+"""The four roles of DESIGN.md §1 as predicates. The only place outside migrations and tests
+that names a role: every other module asks `user.has_perm(...)` for a named permission."""
+
+import rules
+
+from accounts.choices import Role
+from core.rules import holds_role
+
+is_petugas = holds_role(Role.PETUGAS)
+is_secretariat = holds_role(Role.SEKRETARIAT)
+is_leader = holds_role(Role.PIMPINAN)
+# Superusers are the portal's technical owners: administrators without the Group.
+is_admin = rules.is_superuser | holds_role(Role.ADMIN)
+
+
+@rules.predicate
+def has_agency(user) -> bool:
+    return bool(getattr(user, "agency_id", None))
+
+
+@rules.predicate
+def is_cleared_restricted(user) -> bool:
+    return bool(getattr(user, "cleared_restricted", False))
+
+
+# Field officers and the secretariat file reports of conflict.
+is_reporter = is_petugas | is_secretariat
+# An agency operator: a field officer tied to an agency (reports its RAT realisations).
+is_agency_operator = is_petugas & has_agency
+# `terbatas` (restricted) records: secretariat, leadership and individually cleared users.
+may_see_restricted = is_secretariat | is_leader | is_cleared_restricted

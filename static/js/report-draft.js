@@ -1,0 +1,168 @@
+// A form marked data-draft-key keeps what was typed in this device's localStorage until the
+// server confirms it, and offers to send it again when the connection failed (a phone in a
+// village loses its signal more often than the server goes down). The form is sent with fetch
+// so a failure leaves the page, and the typing, where it is; the hidden submission_token makes
+// a resend of a report that did arrive harmless (the server answers with the report filed).
+(() => {
+  const form = document.querySelector("form[data-draft-key]");
+  if (!form) return;
+  const key = `portal-draft:${form.dataset.draftKey}`;
+  const restoredNotice = document.querySelector("[data-draft-restored]");
+  const failedNotice = document.querySelector("[data-draft-failed]");
+  let pending = null;
+
+  const fields = () =>
+    Array.from(form.elements).filter(
+      (el) =>
+        el.name &&
+        el.name !== "csrfmiddlewaretoken" &&
+        !["file", "submit", "button", "reset"].includes(el.type),
+    );
+
+  function read() {
+    try {
+      return JSON.parse(localStorage.getItem(key) || "null");
+    } catch {
+      return null;
+    }
+  }
+
+  function save() {
+    const values = {};
+    for (const el of fields()) {
+      values[el.name] ??= [];
+      if (el.type === "checkbox" || el.type === "radio") {
+        if (el.checked) values[el.name].push(el.value);
+      } else if (el.tagName === "SELECT" && el.multiple) {
+        values[el.name].push(...Array.from(el.selectedOptions, (o) => o.value));
+      } else {
+        values[el.name].push(el.value);
+      }
+    }
+    try {
+      localStorage.setItem(key, JSON.stringify(values));
+    } catch {
+      // Storage full or disabled: the form still works, only without the safety net.
+    }
+  }
+
+  function forget() {
+    try {
+      localStorage.removeItem(key);
+    } catch {
+      // Nothing stored, nothing to forget.
+    }
+  }
+
+  function restore(values) {
+    // Rows added with "Tambah …" (formset.js) are added again before they are filled.
+    for (const button of form.querySelectorAll("[data-formset-add]")) {
+      const prefix = button.dataset.formsetAdd;
+      const wanted = parseInt((values[`${prefix}-TOTAL_FORMS`] || ["0"])[0], 10);
+      const total = document.getElementById(`id_${prefix}-TOTAL_FORMS`);
+      while (total && parseInt(total.value, 10) < wanted && wanted < 100) button.click();
+    }
+    for (const el of fields()) {
+      const saved = values[el.name];
+      if (!saved) continue;
+      if (el.type === "checkbox" || el.type === "radio") {
+        el.checked = saved.includes(el.value);
+      } else if (el.tagName === "SELECT") {
+        const changed = !el.multiple && el.value !== saved[0];
+        for (const option of el.options) option.selected = saved.includes(option.value);
+        if (!el.multiple && el.value !== saved[0]) {
+          // A choice loaded later (the desa list follows the kecamatan): set once it arrives.
+          el.dataset.draftValue = saved[0];
+        }
+        // Let dependent lists (hx-get on change) reload for the restored choice.
+        if (changed && el.hasAttribute("hx-get")) el.dispatchEvent(new Event("change"));
+      } else {
+        el.value = saved[0];
+      }
+    }
+  }
+
+  function replacePage(html, url) {
+    if (url) history.replaceState(null, "", url);
+    document.open();
+    document.write(html);
+    document.close();
+  }
+
+  function setBusy(busy) {
+    for (const button of form.querySelectorAll("[type=submit]")) button.disabled = busy;
+  }
+
+  async function send(data) {
+    pending = data;
+    if (failedNotice) failedNotice.hidden = true;
+    setBusy(true);
+    let response;
+    try {
+      response = await fetch(form.action || window.location.href, {
+        method: "POST",
+        body: data,
+        credentials: "same-origin",
+      });
+    } catch {
+      return failed();
+    }
+    const loggedOut =
+      response.redirected && new URL(response.url).pathname === form.dataset.loginUrl;
+    if (loggedOut) {
+      // The session ended while typing: the draft stays here for after the login.
+      window.location.assign(response.url);
+      return;
+    }
+    if (response.redirected && response.ok) {
+      forget(); // the server confirmed: it now holds the report
+      return replacePage(await response.text(), response.url);
+    }
+    if (response.status === 400) {
+      // Refused with messages next to the fields; the draft stays until a send succeeds.
+      return replacePage(await response.text());
+    }
+    return failed();
+  }
+
+  function failed() {
+    setBusy(false);
+    if (failedNotice) {
+      failedNotice.hidden = false;
+      failedNotice.scrollIntoView({ block: "center" });
+    }
+  }
+
+  document.body.addEventListener("htmx:afterSwap", () => {
+    for (const el of form.querySelectorAll("select[data-draft-value]")) {
+      el.value = el.dataset.draftValue;
+      delete el.dataset.draftValue;
+    }
+  });
+  form.addEventListener("input", save);
+  form.addEventListener("change", save);
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    save();
+    const data = new FormData(form);
+    if (event.submitter?.name) data.append(event.submitter.name, event.submitter.value);
+    send(data);
+  });
+
+  document.querySelector("[data-draft-resend]")?.addEventListener("click", () => {
+    if (pending) send(pending);
+    else form.requestSubmit(form.querySelector("[type=submit]"));
+  });
+  document.querySelector("[data-draft-discard]")?.addEventListener("click", () => {
+    forget();
+    window.location.reload();
+  });
+
+  const stored = read();
+  if (form.dataset.draftBound) {
+    save(); // a form shown again by the server: what it shows is the latest typing
+  } else if (stored) {
+    restore(stored);
+    if (restoredNotice) restoredNotice.hidden = false;
+  }
+})();

@@ -1,0 +1,194 @@
+"""Double submissions, races and stale forms on the action plan: one record, a clear message,
+never a 500 (issue 13 items 3-5)."""
+
+import uuid
+from decimal import Decimal
+
+import pytest
+
+from action_plans import services
+from action_plans.models import ActionPlan, Period, Realisation
+from tests.action_plans.test_bad_input import NARRATIVE, realisation_url, report
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def as_planner(client, sekretariat):
+    client.force_login(sekretariat)
+    return client
+
+
+@pytest.fixture
+def activity(established):
+    return established.activities.get(code="1.1")
+
+
+@pytest.fixture
+def colleague(operator):
+    """A second operator of the same agency (Dinas Sosial)."""
+    return UserFactory(username="operator-2", agency=operator.agency, roles=operator.roles)
+
+
+# --- plans --------------------------------------------------------------------------------------
+
+
+def test_a_double_click_on_create_plan_makes_one_plan(as_planner, sekretariat):
+    data = {"year": 2030, "period_scheme": "caturwulan", "submission_token": str(uuid.uuid4())}
+    first = as_planner.post("/rat/baru/", data)
+    second = as_planner.post("/rat/baru/", data, follow=True)
+    assert ActionPlan.objects.filter(year=2030).count() == 1
+    plan = ActionPlan.objects.get(year=2030)
+    assert second.redirect_chain[0][0] == first.url == plan.get_absolute_url()
+    assert "sudah terkirim sebelumnya" in second.content.decode()
+
+
+def test_plan_created_meanwhile_by_another_request_is_refused_not_crashed(
+    as_planner, sekretariat, monkeypatch
+):
+    services.plan_create(year=2030, scheme="caturwulan", by=sekretariat)
+    periods = Period.objects.count()
+    # The other request inserted the year after this one's uniqueness check.
+    monkeypatch.setattr(ActionPlan, "validate_unique", lambda self, exclude=None: None)
+    response = as_planner.post("/rat/baru/", {"year": 2030, "period_scheme": "caturwulan"})
+    assert response.status_code == 400
+    assert "Rencana aksi untuk tahun ini sudah ada." in response.content.decode()
+    assert ActionPlan.objects.filter(year=2030).count() == 1
+    assert Period.objects.count() == periods
+
+
+@pytest.mark.parametrize(
+    "tamper",
+    [
+        {"form-0-id": "999"},
+        {"form-INITIAL_FORMS": "6", "form-TOTAL_FORMS": "6"},
+        {"form-INITIAL_FORMS": "abc"},
+    ],
+)
+def test_tampered_period_formset_is_refused_and_changes_nothing(as_planner, established, tamper):
+    url = f"/rat/{established.year}/periode/"
+    periods = list(established.periods.order_by("order"))
+    data = {
+        "form-TOTAL_FORMS": str(len(periods)),
+        "form-INITIAL_FORMS": str(len(periods)),
+        "form-MIN_NUM_FORMS": "0",
+        "form-MAX_NUM_FORMS": "1000",
+        "reason": "Penyesuaian jadwal",
+    }
+    for i, period in enumerate(periods):
+        data.update(
+            {
+                f"form-{i}-id": str(period.pk),
+                f"form-{i}-name": f"Diubah {i}",
+                f"form-{i}-start_date": period.start_date.isoformat(),
+                f"form-{i}-end_date": period.end_date.isoformat(),
+                f"form-{i}-due_date": period.due_date.isoformat(),
+            }
+        )
+    data.update(tamper)
+    response = as_planner.post(url, data)
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "tidak cocok dengan rencana ini" in html or "ManagementForm" in html or "dirusak" in html
+    assert [p.name for p in established.periods.order_by("order")] == [p.name for p in periods]
+
+
+# --- realisations -------------------------------------------------------------------------------
+
+
+def test_a_double_click_on_submit_realisation_files_it_once(client, operator, activity):
+    client.force_login(operator)
+    data = report(submission_token=str(uuid.uuid4()), version="0")
+    first = client.post(realisation_url(activity), data)
+    assert first.status_code == 302
+    second = client.post(realisation_url(activity), data, follow=True)
+    assert Realisation.objects.count() == 1
+    assert second.redirect_chain[0][0] == first.url
+    assert "sudah terkirim sebelumnya" in second.content.decode()
+
+
+def test_second_first_realisation_is_refused_with_what_is_stored(
+    client, operator, colleague, activity
+):
+    # Both operators opened the empty form; the colleague's report arrives first.
+    client.force_login(colleague)
+    assert client.post(realisation_url(activity), report(version="0")).status_code == 302
+    client.force_login(operator)
+    response = client.post(
+        realisation_url(activity), report(version="0", achieved_value="3", narrative="Versi saya")
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert 'data-testid="stale-edit"' in html
+    realisation = Realisation.objects.get()
+    assert realisation.achieved_value == Decimal("1.5")
+    assert realisation.narrative == NARRATIVE
+
+
+def test_first_realisation_raced_past_the_form_is_refused_not_an_integrity_error(
+    operator, activity
+):
+    period = activity.plan.periods.get(code="B04")
+    fields = {"achieved_value": 1, "narrative": "Pertama", "budget_spent": 0}
+    services.realisation_save(
+        realisation=Realisation(activity=activity, period=period, **fields), by=operator
+    )
+    # Both requests loaded "no realisation yet" before either saved.
+    late = Realisation(activity=activity, period=period, **{**fields, "narrative": "Kedua"})
+    with pytest.raises(services.StaleRealisation) as stale:
+        services.realisation_save(realisation=late, by=operator, expected_version=0)
+    assert stale.value.changes[0][1:] == ("Pertama", "Kedua")
+    late = Realisation(activity=activity, period=period, **fields)
+    with pytest.raises(services.ValidationError, match="baru saja disimpan"):
+        services.realisation_save(realisation=late, by=operator)
+    assert Realisation.objects.get().narrative == "Pertama"
+
+
+def test_stale_realisation_edit_is_refused_then_saved_knowingly(
+    client, operator, colleague, activity
+):
+    client.force_login(operator)
+    draft = {k: v for k, v in report(draft="1").items() if k != "submit"}
+    client.post(realisation_url(activity), {**draft, "version": "0"})
+    draft["version"] = "1"
+    # The colleague saves on top of version 1 first.
+    client.force_login(colleague)
+    assert (
+        client.post(realisation_url(activity), {**draft, "obstacles": "Hujan"}).status_code == 302
+    )
+    client.force_login(operator)
+    mine = {**draft, "narrative": "Uraian operator pertama"}
+    response = client.post(realisation_url(activity), mine)
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "sudah diubah sejak Anda membukanya" in html
+    assert "Hujan" in html  # what is stored now
+    assert "Uraian operator pertama" in html  # what this user typed is kept
+    assert Realisation.objects.get().obstacles == "Hujan"
+    assert 'name="version" value="2"' in html
+    # Saving again from the re-rendered form (now at version 2) goes through.
+    response = client.post(realisation_url(activity), {**mine, "version": "2"})
+    assert response.status_code == 302
+    saved = Realisation.objects.get()
+    assert saved.narrative == "Uraian operator pertama"
+    assert saved.version == 3
+
+
+def test_a_return_by_the_secretariat_makes_an_open_form_stale(
+    client, operator, sekretariat, activity
+):
+    client.force_login(operator)
+    client.post(realisation_url(activity), report(version="0"))
+    realisation = Realisation.objects.get()
+    services.realisation_return(realisation=realisation, by=sekretariat, note="Lengkapi bukti")
+    draft = {k: v for k, v in report(version="1", draft="1").items() if k != "submit"}
+    response = client.post(realisation_url(activity), draft)
+    assert response.status_code == 400
+    assert 'data-testid="stale-edit"' in response.content.decode()
+
+
+def test_the_plan_list_carries_a_token_but_takes_no_post(as_planner):
+    assert as_planner.get("/rat/").context["submission_token"]
+    assert as_planner.post("/rat/", {"year": 2031}).status_code == 405
+    assert not ActionPlan.objects.filter(year=2031).exists()

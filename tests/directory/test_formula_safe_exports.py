@@ -1,0 +1,84 @@
+"""Every export neutralises formulas with one helper (issue 13 item 6): a leading = + - @ gets an
+apostrophe, the text is kept whole, numbers are untouched, and an admin export imports back
+unchanged."""
+
+import csv
+import io
+from decimal import Decimal
+
+import openpyxl
+import pytest
+
+from core.utils import spreadsheet_safe, spreadsheet_unescape
+from directory.models import Contact
+from tests.directory.test_spreadsheets import CONTACT_HEADER, CSV, XLSX, confirm, import_file
+
+pytestmark = pytest.mark.django_db
+
+PAYLOADS = {
+    "name": '=HYPERLINK("http://contoh.invalid","klik")',
+    "organisation": "+1+cmd|' /C calc'!A0",
+    "community": "@SUM(1+1)*cmd|' /C calc'!A0",
+}
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("=1+1", "'=1+1"),
+        ("+62812", "'+62812"),
+        ("-2+3", "'-2+3"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\t=1", "'\t=1"),
+        ("Biasa", "Biasa"),
+        (-5, -5),
+        (Decimal("-1.5"), Decimal("-1.5")),
+        (None, None),
+    ],
+)
+def test_spreadsheet_safe_neutralises_text_only_and_can_be_undone(value, expected):
+    assert spreadsheet_safe(value) == expected
+    assert spreadsheet_unescape(spreadsheet_safe(value)) == value
+
+
+@pytest.fixture
+def hostile_contact(desa):
+    return Contact.objects.create(kind="agama", phone="081234567890", region=desa, **PAYLOADS)
+
+
+def export(client, fmt):
+    fields = {f"contactresource_{name}": "on" for name in CONTACT_HEADER}
+    response = client.post(
+        "/admin/directory/contact/export/", {"format": fmt, "resource": "0", **fields}
+    )
+    assert response.status_code == 200
+    if fmt == XLSX:
+        rows = list(openpyxl.load_workbook(io.BytesIO(response.content)).active.values)
+    else:
+        rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    return dict(zip(rows[0], rows[1], strict=True)), response.content
+
+
+@pytest.mark.parametrize("fmt", [XLSX, CSV])
+def test_admin_export_neutralises_every_formula_and_drops_nothing(
+    client, admin_user, hostile_contact, fmt
+):
+    client.force_login(admin_user)
+    record, _content = export(client, fmt)
+    for name, value in PAYLOADS.items():
+        assert record[name] == "'" + value
+    assert record["phone"] == "'+6281234567890"
+    assert record["region"] == "35.17.08.2001"
+
+
+def test_admin_export_imports_back_unchanged(client, admin_user, hostile_contact):
+    client.force_login(admin_user)
+    _record, content = export(client, CSV)
+    Contact.objects.filter(pk=hostile_contact.pk).update(name="diubah", phone="")
+    upload = io.BytesIO(content)
+    upload.name = "kontak.csv"
+    confirm(client, "contact", import_file(client, "contact", upload, CSV))
+    contact = Contact.objects.get(pk=hostile_contact.pk)
+    assert contact.name == PAYLOADS["name"]
+    assert contact.organisation == PAYLOADS["organisation"]
+    assert str(contact.phone) == "+6281234567890"
