@@ -8,6 +8,8 @@ BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Parallel test processes (pytest-xdist), each with its own test database; `auto` = one per CPU.
+TEST_WORKERS ?= auto
 PO_FILES := $(wildcard locale/*/LC_MESSAGES/django.po locale-thirdparty/*/LC_MESSAGES/django.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 
@@ -18,7 +20,7 @@ else
 DB_START := @echo "Using the database from DATABASE_URL."
 endif
 
-.PHONY: help install db migrate seed run stop test lint messages clean-db bench
+.PHONY: help install db migrate seed run stop test coverage lint messages clean-db bench
 
 help: ## List the commands
 	@echo "Portal Tim Terpadu PKS — make targets:"
@@ -66,7 +68,10 @@ lint: install ## Run ruff (lint and format check) and the import-linter layers c
 test: install db lint ## Run every check: ruff, migrations check, pytest with browser tests
 	scripts/system-deps.sh test
 	$(MANAGE) makemigrations --check --dry-run
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
+
+coverage: install db ## Branch coverage of the test suite (report in the terminal and htmlcov/)
+	$(BIN)/pytest -n $(TEST_WORKERS) --cov --cov-branch --cov-report=term:skip-covered --cov-report=html $(PYTEST_ARGS)
 
 messages: install ## Refresh translation catalogs (locale/*/django.po) from the code
 	$(MANAGE) makemessages --all --no-obsolete --no-location --ignore '.venv/*' --ignore 'node_modules/*' \

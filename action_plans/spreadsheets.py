@@ -2,93 +2,131 @@
 of a draft plan, all rows or none, every bad row listed with its line and reason."""
 
 import io
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from itertools import islice
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format
-from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Alignment, Font
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 
 from action_plans import services
 from action_plans.choices import BudgetSource, Pillar, Stage, ordered_pillars
 from action_plans.models import Activity
-from core.utils import spreadsheet_safe
+from core import sheets
 from directory import selectors as directory_selectors
 from directory.models import Agency, Region
 
 MAX_IMPORT_ROWS = 2000
 MAX_BUDGET = Decimal(2**63)  # PositiveBigIntegerField
 MAX_TARGET = Decimal("1e10")  # DecimalField(max_digits=12, decimal_places=2)
-FIXED_COLUMNS = [
-    "kode",
-    "tahap",
-    "pilar",
-    "kegiatan",
-    "penanggung_jawab",
-    "pendukung",
-    "indikator",
-    "satuan",
-    "anggaran",
-    "sumber_anggaran",
-    "kecamatan",
+# The import's columns: (key, header the clerk sees). A file may use the header in Indonesian or
+# English, or the key (templates of earlier versions); targets follow as "Target <period>".
+IMPORT_COLUMNS = [
+    ("kode", gettext_lazy("Kode")),
+    ("tahap", gettext_lazy("Tahap")),
+    ("pilar", gettext_lazy("Pilar")),
+    ("kegiatan", gettext_lazy("Kegiatan")),
+    ("penanggung_jawab", gettext_lazy("Penanggung jawab")),
+    ("pendukung", gettext_lazy("Instansi pendukung")),
+    ("indikator", gettext_lazy("Indikator keberhasilan")),
+    ("satuan", gettext_lazy("Satuan")),
+    ("anggaran", gettext_lazy("Anggaran (Rp)")),
+    ("sumber_anggaran", gettext_lazy("Sumber anggaran")),
+    ("kecamatan", gettext_lazy("Kecamatan")),
 ]
 REQUIRED = {"kode", "tahap", "kegiatan", "penanggung_jawab", "indikator", "satuan"}
+# Model fields named in full_clean() errors, and the column the clerk typed them in.
+FIELD_COLUMNS = {
+    "code": "kode",
+    "stage": "tahap",
+    "pillars": "pilar",
+    "title": "kegiatan",
+    "responsible_agency": "penanggung_jawab",
+    "indicator": "indikator",
+    "unit": "satuan",
+    "budget": "anggaran",
+    "budget_source": "sumber_anggaran",
+    "location": "kecamatan",
+}
+ALLOWED_SHEET = gettext_lazy("Pilihan")
+
+
+def target_label(code) -> str:
+    return _("Target %(code)s") % {"code": code}
 
 
 # --- export ------------------------------------------------------------------------------------
 
 
-def matrix_workbook(plan, rows) -> bytes:
-    """One row per activity, target and realisation columns per period, grouped by stage."""
-    periods = list(plan.periods.all())
-    book = Workbook()
-    sheet = book.active
-    sheet.title = f"RAT {plan.year}"
-    # The same title, regency and signature block as the RAT document (reports app).
-    sheet.append(
+def title_rows(plan) -> list[list]:
+    """The lines above the matrix header; a report layout may pass its own. The title names
+    the regency as the RAT document (reports app) does."""
+    return [
         [
             _("Rencana Aksi Terpadu Penanganan Konflik Sosial %(regency)s Tahun %(year)s")
             % {"regency": directory_selectors.regency_title(), "year": plan.year}
-        ]
-    )
-    sheet["A1"].font = Font(bold=True, size=12)
-    sheet.append([_("Dasar penetapan: %(ref)s") % {"ref": plan.decree_reference or "-"}])
+        ],
+        [_("Dasar penetapan: %(ref)s") % {"ref": plan.decree_reference or "-"}],
+    ]
+
+
+def matrix_workbook(plan, rows, *, above=None) -> bytes:
+    """One row per activity, target and realisation columns per period, grouped by stage.
+
+    `above` are the rows written before the header (default: `title_rows(plan)`); the header's
+    row follows them, frozen and with an autofilter, so Excel keeps it in view while scrolling.
+    """
+    periods = list(plan.periods.all())
+    above = title_rows(plan) if above is None else above
+    book = Workbook()
+    sheet = book.active
+    sheet.title = f"RAT {plan.year}"
+    for line in above:
+        sheet.append([sheets.plain(v) for v in line])
+    if above:
+        sheet["A1"].font = Font(bold=True, size=12)
+    # (header, width) in the order of the columns
     header = [
-        _("No."),
-        _("Kode"),
-        _("Tahap"),
-        _("Kegiatan"),
-        _("Pilar"),
-        _("Penanggung jawab"),
-        _("Instansi pendukung"),
-        _("Indikator keberhasilan"),
-        _("Satuan"),
+        (_("No."), 5),
+        (_("Kode"), 8),
+        (_("Tahap"), 14),
+        (_("Kegiatan"), 40),
+        (_("Pilar"), 24),
+        (_("Penanggung jawab"), 28),
+        (_("Instansi pendukung"), 28),
+        (_("Indikator keberhasilan"), 28),
+        (_("Satuan"), 10),
     ]
     for period in periods:
         header += [
-            _("Target %(code)s") % {"code": period.code},
-            _("Realisasi %(code)s") % {"code": period.code},
-            _("Tepat waktu %(code)s") % {"code": period.code},
+            (_("Target %(code)s") % {"code": period.code}, 10),
+            (_("Realisasi %(code)s") % {"code": period.code}, 11),
+            (_("Tepat waktu %(code)s") % {"code": period.code}, 11),
         ]
     header += [
-        _("Anggaran (Rp)"),
-        _("Sumber"),
-        _("Realisasi anggaran (Rp)"),
-        _("Capaian (%)"),
-        _("Kendala"),
-        _("Tindak lanjut"),
-        _("Status"),
+        (_("Anggaran (Rp)"), 16),
+        (_("Sumber"), 10),
+        (_("Realisasi anggaran (Rp)"), 16),
+        (_("Capaian (%)"), 10),
+        (_("Kendala"), 30),
+        (_("Tindak lanjut"), 30),
+        (_("Status"), 16),
     ]
-    sheet.append(header)
-    for cell in sheet[3]:
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    sheet.append([sheets.plain(title) for title, _width in header])
+    header_row = sheet.max_row
+    for cell in sheet[header_row]:
+        cell.font = sheets.HEADER_FONT
+        cell.alignment = sheets.HEADER_ALIGNMENT
+    for index, (_title, width) in enumerate(header, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
     for number, row in enumerate(rows, start=1):
         activity = row.activity
         line = [
@@ -124,8 +162,9 @@ def matrix_workbook(plan, rows) -> bytes:
             "\n".join(follow_ups),
             str(row.status),
         ]
-        # Choice labels are lazy translations; openpyxl wants plain values.
-        sheet.append([spreadsheet_safe(str(v) if isinstance(v, Promise) else v) for v in line])
+        sheet.append([sheets.plain(v) for v in line])
+    sheet.freeze_panes = f"A{header_row + 1}"
+    sheet.auto_filter.ref = f"A{header_row}:{get_column_letter(len(header))}{sheet.max_row}"
     _signature_block(sheet, plan, column=max(len(header) - 3, 1))
     buffer = io.BytesIO()
     book.save(buffer)
@@ -134,9 +173,10 @@ def matrix_workbook(plan, rows) -> bytes:
 
 def _signature_block(sheet, plan, column):
     """Place, date, position, space to sign, name and NIP under the table (after a blank row,
-    so the table itself ends at the first empty row)."""
+    so the table itself ends at the first empty row), as on the RAT document."""
     signer = directory_selectors.signatory(directory_selectors.team_decree(plan.year))
     today = date_format(timezone.localdate(), "j F Y")
+    name = signer.name or "( ............................................ )"
     lines = [
         None,
         f"{signer.place}, {today}",
@@ -144,35 +184,62 @@ def _signature_block(sheet, plan, column):
         None,
         None,
         None,
-        signer.name or "( ............................................ )",
+        name,
         _("NIP %(nip)s") % {"nip": signer.nip} if signer.nip else None,
     ]
     for line in lines:
-        sheet.append([None] * (column - 1) + [spreadsheet_safe(line)])
-        if line == signer.name:
+        sheet.append([None] * (column - 1) + [sheets.plain(line)])
+        if line == name:
             sheet.cell(row=sheet.max_row, column=column).font = Font(bold=True, underline="single")
 
 
 def import_template(plan) -> bytes:
+    """An import file to fill: Indonesian headers, one example row, and a second sheet with the
+    allowed stages, pillars, budget sources, agencies and kecamatan."""
+    periods = list(plan.periods.all())
     book = Workbook()
     sheet = book.active
     sheet.title = "RAT"
-    sheet.append(FIXED_COLUMNS + [f"target_{p.code}" for p in plan.periods.all()])
+    header = [str(label) for _key, label in IMPORT_COLUMNS] + [
+        target_label(p.code) for p in periods
+    ]
+    sheet.append(header)
+    for cell in sheet[1]:
+        cell.font = sheets.HEADER_FONT
+        cell.alignment = sheets.HEADER_ALIGNMENT
+    widths = [8, 14, 28, 40, 24, 28, 28, 10, 14, 14, 16] + [10] * len(periods)
+    for index, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    sheet.freeze_panes = "A2"
+    example_agencies = list(Agency.objects.filter(active=True).order_by("name")[:3])
+    acronyms = [a.acronym or a.name for a in example_agencies] or ["Bakesbangpol"]
     sheet.append(
         [
             "1.1",
-            "pencegahan",
-            "kolaborasi, komunikasi",
-            "Rapat koordinasi deteksi dini",
-            "Bakesbangpol",
-            "Polres Jombang; Kodim 0814",
-            "Rapat terlaksana",
-            "kali",
+            str(Stage.PENCEGAHAN.label),
+            ", ".join(str(p.label) for p in (Pillar.KOLABORASI, Pillar.KOMUNIKASI)),
+            _("Rapat koordinasi deteksi dini"),
+            acronyms[0],
+            "; ".join(acronyms[1:]),
+            _("Rapat terlaksana"),
+            _("kali"),
             15000000,
-            "APBD",
+            str(BudgetSource.APBD.label),
             "",
         ]
-        + [1 for _p in plan.periods.all()]
+        + [1 for _p in periods]
+    )
+    agencies = Agency.objects.filter(active=True).order_by("acronym", "name")
+    sheets.allowed_values_sheet(
+        book,
+        str(ALLOWED_SHEET),
+        [
+            (_("Tahap"), [(label, value) for value, label in Stage.choices]),
+            (_("Pilar"), [(label, value) for value, label in Pillar.choices]),
+            (_("Sumber anggaran"), [(label, value) for value, label in BudgetSource.choices]),
+            (_("Instansi"), [(a.acronym or a.name, a.name) for a in agencies]),
+            (_("Kecamatan"), [(r.code, r.name) for r in Region.objects.kecamatan()]),
+        ],
     )
     buffer = io.BytesIO()
     book.save(buffer)
@@ -222,6 +289,22 @@ class _Lookup:
             self.kecamatan.setdefault(region.name.casefold(), region)
 
 
+THOUSANDS = re.compile(r"^-?\d{1,3}(\.\d{3})+$")
+
+
+def _number_text(value) -> str:
+    """A number typed as text the Indonesian way ("1.250.000", "0,5") in Python's spelling.
+    Cells Excel stores as numbers arrive as numbers and are taken as they are."""
+    text = _text(value).replace(" ", "")
+    if not isinstance(value, str):
+        return text
+    if "," in text:
+        return text.replace(".", "").replace(",", ".")
+    if THOUSANDS.match(text):
+        return text.replace(".", "")
+    return text
+
+
 def _choice_map(choices):
     mapping = {}
     for value, label in choices:
@@ -255,23 +338,51 @@ def read_rows(upload):
             book.close()
 
 
+def _header_keys(periods) -> dict:
+    """Every spelling of a header the import understands, casefolded, to its key."""
+    keys = {}
+    languages = {"id", translation.get_language() or "id"}
+    for language in languages:
+        with translation.override(language):
+            for key, label in IMPORT_COLUMNS:
+                keys[str(label).casefold()] = key
+            for code in periods:
+                keys[target_label(code.upper()).casefold()] = f"target_{code}"
+    for key, _label in IMPORT_COLUMNS:
+        keys[key] = key
+    for code in periods:
+        keys[f"target_{code}"] = f"target_{code}"
+    return keys
+
+
+def column_label(key) -> str:
+    """The header the clerk sees for a column key, quoted, for messages."""
+    labels = {k: str(label) for k, label in IMPORT_COLUMNS}
+    label = labels.get(key) or target_label(key.removeprefix("target_").upper())
+    return f"“{label}”"
+
+
 def parse(plan, raw_rows) -> list[ParsedRow]:
     if not raw_rows:
         raise ImportRejected([_("Berkas kosong.")])
-    header = [_text(v).casefold() for v in raw_rows[0]]
     periods = {p.code.casefold(): p for p in plan.periods.all()}
+    known = _header_keys(periods)
+    header = []
     problems = []
-    missing = [c for c in FIXED_COLUMNS if c in REQUIRED and c not in header]
-    if missing:
-        problems.append(
-            _("Kolom wajib tidak ada di baris 1: %(cols)s.") % {"cols": ", ".join(missing)}
-        )
-    for name in header:
-        if name.startswith("target_") and name.removeprefix("target_") not in periods:
+    for value in raw_rows[0]:
+        text = " ".join(_text(value).split())
+        key = known.get(text.casefold())
+        if key is None and text.casefold().startswith(("target_", "target ")):
             problems.append(
-                _("Kolom %(col)s tidak sesuai periode rencana (%(codes)s).")
-                % {"col": name, "codes": ", ".join(p.upper() for p in periods)}
+                _("Kolom “%(col)s” tidak sesuai periode rencana (%(codes)s).")
+                % {"col": text, "codes": ", ".join(p.upper() for p in periods)}
             )
+        header.append(key or "")
+    missing = [str(label) for key, label in IMPORT_COLUMNS if key in REQUIRED and key not in header]
+    if missing:
+        problems.insert(
+            0, _("Kolom wajib tidak ada di baris 1: %(cols)s.") % {"cols": ", ".join(missing)}
+        )
     if problems:
         raise ImportRejected(problems)
     body = raw_rows[1:]
@@ -284,19 +395,26 @@ def parse(plan, raw_rows) -> list[ParsedRow]:
     seen = {}
     parsed = []
     for line, values in enumerate(body, start=2):
-        record = {header[i]: values[i] for i in range(min(len(header), len(values)))}
+        record = {header[i]: values[i] for i in range(min(len(header), len(values))) if header[i]}
         if not any(_text(v) for v in record.values()):
             continue  # blank lines are ignored
         row_problems = []
         row = _parse_row(plan, line, record, lookup, periods, row_problems)
         code = _text(record.get("kode"))
         if code and code in existing:
-            row_problems.append(_("kode %(code)s sudah ada di rencana") % {"code": code})
+            row_problems.append(
+                _("kolom %(col)s: %(code)s sudah ada di rencana")
+                % {"col": column_label("kode"), "code": code}
+            )
         elif code and code in seen:
             row_problems.append(
-                _("kode %(code)s sama dengan baris %(other)s") % {"code": code, "other": seen[code]}
+                _("kolom %(col)s: %(code)s sama dengan baris %(other)s")
+                % {"col": column_label("kode"), "code": code, "other": seen[code]}
             )
         seen.setdefault(code, line)
+        if not row_problems:
+            # The model's own rules, the same the form and the service apply.
+            row_problems.extend(_model_problems(row.activity))
         if row_problems:
             problems.append(
                 _("Baris %(line)s: %(problems)s.")
@@ -311,48 +429,83 @@ def parse(plan, raw_rows) -> list[ParsedRow]:
     return parsed
 
 
+def _model_problems(activity) -> list[str]:
+    """`full_clean()`'s messages, each led by the column it concerns. Only called for a row
+    without other problems, so a code already in the plan was reported above, with its line."""
+    try:
+        activity.full_clean()
+    except ValidationError as error:
+        problems = []
+        for name, messages in error.message_dict.items():
+            column = FIELD_COLUMNS.get(name)
+            for message in messages:
+                message = message.rstrip(".")
+                if column:
+                    message = _("kolom %(col)s: %(message)s") % {
+                        "col": column_label(column),
+                        "message": message,
+                    }
+                problems.append(message)
+        return problems
+    return []
+
+
 def _parse_row(plan, line, record, lookup, periods, problems):
     def required(column):
         value = _text(record.get(column))
         if not value:
-            problems.append(_("%(col)s wajib diisi") % {"col": column})
+            problems.append(_("kolom %(col)s wajib diisi") % {"col": column_label(column)})
         return value
+
+    def unknown(column, value):
+        problems.append(
+            _("kolom %(col)s: “%(value)s” tidak dikenal (lihat lembar %(sheet)s)")
+            % {"col": column_label(column), "value": value, "sheet": ALLOWED_SHEET}
+        )
 
     def choice(column, mapping, default=None):
         value = _text(record.get(column))
         if not value:
             return default
         if value.casefold() not in mapping:
-            problems.append(
-                _("%(col)s “%(value)s” tidak dikenal") % {"col": column, "value": value}
-            )
+            unknown(column, value)
         return mapping.get(value.casefold())
 
     def number(column, *, integer=False, limit):
         value = record.get(column)
         if value in (None, ""):
             return None
+        label = column_label(column)
         try:
-            parsed = Decimal(_text(value).replace(" ", ""))
+            parsed = Decimal(_number_text(value))
         except InvalidOperation:
-            problems.append(_("%(col)s harus berupa angka") % {"col": column})
+            problems.append(_("kolom %(col)s harus berupa angka") % {"col": label})
             return None
         if not parsed.is_finite():
-            problems.append(_("%(col)s harus berupa angka") % {"col": column})
+            problems.append(_("kolom %(col)s harus berupa angka") % {"col": label})
             return None
         if parsed >= limit:
-            problems.append(_("%(col)s terlalu besar") % {"col": column})
+            problems.append(_("kolom %(col)s terlalu besar") % {"col": label})
             return None
         if not integer and parsed.as_tuple().exponent < -2:
-            problems.append(_("%(col)s paling banyak 2 angka desimal") % {"col": column})
+            problems.append(_("kolom %(col)s paling banyak 2 angka desimal") % {"col": label})
             return None
         if parsed < 0:
-            problems.append(_("%(col)s tidak boleh negatif") % {"col": column})
+            problems.append(_("kolom %(col)s tidak boleh negatif") % {"col": label})
             return None
         if integer and parsed != parsed.to_integral_value():
-            problems.append(_("%(col)s harus bilangan bulat") % {"col": column})
+            problems.append(_("kolom %(col)s harus bilangan bulat") % {"col": label})
             return None
         return parsed
+
+    def agency(column, name):
+        found = lookup.agencies.get(name.casefold())
+        if found is None:
+            problems.append(
+                _("kolom %(col)s: instansi “%(name)s” tidak ditemukan (lihat lembar %(sheet)s)")
+                % {"col": column_label(column), "name": name, "sheet": ALLOWED_SHEET}
+            )
+        return found
 
     code = required("kode")
     title = required("kegiatan")
@@ -362,26 +515,22 @@ def _parse_row(plan, line, record, lookup, periods, problems):
         if item.casefold() in lookup.pillars:
             pillars.add(lookup.pillars[item.casefold()])
         else:
-            problems.append(_("pilar “%(value)s” tidak dikenal") % {"value": item})
+            unknown("pilar", item)
     responsible = None
     name = required("penanggung_jawab")
     if name:
-        responsible = lookup.agencies.get(name.casefold())
-        if responsible is None:
-            problems.append(_("instansi “%(name)s” tidak ditemukan") % {"name": name})
+        responsible = agency("penanggung_jawab", name)
     supporting = []
     for item in filter(None, (s.strip() for s in _text(record.get("pendukung")).split(";"))):
-        agency = lookup.agencies.get(item.casefold())
-        if agency is None:
-            problems.append(_("instansi pendukung “%(name)s” tidak ditemukan") % {"name": item})
-        elif agency != responsible:
-            supporting.append(agency)
+        found = agency("pendukung", item)
+        if found is not None and found != responsible:
+            supporting.append(found)
     location = None
     kecamatan = _text(record.get("kecamatan"))
     if kecamatan:
         location = lookup.kecamatan.get(kecamatan) or lookup.kecamatan.get(kecamatan.casefold())
         if location is None:
-            problems.append(_("kecamatan “%(value)s” tidak ditemukan") % {"value": kecamatan})
+            unknown("kecamatan", kecamatan)
     budget = number("anggaran", integer=True, limit=MAX_BUDGET)
     indicator, unit = required("indikator"), required("satuan")
     activity = Activity(
@@ -397,11 +546,16 @@ def _parse_row(plan, line, record, lookup, periods, problems):
         budget_source=choice("sumber_anggaran", lookup.sources, BudgetSource.APBD),
         location=location,
     )
-    for text, limit in ((code, 20), (title, 255), (indicator, 255), (unit, 50)):
+    for column, text, limit in (
+        ("kode", code, 20),
+        ("kegiatan", title, 255),
+        ("indikator", indicator, 255),
+        ("satuan", unit, 50),
+    ):
         if len(text) > limit:
             problems.append(
-                _("“%(value)s…” terlalu panjang (paling banyak %(max)s karakter)")
-                % {"value": text[:20], "max": limit}
+                _("kolom %(col)s terlalu panjang (paling banyak %(max)s karakter)")
+                % {"col": column_label(column), "max": limit}
             )
     targets = {}
     for key, period in periods.items():

@@ -1,21 +1,62 @@
 from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count
+from django.http import HttpResponse
 from django.shortcuts import redirect
+from django.urls import path
+from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportModelAdmin
 from import_export.formats.base_formats import CSV, XLSX
+from import_export.forms import SelectableFieldsExportForm
 
 from core.services import log_action
 from directory.models import Agency, Contact, Region, TeamDecree, TeamMember
 from directory.resources import AgencyResource, ContactResource
 
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class LabelledExportForm(SelectableFieldsExportForm):
+    """Each column is offered by its header ("Tanggal dasar pemrosesan"), not by the field name
+    turned into English ("Legal Basis Date")."""
+
+    def _get_field_label(self, resource, field_name):
+        field = resource.fields.get(field_name)
+        return str(field.column_name) if field else field_name
+
 
 class SpreadsheetImportExportAdmin(ImportExportModelAdmin):
-    """Excel and CSV only; the import page lists every bad row by its line in the file."""
+    """Excel and CSV only; the import page lists every bad row by its line in the file and offers
+    an Excel template to fill. Exported files are named in Indonesian."""
 
     formats = [XLSX, CSV]
+    export_form_class = LabelledExportForm
     import_template_name = "admin/directory/import.html"
+
+    def get_urls(self):
+        info = self.opts.app_label, self.opts.model_name
+        template = path(
+            "import/templat.xlsx",
+            self.admin_site.admin_view(self.import_template_view),
+            name="{}_{}_import_template".format(*info),
+        )
+        return [template, *super().get_urls()]
+
+    def import_template_view(self, request):
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        resource = self.get_import_resource_classes(request)[0]()
+        response = HttpResponse(resource.template(), content_type=XLSX_TYPE)
+        name = slugify(self.opts.verbose_name_plural)
+        response["Content-Disposition"] = f'attachment; filename="templat-impor-{name}.xlsx"'
+        return response
+
+    def get_export_filename(self, request, queryset, file_format):
+        name = slugify(self.opts.verbose_name_plural)
+        return f"{name}-{timezone.localdate():%Y-%m-%d}.{file_format.get_extension()}"
 
     def export_action(self, request):
         # The export takes the changelist's filters from the URL; one the changelist does not

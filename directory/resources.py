@@ -1,14 +1,30 @@
 """Excel/CSV import and export of agencies and contacts (django-import-export).
 
-Every problem in a row is turned into a validation error (never an exception), so an import lists
-all bad rows at once, and nothing is written unless every row is valid.
+Files speak the clerk's language: Indonesian column headers (files with the field names of
+earlier versions, or with English headers, still import), dates as DD/MM/YYYY, regions as their
+Kemendagri code followed by the name. Every problem in a row is turned into a validation error
+keyed by the column's header (never an exception), so an import lists all bad rows at once, each
+naming its column, and nothing is written unless every row is valid.
 """
 
-from django.utils.translation import gettext as _
-from import_export import fields, resources, widgets
+import io
+import re
+from datetime import date, datetime
 
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from import_export import fields, resources, widgets
+from openpyxl import Workbook
+
+from core import sheets
 from core.utils import spreadsheet_safe, spreadsheet_unescape
+from directory.choices import AgencyKind, ContactKind, LegalBasis
 from directory.models import Agency, Contact, Region
+
+DATE_FORMATS = ("%d/%m/%Y", "%d-%m-%Y", "%Y-%m-%d", "%d/%m/%y")
+REGION_CODE = re.compile(r"^\d{2}(\.\d{2}){0,2}(\.\d{4})?$")
 
 
 class SpreadsheetSafeResource(resources.ModelResource):
@@ -30,6 +46,7 @@ class ChoiceWidget(widgets.Widget):
 
     def __init__(self, choices, **kwargs):
         super().__init__(**kwargs)
+        self.choices = choices
         self.lookup = {}
         for value, label in choices:
             self.lookup[str(value).casefold()] = value
@@ -53,21 +70,34 @@ class ChoiceWidget(widgets.Widget):
 
 
 class RegionCodeWidget(widgets.ForeignKeyWidget):
-    """A region referenced by its Kemendagri code; an unknown code is a row error, not a crash."""
+    """A region by its Kemendagri code, optionally followed by its name (as exported, so the
+    preview shows names, not bare codes), or by a name that is unique in the regency. An unknown
+    region is a row error, not a crash."""
 
     def __init__(self, **kwargs):
         super().__init__(Region, field="code", **kwargs)
 
     def clean(self, value, row=None, **kwargs):
-        code = str(value or "").strip()
-        if not code:
+        text = " ".join(str(value or "").split())
+        if not text:
             return None
-        try:
-            return Region.objects.get(code=code)
-        except Region.DoesNotExist:
+        first = text.split(" ", 1)[0]
+        if REGION_CODE.match(first):
+            region = Region.objects.filter(code=first).first()
+            if region is None:
+                raise ValueError(_("Kode wilayah “%(code)s” tidak ditemukan.") % {"code": first})
+            return region
+        named = list(Region.objects.filter(name__iexact=text)[:2])
+        if len(named) == 1:
+            return named[0]
+        if named:
             raise ValueError(
-                _("Kode wilayah “%(code)s” tidak ditemukan.") % {"code": code}
-            ) from None
+                _("Ada beberapa wilayah bernama “%(name)s”; tulis kodenya.") % {"name": text}
+            )
+        raise ValueError(_("Wilayah “%(name)s” tidak ditemukan.") % {"name": text})
+
+    def render(self, value, obj=None, **kwargs):
+        return f"{value.code} {value.name}" if value else ""
 
 
 class PhoneWidget(widgets.Widget):
@@ -75,10 +105,37 @@ class PhoneWidget(widgets.Widget):
     An empty cell is an empty number, not NULL."""
 
     def clean(self, value, row=None, **kwargs):
+        if isinstance(value, float) and value.is_integer():
+            value = f"0{int(value)}"  # Excel drops the leading 0 of a number typed as a number
         return str(value).strip() if value not in (None, "") else ""
 
     def render(self, value, obj=None, **kwargs):
         return str(value) if value else ""
+
+
+class DateWidget(widgets.Widget):
+    """A date as Excel stores it or as typed: 19/12/2025 (also 19-12-2025 and 2025-12-19).
+    Exported as DD/MM/YYYY; no date is an empty cell."""
+
+    def clean(self, value, row=None, **kwargs):
+        if value in (None, ""):
+            return None
+        if isinstance(value, datetime):
+            return value.date()
+        if isinstance(value, date):
+            return value
+        text = str(value).strip()
+        for pattern in DATE_FORMATS:
+            try:
+                return datetime.strptime(text, pattern).date()
+            except ValueError:
+                continue
+        raise ValueError(
+            _("“%(value)s” bukan tanggal; tulis seperti 19/12/2025.") % {"value": text}
+        )
+
+    def render(self, value, obj=None, **kwargs):
+        return value.strftime("%d/%m/%Y") if value else ""
 
 
 class YesNoWidget(widgets.BooleanWidget):
@@ -99,12 +156,101 @@ class YesNoWidget(widgets.BooleanWidget):
         return "ya" if value else "tidak"
 
 
-class AgencyResource(SpreadsheetSafeResource):
-    kind = fields.Field(
-        attribute="kind", column_name="kind", widget=ChoiceWidget(Agency.kind.field.choices)
-    )
-    region = fields.Field(attribute="region", column_name="region", widget=RegionCodeWidget())
-    active = fields.Field(attribute="active", column_name="active", widget=YesNoWidget())
+class IdWidget(widgets.IntegerWidget):
+    """The row's id, for updating a contact exported earlier; empty for a new one."""
+
+    def clean(self, value, row=None, **kwargs):
+        if value in (None, ""):
+            return None
+        text = str(value).strip().removesuffix(".0")
+        if not text.isdigit():
+            raise ValueError(
+                _("Kolom “%(col)s”: “%(value)s” bukan nomor; kosongkan untuk data baru.")
+                % {"col": _("ID"), "value": value}
+            )
+        return int(text)
+
+
+def column(attribute, label, widget=None):
+    # Text columns take what Excel holds as text, even a number typed in a name column.
+    widget = widget or widgets.CharWidget(allow_blank=True)
+    return fields.Field(attribute=attribute, column_name=label, widget=widget)
+
+
+class LabelledResource(SpreadsheetSafeResource):
+    """Columns headed by labels; errors reported under those labels."""
+
+    def labels(self) -> dict:
+        return {field.attribute: str(field.column_name) for field in self.fields.values()}
+
+    def before_import(self, dataset, **kwargs):
+        # A header may be the label in Indonesian or English, or the field name.
+        aliases = {}
+        for field in self.fields.values():
+            current = str(field.column_name)
+            aliases[field.attribute.casefold()] = current
+            for language in ("id", "en"):
+                with translation.override(language):
+                    aliases[str(field.column_name).casefold()] = current
+        if dataset.headers:
+            dataset.headers = [
+                aliases.get(" ".join(str(h or "").split()).casefold(), h) for h in dataset.headers
+            ]
+        super().before_import(dataset, **kwargs)
+
+    def import_row(self, row, instance_loader, **kwargs):
+        result = super().import_row(row, instance_loader, **kwargs)
+        if result.validation_error is not None:
+            labels = self.labels()
+            errors = result.validation_error.update_error_dict({})
+            result.validation_error = ValidationError(
+                {
+                    (name if name == NON_FIELD_ERRORS else labels.get(name, name)): messages
+                    for name, messages in errors.items()
+                }
+            )
+        return result
+
+    # (value, meaning) lists for the template's second sheet, and one example row
+    def allowed_values(self) -> list:
+        return []
+
+    def example(self) -> dict:
+        return {}
+
+    def template(self) -> bytes:
+        """An empty file to fill: the headers, one example row, and a second sheet with what
+        each coded column accepts."""
+        book = Workbook()
+        sheet = book.active
+        sheet.title = str(self._meta.model._meta.verbose_name_plural).capitalize()
+        columns = [
+            sheets.Column(str(field.column_name), lambda v: v, width=24)
+            for field in self.fields.values()
+        ]
+        sheets.prepare(sheet, columns)
+        sheet.append(sheets.header_row(sheet, columns))
+        example = self.example()
+        sheet.append([sheets.plain(example.get(f.attribute, "")) for f in self.fields.values()])
+        sheets.allowed_values_sheet(book, _("Pilihan"), self.allowed_values())
+        buffer = io.BytesIO()
+        book.save(buffer)
+        return buffer.getvalue()
+
+
+def _regions():
+    return [
+        (region.code, region.name)
+        for region in Region.objects.exclude(level="kabupaten").order_by("code")
+    ]
+
+
+class AgencyResource(LabelledResource):
+    name = column("name", gettext_lazy("Nama instansi"))
+    acronym = column("acronym", gettext_lazy("Singkatan"))
+    kind = column("kind", gettext_lazy("Jenis instansi"), ChoiceWidget(Agency.kind.field.choices))
+    region = column("region", gettext_lazy("Wilayah"), RegionCodeWidget())
+    active = column("active", gettext_lazy("Aktif"), YesNoWidget())
 
     class Meta:
         model = Agency
@@ -113,24 +259,35 @@ class AgencyResource(SpreadsheetSafeResource):
         clean_model_instances = True
         skip_unchanged = True
 
+    def allowed_values(self):
+        return [
+            (_("Jenis instansi"), AgencyKind.choices),
+            (_("Aktif"), [("ya", _("aktif")), ("tidak", _("tidak aktif"))]),
+            (_("Wilayah"), _regions()),
+        ]
 
-class ContactResource(SpreadsheetSafeResource):
-    kind = fields.Field(
-        attribute="kind", column_name="kind", widget=ChoiceWidget(Contact.kind.field.choices)
+    def example(self):
+        # Example values are names, not interface text: not translated.
+        return {"name": "Dinas Sosial", "acronym": "Dinsos", "kind": AgencyKind.PEMDA}
+
+
+class ContactResource(LabelledResource):
+    id = column("id", gettext_lazy("ID"), IdWidget())
+    name = column("name", gettext_lazy("Nama"))
+    kind = column("kind", gettext_lazy("Jenis tokoh"), ChoiceWidget(Contact.kind.field.choices))
+    organisation = column("organisation", gettext_lazy("Organisasi/lembaga"))
+    community = column("community", gettext_lazy("Agama/komunitas"))
+    region = column("region", gettext_lazy("Wilayah"), RegionCodeWidget())
+    phone = column("phone", gettext_lazy("Nomor telepon"), PhoneWidget())
+    legal_basis = column(
+        "legal_basis",
+        gettext_lazy("Dasar pemrosesan data"),
+        ChoiceWidget(Contact.legal_basis.field.choices),
     )
-    legal_basis = fields.Field(
-        attribute="legal_basis",
-        column_name="legal_basis",
-        widget=ChoiceWidget(Contact.legal_basis.field.choices),
+    legal_basis_date = column(
+        "legal_basis_date", gettext_lazy("Tanggal dasar pemrosesan"), DateWidget()
     )
-    region = fields.Field(attribute="region", column_name="region", widget=RegionCodeWidget())
-    phone = fields.Field(attribute="phone", column_name="phone", widget=PhoneWidget())
-    legal_basis_date = fields.Field(
-        attribute="legal_basis_date",
-        column_name="legal_basis_date",
-        widget=widgets.DateWidget(format="%Y-%m-%d"),
-    )
-    active = fields.Field(attribute="active", column_name="active", widget=YesNoWidget())
+    active = column("active", gettext_lazy("Aktif"), YesNoWidget())
 
     class Meta:
         model = Contact
@@ -148,3 +305,22 @@ class ContactResource(SpreadsheetSafeResource):
         )
         clean_model_instances = True
         skip_unchanged = True
+
+    def allowed_values(self):
+        return [
+            (_("Jenis tokoh"), ContactKind.choices),
+            (_("Dasar pemrosesan data"), LegalBasis.choices),
+            (_("Aktif"), [("ya", _("aktif")), ("tidak", _("tidak aktif"))]),
+            (_("Wilayah"), _regions()),
+        ]
+
+    def example(self):
+        return {
+            "name": _("Nama tokoh"),
+            "kind": ContactKind.AGAMA,
+            "organisation": "FKUB",
+            "phone": "081234567890",
+            "legal_basis": LegalBasis.PUBLIC_TASK,
+            "legal_basis_date": date.today().strftime("%d/%m/%Y"),
+            "active": "ya",
+        }

@@ -1,71 +1,129 @@
 """CSV and Excel exports of exactly the filtered rows. Rows are read with a server-side cursor
-(`iterator`) and written out as they come, so memory stays flat however many rows there are."""
+(`iterator`) and written out as they come, so memory stays flat however many rows there are;
+parties and handling steps are prefetched per chunk of rows, never per row."""
 
 import csv
 import tempfile
+from collections import defaultdict
+from itertools import islice
 
 from django.http import FileResponse, StreamingHttpResponse
-from django.utils import timezone
-from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
-from core.utils import spreadsheet_safe
+from core import sheets
+from core.sheets import DATE, DATETIME, NUMBER, Column
+from incidents.models import HandlingStep, Party
 
 CHUNK = 500
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def columns():
-    """(header, getter) pairs, in the order of the export."""
+def columns() -> list[Column]:
+    """The export's columns, in order. Unknown counts stay empty, zero stays 0."""
 
-    def local(value):
-        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
+    def steps(i):
+        return i.export_steps  # read per chunk, ordered by date
 
-    def count(value):
-        return "" if value is None else value  # unknown stays empty, zero stays 0
+    def last_step(i):
+        done = steps(i)
+        return done[len(done) - 1] if done else None
+
+    def parties(i):
+        names = []
+        for party in i.export_parties:
+            size = f", ±{party.estimated_size}" if party.estimated_size is not None else ""
+            names.append(f"{party.name} ({party.get_party_type_display()}{size})")
+        return "; ".join(names)
+
+    def agencies(i):
+        seen = {}
+        for step in steps(i):
+            for agency_id, name in step.export_agencies:
+                seen.setdefault(agency_id, name)
+        return "; ".join(seen.values())
+
+    def last_step_text(i):
+        step = last_step(i)
+        if step is None:
+            return ""
+        return f"{step.get_action_type_display()}: {step.description}"[:500]
 
     return [
-        (_("Nomor laporan"), lambda i: i.reference),
-        (_("Jenis"), lambda i: i.get_kind_display()),
-        (_("Judul"), lambda i: i.title),
-        (_("Waktu kejadian"), lambda i: local(i.occurred_at)),
-        (_("Ketepatan waktu"), lambda i: i.get_occurred_precision_display()),
-        (_("Kecamatan"), lambda i: i.kecamatan.name),
-        (_("Desa/kelurahan"), lambda i: i.desa.name if i.desa else ""),
-        (_("Alamat"), lambda i: i.address),
-        (_("Lintang"), lambda i: "" if i.latitude is None else str(i.latitude)),
-        (_("Bujur"), lambda i: "" if i.longitude is None else str(i.longitude)),
-        (_("Sumber informasi"), lambda i: i.get_information_source_display()),
-        (_("Sumber konflik"), lambda i: i.get_conflict_source_display()),
-        (_("Aspek"), lambda i: i.get_aspect_display()),
-        (_("Bentuk"), lambda i: i.get_form_display()),
-        (_("Meninggal"), lambda i: count(i.killed)),
-        (_("Luka"), lambda i: count(i.injured)),
-        (_("Mengungsi"), lambda i: count(i.displaced)),
-        (_("Rumah rusak"), lambda i: count(i.houses_damaged)),
-        (_("Fasilitas umum rusak"), lambda i: count(i.public_facilities_damaged)),
-        (_("Rumah ibadah rusak"), lambda i: count(i.worship_places_damaged)),
-        (_("Kerugian (Rp)"), lambda i: count(i.loss_rupiah)),
-        (_("Risiko"), lambda i: i.get_risk_level_display() if i.risk_level else ""),
-        (_("Tahap"), lambda i: i.get_stage_display()),
-        (_("Status"), lambda i: i.get_status_display()),
-        (_("Penyelesaian"), lambda i: i.get_resolution_display() if i.resolution else ""),
-        (_("Kerahasiaan"), lambda i: i.get_confidentiality_display()),
-        (_("Pelapor"), lambda i: i.reported_by.get_full_name() or i.reported_by.username),
-        (_("Dilaporkan pada"), lambda i: local(i.reported_at)),
+        Column(_("Nomor laporan"), lambda i: i.reference, width=16),
+        Column(_("Jenis"), lambda i: i.get_kind_display(), width=10),
+        Column(_("Judul"), lambda i: i.title, width=40),
+        Column(_("Waktu kejadian"), lambda i: i.occurred_at, DATETIME, 17),
+        Column(_("Ketepatan waktu"), lambda i: i.get_occurred_precision_display()),
+        Column(_("Kecamatan"), lambda i: i.kecamatan.name, width=16),
+        Column(_("Desa/kelurahan"), lambda i: i.desa.name if i.desa else "", width=16),
+        Column(_("Alamat"), lambda i: i.address, width=30),
+        Column(_("Lintang"), lambda i: i.latitude, NUMBER, 11),
+        Column(_("Bujur"), lambda i: i.longitude, NUMBER, 11),
+        Column(_("Sumber informasi"), lambda i: i.get_information_source_display(), width=18),
+        Column(_("Sumber konflik"), lambda i: i.get_conflict_source_display(), width=24),
+        Column(_("Aspek"), lambda i: i.get_aspect_display()),
+        Column(_("Bentuk"), lambda i: i.get_form_display(), width=18),
+        Column(_("Pihak"), parties, width=40),
+        Column(_("Meninggal"), lambda i: i.killed, NUMBER, 11),
+        Column(_("Luka"), lambda i: i.injured, NUMBER, 9),
+        Column(_("Mengungsi"), lambda i: i.displaced, NUMBER, 11),
+        Column(_("Rumah rusak"), lambda i: i.houses_damaged, NUMBER, 11),
+        Column(_("Fasilitas umum rusak"), lambda i: i.public_facilities_damaged, NUMBER),
+        Column(_("Rumah ibadah rusak"), lambda i: i.worship_places_damaged, NUMBER),
+        Column(_("Kerugian (Rp)"), lambda i: i.loss_rupiah, NUMBER, 16),
+        Column(_("Risiko"), lambda i: i.get_risk_level_display() if i.risk_level else "", width=12),
+        Column(_("Tahap"), lambda i: i.get_stage_display()),
+        Column(_("Status"), lambda i: i.get_status_display(), width=12),
+        Column(_("Penyelesaian"), lambda i: i.get_resolution_display() if i.resolution else ""),
+        Column(_("Kerahasiaan"), lambda i: i.get_confidentiality_display(), width=18),
+        Column(_("Instansi penanganan"), agencies, width=30),
+        Column(_("Jumlah tindak lanjut"), lambda i: len(steps(i)), NUMBER, 11),
+        Column(
+            _("Tanggal tindak lanjut terakhir"),
+            lambda i: last_step(i).date if last_step(i) else None,
+            DATE,
+            12,
+        ),
+        Column(_("Tindak lanjut terakhir"), last_step_text, width=40),
+        Column(
+            _("Pelapor"),
+            lambda i: i.reported_by.get_full_name() or i.reported_by.username,
+            width=20,
+        ),
+        Column(_("Dilaporkan pada"), lambda i: i.reported_at, DATETIME, 17),
     ]
 
 
-def rows(queryset):
-    cols = columns()
-    yield [str(header) for header, _getter in cols]
-    for incident in queryset.iterator(chunk_size=CHUNK):
-        yield [_plain(getter(incident)) for _header, getter in cols]
+def _items(queryset):
+    """The reports with their parties and steps, read a chunk at a time: one query per chunk for
+    each, into plain lists. (Django's prefetch keeps references from each cached list back to
+    its owner, which kept memory growing with the number of rows.)"""
+    rows = queryset.select_related("kecamatan", "desa", "reported_by").iterator(chunk_size=CHUNK)
+    while chunk := list(islice(rows, CHUNK)):
+        _attach_related(chunk)
+        yield from chunk
 
 
-def _plain(value):
-    # Choice labels are lazy translations; spreadsheet writers want plain values.
-    return spreadsheet_safe(str(value) if isinstance(value, Promise) else value)
+def _attach_related(chunk):
+    ids = [incident.pk for incident in chunk]
+    parties, steps, agencies = defaultdict(list), defaultdict(list), defaultdict(list)
+    for party in Party.objects.filter(incident_id__in=ids).order_by("pk"):
+        parties[party.incident_id].append(party)
+    step_list = list(HandlingStep.objects.filter(incident_id__in=ids).order_by("date", "pk"))
+    links = HandlingStep.agencies.through.objects.filter(
+        handlingstep_id__in=[step.pk for step in step_list]
+    ).order_by("agency__name")
+    for step_id, agency_id, acronym, name in links.values_list(
+        "handlingstep_id", "agency_id", "agency__acronym", "agency__name"
+    ):
+        agencies[step_id].append((agency_id, acronym or name))
+    for step in step_list:
+        step.export_agencies = agencies[step.pk]
+        steps[step.incident_id].append(step)
+    for incident in chunk:
+        incident.export_parties = parties[incident.pk]
+        incident.export_steps = steps[incident.pk]
 
 
 class _Echo:
@@ -75,13 +133,23 @@ class _Echo:
         return value
 
 
-def csv_response(queryset, filename):
-    writer = csv.writer(_Echo())
+def csv_response(queryset, filename, *, delimiter=","):
+    """CSV with `,` and ISO dates, or with `;`, decimal commas and DD/MM/YYYY dates: what Excel
+    set to Indonesian opens into columns and reads as numbers."""
+    writer = csv.writer(_Echo(), delimiter=delimiter)
+    decimal_separator = "," if delimiter == ";" else "."
+    cols = columns()
 
     def stream():
         yield "\ufeff"  # BOM, so Excel opens the UTF-8 file with the right characters
-        for row in rows(queryset):
-            yield writer.writerow(row)
+        yield writer.writerow([sheets.text_cell(c.header) for c in cols])
+        for incident in _items(queryset):
+            yield writer.writerow(
+                [
+                    sheets.text_cell(c.get(incident), decimal_separator=decimal_separator)
+                    for c in cols
+                ]
+            )
 
     response = StreamingHttpResponse(stream(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
@@ -91,16 +159,17 @@ def csv_response(queryset, filename):
 def xlsx_response(queryset, filename):
     # openpyxl's write-only mode keeps only the current row in memory and spools the sheet to
     # disk; the finished file is streamed from a temporary file that is gone once closed.
+    cols = columns()
     book = Workbook(write_only=True)
     sheet = book.create_sheet(_("Laporan"))
-    for row in rows(queryset):
-        sheet.append(row)
+    sheets.prepare(sheet, cols)
+    sheet.append(sheets.header_row(sheet, cols))
+    last_row = 1
+    for incident in _items(queryset):
+        sheet.append(sheets.data_row(sheet, cols, incident))
+        last_row += 1
+    sheets.finish(sheet, cols, last_row=last_row)
     handle = tempfile.TemporaryFile()  # noqa: SIM115 -- FileResponse closes it
     book.save(handle)
     handle.seek(0)
-    return FileResponse(
-        handle,
-        as_attachment=True,
-        filename=f"{filename}.xlsx",
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
+    return FileResponse(handle, as_attachment=True, filename=f"{filename}.xlsx", content_type=XLSX)

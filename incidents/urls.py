@@ -7,6 +7,13 @@ app_name = "incidents"
 urlpatterns = [
     path("", views.IncidentListView.as_view(), name="list"),
     path("ekspor.csv", views.IncidentExportView.as_view(), {"fmt": "csv"}, name="export_csv"),
+    # `;`-separated, decimal commas, DD/MM/YYYY: for Excel set to Indonesian.
+    path(
+        "ekspor-excel-id.csv",
+        views.IncidentExportView.as_view(),
+        {"fmt": "csv_semicolon"},
+        name="export_csv_semicolon",
+    ),
     path("ekspor.xlsx", views.IncidentExportView.as_view(), {"fmt": "xlsx"}, name="export_xlsx"),
     path("baru/", views.IncidentCreateView.as_view(), name="create"),
     path("pilihan-desa/", views.DesaOptionsView.as_view(), name="desa_options"),

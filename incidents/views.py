@@ -66,7 +66,7 @@ class IncidentExportView(LoginRequiredMixin, View):
     """The filtered rows of the list, as CSV or Excel."""
 
     def get(self, request, fmt):
-        base = visible_incidents(request.user).select_related("kecamatan", "desa", "reported_by")
+        base = visible_incidents(request.user)
         queryset = IncidentFilter(request.GET or None, queryset=base, request=request).qs
         filename = f"laporan-pks-{timezone.localdate():%Y%m%d}"
         # Reports name people: who exported what is kept (UU 27/2022).
@@ -78,6 +78,8 @@ class IncidentExportView(LoginRequiredMixin, View):
         )
         if fmt == "csv":
             return exports.csv_response(queryset, filename)
+        if fmt == "csv_semicolon":
+            return exports.csv_response(queryset, filename, delimiter=";")
         return exports.xlsx_response(queryset, filename)
 
 

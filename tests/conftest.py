@@ -9,6 +9,7 @@ import pkgutil
 
 import pytest
 from django.apps import apps
+from django.conf import settings as django_settings
 from django.contrib.auth.models import Group
 
 from accounts.choices import Role
@@ -34,6 +35,14 @@ def ensure_roles():
     if Group.objects.filter(name__in=Role.values).count() < len(Role.values):
         for migration in role_migrations():
             migration.forwards(apps, None)
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """Test databases are thrown away after the run, so their commits (migrations, the flushes
+    between browser tests) need not wait for the disk."""
+    options = django_settings.DATABASES["default"].setdefault("OPTIONS", {})
+    options["options"] = f"{options.get('options', '')} -c synchronous_commit=off".strip()
 
 
 @pytest.fixture

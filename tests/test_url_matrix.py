@@ -68,6 +68,7 @@ EXPECTATIONS = {
     # third officer, with a handling step naming the operator's agency.
     "incidents:list": (None, "", members()),
     "incidents:export_csv": (None, "", members()),
+    "incidents:export_csv_semicolon": (None, "", members()),
     "incidents:export_xlsx": (None, "", members()),
     "incidents:create": (None, "", only(200, "petugas", "operator", "sekretariat")),
     "incidents:desa_options": (None, "kecamatan", members()),

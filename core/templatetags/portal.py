@@ -5,6 +5,9 @@ from datetime import timedelta
 from django import template
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.utils.formats import number_format
+from django.utils.html import format_html
+
+from core.badges import badge_tone
 
 register = template.Library()
 
@@ -32,3 +35,38 @@ def percent(value, digits=0) -> str:
         return "—"
     digits = int(digits)
     return f"{number_format(round(float(value) * 100, digits), decimal_pos=digits)}%"
+
+
+@register.simple_tag
+def badge(obj, field="status", testid=None):
+    """A record's choice field (status, risk level) as a coloured badge; nothing when empty.
+    `testid` defaults to the field name; pass "" for none."""
+    value = getattr(obj, field)
+    if not value:
+        return ""
+    label = getattr(obj, f"get_{field}_display")()
+    testid = field if testid is None else testid
+    return format_html(
+        '<span class="badge {} {}-{}"{}>{}</span>',
+        badge_tone(obj, field),
+        field.replace("_", "-"),
+        value,
+        format_html(' data-testid="{}"', testid) if testid else "",
+        label,
+    )
+
+
+@register.inclusion_tag("includes/stat_card.html")
+def stat_card(label, value, *, url="", testid="", tone="", note="", note_tone="", note_testid=""):
+    """A figure on a card (dashboards, overviews): a small label over a large value, optionally a
+    link to what it counts and a note below it. `tone` colours the value (e.g. "text-danger")."""
+    return {
+        "label": label,
+        "value": value,
+        "url": url,
+        "testid": testid,
+        "tone": tone,
+        "note": note,
+        "note_tone": note_tone,
+        "note_testid": note_testid,
+    }

@@ -5,8 +5,8 @@ import pytest
 from accounts.choices import Role
 from action_plans import services
 from action_plans.choices import PeriodScheme, PlanStatus
-from action_plans.models import Activity
 from tests.factories import AgencyFactory, UserFactory
+from tests.helpers import add_activity
 
 
 @pytest.fixture
@@ -39,39 +39,6 @@ def other_operator(roles, polres):
 @pytest.fixture
 def plan(sekretariat):
     return services.plan_create(year=2024, scheme=PeriodScheme.CATURWULAN, by=sekretariat)
-
-
-def add_activity(
-    plan,
-    by,
-    *,
-    code,
-    agency,
-    stage="pencegahan",
-    budget=10_000_000,
-    targets=None,
-    supporting=(),
-    pillars=("kolaborasi",),
-):
-    activity = Activity(
-        plan=plan,
-        code=code,
-        stage=stage,
-        pillars=list(pillars),
-        title=f"Kegiatan {code}",
-        responsible_agency=agency,
-        indicator="Rapat terlaksana",
-        unit="kali",
-        budget=budget,
-    )
-    periods = {p.code: p for p in plan.periods.all()}
-    values = targets if targets is not None else {"B04": 1, "B08": 1, "B12": 2}
-    return services.activity_save(
-        activity=activity,
-        targets={periods[k]: v for k, v in values.items()},
-        supporting=supporting,
-        by=by,
-    )
 
 
 @pytest.fixture

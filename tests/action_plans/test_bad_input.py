@@ -9,10 +9,8 @@ thing.
 import io
 import re
 import zipfile
-from collections import defaultdict
 from decimal import Decimal
 from html import unescape
-from html.parser import HTMLParser
 
 import openpyxl
 import pytest
@@ -30,8 +28,8 @@ from action_plans.models import (
     RealisationEvidence,
     Target,
 )
-from tests.action_plans.conftest import add_activity
 from tests.factories import jpeg_bytes
+from tests.helpers import add_activity, assert_field_error, field_errors
 
 pytestmark = pytest.mark.django_db
 
@@ -44,55 +42,6 @@ MIN_ZERO = "Pastikan nilai ini lebih besar dari atau sama dengan 0."
 
 
 # --- reading the re-rendered page ---------------------------------------------------------------
-
-VOID_TAGS = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source"}
-
-
-class FieldErrors(HTMLParser):
-    """Collects the texts of `.invalid-feedback` elements per enclosing `data-field`, and of
-    `.alert-danger` boxes (non-field errors and refusal messages) under the key None."""
-
-    def __init__(self):
-        super().__init__()
-        self.stack = []  # (field name of this element or None, collects text)
-        self.errors = defaultdict(list)
-        self.buffer = None
-
-    def handle_starttag(self, tag, attrs):
-        if tag in VOID_TAGS:
-            return
-        attrs = dict(attrs)
-        classes = (attrs.get("class") or "").split()
-        is_error = "invalid-feedback" in classes or "alert-danger" in classes
-        self.stack.append((attrs.get("data-field"), is_error))
-        if is_error:
-            self.buffer = []
-
-    def handle_endtag(self, tag):
-        if tag in VOID_TAGS or not self.stack:
-            return
-        _field, is_error = self.stack.pop()
-        if is_error and self.buffer is not None:
-            field = next((name for name, _e in reversed(self.stack) if name), None)
-            self.errors[field].append(" ".join("".join(self.buffer).split()))
-            self.buffer = None
-
-    def handle_data(self, data):
-        if self.buffer is not None:
-            self.buffer.append(data)
-
-
-def field_errors(response) -> dict:
-    parser = FieldErrors()
-    parser.feed(response.content.decode())
-    return dict(parser.errors)
-
-
-def assert_field_error(response, field, message):
-    """The response is a 400 with `message` shown under `field` (None: at the top)."""
-    assert response.status_code == 400, response.status_code
-    errors = field_errors(response)
-    assert any(message in text for text in errors.get(field, [])), errors
 
 
 def import_problems(response) -> list[str]:
@@ -818,15 +767,15 @@ def test_mixed_file_lists_every_bad_row_and_imports_nothing(importing, plan, sek
         "Baris 9",
         "Baris 10",
     ]
-    assert "instansi “Dinas Entah” tidak ditemukan" in problems[0]
-    assert "kode 9.9 sudah ada di rencana" in problems[1]
-    assert "kode 1.1 sama dengan baris 2" in problems[2]
-    assert "indikator wajib diisi" in problems[3]
-    assert "target_b04 tidak boleh negatif" in problems[3]
-    assert "tahap “persiapan” tidak dikenal" in problems[4]
-    assert "anggaran harus berupa angka" in problems[4]
-    assert "kecamatan “Atlantis” tidak ditemukan" in problems[5]
-    assert "instansi pendukung “Ormas Fiktif” tidak ditemukan" in problems[5]
+    assert "kolom “Penanggung jawab”: instansi “Dinas Entah” tidak ditemukan" in problems[0]
+    assert "kolom “Kode”: 9.9 sudah ada di rencana" in problems[1]
+    assert "kolom “Kode”: 1.1 sama dengan baris 2" in problems[2]
+    assert "kolom “Indikator keberhasilan” wajib diisi" in problems[3]
+    assert "kolom “Target B04” tidak boleh negatif" in problems[3]
+    assert "kolom “Tahap”: “persiapan” tidak dikenal (lihat lembar Pilihan)" in problems[4]
+    assert "kolom “Anggaran (Rp)” harus berupa angka" in problems[4]
+    assert "kolom “Kecamatan”: “Atlantis” tidak dikenal" in problems[5]
+    assert "kolom “Instansi pendukung”: instansi “Ormas Fiktif” tidak ditemukan" in problems[5]
     assert "Berkas ditolak: tidak ada kegiatan yang diimpor." in response.content.decode()
     assert list(Activity.objects.values_list("code", flat=True)) == ["9.9"]
     assert Target.objects.count() == 3
@@ -890,12 +839,12 @@ def test_missing_file_is_refused_next_to_the_field(as_planner, plan):
         (
             [c for c in COLUMNS if c not in ("tahap", "satuan")],
             [["1.1"]],
-            "Kolom wajib tidak ada di baris 1: tahap, satuan.",
+            "Kolom wajib tidak ada di baris 1: Tahap, Satuan.",
         ),
         (
             [*COLUMNS, "target_B99"],
             [[*row("1.1"), 3]],
-            "Kolom target_b99 tidak sesuai periode rencana (B04, B08, B12).",
+            "Kolom “target_B99” tidak sesuai periode rencana (B04, B08, B12).",
         ),
         (COLUMNS, [], "Tidak ada baris kegiatan di berkas."),
         ([], [], "Berkas kosong."),
@@ -913,8 +862,8 @@ def test_duplicate_codes_within_the_file(importing):
     response = importing(workbook([row("1.1"), row("1.2"), row("1.1"), row("1.2")]))
     assert response.status_code == 400
     assert import_problems(response) == [
-        "Baris 4: kode 1.1 sama dengan baris 2.",
-        "Baris 5: kode 1.2 sama dengan baris 3.",
+        "Baris 4: kolom “Kode”: 1.1 sama dengan baris 2.",
+        "Baris 5: kolom “Kode”: 1.2 sama dengan baris 3.",
     ]
     assert not Activity.objects.exists()
 
@@ -922,7 +871,10 @@ def test_duplicate_codes_within_the_file(importing):
 def test_unknown_agency(importing):
     response = importing(workbook([row("1.1", penanggung_jawab="Dinas Perikanan")]))
     assert response.status_code == 400
-    assert import_problems(response) == ["Baris 2: instansi “Dinas Perikanan” tidak ditemukan."]
+    assert import_problems(response) == [
+        "Baris 2: kolom “Penanggung jawab”: instansi “Dinas Perikanan” tidak ditemukan "
+        "(lihat lembar Pilihan)."
+    ]
     assert not Activity.objects.exists()
 
 

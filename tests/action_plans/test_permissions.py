@@ -35,8 +35,8 @@ from action_plans.models import (
     RealisationEvidence,
     Target,
 )
-from tests.action_plans.conftest import add_activity
 from tests.factories import jpeg_bytes
+from tests.helpers import add_activity
 
 pytestmark = pytest.mark.django_db
 
@@ -243,7 +243,7 @@ def test_lists_show_only_visible_activities(request, client, established, person
     assert f"{len(expected)} kegiatan" in alerts(matrix)
 
     printed = page(client, "/rat/2024/?cetak=1")
-    assert "window.print()" in printed
+    assert "data-print-on-load" in printed and "js/portal.js" in printed
     assert matrix_codes(printed) == expected
 
     overview = page(client, "/rat/2024/ringkasan/")
@@ -412,8 +412,8 @@ def test_planner_pages_by_role(request, client, draft_plan, persona):
     if persona == "sekretariat":
         template = client.get("/rat/2024/impor/templat.xlsx")
         header = next(openpyxl.load_workbook(io.BytesIO(template.content)).active.values)
-        assert header[:2] == ("kode", "tahap")
-        assert header[-3:] == ("target_B04", "target_B08", "target_B12")
+        assert header[:2] == ("Kode", "Tahap")
+        assert header[-3:] == ("Target B04", "Target B08", "Target B12")
 
 
 def _plan_create(client, ctx):

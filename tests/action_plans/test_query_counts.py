@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 
 from action_plans import services
 from incidents.models import ConflictStatus
-from tests.action_plans.conftest import add_activity
+from tests.helpers import add_activity
 
 pytestmark = pytest.mark.django_db
 

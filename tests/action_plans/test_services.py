@@ -13,7 +13,7 @@ from django.utils import timezone
 from action_plans import selectors, services
 from action_plans.choices import PeriodScheme
 from action_plans.models import PlanRevision, Realisation, Target
-from tests.action_plans.conftest import add_activity
+from tests.helpers import add_activity
 
 pytestmark = pytest.mark.django_db
 WIB = ZoneInfo("Asia/Jakarta")
@@ -119,13 +119,13 @@ def test_realisation_needs_an_established_plan(plan, sekretariat, dinsos, operat
 
 
 def test_on_time_and_late_are_judged_on_the_first_submission(
-    established, operator, sekretariat, monkeypatch
+    established, operator, sekretariat, time_machine
 ):
     activity = established.activities.get(code="1.1")
     due = established.periods.get(code="B04").due_date  # 10 May 2024
 
     def submit_at(moment, code):
-        monkeypatch.setattr(timezone, "now", lambda: moment)
+        time_machine.move_to(moment, tick=False)
         return services.realisation_save(
             realisation=realisation(activity, code), by=operator, submit=True
         )
@@ -136,13 +136,13 @@ def test_on_time_and_late_are_judged_on_the_first_submission(
     assert late.is_late
 
     # Returned and resubmitted long after the due date: still on time, both events kept.
-    monkeypatch.setattr(timezone, "now", lambda: datetime(2024, 6, 1, tzinfo=WIB))
+    time_machine.move_to(datetime(2024, 6, 1, tzinfo=WIB), tick=False)
     services.realisation_return(realisation=on_time, by=sekretariat, note="Lampirkan notulen")
     on_time.refresh_from_db()
     with pytest.raises(ValidationError):
         services.realisation_return(realisation=on_time, by=sekretariat, note="lagi")
     on_time.narrative = "Rapat koordinasi, notulen terlampir"
-    monkeypatch.setattr(timezone, "now", lambda: datetime(2024, 6, 20, tzinfo=WIB))
+    time_machine.move_to(datetime(2024, 6, 20, tzinfo=WIB), tick=False)
     resubmitted = services.realisation_save(realisation=on_time, by=operator, submit=True)
     assert not resubmitted.is_late
     assert list(resubmitted.events.values_list("action", flat=True)) == [
@@ -173,8 +173,8 @@ def test_period_from_another_plan_is_refused(established, sekretariat, operator)
         services.realisation_save(realisation=stray, by=operator)
 
 
-def test_overview_figures(established, operator, other_operator, sekretariat, monkeypatch):
-    monkeypatch.setattr(timezone, "now", lambda: datetime(2024, 5, 5, tzinfo=WIB))
+def test_overview_figures(established, operator, other_operator, sekretariat, time_machine):
+    time_machine.move_to(datetime(2024, 5, 5, tzinfo=WIB), tick=False)
     first = established.activities.get(code="1.1")  # targets 1/1/2, budget 10 jt
     services.realisation_save(
         realisation=realisation(first, "B04", achieved_value=Decimal(2), budget_spent=2_500_000),
@@ -268,9 +268,9 @@ def test_overdue_counts_only_expected_reports(plan, sekretariat, dinsos):
 
 
 def test_achievement_counts_the_targets_of_periods_started_so_far(
-    established, operator, monkeypatch
+    established, operator, time_machine
 ):
-    monkeypatch.setattr(timezone, "now", lambda: datetime(2024, 5, 5, tzinfo=WIB))
+    time_machine.move_to(datetime(2024, 5, 5, tzinfo=WIB), tick=False)
     activity = established.activities.get(code="1.1")  # targets B04 1, B08 1, B12 2
     services.realisation_save(realisation=realisation(activity, "B04"), by=operator, submit=True)
     rows = {

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import openpyxl
 import pytest
-from django.utils import timezone
+import time_machine
 
 from action_plans import services
 from action_plans.models import Realisation
@@ -31,25 +31,22 @@ def table_rows(rows):
 
 
 def test_export_has_one_row_per_activity_and_columns_per_period(
-    client, established, sekretariat, operator, monkeypatch
+    client, established, sekretariat, operator
 ):
     activity = established.activities.get(code="1.1")
-    monkeypatch.setattr(
-        timezone, "now", lambda: datetime(2024, 5, 2, tzinfo=ZoneInfo("Asia/Jakarta"))
-    )
-    services.realisation_save(
-        realisation=Realisation(
-            activity=activity,
-            period=established.periods.get(code="B04"),
-            achieved_value=Decimal(1),
-            narrative="Rapat",
-            budget_spent=3_000_000,
-            obstacles="Undangan terlambat",
-        ),
-        by=operator,
-        submit=True,
-    )
-    monkeypatch.undo()
+    with time_machine.travel(datetime(2024, 5, 2, tzinfo=ZoneInfo("Asia/Jakarta")), tick=False):
+        services.realisation_save(
+            realisation=Realisation(
+                activity=activity,
+                period=established.periods.get(code="B04"),
+                achieved_value=Decimal(1),
+                narrative="Rapat",
+                budget_spent=3_000_000,
+                obstacles="Undangan terlambat",
+            ),
+            by=operator,
+            submit=True,
+        )
     client.force_login(sekretariat)
 
     rows = sheet_rows(client.get("/rat/2024/ekspor.xlsx"))
@@ -85,17 +82,146 @@ def test_import_template_round_trips(client, plan, sekretariat, dinsos, polres):
     from tests.factories import AgencyFactory
 
     AgencyFactory(name="Badan Kesatuan Bangsa dan Politik", acronym="Bakesbangpol")
-    AgencyFactory(name="Komando Distrik Militer 0814", acronym="Kodim 0814")
     client.force_login(sekretariat)
-    template = client.get("/rat/2024/impor/templat.xlsx").content
-    upload = io.BytesIO(template)
+    response = client.get("/rat/2024/impor/templat.xlsx")
+    assert 'filename="templat-rat-2024.xlsx"' in response["Content-Disposition"]
+    book = openpyxl.load_workbook(io.BytesIO(response.content))
+    header, example = list(book["RAT"].values)
+    assert header[:6] == (
+        "Kode", "Tahap", "Pilar", "Kegiatan", "Penanggung jawab", "Instansi pendukung"
+    )  # fmt: skip
+    assert header[-3:] == ("Target B04", "Target B08", "Target B12")
+    assert book["RAT"].freeze_panes == "A2"
+
+    upload = io.BytesIO(response.content)
     upload.name = "templat.xlsx"
     response = client.post("/rat/2024/impor/", {"file": upload})
     assert response.status_code == 302, response.content.decode()[-2000:]
     activity = plan.activities.get()
-    assert activity.responsible_agency.acronym == "Bakesbangpol"
-    assert {a.acronym for a in activity.supporting_agencies.all()} == {
-        "Polres Jombang",
-        "Kodim 0814",
-    }
+    assert activity.stage == "pencegahan"
+    assert activity.responsible_agency.acronym == example[4]
+    assert {a.acronym for a in activity.supporting_agencies.all()} == set(example[5].split("; "))
     assert activity.targets.count() == 3
+
+
+def test_import_template_lists_the_allowed_values(client, plan, sekretariat, dinsos, kecamatan):
+    client.force_login(sekretariat)
+    book = openpyxl.load_workbook(io.BytesIO(client.get("/rat/2024/impor/templat.xlsx").content))
+    allowed = list(book["Pilihan"].values)
+    columns = list(zip(*allowed, strict=True))
+    headings = allowed[0]
+    assert headings[0] == "Tahap" and "Pencegahan" in columns[0]
+    assert "Pilar" in headings and "Kolaborasi lintas sektor" in columns[headings.index("Pilar")]
+    agencies = headings.index("Instansi")
+    assert ("Dinsos", "Dinas Sosial") in zip(columns[agencies], columns[agencies + 1], strict=True)
+    regions = headings.index("Kecamatan")
+    assert ("35.17.08", "Diwek") in zip(columns[regions], columns[regions + 1], strict=True)
+
+
+LABELS = [
+    "Kode", "Tahap", "Pilar", "Kegiatan", "Penanggung jawab", "Instansi pendukung",
+    "Indikator keberhasilan", "Satuan", "Anggaran (Rp)", "Sumber anggaran", "Kecamatan",
+    "Target B04", "Target B08", "Target B12",
+]  # fmt: skip
+
+
+def labelled_xlsx(rows):
+    book = openpyxl.Workbook()
+    book.active.append(LABELS)
+    for line in rows:
+        book.active.append(line)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    buffer.seek(0)
+    buffer.name = "rat.xlsx"
+    return buffer
+
+
+def good(code, **changes):
+    values = dict(
+        zip(
+            LABELS,
+            [
+                code,
+                "Pencegahan",
+                "Inklusivitas",
+                "Dialog",
+                "Dinsos",
+                "",
+                "Dialog terlaksana",
+                "kali",
+                "1.250.000",
+                "APBD",
+                "35.17.08",
+                "0,5",
+                1,
+                1,
+            ],
+            strict=True,
+        )
+    )
+    values.update(changes)
+    return [values[label] for label in LABELS]
+
+
+def test_import_with_indonesian_headers_names_the_column_of_each_mistake(
+    client, plan, sekretariat, dinsos, kecamatan
+):
+    client.force_login(sekretariat)
+    rows = [
+        good("1.1"),
+        good("1.2", **{"Tahap": "persiapan"}),
+        good("1.3", **{"Penanggung jawab": "Dinas Entah"}),
+        good("1.4", **{"Anggaran (Rp)": "banyak"}),
+        good("1.5", **{"Target B08": -1}),
+        good("1.6", **{"Kegiatan": ""}),
+        good("1.7", **{"Kecamatan": "99.99"}),
+        good("1.1"),
+    ]
+    response = client.post("/rat/2024/impor/", {"file": labelled_xlsx(rows)})
+
+    assert response.status_code == 400
+    assert response.context["problems"] == [
+        "Baris 3: kolom “Tahap”: “persiapan” tidak dikenal (lihat lembar Pilihan).",
+        "Baris 4: kolom “Penanggung jawab”: instansi “Dinas Entah” tidak ditemukan "
+        "(lihat lembar Pilihan).",
+        "Baris 5: kolom “Anggaran (Rp)” harus berupa angka.",
+        "Baris 6: kolom “Target B08” tidak boleh negatif.",
+        "Baris 7: kolom “Kegiatan” wajib diisi.",
+        "Baris 8: kolom “Kecamatan”: “99.99” tidak dikenal (lihat lembar Pilihan).",
+        "Baris 9: kolom “Kode”: 1.1 sama dengan baris 2.",
+    ]
+    assert not plan.activities.exists()
+
+
+def test_import_reads_numbers_typed_the_indonesian_way(
+    client, plan, sekretariat, dinsos, kecamatan
+):
+    client.force_login(sekretariat)
+    response = client.post("/rat/2024/impor/", {"file": labelled_xlsx([good("1.1")])})
+    assert response.status_code == 302, response.context["problems"]
+    activity = plan.activities.get()
+    assert activity.budget == 1_250_000
+    assert activity.location == kecamatan
+    assert activity.targets.get(period__code="B04").value == Decimal("0.5")
+
+
+def test_import_refuses_what_the_model_refuses_naming_the_column(
+    client, plan, sekretariat, dinsos, kecamatan, monkeypatch
+):
+    from django.core.exceptions import ValidationError
+
+    from action_plans.models import Activity
+
+    def clean(activity):
+        if activity.unit == "paket":
+            raise ValidationError({"unit": "Satuan ini tidak dipakai."})
+
+    monkeypatch.setattr(Activity, "clean", clean)
+    client.force_login(sekretariat)
+    rows = [good("1.1"), good("1.2", **{"Satuan": "paket"})]
+    response = client.post("/rat/2024/impor/", {"file": labelled_xlsx(rows)})
+
+    assert response.status_code == 400
+    assert response.context["problems"] == ["Baris 3: kolom “Satuan”: Satuan ini tidak dipakai."]
+    assert not plan.activities.exists()

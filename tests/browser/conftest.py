@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import sync_playwright
 
-from tests.factories import DEFAULT_PASSWORD
+from tests.helpers import login
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
@@ -82,8 +82,5 @@ def phone_page(browser, live_server, request, transactional_db):
     yield from _open_page(browser, live_server, request, **PHONE)
 
 
-def login(page, username, password=DEFAULT_PASSWORD):
-    page.goto("/akun/masuk/")
-    page.get_by_label("Nama pengguna").fill(username)
-    page.get_by_label("Sandi").fill(password)
-    page.get_by_role("button", name="Masuk").click()
+# Older test modules import `login` from here; it lives in tests/helpers.py.
+__all__ = ["login"]

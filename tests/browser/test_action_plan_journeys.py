@@ -6,8 +6,9 @@ from playwright.sync_api import expect
 
 from accounts.choices import Role
 from action_plans.models import ActionPlan, Realisation
-from tests.browser.conftest import login
+from tests import helpers
 from tests.factories import AgencyFactory, UserFactory
+from tests.helpers import login
 
 MINIMAL_PDF = (
     b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
@@ -111,11 +112,12 @@ def test_secretariat_builds_and_establishes_a_plan_with_all_three_stages(
 @pytest.fixture
 def established(sekretariat, agencies):
     from action_plans import services
-    from tests.action_plans.conftest import add_activity as add
 
     plan = services.plan_create(year=2024, scheme="caturwulan", by=sekretariat)
-    add(plan, sekretariat, code="3.1", agency=agencies["dinsos"], stage="pemulihan")
-    add(plan, sekretariat, code="1.1", agency=agencies["bakesbangpol"])
+    helpers.add_activity(
+        plan, sekretariat, code="3.1", agency=agencies["dinsos"], stage="pemulihan"
+    )
+    helpers.add_activity(plan, sekretariat, code="1.1", agency=agencies["bakesbangpol"])
     services.plan_establish(plan=plan, by=sekretariat)
     # The B08 report is due far in the future here, so a report now is on time.
     plan.periods.filter(code="B08").update(due_date="2099-01-10")

@@ -5,7 +5,7 @@ from playwright.sync_api import expect
 
 from accounts.choices import Role
 from directory.models import Contact
-from tests.browser.conftest import login
+from tests.helpers import login
 
 ROLE_PANELS = {
     Role.PETUGAS: "Petugas lapangan",

@@ -10,8 +10,8 @@ from playwright.sync_api import expect
 
 from directory.models import Contact
 from incidents.models import Incident
-from tests.browser.conftest import login
 from tests.factories import IncidentFactory
+from tests.helpers import login
 
 
 @pytest.fixture

@@ -1,6 +1,7 @@
 """Excel and CSV import/export of agencies and contacts in the admin: all rows or none."""
 
 import io
+import re
 
 import openpyxl
 import pytest
@@ -178,24 +179,180 @@ def test_a_file_that_is_not_excel_gets_a_message_not_an_error_page(client, admin
     assert Contact.objects.count() == 0
 
 
+def export_contacts(client, fmt=XLSX):
+    fields = {f"contactresource_{name}": "on" for name in CONTACT_HEADER}
+    return client.post(
+        "/admin/directory/contact/export/", {"format": fmt, "resource": "0", **fields}
+    )
+
+
 def test_contacts_export_to_excel_with_e164_numbers(client, admin_user, desa):
     client.force_login(admin_user)
     Contact.objects.create(name="Tokoh Ekspor", kind="agama", phone="081234567890", region=desa)
 
-    fields = {f"contactresource_{name}": "on" for name in CONTACT_HEADER}
-    response = client.post(
-        "/admin/directory/contact/export/", {"format": XLSX, "resource": "0", **fields}
-    )
+    response = export_contacts(client)
 
     assert response.status_code == 200
+    assert 'filename="tokoh-' in response["Content-Disposition"]
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
     rows = list(sheet.values)
     header = list(rows[0])
     record = dict(zip(header, rows[1], strict=True))
-    assert record["name"] == "Tokoh Ekspor"
+    assert record["Nama"] == "Tokoh Ekspor"
     # Text starting with + is neutralised like a formula; the number itself is kept whole.
-    assert record["phone"] == "'+6281234567890"
-    assert record["region"] == "35.17.08.2001"
+    assert record["Nomor telepon"] == "'+6281234567890"
+    assert record["Wilayah"] == "35.17.08.2001 Ceweng"
+    assert record["Tanggal dasar pemrosesan"] in ("", None)  # empty, not "None"
+
+
+def test_exported_contacts_import_back_unchanged(client, admin_user, desa):
+    from datetime import date
+
+    client.force_login(admin_user)
+    Contact.objects.create(
+        name="Tokoh Bolak-balik",
+        kind="pemuda",
+        phone="081234567890",
+        region=desa,
+        legal_basis_date=date(2025, 12, 19),
+    )
+    exported = export_contacts(client).content
+    sheet = openpyxl.load_workbook(io.BytesIO(exported)).active
+    record = dict(zip(*list(sheet.values), strict=True))
+    assert record["Tanggal dasar pemrosesan"] == "19/12/2025"
+
+    upload = io.BytesIO(exported)
+    upload.name = "tokoh.xlsx"
+    response = import_file(client, "contact", upload, XLSX)
+    assert "confirm_form" in response.context, response.content.decode()[:2000]
+    confirm(client, "contact", response)
+    contact = Contact.objects.get()
+    assert (contact.region, contact.legal_basis_date) == (desa, date(2025, 12, 19))
+
+
+LABELLED_HEADER = [
+    "ID", "Nama", "Jenis tokoh", "Organisasi/lembaga", "Agama/komunitas", "Wilayah",
+    "Nomor telepon", "Dasar pemrosesan data", "Tanggal dasar pemrosesan", "Aktif",
+]  # fmt: skip
+
+
+def contact_row(name, **changes):
+    values = dict(
+        zip(
+            LABELLED_HEADER,
+            [
+                None,
+                name,
+                "agama",
+                "",
+                "",
+                "35.17.08",
+                "081234567890",
+                "tugas_publik",
+                "19/12/2025",
+                "ya",
+            ],
+            strict=True,
+        )
+    )
+    values.update(changes)
+    return [values[label] for label in LABELLED_HEADER]
+
+
+def test_import_with_one_bad_row_per_mistake_names_each_column_in_indonesian(
+    client, admin_user, desa
+):
+    client.force_login(admin_user)
+    upload = xlsx(
+        [
+            LABELLED_HEADER,
+            contact_row("Tokoh Baik"),
+            contact_row("Tanggal Salah", **{"Tanggal dasar pemrosesan": "31/02/2025"}),
+            contact_row("Jenis Salah", **{"Jenis tokoh": "dukun"}),
+            contact_row("Wilayah Salah", **{"Wilayah": "99.99.99"}),
+            contact_row("Nomor Salah", **{"Nomor telepon": "12345"}),
+            contact_row("", **{"Nama": ""}),
+            contact_row("Aktif Salah", **{"Aktif": "mungkin"}),
+            contact_row("Dasar Salah", **{"Dasar pemrosesan data": "suka-suka"}),
+        ]
+    )
+
+    response = import_file(client, "contact", upload, XLSX)
+    problems = [
+        " ".join(li.split())
+        for li in re.findall(r"<li>(.*?)</li>", response.content.decode(), re.S)
+        if "Baris" in li
+    ]
+
+    assert "confirm_form" not in response.context
+    assert problems[0] == (
+        "Baris 3: kolom “Tanggal dasar pemrosesan”: “31/02/2025” bukan tanggal; "
+        "tulis seperti 19/12/2025."
+    )
+    assert problems[1].startswith("Baris 4: kolom “Jenis tokoh”: “dukun” bukan pilihan")
+    assert problems[2] == "Baris 5: kolom “Wilayah”: Kode wilayah “99.99.99” tidak ditemukan."
+    assert problems[3].startswith("Baris 6: kolom “Nomor telepon”: ")
+    assert problems[4] == "Baris 7: kolom “Nama”: Bidang ini tidak boleh kosong."
+    assert problems[5] == "Baris 8: kolom “Aktif”: Isi dengan “ya” atau “tidak”."
+    assert problems[6].startswith("Baris 9: kolom “Dasar pemrosesan data”: “suka-suka” bukan")
+    assert len(problems) == 7
+    page = response.content.decode()
+    assert "could not" not in page and "Value" not in page
+    assert Contact.objects.count() == 0
+
+
+def test_import_accepts_dd_mm_yyyy_and_shows_region_names_in_the_preview(client, admin_user, desa):
+    from datetime import date
+
+    client.force_login(admin_user)
+    upload = xlsx([LABELLED_HEADER, contact_row("Tokoh Tanggal", **{"Wilayah": "35.17.08.2001"})])
+
+    response = import_file(client, "contact", upload, XLSX)
+
+    assert "confirm_form" in response.context, response.content.decode()[:3000]
+    assert "35.17.08.2001 Ceweng" in response.content.decode()  # the preview names the desa
+    confirm(client, "contact", response)
+    contact = Contact.objects.get()
+    assert contact.legal_basis_date == date(2025, 12, 19)
+    assert contact.region == desa
+
+
+@pytest.mark.parametrize("model", ["contact", "agency"])
+def test_import_template_lists_headers_and_allowed_values(client, admin_user, desa, model):
+    client.force_login(admin_user)
+    page = client.get(f"/admin/directory/{model}/import/").content.decode()
+    assert f"/admin/directory/{model}/import/templat.xlsx" in page
+
+    response = client.get(f"/admin/directory/{model}/import/templat.xlsx")
+
+    assert response.status_code == 200
+    assert 'filename="templat-impor-' in response["Content-Disposition"]
+    book = openpyxl.load_workbook(io.BytesIO(response.content))
+    header = next(book.worksheets[0].values)
+    assert "Wilayah" in header and "Aktif" in header
+    allowed = list(book["Pilihan"].values)
+    cells = {value for row in allowed for value in row if value}
+    assert "Wilayah" in allowed[0]
+    assert {"35.17.08", "Diwek", "35.17.08.2001", "Ceweng"} <= cells
+    assert ("tokoh" in model and "agama" in cells) or "pemda" in cells or model == "contact"
+
+
+def test_import_template_is_for_importers_only(client, petugas, sekretariat):
+    for user in (petugas, sekretariat):
+        client.force_login(user)
+        response = client.get("/admin/directory/contact/import/templat.xlsx")
+        assert response.status_code in (302, 403)
+
+
+def test_template_filled_in_imports(client, admin_user, desa):
+    client.force_login(admin_user)
+    content = client.get("/admin/directory/contact/import/templat.xlsx").content
+    upload = io.BytesIO(content)
+    upload.name = "templat.xlsx"
+    response = import_file(client, "contact", upload, XLSX)
+    assert "confirm_form" in response.context, response.content.decode()[:3000]
+    confirm(client, "contact", response)
+    assert Contact.objects.get().kind == "agama"
 
 
 def test_officer_without_admin_rights_cannot_import(client, petugas):

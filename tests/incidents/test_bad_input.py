@@ -5,9 +5,7 @@ nothing, keep what else the user typed, and never be a 500. Every test starts fr
 that is first proven valid, and breaks exactly one thing.
 """
 
-from collections import defaultdict
 from datetime import date, timedelta
-from html.parser import HTMLParser
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -16,6 +14,7 @@ from django.utils import timezone
 from directory.choices import RegionLevel
 from incidents.models import ConflictStatus, Evidence, HandlingStep, Incident, Party, Transition
 from tests.factories import ContactFactory, IncidentFactory, RegionFactory, jpeg_bytes
+from tests.helpers import assert_field_error, field_errors, jpeg_upload, local_input
 
 pytestmark = pytest.mark.django_db
 
@@ -27,61 +26,7 @@ ADDRESS = "Lapangan Desa Ceweng"
 PARTY = "Perguruan Silat Sinar Timur"
 
 
-# --- reading the re-rendered form ---------------------------------------------------------------
-
-VOID_TAGS = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source"}
-
-
-class FieldErrors(HTMLParser):
-    """Collects the texts of `.invalid-feedback` elements per enclosing `data-field`."""
-
-    def __init__(self):
-        super().__init__()
-        self.stack = []  # (field name of this element or None, is an error element)
-        self.errors = defaultdict(list)
-        self.buffer = None
-
-    def handle_starttag(self, tag, attrs):
-        if tag in VOID_TAGS:
-            return
-        attrs = dict(attrs)
-        is_error = "invalid-feedback" in (attrs.get("class") or "").split()
-        self.stack.append((attrs.get("data-field"), is_error))
-        if is_error:
-            self.buffer = []
-
-    def handle_endtag(self, tag):
-        if tag in VOID_TAGS or not self.stack:
-            return
-        _field, is_error = self.stack.pop()
-        if is_error and self.buffer is not None:
-            field = next((name for name, _e in reversed(self.stack) if name), None)
-            self.errors[field].append(" ".join("".join(self.buffer).split()))
-            self.buffer = None
-
-    def handle_data(self, data):
-        if self.buffer is not None:
-            self.buffer.append(data)
-
-
-def field_errors(response) -> dict[str, list[str]]:
-    parser = FieldErrors()
-    parser.feed(response.content.decode())
-    return dict(parser.errors)
-
-
-def assert_field_error(response, field, message):
-    """The response is a 400 with `message` shown under `field` (and the field is marked)."""
-    assert response.status_code == 400, response.status_code
-    errors = field_errors(response)
-    assert any(message in text for text in errors.get(field, [])), errors
-
-
 # --- the report form ----------------------------------------------------------------------------
-
-
-def local_input(value) -> str:
-    return timezone.localtime(value).strftime("%Y-%m-%dT%H:%M")
 
 
 def valid_payload(kecamatan, desa, /, **changes):
@@ -429,7 +374,7 @@ def test_occurrence_in_year_one_is_refused_not_a_crash(as_petugas, payload, butt
 
 
 def jpeg(name="foto.jpg", content=None):
-    return SimpleUploadedFile(name, jpeg_bytes() if content is None else content, "image/jpeg")
+    return jpeg_upload(name, content)
 
 
 HTML_PAGE = b"<!DOCTYPE html><html><body><script>alert(1)</script></body></html>"

@@ -209,38 +209,6 @@ def test_desa_options_carry_plain_ids_whatever_the_locale(client, petugas, kecam
     assert f'value="{desa.pk}"' in page
 
 
-def test_dashboard_cards_link_to_exactly_what_they_count(
-    client, sekretariat, petugas_unscoped, kecamatan
-):
-    import re
-
-    for status, likelihood in [
-        ("diajukan", 4),
-        ("diverifikasi", 3),
-        ("ditangani", 1),
-        ("selesai", 4),
-        ("diajukan", 1),
-    ]:
-        IncidentFactory(
-            kecamatan=kecamatan,
-            reported_by=petugas_unscoped,
-            status=status,
-            likelihood=likelihood,
-            impact=3,
-        )
-    client.force_login(sekretariat)
-    dashboard = client.get("/").content.decode()
-    cards = re.findall(
-        r'href="(/laporan/\?[^"]*)"><div class="card-body">\s*<div[^>]*>[^<]*</div>\s*'
-        r'<div[^>]*data-testid="(count-[a-z-]+)">(\d+)</div>',
-        dashboard,
-    )
-    assert len(cards) == 4
-    for link, testid, shown in cards:
-        listed = client.get(link.replace("&amp;", "&")).context["paginator"].count
-        assert listed == int(shown), (testid, link)
-
-
 def test_incident_exports_never_carry_live_formulas(
     client, sekretariat, petugas_unscoped, kecamatan
 ):

@@ -24,6 +24,7 @@ from accounts.choices import Role
 from incidents import services
 from incidents.models import HandlingStep, Incident
 from tests.factories import ContactFactory, IncidentFactory, UserFactory, jpeg_bytes
+from tests.helpers import local_input
 
 pytestmark = pytest.mark.django_db
 
@@ -98,10 +99,6 @@ def expected_code(endpoint: str, user, incident) -> int:
 def reporter(roles):
     """The author of the reports in the matrix: an officer who is none of the personas."""
     return UserFactory(username="pelapor-lain", roles=[Role.PETUGAS])
-
-
-def local_input(value) -> str:
-    return timezone.localtime(value).strftime("%Y-%m-%dT%H:%M")
 
 
 def edit_payload(incident, **changes):

@@ -1,0 +1,129 @@
+"""Helpers shared by the test modules: reading re-rendered forms, typing dates as a browser does,
+uploads, and building plans through the services. Fixtures live in the conftest files; plain
+functions live here so that test modules never import from a conftest."""
+
+from collections import defaultdict
+from html.parser import HTMLParser
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from action_plans import services as plan_services
+from action_plans.models import Activity
+from tests.factories import DEFAULT_PASSWORD, jpeg_bytes
+
+# --- reading a re-rendered form -----------------------------------------------------------------
+
+VOID_TAGS = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source"}
+
+
+class FieldErrors(HTMLParser):
+    """Collects the texts of `.invalid-feedback` elements per enclosing `data-field`, and of
+    `.alert-danger` boxes (non-field errors and refusal messages) under the key None."""
+
+    def __init__(self):
+        super().__init__()
+        self.stack = []  # (field name of this element or None, collects text)
+        self.errors = defaultdict(list)
+        self.buffer = None
+
+    def handle_starttag(self, tag, attrs):
+        if tag in VOID_TAGS:
+            return
+        attrs = dict(attrs)
+        classes = (attrs.get("class") or "").split()
+        is_error = "invalid-feedback" in classes or "alert-danger" in classes
+        self.stack.append((attrs.get("data-field"), is_error))
+        if is_error:
+            self.buffer = []
+
+    def handle_endtag(self, tag):
+        if tag in VOID_TAGS or not self.stack:
+            return
+        _field, is_error = self.stack.pop()
+        if is_error and self.buffer is not None:
+            field = next((name for name, _e in reversed(self.stack) if name), None)
+            self.errors[field].append(" ".join("".join(self.buffer).split()))
+            self.buffer = None
+
+    def handle_data(self, data):
+        if self.buffer is not None:
+            self.buffer.append(data)
+
+
+def field_errors(response) -> dict[str | None, list[str]]:
+    parser = FieldErrors()
+    parser.feed(response.content.decode())
+    return dict(parser.errors)
+
+
+def assert_field_error(response, field, message):
+    """The response is a 400 with `message` shown under `field` (None: at the top)."""
+    assert response.status_code == 400, response.status_code
+    errors = field_errors(response)
+    assert any(message in text for text in errors.get(field, [])), errors
+
+
+def page_text(client, url) -> str:
+    """The HTML of a page the client may open."""
+    response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code)
+    return response.content.decode()
+
+
+# --- what a browser sends -----------------------------------------------------------------------
+
+
+def local_input(value) -> str:
+    """A datetime as a `datetime-local` input sends it (local time, minutes)."""
+    return timezone.localtime(value).strftime("%Y-%m-%dT%H:%M")
+
+
+def jpeg_upload(name="foto-lokasi.jpg", content=None) -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, jpeg_bytes() if content is None else content, "image/jpeg")
+
+
+def login(page, username, password=DEFAULT_PASSWORD):
+    """Log in through the login form of a Playwright page."""
+    page.goto("/akun/masuk/")
+    page.get_by_label("Nama pengguna").fill(username)
+    page.get_by_label("Sandi").fill(password)
+    page.get_by_role("button", name="Masuk").click()
+
+
+# --- plans built through the services -----------------------------------------------------------
+
+
+def add_activity(
+    plan,
+    by,
+    *,
+    code,
+    agency,
+    stage="pencegahan",
+    budget=10_000_000,
+    targets=None,
+    supporting=(),
+    pillars=("kolaborasi",),
+):
+    """An activity saved through `activity_save`, with targets per period code
+    (default B04: 1, B08: 1, B12: 2)."""
+    activity = Activity(
+        plan=plan,
+        code=code,
+        stage=stage,
+        pillars=list(pillars),
+        title=f"Kegiatan {code}",
+        responsible_agency=agency,
+        indicator="Rapat terlaksana",
+        unit="kali",
+        budget=budget,
+    )
+    periods = {p.code: p for p in plan.periods.all()}
+    values = targets if targets is not None else {"B04": 1, "B08": 1, "B12": 2}
+    return plan_services.activity_save(
+        activity=activity,
+        targets={periods[k]: v for k, v in values.items()},
+        supporting=supporting,
+        by=by,
+    )

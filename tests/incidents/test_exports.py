@@ -1,0 +1,161 @@
+"""Exports read back as a clerk's Excel would: typed cells, a frozen and filterable header,
+parties and handling in the row, and a `;` CSV for Excel set to Indonesian."""
+
+import csv
+import io
+from datetime import date, datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+import openpyxl
+import pytest
+
+from incidents.models import HandlingStep, Party
+from tests.factories import AgencyFactory, IncidentFactory
+
+pytestmark = pytest.mark.django_db
+
+WIB = ZoneInfo("Asia/Jakarta")
+
+
+@pytest.fixture
+def handled(kecamatan, desa, petugas_unscoped, sekretariat):
+    polres = AgencyFactory(name="Kepolisian Resor Jombang", acronym="Polres Jombang")
+    kodim = AgencyFactory(name="Komando Distrik Militer 0814", acronym="")
+    incident = IncidentFactory(
+        kecamatan=kecamatan,
+        desa=desa,
+        reported_by=petugas_unscoped,
+        title='=HYPERLINK("http://x","klik")',
+        occurred_at=datetime(2026, 3, 10, 20, 0, tzinfo=WIB),
+        latitude=Decimal("-7.551234"),
+        longitude=Decimal("112.233100"),
+        killed=0,
+        injured=None,
+        loss_rupiah=1_250_000,
+        parties=["Pemuda Dusun Krajan"],
+    )
+    Party.objects.create(incident=incident, name="Suporter", party_type="pemuda", estimated_size=40)
+    first = HandlingStep.objects.create(
+        incident=incident,
+        date=date(2026, 3, 11),
+        stage="penghentian",
+        action_type="patroli",
+        description="Patroli gabungan",
+        created_by=sekretariat,
+    )
+    first.agencies.set([polres, kodim])
+    last = HandlingStep.objects.create(
+        incident=incident,
+        date=date(2026, 3, 14),
+        stage="pemulihan",
+        action_type="mediasi",
+        description="Mediasi di balai desa",
+        created_by=sekretariat,
+    )
+    last.agencies.set([polres])
+    return incident
+
+
+def xlsx_sheet(client, query=""):
+    response = client.get(f"/laporan/ekspor.xlsx{query}")
+    assert response.status_code == 200
+    content = b"".join(response.streaming_content)
+    return openpyxl.load_workbook(io.BytesIO(content)).active
+
+
+def records(sheet):
+    values = list(sheet.values)
+    return [dict(zip(values[0], row, strict=True)) for row in values[1:]]
+
+
+def test_excel_round_trip_keeps_numbers_dates_and_neutralised_text(client, sekretariat, handled):
+    client.force_login(sekretariat)
+    sheet = xlsx_sheet(client)
+    (row,) = records(sheet)
+
+    assert row["Lintang"] == pytest.approx(-7.551234)  # a number, not text, not a formula
+    assert row["Bujur"] == pytest.approx(112.2331)
+    assert row["Waktu kejadian"] == datetime(2026, 3, 10, 20, 0)  # local time, as a date
+    assert row["Meninggal"] == 0 and row["Luka"] is None  # zero stays 0, unknown stays empty
+    assert row["Kerugian (Rp)"] == 1_250_000
+    assert row["Judul"] == '\'=HYPERLINK("http://x","klik")'
+    header = list(next(sheet.values))
+    latitude = sheet.cell(row=2, column=header.index("Lintang") + 1)
+    assert latitude.data_type == "n"
+    occurred = sheet.cell(row=2, column=header.index("Waktu kejadian") + 1)
+    assert occurred.is_date and occurred.number_format == "DD/MM/YYYY HH:MM"
+    title = sheet.cell(row=2, column=header.index("Judul") + 1)
+    assert title.data_type == "s"
+
+
+def test_excel_has_parties_handling_agencies_and_the_last_step(client, sekretariat, handled):
+    client.force_login(sekretariat)
+    (row,) = records(xlsx_sheet(client))
+
+    assert row["Pihak"] == (
+        "Pemuda Dusun Krajan (Pemuda/pelajar/suporter); Suporter (Pemuda/pelajar/suporter, ±40)"
+    )
+    assert row["Instansi penanganan"] == "Polres Jombang; Komando Distrik Militer 0814"
+    assert row["Jumlah tindak lanjut"] == 2
+    assert row["Tanggal tindak lanjut terakhir"] == datetime(2026, 3, 14)
+    assert row["Tindak lanjut terakhir"] == "Mediasi: Mediasi di balai desa"
+
+
+def test_excel_header_is_frozen_filterable_and_sized(client, sekretariat, handled):
+    client.force_login(sekretariat)
+    sheet = xlsx_sheet(client)
+
+    assert sheet.freeze_panes == "A2"
+    assert sheet.auto_filter.ref.startswith("A1:") and sheet.auto_filter.ref.endswith("2")
+    assert sheet.column_dimensions["C"].width == 40  # the title
+    assert sheet["A1"].font.bold
+
+
+def test_report_without_steps_exports_empty_handling_cells(
+    client, sekretariat, kecamatan, petugas_unscoped
+):
+    IncidentFactory(kecamatan=kecamatan, reported_by=petugas_unscoped)
+    client.force_login(sekretariat)
+    (row,) = records(xlsx_sheet(client))
+    assert row["Jumlah tindak lanjut"] == 0
+    assert row["Tanggal tindak lanjut terakhir"] is None
+    assert row["Tindak lanjut terakhir"] is None and row["Instansi penanganan"] is None
+
+
+def test_semicolon_csv_is_what_excel_in_indonesian_reads(client, sekretariat, handled):
+    client.force_login(sekretariat)
+    response = client.get("/laporan/ekspor-excel-id.csv")
+    assert response["Content-Disposition"].startswith('attachment; filename="laporan-pks-')
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text), delimiter=";"))
+    row = dict(zip(rows[0], rows[1], strict=True))
+
+    assert row["Lintang"] == "-7,551234"
+    assert row["Waktu kejadian"] == "10/03/2026 20:00"
+    assert row["Tanggal tindak lanjut terakhir"] == "14/03/2026"
+    assert row["Judul"].startswith("'=")
+    assert row["Luka"] == "" and row["Meninggal"] == "0"
+
+
+def test_comma_csv_keeps_points_and_iso_dates(client, sekretariat, handled):
+    client.force_login(sekretariat)
+    text = b"".join(client.get("/laporan/ekspor.csv").streaming_content).decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text)))
+    row = dict(zip(rows[0], rows[1], strict=True))
+    assert row["Lintang"] == "-7.551234"
+    assert row["Waktu kejadian"] == "2026-03-10 20:00"
+
+
+def test_export_queries_do_not_grow_with_the_rows(
+    client, sekretariat, handled, kecamatan, petugas_unscoped, django_assert_num_queries
+):
+    for _ in range(30):
+        IncidentFactory(kecamatan=kecamatan, reported_by=petugas_unscoped, parties=["A", "B"])
+    client.force_login(sekretariat)
+    # session, user, roles, history context, session save (+2 savepoints), then one cursor for
+    # the rows and one query each for parties, steps and the steps' agencies.
+    with django_assert_num_queries(11):
+        response = client.get("/laporan/ekspor.xlsx")
+        content = b"".join(response.streaming_content)
+    assert len(records(openpyxl.load_workbook(io.BytesIO(content)).active)) == 31
