@@ -13,6 +13,7 @@ from datetime import date
 
 from django.conf import settings
 from django.template.loader import render_to_string
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -25,7 +26,7 @@ from directory import selectors as directory_selectors
 from incidents import selectors as incident_selectors
 from reports.choices import ReportKind
 from reports.models import AnnualNarrative, Letterhead
-from reports.rendering import ORIGIN, render_pdf
+from reports.rendering import DOCUMENT_STYLESHEET, ORIGIN, STATIC_PREFIX, render_pdf
 
 THUMBNAIL_SIZE = (320, 240)
 # Legal basis quoted on every document (DESIGN.md §2).
@@ -88,10 +89,20 @@ class Document:
     def html(self, *, pdf: bool, draft: bool, extra: dict | None = None, request=None) -> str:
         """The document's HTML; with `request` (the browser preview) forms carry a CSRF token.
         Official documents are in Indonesian whatever language the reader browses in."""
+        # The PDF asks the renderer's fetcher for the stylesheet by its plain name; the browser
+        # gets the (possibly hashed) static URL.
+        stylesheet = STATIC_PREFIX + DOCUMENT_STYLESHEET if pdf else static(DOCUMENT_STYLESHEET)
         with translation.override(settings.LANGUAGE_CODE):
             return render_to_string(
                 self.template,
-                {**self.context, **(extra or {}), "pdf": pdf, "draft": draft, "doc": self},
+                {
+                    **self.context,
+                    **(extra or {}),
+                    "pdf": pdf,
+                    "draft": draft,
+                    "doc": self,
+                    "stylesheet": stylesheet,
+                },
                 request=request,
             )
 

@@ -27,6 +27,7 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 ORIGIN = "https://portal.invalid/"
 STATIC_PREFIX = ORIGIN + "static/"
 STATIC_ALLOWED_DIR = "reports/"
+DOCUMENT_STYLESHEET = "reports/print.css"
 STATIC_TYPES = {".css": "text/css", ".svg": "image/svg+xml", ".png": "image/png"}
 
 
