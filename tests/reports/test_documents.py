@@ -155,6 +155,15 @@ def test_a_logo_that_is_not_an_image_is_refused(admin_user, client):
     assert "PNG atau JPEG" in response.content.decode()
 
 
+def test_a_second_letterhead_cannot_be_added(admin_user, client):
+    from reports.models import Letterhead
+
+    Letterhead.objects.create()
+    client.force_login(admin_user)
+    assert client.get("/admin/reports/letterhead/add/").status_code == 403
+    assert client.get("/admin/reports/letterhead/").status_code == 200
+
+
 def test_pillar_scores_and_indicators_are_printed_when_available(year_2024, monkeypatch):
     from dataclasses import dataclass, field
     from decimal import Decimal
