@@ -8,7 +8,8 @@ Two guards:
   the second line, not the first.
 - The rendering runs in a forked child process with an address-space limit and a wall-clock
   timeout, so a hostile or simply enormous document cannot hang or exhaust the web server; the
-  caller gets a `RenderError` carrying a message in Indonesian.
+  caller gets a `RenderError` carrying a message in Indonesian. The limit counts new address
+  space: heap the parent has freed but still maps is reusable by the child on top of it.
 """
 
 import multiprocessing
