@@ -6,12 +6,21 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal
 
+from django.conf import settings
+from django.db import models
 from django.db.models import Count, Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from action_plans.choices import Pillar, PlanStatus, RealisationStatus, Stage
-from action_plans.models import ActionPlan, Activity, Period, Realisation, Target
+from action_plans.models import (
+    ActionPlan,
+    Activity,
+    Period,
+    Realisation,
+    RealisationEvidence,
+    Target,
+)
 from action_plans.services import achievement, achievement_uncapped
 from core.models import ActivityLog
 
@@ -380,3 +389,127 @@ def readiness_gaps(period) -> dict:
         .count()
     )
     return {"unreported": unreported, "without_evidence": without_evidence}
+
+
+# --- per-period figures for official documents ---------------------------------------------
+
+
+class AchievementClass(models.TextChoices):
+    """How an action's realisation compares with its target (thresholds are settings)."""
+
+    MELAMPAUI = "melampaui", _("Melampaui target")
+    TERCAPAI = "tercapai", _("Tercapai")
+    MENDEKATI = "mendekati", _("Mendekati target")
+    DI_BAWAH = "di_bawah", _("Di bawah target")
+
+
+def achievement_class(ratio: Decimal | None) -> AchievementClass | None:
+    """The class of an uncapped achievement ratio; None when there was no target."""
+    if ratio is None:
+        return None
+    if ratio > Decimal(str(settings.RAT_CLASS_EXCEEDS)):
+        return AchievementClass.MELAMPAUI
+    if ratio >= Decimal(str(settings.RAT_CLASS_MET)):
+        return AchievementClass.TERCAPAI
+    if ratio >= Decimal(str(settings.RAT_CLASS_NEAR)):
+        return AchievementClass.MENDEKATI
+    return AchievementClass.DI_BAWAH
+
+
+@dataclass
+class PeriodRow:
+    """One activity in one period, as the period report shows it."""
+
+    activity: Activity
+    target: Decimal | None
+    realisation: Realisation | None  # submitted realisations only
+
+    @property
+    def achieved(self):
+        return self.realisation.achieved_value if self.realisation else None
+
+    @property
+    def ratio(self) -> Decimal | None:
+        """Realisation over target, uncapped: doing more than planned shows (DESIGN.md §2)."""
+        if not self.target:
+            return None
+        return (self.achieved or Decimal(0)) / self.target
+
+    @property
+    def achievement_class(self):
+        return achievement_class(self.ratio)
+
+    @property
+    def spent(self) -> int:
+        return self.realisation.budget_spent if self.realisation else 0
+
+    @property
+    def absorption(self):
+        budget = self.activity.budget
+        return Decimal(self.spent) / budget if budget else None
+
+
+def period_rows(plan, period, activities) -> list[PeriodRow]:
+    """The RAT matrix of one period, in stage order: a fixed number of queries."""
+    rows = []
+    for row in matrix_rows(plan, activities):
+        cell = next(c for c in row.cells if c.period.pk == period.pk)
+        rows.append(PeriodRow(row.activity, cell.target, cell.submitted))
+    return rows
+
+
+def class_counts(rows) -> list[dict]:
+    """Per stage (and in total) how many actions fall in each achievement class."""
+    classes = list(AchievementClass)
+    table = {stage: dict.fromkeys(classes, 0) for stage in Stage.values}
+    unrated = dict.fromkeys(Stage.values, 0)
+    for row in rows:
+        klass = row.achievement_class
+        if klass is None:
+            unrated[row.activity.stage] += 1
+        else:
+            table[row.activity.stage][klass] += 1
+    result = [
+        {
+            "stage": Stage(stage).label,
+            "counts": [table[stage][c] for c in classes],
+            "unrated": unrated[stage],
+        }
+        for stage in Stage.values
+    ]
+    result.append(
+        {
+            "stage": _("Jumlah"),
+            "counts": [sum(table[s][c] for s in Stage.values) for c in classes],
+            "unrated": sum(unrated.values()),
+        }
+    )
+    return result
+
+
+def mean_ratio(rows) -> Decimal | None:
+    """The province's measure: the mean uncapped achievement over the actions with a target."""
+    ratios = [row.ratio for row in rows if row.ratio is not None]
+    return sum(ratios) / len(ratios) if ratios else None
+
+
+def period_evidence(period, activities, limit: int):
+    """Evidence of the period's submitted realisations, by activity code: at most `limit` items
+    (one query) and the total count (one query), so an annex never grows without bound."""
+    evidence = RealisationEvidence.objects.filter(
+        realisation__period=period,
+        realisation__status=RealisationStatus.DISERAHKAN,
+        realisation__activity__in=activities,
+    )
+    items = list(
+        evidence.select_related("realisation__activity").order_by(
+            "realisation__activity__order", "realisation__activity__code", "uploaded_at", "pk"
+        )[:limit]
+    )
+    return items, evidence.count()
+
+
+def plan_for_document(year: int):
+    """The year's plan with its periods for an official document (two queries), or None.
+    Documents cover the whole plan: who may build or read them is the reports app's rule."""
+    return ActionPlan.objects.filter(year=year).prefetch_related("periods").first()

@@ -9,7 +9,8 @@ from itertools import islice
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import translation
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook, load_workbook
@@ -20,6 +21,7 @@ from action_plans import services
 from action_plans.choices import BudgetSource, Pillar, Stage, ordered_pillars
 from action_plans.models import Activity
 from core import sheets
+from directory import selectors as directory_selectors
 from directory.models import Agency, Region
 
 MAX_IMPORT_ROWS = 2000
@@ -65,9 +67,13 @@ def target_label(code) -> str:
 
 
 def title_rows(plan) -> list[list]:
-    """The lines above the matrix header; a report layout may pass its own (regency, signature)."""
+    """The lines above the matrix header; a report layout may pass its own. The title names
+    the regency as the RAT document (reports app) does."""
     return [
-        [_("Rencana Aksi Terpadu Penanganan Konflik Sosial Tahun %(year)s") % {"year": plan.year}],
+        [
+            _("Rencana Aksi Terpadu Penanganan Konflik Sosial %(regency)s Tahun %(year)s")
+            % {"regency": directory_selectors.regency_title(), "year": plan.year}
+        ],
         [_("Dasar penetapan: %(ref)s") % {"ref": plan.decree_reference or "-"}],
     ]
 
@@ -159,9 +165,32 @@ def matrix_workbook(plan, rows, *, above=None) -> bytes:
         sheet.append([sheets.plain(v) for v in line])
     sheet.freeze_panes = f"A{header_row + 1}"
     sheet.auto_filter.ref = f"A{header_row}:{get_column_letter(len(header))}{sheet.max_row}"
+    _signature_block(sheet, plan, column=max(len(header) - 3, 1))
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+def _signature_block(sheet, plan, column):
+    """Place, date, position, space to sign, name and NIP under the table (after a blank row,
+    so the table itself ends at the first empty row), as on the RAT document."""
+    signer = directory_selectors.signatory(directory_selectors.team_decree(plan.year))
+    today = date_format(timezone.localdate(), "j F Y")
+    name = signer.name or "( ............................................ )"
+    lines = [
+        None,
+        f"{signer.place}, {today}",
+        signer.position,
+        None,
+        None,
+        None,
+        name,
+        _("NIP %(nip)s") % {"nip": signer.nip} if signer.nip else None,
+    ]
+    for line in lines:
+        sheet.append([None] * (column - 1) + [sheets.plain(line)])
+        if line == name:
+            sheet.cell(row=sheet.max_row, column=column).font = Font(bold=True, underline="single")
 
 
 def import_template(plan) -> bytes:

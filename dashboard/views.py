@@ -36,6 +36,7 @@ from incidents.selectors import (
     open_by_risk_and_status,
     verification_queue,
 )
+from reports.selectors import latest_issued
 
 HOTSPOTS_ON_DASHBOARD = 5
 
@@ -72,6 +73,7 @@ class DashboardView(LoginRequiredMixin, TemplateView):
             context["summary"] = directory_summary(user)
         plan = plan_summary(user, today.year)
         context["plan_summary"] = plan
+        context["issued_reports"] = latest_issued(user)
         if user.has_perm("dashboard.view_leadership_panel"):
             ranked = hotspot_rules.hotspots(user, today, with_trend=False)
             context["situation"] = {

@@ -1,6 +1,12 @@
 """Figures of the directory that other apps read."""
 
-from directory.models import Agency, Contact, Region
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import Prefetch
+
+from directory.choices import TeamPosition
+from directory.models import Agency, Contact, Region, TeamDecree, TeamMember
 
 
 def directory_summary(user) -> dict:
@@ -12,3 +18,60 @@ def directory_summary(user) -> dict:
         "agencies": Agency.objects.visible_to(user).filter(active=True).count(),
         "contacts": Contact.objects.visible_to(user).filter(active=True).count(),
     }
+
+
+def regency():
+    """The regency this portal serves (`PORTAL_REGION_CODE`), or None before regions are loaded."""
+    return Region.objects.filter(code=settings.PORTAL_REGION_CODE).first()
+
+
+def regency_title(region=None) -> str:
+    """The regency's name as official documents write it: `KAB. JOMBANG` -> `Kabupaten Jombang`,
+    `KOTA SURABAYA` -> `Kota Surabaya`. Falls back to the configured code."""
+    region = region if region is not None else regency()
+    if region is None:
+        return settings.PORTAL_REGION_CODE
+    name = region.name.strip()
+    upper = name.upper()
+    for prefix, title in (("KAB.", "Kabupaten"), ("KABUPATEN", "Kabupaten"), ("KOTA", "Kota")):
+        if upper.startswith(prefix):
+            return f"{title} {name[len(prefix) :].strip().title()}"
+    return name.title() if name.isupper() else name
+
+
+def regency_kecamatan():
+    """The regency's kecamatan, by code (two queries at most: the regency, its kecamatan)."""
+    region = regency()
+    if region is None:
+        return Region.objects.none()
+    return Region.objects.kecamatan().filter(code__startswith=region.code + ".")
+
+
+def team_decree(year: int):
+    """The year's team decree with its members and their agencies (two queries), or None."""
+    return (
+        TeamDecree.objects.filter(year=year)
+        .prefetch_related(Prefetch("members", queryset=TeamMember.objects.select_related("agency")))
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class Signatory:
+    place: str
+    name: str
+    position: str
+    nip: str
+
+
+def signatory(decree=None) -> Signatory:
+    """Who signs the year's documents: from settings, else the secretary named in the decree."""
+    name, position = settings.PORTAL_SIGNER_NAME, settings.PORTAL_SIGNER_POSITION
+    if not name and decree is not None:
+        secretary = next(
+            (m for m in decree.members.all() if m.position == TeamPosition.SEKRETARIS), None
+        )
+        if secretary is not None:
+            name = secretary.person_name
+    place = settings.PORTAL_SIGNATURE_PLACE or regency_title().split(" ", 1)[-1]
+    return Signatory(place=place, name=name, position=position, nip=settings.PORTAL_SIGNER_NIP)

@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "incidents",
     "action_plans",
     "evaluations",
+    "reports",
     "dashboard",
 ]
 
@@ -303,7 +304,11 @@ LOGGING = {
         }
     },
     "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        # WeasyPrint narrates every rendering step at INFO; refused resources come as warnings.
+        "weasyprint.progress": {"level": "WARNING"},
+    },
 }
 
 # Password of the demo users created by `manage.py seed_demo` (development only).
@@ -340,3 +345,29 @@ MAP_TILE_URL = env.str("MAP_TILE_URL", default="https://tile.openstreetmap.org/{
 MAP_TILE_ATTRIBUTION = env.str("MAP_TILE_ATTRIBUTION", default="© OpenStreetMap contributors")
 # The data endpoint sends at most this many markers (newest first) and says when it cut.
 MAP_MAX_MARKERS = env.int("MAP_MAX_MARKERS", default=5000)
+# Official documents (the reports app). The regency's logo is uploaded by an admin; the rest of
+# the letterhead and the signature block come from here (or from the year's team decree).
+PORTAL_SECRETARIAT_NAME = env.str(
+    "PORTAL_SECRETARIAT_NAME", default="Badan Kesatuan Bangsa dan Politik"
+)
+PORTAL_SECRETARIAT_ADDRESS = env.str("PORTAL_SECRETARIAT_ADDRESS", default="")
+PORTAL_SECRETARIAT_CONTACT = env.str("PORTAL_SECRETARIAT_CONTACT", default="")
+# Where documents are signed; empty: the regency's own name.
+PORTAL_SIGNATURE_PLACE = env.str("PORTAL_SIGNATURE_PLACE", default="")
+# The signer; empty name: the secretary named in the year's team decree.
+PORTAL_SIGNER_NAME = env.str("PORTAL_SIGNER_NAME", default="")
+PORTAL_SIGNER_POSITION = env.str(
+    "PORTAL_SIGNER_POSITION", default="Sekretaris Tim Terpadu Penanganan Konflik Sosial"
+)
+PORTAL_SIGNER_NIP = env.str("PORTAL_SIGNER_NIP", default="")
+# Achievement classes of an action (realisation / target). The province publishes no thresholds:
+# above EXCEEDS is "melampaui", from MET "tercapai", from NEAR "mendekati", else "di bawah".
+RAT_CLASS_EXCEEDS = env.float("RAT_CLASS_EXCEEDS", default=1.0)
+RAT_CLASS_MET = env.float("RAT_CLASS_MET", default=1.0)
+RAT_CLASS_NEAR = env.float("RAT_CLASS_NEAR", default=0.75)
+# Bounds on one PDF rendering (a subprocess): wall-clock seconds and extra memory in MB.
+REPORTS_RENDER_TIMEOUT = env.int("REPORTS_RENDER_TIMEOUT", default=60)
+REPORTS_RENDER_MEMORY_MB = env.int("REPORTS_RENDER_MEMORY_MB", default=1024)
+# Annexes are bounded: at most this many evidence items (thumbnails are the costly part).
+REPORTS_ANNEX_MAX_ITEMS = env.int("REPORTS_ANNEX_MAX_ITEMS", default=300)
+REPORTS_ANNEX_MAX_THUMBNAILS = env.int("REPORTS_ANNEX_MAX_THUMBNAILS", default=60)

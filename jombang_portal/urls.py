@@ -16,6 +16,7 @@ urlpatterns = [
     path("laporan/", include("incidents.urls")),
     path("rat/", include("action_plans.urls")),
     path("evaluasi/", include("evaluations.urls")),
+    path("laporan-resmi/", include("reports.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("kesehatan/", health, name="health"),

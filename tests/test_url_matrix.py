@@ -7,12 +7,15 @@ account without a role, and each role. A URL added without a declaration fails
 go deeper (POSTs, lists, exports); this one makes sure nothing is left out.
 """
 
+import hashlib
 from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from accounts.choices import Role
 from action_plans import services as plan_services
@@ -20,6 +23,7 @@ from action_plans.choices import PeriodScheme
 from action_plans.models import Realisation
 from incidents import services as incident_services
 from incidents.models import ConflictStatus, HandlingStep
+from reports.models import IssuedReport, Letterhead
 from tests.action_plans.conftest import add_activity
 from tests.factories import AgencyFactory, IncidentFactory, UserFactory, jpeg_bytes
 
@@ -189,6 +193,22 @@ EXPECTATIONS = {
         "",
         only(404, "sekretariat", "pimpinan"),
     ),
+    # Official documents: the 2024 plan's annual report, an issued RAT document, the letterhead.
+    "reports:index": (None, "", only(200, "sekretariat", "pimpinan")),
+    "reports:logo": (None, "", only(200, "sekretariat", "pimpinan")),
+    "reports:download": (
+        lambda o: {"pk": o["issued_report"].pk},
+        "",
+        only(200, "sekretariat", "pimpinan"),
+    ),
+    "reports:narrative": (lambda o: {"year": 2024}, "", only(200, "sekretariat")),
+    "reports:preview": (lambda o: {"year": 2024, "kind": "tahunan"}, "", only(200, "sekretariat")),
+    "reports:draft": (lambda o: {"year": 2024, "kind": "tahunan"}, "", only(200, "sekretariat")),
+    "reports:issue": (
+        lambda o: {"year": 2024, "kind": "tahunan"},
+        "",
+        only(405, "sekretariat"),  # POST only
+    ),
 }
 
 
@@ -301,8 +321,22 @@ def _objects(users, kecamatan):
         files=[jpeg_upload()],
         submit=True,
     )
+    pdf = b"%PDF-1.7\n% issued for the URL matrix\n%%EOF\n"
+    issued_report = IssuedReport(
+        kind="rat",
+        year=2024,
+        version=1,
+        title="Naskah RAT 2024",
+        sha256=hashlib.sha256(pdf).hexdigest(),
+        size=len(pdf),
+        issued_by=secretariat,
+        issued_at=timezone.now(),
+    )
+    issued_report.file.save("rat.pdf", ContentFile(pdf), save=True)
+    Letterhead().logo.save("logo.jpg", ContentFile(jpeg_bytes()), save=True)
     return {
         "kecamatan": kecamatan,
+        "issued_report": issued_report,
         "incident": incident,
         "incident_evidence": evidence,
         "conflict_status": conflict_status,

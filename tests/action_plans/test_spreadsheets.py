@@ -20,6 +20,16 @@ def sheet_rows(response):
     return list(book.active.values)
 
 
+def table_rows(rows):
+    """The activity rows: after the header, up to the blank row before the signature block."""
+    table = []
+    for row in rows[3:]:
+        if not any(row):
+            break
+        table.append(row)
+    return table
+
+
 def test_export_has_one_row_per_activity_and_columns_per_period(
     client, established, sekretariat, operator
 ):
@@ -46,7 +56,7 @@ def test_export_has_one_row_per_activity_and_columns_per_period(
     assert header[:4] == ("No.", "Kode", "Tahap", "Kegiatan")
     for code in ("B04", "B08", "B12"):
         assert f"Target {code}" in header and f"Realisasi {code}" in header
-    records = [dict(zip(header, row, strict=True)) for row in rows[3:]]
+    records = [dict(zip(header, row, strict=True)) for row in table_rows(rows)]
     assert [r["Kode"] for r in records] == ["1.1", "2.1", "3.1"]
     first = records[0]
     assert first["Target B04"] == 1 and first["Realisasi B04"] == 1
@@ -59,13 +69,13 @@ def test_export_has_one_row_per_activity_and_columns_per_period(
 def test_export_follows_the_matrix_filters(client, established, sekretariat):
     client.force_login(sekretariat)
     rows = sheet_rows(client.get("/rat/2024/ekspor.xlsx?stage=pemulihan"))
-    assert [row[1] for row in rows[3:]] == ["3.1"]
+    assert [row[1] for row in table_rows(rows)] == ["3.1"]
 
 
 def test_operator_export_holds_only_their_agency(client, established, operator):
     client.force_login(operator)
     rows = sheet_rows(client.get("/rat/2024/ekspor.xlsx"))
-    assert [row[1] for row in rows[3:]] == ["1.1", "3.1"]
+    assert [row[1] for row in table_rows(rows)] == ["1.1", "3.1"]
 
 
 def test_import_template_round_trips(client, plan, sekretariat, dinsos, polres):

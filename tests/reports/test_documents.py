@@ -1,0 +1,246 @@
+"""The figures in the PDFs equal the database (restated by hand from the fixture year)."""
+
+import io
+from datetime import datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+import openpyxl
+import pypdf
+import pytest
+
+from action_plans import services as plan_services
+from action_plans.choices import PeriodScheme
+from incidents.models import Incident
+from reports import documents
+from tests.factories import IncidentFactory
+from tests.reports.helpers import pdf_text, squash
+
+pytestmark = pytest.mark.django_db
+WIB = ZoneInfo("Asia/Jakarta")
+
+
+def test_period_report_figures_equal_the_database(year_2024):
+    text = pdf_text(documents.build("period", 2024, "B08").pdf(draft=False))
+
+    assert squash("Kabupaten Jombang Periode B08") in text
+    # Class counts per stage: 1.1 200 % (melampaui), 1.2 75 % (mendekati), 2.1 100 %
+    # (tercapai), 3.1 25 % and 3.2 nothing reported (di bawah).
+    assert "Pencegahan10100" in text
+    assert "Penghentian01000" in text
+    assert "Pemulihanpascakonflik00020" in text
+    assert "Jumlah11120" in text
+    assert squash("Rata-rata capaian: 80,0%") in text
+    # Realisation, achievement, absorption and timeliness per activity.
+    assert squash("1.1 Kegiatan 1.1") in text and "200,0%" in text and "25,0%" in text
+    assert squash("20 September 2024, 10.00") in text and "terlambat" in text
+    assert squash("realisasi disampaikan 4 dari 5 kegiatan, 1 terlambat") in text
+    assert "Rp2.500.000" in text
+    # Conflict situation: 5 official reports in May-August, 2 resolved.
+    assert squash("Tercatat 5 laporan") in text
+    assert squash("tingkat penyelesaian 40,0%") in text
+    assert "Diwek4" in text and "Wonosalam1" in text
+    assert "DRAF" not in text
+    # Team from the decree, signature from the decree's secretary.
+    assert squash("188/45/415.10.1.3/2024") in text
+    assert "KepalaBadanUji" in text
+    # The evidence annex lists the photo.
+    assert "foto-rapat.jpg" in text
+
+
+def test_notable_cases_carry_no_personal_data(year_2024):
+    document = documents.build("period", 2024, "B08")
+    text = pdf_text(document.pdf(draft=True))
+    shown = Incident.objects.get(kecamatan__name="Wonosalam", kind="kejadian")
+    restricted = Incident.objects.get(confidentiality="terbatas")
+    assert shown.reference in text
+    assert restricted.reference not in text
+    assert squash(shown.title) not in text  # titles may name people: left out
+    assert "PemudaDusunKrajan" not in text  # party names never appear
+    assert "DRAF" in text
+
+
+def test_annual_report_figures(year_2024):
+    text = pdf_text(documents.build("annual", 2024).pdf(draft=False))
+    assert squash("Laporan Evaluasi Pelaporan Aksi Terpadu Penanganan Konflik Sosial") in text
+    assert squash("Kabupaten Jombang Tahun 2024") in text
+    # The year: 7 official reports (5 in B08, January, December), 3 resolved.
+    assert squash("Tercatat 7 laporan") in text
+    assert squash("tingkat penyelesaian 42,9%") in text
+    assert "Diwek5" in text and "Wonosalam2" in text
+    assert "Januari1" in text and "Agustus2" in text and "Desember1" in text
+    # Periods side by side: B08 had 5 activities with a target, 4 reported, 1 late, 80 %.
+    assert squash("B08 (Mei–Agustus) 5 4 1 80,0% 1 1 1 2") in text
+    assert squash("Nilai empat pilar belum tersedia") in text
+
+
+def test_rat_document_lists_the_plan(year_2024):
+    text = pdf_text(documents.build("rat", 2024).pdf(draft=False))
+    title = "Rencana Aksi Terpadu Penanganan Konflik Sosial Kabupaten Jombang Tahun 2024"
+    assert squash(title) in text
+    for code in ("1.1", "1.2", "2.1", "3.1", "3.2"):
+        assert squash(f"{code} Kegiatan {code}") in text
+    assert "Rp50.000.000" in text  # five activities of Rp 10.000.000
+
+
+def test_second_regency(second_regency, sekretariat):
+    plan_services.plan_create(year=2025, scheme=PeriodScheme.CATURWULAN, by=sekretariat)
+    karang, wonocolo = second_regency.children.order_by("code")
+    when = datetime(2025, 2, 3, 9, tzinfo=WIB)
+    for kecamatan, status in ((karang, "selesai"), (karang, "diajukan"), (wonocolo, "ditutup")):
+        IncidentFactory(kecamatan=kecamatan, occurred_at=when, status=status)
+
+    text = pdf_text(documents.build("period", 2025, "B04").pdf(draft=False))
+
+    assert "PEMERINTAHKOTASURABAYA" in text  # the letterhead prints in capitals
+    assert squash("Kota Surabaya Periode B04") in text
+    assert "KarangPilang2" in text and "Wonocolo1" in text
+    assert squash("tingkat penyelesaian 66,7%") in text
+    assert "Jombang" not in text
+
+
+def test_unknown_period_or_year_is_a_clear_message(year_2024):
+    with pytest.raises(documents.DocumentUnavailable) as error:
+        documents.build("period", 2024, "B99")
+    assert "B04, B08, B12" in str(error.value.message)
+    with pytest.raises(documents.DocumentUnavailable) as error:
+        documents.build("annual", 2031)
+    assert "2031" in str(error.value.message)
+
+
+def test_rat_excel_has_the_document_title_and_signature(client, year_2024, sekretariat, settings):
+    settings.PORTAL_SIGNER_NAME = "Drs. Penanda Tangan"
+    settings.PORTAL_SIGNER_NIP = "19700101 199001 1 001"
+    client.force_login(sekretariat)
+    book = openpyxl.load_workbook(io.BytesIO(client.get("/rat/2024/ekspor.xlsx").content))
+    cells = [str(v) for row in book.active.values for v in row if v is not None]
+    assert cells[0] == (
+        "Rencana Aksi Terpadu Penanganan Konflik Sosial Kabupaten Jombang Tahun 2024"
+    )
+    assert "Drs. Penanda Tangan" in cells
+    assert "NIP 19700101 199001 1 001" in cells
+    assert "Sekretaris Tim Terpadu Penanganan Konflik Sosial" in cells
+
+
+def test_logo_and_evidence_thumbnail_are_embedded(year_2024, admin_user, client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from reports.models import Letterhead
+    from tests.factories import jpeg_bytes
+
+    client.force_login(admin_user)
+    response = client.post(
+        "/admin/reports/letterhead/add/",
+        {"logo": SimpleUploadedFile("logo.jpg", jpeg_bytes((120, 120)), "image/jpeg")},
+    )
+    assert response.status_code == 302
+    assert Letterhead.objects.get().logo
+
+    content = documents.build("period", 2024, "B08").pdf(draft=True)
+    reader = pypdf.PdfReader(io.BytesIO(content))
+    # Pages share one resource dictionary: count distinct images.
+    images = {image.data for page in reader.pages for image in page.images}
+    assert len(images) == 2  # the logo on the letterhead, the photo in the annex
+
+
+def test_a_logo_that_is_not_an_image_is_refused(admin_user, client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(admin_user)
+    response = client.post(
+        "/admin/reports/letterhead/add/",
+        {"logo": SimpleUploadedFile("logo.png", b"<svg onload=alert(1)>", "image/png")},
+    )
+    assert response.status_code == 200
+    assert "PNG atau JPEG" in response.content.decode()
+
+
+def test_a_second_letterhead_cannot_be_added(admin_user, client):
+    from reports.models import Letterhead
+
+    Letterhead.objects.create()
+    client.force_login(admin_user)
+    assert client.get("/admin/reports/letterhead/add/").status_code == 403
+    assert client.get("/admin/reports/letterhead/").status_code == 200
+
+
+def test_pillar_scores_and_indicators_are_printed_when_available(year_2024, monkeypatch):
+    from dataclasses import dataclass, field
+    from decimal import Decimal
+
+    @dataclass
+    class Row:
+        code: str
+        name: str
+        raw: Decimal
+        unit: str
+        score: Decimal
+
+    @dataclass
+    class Pillar:
+        name: str
+        weight: Decimal
+        score: Decimal
+        indicators: list = field(default_factory=list)
+
+    @dataclass
+    class Figures:
+        total: Decimal
+        pillars: list
+
+    figures = Figures(
+        Decimal("78.4"),
+        [
+            Pillar(
+                "Kolaborasi lintas sektor",
+                Decimal(25),
+                Decimal("81.5"),
+                [Row("K1", "Kegiatan lintas instansi", Decimal(60), "%", Decimal("81.5"))],
+            ),
+            Pillar("Komunikasi efektif", Decimal(25), Decimal("75.3")),
+        ],
+    )
+    monkeypatch.setattr(documents, "evaluation_figures", lambda year: figures)
+    text = pdf_text(documents.build("annual", 2024).pdf(draft=False))
+    assert "Kolaborasilintassektor2581,5" in text
+    assert "Komunikasiefektif2575,3" in text
+    assert "Nilaitotal78,4" in text
+    assert "K1Kegiatanlintasinstansi60%81,5" in text
+    assert "belumtersedia" not in text
+
+
+def test_the_annex_is_bounded(year_2024, settings, sekretariat):
+    from django.core.files.base import ContentFile
+
+    from action_plans.models import Realisation, RealisationEvidence
+    from tests.factories import jpeg_bytes
+
+    realisation = Realisation.objects.get(activity__code="2.1")
+    for n in range(3):
+        evidence = RealisationEvidence(
+            realisation=realisation,
+            original_name=f"notulen-{n}.jpg",
+            content_type="image/jpeg",
+            size=100,
+            sha256="0" * 64,
+            uploaded_by=sekretariat,
+        )
+        evidence.file.save("x.jpg", ContentFile(jpeg_bytes()), save=False)
+        evidence.save()
+    settings.REPORTS_ANNEX_MAX_ITEMS = 2
+    settings.REPORTS_ANNEX_MAX_THUMBNAILS = 1
+
+    document = documents.build("period", 2024, "B08")
+
+    assert len(document.context["annex"]) == 2
+    assert len([image for image in document.images if image.key.startswith("thumb/")]) == 1
+    text = pdf_text(document.pdf(draft=True))
+    assert squash("4 berkas data dukung") in text
+    assert squash("Ditampilkan 2 berkas pertama") in text
+
+
+def test_class_thresholds_are_settings(year_2024, settings):
+    settings.RAT_CLASS_NEAR = Decimal("0.2")  # 3.1 at 25 % now counts as close to target
+    document = documents.build("period", 2024, "B08")
+    pemulihan = next(line for line in document.context["classes"] if "Pemulihan" in line["stage"])
+    assert pemulihan["counts"] == [0, 0, 1, 1]

@@ -1,0 +1,140 @@
+"""Who may reach each page of the reports app. The expected answers are restated here from
+DESIGN.md §1 (secretariat builds and issues; leadership and secretariat download), not read
+from reports/rules.py."""
+
+import pytest
+from django.core.files.base import ContentFile
+
+from accounts.choices import Role
+from reports import documents
+from reports.models import AnnualNarrative, IssuedReport, Letterhead
+from tests.factories import jpeg_bytes
+from tests.reports.helpers import FAKE_PDF
+
+pytestmark = pytest.mark.django_db
+
+SEK, PIM, PET, ADM = Role.SEKRETARIAT, Role.PIMPINAN, Role.PETUGAS, Role.ADMIN
+
+
+@pytest.fixture(autouse=True)
+def fast_pdf(monkeypatch):
+    monkeypatch.setattr(documents, "render_pdf", lambda html, resources: FAKE_PDF)
+
+
+@pytest.fixture
+def issued(year_2024, sekretariat):
+    from reports import services
+
+    return services.report_issue(kind="period", year=2024, period_code="B08", by=sekretariat)
+
+
+@pytest.fixture
+def logo(db):
+    letterhead = Letterhead()
+    letterhead.logo.save("logo.jpg", ContentFile(jpeg_bytes()), save=True)
+    return letterhead
+
+
+GETS = [
+    ("/laporan-resmi/", {SEK: 200, PIM: 200, PET: 403, ADM: 403}),
+    ("/laporan-resmi/2024/periode/?periode=B08", {SEK: 200, PIM: 403, PET: 403, ADM: 403}),
+    ("/laporan-resmi/2024/tahunan/", {SEK: 200, PIM: 403, PET: 403, ADM: 403}),
+    ("/laporan-resmi/2024/rat/", {SEK: 200, PIM: 403, PET: 403, ADM: 403}),
+    ("/laporan-resmi/2024/periode/draf.pdf?periode=B08", {SEK: 200, PIM: 403, PET: 403, ADM: 403}),
+    ("/laporan-resmi/2024/rat/draf.pdf", {SEK: 200, PIM: 403, PET: 403, ADM: 403}),
+    ("/laporan-resmi/2024/narasi/", {SEK: 200, PIM: 403, PET: 403, ADM: 403}),
+    ("/laporan-resmi/kop/logo/", {SEK: 200, PIM: 200, PET: 403, ADM: 403}),
+    ("download", {SEK: 200, PIM: 200, PET: 404, ADM: 404}),
+]
+
+
+@pytest.mark.parametrize(("url", "expected"), GETS, ids=[g[0] for g in GETS])
+@pytest.mark.parametrize("role", [SEK, PIM, PET, ADM])
+def test_get_matrix(client, personas, issued, logo, url, expected, role):
+    if url == "download":
+        url = f"/laporan-resmi/terbit/{issued.pk}/unduh/"
+    client.force_login(personas[role])
+    response = client.get(url)
+    if expected[role] == 404:
+        # A user who may not download gets a refusal, never the file.
+        assert response.status_code in (403, 404)
+    else:
+        assert response.status_code == expected[role]
+
+
+@pytest.mark.parametrize("url", [g[0] for g in GETS if g[0] != "download"])
+def test_anonymous_is_sent_to_login(client, year_2024, url):
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response["Location"].startswith("/akun/")
+
+
+@pytest.mark.parametrize(("role", "status"), [(SEK, 302), (PIM, 403), (PET, 403), (ADM, 403)])
+def test_issue_matrix(client, personas, year_2024, role, status):
+    client.force_login(personas[role])
+    response = client.post("/laporan-resmi/2024/periode/terbitkan/", {"periode": "B08"})
+    assert response.status_code == status
+    assert IssuedReport.objects.exists() == (status == 302)
+
+
+def test_issue_needs_post(client, sekretariat, year_2024):
+    client.force_login(sekretariat)
+    assert client.get("/laporan-resmi/2024/periode/terbitkan/?periode=B08").status_code == 405
+    assert not IssuedReport.objects.exists()
+
+
+@pytest.mark.parametrize(("role", "status"), [(SEK, 302), (PIM, 403), (PET, 403), (ADM, 403)])
+def test_narrative_matrix(client, personas, year_2024, role, status):
+    client.force_login(personas[role])
+    response = client.post("/laporan-resmi/2024/narasi/", {"summary": "Tahun yang kondusif."})
+    assert response.status_code == status
+    assert AnnualNarrative.objects.filter(year=2024).exists() == (status == 302)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/laporan-resmi/2024/kuartal/",
+        "/laporan-resmi/1999/rat/",
+        "/laporan-resmi/99999/rat/",
+        "/laporan-resmi/terbit/999999/unduh/",
+        "/laporan-resmi/2024/narasi/x/",
+    ],
+)
+def test_bad_urls_are_404(client, sekretariat, year_2024, url):
+    client.force_login(sekretariat)
+    assert client.get(url).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/laporan-resmi/2024/periode/?periode=B99",
+        "/laporan-resmi/2024/periode/",
+        "/laporan-resmi/2031/tahunan/",
+        "/laporan-resmi/2024/periode/?periode=%FF%FE",
+        "/laporan-resmi/?tahun=abc",
+        "/laporan-resmi/?tahun=²",
+        "/laporan-resmi/?page=999&per_page=x",
+    ],
+)
+def test_bad_input_is_a_message_not_an_error(client, sekretariat, year_2024, url):
+    client.force_login(sekretariat)
+    response = client.get(url, follow=True)
+    assert response.status_code == 200
+
+
+def test_issue_twice_makes_two_versions(client, sekretariat, year_2024):
+    client.force_login(sekretariat)
+    for _ in range(2):
+        client.post("/laporan-resmi/2024/rat/terbitkan/")
+    versions = IssuedReport.objects.values_list("version", flat=True).order_by("version")
+    assert list(versions) == [1, 2]
+
+
+def test_narrative_too_long_is_refused_with_a_message(client, sekretariat, year_2024):
+    client.force_login(sekretariat)
+    response = client.post("/laporan-resmi/2024/narasi/", {"summary": "x" * 10001})
+    assert response.status_code == 400
+    assert "10000" in response.content.decode() or "10.000" in response.content.decode()
+    assert not AnnualNarrative.objects.exists()

@@ -1,0 +1,181 @@
+"""Hostile input in a document stays inert text: nothing is fetched (a local HTTP server that
+records every request receives none), no local file is read, and rendering is bounded."""
+
+import os
+import subprocess
+import sys
+import threading
+import urllib.request
+from http.server import BaseHTTPRequestHandler, HTTPServer
+from pathlib import Path
+
+import pytest
+
+from action_plans.models import Realisation
+from reports import documents, rendering
+from reports.models import AnnualNarrative
+from tests.reports.helpers import pdf_text
+
+pytestmark = pytest.mark.django_db
+
+PASSWD_LINE = "root:x:0:0"
+
+
+@pytest.fixture
+def trap():
+    """An HTTP server on 127.0.0.1 that records every request it gets."""
+    requests = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self):
+            requests.append(self.path)
+            self.send_response(200)
+            self.send_header("Content-Type", "text/css")
+            self.end_headers()
+            self.wfile.write(b"body { color: red }")
+
+        def log_message(self, *args):
+            pass
+
+    server = HTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    base = f"http://127.0.0.1:{server.server_port}"
+    # The trap works: a plain request is recorded (and then forgotten).
+    urllib.request.urlopen(f"{base}/probe", timeout=5).read()
+    assert requests == ["/probe"]
+    requests.clear()
+    yield base, requests
+    server.shutdown()
+    server.server_close()
+
+
+def hostile_texts(base):
+    big_data_uri = "data:image/png;base64," + "iVBORw0KGgo" * 200_000  # about 2 MB
+    return {
+        "img_file": '<img src="file:///etc/passwd">',
+        "link": f'<a href="{base}/leak">klik</a> <img src="{base}/pixel.png">',
+        "css": (
+            f"<style>@import url({base}/import.css); "
+            "body { background: url(file:///etc/passwd) }</style>"
+            f'<link rel="stylesheet" href="{base}/sheet.css">'
+        ),
+        "svg": f'<svg><image href="{base}/svg.png"/></svg><iframe src="{base}/frame"></iframe>',
+        "data": f'<img src="{big_data_uri}">',
+    }
+
+
+def test_hostile_user_text_renders_as_inert_text(year_2024, trap):
+    base, requests = trap
+    texts = hostile_texts(base)
+    realisation = Realisation.objects.get(activity__code="1.2")
+    realisation.obstacles = texts["img_file"] + texts["css"]
+    realisation.follow_up = texts["link"] + texts["svg"]
+    realisation.narrative = texts["data"][:9000]
+    realisation.save()
+    activity = realisation.activity
+    activity.title = '<img src="file:///etc/passwd" onerror="x">'
+    activity.save()
+
+    content = documents.build("period", 2024, "B08").pdf(draft=True)
+    text = pdf_text(content)
+
+    assert requests == []
+    assert PASSWD_LINE not in text
+    assert 'src="file:///etc/passwd"' in text  # shown as the typed text
+    assert f"{base}/leak".replace(" ", "") in text
+    assert b"/URI" not in content  # no live link was made of the typed address
+
+
+def test_hostile_narrative_in_the_annual_report(year_2024, trap):
+    base, requests = trap
+    texts = hostile_texts(base)
+    AnnualNarrative.objects.create(
+        year=2024,
+        summary=texts["img_file"],
+        obstacles=texts["css"],
+        follow_up=texts["link"],
+        recommendations=texts["data"][:10000],
+    )
+    text = pdf_text(documents.build("annual", 2024).pdf(draft=False))
+    assert requests == []
+    assert PASSWD_LINE not in text
+    assert "@importurl(" in text
+
+
+def test_the_fetcher_refuses_everything_it_was_not_handed(trap):
+    """Second line of defence: raw markup that bypassed escaping still loads nothing."""
+    base, requests = trap
+    html = (
+        f'<html><head><link rel="stylesheet" href="{base}/a.css">'
+        f"<style>@import url({base}/b.css); body {{ background: url(file:///etc/passwd) }}</style>"
+        f'</head><body><img src="file:///etc/passwd"><img src="{base}/c.png">'
+        '<img src="data:image/png;base64,iVBORw0KGgo="><object data="file:///etc/passwd"></object>'
+        '<img src="https://portal.invalid/static/../../jombang_portal/settings.py">'
+        '<img src="https://portal.invalid/thumb/1.jpg"><p>selesai</p></body></html>'
+    )
+    text = pdf_text(rendering.render_pdf(html, {}))
+    assert requests == []
+    assert PASSWD_LINE not in text
+    assert "selesai" in text
+
+    fetcher = rendering.DocumentFetcher({"https://portal.invalid/logo": (b"x", "image/png")})
+    for url in (
+        "file:///etc/passwd",
+        f"{base}/x",
+        "data:text/css,body{}",
+        "https://portal.invalid/static/../settings.py",
+        "https://portal.invalid/static/css/portal.css",  # the web CSS is not the documents'
+        "https://portal.invalid/thumb/1.jpg",
+    ):
+        with pytest.raises(ValueError):
+            fetcher.fetch(url)
+    assert fetcher.fetch("https://portal.invalid/logo").read() == b"x"
+    assert len(fetcher.refused) == 6
+
+
+def test_rendering_has_a_time_bound():
+    rows = "".join(f"<tr><td>{n}</td><td>baris</td></tr>" for n in range(20000))
+    with pytest.raises(rendering.RenderError) as error:
+        rendering.render_pdf(f"<table>{rows}</table>", timeout=0.5)
+    assert "batas waktu" in str(error.value.message)
+
+
+BOUNDED_RENDER = """
+import django
+django.setup()
+from reports import rendering
+try:
+    rendering.render_pdf("<p>" + "kata " * 50000 + "</p>", memory_mb=1)
+except rendering.RenderError as error:
+    print(error.message)
+"""
+
+
+def test_rendering_has_a_memory_bound():
+    # In a fresh interpreter: the bound limits the child's address space, and a forked child may
+    # reuse heap its parent freed, so in a long-lived test worker (pytest-xdist) whose heap has
+    # grown the small document could fit without new memory.
+    root = Path(__file__).resolve().parents[2]
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "jombang_portal.settings"}
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(root), env.get("PYTHONPATH")]))
+    result = subprocess.run(
+        [sys.executable, "-c", BOUNDED_RENDER],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    assert "batas memori" in result.stdout
+
+
+def test_a_bound_reached_in_the_portal_is_a_message_not_an_error(
+    client, year_2024, sekretariat, settings
+):
+    settings.REPORTS_RENDER_TIMEOUT = 0
+    client.force_login(sekretariat)
+    response = client.get("/laporan-resmi/2024/periode/draf.pdf?periode=B08", follow=True)
+    assert response.status_code == 200
+    assert "melewati batas waktu" in response.content.decode()
