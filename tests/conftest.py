@@ -14,6 +14,7 @@ from django.contrib.auth.models import Group
 
 from accounts.choices import Role
 from directory.choices import AgencyKind, RegionLevel
+from evaluations.models import Framework
 from tests.factories import AgencyFactory, RegionFactory, UserFactory
 
 
@@ -157,3 +158,12 @@ def fast_and_isolated(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     return settings.MEDIA_ROOT
+
+
+@pytest.fixture
+def default_framework(db):
+    """The framework the data migration creates; re-created after a transactional (browser)
+    test has emptied the tables."""
+    if not Framework.objects.exists():
+        migration = importlib.import_module("evaluations.migrations.0002_default_framework")
+        migration.create(apps, None)

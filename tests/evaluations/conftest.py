@@ -17,19 +17,16 @@ Reports (all in B04, Jan-Apr):
 - I4 rejected (ditolak) with a dialog step: never counted.
 """
 
-import importlib
 from datetime import date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.apps import apps as django_apps
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from action_plans import services as plan_services
 from action_plans.choices import PeriodScheme, PlanStatus, RealisationStatus
 from action_plans.models import Activity, Realisation, RealisationEvidence, Target
-from evaluations.models import Framework
 from incidents.models import HandlingStep, Incident
 from tests.factories import AgencyFactory, ContactFactory, IncidentFactory, jpeg_bytes
 
@@ -102,15 +99,6 @@ def step(item, day, action_type, *, agencies=(), contacts=(), by):
     s.agencies.set(agencies)
     s.contacts.set(contacts)
     return s
-
-
-@pytest.fixture
-def default_framework(db):
-    """The framework the data migration creates; re-created after a transactional (browser)
-    test has emptied the tables."""
-    if not Framework.objects.exists():
-        migration = importlib.import_module("evaluations.migrations.0002_default_framework")
-        migration.create(django_apps, None)
 
 
 @pytest.fixture

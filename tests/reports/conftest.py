@@ -53,7 +53,9 @@ def year_2024(plan, sekretariat, dinsos, polres, kecamatan, other_kecamatan, reg
     add_activity(
         plan, sekretariat, code="3.2", agency=dinsos, stage="pemulihan", targets={"B08": 1}
     )
-    services.plan_establish(plan=plan, by=sekretariat, decree_reference="SK 188/2024")
+    services.plan_establish(
+        plan=plan, by=sekretariat, decree_reference="SK 188/2024", decree_date=date(2024, 1, 2)
+    )
     b08 = plan.periods.get(code="B08")  # due 10 September 2024
     r11 = submit(a11, b08, 2, when=at(2024, 9, 2), by=sekretariat, spent=2_500_000)
     submit(a12, b08, 3, when=at(2024, 9, 20), by=sekretariat, obstacles="Cuaca buruk")
