@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from evaluations.models import Evaluation
 from tests.browser.conftest import login
-from tests.evaluations.conftest import default_framework, world  # noqa: F401  (the hand-built 2024)
+from tests.evaluations.conftest import world  # noqa: F401  (the hand-built 2024)
 
 MANUAL = [
     "kolaborasi.solusi_bersama",

@@ -31,4 +31,5 @@ def test_keyboard_user_skips_the_menu_and_scrolls_the_rat_matrix(phone_page, sek
     expect(region).to_be_focused()
     for _ in range(5):
         page.keyboard.press("ArrowRight")
-    assert region.evaluate("element => element.scrollLeft") > 0
+    # The browser may scroll smoothly: wait for the region to have moved (fails after 5 s).
+    page.wait_for_function("el => el.scrollLeft > 0", arg=region.element_handle(), timeout=5000)
