@@ -57,6 +57,17 @@ class Hotspot:
         return list_query(kecamatan=self.kecamatan.pk, status=list(OPEN_STATUSES))
 
 
+def band(value: float) -> int:
+    """The shade of a kecamatan on the map: 0 quiet, 1 to 3 rising towards the alert score,
+    4 at or above it (HOTSPOT_ALERT_SCORE), so the map and the hotspot page agree."""
+    alert = settings.HOTSPOT_ALERT_SCORE
+    if value <= 0:
+        return 0
+    if value >= alert:
+        return 4
+    return min(3, 1 + int(3 * value / alert))
+
+
 def score(parts: dict, weights: dict) -> float:
     return round(sum(weights[name] * parts.get(name, 0) for name in weights), 1)
 

@@ -345,6 +345,11 @@ MAP_TILE_URL = env.str("MAP_TILE_URL", default="https://tile.openstreetmap.org/{
 MAP_TILE_ATTRIBUTION = env.str("MAP_TILE_ATTRIBUTION", default="© OpenStreetMap contributors")
 # The data endpoint sends at most this many markers (newest first) and says when it cut.
 MAP_MAX_MARKERS = env.int("MAP_MAX_MARKERS", default=5000)
+# A region outline (GeoJSON) may hold at most this many points: enough for a kecamatan traced
+# from official maps, small enough that the map's outline layer stays light on a phone.
+REGION_BOUNDARY_MAX_POINTS = env.int("REGION_BOUNDARY_MAX_POINTS", default=20000)
+# The largest GeoJSON file the boundary upload and command accept.
+REGION_BOUNDARY_MAX_BYTES = env.int("REGION_BOUNDARY_MAX_BYTES", default=20 * 1024 * 1024)
 # Official documents (the reports app). The regency's logo is uploaded by an admin; the rest of
 # the letterhead and the signature block come from here (or from the year's team decree).
 PORTAL_SECRETARIAT_NAME = env.str(
