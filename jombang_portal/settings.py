@@ -37,9 +37,15 @@ PORTAL_REGION_CODE = env.str("PORTAL_REGION_CODE", default="35.17")
 
 # The four-pillar evaluation. The province's scoring sheet is not public: these are the portal's
 # assumptions, to be adjusted when the sheet is known.
-# Action classes by achievement (realisation / target, %): above the first number "melampaui
-# target", at least the first "tercapai", at least the second "mendekati target", else "di bawah".
-EVALUATION_CLASS_THRESHOLDS = env.list("EVALUATION_CLASS_THRESHOLDS", cast=int, default=[100, 75])
+# Action classes by achievement (realisation / target, %), one rule for the RAT pages, the
+# evaluation and the official documents: above the first number "melampaui target", at least the
+# first "tercapai", at least the second "mendekati target", else "di bawah target". The province
+# publishes no thresholds.
+ACTION_CLASS_THRESHOLDS = env.list("ACTION_CLASS_THRESHOLDS", cast=float, default=[100, 75])
+if len(ACTION_CLASS_THRESHOLDS) != 2 or ACTION_CLASS_THRESHOLDS[1] > ACTION_CLASS_THRESHOLDS[0]:
+    raise ImproperlyConfigured(
+        "ACTION_CLASS_THRESHOLDS takes two percentages, the first not below the second (100,75)."
+    )
 # Dialogues, mediations and coordination meetings per period that earn the full score.
 EVALUATION_DIALOGUE_TARGET = env.int("EVALUATION_DIALOGUE_TARGET", default=6)
 # Median days from a report to its first handling step: full score at or below the first
@@ -365,11 +371,6 @@ PORTAL_SIGNER_POSITION = env.str(
     "PORTAL_SIGNER_POSITION", default="Sekretaris Tim Terpadu Penanganan Konflik Sosial"
 )
 PORTAL_SIGNER_NIP = env.str("PORTAL_SIGNER_NIP", default="")
-# Achievement classes of an action (realisation / target). The province publishes no thresholds:
-# above EXCEEDS is "melampaui", from MET "tercapai", from NEAR "mendekati", else "di bawah".
-RAT_CLASS_EXCEEDS = env.float("RAT_CLASS_EXCEEDS", default=1.0)
-RAT_CLASS_MET = env.float("RAT_CLASS_MET", default=1.0)
-RAT_CLASS_NEAR = env.float("RAT_CLASS_NEAR", default=0.75)
 # Bounds on one PDF rendering (a subprocess): wall-clock seconds and extra memory in MB.
 REPORTS_RENDER_TIMEOUT = env.int("REPORTS_RENDER_TIMEOUT", default=60)
 REPORTS_RENDER_MEMORY_MB = env.int("REPORTS_RENDER_MEMORY_MB", default=1024)
