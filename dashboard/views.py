@@ -139,8 +139,10 @@ class MapView(PermissionRequiredMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         query = self.request.GET.copy()
         query.pop("page", None)
+        filterset = _map_filter(self.request)
         context.update(
-            filter=_map_filter(self.request),
+            filter=filterset,
+            filter_fields=filterset.bound_fields(IncidentFilter.MAP_FIELDS),
             querystring=query.urlencode(),
             tile_url=settings.MAP_TILE_URL,
             tile_attribution=settings.MAP_TILE_ATTRIBUTION,

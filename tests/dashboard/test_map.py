@@ -2,10 +2,12 @@
 queries, and unlocated reports placed at their desa's or kecamatan's reference centre (marked
 approximate) or counted apart; the kecamatan outlines shaded by hotspot score."""
 
+import re
 from decimal import Decimal
 
 import pytest
 
+from incidents.filters import IncidentFilter
 from tests.factories import IncidentFactory, UserFactory
 
 
@@ -216,3 +218,19 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, db, url):
 def test_an_account_without_role_is_refused(client, roles, url):
     client.force_login(UserFactory(username="tanpa-peran"))
     assert client.get(url).status_code == 403
+
+
+def _filter_names(html: str, testid: str) -> list[str]:
+    form = html.split(f'data-testid="{testid}"', 1)[1].split("</form>", 1)[0]
+    return list(dict.fromkeys(re.findall(r'name="([a-z_]+)"', form)))
+
+
+def test_map_and_list_render_the_same_filter_form(client, pimpinan):
+    """One include draws both forms; the map's fields are the list's, by the same names."""
+    client.force_login(pimpinan)
+    listed = _filter_names(client.get("/laporan/").content.decode(), "filters")
+    mapped = _filter_names(client.get("/peta/").content.decode(), "map-filter")
+    assert listed == list(IncidentFilter.LIST_FIELDS)
+    assert mapped == list(IncidentFilter.MAP_FIELDS)
+    assert set(mapped) <= set(listed)
+    assert set(IncidentFilter.LIST_FIELDS) <= set(IncidentFilter.base_filters)
