@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db.models import Prefetch
+from django.utils import timezone
 
 from directory.choices import TeamPosition
 from directory.models import Agency, Contact, Region, TeamDecree, TeamMember
@@ -99,3 +100,19 @@ def kecamatan_outlines(user) -> list[Region]:
         .only("pk", "code", "name", "boundary")
         .order_by("code")
     )
+
+
+def letterhead(year: int) -> dict:
+    """What the letterhead and signature includes (templates/includes/letterhead.html,
+    signature.html) need for documents of `year`, the logo aside: the regency's name, the
+    secretariat from settings, the year's decree and its signatory, today's date."""
+    decree = team_decree(year)
+    return {
+        "regency_name": regency_title(),
+        "secretariat_name": settings.PORTAL_SECRETARIAT_NAME,
+        "secretariat_address": settings.PORTAL_SECRETARIAT_ADDRESS,
+        "secretariat_contact": settings.PORTAL_SECRETARIAT_CONTACT,
+        "decree": decree,
+        "signatory": signatory(decree),
+        "today": timezone.localdate(),
+    }

@@ -15,7 +15,7 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from PIL import Image, UnidentifiedImageError
@@ -159,20 +159,12 @@ def _thumbnail(evidence):
 
 
 def _common(year: int, title: str) -> tuple[dict, list]:
-    region = directory_selectors.regency()
-    decree = directory_selectors.team_decree(year)
     logo = _logo()
     context = {
+        **directory_selectors.letterhead(year),
         "title": title,
         "year": year,
-        "regency_name": directory_selectors.regency_title(region),
-        "secretariat_name": settings.PORTAL_SECRETARIAT_NAME,
-        "secretariat_address": settings.PORTAL_SECRETARIAT_ADDRESS,
-        "secretariat_contact": settings.PORTAL_SECRETARIAT_CONTACT,
         "legal_basis": LEGAL_BASIS,
-        "decree": decree,
-        "signatory": directory_selectors.signatory(decree),
-        "today": timezone.localdate(),
         "logo": logo,
     }
     return context, [logo] if logo else []
