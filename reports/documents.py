@@ -19,10 +19,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from action_plans import selectors as plan_selectors
+from core.charts import Series, bar_chart, line_chart
 from directory import selectors as directory_selectors
 from evaluations import selectors as evaluation_selectors
 from incidents import selectors as incident_selectors
-from reports.charts import Series, bar_chart, line_chart
 from reports.choices import ReportKind
 from reports.models import AnnualNarrative, Letterhead
 from reports.rendering import (
