@@ -249,7 +249,7 @@ def test_every_named_url_declares_what_each_persona_gets():
 
 
 def test_a_url_added_without_expectation_is_named():
-    assert undeclared_urls("tests.url_matrix_urls") == {"probe:undeclared"}
+    assert undeclared_urls("tests.project.url_matrix_urls") == {"probe:undeclared"}
 
 
 # --- the fixture objects ------------------------------------------------------------------------
