@@ -62,6 +62,7 @@ EXPECTATIONS = {
     "hotspots": (None, "", members()),
     "map": (None, "", members()),
     "map_data": (None, "", members()),
+    "map_areas": (None, "", members()),
     "notifications": (None, "", members()),
     "notification_bell": (None, "", members()),
     # Sign-in, sign-out and the password pages stay open to an account without a role.
