@@ -1,5 +1,5 @@
-"""`make bench`: the report list and the dashboard at scale, for the secretariat and for a
-kecamatan officer, each measure interleaved with its baselines in one run.
+"""`make bench`: the portal's pages at scale, for the secretariat and for a kecamatan officer,
+each measure interleaved with its baselines in one run; then the exports and a load test.
 
     DJANGO_DB_NAME=portal_bench python manage.py seed_bench --reports 1000000
     DJANGO_DB_NAME=portal_bench DJANGO_DEBUG=false ... python bench/run.py [--runs 15]
@@ -10,6 +10,11 @@ after a warm-up. Baselines, measured in the same rounds:
   alone costs; the ratio is the price of Django, templates and Python;
 - `admin`: a stock Django admin changelist of the same model and filters (bench/urls.py).
 Prints a table, writes it to bench/results.md, and exits 1 when a target is missed.
+
+Measures come in groups (`MEASURE_GROUPS`): each is a function `(label, user, ctx) -> list of
+Measure` (`ctx`: a dict with the kecamatan and deep-page cursor already worked out); a group
+returns no measure for a persona it does not concern. A new group (e.g. the official PDFs) is a
+module with such a function, appended to the list.
 """
 
 import argparse
@@ -35,14 +40,23 @@ django.setup()
 
 import psycopg  # noqa: E402
 from django.db import connection  # noqa: E402
+from django.http import QueryDict  # noqa: E402
 from django.test import Client, override_settings  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.utils import timezone  # noqa: E402
 
 from accounts.models import User  # noqa: E402
 from bench import pdf  # noqa: E402
+from bench.load import load_test  # noqa: E402
+from core.pagination import Keyset  # noqa: E402
+from dashboard.benchdata import BENCH_PASSWORD  # noqa: E402
+from directory.models import Region  # noqa: E402
+from incidents.filters import IncidentFilter  # noqa: E402
 from incidents.models import Incident  # noqa: E402
 
 TARGET_MS = 50
+MAP_TARGET_MS = 150  # up to 5,000 markers of JSON, read once per map visit
+DEEP_ROW = 50_000
 RESULTS_FILE = ROOT / "bench" / "results.md"
 # The manifest storage needs `collectstatic`; resolving a static URL costs the same either way.
 PLAIN_STATIC = {
@@ -65,21 +79,63 @@ class Measure:
     sql: list = field(default_factory=list)
 
 
-def measures_for(kecamatan_id: int) -> list[Measure]:
+def list_measures(label, user, ctx) -> list[Measure]:
     year_filter = (
-        f"?kecamatan={kecamatan_id}&occurred_from=2024-01-01&occurred_to=2024-12-31"
+        f"?kecamatan={ctx['kecamatan_id']}&occurred_from=2024-01-01&occurred_to=2024-12-31"
         "&status=diverifikasi"
     )
+    admin_url = "/bench-baseline/incidents/incident/"
+    if user.kecamatan_id:
+        admin_url += f"?kecamatan__id__exact={user.kecamatan_id}"
     return [
-        Measure("list page 1", "/laporan/", admin_url="/bench-baseline/incidents/incident/"),
+        Measure("list page 1", "/laporan/", admin_url=admin_url),
         Measure("list kecamatan+year+status", "/laporan/" + year_filter, sql_ratio_target=2),
-        Measure("list page 2,000 (deepest)", "/laporan/?page=2000"),
+        # Row 50,000 onwards (page 2,000 of 25) and the very last page, by cursor.
+        Measure("list page 2,000 (cursor)", f"/laporan/?after={ctx['deep_cursor']}"),
+        Measure("list last page", "/laporan/?last=1"),
         Measure("search 'warga'", "/laporan/?q=warga"),
         Measure("sort by title", "/laporan/?sort=title"),
         Measure("sort by risk", "/laporan/?sort=-risk_level"),
         Measure("card link ?status=diajukan", "/laporan/?status=diajukan"),
-        Measure("dashboard", "/"),
     ]
+
+
+def dashboard_measures(label, user, ctx) -> list[Measure]:
+    return [Measure("dashboard", "/")]
+
+
+def map_measures(label, user, ctx) -> list[Measure]:
+    # At most MAP_MAX_MARKERS newest markers of the visible reports, as JSON.
+    return [Measure("map data (peta/data.json)", "/peta/data.json", target_ms=MAP_TARGET_MS)]
+
+
+def evaluation_measures(label, user, ctx) -> list[Measure]:
+    if not user.has_perm("evaluations.view_evaluation"):
+        return []
+    year = timezone.localdate().year - 1
+    return [
+        Measure("evaluation index", "/evaluasi/"),
+        Measure(f"evaluation {year} (year)", f"/evaluasi/{year}/tahun/"),
+        Measure(f"evaluation readiness {year + 1}", f"/evaluasi/{year + 1}/kesiapan/"),
+    ]
+
+
+# The official PDFs' measures (bench/pdf.py) join here.
+MEASURE_GROUPS = [list_measures, dashboard_measures, map_measures, evaluation_measures]
+
+
+def measures_for(label, user, ctx) -> list[Measure]:
+    return [measure for group in MEASURE_GROUPS for measure in group(label, user, ctx)]
+
+
+def context_for(user) -> dict:
+    """What the measures' URLs need: a kecamatan to filter by, the cursor of row 50,000."""
+    visible = Incident.objects.visible_to(user)
+    kecamatan_id = user.kecamatan_id or visible.values_list("kecamatan_id", flat=True).first()
+    ordered = visible.order_by("-occurred_at", "-pk").only("occurred_at")
+    deep = ordered[DEEP_ROW : DEEP_ROW + 1].first() or ordered.last()
+    cursor = Keyset(visible).encode(deep) if deep else ""
+    return {"kecamatan_id": kecamatan_id, "deep_cursor": cursor}
 
 
 def timed_get(client, url) -> float:
@@ -127,12 +183,7 @@ def run(personas, runs: int, warmup: int):
     for label, user in personas:
         client = Client()
         client.force_login(user)
-        kecamatan_id = (
-            user.kecamatan_id or Incident.objects.values_list("kecamatan_id", flat=True).first()
-        )
-        for measure in measures_for(kecamatan_id):
-            if measure.admin_url and user.kecamatan_id:
-                measure.admin_url += f"?kecamatan__id__exact={user.kecamatan_id}"
+        for measure in measures_for(label, user, context_for(user)):
             with CaptureQueriesContext(connection) as captured:
                 timed_get(client, measure.url)
             measure.queries = len(captured)
@@ -158,6 +209,143 @@ def run(personas, runs: int, warmup: int):
                 measure.admin_times.append(timed_get(client, measure.admin_url))
     raw.close()
     return plan
+
+
+EXPORT_ROWS = 100_000
+EXPORT_TARGETS = {"csv": 5.0, "xlsx": 15.0}  # seconds
+EXPORT_PEAK_MB = 150
+EXPORT_FIRST_BYTE_S = 1.0
+
+
+def export_query(user, rows: int = EXPORT_ROWS) -> str:
+    """The list filter of the newest `rows` reports the user sees (from the day of row `rows`)."""
+    visible = Incident.objects.visible_to(user).order_by("-occurred_at", "-pk")
+    row = visible.only("occurred_at")[rows - 1 : rows].first() or visible.last()
+    return f"occurred_from={timezone.localtime(row.occurred_at).date():%Y-%m-%d}"
+
+
+def _rss_mb() -> float:
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+def export_once(username: str, fmt: str, query: str) -> dict:
+    """One export in this (fresh) process: seconds to the first byte and to the last, size, and
+    how far the process's peak resident memory rose above where it stood before."""
+    import resource
+
+    client = Client()
+    client.force_login(User.objects.get(username=username))
+    before = _rss_mb()
+    started = time.perf_counter()
+    response = client.get(f"/laporan/ekspor.{fmt}?{query}")
+    size, first_byte = 0, None
+    chunks = response.streaming_content if response.streaming else [response.content]
+    for chunk in chunks:
+        if first_byte is None:
+            first_byte = time.perf_counter() - started
+        size += len(chunk)
+    total = time.perf_counter() - started
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return {
+        "status": response.status_code,
+        "first_byte": first_byte or total,
+        "total": total,
+        "bytes": size,
+        "peak_mb": peak - before,
+    }
+
+
+def run_exports(username: str, runs: int) -> list[dict]:
+    """Each export in a child process of its own, so its memory peak is its own."""
+    import json
+    import subprocess
+
+    user = User.objects.get(username=username)
+    query = export_query(user)
+    visible = Incident.objects.visible_to(user)
+    rows = IncidentFilter(QueryDict(query), queryset=visible).qs.count()
+    results = []
+    for fmt in EXPORT_TARGETS:
+        samples = []
+        for _ in range(runs):
+            child = subprocess.run(
+                [sys.executable, __file__, "--export", fmt, "--user", username, "--query", query],
+                capture_output=True,
+                text=True,
+                check=True,
+                env={**os.environ},
+            )
+            samples.append(json.loads(child.stdout.strip().splitlines()[-1]))
+        results.append({"format": fmt, "query": query, "rows": rows, "samples": samples})
+    return results
+
+
+def export_report(results) -> tuple[str, bool]:
+    lines = [
+        "",
+        "| export | rows | median s | first byte s | peak MB | size MB | target | pass |",
+        "|---|---:|---:|---:|---:|---:|---|---|",
+    ]
+    all_pass = True
+    for result in results:
+        samples = result["samples"]
+        total = statistics.median(s["total"] for s in samples)
+        first = statistics.median(s["first_byte"] for s in samples)
+        peak = max(s["peak_mb"] for s in samples)
+        limit = EXPORT_TARGETS[result["format"]]
+        ok = total <= limit and first <= EXPORT_FIRST_BYTE_S and peak <= EXPORT_PEAK_MB
+        ok &= all(s["status"] == 200 for s in samples)
+        all_pass &= ok
+        lines.append(
+            f"| {result['format']} | {result['rows']:,} | {total:.1f} | {first:.2f} | "
+            f"{peak:.0f} | {samples[0]['bytes'] / 2**20:.1f} | ≤ {limit:g} s, first byte ≤ "
+            f"{EXPORT_FIRST_BYTE_S:g} s, ≤ {EXPORT_PEAK_MB} MB | {'PASS' if ok else 'FAIL'} |"
+        )
+    return "\n".join(lines), all_pass
+
+
+LOAD_RPS, LOAD_P95_MS = 100, 300
+
+
+def load_users(count: int = 21) -> list[dict]:
+    """The field officers of the bench, each with a desa of their kecamatan and a few of the
+    reports they may open."""
+    users = []
+    now = timezone.localtime()
+    for officer in User.objects.filter(username__startswith="bench_petugas_").order_by("username")[
+        :count
+    ]:
+        visible = Incident.objects.visible_to(officer)
+        users.append(
+            {
+                "username": officer.username,
+                "password": BENCH_PASSWORD,
+                "kecamatan": officer.kecamatan_id,
+                "desa": Region.objects.filter(parent_id=officer.kecamatan_id).first().pk,
+                "reports": list(visible.order_by("-occurred_at").values_list("pk", flat=True)[:50]),
+                "now": now,
+            }
+        )
+    return users
+
+
+def load_report(result) -> tuple[str, bool]:
+    ok = result["rps"] >= LOAD_RPS and result["p95_ms"] <= LOAD_P95_MS and not result["errors"]
+    kinds = ", ".join(f"{k} {n} × {m:.0f} ms" for k, (n, m) in result["by_kind"].items())
+    lines = [
+        "",
+        "| load test | requests | req/s | median ms | p95 ms | errors | target | pass |",
+        "|---|---:|---:|---:|---:|---:|---|---|",
+        f"| {result['clients']} clients × {result['seconds']} s, gunicorn "
+        f"{result['workers']} workers | {result['requests']:,} | {result['rps']:.1f} | "
+        f"{result['median_ms']:.0f} | {result['p95_ms']:.0f} | {result['errors']} | "
+        f"≥ {LOAD_RPS} req/s, p95 ≤ {LOAD_P95_MS} ms, 0 errors | {'PASS' if ok else 'FAIL'} |",
+        "",
+        f"Load mix (requests × median): {kinds}."
+        + (f" Errors, e.g.: {'; '.join(result['error_samples'])}." if result["errors"] else ""),
+    ]
+    return "\n".join(lines), ok
 
 
 def report(plan, reports: int, runs: int) -> tuple[str, bool]:
@@ -201,7 +389,19 @@ def main(argv=None):
     parser.add_argument("--output", type=lambda v: Path(v) if v else None, default=RESULTS_FILE)
     parser.add_argument("--officer", default="bench_petugas_01")
     parser.add_argument("--explain", action="store_true", help="print each slowest query's plan")
+    parser.add_argument("--export-runs", type=int, default=3, help="0: no export measures")
+    parser.add_argument("--load-seconds", type=int, default=60, help="0: no load test")
+    parser.add_argument("--load-clients", type=int, default=50)
+    parser.add_argument("--export", help=argparse.SUPPRESS)  # one export, in a child process
+    parser.add_argument("--user", help=argparse.SUPPRESS)
+    parser.add_argument("--query", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.export:
+        import json
+
+        with override_settings(STORAGES=PLAIN_STATIC):
+            print(json.dumps(export_once(args.user, args.export, args.query)))
+        return 0
     personas = [
         ("secretariat", User.objects.get(username="bench_sekretariat")),
         ("officer", User.objects.get(username=args.officer)),
@@ -211,6 +411,18 @@ def main(argv=None):
     table, ok = report(plan, Incident.objects.count(), args.runs)
     table, ok = pdf.extend(table, ok, runs=args.runs)
     print(table)
+    if args.export_runs:
+        exports, exports_ok = export_report(run_exports(personas[0][1].username, args.export_runs))
+        print(exports)
+        table += "\n" + exports
+        ok &= exports_ok
+    if args.load_seconds:
+        load, load_ok = load_report(
+            load_test(load_users(), clients=args.load_clients, seconds=args.load_seconds)
+        )
+        print(load)
+        table += "\n" + load
+        ok &= load_ok
     if args.explain:
         with psycopg.connect(**connection.get_connection_params(), autocommit=True) as raw:
             print(explain(raw, plan))

@@ -13,14 +13,40 @@ from openpyxl import Workbook
 
 from core import sheets
 from core.sheets import DATE, DATETIME, NUMBER, Column
-from incidents.models import HandlingStep, Party
+from incidents.models import HandlingStep, Incident, Party
 
 CHUNK = 500
+CHOICE_FIELDS = (
+    "kind",
+    "occurred_precision",
+    "information_source",
+    "conflict_source",
+    "aspect",
+    "form",
+    "risk_level",
+    "stage",
+    "status",
+    "resolution",
+    "confidentiality",
+)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _labels(model, name):
+    """The field's choice labels, translated once per export rather than once per cell
+    (`get_FOO_display()` looks the label up and translates it on every call): the value's
+    label, or the value itself when it is not a choice, as get_FOO_display() does."""
+    field = model._meta.get_field(name)
+    field = getattr(field, "output_field", field)  # a generated column's choices are there
+    labels = {value: str(label) for value, label in field.flatchoices}
+    return lambda value: labels.get(value, value)
 
 
 def columns() -> list[Column]:
     """The export's columns, in order. Unknown counts stay empty, zero stays 0."""
+    label = {name: _labels(Incident, name) for name in CHOICE_FIELDS}
+    party_type = _labels(Party, "party_type")
+    action_type = _labels(HandlingStep, "action_type")
 
     def steps(i):
         return i.export_steps  # read per chunk, ordered by date
@@ -33,7 +59,7 @@ def columns() -> list[Column]:
         names = []
         for party in i.export_parties:
             size = f", ±{party.estimated_size}" if party.estimated_size is not None else ""
-            names.append(f"{party.name} ({party.get_party_type_display()}{size})")
+            names.append(f"{party.name} ({party_type(party.party_type)}{size})")
         return "; ".join(names)
 
     def agencies(i):
@@ -47,23 +73,29 @@ def columns() -> list[Column]:
         step = last_step(i)
         if step is None:
             return ""
-        return f"{step.get_action_type_display()}: {step.description}"[:500]
+        return f"{action_type(step.action_type)}: {step.description}"[:500]
 
     return [
         Column(_("Nomor laporan"), lambda i: i.reference, width=16),
-        Column(_("Jenis"), lambda i: i.get_kind_display(), width=10),
+        Column(_("Jenis"), lambda i: label["kind"](i.kind), width=10),
         Column(_("Judul"), lambda i: i.title, width=40),
         Column(_("Waktu kejadian"), lambda i: i.occurred_at, DATETIME, 17),
-        Column(_("Ketepatan waktu"), lambda i: i.get_occurred_precision_display()),
+        Column(_("Ketepatan waktu"), lambda i: label["occurred_precision"](i.occurred_precision)),
         Column(_("Kecamatan"), lambda i: i.kecamatan.name, width=16),
         Column(_("Desa/kelurahan"), lambda i: i.desa.name if i.desa else "", width=16),
         Column(_("Alamat"), lambda i: i.address, width=30),
         Column(_("Lintang"), lambda i: i.latitude, NUMBER, 11),
         Column(_("Bujur"), lambda i: i.longitude, NUMBER, 11),
-        Column(_("Sumber informasi"), lambda i: i.get_information_source_display(), width=18),
-        Column(_("Sumber konflik"), lambda i: i.get_conflict_source_display(), width=24),
-        Column(_("Aspek"), lambda i: i.get_aspect_display()),
-        Column(_("Bentuk"), lambda i: i.get_form_display(), width=18),
+        Column(
+            _("Sumber informasi"),
+            lambda i: label["information_source"](i.information_source),
+            width=18,
+        ),
+        Column(
+            _("Sumber konflik"), lambda i: label["conflict_source"](i.conflict_source), width=24
+        ),
+        Column(_("Aspek"), lambda i: label["aspect"](i.aspect)),
+        Column(_("Bentuk"), lambda i: label["form"](i.form), width=18),
         Column(_("Pihak"), parties, width=40),
         Column(_("Meninggal"), lambda i: i.killed, NUMBER, 11),
         Column(_("Luka"), lambda i: i.injured, NUMBER, 9),
@@ -72,11 +104,17 @@ def columns() -> list[Column]:
         Column(_("Fasilitas umum rusak"), lambda i: i.public_facilities_damaged, NUMBER),
         Column(_("Rumah ibadah rusak"), lambda i: i.worship_places_damaged, NUMBER),
         Column(_("Kerugian (Rp)"), lambda i: i.loss_rupiah, NUMBER, 16),
-        Column(_("Risiko"), lambda i: i.get_risk_level_display() if i.risk_level else "", width=12),
-        Column(_("Tahap"), lambda i: i.get_stage_display()),
-        Column(_("Status"), lambda i: i.get_status_display(), width=12),
-        Column(_("Penyelesaian"), lambda i: i.get_resolution_display() if i.resolution else ""),
-        Column(_("Kerahasiaan"), lambda i: i.get_confidentiality_display(), width=18),
+        Column(
+            _("Risiko"),
+            lambda i: label["risk_level"](i.risk_level) if i.risk_level else "",
+            width=12,
+        ),
+        Column(_("Tahap"), lambda i: label["stage"](i.stage)),
+        Column(_("Status"), lambda i: label["status"](i.status), width=12),
+        Column(
+            _("Penyelesaian"), lambda i: label["resolution"](i.resolution) if i.resolution else ""
+        ),
+        Column(_("Kerahasiaan"), lambda i: label["confidentiality"](i.confidentiality), width=18),
         Column(_("Instansi penanganan"), agencies, width=30),
         Column(_("Jumlah tindak lanjut"), lambda i: len(steps(i)), NUMBER, 11),
         Column(
@@ -99,7 +137,12 @@ def _items(queryset):
     """The reports with their parties and steps, read a chunk at a time: one query per chunk for
     each, into plain lists. (Django's prefetch keeps references from each cached list back to
     its owner, which kept memory growing with the number of rows.)"""
-    rows = queryset.select_related("kecamatan", "desa", "reported_by").iterator(chunk_size=CHUNK)
+    rows = (
+        queryset.select_related("kecamatan", "desa", "reported_by")
+        # Not exported: the chronology (kilobytes each), the search vector, the rejection reason.
+        .defer("chronology", "search_document", "rejection_reason")
+        .iterator(chunk_size=CHUNK)
+    )
     while chunk := list(islice(rows, CHUNK)):
         _attach_related(chunk)
         yield from chunk

@@ -5,7 +5,8 @@ from datetime import datetime, time, timedelta
 
 import django_filters
 from django import forms
-from django.db.models import F
+from django.db.models import F, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -14,7 +15,13 @@ from core.forms import FilterForm
 from core.utils import parse_id
 from directory.models import Agency, Region
 from incidents.choices import ActionType, ConflictSource, Form, Kind, RiskLevel, Status
-from incidents.models import RISK_SCORE, HandlingStep, Incident
+from incidents.models import (
+    RISK_SCORE,
+    RISK_SORT_FIRST,
+    RISK_SORT_LAST,
+    HandlingStep,
+    Incident,
+)
 
 
 def _kecamatan(request):
@@ -34,12 +41,14 @@ class NullsLastOrderingFilter(django_filters.OrderingFilter):
     """Sorts with empty values (e.g. no risk assessed) last in either direction, and breaks ties
     by newest record so paging is stable.
 
-    NULLS LAST is written only for the columns that can be empty (`nullable`): PostgreSQL does
-    not know a NOT NULL column has no nulls, so `title DESC NULLS LAST` could not be read
-    backwards from the title index and would sort the whole table."""
+    A column that can be empty (`nullable`) is sorted as `COALESCE(column, beyond)`, where
+    `beyond` lies past every real value in that direction: empty values come last, each
+    direction has its own index on exactly that expression, and the list's cursor pages compare
+    plain values (no NULL). Every sort has an index ending on `-id` (see Incident.Meta)."""
 
-    def __init__(self, *args, nullable=(), **kwargs):
-        self.nullable = set(nullable)
+    def __init__(self, *args, nullable=None, **kwargs):
+        # {name: (value beyond the largest, value beyond the smallest)}
+        self.nullable = dict(nullable or {})
         super().__init__(*args, **kwargs)
 
     def filter(self, qs, value):
@@ -50,13 +59,12 @@ class NullsLastOrderingFilter(django_filters.OrderingFilter):
             name = self.param_map.get(param.lstrip("-"))
             if name is None:
                 continue
-            nulls_last = True if name in self.nullable else None
+            descending = param.startswith("-")
             expression = F(name)
-            ordering.append(
-                expression.desc(nulls_last=nulls_last)
-                if param.startswith("-")
-                else expression.asc(nulls_last=nulls_last)
-            )
+            if name in self.nullable:
+                above, below = self.nullable[name]
+                expression = Coalesce(name, Value(below if descending else above))
+            ordering.append(expression.desc() if descending else expression.asc())
         return qs.order_by(*ordering, "-pk")
 
 
@@ -167,7 +175,7 @@ class IncidentFilter(django_filters.FilterSet):
             # Risk sorts by likelihood x impact, not by the label's alphabetical order.
             ("risk_score_value", "risk_level"),
         ),
-        nullable=("risk_score_value",),
+        nullable={"risk_score_value": (RISK_SORT_LAST, RISK_SORT_FIRST)},
         field_labels={
             "occurred_at": _("Waktu kejadian"),
             "reference": _("Nomor laporan"),

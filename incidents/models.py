@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Case, F, Q, Value, When
+from django.db.models.functions import Coalesce
 from django.db.models.lookups import GreaterThan, LessThanOrEqual
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -42,6 +43,10 @@ from incidents.querysets import IncidentQuerySet, IncidentTallyQuerySet
 UNKNOWN_HELP = _("Kosongkan bila belum diketahui; isi 0 bila memang tidak ada.")
 # Likelihood (1-4) x impact (1-4): 1-3 rendah, 4-6 sedang, 8-9 tinggi, 12-16 sangat tinggi.
 RISK_SCORE = F("likelihood") * F("impact")
+# Sorting by risk puts unassessed reports last in either direction: their score counts as beyond
+# every real score (see NullsLastOrderingFilter); the two sort indexes use the same expressions.
+RISK_SORT_LAST = 99
+RISK_SORT_FIRST = 0
 # A phone's clock may run a little ahead of the server's.
 CLOCK_SKEW = timedelta(minutes=10)
 # Older dates are typing mistakes (and year 1 does not even survive the UTC round trip).
@@ -345,10 +350,21 @@ class Incident(ConstraintFieldsMixin, models.Model):
             ),
             # The list's sorts (NullsLastOrderingFilter): by title, by status, and by risk
             # (likelihood x impact, unassessed last) in either direction; ties break on -id.
-            models.Index(fields=["title"], name="incident_title_idx"),
+            # Each is read forwards for its sort and backwards for the list's last page.
+            models.Index(fields=["title", "-id"], name="incident_title_idx"),
+            models.Index(fields=["-title", "-id"], name="incident_title_desc_idx"),
             models.Index(fields=["status", "-id"], name="incident_status_idx"),
-            models.Index(RISK_SCORE.asc(nulls_last=True), name="incident_risk_asc_idx"),
-            models.Index(RISK_SCORE.desc(nulls_last=True), name="incident_risk_desc_idx"),
+            models.Index(fields=["-status", "-id"], name="incident_status_desc_idx"),
+            models.Index(
+                Coalesce(RISK_SCORE, Value(RISK_SORT_LAST)).asc(),
+                F("id").desc(),
+                name="incident_risk_asc_idx",
+            ),
+            models.Index(
+                Coalesce(RISK_SCORE, Value(RISK_SORT_FIRST)).desc(),
+                F("id").desc(),
+                name="incident_risk_desc_idx",
+            ),
             # The "or my own" part of visible_to as the dashboard reads it: the user's drafts
             # and the user's own restricted reports (IncidentTally covers everything else).
             models.Index(fields=["reported_by", "status"], name="incident_author_status_idx"),

@@ -59,10 +59,24 @@ class IncidentListView(LoginRequiredMixin, PerPageMixin, ListView):
         )
         return self.filterset.qs
 
+    def paginate_queryset(self, queryset, page_size):
+        """Numbered pages while the count is exact (at most the paginator's cap); beyond it,
+        "Berikutnya / Sebelumnya / Terakhir" by cursor (`after`, `before`, `last`), which cost
+        the same at any depth."""
+        paginator = self.get_paginator(queryset, page_size)
+        params = self.request.GET
+        cursor = {"after": params.get("after", ""), "before": params.get("before", "")}
+        if paginator.capped:
+            page = paginator.keyset_page(**cursor, last="last" in params)
+        else:
+            page = paginator.get_page(params.get(self.page_kwarg))
+        return paginator, page, page.object_list, page.has_other_pages()
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         query = self.request.GET.copy()
-        query.pop("page", None)
+        for name in ("page", "after", "before", "last"):
+            query.pop(name, None)
         context.update(
             filter=self.filterset,
             filter_fields=self.filterset.bound_fields(IncidentFilter.LIST_FIELDS),

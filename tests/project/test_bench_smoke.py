@@ -29,8 +29,12 @@ def test_bench_seeds_and_measures_every_page(roles, kecamatan, other_kecamatan, 
         plan = bench.run(personas, runs=1, warmup=0)
     table, _ok = bench.report(plan, 2000, 1)
 
-    measures = bench.measures_for(kecamatan.pk)
-    assert len(plan) == len(personas) * len(measures)
-    for measure in measures:
-        assert f"| {measure.name} | officer |" in table
+    expected = 0
+    for label, user in personas:
+        measures = bench.measures_for(label, user, bench.context_for(user))
+        expected += len(measures)
+        for measure in measures:
+            assert f"| {measure.name} | {label} |" in table
+    assert len(plan) == expected
+    assert "| evaluation index | secretariat |" in table and "| map data" in table
     assert "| admin " in table and "| sql " in table
