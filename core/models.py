@@ -70,7 +70,9 @@ class EvidenceFile(models.Model):
 
     @property
     def shows_inline(self) -> bool:
-        return self.content_type in ("image/jpeg", "image/png", "application/pdf")
+        # Photos open in the page; PDFs and office files are always downloaded (a PDF opened
+        # inside the portal's origin would run the browser's PDF viewer with its scripts).
+        return self.content_type in ("image/jpeg", "image/png")
 
     def store(self, upload, *, by):
         """Validate `upload` and fill this record from it (core.services.evidence_store saves
