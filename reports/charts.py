@@ -11,7 +11,9 @@ from html import escape
 from django.utils.formats import number_format
 from django.utils.safestring import SafeString, mark_safe
 
-FONT = "font-family:'DejaVu Sans',sans-serif"
+# A presentation attribute rather than style="…": the browser preview runs under a CSP without
+# 'unsafe-inline', which blocks style attributes (WeasyPrint reads either).
+FONT = "font-family=\"'DejaVu Sans', sans-serif\""
 BAR_COLOUR = "#2f5d8a"
 LINE_COLOUR = "#b0413e"
 AXIS_COLOUR = "#555"
@@ -66,11 +68,11 @@ def bar_chart(title: str, items: list[tuple[str, float]], *, width: int = 640) -
         short = escape(raw if len(raw) <= 38 else raw[:37] + "…")
         body.append(
             f'<text x="{label_width - gap}" y="{y + 15}" text-anchor="end" font-size="10" '
-            f'style="{FONT}">{short}</text>'
+            f"{FONT}>{short}</text>"
             f'<rect x="{label_width}" y="{y + 3}" width="{length:.1f}" height="{row - 8}" '
             f'fill="{BAR_COLOUR}"><title>{text}: {_number(value)}</title></rect>'
             f'<text x="{label_width + length + 4:.1f}" y="{y + 15}" font-size="11" '
-            f'style="{FONT}">{_number(value)}</text>'
+            f"{FONT}>{_number(value)}</text>"
         )
     body.append(
         f'<line x1="{label_width}" y1="2" x2="{label_width}" y2="{height - 4}" '
@@ -93,15 +95,15 @@ def line_chart(
         f'<line x1="{left}" y1="{top_pad + plot_h}" x2="{width - right}" y2="{top_pad + plot_h}" '
         f'stroke="{AXIS_COLOUR}"/>',
         f'<text x="{left - 4}" y="{top_pad + 8}" text-anchor="end" font-size="10" '
-        f'style="{FONT}">{_number(top)}</text>',
+        f"{FONT}>{_number(top)}</text>",
         f'<text x="{left - 4}" y="{top_pad + plot_h}" text-anchor="end" font-size="10" '
-        f'style="{FONT}">0</text>',
+        f"{FONT}>0</text>",
     ]
     for index, label in enumerate(labels):
         x = left + index * step
         body.append(
             f'<text x="{x:.1f}" y="{height - bottom + 16}" text-anchor="middle" font-size="10" '
-            f'style="{FONT}">{escape(str(label)[:12])}</text>'
+            f"{FONT}>{escape(str(label)[:12])}</text>"
         )
     for number, line in enumerate(series):
         colour = colours[number % len(colours)]
@@ -122,6 +124,6 @@ def line_chart(
             )
         body.append(
             f'<text x="{left + 8 + number * 150}" y="{height - 6}" font-size="10" '
-            f'fill="{colour}" style="{FONT}">■ {escape(line.label)}</text>'
+            f'fill="{colour}" {FONT}>■ {escape(line.label)}</text>'
         )
     return _svg(width, height, title, body)
