@@ -3,6 +3,7 @@
 import uuid
 from pathlib import PurePath
 
+import pgtrigger
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -105,6 +106,17 @@ class ActivityLogQuerySet(models.QuerySet):
         )
 
 
+@pgtrigger.register(
+    # Append-only, enforced by the database whatever code, admin or SQL session tries (UU
+    # 27/2022): no entry is deleted, and none is changed except its object name, which
+    # anonymising a person replaces so the log stops naming them.
+    pgtrigger.Protect(name="activity_log_no_delete", operation=pgtrigger.Delete),
+    pgtrigger.Protect(
+        name="activity_log_no_update",
+        operation=pgtrigger.Update,
+        condition=pgtrigger.AnyChange(exclude=["object_repr"]),
+    ),
+)
 class ActivityLog(models.Model):
     """One log of business events across the portal: who did what (a dotted action code such as
     `incidents.export` or `action_plans.plan.establish`), to which record, with what data.
