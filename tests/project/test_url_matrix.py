@@ -78,6 +78,9 @@ EXPECTATIONS = {
         everyone(200),
     ),
     "accounts:password_reset_complete": (None, "", everyone(200)),
+    # Data-subject requests about parties: administrators only; anonymising is POST only.
+    "incidents:party_subject_report": (None, "", only(200, "admin")),
+    "incidents:party_anonymise": (None, "", only(405, "admin")),
     # Two-factor login: every account may set it up; the code step sends an account without an
     # authenticator on to the portal; new recovery codes are made by POST only.
     "accounts:two_factor": (None, "", everyone(200, anonymous=LOGIN)),
@@ -254,7 +257,7 @@ def test_every_named_url_declares_what_each_persona_gets():
 
 
 def test_a_url_added_without_expectation_is_named():
-    assert undeclared_urls("tests.url_matrix_urls") == {"probe:undeclared"}
+    assert undeclared_urls("tests.project.url_matrix_urls") == {"probe:undeclared"}
 
 
 # --- the fixture objects ------------------------------------------------------------------------
