@@ -3,6 +3,7 @@
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.http import HttpResponseForbidden
 from django.shortcuts import redirect
 from django.urls import reverse
 
@@ -50,7 +51,12 @@ class TwoFactorRequiredMiddleware:
             return None
         if name == target:
             return None
+        if request.headers.get("HX-Request"):
+            # A fragment (the notification bell polls from the navbar of the code page itself):
+            # refused without a body, which htmx leaves unswapped, instead of a redirect whose
+            # page it would swap into the fragment's place.
+            return HttpResponseForbidden()
         url = reverse(target)
-        if request.method == "GET" and name not in ("accounts:login",):
+        if request.method == "GET":
             url += "?" + urlencode({"next": request.get_full_path()})
         return redirect(url)

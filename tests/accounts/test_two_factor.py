@@ -192,3 +192,12 @@ def test_enforcement_is_on_by_default():
     from jombang_portal import settings as project_settings
 
     assert project_settings.TWO_FACTOR_ENFORCED is True
+
+
+def test_htmx_fragments_are_refused_not_redirected(client, sekretariat):
+    """The notification bell polls from the navbar of the set-up page itself: a redirect would
+    swap the whole set-up page into the bell."""
+    sign_in(client, sekretariat)
+    response = client.get(reverse("notification_bell"), headers={"HX-Request": "true"})
+    assert response.status_code == 403
+    assert response.content == b""

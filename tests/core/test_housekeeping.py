@@ -12,6 +12,11 @@ from django.utils import timezone
 from core.models import FormSubmission
 
 
+@pytest.fixture(autouse=True)
+def refresh_once_a_minute(settings):
+    settings.SESSION_REFRESH_SECONDS = 60
+
+
 def test_session_is_not_rewritten_on_every_request(client, pimpinan, django_assert_num_queries):
     client.force_login(pimpinan)
     client.get("/")  # the first request marks the session as refreshed
