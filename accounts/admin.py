@@ -16,6 +16,7 @@ from pghistory.models import Events
 from accounts.choices import Role
 from accounts.models import User, UserGroupEvent
 from accounts.services import password_reset_link_issue, user_set_roles
+from accounts.two_factor import two_factor_reset
 
 
 class RoleFormMixin(forms.Form):
@@ -76,7 +77,7 @@ class UserAdmin(BaseUserAdmin):
     list_select_related = ["agency", "kecamatan"]
     search_fields = ["username", "first_name", "last_name", "email", "agency__name"]
     autocomplete_fields = ["agency", "kecamatan"]
-    actions = ["issue_password_reset_link"]
+    actions = ["issue_password_reset_link", "reset_two_factor"]
     fieldsets = (
         (None, {"fields": ("username", "password")}),
         (_("Informasi pribadi"), {"fields": ("first_name", "last_name", "email")}),
@@ -135,6 +136,19 @@ class UserAdmin(BaseUserAdmin):
         )
         add_never_cache_headers(response)
         return response
+
+    @admin.action(description=_("Atur ulang verifikasi dua langkah"), permissions=["change"])
+    def reset_two_factor(self, request, queryset):
+        """For a lost phone without recovery codes: the user sets up again at the next sign-in."""
+        users = list(queryset)
+        for user in users:
+            two_factor_reset(user=user, by=request.user)
+        self.message_user(
+            request,
+            _("Verifikasi dua langkah diatur ulang untuk %(count)d pengguna.")
+            % {"count": len(users)},
+            messages.SUCCESS,
+        )
 
     @admin.display(description=_("peran"))
     def role_list(self, obj):

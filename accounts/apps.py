@@ -15,5 +15,9 @@ class AccountsConfig(AppConfig):
                 "accounts.password_reset.request": _("Atur ulang kata sandi diminta"),
                 "accounts.password_reset.done": _("Kata sandi diatur ulang"),
                 "accounts.password_reset.link_issued": _("Tautan atur ulang kata sandi dibuat"),
+                "accounts.two_factor.enrolled": _("Verifikasi dua langkah diaktifkan"),
+                "accounts.two_factor.recovery_regenerated": _("Kode pemulihan dibuat ulang"),
+                "accounts.two_factor.recovery_used": _("Kode pemulihan dipakai untuk masuk"),
+                "accounts.two_factor.reset": _("Verifikasi dua langkah diatur ulang oleh admin"),
             }
         )

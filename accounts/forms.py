@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib.auth.forms import (
     AuthenticationForm,
     PasswordChangeForm,
@@ -38,3 +39,27 @@ class PortalPasswordResetForm(BootstrapMixin, PasswordResetForm):
 
 class PortalSetPasswordForm(BootstrapMixin, SetPasswordForm):
     pass
+
+
+class TwoFactorCodeForm(BootstrapMixin, forms.Form):
+    """One field for either code: the six digits of the authenticator app, or a recovery code."""
+
+    code = forms.CharField(
+        label=_("Kode verifikasi"),
+        max_length=32,
+        help_text=_("Enam angka dari aplikasi autentikator, atau salah satu kode pemulihan."),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "text", "autofocus": True}
+        ),
+    )
+
+
+class TwoFactorSetupForm(BootstrapMixin, forms.Form):
+    code = forms.CharField(
+        label=_("Kode dari aplikasi"),
+        max_length=12,
+        help_text=_("Enam angka yang sekarang tampil di aplikasi autentikator."),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
+        ),
+    )

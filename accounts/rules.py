@@ -29,3 +29,8 @@ is_reporter = is_petugas | is_secretariat
 is_agency_operator = is_petugas & has_agency
 # `terbatas` (restricted) records: secretariat, leadership and individually cleared users.
 may_see_restricted = is_secretariat | is_leader | is_cleared_restricted
+
+
+# Two-factor login (TOTP) is required of those who manage accounts and verify reports; anyone
+# else may turn it on (accounts.middleware.TwoFactorRequiredMiddleware).
+rules.add_perm("accounts.require_two_factor", is_admin | is_secretariat)

@@ -2,7 +2,14 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
 from accounts.forms import LoginForm, PortalPasswordChangeForm
-from accounts.views import PasswordResetConfirmView, PasswordResetView
+from accounts.views import (
+    PasswordResetConfirmView,
+    PasswordResetView,
+    TwoFactorRecoveryView,
+    TwoFactorSetupView,
+    TwoFactorVerifyView,
+    TwoFactorView,
+)
 
 app_name = "accounts"
 
@@ -50,5 +57,11 @@ urlpatterns = [
             template_name="accounts/password_reset_complete.html"
         ),
         name="password_reset_complete",
+    ),
+    path("dua-langkah/", TwoFactorView.as_view(), name="two_factor"),
+    path("dua-langkah/pasang/", TwoFactorSetupView.as_view(), name="two_factor_setup"),
+    path("dua-langkah/verifikasi/", TwoFactorVerifyView.as_view(), name="two_factor_verify"),
+    path(
+        "dua-langkah/kode-pemulihan/", TwoFactorRecoveryView.as_view(), name="two_factor_recovery"
     ),
 ]

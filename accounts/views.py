@@ -1,12 +1,29 @@
-"""Password reset by email, on Django's views with the portal's templates and a throttle."""
+"""Password reset by email, on Django's views with the portal's templates and a throttle;
+two-factor login: set-up, the code step after the password, recovery codes."""
 
 from axes.helpers import get_client_ip_address
 from axes.utils import reset as axes_reset
+from django.conf import settings
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse_lazy
+from django.utils.cache import add_never_cache_headers
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
+from django.views import View
+from django.views.generic import TemplateView
+from django_otp import login as otp_login
 
-from accounts.forms import PortalPasswordResetForm, PortalSetPasswordForm
+from accounts import two_factor
+from accounts.forms import (
+    PortalPasswordResetForm,
+    PortalSetPasswordForm,
+    TwoFactorCodeForm,
+    TwoFactorSetupForm,
+)
+from accounts.middleware import TwoFactorRequiredMiddleware
 from accounts.services import password_reset_done, password_reset_request
 
 
@@ -44,3 +61,128 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
         # A lockout from forgotten-password attempts ends with the new password.
         axes_reset(username=form.user.get_username())
         return response
+
+
+class TwoFactorMixin(LoginRequiredMixin):
+    def next_url(self) -> str:
+        target = self.request.POST.get("next") or self.request.GET.get("next") or ""
+        if url_has_allowed_host_and_scheme(
+            target, allowed_hosts={self.request.get_host()}, require_https=self.request.is_secure()
+        ):
+            return target
+        return resolve_url(settings.LOGIN_REDIRECT_URL)
+
+    def show_recovery_codes(self, codes: list[str]):
+        response = render(self.request, "accounts/two_factor_recovery_codes.html", {"codes": codes})
+        add_never_cache_headers(response)
+        return response
+
+
+class TwoFactorView(TwoFactorMixin, TemplateView):
+    """The account's two-factor status: set it up, or make new recovery codes."""
+
+    template_name = "accounts/two_factor.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        return super().get_context_data(
+            enrolled=two_factor.is_enrolled(user),
+            required=two_factor.is_required(user),
+            codes_left=two_factor.recovery_codes_left(user),
+            **kwargs,
+        )
+
+
+class TwoFactorSetupView(TwoFactorMixin, View):
+    """Scan the QR code (or type the key) into an authenticator app, confirm with a code."""
+
+    template_name = "accounts/two_factor_setup.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        user = request.user
+        # Replacing an authenticator needs the current one: a stolen password alone must not
+        # be enough to add the thief's phone.
+        if user.is_authenticated and two_factor.is_enrolled(user) and not user.is_verified():
+            return redirect("accounts:two_factor_verify")
+        return super().dispatch(request, *args, **kwargs)
+
+    def page(self, form, status=200):
+        device = two_factor.totp_pending(user=self.request.user)
+        context = {
+            "form": form,
+            "qr_svg": mark_safe(two_factor.totp_qr_svg(device)),  # segno's own markup, no input
+            "manual_key": two_factor.totp_manual_key(device),
+            "next": self.next_url(),
+        }
+        response = render(self.request, self.template_name, context, status=status)
+        add_never_cache_headers(response)
+        return response
+
+    def get(self, request):
+        return self.page(TwoFactorSetupForm())
+
+    def post(self, request):
+        form = TwoFactorSetupForm(request.POST)
+        if not form.is_valid():
+            return self.page(form, status=400)
+        device = two_factor.totp_pending(user=request.user)
+        codes = two_factor.totp_confirm(
+            device=device, code=form.cleaned_data["code"], by=request.user
+        )
+        if codes is None:
+            form.add_error(
+                "code",
+                _(
+                    "Kode tidak cocok. Periksa jam ponsel (harus tepat) dan masukkan kode yang "
+                    "sedang tampil."
+                ),
+            )
+            return self.page(form, status=400)
+        device.refresh_from_db()
+        otp_login(request, device)
+        request.session.pop(TwoFactorRequiredMiddleware.NO_DEVICE_KEY, None)
+        return self.show_recovery_codes(codes)
+
+
+class TwoFactorVerifyView(TwoFactorMixin, View):
+    """The second step of signing in: a code from the app or a recovery code."""
+
+    template_name = "accounts/two_factor_verify.html"
+
+    def page(self, form, status=200):
+        return render(
+            self.request, self.template_name, {"form": form, "next": self.next_url()}, status=status
+        )
+
+    def get(self, request):
+        if request.user.is_verified() or not two_factor.is_enrolled(request.user):
+            return redirect(self.next_url())
+        return self.page(TwoFactorCodeForm())
+
+    def post(self, request):
+        form = TwoFactorCodeForm(request.POST)
+        if not form.is_valid():
+            return self.page(form, status=400)
+        device = two_factor.two_factor_verify(user=request.user, code=form.cleaned_data["code"])
+        if device is None:
+            form.add_error("code", _("Kode salah atau sudah dipakai."))
+            # django-otp doubles the wait after each wrong code; say how long it is.
+            wait = two_factor.two_factor_wait_seconds(request.user)
+            if wait:
+                form.add_error(
+                    "code",
+                    _("Tunggu %(seconds)s detik sebelum mencoba lagi.") % {"seconds": wait},
+                )
+            return self.page(form, status=400)
+        otp_login(request, device)
+        return redirect(self.next_url())
+
+
+class TwoFactorRecoveryView(TwoFactorMixin, View):
+    """New recovery codes (POST), shown once; the old ones stop working."""
+
+    def post(self, request):
+        if not two_factor.is_enrolled(request.user) or not request.user.is_verified():
+            return redirect("accounts:two_factor")
+        codes = two_factor.recovery_codes_regenerate(user=request.user, by=request.user)
+        return self.show_recovery_codes(codes)

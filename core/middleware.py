@@ -4,10 +4,13 @@ Django's LocaleMiddleware also follows the browser's Accept-Language, which woul
 to an officer whose phone happens to be set to English; the portal's working language is
 Indonesian, so only an explicit choice (the language cookie) changes it."""
 
+import time
+
 from django.conf import settings
 from django.core.exceptions import BadRequest
 from django.shortcuts import render
 from django.utils import translation
+from django.utils.cache import patch_cache_control
 
 
 class PortalLanguageMiddleware:
@@ -73,3 +76,49 @@ class RejectNulBytesMiddleware:
         ):
             raise BadRequest("NUL byte in the query string")
         return self.get_response(request)
+
+
+class IdleSessionMiddleware:
+    """Idle logout without writing the session on every request.
+
+    The session row's expiry (now + SESSION_COOKIE_AGE) is set whenever the session is saved.
+    Saving it on every request (SESSION_SAVE_EVERY_REQUEST) costs a write per page, image and
+    htmx call; here a signed-in session is saved only when its last save is at least
+    SESSION_REFRESH_SECONDS old, so the idle timeout is exact to within that much."""
+
+    KEY = "_refreshed_at"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        if session is None or session.modified or not session.session_key:
+            return response
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return response
+        now = int(time.time())
+        if now - session.get(self.KEY, 0) >= settings.SESSION_REFRESH_SECONDS:
+            # Marks the session modified: SessionMiddleware saves it with a new expiry.
+            session[self.KEY] = now
+        return response
+
+
+class NoStoreMiddleware:
+    """`Cache-Control: private, no-store` on everything a signed-in user receives, and on every
+    download (an attachment or a streamed file), so no shared proxy or browser cache keeps
+    reports, exports, evidence or PDFs (UU 27/2022). Static files never pass through here."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        signed_in = user is not None and user.is_authenticated
+        download = response.streaming or "attachment" in response.get("Content-Disposition", "")
+        if signed_in or download:
+            patch_cache_control(response, private=True, no_store=True)
+        return response

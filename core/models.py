@@ -3,6 +3,7 @@
 import uuid
 from pathlib import PurePath
 
+import pgtrigger
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -70,7 +71,9 @@ class EvidenceFile(models.Model):
 
     @property
     def shows_inline(self) -> bool:
-        return self.content_type in ("image/jpeg", "image/png", "application/pdf")
+        # Photos open in the page; PDFs and office files are always downloaded (a PDF opened
+        # inside the portal's origin would run the browser's PDF viewer with its scripts).
+        return self.content_type in ("image/jpeg", "image/png")
 
     def store(self, upload, *, by):
         """Validate `upload` and fill this record from it (core.services.evidence_store saves
@@ -103,6 +106,17 @@ class ActivityLogQuerySet(models.QuerySet):
         )
 
 
+@pgtrigger.register(
+    # Append-only, enforced by the database whatever code, admin or SQL session tries (UU
+    # 27/2022): no entry is deleted, and none is changed except its object name, which
+    # anonymising a person replaces so the log stops naming them.
+    pgtrigger.Protect(name="activity_log_no_delete", operation=pgtrigger.Delete),
+    pgtrigger.Protect(
+        name="activity_log_no_update",
+        operation=pgtrigger.Update,
+        condition=pgtrigger.AnyChange(exclude=["object_repr"]),
+    ),
+)
 class ActivityLog(models.Model):
     """One log of business events across the portal: who did what (a dotted action code such as
     `incidents.export` or `action_plans.plan.establish`), to which record, with what data.

@@ -1,7 +1,10 @@
 """Writes every app shares."""
 
+from datetime import timedelta
+
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from core.models import ActivityLog, EvidenceFile, FormSubmission
 from core.utils import parse_uuid
@@ -90,3 +93,12 @@ def submission_done(*, submission: FormSubmission | None, url: str) -> None:
     if submission is not None:
         submission.result_url = url
         submission.save(update_fields=["result_url"])
+
+
+def submission_purge(*, older_than_days: int) -> int:
+    """Delete form-submission tokens older than `older_than_days`; returns how many. A token only
+    guards against a double tap or a resend of one rendered form, which happens within minutes:
+    a month-old token protects nothing and only grows the table."""
+    cutoff = timezone.now() - timedelta(days=older_than_days)
+    deleted, _by_model = FormSubmission.objects.filter(created_at__lt=cutoff).delete()
+    return deleted

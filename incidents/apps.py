@@ -45,6 +45,8 @@ class IncidentsConfig(AppConfig):
                 "incidents.report.resolve": _("Laporan dinyatakan selesai"),
                 "incidents.report.close": _("Laporan ditutup"),
                 "incidents.identities.view": _("Identitas pihak dan tokoh dalam laporan dilihat"),
+                "incidents.party.subject_report": _("Laporan subjek data pihak dibuka"),
+                "incidents.party.anonymise": _("Nama pihak dianonimkan"),
             }
         )
         register_data(

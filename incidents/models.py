@@ -38,7 +38,7 @@ from incidents.choices import (
     RiskLevel,
     Status,
 )
-from incidents.querysets import IncidentQuerySet, IncidentTallyQuerySet
+from incidents.querysets import IncidentQuerySet, IncidentTallyQuerySet, PartyQuerySet
 
 UNKNOWN_HELP = _("Kosongkan bila belum diketahui; isi 0 bila memang tidak ada.")
 # Likelihood (1-4) x impact (1-4): 1-3 rendah, 4-6 sedang, 8-9 tinggi, 12-16 sangat tinggi.
@@ -470,6 +470,8 @@ class Party(models.Model):
         blank=True,
         help_text=_("Kosongkan bila belum diketahui."),
     )
+
+    objects = PartyQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("pihak")

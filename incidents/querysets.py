@@ -29,6 +29,14 @@ class IncidentQuerySet(models.QuerySet):
             queryset = queryset.filter(kecamatan_id=user.kecamatan_id)
         return queryset
 
+    def for_subject_request(self, user):
+        """Every report, drafts and restricted ones included, for a data-subject request
+        (`incidents.party_subject_report`): the answer must cover all that is stored about the
+        person. Anyone else: what they may see."""
+        if user.has_perm("incidents.party_subject_report"):
+            return self.all()
+        return self.visible_to(user)
+
     def search(self, text: str):
         query = SearchQuery(text, config=SEARCH_CONFIG, search_type="websearch")
         return self.filter(search_document=query)
@@ -47,3 +55,15 @@ class IncidentTallyQuerySet(models.QuerySet):
         if user.kecamatan_id:
             queryset = queryset.filter(kecamatan_id=user.kecamatan_id)
         return queryset
+
+
+class PartyQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Parties of the reports the user may see; for a data-subject request
+        (`incidents.party_subject_report`) every report, drafts and restricted ones included,
+        since the answer must cover all that is stored about the person."""
+        if user.has_perm("incidents.party_subject_report"):
+            return self.all()
+        # The report model through the relation: models.py imports this module.
+        incident_model = self.model._meta.get_field("incident").related_model
+        return self.filter(incident__in=incident_model.objects.visible_to(user))

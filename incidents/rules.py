@@ -80,3 +80,7 @@ rules.add_perm(
 rules.add_perm("incidents.change_stage", is_secretariat)
 
 rules.add_perm("incidents.manage_conflict_status", is_secretariat)
+
+# Data-subject requests about a party named in reports (UU 27/2022): search every report,
+# list every access, export, anonymise. Administrators only, like contacts' requests.
+rules.add_perm("incidents.party_subject_report", is_admin)

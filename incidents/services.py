@@ -355,3 +355,39 @@ def _stage_follow(*, incident: Incident, step: HandlingStep):
 def evidence_attach(*, incident: Incident, upload, by, step: HandlingStep | None = None):
     with pghistory.context(user=by.pk):
         return evidence_store(Evidence(incident=incident, step=step), upload, by=by)
+
+
+# --- personal data of parties (UU 27/2022) -------------------------------------------------------
+
+PARTY_SUBJECT_REPORT = "incidents.party.subject_report"
+PARTY_ANONYMISE = "incidents.party.anonymise"
+IDENTITIES_EXPORT = "incidents.identities.export"
+
+
+def party_subject_report_log(*, parties: list[Party], by, ip: str | None, fmt: str) -> None:
+    """Record a data-subject report: who searched, which party rows it showed (by id, not by
+    name: the log itself must not spread the name), from where."""
+    log_action(
+        actor=by,
+        action=PARTY_SUBJECT_REPORT,
+        ip=ip,
+        format=fmt,
+        parties=[party.pk for party in parties],
+        incidents=sorted({party.incident_id for party in parties}),
+    )
+
+
+@transaction.atomic
+def party_anonymise(*, parties: list[Party], by, ip: str | None) -> int:
+    """Remove a person's name from the parties of reports, keeping type and size, so counts
+    and statistics do not move. The field history (pghistory) loses the name too; the
+    reports' own free text (title, chronology) is the administrator's to edit."""
+    count = 0
+    for party in Party.objects.select_for_update().filter(pk__in=[p.pk for p in parties]):
+        anonymous = f"Anonim #{party.pk}"
+        party.name = anonymous
+        party.save(update_fields=["name"])
+        Party.pgh_event_model.objects.filter(pgh_obj_id=party.pk).update(name=anonymous)
+        log_action(actor=by, action=PARTY_ANONYMISE, obj=party.incident, ip=ip, party=party.pk)
+        count += 1
+    return count

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from incidents import views
+from incidents import subject_views, views
 
 app_name = "incidents"
 
@@ -16,6 +16,17 @@ urlpatterns = [
     ),
     path("ekspor.xlsx", views.IncidentExportView.as_view(), {"fmt": "xlsx"}, name="export_xlsx"),
     path("baru/", views.IncidentCreateView.as_view(), name="create"),
+    # Data-subject requests about a party named in reports (administrators).
+    path(
+        "data-subjek/pihak/",
+        subject_views.PartySubjectReportView.as_view(),
+        name="party_subject_report",
+    ),
+    path(
+        "data-subjek/pihak/anonimkan/",
+        subject_views.PartyAnonymiseView.as_view(),
+        name="party_anonymise",
+    ),
     path("pilihan-desa/", views.DesaOptionsView.as_view(), name="desa_options"),
     path("<int:pk>/", views.IncidentDetailView.as_view(), name="detail"),
     path("<int:pk>/ubah/", views.IncidentUpdateView.as_view(), name="update"),

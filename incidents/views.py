@@ -99,6 +99,7 @@ class IncidentExportView(LoginRequiredMixin, View):
             action="incidents.export",
             format=fmt,
             filters=request.GET.urlencode()[:2000],
+            ip=get_client_ip_address(request),
         )
         if fmt == "csv":
             return exports.csv_response(queryset, filename)

@@ -7,6 +7,7 @@ unless DJANGO_SECRET_KEY and DJANGO_ALLOWED_HOSTS are given (see README, "Produc
 
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
@@ -28,6 +29,14 @@ else:
         if not env.str(required, default=""):
             raise ImproperlyConfigured(f"{required} must be set when DJANGO_DEBUG=false.")
     SECRET_KEY = env.str("DJANGO_SECRET_KEY")
+    # Django's own deploy check wants 50 characters and 5 distinct ones; a short key signs
+    # sessions and password-reset links that can be guessed, so refuse to start at all.
+    if len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5:
+        raise ImproperlyConfigured(
+            "DJANGO_SECRET_KEY must be at least 50 characters long (with at least 5 different "
+            "characters) when DJANGO_DEBUG=false. Generate one with: python -c 'import secrets; "
+            "print(secrets.token_urlsafe(50))'"
+        )
     ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
 
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
@@ -67,6 +76,10 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django.forms",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "csp",
     "django_filters",
     "import_export",
     "phonenumber_field",
@@ -92,11 +105,22 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Idle logout: the session expires SESSION_COOKIE_AGE after the last request, written at
+    # most once every SESSION_REFRESH_SECONDS (instead of on every request).
+    "core.middleware.IdleSessionMiddleware",
+    # Marks request.user verified when this session passed the second factor (django-otp).
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Who must use two-factor login and has not yet: to enrolment or to the code page.
+    "accounts.middleware.TwoFactorRequiredMiddleware",
     "core.middleware.RoleRequiredMiddleware",
     # Records the acting user on every history row written during a request.
     "pghistory.middleware.HistoryMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Content-Security-Policy (django-csp) from CONTENT_SECURITY_POLICY below.
+    "csp.middleware.CSPMiddleware",
+    # Cache-Control: private, no-store on pages, exports and files that carry report data.
+    "core.middleware.NoStoreMiddleware",
     # Last, as django-axes requires: it turns a lockout into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -181,10 +205,26 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
-# Sessions end after 30 minutes without activity: each request pushes the expiry forward.
+# Sessions end after 30 minutes without activity. Each request pushes the expiry forward, but the
+# session row is rewritten at most once a minute (core.middleware.IdleSessionMiddleware), so a
+# page with many requests does not write the session table on each of them.
 SESSION_COOKIE_AGE = env.int("DJANGO_SESSION_IDLE_SECONDS", default=30 * 60)
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_REFRESH_SECONDS = env.int("DJANGO_SESSION_REFRESH_SECONDS", default=60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+# Double-submission tokens (core.FormSubmission) older than this many days are deleted by
+# `manage.py purge_form_submissions` (a daily timer, docs/deploy.md).
+FORM_SUBMISSION_KEEP_DAYS = env.int("FORM_SUBMISSION_KEEP_DAYS", default=30)
+
+# Two-factor login (django-otp, accounts/two_factor.py): required for the roles granted
+# `accounts.require_two_factor` (accounts/rules.py), optional for everyone else. On in every
+# environment; only the test suite turns it off (tests/conftest.py) outside its 2FA tests.
+TWO_FACTOR_ENFORCED = env.bool("DJANGO_TWO_FACTOR_ENFORCED", default=True)
+# The name authenticator apps show next to the account.
+OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Portal Tim Terpadu PKS")
+# Wrong codes: each failure doubles the wait before the next try on that device (1 s, 2 s, 4 s…).
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
 
 # Brute-force protection: lock a username *from an IP* after repeated failures, for a cool-off
 # period only, so an attacker elsewhere cannot lock a colleague out for good.
@@ -283,9 +323,11 @@ IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = False
 
 # HTTPS hardening; all of these are needed for `manage.py check --deploy` to pass clean.
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=False)
-SESSION_COOKIE_SECURE = env.bool("DJANGO_SECURE_COOKIES", default=False)
+# Production (DEBUG off) defaults to secure cookies and a year of HSTS; a deployment without
+# HTTPS must say so (DJANGO_SECURE_COOKIES=false, DJANGO_SECURE_HSTS_SECONDS=0).
+SESSION_COOKIE_SECURE = env.bool("DJANGO_SECURE_COOKIES", default=not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
-SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=0)
+SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False)
 SECURE_HSTS_PRELOAD = env.bool("DJANGO_SECURE_HSTS_PRELOAD", default=False)
 if env.bool("DJANGO_BEHIND_TLS_PROXY", default=False):
@@ -349,6 +391,36 @@ HOTSPOT_ALERT_SCORE = env.float("HOTSPOT_ALERT_SCORE", default=10.0)
 # Map tiles: any XYZ tile server; the page still shows markers and the list without tiles.
 MAP_TILE_URL = env.str("MAP_TILE_URL", default="https://tile.openstreetmap.org/{z}/{x}/{y}.png")
 MAP_TILE_ATTRIBUTION = env.str("MAP_TILE_ATTRIBUTION", default="© OpenStreetMap contributors")
+
+
+def tile_source(url: str) -> list[str]:
+    """The CSP source of the tile server in MAP_TILE_URL: its scheme and host, with a `{s}`
+    subdomain placeholder widened to a wildcard (`https://{s}.tile.example` → `https://*.…`)."""
+    parts = urlsplit(url.replace("{s}", "subdomain"))
+    if not parts.scheme or not parts.netloc:
+        return []
+    host = parts.netloc.replace("subdomain", "*", 1) if "{s}" in url else parts.netloc
+    return [f"{parts.scheme}://{host}"]
+
+
+# Content-Security-Policy (django-csp 4): only the portal's own scripts and styles (no inline
+# script, no inline style, no eval), images from the portal, the tile server and data: URIs
+# (Bootstrap's stylesheet draws its form controls and icons as data: SVG). Tests and the
+# browser suite read the same policy, so a page that breaks it fails there first.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:", *tile_source(MAP_TILE_URL)],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 # The data endpoint sends at most this many markers (newest first) and says when it cut.
 MAP_MAX_MARKERS = env.int("MAP_MAX_MARKERS", default=5000)
 # A region outline (GeoJSON) may hold at most this many points: enough for a kecamatan traced

@@ -8,7 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from core.uploads import sniff_content_type
-from reports.choices import ReportKind
+from reports.choices import ReportKind, document_filename
 
 YEAR_VALIDATORS = [MinValueValidator(2012), MaxValueValidator(2100)]
 MAX_LOGO_BYTES = 2 * 1024 * 1024
@@ -133,5 +133,9 @@ class IssuedReport(models.Model):
 
     @property
     def filename(self) -> str:
-        period = f"-{self.period_code}" if self.period_code else ""
-        return f"laporan-{self.kind}-{self.year}{period}-v{self.version}.pdf"
+        return document_filename(
+            kind=self.kind,
+            year=self.year,
+            period_code=self.period_code,
+            suffix=f"-v{self.version}",
+        )

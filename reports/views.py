@@ -17,7 +17,7 @@ from action_plans.models import ActionPlan
 from core.mixins import PermissionRequiredMixin, PerPageMixin
 from core.utils import parse_id
 from reports import documents, services
-from reports.choices import ReportKind
+from reports.choices import ReportKind, document_filename
 from reports.forms import NarrativeForm
 from reports.models import AnnualNarrative, IssuedReport, Letterhead
 from reports.rendering import RenderError
@@ -116,11 +116,9 @@ class DraftView(DocumentMixin, View):
             )
         except (documents.DocumentUnavailable, RenderError) as error:
             return self.back_with(error)
-        period = f"-{self.period_code}" if self.period_code else ""
+        filename = document_filename(kind=self.kind, year=year, period_code=self.period_code)
         response = HttpResponse(content, content_type="application/pdf")
-        response["Content-Disposition"] = (
-            f'attachment; filename="draf-{self.kind}-{year}{period}.pdf"'
-        )
+        response["Content-Disposition"] = f'attachment; filename="draf-{filename}"'
         return response
 
 

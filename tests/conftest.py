@@ -167,11 +167,26 @@ def sekretariat2(roles):
 
 
 @pytest.fixture(autouse=True)
-def fast_and_isolated(settings, tmp_path):
-    """Evidence files go to a throwaway folder (returned); test users are hashed cheaply."""
+def fast_and_isolated(request, settings, tmp_path):
+    """Evidence files go to a throwaway folder (returned); test users are hashed cheaply.
+
+    Two-factor login is off, so `client.force_login` of a secretariat or admin persona reaches
+    the page itself; tests of the second factor turn it on with the `two_factor` fixture or
+    the `two_factor` marker."""
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.TWO_FACTOR_ENFORCED = request.node.get_closest_marker("two_factor") is not None
+    # Every request writes the session, as SESSION_SAVE_EVERY_REQUEST did: the pinned query
+    # counts then do not depend on how long ago the previous request of a test was.
+    # tests/core/test_housekeeping.py tests the once-a-minute refresh itself.
+    settings.SESSION_REFRESH_SECONDS = 0
     return settings.MEDIA_ROOT
+
+
+@pytest.fixture
+def two_factor(settings):
+    """Two-factor login enforced, as in every real environment."""
+    settings.TWO_FACTOR_ENFORCED = True
 
 
 @pytest.fixture

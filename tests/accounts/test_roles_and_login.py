@@ -142,7 +142,7 @@ def test_exporting_reports_leaves_an_audit_entry(client, sekretariat):
     b"".join(response.streaming_content)
     entry = ActivityLog.objects.get()
     assert (entry.actor, entry.action) == (sekretariat, "incidents.export")
-    assert entry.data == {"format": "csv", "filters": "q=tawuran&kind=kejadian"}
+    assert entry.data == {"format": "csv", "filters": "q=tawuran&kind=kejadian", "ip": "127.0.0.1"}
 
 
 def test_exporting_contacts_in_the_admin_leaves_an_audit_entry(client, admin_user, kecamatan):

@@ -56,7 +56,7 @@ def test_secretariat_issues_and_leadership_downloads(
     expect(page.get_by_text("Diwek").first).to_be_visible()
     with page.expect_download() as draft:
         page.get_by_test_id("draft-pdf").click()
-    assert draft.value.suggested_filename == "draf-period-2024-B08.pdf"
+    assert draft.value.suggested_filename == "draf-laporan-periode-2024-B08.pdf"
 
     page.get_by_test_id("issue").click()
     expect(page.get_by_text("diterbitkan sebagai versi 1")).to_be_visible()

@@ -64,3 +64,22 @@ def test_development_defaults_are_local_and_indonesian(settings):
     assert settings.TIME_ZONE == "Asia/Jakarta"
     assert [code for code, _name in settings.LANGUAGES] == ["id", "en"]
     assert settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+
+
+def test_production_refuses_a_short_secret_key():
+    result = manage("check", **{**PRODUCTION, "DJANGO_SECRET_KEY": "pendek-" * 6})
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY must be at least 50 characters" in result.stderr
+
+
+def test_production_defaults_to_secure_cookies_and_hsts():
+    env = {k: v for k, v in PRODUCTION.items() if "COOKIES" not in k and "HSTS_SECONDS" not in k}
+    result = manage(
+        "shell",
+        "-c",
+        "from django.conf import settings as s; "
+        "print(s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SECURE_HSTS_SECONDS)",
+        **env,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1].split() == ["True", "True", "31536000"]

@@ -79,6 +79,15 @@ EXPECTATIONS = {
         everyone(200),
     ),
     "accounts:password_reset_complete": (None, "", everyone(200)),
+    # Data-subject requests about parties: administrators only; anonymising is POST only.
+    "incidents:party_subject_report": (None, "", only(200, "admin")),
+    "incidents:party_anonymise": (None, "", only(405, "admin")),
+    # Two-factor login: every account may set it up; the code step sends an account without an
+    # authenticator on to the portal; new recovery codes are made by POST only.
+    "accounts:two_factor": (None, "", everyone(200, anonymous=LOGIN)),
+    "accounts:two_factor_setup": (None, "", everyone(200, anonymous=LOGIN)),
+    "accounts:two_factor_verify": (None, "", everyone(302, anonymous=LOGIN)),
+    "accounts:two_factor_recovery": (None, "", everyone(405, anonymous=LOGIN)),
     # Reports of conflict: a verified internal report in the scoped officer's kecamatan, by a
     # third officer, with a handling step naming the operator's agency.
     # The load balancer's health check: open to all, no data (tests/ops/test_serving.py).

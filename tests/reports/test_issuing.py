@@ -66,7 +66,7 @@ def test_download_returns_the_stored_bytes(client, year_2024, sekretariat, pimpi
     response = client.get(f"/laporan-resmi/terbit/{report.pk}/unduh/")
     assert response.status_code == 200
     assert hashlib.sha256(response.content).hexdigest() == report.sha256
-    assert "laporan-period-2024-B08-v1.pdf" in response["Content-Disposition"]
+    assert "laporan-periode-2024-B08-v1.pdf" in response["Content-Disposition"]
     assert ActivityLog.objects.filter(action="reports.download", actor=pimpinan).exists()
 
 

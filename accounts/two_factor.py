@@ -1,0 +1,136 @@
+"""Two-factor login (issue 13 item 11): a TOTP authenticator app and one-time recovery codes,
+on django-otp's devices. Every write here is logged; codes are checked with django-otp's
+throttling (each failure doubles the wait before the next attempt on that device)."""
+
+import base64
+
+import segno
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django_otp import devices_for_user, user_has_device
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from core.services import log_action
+
+ENROLLED = "accounts.two_factor.enrolled"
+RECOVERY_REGENERATED = "accounts.two_factor.recovery_regenerated"
+RESET = "accounts.two_factor.reset"
+RECOVERY_USED = "accounts.two_factor.recovery_used"
+
+TOTP_NAME = "Aplikasi autentikator"
+RECOVERY_NAME = "Kode pemulihan"
+RECOVERY_CODE_COUNT = 10
+
+
+def is_required(user) -> bool:
+    return user.has_perm("accounts.require_two_factor")
+
+
+def is_enrolled(user) -> bool:
+    return user_has_device(user, confirmed=True)
+
+
+def totp_pending(*, user) -> TOTPDevice:
+    """The unconfirmed authenticator being set up (a new secret only when there is none yet,
+    so reloading the page keeps the QR code the phone may already have scanned)."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name=TOTP_NAME, confirmed=False)
+    return device
+
+
+def totp_manual_key(device: TOTPDevice) -> str:
+    """The secret as an authenticator app asks for it when typed: base32, in groups of four."""
+    key = base64.b32encode(device.bin_key).decode("ascii").rstrip("=")
+    return " ".join(key[i : i + 4] for i in range(0, len(key), 4))
+
+
+def totp_qr_svg(device: TOTPDevice) -> str:
+    """The otpauth:// URI as an SVG QR code (no script, no style: fits the strict CSP)."""
+    # config_url names the account and the issuer (OTP_TOTP_ISSUER) for the authenticator app.
+    return segno.make(device.config_url, error="m").svg_inline(
+        scale=5, border=4, dark="#000", light="#fff"
+    )
+
+
+def clean_code(code: str) -> str:
+    return "".join(ch for ch in code.lower() if ch.isalnum())
+
+
+@transaction.atomic
+def totp_confirm(*, device: TOTPDevice, code: str, by) -> list[str] | None:
+    """Confirm the authenticator with a code it shows; returns fresh recovery codes, or None
+    when the code is wrong (or the device is throttled)."""
+    device = TOTPDevice.objects.select_for_update().get(pk=device.pk, user=by)
+    if not device.verify_token(clean_code(code)):
+        return None
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    # One authenticator per account: an earlier one (a lost phone) stops working.
+    TOTPDevice.objects.filter(user=by).exclude(pk=device.pk).delete()
+    codes = _new_recovery_codes(by)
+    log_action(actor=by, action=ENROLLED, obj=by)
+    return codes
+
+
+def _new_recovery_codes(user) -> list[str]:
+    device, _created = StaticDevice.objects.get_or_create(
+        user=user, name=RECOVERY_NAME, defaults={"confirmed": True}
+    )
+    device.token_set.all().delete()
+    device.throttle_reset(commit=True)
+    codes = [StaticToken.random_token() for _ in range(RECOVERY_CODE_COUNT)]
+    StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
+    return codes
+
+
+@transaction.atomic
+def recovery_codes_regenerate(*, user, by) -> list[str]:
+    """New recovery codes; the old ones stop working. Shown once, never stored readable."""
+    codes = _new_recovery_codes(user)
+    log_action(actor=by, action=RECOVERY_REGENERATED, obj=user)
+    return codes
+
+
+def recovery_codes_left(user) -> int:
+    return StaticToken.objects.filter(device__user=user, device__name=RECOVERY_NAME).count()
+
+
+@transaction.atomic
+def two_factor_verify(*, user, code: str):
+    """The confirmed device that accepts `code` (an authenticator code or a recovery code, which
+    is then used up), or None. Throttled devices accept nothing until their wait is over."""
+    code = clean_code(code)
+    if not code:
+        return None
+    for device in devices_for_user(user, confirmed=True, for_verify=True):
+        if device.verify_token(code):
+            if isinstance(device, StaticDevice):
+                log_action(actor=user, action=RECOVERY_USED, obj=user)
+            return device
+    return None
+
+
+def two_factor_wait_seconds(user) -> int:
+    """How long until a throttled device of `user` accepts a code again (0: not throttled)."""
+    wait = 0
+    for device in devices_for_user(user, confirmed=True):
+        allowed, details = device.verify_is_allowed()
+        if not allowed and details and details.get("locked_until"):
+            wait = max(wait, int((details["locked_until"] - timezone.now()).total_seconds()) + 1)
+    return wait
+
+
+@transaction.atomic
+def two_factor_reset(*, user, by) -> None:
+    """An administrator removes a user's authenticator and recovery codes (a lost phone): the
+    user sets up again at the next sign-in, or may, when not required."""
+    TOTPDevice.objects.filter(user=user).delete()
+    StaticDevice.objects.filter(user=user).delete()
+    log_action(actor=by, action=RESET, obj=user)
+
+
+def enforced() -> bool:
+    return settings.TWO_FACTOR_ENFORCED

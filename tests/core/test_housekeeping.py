@@ -1,0 +1,78 @@
+"""Housekeeping: idle sessions written at most once a minute, old form tokens purged."""
+
+import uuid
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.contrib.sessions.models import Session
+from django.core.management import CommandError, call_command
+from django.utils import timezone
+
+from core.models import FormSubmission
+
+
+@pytest.fixture(autouse=True)
+def refresh_once_a_minute(settings):
+    settings.SESSION_REFRESH_SECONDS = 60
+
+
+def test_session_is_not_rewritten_on_every_request(client, pimpinan, django_assert_num_queries):
+    client.force_login(pimpinan)
+    client.get("/")  # the first request marks the session as refreshed
+    first_expiry = Session.objects.get().expire_date
+    with time_machine.travel(timezone.now() + timedelta(seconds=30)):
+        client.get("/")
+    assert Session.objects.get().expire_date == first_expiry
+
+
+def test_session_expiry_moves_on_after_a_minute(client, pimpinan):
+    client.force_login(pimpinan)
+    client.get("/")
+    first_expiry = Session.objects.get().expire_date
+    later = timezone.now() + timedelta(minutes=20)
+    with time_machine.travel(later):
+        assert client.get("/").status_code == 200
+    expiry = Session.objects.get().expire_date
+    assert expiry > first_expiry
+    assert expiry >= later + timedelta(minutes=29)
+
+
+def test_idle_session_still_ends_after_thirty_minutes(client, pimpinan):
+    client.force_login(pimpinan)
+    client.get("/")
+    with time_machine.travel(timezone.now() + timedelta(minutes=31)):
+        response = client.get("/")
+    assert response.status_code == 302
+    assert "/akun/masuk/" in response.url
+
+
+def test_anonymous_visits_create_no_session(client, db):
+    client.get("/akun/masuk/")
+    assert not Session.objects.exists()
+
+
+def make_submission(user, age_days):
+    submission = FormSubmission.objects.create(token=uuid.uuid4(), user=user)
+    FormSubmission.objects.filter(pk=submission.pk).update(
+        created_at=timezone.now() - timedelta(days=age_days)
+    )
+    return submission
+
+
+def test_purge_deletes_only_old_form_tokens(petugas, settings, capsys):
+    settings.FORM_SUBMISSION_KEEP_DAYS = 30
+    old = make_submission(petugas, 31)
+    recent = make_submission(petugas, 29)
+    call_command("purge_form_submissions")
+    assert list(FormSubmission.objects.all()) == [recent]
+    assert not FormSubmission.objects.filter(pk=old.pk).exists()
+    assert "1 token" in capsys.readouterr().out
+
+
+def test_purge_takes_the_days_from_the_command_line(petugas):
+    make_submission(petugas, 3)
+    call_command("purge_form_submissions", "--days", "2")
+    assert not FormSubmission.objects.exists()
+    with pytest.raises(CommandError):
+        call_command("purge_form_submissions", "--days", "0")

@@ -1,0 +1,112 @@
+"""Personal data of parties named in reports (UU 27/2022, issue 13 item 12): a data-subject
+report by name across all reports, with every access, exportable; anonymising keeps counts."""
+
+import csv
+import io
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from core.models import ActivityLog
+from incidents.models import Party
+from tests.factories import IncidentFactory
+
+URL = reverse("incidents:party_subject_report")
+ANONYMISE = reverse("incidents:party_anonymise")
+
+
+@pytest.fixture
+def named(kecamatan, petugas):
+    """Two reports naming 'Pak Sukarmin', one restricted draft among them, and one that does not."""
+    first = IncidentFactory(kecamatan=kecamatan, parties=["Pak Sukarmin", "Warga Dusun Kulon"])
+    hidden = IncidentFactory(
+        kecamatan=kecamatan,
+        parties=["Kelompok Pak Sukarmin"],
+        status="draft",
+        confidentiality="terbatas",
+        reported_by=petugas,
+        chronology="Pak Sukarmin menolak hadir di mediasi.",
+    )
+    other = IncidentFactory(kecamatan=kecamatan, parties=["Karang Taruna"])
+    return first, hidden, other
+
+
+def test_report_finds_the_name_in_every_report_and_lists_accesses(
+    client, admin_user, sekretariat, named
+):
+    first, hidden, other = named
+    client.force_login(sekretariat)
+    client.get(reverse("incidents:detail", args=[first.pk]))  # an access to the identities
+    client.force_login(admin_user)
+    response = client.get(URL, {"nama": "sukarmin"})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"]
+    assert first.reference in page and hidden.reference in page
+    assert other.reference not in page and "Karang Taruna" not in page
+    assert "Disebut dalam teks laporan" in page  # the chronology names him too
+    accesses = page.split('data-testid="accesses"')[1]
+    assert "Budi Sekretariat" in accesses and "Identitas pihak dan tokoh" in accesses
+    entry = ActivityLog.objects.get(action="incidents.party.subject_report")
+    # The log names rows by id, never the searched name.
+    assert "ukarmin" not in str(entry.data)
+    assert sorted(entry.data["incidents"]) == sorted([first.pk, hidden.pk])
+
+
+def test_short_search_asks_for_more_letters(client, admin_user, named):
+    client.force_login(admin_user)
+    response = client.get(URL, {"nama": "Pa"})
+    assert "paling sedikit 3 huruf" in response.content.decode()
+    assert not ActivityLog.objects.filter(action="incidents.party.subject_report").exists()
+
+
+def test_report_exports_as_csv_and_excel(client, admin_user, named):
+    first, _hidden, _other = named
+    client.force_login(admin_user)
+    response = client.get(URL, {"nama": "Sukarmin", "format": "csv"})
+    assert response["Content-Disposition"].startswith("attachment")
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert any(row[:2] == [first.reference, "Pak Sukarmin"] for row in rows)
+    response = client.get(URL, {"nama": "Sukarmin", "format": "xlsx"})
+    book = load_workbook(io.BytesIO(response.content))
+    values = [cell for row in book.active.iter_rows(values_only=True) for cell in row]
+    assert "Pak Sukarmin" in values and first.reference in values
+
+
+def test_only_administrators_may_search(client, sekretariat, named):
+    client.force_login(sekretariat)
+    assert client.get(URL, {"nama": "Sukarmin"}).status_code == 403
+    party = Party.objects.get(name="Pak Sukarmin")
+    response = client.post(ANONYMISE, {"nama": "x", "party": [party.pk], "confirm": "1"})
+    assert response.status_code == 403
+    assert Party.objects.filter(name="Pak Sukarmin").exists()
+
+
+def test_anonymising_removes_the_name_everywhere_and_keeps_the_counts(client, admin_user, named):
+    first, _hidden, _other = named
+    party = Party.objects.get(name="Pak Sukarmin")
+    client.force_login(admin_user)
+    # Without the confirmation nothing changes.
+    client.post(ANONYMISE, {"nama": "Sukarmin", "party": [party.pk]})
+    assert Party.objects.filter(name="Pak Sukarmin").exists()
+
+    response = client.post(ANONYMISE, {"nama": "Sukarmin", "party": [party.pk], "confirm": "1"})
+    assert response.status_code == 302
+    party.refresh_from_db()
+    assert party.name == f"Anonim #{party.pk}"
+    assert party.party_type == "pemuda" and party.incident_id == first.pk
+    assert first.parties.count() == 2
+    # The field history no longer holds the name either.
+    assert not Party.pgh_event_model.objects.filter(name__icontains="Sukarmin", pgh_obj=party)
+    assert ActivityLog.objects.filter(action="incidents.party.anonymise").count() == 1
+    # A second search finds only the other party.
+    page = client.get(URL, {"nama": "Sukarmin"}).content.decode()
+    assert "Kelompok Pak Sukarmin" in page and f"Anonim #{party.pk}" not in page
+
+
+def test_export_of_reports_records_the_address(client, sekretariat, named):
+    client.force_login(sekretariat)
+    client.get(reverse("incidents:export_csv"), REMOTE_ADDR="10.1.2.3")
+    entry = ActivityLog.objects.get(action="incidents.export")
+    assert entry.data["ip"] == "10.1.2.3"
