@@ -16,6 +16,7 @@ urlpatterns = [
     ),
     path("ekspor.xlsx", views.IncidentExportView.as_view(), {"fmt": "xlsx"}, name="export_xlsx"),
     path("baru/", views.IncidentCreateView.as_view(), name="create"),
+    path("lapor-cepat/", views.QuickReportView.as_view(), name="quick_report"),
     path("pilihan-desa/", views.DesaOptionsView.as_view(), name="desa_options"),
     path("<int:pk>/", views.IncidentDetailView.as_view(), name="detail"),
     path("<int:pk>/ubah/", views.IncidentUpdateView.as_view(), name="update"),

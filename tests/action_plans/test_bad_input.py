@@ -524,7 +524,12 @@ BAD_PERIODS = [
         "end_date",
         "Periode tidak boleh berakhir sebelum dimulai.",
     ),
-    ("not-a-date", {"form-1-due_date": "31/13/2024"}, "due_date", "Masukkan tanggal yang valid."),
+    (
+        "not-a-date",
+        {"form-1-due_date": "31/13/2024"},
+        "due_date",
+        "Tanggal tidak valid; gunakan format HH/BB/TTTT.",
+    ),
 ]
 
 

@@ -167,7 +167,7 @@ BAD_FIELDS = [
         "occurrence-not-a-date",
         {"occurred_at": "kemarin sore"},
         "occurred_at",
-        "Masukkan tanggal/waktu yang valid.",
+        "Waktu tidak valid; gunakan format HH/BB/TTTT JJ:MM.",
     ),
     (
         "negative-killed",
@@ -661,7 +661,7 @@ def test_valid_step_payload_saves(as_petugas, verified, agency):
             "date",
             "Tanggal tindak lanjut tidak boleh di masa depan.",
         ),
-        ({"date": "2020-02-30"}, "date", "Masukkan tanggal yang valid."),
+        ({"date": "2020-02-30"}, "date", "Tanggal tidak valid; gunakan format HH/BB/TTTT."),
         (
             {"date": (timezone.localdate() - timedelta(days=800)).isoformat()},
             "date",
@@ -805,7 +805,11 @@ def test_conflict_status_extended_beyond_90_days_saves(as_sekretariat):
             "end_date",
             "Tanggal berakhir tidak boleh sebelum tanggal mulai.",
         ),
-        ({"start_date": "2026-13-01"}, "start_date", "Masukkan tanggal yang valid."),
+        (
+            {"start_date": "2026-13-01"},
+            "start_date",
+            "Tanggal tidak valid; gunakan format HH/BB/TTTT.",
+        ),
         (
             {"revoked_on": (START + timedelta(days=10)).isoformat()},
             "revocation_decree_number",

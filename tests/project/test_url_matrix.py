@@ -87,6 +87,7 @@ EXPECTATIONS = {
     "incidents:export_csv_semicolon": (None, "", members()),
     "incidents:export_xlsx": (None, "", members()),
     "incidents:create": (None, "", only(200, "petugas", "operator", "sekretariat")),
+    "incidents:quick_report": (None, "", only(200, "petugas", "operator", "sekretariat")),
     "incidents:desa_options": (None, "kecamatan", members()),
     "incidents:detail": (lambda o: {"pk": o["incident"].pk}, "", members()),
     "incidents:update": (lambda o: {"pk": o["incident"].pk}, "", only(200, "sekretariat")),
@@ -248,7 +249,7 @@ def test_every_named_url_declares_what_each_persona_gets():
 
 
 def test_a_url_added_without_expectation_is_named():
-    assert undeclared_urls("tests.url_matrix_urls") == {"probe:undeclared"}
+    assert undeclared_urls("tests.project.url_matrix_urls") == {"probe:undeclared"}
 
 
 # --- the fixture objects ------------------------------------------------------------------------
