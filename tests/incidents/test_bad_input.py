@@ -17,6 +17,7 @@ from incidents.models import ConflictStatus, Evidence, HandlingStep, Incident, P
 from tests.factories import ContactFactory, IncidentFactory, RegionFactory, jpeg_bytes
 from tests.helpers import assert_field_error, field_errors, jpeg_upload, local_input
 
+BAD_DATE = "Tanggal tidak valid; gunakan format HH/BB/TTTT."
 pytestmark = pytest.mark.django_db
 
 CREATE_URL = "/laporan/baru/"
@@ -661,7 +662,7 @@ def test_valid_step_payload_saves(as_petugas, verified, agency):
             "date",
             "Tanggal tindak lanjut tidak boleh di masa depan.",
         ),
-        ({"date": "2020-02-30"}, "date", "Tanggal tidak valid; gunakan format HH/BB/TTTT."),
+        ({"date": "2020-02-30"}, "date", BAD_DATE),
         (
             {"date": (timezone.localdate() - timedelta(days=800)).isoformat()},
             "date",
