@@ -290,7 +290,10 @@ class Incident(ConstraintFieldsMixin, models.Model):
     # A quick report ("Lapor cepat"): filed from a phone with the essentials only and submitted
     # at once, so the secretariat sees it without delay; classification, risk and parties are
     # completed later through the full form, and it cannot be verified before that.
-    needs_completion = models.BooleanField(_("perlu dilengkapi"), default=False, editable=False)
+    # A database default too: bulk loaders (the benchmark seed) insert rows without it.
+    needs_completion = models.BooleanField(
+        _("perlu dilengkapi"), default=False, db_default=False, editable=False
+    )
     conflict_status = models.ForeignKey(
         ConflictStatus,
         verbose_name=_("status keadaan konflik"),

@@ -33,13 +33,13 @@ def test_a_date_is_read_day_first_or_iso(typed, expected):
     assert form.cleaned_data["day"] == expected
 
 
-@pytest.mark.parametrize("language", ["id", "en"])
-def test_a_date_is_shown_day_first_in_either_language(language):
+@pytest.mark.parametrize(("language", "hint"), [("id", "HH/BB/TTTT"), ("en", "DD/MM/YYYY")])
+def test_a_date_is_shown_day_first_in_either_language(language, hint):
     with translation.override(language):
         html = str(DateForm(initial={"day": date(2025, 12, 9)})["day"])
     assert 'value="09/12/2025"' in html
     assert 'inputmode="numeric"' in html
-    assert 'placeholder="HH/BB/TTTT"' in html
+    assert f'placeholder="{hint}"' in html
     assert 'type="text"' in html
 
 
