@@ -6,10 +6,9 @@ from django.utils.translation import gettext_lazy as _
 
 from action_plans.choices import Pillar
 from action_plans.models import ActionPlan, Activity, Period, Realisation
-from core.forms import BootstrapMixin, EvidenceFilesField
+from core.forms import BootstrapMixin, EvidenceFilesField, LocalDateField
 from directory.models import Agency, Region
 from incidents.choices import Status
-from incidents.forms import DateInput
 from incidents.models import Incident
 
 REASON_HELP = _("Wajib diisi karena rencana sudah ditetapkan; dicatat sebagai revisi.")
@@ -129,7 +128,6 @@ class PeriodForm(BootstrapMixin, forms.ModelForm):
     class Meta:
         model = Period
         fields = ["name", "start_date", "end_date", "due_date"]
-        widgets = {name: DateInput() for name in ("start_date", "end_date", "due_date")}
 
 
 class BasePeriodFormSet(forms.BaseModelFormSet):
@@ -161,9 +159,8 @@ class DecreeForm(forms.Form):
         max_length=150,
         error_messages={"required": _("Isi nomor SK penetapan rencana.")},
     )
-    decree_date = forms.DateField(
+    decree_date = LocalDateField(
         label=_("Tanggal SK"),
-        widget=forms.DateInput(attrs={"type": "date"}),
         error_messages={"required": _("Isi tanggal SK penetapan rencana.")},
     )
     confirm = forms.BooleanField(
@@ -184,7 +181,7 @@ class ReasonForm(forms.Form):
 
 
 class RealisationForm(BootstrapMixin, forms.ModelForm):
-    files = EvidenceFilesField()
+    files = EvidenceFilesField(label=_("Data dukung (foto, notulen, daftar hadir)"))
     # The version this person opened (0: none saved yet); see services.realisation_save.
     version = forms.IntegerField(
         widget=forms.HiddenInput, required=False, min_value=0, max_value=2**31 - 1
@@ -207,7 +204,7 @@ class RealisationForm(BootstrapMixin, forms.ModelForm):
 
 
 class EvidenceForm(forms.Form):
-    files = EvidenceFilesField(required=True)
+    files = EvidenceFilesField(required=True, label=_("Data dukung"))
 
 
 class ReturnForm(forms.Form):

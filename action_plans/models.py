@@ -403,5 +403,5 @@ class RealisationEvidence(EvidenceFile):
     realisation = models.ForeignKey(Realisation, on_delete=models.CASCADE, related_name="evidence")
 
     class Meta(EvidenceFile.Meta):
-        verbose_name = _("bukti realisasi")
-        verbose_name_plural = _("bukti realisasi")
+        verbose_name = _("data dukung realisasi")
+        verbose_name_plural = _("data dukung realisasi")

@@ -467,11 +467,11 @@ def realisation_add_evidence(*, realisation: Realisation, files, by) -> Realisat
     touching its figures, so a submitted report need not be returned just for a file. The
     secretariat may do it for any realisation, an operator for their agency's."""
     if not by.has_perm("action_plans.add_realisation_evidence", realisation):
-        raise PermissionDenied(_("Anda tidak dapat menambahkan bukti pada realisasi ini."))
+        raise PermissionDenied(_("Anda tidak dapat menambahkan data dukung pada realisasi ini."))
     if realisation.activity.plan.status == PlanStatus.DITUTUP:
-        raise ValidationError(_("Rencana sudah ditutup; buktinya tidak dapat ditambah lagi."))
+        raise ValidationError(_("Rencana sudah ditutup; data dukungnya tidak dapat ditambah lagi."))
     if not files:
-        raise ValidationError({"files": _("Pilih sedikitnya satu berkas bukti.")})
+        raise ValidationError({"files": _("Pilih sedikitnya satu berkas data dukung.")})
     for upload in files:
         evidence_store(RealisationEvidence(realisation=realisation), upload, by=by)
     return realisation

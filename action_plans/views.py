@@ -519,7 +519,8 @@ class RealisationEvidenceView(LoginRequiredMixin, View):
         else:
             messages.success(
                 request,
-                _("Bukti realisasi %(code)s ditambahkan.") % {"code": realisation.period.code},
+                _("Data dukung realisasi %(code)s ditambahkan.")
+                % {"code": realisation.period.code},
             )
         activity = realisation.activity
         return redirect("action_plans:activity", year=activity.plan.year, pk=activity.pk)

@@ -1,4 +1,5 @@
-"""Form pieces shared by the apps: multiple evidence files, Bootstrap classes on widgets."""
+"""Form pieces shared by the apps: multiple evidence files, Bootstrap classes on widgets, dates
+typed as DD/MM/YYYY."""
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -12,9 +13,96 @@ from core.uploads import ALLOWED, ALLOWED_LABEL, validate_evidence_file
 
 MAX_FILES_PER_SAVE = 10
 
+# Dates are shown and typed day first, as on every Indonesian document; ISO (what a browser's
+# date picker or an old bookmark sends) is accepted too. Set on the fields themselves, not left
+# to the active language's formats, so the English interface reads the same.
+DATE_INPUT_FORMATS = ["%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d"]
+DATETIME_INPUT_FORMATS = [
+    "%d/%m/%Y %H:%M",
+    "%d/%m/%Y %H.%M",
+    "%d/%m/%Y, %H:%M",
+    "%d/%m/%Y, %H.%M",
+    "%d-%m-%Y %H:%M",
+    "%d/%m/%Y",
+    "%Y-%m-%dT%H:%M",
+    "%Y-%m-%d %H:%M",
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%d",
+]
+DATE_INVALID = _("Tanggal tidak valid; gunakan format HH/BB/TTTT.")
+DATETIME_INVALID = _("Waktu tidak valid; gunakan format HH/BB/TTTT JJ:MM.")
 
-class MultipleFileInput(forms.ClearableFileInput):
+
+class LocalDateInput(forms.DateInput):
+    """A text box for DD/MM/YYYY with the phone's number keyboard (a native date picker shows
+    the phone's own order and language, and cannot be typed into quickly)."""
+
+    def __init__(self, attrs=None):
+        attrs = {
+            "inputmode": "numeric",
+            "placeholder": _("HH/BB/TTTT"),
+            "autocomplete": "off",
+            "maxlength": 10,
+            **(attrs or {}),
+        }
+        attrs.pop("type", None)
+        super().__init__(attrs=attrs, format="%d/%m/%Y")
+
+
+class LocalDateTimeInput(forms.DateTimeInput):
+    def __init__(self, attrs=None):
+        attrs = {
+            "inputmode": "numeric",
+            "placeholder": _("HH/BB/TTTT JJ:MM"),
+            "autocomplete": "off",
+            "maxlength": 17,
+            **(attrs or {}),
+        }
+        attrs.pop("type", None)
+        super().__init__(attrs=attrs, format="%d/%m/%Y %H:%M")
+
+
+class LocalDateField(forms.DateField):
+    widget = LocalDateInput
+    input_formats = DATE_INPUT_FORMATS
+    default_error_messages = {"invalid": DATE_INVALID}
+
+
+class LocalDateTimeField(forms.DateTimeField):
+    widget = LocalDateTimeInput
+    input_formats = DATETIME_INPUT_FORMATS
+    default_error_messages = {"invalid": DATETIME_INVALID}
+
+
+def localize_date_field(field: forms.Field) -> None:
+    """Turns a plain date or date-time form field (a model form's, a filter's) into the DD/MM/YYYY
+    one in place, keeping its label, help, initial value and validators."""
+    if isinstance(field, forms.SplitDateTimeField):
+        return
+    if isinstance(field, forms.DateTimeField):
+        if not isinstance(field.widget, LocalDateTimeInput):
+            field.widget = LocalDateTimeInput(attrs=field.widget.attrs)
+        field.input_formats = DATETIME_INPUT_FORMATS
+        field.error_messages["invalid"] = DATETIME_INVALID
+    elif isinstance(field, forms.DateField):
+        if not isinstance(field.widget, LocalDateInput):
+            field.widget = LocalDateInput(attrs=field.widget.attrs)
+        field.input_formats = DATE_INPUT_FORMATS
+        field.error_messages["invalid"] = DATE_INVALID
+
+
+class MultipleFileInput(forms.FileInput):
+    """ "Pilih berkas / Ambil foto": a styled button for files from the device and one that opens
+    the camera (`capture`), both sending under the same name; the chosen names are listed
+    (static/js/portal.js). The real inputs stay focusable for keyboards and screen readers."""
+
     allow_multiple_selected = True
+    template_name = "forms/evidence_file_input.html"
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"]["attrs"]["class"] = "file-picker-input"
+        return context
 
 
 class EvidenceFilesField(forms.FileField):
@@ -59,12 +147,15 @@ class PortalFormRenderer(TemplatesSetting):
 
 
 class BootstrapMixin:
-    """Gives every widget its Bootstrap class."""
+    """Gives every widget its Bootstrap class; dates are typed as DD/MM/YYYY."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for bound_field in self.fields.values():
+            localize_date_field(bound_field)
             widget = bound_field.widget
+            if isinstance(widget, MultipleFileInput):
+                continue  # drawn as buttons by its own template
             if isinstance(widget, forms.CheckboxInput):
                 css = "form-check-input"
             elif isinstance(widget, forms.Select | forms.SelectMultiple) and not isinstance(

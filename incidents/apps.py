@@ -38,6 +38,7 @@ class IncidentsConfig(AppConfig):
             {
                 "incidents.export": _("Laporan diekspor"),
                 "incidents.report.create": _("Laporan dibuat"),
+                "incidents.report.quick": _("Laporan cepat dikirim"),
                 "incidents.report.submit": _("Laporan diajukan"),
                 "incidents.report.verify": _("Laporan diverifikasi"),
                 "incidents.report.reject": _("Laporan ditolak"),

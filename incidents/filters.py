@@ -37,6 +37,22 @@ def _desa(request):
     return regions.filter(parent_id=kecamatan_id) if kecamatan_id else regions
 
 
+# Each way of sorting spelled out, newest first at the top (django-filter would otherwise offer
+# "Judul (descending)").
+SORT_LABELS = {
+    "-occurred_at": _("Waktu kejadian, terbaru dulu"),
+    "occurred_at": _("Waktu kejadian, terlama dulu"),
+    "-risk_level": _("Tingkat risiko, tertinggi dulu"),
+    "risk_level": _("Tingkat risiko, terendah dulu"),
+    "reference": _("Nomor laporan, terkecil dulu"),
+    "-reference": _("Nomor laporan, terbesar dulu"),
+    "title": _("Judul, A–Z"),
+    "-title": _("Judul, Z–A"),
+    "status": _("Status, A–Z"),
+    "-status": _("Status, Z–A"),
+}
+
+
 class NullsLastOrderingFilter(django_filters.OrderingFilter):
     """Sorts with empty values (e.g. no risk assessed) last in either direction, and breaks ties
     by newest record so paging is stable.
@@ -46,10 +62,16 @@ class NullsLastOrderingFilter(django_filters.OrderingFilter):
     direction has its own index on exactly that expression, and the list's cursor pages compare
     plain values (no NULL). Every sort has an index ending on `-id` (see Incident.Meta)."""
 
-    def __init__(self, *args, nullable=None, **kwargs):
+    def __init__(self, *args, nullable=None, labels=None, **kwargs):
         # {name: (value beyond the largest, value beyond the smallest)}
         self.nullable = dict(nullable or {})
+        self.labels = labels or {}
         super().__init__(*args, **kwargs)
+
+    def build_choices(self, fields, labels):
+        if not self.labels:
+            return super().build_choices(fields, labels)
+        return list(self.labels.items())
 
     def filter(self, qs, value):
         if not value:
@@ -141,11 +163,19 @@ class IncidentFilter(django_filters.FilterSet):
     # Several statuses or risk levels at once (`?status=diverifikasi&status=ditangani`). A plain
     # `IN (...)` on the report's own column cannot repeat a row: no DISTINCT (django-filter's
     # default), which would sort every matching row by all its columns.
+    # Checkboxes, not a multi-select list box (which a phone cannot Ctrl-click); the query
+    # string stays `?status=a&status=b`, which the dashboard and the map link to.
     status = django_filters.MultipleChoiceFilter(
-        choices=Status.choices, label=_("Status"), distinct=False
+        choices=Status.choices,
+        label=_("Status"),
+        distinct=False,
+        widget=forms.CheckboxSelectMultiple,
     )
     risk_level = django_filters.MultipleChoiceFilter(
-        choices=RiskLevel.choices, label=_("Risiko"), distinct=False
+        choices=RiskLevel.choices,
+        label=_("Tingkat risiko"),
+        distinct=False,
+        widget=forms.CheckboxSelectMultiple,
     )
     agency = django_filters.ModelChoiceFilter(
         queryset=Agency.objects.filter(active=True),
@@ -176,13 +206,7 @@ class IncidentFilter(django_filters.FilterSet):
             ("risk_score_value", "risk_level"),
         ),
         nullable={"risk_score_value": (RISK_SORT_LAST, RISK_SORT_FIRST)},
-        field_labels={
-            "occurred_at": _("Waktu kejadian"),
-            "reference": _("Nomor laporan"),
-            "title": _("Judul"),
-            "status": _("Status"),
-            "risk_level": _("Risiko"),
-        },
+        labels=SORT_LABELS,
         label=_("Urutkan"),
     )
 

@@ -6,25 +6,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import BootstrapMixin, EvidenceFilesField
+from core.forms import BootstrapMixin, EvidenceFilesField, FastSelect
 from core.utils import parse_id
 from directory.models import Agency, Contact, Region
 from incidents.choices import Kind, Resolution
 from incidents.models import ConflictStatus, HandlingStep, Incident, Party
-
-
-class DateTimeLocalInput(forms.DateTimeInput):
-    input_type = "datetime-local"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 class IncidentForm(BootstrapMixin, forms.ModelForm):
@@ -36,7 +22,6 @@ class IncidentForm(BootstrapMixin, forms.ModelForm):
         fields = Incident.EDITABLE_FIELDS
         widgets = {
             "kind": forms.RadioSelect,
-            "occurred_at": DateTimeLocalInput(),
             "chronology": forms.Textarea(attrs={"rows": 6}),
         }
 
@@ -61,6 +46,9 @@ class IncidentForm(BootstrapMixin, forms.ModelForm):
         self.fields["desa"].queryset = regions.desa().filter(parent_id=kecamatan_id or 0)
         self.fields["conflict_status"].queryset = ConflictStatus.objects.visible_to(user)
         self.fields["kind"].choices = Kind.choices  # no empty radio button
+        # Blank only on a quick report still to be completed; this form completes it.
+        for name in ("conflict_source", "aspect", "form"):
+            self.fields[name].required = True
         self.fields["chronology"].widget.attrs["maxlength"] = 20000
         self.fields["latitude"].widget.attrs.update({"step": "any", "inputmode": "decimal"})
         self.fields["longitude"].widget.attrs.update({"step": "any", "inputmode": "decimal"})
@@ -92,6 +80,55 @@ class IncidentForm(BootstrapMixin, forms.ModelForm):
             self.add_error(
                 "longitude" if longitude is None else "latitude",
                 _("Isi lintang dan bujur bersama-sama."),
+            )
+        return cleaned
+
+
+class QuickReportForm(BootstrapMixin, forms.ModelForm):
+    """ "Lapor cepat": the essentials of a report on one phone screen (see
+    services.incident_quick_report for what is filled in for the officer)."""
+
+    files = EvidenceFilesField(label=_("Foto"))
+
+    class Meta:
+        model = Incident
+        fields = [
+            "kind",
+            "title",
+            "chronology",
+            "desa",
+            "information_source",
+            "latitude",
+            "longitude",
+        ]
+        labels = {"chronology": _("Apa yang terjadi")}
+        widgets = {
+            "kind": forms.RadioSelect,
+            "chronology": forms.Textarea(attrs={"rows": 4}),
+            "latitude": forms.HiddenInput,
+            "longitude": forms.HiddenInput,
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Validated as what it is: a report to be completed later (Incident.clean()).
+        self.instance.needs_completion = True
+        self.fields["kind"].choices = Kind.choices
+        self.fields["chronology"].widget.attrs["maxlength"] = 20000
+        desa = self.fields["desa"]
+        desa.required = True
+        desa.queryset = (
+            Region.objects.visible_to(user).desa().select_related("parent").order_by("name")
+        )
+        # Grouped by kecamatan: a desa name may recur across kecamatan.
+        desa.label_from_instance = lambda region: f"{region.name} ({region.parent.name})"
+        desa.widget.__class__ = FastSelect
+
+    def clean(self):
+        cleaned = super().clean()
+        if (cleaned.get("latitude") is None) != (cleaned.get("longitude") is None):
+            raise forms.ValidationError(
+                _("Lokasi tidak lengkap; tekan lagi “Gunakan lokasi saya”.")
             )
         return cleaned
 
@@ -142,7 +179,6 @@ class HandlingStepForm(BootstrapMixin, forms.ModelForm):
         model = HandlingStep
         fields = ["date", "stage", "action_type", "description", "agencies", "contacts", "outcome"]
         widgets = {
-            "date": DateInput(),
             "description": forms.Textarea(attrs={"rows": 4}),
             "outcome": forms.Textarea(attrs={"rows": 3}),
             "agencies": forms.SelectMultiple(attrs={"size": 6}),
@@ -172,7 +208,4 @@ class ConflictStatusForm(BootstrapMixin, forms.ModelForm):
             "revoked_on",
             "notes",
         ]
-        widgets = {
-            name: DateInput() for name in ("start_date", "end_date", "extended_until", "revoked_on")
-        }
-        widgets["notes"] = forms.Textarea(attrs={"rows": 3})
+        widgets = {"notes": forms.Textarea(attrs={"rows": 3})}

@@ -53,6 +53,10 @@ CLOCK_SKEW = timedelta(minutes=10)
 EARLIEST_OCCURRENCE = datetime(1990, 1, 1, tzinfo=ZoneInfo("Asia/Jakarta"))
 FINISHED = [Status.SELESAI, Status.DITUTUP]
 RISK_REQUIRED = _("Wajib diisi untuk potensi konflik (penilaian risiko).")
+QUICK_INCOMPLETE = _(
+    "Laporan cepat ini perlu dilengkapi (klasifikasi, penilaian risiko, pihak) sebelum "
+    "diverifikasi."
+)
 
 
 class ReferenceCounter(models.Model):
@@ -223,11 +227,12 @@ class Incident(ConstraintFieldsMixin, models.Model):
         choices=LocationPrecision.choices,
         default=LocationPrecision.DESA,
     )
+    # Blank only on a quick report not yet completed (see `needs_completion` and clean()).
     conflict_source = models.CharField(
-        _("sumber konflik"), max_length=16, choices=ConflictSource.choices
+        _("sumber konflik"), max_length=16, choices=ConflictSource.choices, blank=True
     )
-    aspect = models.CharField(_("aspek"), max_length=16, choices=Aspect.choices)
-    form = models.CharField(_("bentuk"), max_length=20, choices=Form.choices)
+    aspect = models.CharField(_("aspek"), max_length=16, choices=Aspect.choices, blank=True)
+    form = models.CharField(_("bentuk"), max_length=20, choices=Form.choices, blank=True)
     killed = models.PositiveIntegerField(
         _("korban meninggal"), null=True, blank=True, help_text=UNKNOWN_HELP
     )
@@ -252,8 +257,10 @@ class Incident(ConstraintFieldsMixin, models.Model):
     likelihood = models.PositiveSmallIntegerField(
         _("kemungkinan"), choices=LIKELIHOOD_CHOICES, null=True, blank=True
     )
+    # "Besaran dampak": the report form also has an impact section (casualties, damage), so
+    # the risk factor must not be called just "dampak".
     impact = models.PositiveSmallIntegerField(
-        _("dampak"), choices=IMPACT_CHOICES, null=True, blank=True
+        _("besaran dampak"), choices=IMPACT_CHOICES, null=True, blank=True
     )
     # Derived in the database so that bulk updates cannot leave a stale risk behind.
     risk_level = models.GeneratedField(
@@ -272,7 +279,8 @@ class Incident(ConstraintFieldsMixin, models.Model):
         _("tahap penanganan"), max_length=12, choices=Stage.choices, default=Stage.PENCEGAHAN
     )
     confidentiality = models.CharField(
-        _("klasifikasi"),
+        _("sifat"),
+        help_text=_("Tingkat kerahasiaan"),
         max_length=8,
         choices=Confidentiality.choices,
         default=Confidentiality.INTERNAL,
@@ -284,6 +292,13 @@ class Incident(ConstraintFieldsMixin, models.Model):
         _("penyelesaian"), max_length=12, choices=Resolution.choices, blank=True
     )
     rejection_reason = models.TextField(_("alasan penolakan"), blank=True)
+    # A quick report ("Lapor cepat"): filed from a phone with the essentials only and submitted
+    # at once, so the secretariat sees it without delay; classification, risk and parties are
+    # completed later through the full form, and it cannot be verified before that.
+    # A database default too: bulk loaders (the benchmark seed) insert rows without it.
+    needs_completion = models.BooleanField(
+        _("perlu dilengkapi"), default=False, db_default=False, editable=False
+    )
     conflict_status = models.ForeignKey(
         ConflictStatus,
         verbose_name=_("status keadaan konflik"),
@@ -392,13 +407,31 @@ class Incident(ConstraintFieldsMixin, models.Model):
             ),
             # A potential conflict is only useful with its risk assessment (likelihood x impact).
             models.CheckConstraint(
-                condition=~Q(kind=Kind.POTENSI) | Q(likelihood__isnull=False),
+                condition=Q(needs_completion=True)
+                | (~Q(conflict_source="") & ~Q(aspect="") & ~Q(form="")),
+                name="incident_classified_unless_quick",
+                violation_error_code="classification",
+                violation_error_message=_("Lengkapi sumber konflik, aspek, dan bentuk."),
+            ),
+            models.CheckConstraint(
+                condition=Q(needs_completion=False)
+                | Q(status__in=[Status.DRAFT, Status.DIAJUKAN, Status.DITOLAK]),
+                name="incident_quick_completed_before_verification",
+                violation_error_code="needs_completion",
+                violation_error_message=QUICK_INCOMPLETE,
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind=Kind.POTENSI)
+                | Q(likelihood__isnull=False)
+                | Q(needs_completion=True),
                 name="incident_potential_has_likelihood",
                 violation_error_code="potential_likelihood",
                 violation_error_message=RISK_REQUIRED,
             ),
             models.CheckConstraint(
-                condition=~Q(kind=Kind.POTENSI) | Q(impact__isnull=False),
+                condition=~Q(kind=Kind.POTENSI)
+                | Q(impact__isnull=False)
+                | Q(needs_completion=True),
                 name="incident_potential_has_impact",
                 violation_error_code="potential_impact",
                 violation_error_message=RISK_REQUIRED,
@@ -418,6 +451,7 @@ class Incident(ConstraintFieldsMixin, models.Model):
     CONSTRAINT_FIELDS = {
         "potential_likelihood": "likelihood",
         "potential_impact": "impact",
+        "classification": "conflict_source",
         "resolution": "resolution",
     }
 
@@ -439,6 +473,10 @@ class Incident(ConstraintFieldsMixin, models.Model):
             ) % {"year": EARLIEST_OCCURRENCE.year}
         if self.desa_id and self.kecamatan_id and self.desa.parent_id != self.kecamatan_id:
             errors["desa"] = _("Desa ini tidak berada di kecamatan yang dipilih.")
+        if not self.needs_completion:
+            for name in ("conflict_source", "aspect", "form"):
+                if not getattr(self, name):
+                    errors[name] = _("Wajib diisi.")
         if errors:
             raise ValidationError(errors)
 

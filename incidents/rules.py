@@ -1,6 +1,7 @@
 """Who may do what with a report of conflict (DESIGN.md §1, §5)."""
 
 import rules
+from django.utils.translation import gettext as _
 
 from accounts.rules import is_admin, is_petugas, is_reporter, is_secretariat
 from incidents.choices import Status
@@ -84,3 +85,24 @@ rules.add_perm("incidents.manage_conflict_status", is_secretariat)
 # Data-subject requests about a party named in reports (UU 27/2022): search every report,
 # list every access, export, anonymise. Administrators only, like contacts' requests.
 rules.add_perm("incidents.party_subject_report", is_admin)
+
+
+def edit_refusal(user, incident) -> str:
+    """Why `incidents.edit_incident` refuses, when the reason is the report's status rather than
+    the user's role (the author of a verified report): said on the refusal page instead of the
+    generic "your role does not allow this". Empty when the role is the reason."""
+    if user.has_perm("incidents.edit_incident", incident) or not user.has_perm(
+        "incidents.maintain_incident", incident
+    ):
+        return ""
+    if incident.status in (Status.SELESAI, Status.DITUTUP):
+        return _(
+            "Laporan sudah %(status)s dan tidak dapat diubah lagi. Catat perkembangan baru "
+            "sebagai laporan baru."
+        ) % {"status": incident.get_status_display().lower()}
+    if incident.status in (Status.DIVERIFIKASI, Status.DITANGANI):
+        return _(
+            "Laporan sudah diverifikasi; tambahkan tindak lanjut untuk mencatat perkembangannya. "
+            "Perbaikan isi laporan dilakukan oleh sekretariat."
+        )
+    return ""

@@ -15,8 +15,8 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from core.services import evidence_save, evidence_store, log_action
-from incidents.choices import Resolution, Status
-from incidents.models import Evidence, HandlingStep, Incident, Party
+from incidents.choices import DatePrecision, LocationPrecision, Resolution, Status
+from incidents.models import QUICK_INCOMPLETE, Evidence, HandlingStep, Incident, Party
 
 # --- reference numbers -------------------------------------------------------------------------
 
@@ -126,6 +126,8 @@ def _action_refusal(action: Action, incident: Incident, user) -> str | None:
         return _("Hanya pelapor yang dapat mengajukan laporannya.")
     if action.not_author and incident.reported_by_id == user.pk:
         return _("Laporan tidak boleh diverifikasi atau ditolak oleh pelapornya sendiri.")
+    if action.target == Status.DIVERIFIKASI and incident.needs_completion:
+        return str(QUICK_INCOMPLETE)
     return None
 
 
@@ -163,7 +165,7 @@ def incident_transition(
         if resolution not in Resolution.values:
             raise ValidationError({"resolution": _("Pilih cara penyelesaian.")})
         incident.resolution = resolution
-    if action == "submit" and not incident.parties.exists():
+    if action == "submit" and not incident.needs_completion and not incident.parties.exists():
         raise ValidationError(_("Tambahkan paling sedikit satu pihak sebelum mengajukan."))
     if rule.needs_note:
         incident.rejection_reason = note
@@ -239,6 +241,27 @@ def incident_create(
 
 
 @transaction.atomic
+def incident_quick_report(*, incident: Incident, files=(), by) -> Incident:
+    """A quick report ("Lapor cepat") from a phone: kind, title, what happened, desa, source,
+    optional location and photos. It is submitted at once, marked as needing completion, so the
+    secretariat sees it now and the author or the secretariat fills in the rest later.
+
+    It happened today, as far as the officer says (day precision), in the desa's kecamatan.
+    """
+    if incident.desa_id is None:
+        raise ValidationError({"desa": _("Pilih desa/kelurahan.")})
+    incident.kecamatan_id = incident.desa.parent_id
+    incident.occurred_at = timezone.now()
+    incident.occurred_precision = DatePrecision.DAY
+    if incident.latitude is not None and incident.longitude is not None:
+        incident.location_precision = LocationPrecision.EXACT
+    incident.needs_completion = True
+    incident = incident_create(incident=incident, parties=[], files=files, by=by, submit=True)
+    log_action(actor=by, action="incidents.report.quick", obj=incident)
+    return incident
+
+
+@transaction.atomic
 def incident_update(
     *, incident: Incident, expected_version: int, by, parties=(), deleted_parties=(), files=()
 ) -> Incident:
@@ -250,6 +273,9 @@ def incident_update(
     if current.version != expected_version:
         raise incident_changes_since(current, expected_version)
     incident.version = current.version + 1
+    # The report form asks for everything a quick report left out (classification, risk,
+    # at least one party), so a save through it completes the report.
+    incident.needs_completion = False
     incident.full_clean()
     with pghistory.context(user=by.pk):
         incident.save()

@@ -27,6 +27,7 @@ urlpatterns = [
         subject_views.PartyAnonymiseView.as_view(),
         name="party_anonymise",
     ),
+    path("lapor-cepat/", views.QuickReportView.as_view(), name="quick_report"),
     path("pilihan-desa/", views.DesaOptionsView.as_view(), name="desa_options"),
     path("<int:pk>/", views.IncidentDetailView.as_view(), name="detail"),
     path("<int:pk>/ubah/", views.IncidentUpdateView.as_view(), name="update"),

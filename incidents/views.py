@@ -32,9 +32,11 @@ from incidents.forms import (
     HandlingStepForm,
     IncidentForm,
     PartyFormSet,
+    QuickReportForm,
     TransitionForm,
 )
 from incidents.models import ConflictStatus, Evidence, Incident
+from incidents.rules import edit_refusal
 
 
 def visible_incidents(user):
@@ -82,8 +84,29 @@ class IncidentListView(LoginRequiredMixin, PerPageMixin, ListView):
             filter_fields=self.filterset.bound_fields(IncidentFilter.LIST_FIELDS),
             querystring=query.urlencode(),
             can_report=self.request.user.has_perm("incidents.report_incident"),
+            active_filters=self.active_filter_count(),
+            page_title=self.page_title(),
         )
         return context
+
+    def active_filter_count(self) -> int:
+        """How many filters are set, shown on the (phone) filter toggle; sorting is no filter."""
+        names = set(self.filterset.filters) - {"sort"}
+        return sum(1 for name in names if any(v.strip() for v in self.request.GET.getlist(name)))
+
+    def page_title(self) -> str:
+        """The secretariat's verification queue (the dashboard's "diajukan" link) and a user's
+        own reports get their own title; any other filtering is still "Laporan konflik"."""
+        set_filters = {
+            name
+            for name in set(self.filterset.filters) - {"sort"}
+            if any(v.strip() for v in self.request.GET.getlist(name))
+        }
+        if set_filters == {"status"} and self.request.GET.getlist("status") == [Status.DIAJUKAN]:
+            return _("Antrean verifikasi")
+        if set_filters == {"mine"} and self.request.GET.get("mine") == "true":
+            return _("Laporan saya")
+        return _("Laporan konflik")
 
 
 class IncidentExportView(LoginRequiredMixin, View):
@@ -202,6 +225,48 @@ class IncidentCreateView(SubmitOnceMixin, PermissionRequiredMixin, IncidentFormM
         return redirect(incident)
 
 
+class QuickReportView(SubmitOnceMixin, PermissionRequiredMixin, CreateView):
+    """ "Lapor cepat": one phone screen, submitted at once and marked as needing completion."""
+
+    permission_required = "incidents.report_incident"
+    model = Incident
+    form_class = QuickReportForm
+    template_name = "incidents/quick_report_form.html"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def form_valid(self, form):
+        def create():
+            incident = services.incident_quick_report(
+                incident=form.instance, files=form.cleaned_data["files"], by=self.request.user
+            )
+            return incident, incident.get_absolute_url()
+
+        try:
+            incident = self.submit_once(create)
+        except AlreadySubmitted as done:
+            return self.already_submitted(done, reverse("incidents:list"))
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            _(
+                "Laporan cepat %(ref)s terkirim ke sekretariat. Lengkapi klasifikasi, penilaian "
+                "risiko, dan pihak yang terlibat bila sempat."
+            )
+            % {"ref": incident.reference},
+        )
+        return redirect(incident)
+
+    def form_invalid(self, form):
+        messages.error(self.request, _("Laporan belum terkirim. Periksa isian yang ditandai."))
+        response = super().form_invalid(form)
+        response.status_code = 400
+        return response
+
+
 class IncidentUpdateView(LoginRequiredMixin, IncidentFormMixin, UpdateView):
     def get_queryset(self):
         return visible_incidents(self.request.user)
@@ -214,7 +279,7 @@ class IncidentUpdateView(LoginRequiredMixin, IncidentFormMixin, UpdateView):
             # refused with a message next to what they typed (see save()), not a bare 403.
             return incident
         if not user.has_perm("incidents.edit_incident", incident):
-            raise PermissionDenied
+            raise PermissionDenied(edit_refusal(user, incident))
         return incident
 
     def save(self, form, parties):

@@ -11,3 +11,35 @@ document.addEventListener("change", (event) => {
 window.addEventListener("load", () => {
   if (document.body.hasAttribute("data-print-on-load")) window.print();
 });
+
+// [data-show-for-kind="potensi"]: a part of the report form that only applies to one kind of
+// report (the risk assessment of a potential conflict) hides while another kind is chosen. The
+// server still validates; without script everything stays visible.
+function syncKindSections(form) {
+  const chosen = form.querySelector("input[name=kind]:checked");
+  form.querySelectorAll("[data-show-for-kind]").forEach((section) => {
+    section.hidden = Boolean(chosen) && section.dataset.showForKind !== chosen.value;
+    // A hidden answer is not sent (a risk assessed, then the kind switched to an event).
+    section.querySelectorAll("select, input").forEach((field) => {
+      field.disabled = section.hidden;
+    });
+  });
+}
+document.querySelectorAll("form").forEach((form) => {
+  if (form.querySelector("[data-show-for-kind]")) syncKindSections(form);
+});
+document.addEventListener("change", (event) => {
+  if (event.target.name === "kind" && event.target.form) syncKindSections(event.target.form);
+});
+
+// [data-file-picker]: the "Pilih berkas / Ambil foto" control lists the chosen files' names.
+document.addEventListener("change", (event) => {
+  const picker = event.target.closest("[data-file-picker]");
+  if (!picker || event.target.type !== "file") return;
+  const names = [];
+  picker.querySelectorAll("input[type=file]").forEach((input) => {
+    Array.from(input.files).forEach((file) => names.push(file.name));
+  });
+  const output = picker.querySelector("[data-file-names]");
+  output.textContent = names.length ? names.join(", ") : output.dataset.empty;
+});

@@ -31,6 +31,7 @@ from tests.action_plans.conftest import realisation_log, revisions
 from tests.factories import jpeg_bytes
 from tests.helpers import add_activity, assert_field_error, field_errors
 
+BAD_DATE = "Tanggal tidak valid; gunakan format HH/BB/TTTT."
 pytestmark = pytest.mark.django_db
 
 NARRATIVE = "Rapat koordinasi deteksi dini terlaksana di pendopo kabupaten."
@@ -524,7 +525,12 @@ BAD_PERIODS = [
         "end_date",
         "Periode tidak boleh berakhir sebelum dimulai.",
     ),
-    ("not-a-date", {"form-1-due_date": "31/13/2024"}, "due_date", "Masukkan tanggal yang valid."),
+    (
+        "not-a-date",
+        {"form-1-due_date": "31/13/2024"},
+        "due_date",
+        "Tanggal tidak valid; gunakan format HH/BB/TTTT.",
+    ),
 ]
 
 

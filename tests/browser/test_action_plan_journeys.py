@@ -137,7 +137,7 @@ def report(page, activity, period, tmp_path, narrative):
     page.get_by_label("Uraian pelaksanaan").fill(narrative)
     evidence = tmp_path / f"notulen-{period}.pdf"
     evidence.write_bytes(MINIMAL_PDF)
-    page.get_by_label("Bukti (foto/dokumen)").set_input_files(str(evidence))
+    page.get_by_label("Data dukung (foto, notulen, daftar hadir)").set_input_files(str(evidence))
     page.get_by_role("button", name="Serahkan").click()
 
 

@@ -33,14 +33,16 @@ def test_secretariat_evaluates_the_year(page, world, sekretariat, photo):  # noq
     expect(missing).to_contain_text("1.1 Dialog kebangsaan")
     missing.get_by_role("link", name=re.compile("1.1 Dialog kebangsaan")).click()
     card = page.get_by_test_id("period-B08")
-    card.get_by_test_id("add-evidence").locator("input[type=file]").set_input_files(photo)
+    card.get_by_test_id("add-evidence").locator("input[type=file]").first.set_input_files(photo)
     card.get_by_role("button", name="Unggah").click()
-    expect(page.get_by_role("alert").first).to_contain_text("Bukti realisasi B08 ditambahkan.")
+    expect(page.get_by_role("alert").first).to_contain_text(
+        "Data dukung realisasi B08 ditambahkan."
+    )
     page.go_back()
     page.go_back()
     page.reload()
     expect(page.get_by_test_id("without-evidence")).to_contain_text(
-        "Semua realisasi sudah punya bukti."
+        "Semua realisasi sudah punya data dukung."
     )
 
     # The year's computed values: evidence now on two of three submitted realisations.
@@ -53,7 +55,7 @@ def test_secretariat_evaluates_the_year(page, world, sekretariat, photo):  # noq
         page.get_by_test_id(f"score-{code}").click()
         page.get_by_label("Nilai (0-100)").fill("80")
         page.get_by_label("Alasan penilaian").fill("Notulen dan daftar hadir terlampir.")
-        page.locator("input[type=file]").set_input_files(photo)
+        page.locator("#id_files").set_input_files(photo)
         page.get_by_role("button", name="Simpan nilai").click()
         expect(page.get_by_test_id(f"indicator-{code}")).to_contain_text("80,0")
     expect(page.get_by_test_id("indicator-evaluasi.pelajaran_dicatat")).to_contain_text(

@@ -39,7 +39,7 @@ def report_potential_conflict_on_a_phone(page, photo):
     page.get_by_label("Aspek").select_option("politik")
     page.get_by_label("Bentuk").select_option("intimidasi")
     page.get_by_label("Kemungkinan").select_option("3")
-    page.get_by_label("Dampak", exact=True).select_option("3")
+    page.get_by_label("Besaran dampak").select_option("3")
     page.get_by_label("Nama pihak").fill("Pendukung calon A")
     page.get_by_label("Jenis pihak").select_option("warga")
     page.get_by_role("button", name="Tambah pihak").click()

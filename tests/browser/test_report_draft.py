@@ -20,7 +20,7 @@ def fill_report(page):
     page.get_by_label("Aspek").select_option("ekonomi")
     page.get_by_label("Bentuk").select_option("sengketa_lahan")
     page.get_by_label("Kemungkinan").select_option("2")
-    page.get_by_label("Dampak", exact=True).select_option("2")
+    page.get_by_label("Besaran dampak").select_option("2")
     page.get_by_label("Nama pihak").fill("Warga Dusun Kidul")
     page.get_by_label("Jenis pihak").select_option("warga")
 

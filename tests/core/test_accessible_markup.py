@@ -64,7 +64,7 @@ def test_report_kind_radios_sit_in_a_fieldset_with_a_legend(client, petugas):
 def test_the_report_list_scrolls_by_keyboard(client, petugas):
     client.force_login(petugas)
     html = client.get("/laporan/").content.decode()
-    container = re.search(r'<div class="table-responsive"[^>]*>', html).group(0)
+    container = re.search(r'<div class="table-responsive[^"]*"[^>]*>', html).group(0)
     assert 'tabindex="0"' in container
     assert 'role="region"' in container
     assert 'aria-label="Daftar laporan"' in container

@@ -215,7 +215,8 @@ def test_reported_activities_need_no_reminder(plan_2026, sekretariat):
     run_on(5)
     assert kinds(operator) == []
     # Submitted without evidence: still a readiness gap for the secretariat.
-    assert "1 realisasi tanpa bukti" in Notification.objects.get(recipient=sekretariat).message
+    message = Notification.objects.get(recipient=sekretariat).message
+    assert "1 realisasi tanpa data dukung" in message
 
 
 def test_returned_realisation_tells_who_submitted_it(

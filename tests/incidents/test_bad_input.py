@@ -17,6 +17,7 @@ from incidents.models import ConflictStatus, Evidence, HandlingStep, Incident, P
 from tests.factories import ContactFactory, IncidentFactory, RegionFactory, jpeg_bytes
 from tests.helpers import assert_field_error, field_errors, jpeg_upload, local_input
 
+BAD_DATE = "Tanggal tidak valid; gunakan format HH/BB/TTTT."
 pytestmark = pytest.mark.django_db
 
 CREATE_URL = "/laporan/baru/"
@@ -167,7 +168,7 @@ BAD_FIELDS = [
         "occurrence-not-a-date",
         {"occurred_at": "kemarin sore"},
         "occurred_at",
-        "Masukkan tanggal/waktu yang valid.",
+        "Waktu tidak valid; gunakan format HH/BB/TTTT JJ:MM.",
     ),
     (
         "negative-killed",
@@ -661,7 +662,7 @@ def test_valid_step_payload_saves(as_petugas, verified, agency):
             "date",
             "Tanggal tindak lanjut tidak boleh di masa depan.",
         ),
-        ({"date": "2020-02-30"}, "date", "Masukkan tanggal yang valid."),
+        ({"date": "2020-02-30"}, "date", BAD_DATE),
         (
             {"date": (timezone.localdate() - timedelta(days=800)).isoformat()},
             "date",
@@ -805,7 +806,11 @@ def test_conflict_status_extended_beyond_90_days_saves(as_sekretariat):
             "end_date",
             "Tanggal berakhir tidak boleh sebelum tanggal mulai.",
         ),
-        ({"start_date": "2026-13-01"}, "start_date", "Masukkan tanggal yang valid."),
+        (
+            {"start_date": "2026-13-01"},
+            "start_date",
+            "Tanggal tidak valid; gunakan format HH/BB/TTTT.",
+        ),
         (
             {"revoked_on": (START + timedelta(days=10)).isoformat()},
             "revocation_decree_number",

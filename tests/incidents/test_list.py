@@ -123,7 +123,7 @@ def test_invalid_filter_values_give_a_message_not_an_error(client, sekretariat, 
     assert response.status_code == 200
     page = response.content.decode()
     assert "rahasia bukan salah satu dari pilihan yang tersedia" in page
-    assert "Masukkan tanggal yang valid" in page
+    assert "Tanggal tidak valid; gunakan format HH/BB/TTTT" in page
     # The invalid values are ignored, the valid page of results is still shown.
     assert len(response.context["incidents"]) == 2
 

@@ -103,11 +103,11 @@ def test_filter_selects_render_the_same_options_as_django(client, sekretariat, k
     from django import forms
 
     client.force_login(sekretariat)
-    response = client.get("/laporan/?status=diajukan&status=ditangani&sort=-title")
+    response = client.get("/laporan/?step_type=mediasi&step_type=dialog&sort=-title")
     form = response.context["filter"].form
-    for name in ("status", "kecamatan", "sort", "kind"):
+    for name in ("step_type", "kecamatan", "sort", "kind"):
         fast = str(form[name]).replace("\n", "")
-        stock_class = forms.SelectMultiple if name == "status" else forms.Select
+        stock_class = forms.SelectMultiple if name == "step_type" else forms.Select
         form.fields[name].widget.__class__ = stock_class
         stock = str(form[name]).replace("\n", "")
         assert fast == stock, name

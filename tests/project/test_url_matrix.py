@@ -97,6 +97,7 @@ EXPECTATIONS = {
     "incidents:export_csv_semicolon": (None, "", members()),
     "incidents:export_xlsx": (None, "", members()),
     "incidents:create": (None, "", only(200, "petugas", "operator", "sekretariat")),
+    "incidents:quick_report": (None, "", only(200, "petugas", "operator", "sekretariat")),
     "incidents:desa_options": (None, "kecamatan", members()),
     "incidents:detail": (lambda o: {"pk": o["incident"].pk}, "", members()),
     "incidents:update": (lambda o: {"pk": o["incident"].pk}, "", only(200, "sekretariat")),

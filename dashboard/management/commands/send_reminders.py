@@ -75,7 +75,7 @@ class Command(BaseCommand):
                     key=f"readiness:{period.pk}:{when}",
                     message=_(
                         "Laporan periode %(period)s %(year)s (batas %(date)s): %(unreported)s "
-                        "kegiatan belum ada realisasi, %(without)s realisasi tanpa bukti"
+                        "kegiatan belum ada realisasi, %(without)s realisasi tanpa data dukung"
                     )
                     % {
                         "period": period.code,

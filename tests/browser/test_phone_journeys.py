@@ -1,0 +1,109 @@
+"""Field officers on a phone (issue 12): a quick report with a photo and the device's location
+from the dashboard's Lapor button, and the report list readable at 390 px."""
+
+import re
+import time
+
+from playwright.sync_api import expect
+
+from incidents.models import Incident
+from tests.browser.conftest import PHONE, login
+from tests.factories import IncidentFactory
+
+
+def test_a_quick_report_with_photo_and_location_from_the_lapor_button(
+    browser, live_server, petugas, desa, photo
+):
+    context = browser.new_context(
+        base_url=live_server.url,
+        locale="id-ID",
+        geolocation={"latitude": -7.5612, "longitude": 112.2384},
+        permissions=["geolocation"],
+        **PHONE,
+    )
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    login(page, petugas.username)
+    started = time.monotonic()
+    page.get_by_test_id("lapor").click()
+    expect(page).to_have_url(re.compile("/laporan/lapor-cepat/"))
+    page.get_by_text("Kejadian konflik", exact=True).click()
+    page.get_by_label("Judul").fill("Lemparan batu di depan balai desa")
+    page.get_by_label("Apa yang terjadi").fill("Dua kelompok pemuda saling lempar batu.")
+    page.get_by_label("Desa/kelurahan").select_option(label=f"{desa.name} ({desa.parent.name})")
+    page.get_by_label("Sumber informasi").select_option("babinsa")
+    page.get_by_role("button", name="Gunakan lokasi saya").click()
+    expect(page.get_by_test_id("geolocate-status")).to_have_text(
+        "Lokasi terisi dari perangkat Anda."
+    )
+    page.locator("#id_files").set_input_files(str(photo))
+    expect(page.get_by_test_id("file-names")).to_have_text("foto-lokasi.jpg")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.get_by_role("button", name="Kirim laporan").click()
+    expect(page.get_by_test_id("status")).to_have_text("Diajukan")
+    expect(page.get_by_test_id("needs-completion")).to_be_visible()
+    assert time.monotonic() - started < 60
+    reference = page.get_by_test_id("reference").inner_text()
+    incident = Incident.objects.get(reference=reference)
+    assert str(incident.latitude) == "-7.561200"
+    assert incident.evidence.get().original_name == "foto-lokasi.jpg"
+
+    # It is in "Laporan saya".
+    page.goto("/laporan/")
+    page.get_by_test_id("mine-link").click()
+    expect(page.get_by_test_id("list-title")).to_have_text("Laporan saya")
+    expect(page.get_by_test_id("incident-cards")).to_contain_text(reference)
+    expect(page.get_by_test_id("incident-cards")).to_contain_text("Perlu dilengkapi")
+    context.close()
+
+
+def test_the_list_shows_status_and_risk_without_sideways_scrolling(
+    phone_page, sekretariat, petugas_unscoped, kecamatan
+):
+    for n in range(3):
+        IncidentFactory(
+            kecamatan=kecamatan,
+            reported_by=petugas_unscoped,
+            likelihood=4,
+            impact=4,
+            title=f"Penolakan pembangunan gudang yang sangat panjang judulnya nomor {n}",
+        )
+    page = phone_page
+    login(page, sekretariat.username)
+    page.goto("/laporan/?status=diajukan")
+    expect(page.get_by_test_id("list-title")).to_have_text("Antrean verifikasi")
+    cards = page.get_by_test_id("incident-cards")
+    expect(cards.locator("li")).to_have_count(3)
+    first = cards.locator("li").first
+    expect(first.get_by_test_id("status")).to_be_visible()
+    expect(first.get_by_test_id("status")).to_have_text("Diajukan")
+    expect(first.get_by_test_id("risk")).to_be_visible()
+    expect(first.get_by_test_id("risk")).to_have_text("Sangat tinggi")
+    expect(page.get_by_test_id("incident-table")).to_be_hidden()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+    # Filters are folded away; the toggle says one is active and opens them.
+    expect(page.get_by_test_id("filters")).to_be_hidden()
+    toggle = page.get_by_test_id("filters-toggle")
+    expect(toggle).to_contain_text("1 aktif")
+    toggle.click()
+    expect(page.get_by_test_id("filters")).to_be_visible()
+    expect(page.get_by_role("checkbox", name="Diajukan")).to_be_checked()
+    page.get_by_role("checkbox", name="Sangat tinggi").check()
+    page.get_by_role("button", name="Terapkan").click()
+    expect(page).to_have_url(re.compile(r"status=diajukan.*risk_level=sangat_tinggi"))
+    expect(cards.locator("li")).to_have_count(3)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+def test_risk_fields_show_only_for_potentials(phone_page, petugas):
+    page = phone_page
+    login(page, petugas.username)
+    page.goto("/laporan/baru/")
+    risk = page.get_by_test_id("risk-fields")
+    page.get_by_text("Kejadian konflik", exact=True).click()
+    expect(risk).to_be_hidden()
+    page.get_by_text("Potensi konflik", exact=True).click()
+    expect(risk).to_be_visible()
+    expect(page.get_by_label("Besaran dampak")).to_be_enabled()
+    expect(page.get_by_label("Sifat")).to_be_visible()

@@ -1,0 +1,200 @@
+""" "Lapor cepat" (issue 12): one phone screen, submitted at once and marked as needing
+completion; the secretariat sees it now, and it cannot be verified before it is completed."""
+
+import uuid
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from core.models import ActivityLog
+from directory.choices import RegionLevel
+from incidents import services
+from incidents.models import Evidence, Incident
+from tests.factories import RegionFactory
+from tests.helpers import jpeg_upload
+from tests.incidents.test_bad_input import valid_payload
+
+pytestmark = pytest.mark.django_db
+
+URL = "/laporan/lapor-cepat/"
+
+
+def quick_payload(desa, /, **changes):
+    data = {
+        "kind": "kejadian",
+        "title": "Lemparan batu di depan balai desa",
+        "chronology": "Dua kelompok pemuda saling lempar batu selepas pengajian.",
+        "desa": desa.pk,
+        "information_source": "babinsa",
+        "latitude": "-7.561200",
+        "longitude": "112.238400",
+        "submission_token": str(uuid.uuid4()),
+    }
+    data.update(changes)
+    return data
+
+
+def test_a_quick_report_is_submitted_at_once_and_marked_incomplete(
+    client, petugas, kecamatan, desa
+):
+    client.force_login(petugas)
+    data = quick_payload(desa, files=jpeg_upload("foto-balai.jpg"))
+    response = client.post(URL, data)
+    assert response.status_code == 302
+    incident = Incident.objects.get()
+    assert response.url == incident.get_absolute_url()
+    assert incident.status == "diajukan"
+    assert incident.needs_completion
+    assert incident.reported_by == petugas
+    assert incident.kecamatan == kecamatan  # the desa's kecamatan
+    assert incident.location_precision == "tepat"
+    assert str(incident.latitude) == "-7.561200"
+    assert incident.occurred_precision == "hari"
+    assert abs(incident.occurred_at - timezone.now()).total_seconds() < 60
+    assert incident.conflict_source == ""
+    assert Evidence.objects.get(incident=incident).original_name == "foto-balai.jpg"
+    assert ActivityLog.objects.filter(action="incidents.report.quick", object_id=incident.pk)
+    page = client.get(response.url).content.decode()
+    assert "Laporan cepat: perlu dilengkapi." in page
+    assert f"Laporan cepat {incident.reference} terkirim ke sekretariat." in page
+    mine = client.get("/laporan/?mine=true").content.decode()
+    assert incident.reference in mine
+    assert "Perlu dilengkapi" in mine
+
+
+def test_a_potential_may_be_sent_without_its_risk_assessment(client, petugas, desa):
+    client.force_login(petugas)
+    data = quick_payload(desa, kind="potensi", latitude="", longitude="")
+    assert client.post(URL, data).status_code == 302
+    incident = Incident.objects.get()
+    assert incident.likelihood is None
+    assert incident.location_precision == "desa"
+
+
+def test_the_secretariat_sees_it_at_once(client, petugas, sekretariat, desa):
+    client.force_login(petugas)
+    client.post(URL, quick_payload(desa))
+    client.force_login(sekretariat)
+    page = client.get("/laporan/?status=diajukan").content.decode()
+    assert Incident.objects.get().reference in page
+
+
+@pytest.mark.parametrize(
+    ("persona", "expected"),
+    [("petugas", 200), ("sekretariat", 200), ("pimpinan", 403), ("admin_user", 403)],
+)
+def test_who_may_file_a_quick_report(client, request, desa, persona, expected):
+    user = request.getfixturevalue(persona)
+    client.force_login(user)
+    assert client.get(URL).status_code == expected
+    response = client.post(URL, quick_payload(desa))
+    assert response.status_code == (302 if expected == 200 else 403)
+    assert Incident.objects.count() == (1 if expected == 200 else 0)
+
+
+def test_anonymous_is_sent_to_sign_in(client, desa):
+    response = client.post(URL, quick_payload(desa))
+    assert response.status_code == 302
+    assert "/akun/masuk/" in response.url
+    assert not Incident.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        ({"title": ""}, "title", "Bidang ini tidak boleh kosong."),
+        ({"chronology": ""}, "chronology", "Bidang ini tidak boleh kosong."),
+        ({"desa": ""}, "desa", "Bidang ini tidak boleh kosong."),
+        ({"kind": "rumor"}, "kind", "Masukkan pilihan yang valid."),
+        ({"information_source": ""}, "information_source", "Bidang ini tidak boleh kosong."),
+    ],
+)
+def test_bad_input_is_refused_next_to_the_field_in_indonesian(
+    client, petugas, desa, changes, field, message
+):
+    client.force_login(petugas)
+    response = client.post(URL, quick_payload(desa, **changes))
+    assert response.status_code == 400
+    html = response.content.decode()
+    errors = response.context["form"].errors
+    assert field in errors
+    assert any(message.rstrip(".") in error for error in errors[field]), errors
+    assert f'data-field="{field}"' in html
+    assert "Laporan belum terkirim." in html
+    assert not Incident.objects.exists()
+
+
+def test_a_desa_outside_the_officers_kecamatan_is_refused(client, petugas, other_kecamatan):
+    elsewhere = RegionFactory(
+        code="35.17.05.2003", name="Carangwulung", level=RegionLevel.DESA, parent=other_kecamatan
+    )
+    client.force_login(petugas)
+    response = client.post(URL, quick_payload(elsewhere))
+    assert response.status_code == 400
+    assert "desa" in response.context["form"].errors
+    assert not Incident.objects.exists()
+
+
+def test_half_a_location_is_refused(client, petugas, desa):
+    client.force_login(petugas)
+    response = client.post(URL, quick_payload(desa, longitude=""))
+    assert response.status_code == 400
+    assert "Lokasi tidak lengkap" in response.content.decode()
+
+
+def test_two_taps_file_one_quick_report(client, petugas, desa):
+    client.force_login(petugas)
+    data = quick_payload(desa)
+    first = client.post(URL, data)
+    second = client.post(URL, data, follow=True)
+    assert Incident.objects.count() == 1
+    assert second.redirect_chain[0][0] == first.url
+    assert "sudah terkirim sebelumnya" in second.content.decode()
+
+
+def test_it_cannot_be_verified_until_completed_through_the_full_form(
+    client, petugas, sekretariat, kecamatan, desa
+):
+    client.force_login(petugas)
+    client.post(URL, quick_payload(desa))
+    incident = Incident.objects.get()
+    with pytest.raises(PermissionDenied, match="perlu dilengkapi"):
+        services.incident_transition(incident=incident, by=sekretariat, action="verify")
+    client.force_login(sekretariat)
+    detail = client.get(incident.get_absolute_url()).content.decode()
+    assert 'value="verify"' not in detail
+    assert "Lengkapi sekarang" in detail
+    # The secretariat completes it: classification, risk and a party.
+    data = valid_payload(kecamatan, desa, kind="kejadian", likelihood="", impact="")
+    data.pop("submit")
+    data["version"] = incident.version
+    response = client.post(f"/laporan/{incident.pk}/ubah/", data)
+    assert response.status_code == 302, response.context["form"].errors
+    incident.refresh_from_db()
+    assert not incident.needs_completion
+    assert incident.parties.count() == 2
+    services.incident_transition(incident=incident, by=sekretariat, action="verify")
+    incident.refresh_from_db()
+    assert incident.status == "diverifikasi"
+
+
+def test_the_database_refuses_an_incomplete_report_past_verification(petugas, desa):
+    incident = Incident(
+        kind="kejadian",
+        title="x",
+        chronology="y",
+        desa=desa,
+        information_source="babinsa",
+    )
+    incident = services.incident_quick_report(incident=incident, by=petugas)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Incident.objects.filter(pk=incident.pk).update(status="diverifikasi")
+
+
+def test_the_dashboard_lapor_button_opens_the_quick_report(client, petugas):
+    client.force_login(petugas)
+    page = client.get("/").content.decode()
+    assert f'href="{URL}" data-testid="lapor"' in page
+    assert 'href="/laporan/baru/"' in page  # the full form stays
