@@ -20,6 +20,7 @@ from import_export.admin import ImportExportModelAdmin
 from import_export.formats.base_formats import CSV, XLSX
 from import_export.forms import SelectableFieldsExportForm
 
+from core.admin import yes_no_column
 from core.models import ActivityLog
 from core.services import log_action
 from core.utils import spreadsheet_safe
@@ -100,7 +101,7 @@ class RegionAdmin(admin.ModelAdmin):
 @admin.register(Agency)
 class AgencyAdmin(SpreadsheetImportExportAdmin):
     resource_classes = [AgencyResource]
-    list_display = ["name", "acronym", "kind", "region", "active"]
+    list_display = ["name", "acronym", "kind", "region", yes_no_column("active", _("aktif"))]
     list_filter = ["kind", "active"]
     list_select_related = ["region"]
     search_fields = ["name", "acronym"]
@@ -110,7 +111,14 @@ class AgencyAdmin(SpreadsheetImportExportAdmin):
 @admin.register(Contact)
 class ContactAdmin(SpreadsheetImportExportAdmin):
     resource_classes = [ContactResource]
-    list_display = ["name", "kind", "organisation", "region", "phone", "active"]
+    list_display = [
+        "name",
+        "kind",
+        "organisation",
+        "region",
+        "phone",
+        yes_no_column("active", _("aktif")),
+    ]
     list_filter = ["kind", "legal_basis", "active"]
     list_select_related = ["region"]
     search_fields = ["name", "organisation", "community", "phone"]
