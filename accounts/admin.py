@@ -3,6 +3,7 @@ from datetime import timedelta
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminPasswordChangeForm, SetUnusablePasswordMixin
 from django.template.response import TemplateResponse
@@ -10,9 +11,10 @@ from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+from pghistory.models import Events
 
 from accounts.choices import Role
-from accounts.models import User
+from accounts.models import User, UserGroupEvent
 from accounts.services import password_reset_link_issue, user_set_roles
 from core.admin import yes_no_column
 
@@ -96,6 +98,11 @@ class UserAdmin(BaseUserAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("groups")
 
+    def history_view(self, request, object_id, extra_context=None):
+        user = self.get_object(request, unquote(object_id))
+        extra = {"reach_history": user_history(user) if user is not None else []}
+        return super().history_view(request, object_id, {**extra, **(extra_context or {})})
+
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         user_set_roles(user=form.instance, roles=form.cleaned_data["roles"], by=request.user)
@@ -139,3 +146,67 @@ class UserAdmin(BaseUserAdmin):
         if obj.is_superuser:
             labels.append(str(_("superuser (semua akses)")))
         return ", ".join(labels) or "–"
+
+
+# The reach fields tracked on `User` (see accounts.models), as shown in the user's history.
+HISTORY_LIMIT = 200
+
+
+def user_history(user: User) -> list[dict]:
+    """Who changed `user`'s roles and reach, when, newest first: the history triggers' rows of
+    the user and of their role memberships, with the acting user from the history context."""
+    memberships = (
+        UserGroupEvent.objects.filter(user_id=user.pk)
+        .select_related("group", "pgh_context")
+        .order_by("-pgh_created_at", "-pgh_id")[:HISTORY_LIMIT]
+    )
+    role_labels = dict(Role.choices)
+    entries = [
+        {
+            "at": event.pgh_created_at,
+            "actor_id": (event.pgh_context.metadata if event.pgh_context else {}).get("user"),
+            "change": format_lazy(
+                "{}: {}",
+                _("Peran diberikan") if event.pgh_label == "insert" else _("Peran dicabut"),
+                role_labels.get(event.group.name, event.group.name) if event.group else "–",
+            ),
+        }
+        for event in memberships
+    ]
+    for event in Events.objects.tracks(user).order_by("-pgh_created_at", "-pgh_id")[:HISTORY_LIMIT]:
+        entries.append(
+            {
+                "at": event.pgh_created_at,
+                "actor_id": (event.pgh_context or {}).get("user"),
+                "change": _reach_change(event),
+            }
+        )
+    entries.sort(key=lambda entry: entry["at"], reverse=True)
+    entries = entries[:HISTORY_LIMIT]
+    actors = User.objects.in_bulk({e["actor_id"] for e in entries if e["actor_id"]})
+    for entry in entries:
+        entry["actor"] = actors.get(entry["actor_id"])
+    return entries
+
+
+def _reach_change(event) -> str:
+    if event.pgh_label == "insert":
+        return str(_("Akun dibuat"))
+    if event.pgh_label == "delete":
+        return str(_("Akun dihapus"))
+    parts = []
+    for name, (old, new) in (event.pgh_diff or {}).items():
+        field = User._meta.get_field(name.removesuffix("_id"))
+        parts.append(f"{field.verbose_name}: {_shown(field, old)} → {_shown(field, new)}")
+    return "; ".join(parts) or str(_("Diubah"))
+
+
+def _shown(field, value) -> str:
+    if value is None or value == "":
+        return "–"
+    if field.is_relation:
+        related = field.related_model.objects.filter(pk=value).first()
+        return str(related) if related is not None else f"#{value}"
+    if isinstance(value, bool):
+        return str(_("ya") if value else _("tidak"))
+    return str(value)

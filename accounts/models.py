@@ -12,7 +12,7 @@ from directory.choices import RegionLevel
 
 
 # Only what decides a user's reach: agency, kecamatan scope, clearance and whether they may log
-# in (roles are group memberships, kept by Django's admin log).
+# in (roles are group memberships, tracked through `UserGroup` below).
 @pghistory.track(
     pghistory.InsertEvent(),
     pghistory.UpdateEvent(),
@@ -70,3 +70,20 @@ class User(AbstractUser):
     @property
     def role_labels(self) -> list[str]:
         return [label for value, label in Role.choices if value in self.roles]
+
+
+# A membership row is only ever added or removed (never updated), so inserts and deletes tell
+# who got or lost which role when; the acting user comes from the history context.
+@pghistory.track(
+    pghistory.InsertEvent(),
+    pghistory.DeleteEvent(),
+    obj_field=None,
+    model_name="UserGroupEvent",
+)
+class UserGroup(User.groups.through):
+    """A user's membership of a group, i.e. a role (the auto-created link table, tracked)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("keanggotaan peran")
+        verbose_name_plural = _("keanggotaan peran")

@@ -4,6 +4,7 @@ by an admin."""
 import hashlib
 from datetime import timedelta
 
+import pghistory
 from django.contrib.auth.models import Group
 from django.contrib.auth.tokens import default_token_generator
 from django.db import transaction
@@ -78,7 +79,9 @@ def user_set_roles(*, user: User, roles: list[str], by: User) -> None:
     added, removed = sorted(wanted - current), sorted(current - wanted)
     if not (added or removed):
         return
-    user.groups.remove(*Group.objects.filter(name__in=removed))
-    user.groups.add(*Group.objects.filter(name__in=added))
+    # The membership triggers record each added and removed role with the acting user.
+    with pghistory.context(user=by.pk):
+        user.groups.remove(*Group.objects.filter(name__in=removed))
+        user.groups.add(*Group.objects.filter(name__in=added))
     user.__dict__.pop("roles", None)  # the cached role set is stale now
     log_action(actor=by, action="accounts.user.roles", obj=user, added=added, removed=removed)

@@ -274,6 +274,37 @@ class Activity(models.Model):
             )
 
 
+# The supporting agencies and linked reports of an activity are link rows, only added or removed.
+@pghistory.track(
+    pghistory.InsertEvent(),
+    pghistory.DeleteEvent(),
+    obj_field=None,
+    model_name="ActivitySupportEvent",
+)
+class ActivitySupport(Activity.supporting_agencies.through):
+    """A supporting agency of an activity (the auto-created link table, tracked)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("instansi pendukung")
+        verbose_name_plural = _("instansi pendukung")
+
+
+@pghistory.track(
+    pghistory.InsertEvent(),
+    pghistory.DeleteEvent(),
+    obj_field=None,
+    model_name="ActivityIncidentEvent",
+)
+class ActivityIncident(Activity.incidents.through):
+    """A report linked to an activity (the auto-created link table, tracked)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("laporan terkait")
+        verbose_name_plural = _("laporan terkait")
+
+
 @pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
 class Target(models.Model):
     """What an activity should achieve in one period, in the activity's unit."""

@@ -88,18 +88,19 @@ def plan_start_next_year(*, plan: ActionPlan, by) -> ActionPlan:
     new = plan_create(year=plan.year + 1, by=by, scheme=plan.period_scheme)
     periods = {p.code: p for p in new.periods.all()}
     copied_fields = [f.name for f in Activity._meta.concrete_fields if f.name not in ("id", "plan")]
-    for activity in plan.activities.prefetch_related("supporting_agencies", "targets__period"):
-        copy = Activity(plan=new, **{name: getattr(activity, name) for name in copied_fields})
-        copy.full_clean()
-        copy.save()
-        copy.supporting_agencies.set(activity.supporting_agencies.all())
-        Target.objects.bulk_create(
-            [
-                Target(activity=copy, period=periods[t.period.code], value=t.value)
-                for t in activity.targets.all()
-                if t.period.code in periods
-            ]
-        )
+    with pghistory.context(user=by.pk):
+        for activity in plan.activities.prefetch_related("supporting_agencies", "targets__period"):
+            copy = Activity(plan=new, **{name: getattr(activity, name) for name in copied_fields})
+            copy.full_clean()
+            copy.save()
+            copy.supporting_agencies.set(activity.supporting_agencies.all())
+            Target.objects.bulk_create(
+                [
+                    Target(activity=copy, period=periods[t.period.code], value=t.value)
+                    for t in activity.targets.all()
+                    if t.period.code in periods
+                ]
+            )
     return new
 
 

@@ -499,6 +499,31 @@ class HandlingStep(models.Model):
             raise ValidationError({"date": _("Tanggal terlalu jauh sebelum waktu kejadian.")})
 
 
+# The agencies and contacts of a step are link rows, only added or removed.
+@pghistory.track(
+    pghistory.InsertEvent(), pghistory.DeleteEvent(), obj_field=None, model_name="StepAgencyEvent"
+)
+class StepAgency(HandlingStep.agencies.through):
+    """An agency involved in a handling step (the auto-created link table, tracked)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("instansi terlibat")
+        verbose_name_plural = _("instansi terlibat")
+
+
+@pghistory.track(
+    pghistory.InsertEvent(), pghistory.DeleteEvent(), obj_field=None, model_name="StepContactEvent"
+)
+class StepContact(HandlingStep.contacts.through):
+    """A community leader involved in a handling step (the auto-created link table, tracked)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("tokoh terlibat")
+        verbose_name_plural = _("tokoh terlibat")
+
+
 @pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
 class Evidence(EvidenceFile):
     """A file supporting a report or a handling step, served only through a view that checks the

@@ -15,6 +15,7 @@ from django.contrib.auth.models import Group
 from accounts.choices import Role
 from directory.choices import AgencyKind, RegionLevel
 from evaluations.models import Framework
+from tests import template_db
 from tests.factories import AgencyFactory, RegionFactory, UserFactory
 
 
@@ -44,6 +45,19 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
     between browser tests) need not wait for the disk."""
     options = django_settings.DATABASES["default"].setdefault("OPTIONS", {})
     options["options"] = f"{options.get('options', '')} -c synchronous_commit=off".strip()
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(
+    request, django_test_environment, django_db_blocker, django_db_modify_db_settings
+):
+    """Each worker's test database is a copy of a migrated template (tests/template_db.py)
+    instead of a fresh run of every migration."""
+    with django_db_blocker.unblock():
+        names = template_db.setup(verbosity=request.config.option.verbose)
+    yield
+    with django_db_blocker.unblock():
+        template_db.teardown(*names)
 
 
 @pytest.fixture

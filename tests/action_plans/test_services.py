@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from action_plans import selectors, services
 from action_plans.choices import PeriodScheme
-from action_plans.models import Realisation, Target
+from action_plans.models import Activity, ActivitySupportEvent, Realisation, Target
 from tests.action_plans.conftest import realisation_actions, revisions
 from tests.helpers import add_activity
 
@@ -336,3 +336,25 @@ def test_exports_never_carry_live_formulas(client, established, sekretariat):
     cells = [c for row in sheet.iter_rows() for c in row if isinstance(c.value, str)]
     assert not [c for c in cells if c.data_type == "f"]
     assert any(c.value == '\'=HYPERLINK("http://x","klik")' for c in cells)
+
+
+def test_supporting_agencies_added_and_removed_are_history_with_the_actor(
+    plan, sekretariat, dinsos, polres
+):
+    activity = Activity(
+        plan=plan,
+        code="1.9",
+        stage="pencegahan",
+        title="Dialog lintas agama",
+        responsible_agency=dinsos,
+        indicator="Dialog terlaksana",
+        unit="kali",
+    )
+    services.activity_save(activity=activity, targets={}, supporting=[polres], by=sekretariat)
+    services.activity_save(activity=activity, targets={}, supporting=[], by=sekretariat)
+
+    events = ActivitySupportEvent.objects.filter(activity=activity).order_by("pgh_id")
+    assert [(e.pgh_label, e.agency_id, e.pgh_context.metadata["user"]) for e in events] == [
+        ("insert", polres.pk, sekretariat.pk),
+        ("delete", polres.pk, sekretariat.pk),
+    ]

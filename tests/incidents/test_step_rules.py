@@ -8,8 +8,8 @@ from django.utils import timezone
 
 from accounts.choices import Role
 from incidents import services
-from incidents.models import HandlingStep
-from tests.factories import AgencyFactory, IncidentFactory, UserFactory
+from incidents.models import HandlingStep, StepAgencyEvent, StepContactEvent
+from tests.factories import AgencyFactory, ContactFactory, IncidentFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -130,3 +130,18 @@ def test_nobody_adds_steps_before_verification_or_after_closing(
     for user in (petugas, sekretariat):
         with pytest.raises(PermissionDenied):
             services.step_add(incident=report, step=new_step(), by=user)
+
+
+def test_the_agencies_and_leaders_of_a_step_are_history_with_the_actor(sekretariat, report, dinsos):
+    leader = ContactFactory()
+
+    step = services.step_add(
+        incident=report, step=new_step(), agencies=[dinsos], contacts=[leader], by=sekretariat
+    )
+
+    agency_events = StepAgencyEvent.objects.filter(handlingstep=step)
+    contact_events = StepContactEvent.objects.filter(handlingstep=step)
+    assert [(e.pgh_label, e.agency_id, e.pgh_context.metadata["user"]) for e in agency_events] == [
+        ("insert", dinsos.pk, sekretariat.pk)
+    ]
+    assert [(e.pgh_label, e.contact_id) for e in contact_events] == [("insert", leader.pk)]
