@@ -14,11 +14,15 @@ def yes_no_column(field: str, description):
 
     @admin.display(description=description, ordering=field)
     def column(obj):
-        value = getattr(obj, field)
-        icon = static(f"admin/img/icon-{'yes' if value else 'no'}.svg")
-        return format_html('<img src="{}" alt="{}">', icon, _("Ya") if value else _("Tidak"))
+        return yes_no_icon(getattr(obj, field))
 
     return column
+
+
+def yes_no_icon(value: bool):
+    """Django's check icon for a boolean list column, with the text "Ya"/"Tidak"."""
+    icon = static(f"admin/img/icon-{'yes' if value else 'no'}.svg")
+    return format_html('<img src="{}" alt="{}">', icon, _("Ya") if value else _("Tidak"))
 
 
 class ActionFilter(admin.SimpleListFilter):
