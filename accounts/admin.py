@@ -17,6 +17,7 @@ from accounts.choices import Role
 from accounts.models import User, UserGroupEvent
 from accounts.services import password_reset_link_issue, user_set_roles
 from accounts.two_factor import two_factor_reset
+from core.admin import yes_no_column
 
 
 class RoleFormMixin(forms.Form):
@@ -70,13 +71,15 @@ class UserAdmin(BaseUserAdmin):
         "role_list",
         "agency",
         "kecamatan",
-        "is_active",
+        yes_no_column("is_active", _("aktif")),
         "last_login",
     ]
     list_filter = ["groups", "is_active", "agency__kind", "kecamatan"]
     list_select_related = ["agency", "kecamatan"]
     search_fields = ["username", "first_name", "last_name", "email", "agency__name"]
     autocomplete_fields = ["agency", "kecamatan"]
+    # Set by the sign-in and by the account's creation, never by hand.
+    readonly_fields = ["last_login", "date_joined"]
     actions = ["issue_password_reset_link", "reset_two_factor"]
     fieldsets = (
         (None, {"fields": ("username", "password")}),

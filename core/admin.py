@@ -1,10 +1,28 @@
 from django.contrib import admin
-from django.utils.html import format_html_join
+from django.templatetags.static import static
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from core.log import action_choices
 from core.models import ActivityLog
+
+
+def yes_no_column(field: str, description):
+    """A list column for a boolean field: Django's check icon, whose text says "Ya"/"Tidak"
+    (Django's own icon text is the English True/False)."""
+
+    @admin.display(description=description, ordering=field)
+    def column(obj):
+        return yes_no_icon(getattr(obj, field))
+
+    return column
+
+
+def yes_no_icon(value: bool):
+    """Django's check icon for a boolean list column, with the text "Ya"/"Tidak"."""
+    icon = static(f"admin/img/icon-{'yes' if value else 'no'}.svg")
+    return format_html('<img src="{}" alt="{}">', icon, _("Ya") if value else _("Tidak"))
 
 
 class ActionFilter(admin.SimpleListFilter):

@@ -22,6 +22,7 @@ from import_export.admin import ImportExportModelAdmin
 from import_export.formats.base_formats import CSV, XLSX
 from import_export.forms import SelectableFieldsExportForm
 
+from core.admin import yes_no_column, yes_no_icon
 from core.models import ActivityLog
 from core.services import log_action
 from core.utils import spreadsheet_safe
@@ -132,9 +133,9 @@ class RegionAdmin(admin.ModelAdmin):
         # The outline can be large; the list only says whether there is one.
         return super().get_queryset(request).defer("boundary")
 
-    @admin.display(description=_("batas"), boolean=True)
+    @admin.display(description=_("batas"))
     def has_boundary(self, obj):
-        return obj.boundary is not None
+        return yes_no_icon(obj.boundary is not None)
 
     def get_urls(self):
         return [
@@ -200,7 +201,7 @@ class RegionAdmin(admin.ModelAdmin):
 @admin.register(Agency)
 class AgencyAdmin(SpreadsheetImportExportAdmin):
     resource_classes = [AgencyResource]
-    list_display = ["name", "acronym", "kind", "region", "active"]
+    list_display = ["name", "acronym", "kind", "region", yes_no_column("active", _("aktif"))]
     list_filter = ["kind", "active"]
     list_select_related = ["region"]
     search_fields = ["name", "acronym"]
@@ -210,7 +211,14 @@ class AgencyAdmin(SpreadsheetImportExportAdmin):
 @admin.register(Contact)
 class ContactAdmin(SpreadsheetImportExportAdmin):
     resource_classes = [ContactResource]
-    list_display = ["name", "kind", "organisation", "region", "phone", "active"]
+    list_display = [
+        "name",
+        "kind",
+        "organisation",
+        "region",
+        "phone",
+        yes_no_column("active", _("aktif")),
+    ]
     list_filter = ["kind", "legal_basis", "active"]
     list_select_related = ["region"]
     search_fields = ["name", "organisation", "community", "phone"]

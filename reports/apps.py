@@ -7,7 +7,8 @@ class ReportsConfig(AppConfig):
     verbose_name = _("Laporan resmi")
 
     def ready(self):
-        from core.log import register_actions
+        from core.log import register_actions, register_data
+        from reports.choices import ReportKind
 
         register_actions(
             {
@@ -15,5 +16,17 @@ class ReportsConfig(AppConfig):
                 "reports.draft": _("Draf laporan resmi diunduh"),
                 "reports.download": _("Laporan terbit diunduh"),
                 "reports.narrative": _("Narasi laporan tahunan diubah"),
+            }
+        )
+        register_data(
+            {"kind": _("jenis laporan")},
+            choices=ReportKind.choices,
+        )
+        register_data(
+            {
+                "year": _("tahun"),
+                "period": _("periode"),
+                "region": _("kode wilayah"),
+                "version": _("versi"),
             }
         )

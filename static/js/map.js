@@ -9,7 +9,11 @@
   var summary = document.getElementById("map-summary");
   var data = box.dataset;
   // Kabupaten Jombang's rough centre until markers are loaded; fitBounds replaces it.
-  var map = L.map(box, { scrollWheelZoom: false }).setView([-7.55, 112.23], 11);
+  var map = L.map(box, { scrollWheelZoom: false, zoomControl: false }).setView([-7.55, 112.23], 11);
+  // Leaflet's own control titles are English: the zoom buttons and the attribution prefix speak
+  // the page's language.
+  L.control.zoom({ zoomInTitle: data.labelZoomIn, zoomOutTitle: data.labelZoomOut }).addTo(map);
+  map.attributionControl.setPrefix('<a href="https://leafletjs.com">Leaflet</a>');
   if (data.tiles) {
     L.tileLayer(data.tiles, { maxZoom: 18, attribution: data.attribution }).addTo(map);
   }
