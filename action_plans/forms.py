@@ -7,8 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from action_plans.choices import Pillar
 from action_plans.models import ActionPlan, Activity, Period, Realisation
 from core.forms import BootstrapMixin, EvidenceFilesField
-from directory.models import Agency, Region
-from incidents.choices import Status
+from core.pickers import PickerSelect, PickerSelectMultiple, get_picker
+from directory.models import Region
 from incidents.forms import DateInput
 from incidents.models import Incident
 
@@ -34,8 +34,11 @@ class ActivityForm(BootstrapMixin, forms.ModelForm):
         label=_("Laporan terkait"),
         queryset=Incident.objects.none(),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 5}),
-        help_text=_("Laporan potensi atau kejadian konflik yang ditangani kegiatan ini."),
+        widget=PickerSelectMultiple("laporan", attrs={"size": 5}),
+        help_text=_(
+            "Laporan potensi atau kejadian konflik yang ditangani kegiatan ini. Cari dengan "
+            "nomor atau judul laporan."
+        ),
     )
     reason = forms.CharField(
         label=_("Alasan perubahan"),
@@ -60,21 +63,22 @@ class ActivityForm(BootstrapMixin, forms.ModelForm):
             "budget_source",
             "location",
         ]
-        widgets = {"supporting_agencies": forms.SelectMultiple(attrs={"size": 6})}
+        widgets = {
+            "responsible_agency": PickerSelect("instansi"),
+            "supporting_agencies": PickerSelectMultiple("instansi", attrs={"size": 6}),
+        }
 
     def __init__(self, *args, plan, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.plan = plan
-        # Only reports this user may see, and no drafts.
-        self.fields["incidents"].queryset = (
-            Incident.objects.visible_to(user).exclude(status=Status.DRAFT).order_by("-occurred_at")
-        )
+        # Only reports this user may see, and no drafts (the picker's rows).
+        self.fields["incidents"].queryset = get_picker("laporan").queryset(user)
         if self.instance.pk:
             self.fields["incidents"].initial = list(
                 self.instance.incidents.values_list("pk", flat=True)
             )
         self.instance.plan = plan
-        agencies = Agency.objects.filter(active=True)
+        agencies = get_picker("instansi").queryset(user)
         self.fields["responsible_agency"].queryset = agencies
         self.fields["supporting_agencies"].queryset = agencies
         self.fields["location"].queryset = Region.objects.kecamatan()

@@ -1,10 +1,12 @@
 """Views every app shares."""
 
-from django.http import FileResponse, Http404, JsonResponse
+from django.contrib.auth.views import redirect_to_login
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from core.health import run_checks
+from core.pickers import MAX_SELECTED, get_picker, render_options
 
 
 def serve_evidence(evidence):
@@ -34,3 +36,23 @@ def health(request):
         },
         status=200 if healthy else 503,
     )
+
+
+@require_safe
+def picker_search(request, name):
+    """The `<option>`s of a searchable picker (core.pickers) for the typed `q`, the rows already
+    chosen in the select (`field` names its parameter) kept. Only rows of the picker's queryset
+    for this user; at most `picker.limit` matches, so a request costs two small queries."""
+    picker = get_picker(name)
+    if picker is None:
+        raise Http404
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    field = request.GET.get("field", "")[:100]
+    selected = request.GET.getlist(field)[:MAX_SELECTED] if field else []
+    objects = picker.options(
+        picker.queryset(request.user), text=request.GET.get("q", ""), selected=selected
+    )
+    selected_ids = {obj.pk for obj in objects if str(obj.pk) in selected}
+    empty = picker.blank_label if request.GET.get("blank") else None
+    return HttpResponse(render_options(picker, objects, selected_ids, empty_label=empty))
