@@ -83,7 +83,11 @@ class ActivityForm(BootstrapMixin, forms.ModelForm):
         self.fields["supporting_agencies"].queryset = agencies
         self.fields["location"].queryset = Region.objects.kecamatan()
         self.fields["budget"].widget.attrs.update({"min": 0, "inputmode": "numeric"})
-        if not plan.is_locked:
+        if plan.is_locked:
+            # Needed for any change (the service refuses one without it), so marked as
+            # required; saving without a change needs none, so not required by the form.
+            self.fields["reason"].widget.attrs["required"] = True
+        else:
             del self.fields["reason"]
         self.periods = list(plan.periods.all())
         current = (
@@ -181,6 +185,22 @@ class CloseForm(forms.Form):
         label=_("Saya mengerti: rencana yang ditutup tidak dapat diubah atau dilaporkan lagi."),
         error_messages={"required": _("Centang konfirmasi untuk menutup rencana.")},
     )
+
+
+class NextYearForm(forms.Form):
+    """Starting next year's plan: a draft copied from this one, so an explicit confirmation
+    (a second tap on a button should not create a year's plan by mistake)."""
+
+    confirm = forms.BooleanField(
+        error_messages={"required": _("Centang konfirmasi untuk memulai rencana tahun berikutnya.")}
+    )
+
+    def __init__(self, *args, plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["confirm"].label = _(
+            "Saya mengerti: draf RAT %(year)s dibuat dengan menyalin kegiatan, instansi, dan "
+            "target rencana ini."
+        ) % {"year": plan.year + 1}
 
 
 class ReasonForm(forms.Form):
