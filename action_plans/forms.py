@@ -198,8 +198,8 @@ class NextYearForm(forms.Form):
     def __init__(self, *args, plan, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["confirm"].label = _(
-            "Saya mengerti: draf RAT %(year)s dibuat dengan menyalin kegiatan, instansi, dan "
-            "target rencana ini."
+            "Saya mengerti: draf RAT %(year)s dibuat sebagai salinan kegiatan dan target "
+            "rencana ini."
         ) % {"year": plan.year + 1}
 
 

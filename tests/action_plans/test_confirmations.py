@@ -23,7 +23,7 @@ def test_starting_next_years_plan_asks_for_a_confirmation_first(as_planner, esta
     matrix = page(as_planner, "/rat/2024/")
     form = re.search(r'<form[^>]*data-testid="next-year".*?</form>', matrix, re.S).group(0)
     assert 'name="confirm"' in form
-    assert "draf RAT 2025 dibuat dengan menyalin kegiatan" in alerts(form)
+    assert "draf RAT 2025 dibuat sebagai salinan kegiatan dan target rencana ini" in alerts(form)
 
     response = as_planner.post("/rat/2024/lanjutkan/")
     assert response.status_code == 302 and response.url == "/rat/2024/"
