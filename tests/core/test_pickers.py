@@ -132,6 +132,11 @@ def test_an_unknown_picker_is_not_found(client, sekretariat):
 def test_only_members_of_the_task_force_may_search(client, roles, agencies):
     response = search(client, "instansi", q="polres")
     assert response.status_code == 302 and "/akun/" in response["Location"]
+    # From the search box of a form left open past the session: nothing to swap in.
+    response = client.get(
+        reverse("picker", args=["instansi"]), {"q": "polres"}, headers={"HX-Request": "true"}
+    )
+    assert response.status_code == 401 and response.content == b""
     client.force_login(UserFactory(username="tanpa-peran"))
     response = search(client, "instansi", q="polres")
     assert response.status_code == 403

@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from core import health
 from core.jsonlog import JsonFormatter
-from tests.test_settings import PRODUCTION, ROOT, manage
+from tests.jombang_portal.test_settings import PRODUCTION, ROOT, manage
 
 
 @pytest.fixture
