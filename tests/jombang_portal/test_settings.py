@@ -5,7 +5,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 PRODUCTION = {
     "DJANGO_DEBUG": "false",
     "DJANGO_SECRET_KEY": "k7$Lq2#vP9xW!m4Zr8@tY1nB6cF3hJ0sD5gA-uE_iO+oK*pR%wQ&zX^yV",
