@@ -6,7 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
 SOURCES = ["pyproject.toml", "jombang_portal", "dashboard", "action_plans", "incidents"]
 SOURCES += ["accounts", "directory", "core", "evaluations", "reports"]

@@ -5,7 +5,7 @@ permission instead (issue 7 item 2)."""
 import re
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 APPS = ["jombang_portal", "dashboard", "reports", "evaluations", "action_plans", "incidents"]
 APPS += ["accounts", "directory", "core", "templates"]
 ROLE_CHECK = re.compile(

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from django.utils import translation
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SKIP = [
     ".venv",
     "node_modules",

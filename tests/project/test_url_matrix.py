@@ -84,7 +84,7 @@ EXPECTATIONS = {
     "health": (None, "", everyone(200)),
     # The searchable pickers' options: every member; each picker narrows to what the user may
     # see (tests/core/test_pickers.py).
-    "picker": (lambda o: {"name": "instansi"}, "q=pol", members()),
+    "picker": (lambda o: {"name": "instansi"}, "", members()),
     "incidents:list": (None, "", members()),
     "incidents:export_csv": (None, "", members()),
     "incidents:export_csv_semicolon": (None, "", members()),
@@ -251,7 +251,7 @@ def test_every_named_url_declares_what_each_persona_gets():
 
 
 def test_a_url_added_without_expectation_is_named():
-    assert undeclared_urls("tests.url_matrix_urls") == {"probe:undeclared"}
+    assert undeclared_urls("tests.project.url_matrix_urls") == {"probe:undeclared"}
 
 
 # --- the fixture objects ------------------------------------------------------------------------
