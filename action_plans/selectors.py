@@ -404,14 +404,17 @@ class AchievementClass(models.TextChoices):
 
 
 def achievement_class(ratio: Decimal | None) -> AchievementClass | None:
-    """The class of an uncapped achievement ratio; None when there was no target."""
+    """The class of an uncapped achievement ratio; None when there was no target. The one rule
+    for the RAT, the evaluation and the documents (ACTION_CLASS_THRESHOLDS, in percent)."""
     if ratio is None:
         return None
-    if ratio > Decimal(str(settings.RAT_CLASS_EXCEEDS)):
+    above, near = (Decimal(str(t)) for t in settings.ACTION_CLASS_THRESHOLDS)
+    percent = ratio * 100
+    if percent > above:
         return AchievementClass.MELAMPAUI
-    if ratio >= Decimal(str(settings.RAT_CLASS_MET)):
+    if percent >= above:
         return AchievementClass.TERCAPAI
-    if ratio >= Decimal(str(settings.RAT_CLASS_NEAR)):
+    if percent >= near:
         return AchievementClass.MENDEKATI
     return AchievementClass.DI_BAWAH
 

@@ -39,6 +39,7 @@ from action_plans.models import (
 from core.mixins import PermissionRequiredMixin, SubmitOnceMixin
 from core.services import AlreadySubmitted
 from core.views import serve_evidence
+from directory import selectors as directory_selectors
 from directory.models import TeamDecree
 from incidents.models import Incident
 
@@ -149,6 +150,9 @@ class MatrixView(PlanMixin, TemplateView):
         rows = selectors.matrix_rows(self.plan, self.filterset.qs)
         query = self.request.GET.copy()
         query.pop("cetak", None)
+        if self.request.GET.get("cetak"):
+            # The same letterhead and signature block as the official documents.
+            context.update(directory_selectors.letterhead(self.plan.year))
         context.update(
             filter=self.filterset,
             groups=selectors.rows_by_stage(rows),

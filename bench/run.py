@@ -39,6 +39,7 @@ from django.test import Client, override_settings  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from accounts.models import User  # noqa: E402
+from bench import pdf  # noqa: E402
 from incidents.models import Incident  # noqa: E402
 
 TARGET_MS = 50
@@ -208,6 +209,7 @@ def main(argv=None):
     with override_settings(ROOT_URLCONF="bench.urls", STORAGES=PLAIN_STATIC):
         plan = run(personas, args.runs, args.warmup)
     table, ok = report(plan, Incident.objects.count(), args.runs)
+    table, ok = pdf.extend(table, ok, runs=args.runs)
     print(table)
     if args.explain:
         with psycopg.connect(**connection.get_connection_params(), autocommit=True) as raw:

@@ -1,213 +1,192 @@
-"""Small server-rendered SVG charts: no JavaScript, no inline style, printable in PDFs.
+"""The portal's one chart helper: small server-rendered SVG, the same markup on a web page and in
+a PDF (WeasyPrint draws it as vector).
 
-Each function returns markup ready for a template (labels are escaped here). Colours come from
-CSS classes (`chart-line`, `chart-bar`, ...) so pages and PDFs can style them alike.
+Three kinds, one calling convention (`title` first, then the data, then keyword options):
+- `line_chart(title, labels, series)`: lines over shared category labels (months, periods); with
+  `compact=True` a sparkline for a table cell (no axis labels, no legend);
+- `bar_chart(title, items)`: labelled horizontal bars, one per (label, value or None); long
+  Indonesian labels (kecamatan, conflict sources) read better across than under a column;
+- `stacked_bar(title, segments)`: one bar split into shares of a whole, with a legend.
+
+Colours and fonts are SVG presentation attributes, never a `style` attribute, so a strict
+Content-Security-Policy accepts the markup and a page looks like the document. Every label is
+escaped here; sizes are user units with a viewBox, so charts scale to their container (a phone's
+width included). `title` is the chart's accessible name.
 """
 
-from decimal import Decimal
+from dataclasses import dataclass
+from html import escape
 
-from django.utils.html import format_html, format_html_join
+from django.utils.formats import number_format
 from django.utils.safestring import SafeString, mark_safe
 
-
-def _fmt(number: float) -> str:
-    return f"{number:.1f}".rstrip("0").rstrip(".")
-
-
-def line_chart(
-    values: list[float],
-    labels: list[str],
-    *,
-    title: str,
-    width: int = 240,
-    height: int = 60,
-    css_class: str = "chart",
-) -> SafeString:
-    """A line of `values` (e.g. 12 months) with a dot per point and the point's label and value
-    as a tooltip. `title` is the accessible name of the chart."""
-    if not values:
-        return format_html('<svg class="{}" role="img" aria-label="{}"></svg>', css_class, title)
-    pad = 4
-    top = max(max(values), 1)
-    step = (width - 2 * pad) / max(len(values) - 1, 1)
-
-    def point(index, value):
-        x = pad + index * step
-        y = height - pad - (value / top) * (height - 2 * pad)
-        return _fmt(x), _fmt(y)
-
-    points = [point(i, v) for i, v in enumerate(values)]
-    parts = [
-        format_html(
-            '<svg class="{}" viewBox="0 0 {} {}" width="{}" height="{}" role="img" '
-            'aria-label="{}" preserveAspectRatio="none">',
-            css_class,
-            width,
-            height,
-            width,
-            height,
-            title,
-        ),
-        format_html("<title>{}</title>", title),
-        format_html(
-            '<line class="chart-axis" x1="{}" y1="{}" x2="{}" y2="{}"/>',
-            pad,
-            height - pad,
-            width - pad,
-            height - pad,
-        ),
-        format_html(
-            '<polyline class="chart-line" fill="none" points="{}"/>',
-            " ".join(f"{x},{y}" for x, y in points),
-        ),
-    ]
-    for (x, y), value, label in zip(points, values, labels, strict=True):
-        parts.append(
-            format_html(
-                '<circle class="chart-dot" cx="{}" cy="{}" r="2"><title>{}: {}</title></circle>',
-                x,
-                y,
-                label,
-                _fmt(value),
-            )
-        )
-    parts.append(mark_safe("</svg>"))
-    return mark_safe("".join(str(part) for part in parts))
+FONT = "DejaVu Sans, sans-serif"
+PALETTE = ["#2f5d8a", "#b0413e", "#3b7d3b", "#8a6d2f", "#6f42c1", "#20c997"]
+AXIS_COLOUR = "#555"
+TRACK_COLOUR = "#e9ecef"
 
 
-def bar_chart(
-    values: list[float],
-    labels: list[str],
-    *,
-    title: str,
-    width: int = 240,
-    height: int = 60,
-    css_class: str = "chart",
-) -> SafeString:
-    """Vertical bars of `values`, each with its label and value as a tooltip."""
-    pad = 2
-    top = max([*values, 1])
-    slot = (width - 2 * pad) / max(len(values), 1)
-    parts = [
-        format_html(
-            '<svg class="{}" viewBox="0 0 {} {}" width="{}" height="{}" role="img" '
-            'aria-label="{}">',
-            css_class,
-            width,
-            height,
-            width,
-            height,
-            title,
-        ),
-        format_html("<title>{}</title>", title),
-    ]
-    for index, (value, label) in enumerate(zip(values, labels, strict=True)):
-        bar = (value / top) * (height - 2 * pad)
-        parts.append(
-            format_html(
-                '<rect class="chart-bar" x="{}" y="{}" width="{}" height="{}">'
-                "<title>{}: {}</title></rect>",
-                _fmt(pad + index * slot + slot * 0.1),
-                _fmt(height - pad - bar),
-                _fmt(slot * 0.8),
-                _fmt(bar),
-                label,
-                _fmt(value),
-            )
-        )
-    parts.append(mark_safe("</svg>"))
-    return mark_safe("".join(str(part) for part in parts))
+@dataclass(frozen=True)
+class Series:
+    """One line of a line chart: its legend label and a value (or None) per category."""
 
-
-# --- Labelled horizontal bars and stacked shares (evaluation pages and reports) ---------------
-
-PALETTE = ["#0d6efd", "#198754", "#fd7e14", "#dc3545", "#6f42c1", "#20c997"]
-ROW_HEIGHT = 26
-LABEL_WIDTH = 210
-BAR_WIDTH = 300
-VALUE_WIDTH = 60
+    label: str
+    values: list
 
 
 def _number(value) -> str:
+    """A value as the active language writes it (`1.250`, `62,5` in Indonesian); a dash for None."""
     if value is None:
-        return "—"
-    return f"{Decimal(value):.1f}".replace(".", ",").removesuffix(",0")
+        return "–"
+    if float(value).is_integer():
+        return number_format(int(value), force_grouping=True)
+    return number_format(round(float(value), 1), decimal_pos=1, force_grouping=True)
 
 
-def hbar_chart(items, *, maximum=100, title: str = "", colour: str = PALETTE[0]) -> SafeString:
-    """Horizontal bars: `items` is a list of (label, value or None). Values are drawn against
-    `maximum` (bars never run past it); None shows a dash and no bar."""
-    height = ROW_HEIGHT * max(len(items), 1)
-    width = LABEL_WIDTH + BAR_WIDTH + VALUE_WIDTH
-    rows = []
-    for index, (label, value) in enumerate(items):
-        y = index * ROW_HEIGHT
-        share = 0 if value is None or not maximum else min(float(value) / maximum, 1)
-        rows.append(
-            format_html(
-                '<text x="0" y="{}" font-size="12" dominant-baseline="middle">{}</text>'
-                '<rect x="{}" y="{}" width="{}" height="16" fill="#e9ecef"/>'
-                '<rect x="{}" y="{}" width="{}" height="16" fill="{}"/>'
-                '<text x="{}" y="{}" font-size="12" dominant-baseline="middle">{}</text>',
-                y + ROW_HEIGHT / 2,
-                str(label)[:34],
-                LABEL_WIDTH,
-                y + 5,
-                BAR_WIDTH,
-                LABEL_WIDTH,
-                y + 5,
-                f"{BAR_WIDTH * share:.1f}",
-                colour,
-                LABEL_WIDTH + BAR_WIDTH + 6,
-                y + ROW_HEIGHT / 2,
-                _number(value),
-            )
-        )
-    return format_html(
-        '<svg viewBox="0 0 {} {}" width="100%" role="img" aria-label="{}" '
-        'xmlns="http://www.w3.org/2000/svg" class="chart">{}</svg>',
-        width,
-        height,
-        title,
-        mark_safe("".join(rows)),  # each row escaped by format_html above
+def _nice_max(value: float) -> float:
+    """A round upper bound for the axis (1, 2, 5 times a power of ten)."""
+    if value <= 0:
+        return 1
+    magnitude = 10 ** (len(str(int(value))) - 1)
+    for step in (1, 2, 5, 10):
+        if value <= step * magnitude:
+            return step * magnitude
+    return 10 * magnitude
+
+
+def _text(x, y, text, *, size=10, anchor="start", colour=None) -> str:
+    fill = f' fill="{colour}"' if colour else ""
+    return (
+        f'<text x="{x:.1f}" y="{y:.1f}" font-size="{size}" font-family="{FONT}" '
+        f'text-anchor="{anchor}"{fill}>{escape(str(text))}</text>'
     )
 
 
-def stacked_bar(segments, *, title: str = "") -> SafeString:
+def _svg(width, height, title, body, *, fixed=False, kind="") -> SafeString:
+    """The chart element; `fixed` keeps the pixel size (sparklines), else it fills its box."""
+    size = f'width="{width}" height="{height}"' if fixed else 'width="100%"'
+    classes = f"chart {kind}" if kind else "chart"
+    label = escape(str(title))
+    return mark_safe(
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" {size} '
+        f'role="img" aria-label="{label}" class="{classes}">'
+        f"<title>{label}</title>{''.join(body)}</svg>"
+    )
+
+
+def line_chart(
+    title: str,
+    labels: list[str],
+    series: list[Series],
+    *,
+    width: int = 640,
+    height: int = 220,
+    compact: bool = False,
+) -> SafeString:
+    """Lines over shared category labels, a dot per value with its label and value as a
+    tooltip. `compact` draws a sparkline: the line, its dots and a base line only."""
+    if compact:
+        left, right, top_pad, bottom = 4, 4, 4, 4
+    else:
+        left, right, top_pad, bottom = 40, 10, 10, 40
+    values = [float(v) for s in series for v in s.values if v is not None]
+    top = (max(values, default=0) or 1) if compact else _nice_max(max(values, default=0))
+    plot_w, plot_h = width - left - right, height - top_pad - bottom
+    step = plot_w / max(len(labels) - 1, 1)
+    base = top_pad + plot_h
+    body = [
+        f'<line class="chart-axis" x1="{left}" y1="{base}" x2="{width - right}" y2="{base}" '
+        f'stroke="{AXIS_COLOUR}" stroke-width="1"/>'
+    ]
+    if not compact:
+        body.append(_text(left - 4, top_pad + 8, _number(top), anchor="end"))
+        body.append(_text(left - 4, base, "0", anchor="end"))
+        for index, label in enumerate(labels):
+            body.append(
+                _text(left + index * step, height - bottom + 16, str(label)[:12], anchor="middle")
+            )
+    for number, line in enumerate(series):
+        colour = PALETTE[number % len(PALETTE)]
+        points = [
+            (left + i * step, base - plot_h * float(v) / top, labels[i], v)
+            for i, v in enumerate(line.values)
+            if v is not None
+        ]
+        if points:
+            path = " ".join(f"{x:.1f},{y:.1f}" for x, y, _label, _v in points)
+            body.append(
+                f'<polyline class="chart-line" points="{path}" fill="none" stroke="{colour}" '
+                f'stroke-width="{1.5 if compact else 2}"/>'
+            )
+        for x, y, label, value in points:
+            body.append(
+                f'<circle class="chart-dot" cx="{x:.1f}" cy="{y:.1f}" r="{2 if compact else 3}" '
+                f'fill="{colour}"><title>{escape(str(label))}: {_number(value)}</title></circle>'
+            )
+        if not compact:
+            body.append(
+                _text(left + 8 + number * 150, height - 6, f"■ {line.label}", colour=colour)
+            )
+    return _svg(width, height, title, body, fixed=compact, kind="chart-compact" if compact else "")
+
+
+def bar_chart(
+    title: str,
+    items: list[tuple[str, float | None]],
+    *,
+    maximum: float | None = None,
+    width: int = 640,
+) -> SafeString:
+    """Horizontal bars, one per (label, value or None), each labelled with its value. Bars are
+    drawn against `maximum` (e.g. 100 for scores; bars never run past it) or a round bound of
+    the largest value; None shows a dash and no bar."""
+    row, label_width, gap = 22, 250, 6
+    height = max(len(items), 1) * row + 10
+    top = maximum or _nice_max(max((float(v or 0) for _label, v in items), default=0))
+    plot = width - label_width - 60
+    body = []
+    for index, (label, value) in enumerate(items):
+        y = 5 + index * row
+        share = 0 if value is None else min(max(float(value), 0) / top, 1)
+        length = plot * share
+        raw = str(label)
+        short = raw if len(raw) <= 38 else raw[:37] + "…"
+        if maximum:
+            body.append(
+                f'<rect x="{label_width}" y="{y + 3}" width="{plot}" height="{row - 8}" '
+                f'fill="{TRACK_COLOUR}"/>'
+            )
+        body.append(_text(label_width - gap, y + 15, short, anchor="end"))
+        body.append(
+            f'<rect class="chart-bar" x="{label_width}" y="{y + 3}" width="{length:.1f}" '
+            f'height="{row - 8}" fill="{PALETTE[0]}"><title>{escape(raw)}: {_number(value)}'
+            "</title></rect>"
+        )
+        body.append(_text(label_width + length + 4, y + 15, _number(value), size=11))
+    body.append(
+        f'<line class="chart-axis" x1="{label_width}" y1="2" x2="{label_width}" '
+        f'y2="{height - 4}" stroke="{AXIS_COLOUR}" stroke-width="1"/>'
+    )
+    return _svg(width, height, title, body)
+
+
+def stacked_bar(title: str, segments: list[tuple[str, int]], *, width: int = 640) -> SafeString:
     """One bar split into `segments` (label, count), with a legend below; for shares of a whole
     such as action classes."""
     total = sum(count for _label, count in segments) or 1
-    width, x = LABEL_WIDTH + BAR_WIDTH + VALUE_WIDTH, 0.0
-    parts = []
-    for index, (_label, count) in enumerate(segments):
+    x, body = 0.0, []
+    for index, (label, count) in enumerate(segments):
         part = width * count / total
-        parts.append((f"{x:.1f}", f"{part:.1f}", PALETTE[index % len(PALETTE)]))
+        body.append(
+            f'<rect class="chart-bar" x="{x:.1f}" y="0" width="{part:.1f}" height="22" '
+            f'fill="{PALETTE[index % len(PALETTE)]}"><title>{escape(str(label))}: '
+            f"{_number(count)}</title></rect>"
+        )
         x += part
-    bar = format_html_join("", '<rect x="{}" y="0" width="{}" height="22" fill="{}"/>', parts)
-    legend = format_html_join(
-        "",
-        '<rect x="{}" y="{}" width="12" height="12" fill="{}"/>'
-        '<text x="{}" y="{}" font-size="12" dominant-baseline="middle">{}: {}</text>',
-        (
-            (
-                0,
-                32 + index * 20,
-                PALETTE[index % len(PALETTE)],
-                18,
-                38 + index * 20,
-                str(label),
-                count,
-            )
-            for index, (label, count) in enumerate(segments)
-        ),
-    )
-    height = 32 + 20 * len(segments)
-    return format_html(
-        '<svg viewBox="0 0 {} {}" width="100%" role="img" aria-label="{}" '
-        'xmlns="http://www.w3.org/2000/svg" class="chart">{}{}</svg>',
-        width,
-        height,
-        title,
-        bar,
-        legend,
-    )
+    for index, (label, count) in enumerate(segments):
+        y = 32 + index * 20
+        body.append(
+            f'<rect x="0" y="{y}" width="12" height="12" fill="{PALETTE[index % len(PALETTE)]}"/>'
+        )
+        body.append(_text(18, y + 10, f"{label}: {_number(count)}", size=12))
+    return _svg(width, 32 + 20 * len(segments), title, body)

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from core.charts import line_chart
+from core.charts import Series, line_chart
 from directory.models import Region
 from incidents.selectors import (
     COUNTED_STATUSES,
@@ -57,6 +57,17 @@ class Hotspot:
         return list_query(kecamatan=self.kecamatan.pk, status=list(OPEN_STATUSES))
 
 
+def band(value: float) -> int:
+    """The shade of a kecamatan on the map: 0 quiet, 1 to 3 rising towards the alert score,
+    4 at or above it (HOTSPOT_ALERT_SCORE), so the map and the hotspot page agree."""
+    alert = settings.HOTSPOT_ALERT_SCORE
+    if value <= 0:
+        return 0
+    if value >= alert:
+        return 4
+    return min(3, 1 + int(3 * value / alert))
+
+
 def score(parts: dict, weights: dict) -> float:
     return round(sum(weights[name] * parts.get(name, 0) for name in weights), 1)
 
@@ -99,11 +110,12 @@ def hotspots(user, today: date, *, with_trend: bool = True) -> list[Hotspot]:
         for hotspot in ranked:
             hotspot.trend = [counts.get((hotspot.kecamatan.pk, m), 0) for m in months]
             hotspot.chart = line_chart(
-                hotspot.trend,
+                _("Tren laporan 12 bulan, Kecamatan %(name)s") % {"name": hotspot.kecamatan},
                 labels,
-                title=_("Tren laporan 12 bulan, Kecamatan %(name)s") % {"name": hotspot.kecamatan},
+                [Series(str(_("Laporan")), hotspot.trend)],
                 width=160,
                 height=32,
+                compact=True,
             )
     return ranked
 
@@ -113,9 +125,9 @@ def overall_trend(ranked: list[Hotspot], today: date) -> str:
     months = last_months(today)
     totals = [sum(h.trend[i] for h in ranked) for i in range(len(months))]
     return line_chart(
-        totals,
-        [date_format(m, "M Y") for m in months],
-        title=_("Tren laporan 12 bulan, seluruh kabupaten"),
-        width=480,
-        height=90,
+        _("Tren laporan 12 bulan, seluruh kabupaten"),
+        [date_format(m, "M") for m in months],
+        [Series(str(_("Laporan")), totals)],
+        width=640,
+        height=180,
     )

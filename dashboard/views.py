@@ -19,7 +19,7 @@ from core.utils import parse_id
 from dashboard import hotspots as hotspot_rules
 from dashboard import services
 from dashboard.models import Notification, NotificationPreference
-from directory.selectors import directory_summary
+from directory.selectors import directory_summary, kecamatan_outlines, region_centres
 from incidents.choices import RiskLevel, Status
 from incidents.filters import IncidentFilter
 from incidents.models import Incident
@@ -31,7 +31,6 @@ from incidents.selectors import (
     events_year_on_year,
     incident_summary,
     list_query,
-    located_centres,
     my_reports,
     open_by_risk_and_status,
     verification_queue,
@@ -140,11 +139,14 @@ class MapView(PermissionRequiredMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         query = self.request.GET.copy()
         query.pop("page", None)
+        filterset = _map_filter(self.request)
         context.update(
-            filter=_map_filter(self.request),
+            filter=filterset,
+            filter_fields=filterset.bound_fields(IncidentFilter.MAP_FIELDS),
             querystring=query.urlencode(),
             tile_url=settings.MAP_TILE_URL,
             tile_attribution=settings.MAP_TILE_ATTRIBUTION,
+            alert_score=settings.HOTSPOT_ALERT_SCORE,
         )
         return context
 
@@ -178,18 +180,24 @@ class MapDataView(PermissionRequiredMixin, View):
         )
         truncated = len(rows) > limit
         rows = rows[:limit]
-        unlocated = {r["kecamatan_id"] for r in rows if r["latitude"] is None}
-        centres = located_centres(request.user, unlocated) if unlocated else {}
+        # Reports without coordinates sit at their desa's reference centre, else their
+        # kecamatan's (one query for all of them), and are marked as approximate.
+        unlocated = [r for r in rows if r["latitude"] is None]
+        centres = region_centres(
+            request.user,
+            {r["desa_id"] for r in unlocated if r["desa_id"]}
+            | {r["kecamatan_id"] for r in unlocated},
+        )
         features, unplaced = [], 0
         statuses, risks = dict(Status.choices), dict(RiskLevel.choices)
         for row in rows:
             placed = "tepat"
             if row["latitude"] is not None:
                 point = (float(row["latitude"]), float(row["longitude"]))
-            elif row["desa_id"] and ("desa", row["desa_id"]) in centres:
-                point, placed = centres[("desa", row["desa_id"])], "desa"
-            elif ("kecamatan", row["kecamatan_id"]) in centres:
-                point, placed = centres[("kecamatan", row["kecamatan_id"])], "kecamatan"
+            elif row["desa_id"] in centres:
+                point, placed = centres[row["desa_id"]], "desa"
+            elif row["kecamatan_id"] in centres:
+                point, placed = centres[row["kecamatan_id"]], "kecamatan"
             else:
                 unplaced += 1
                 continue
@@ -213,6 +221,39 @@ class MapDataView(PermissionRequiredMixin, View):
         return JsonResponse(
             {"features": features, "unplaced": unplaced, "truncated": truncated, "limit": limit}
         )
+
+
+class MapAreasView(PermissionRequiredMixin, View):
+    """The kecamatan outlines as a GeoJSON FeatureCollection, each with its early-warning score
+    and band, for shading. Empty when no outline is loaded (the map then shows markers only).
+    Scores are computed over what the user may see, like the hotspot page."""
+
+    permission_required = "dashboard.view_map"
+
+    def get(self, request):
+        outlines = kecamatan_outlines(request.user)
+        if not outlines:
+            return JsonResponse({"type": "FeatureCollection", "features": []})
+        ranked = hotspot_rules.hotspots(request.user, timezone.localdate(), with_trend=False)
+        scores = {h.kecamatan.pk: h.score for h in ranked}
+        features = []
+        for region in outlines:
+            score = scores.get(region.pk, 0)
+            features.append(
+                {
+                    "type": "Feature",
+                    "geometry": region.boundary,
+                    "properties": {
+                        "id": region.pk,
+                        "code": region.code,
+                        "name": str(region.display_name),
+                        "score": score,
+                        "band": hotspot_rules.band(score),
+                        "url": reverse("incidents:list") + "?" + list_query(kecamatan=region.pk),
+                    },
+                }
+            )
+        return JsonResponse({"type": "FeatureCollection", "features": features})
 
 
 class NotificationListView(PermissionRequiredMixin, PerPageMixin, ListView):

@@ -1,6 +1,8 @@
 import csv
 
 from axes.helpers import get_client_ip_address
+from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import PermissionDenied
@@ -28,8 +30,11 @@ from directory.resources import AgencyResource, ContactResource
 from directory.services import (
     CONTACT_SUBJECT_REPORT,
     CONTACT_VIEW,
+    BoundaryImportError,
     contact_access_log,
     contact_anonymise,
+    read_boundary_collection,
+    region_boundaries_load,
 )
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -88,13 +93,108 @@ class SpreadsheetImportExportAdmin(ImportExportModelAdmin):
         return super().export_action(request)
 
 
+class BoundaryUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("Berkas GeoJSON"),
+        help_text=_(
+            "FeatureCollection; setiap fitur memuat kode Kemendagri wilayah (mis. 35.17.08) "
+            "pada properti di bawah ini."
+        ),
+    )
+    code_property = forms.CharField(label=_("Properti kode"), initial="kode", max_length=50)
+
+
+class HasBoundaryFilter(admin.SimpleListFilter):
+    title = _("batas wilayah")
+    parameter_name = "batas"
+
+    def lookups(self, request, model_admin):
+        return [("ada", _("Ada")), ("belum", _("Belum ada"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "ada":
+            return queryset.filter(boundary__isnull=False)
+        if self.value() == "belum":
+            return queryset.filter(boundary__isnull=True)
+        return queryset
+
+
 @admin.register(Region)
 class RegionAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "level", "parent"]
-    list_filter = ["level"]
+    list_display = ["code", "name", "level", "parent", "latitude", "longitude", "has_boundary"]
+    list_filter = ["level", HasBoundaryFilter]
     list_select_related = ["parent"]
     search_fields = ["code", "name"]
     autocomplete_fields = ["parent"]
+    change_list_template = "admin/directory/region/change_list.html"
+
+    def get_queryset(self, request):
+        # The outline can be large; the list only says whether there is one.
+        return super().get_queryset(request).defer("boundary")
+
+    @admin.display(description=_("batas"), boolean=True)
+    def has_boundary(self, obj):
+        return obj.boundary is not None
+
+    def get_urls(self):
+        return [
+            path(
+                "batas/unggah/",
+                self.admin_site.admin_view(self.boundary_upload_view),
+                name="directory_region_boundary_upload",
+            ),
+            *super().get_urls(),
+        ]
+
+    def boundary_upload_view(self, request):
+        """Load outlines from an uploaded GeoJSON FeatureCollection (same rules as the
+        `load_region_boundaries` command): all or nothing, each problem named."""
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        form = BoundaryUploadForm(request.POST or None, request.FILES or None)
+        problems = []
+        if request.method == "POST" and form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                if upload.size > settings.REGION_BOUNDARY_MAX_BYTES:
+                    raise BoundaryImportError(
+                        [
+                            gettext("Berkas terlalu besar: maksimal %(mb)s MB.")
+                            % {"mb": settings.REGION_BOUNDARY_MAX_BYTES // (1024 * 1024)}
+                        ]
+                    )
+                collection = read_boundary_collection(upload.read())
+                result = region_boundaries_load(
+                    collection=collection,
+                    by=request.user,
+                    code_property=form.cleaned_data["code_property"].strip(),
+                )
+            except BoundaryImportError as error:
+                problems = error.messages
+            else:
+                messages.success(
+                    request,
+                    gettext("Batas wilayah dimuat untuk %(n)s wilayah.")
+                    % {"n": len(result.updated)},
+                )
+                if result.unknown:
+                    messages.warning(
+                        request,
+                        gettext("Kode tidak dikenal dan dilewati: %(codes)s")
+                        % {"codes": ", ".join(result.unknown[:20])},
+                    )
+                return redirect("admin:directory_region_changelist")
+        return TemplateResponse(
+            request,
+            "admin/directory/region/boundary_upload.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.model._meta,
+                "form": form,
+                "problems": problems,
+                "title": gettext("Unggah batas wilayah (GeoJSON)"),
+            },
+        )
 
 
 @admin.register(Agency)

@@ -20,5 +20,6 @@ class DirectoryConfig(AppConfig):
                 "directory.contact.view": _("Data tokoh dilihat"),
                 "directory.contact.subject_report": _("Laporan subjek data tokoh dibuat"),
                 "directory.contact.anonymise": _("Data tokoh dianonimkan"),
+                "directory.region.boundaries_set": _("Batas wilayah dimuat"),
             }
         )

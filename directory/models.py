@@ -1,8 +1,12 @@
 """The task force's directory: regions, agencies, community-leader contacts, the yearly decree."""
 
+from decimal import Decimal
+
 import pghistory
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 
@@ -14,6 +18,7 @@ from directory.choices import (
     SubTeam,
     TeamPosition,
 )
+from directory.geometry import validate_boundary
 from directory.querysets import AgencyQuerySet, ContactQuerySet, RegionQuerySet
 
 
@@ -37,6 +42,30 @@ class Region(models.Model):
         blank=True,
         related_name="children",
     )
+    # Where the map puts a report that has no coordinates of its own: an approximate centre of
+    # the region (the seat of its office will do), loaded from reference data or a boundary.
+    latitude = models.DecimalField(
+        _("lintang titik tengah"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("-90")), MaxValueValidator(Decimal("90"))],
+    )
+    longitude = models.DecimalField(
+        _("bujur titik tengah"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("-180")), MaxValueValidator(Decimal("180"))],
+    )
+    boundary = models.JSONField(
+        _("batas wilayah (GeoJSON)"),
+        null=True,
+        blank=True,
+        help_text=_("Geometri GeoJSON Polygon atau MultiPolygon, titik sebagai [bujur, lintang]."),
+    )
 
     objects = RegionQuerySet.as_manager()
 
@@ -44,9 +73,35 @@ class Region(models.Model):
         verbose_name = _("wilayah")
         verbose_name_plural = _("wilayah")
         ordering = ["code"]
+        constraints = [
+            models.CheckConstraint(
+                name="region_centre_both_or_neither",
+                condition=Q(latitude__isnull=True, longitude__isnull=True)
+                | Q(latitude__isnull=False, longitude__isnull=False),
+                violation_error_message=_("Isi lintang dan bujur titik tengah bersama-sama."),
+            ),
+            models.CheckConstraint(
+                name="region_centre_in_range",
+                condition=Q(latitude__isnull=True)
+                | Q(latitude__gte=-90, latitude__lte=90, longitude__gte=-180, longitude__lte=180),
+                violation_error_message=_("Titik tengah di luar jangkauan lintang/bujur."),
+            ),
+        ]
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        super().clean()
+        if (self.latitude is None) != (self.longitude is None):
+            raise ValidationError(
+                {"longitude": _("Isi lintang dan bujur titik tengah bersama-sama.")}
+            )
+        if self.boundary is not None:
+            try:
+                validate_boundary(self.boundary)
+            except ValidationError as error:
+                raise ValidationError({"boundary": error.messages}) from error
 
     @property
     def is_kelurahan(self) -> bool:

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db.models import Prefetch
+from django.utils import timezone
 
 from directory.choices import TeamPosition
 from directory.models import Agency, Contact, Region, TeamDecree, TeamMember
@@ -75,3 +76,43 @@ def signatory(decree=None) -> Signatory:
             name = secretary.person_name
     place = settings.PORTAL_SIGNATURE_PLACE or regency_title().split(" ", 1)[-1]
     return Signatory(place=place, name=name, position=position, nip=settings.PORTAL_SIGNER_NIP)
+
+
+def region_centres(user, region_ids) -> dict[int, tuple[float, float]]:
+    """The reference centre (latitude, longitude) of each given region that has one (one
+    query). Where the map puts a report without coordinates of its own."""
+    if not region_ids:
+        return {}
+    rows = (
+        Region.objects.visible_to(user)
+        .filter(pk__in=region_ids, latitude__isnull=False)
+        .values_list("pk", "latitude", "longitude")
+    )
+    return {pk: (float(lat), float(lon)) for pk, lat, lon in rows}
+
+
+def kecamatan_outlines(user) -> list[Region]:
+    """The kecamatan the user may see that have an outline, with it (one query)."""
+    return list(
+        Region.objects.visible_to(user)
+        .kecamatan()
+        .filter(boundary__isnull=False)
+        .only("pk", "code", "name", "boundary")
+        .order_by("code")
+    )
+
+
+def letterhead(year: int) -> dict:
+    """What the letterhead and signature includes (templates/includes/letterhead.html,
+    signature.html) need for documents of `year`, the logo aside: the regency's name, the
+    secretariat from settings, the year's decree and its signatory, today's date."""
+    decree = team_decree(year)
+    return {
+        "regency_name": regency_title(),
+        "secretariat_name": settings.PORTAL_SECRETARIAT_NAME,
+        "secretariat_address": settings.PORTAL_SECRETARIAT_ADDRESS,
+        "secretariat_contact": settings.PORTAL_SECRETARIAT_CONTACT,
+        "decree": decree,
+        "signatory": signatory(decree),
+        "today": timezone.localdate(),
+    }

@@ -1,17 +1,24 @@
 """Writes to the directory with side effects: loading regions and reference agencies."""
 
 import csv
+import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from decimal import Decimal
 from importlib import resources
 from pathlib import Path
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext
 
 from core.models import ActivityLog
 from core.services import log_action
 from directory.choices import AgencyKind, RegionLevel
+from directory.geometry import centroid as geometry_centroid
+from directory.geometry import validate_boundary
 from directory.models import Agency, Contact, Region
 
 REGENCY_CODE = re.compile(r"^\d{2}\.\d{2}$")
@@ -156,3 +163,120 @@ def contact_anonymise(*, contact: Contact, by, ip: str | None) -> Contact:
     ActivityLog.objects.for_object(contact).update(object_repr=str(contact))
     log_action(actor=by, action=CONTACT_ANONYMISE, obj=contact, ip=ip)
     return contact
+
+
+REGION_BOUNDARIES_SET = "directory.region.boundaries_set"
+
+
+@transaction.atomic
+def region_centres_load(*, rows: Iterable[dict], overwrite: bool = False) -> int:
+    """Set the reference centre (`kode,latitude,longitude`) of regions already loaded.
+
+    A centre an admin set by hand (or derived from a boundary) is kept unless `overwrite`.
+    Unknown codes are skipped: the file may cover more regions than this portal serves.
+    Returns how many regions got a centre.
+    """
+    wanted = {row["kode"].strip(): row for row in rows}
+    changed = 0
+    for region in Region.objects.filter(code__in=wanted):
+        if region.latitude is not None and not overwrite:
+            continue
+        row = wanted[region.code]
+        region.latitude = Decimal(row["latitude"].strip())
+        region.longitude = Decimal(row["longitude"].strip())
+        region.full_clean()
+        region.save(update_fields=["latitude", "longitude"])
+        changed += 1
+    return changed
+
+
+class BoundaryImportError(Exception):
+    """A GeoJSON file that cannot be loaded; `messages` are in Indonesian for the user."""
+
+    def __init__(self, messages: list[str]):
+        super().__init__("; ".join(messages))
+        self.messages = messages
+
+
+@dataclass(frozen=True)
+class BoundaryImportResult:
+    updated: list[str]
+    unknown: list[str]
+
+
+def read_boundary_collection(data: bytes) -> dict:
+    """Parse an uploaded GeoJSON FeatureCollection, refusing oversized or non-JSON files."""
+    if len(data) > settings.REGION_BOUNDARY_MAX_BYTES:
+        raise BoundaryImportError(
+            [
+                gettext("Berkas terlalu besar: maksimal %(mb)s MB.")
+                % {"mb": settings.REGION_BOUNDARY_MAX_BYTES // (1024 * 1024)}
+            ]
+        )
+    try:
+        collection = json.loads(data.decode("utf-8-sig"))
+    except (UnicodeDecodeError, ValueError, RecursionError) as error:
+        raise BoundaryImportError(
+            [gettext("Berkas bukan GeoJSON yang sah (JSON tidak terbaca).")]
+        ) from error
+    if not isinstance(collection, dict) or collection.get("type") != "FeatureCollection":
+        raise BoundaryImportError([gettext("Berkas harus berupa GeoJSON FeatureCollection.")])
+    return collection
+
+
+@transaction.atomic
+def region_boundaries_load(
+    *, collection: dict, by=None, code_property: str = "kode"
+) -> BoundaryImportResult:
+    """Store each feature's geometry as the boundary of the region whose Kemendagri code is in
+    the feature's `code_property`. All or nothing: one bad feature refuses the whole file, with a
+    message per problem. A region without a centre gets the boundary's centroid."""
+    features = collection.get("features")
+    if not isinstance(features, list) or not features:
+        raise BoundaryImportError([gettext("FeatureCollection tidak memuat satu pun fitur.")])
+    errors, by_code = [], {}
+    for number, feature in enumerate(features, start=1):
+        properties = feature.get("properties") if isinstance(feature, dict) else None
+        code = properties.get(code_property) if isinstance(properties, dict) else None
+        if not isinstance(code, str) or not code.strip():
+            errors.append(
+                gettext("Fitur %(n)s: properti %(prop)s (kode Kemendagri) tidak ada.")
+                % {"n": number, "prop": code_property}
+            )
+            continue
+        code = code.strip()
+        try:
+            validate_boundary(feature.get("geometry"))
+        except ValidationError as error:
+            errors.append(
+                gettext("Fitur %(n)s (%(code)s): %(problem)s")
+                % {"n": number, "code": code[:20], "problem": " ".join(error.messages)}
+            )
+            continue
+        if code in by_code:
+            errors.append(gettext("Kode %(code)s muncul lebih dari sekali.") % {"code": code[:20]})
+        by_code[code] = feature["geometry"]
+    if errors:
+        raise BoundaryImportError(errors)
+    regions = {r.code: r for r in Region.objects.select_for_update().filter(code__in=by_code)}
+    updated = []
+    for code, geometry in by_code.items():
+        region = regions.get(code)
+        if region is None:
+            continue
+        region.boundary = geometry
+        fields = ["boundary"]
+        if region.latitude is None:
+            lat, lon = geometry_centroid(geometry)
+            region.latitude = Decimal(f"{lat:.6f}")
+            region.longitude = Decimal(f"{lon:.6f}")
+            fields += ["latitude", "longitude"]
+        region.full_clean()
+        region.save(update_fields=fields)
+        updated.append(code)
+    unknown = sorted(set(by_code) - set(regions))
+    if updated:
+        log_action(
+            actor=by, action=REGION_BOUNDARIES_SET, obj=None, codes=sorted(updated), unknown=unknown
+        )
+    return BoundaryImportResult(updated=sorted(updated), unknown=unknown)

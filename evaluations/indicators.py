@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from action_plans.choices import DEFAULT_DUE_DAYS, PERIOD_LAYOUTS, PeriodScheme, PlanStatus
 from action_plans.models import ActionPlan, Activity, Realisation, RealisationEvidence, Target
-from action_plans.selectors import period_achievement
+from action_plans.selectors import achievement_class, period_achievement
 from directory.choices import ContactKind
 from directory.models import Region
 from evaluations.choices import YEAR_SCOPE, ActionClass
@@ -507,15 +507,7 @@ class Achievement:
 
     @property
     def action_class(self) -> str:
-        above, near = settings.EVALUATION_CLASS_THRESHOLDS
-        percent = self.ratio * HUNDRED
-        if percent > above:
-            return ActionClass.MELAMPAUI
-        if percent >= above:
-            return ActionClass.TERCAPAI
-        if percent >= near:
-            return ActionClass.MENDEKATI
-        return ActionClass.DI_BAWAH
+        return ActionClass(achievement_class(self.ratio).value)
 
 
 def achievements(scope: Scope) -> list[Achievement]:

@@ -13,7 +13,7 @@ from django.views.generic import FormView, TemplateView
 
 from action_plans.choices import Stage
 from action_plans.models import ActionPlan, Activity, Realisation
-from core.charts import hbar_chart, stacked_bar
+from core.charts import bar_chart, stacked_bar
 from core.mixins import PermissionRequiredMixin
 from core.views import serve_evidence
 from evaluations import indicators, selectors, services
@@ -119,17 +119,19 @@ class EvaluationView(EvaluationAccessMixin, TemplateView):
             "figures": figures,
             "compared": compared,
             "period_scores": period_scores,
-            "pillar_chart": hbar_chart(
-                [(p.name, p.score) for p in figures.pillars], title=_("Nilai per pilar")
+            "pillar_chart": bar_chart(
+                _("Nilai per pilar"), [(p.name, p.score) for p in figures.pillars], maximum=100
             ),
-            "period_chart": hbar_chart(
-                [(code, f.total) for code, f in period_scores], title=_("Nilai per periode")
+            "period_chart": bar_chart(
+                _("Nilai per periode"),
+                [(code, f.total) for code, f in period_scores],
+                maximum=100,
             )
             if period_scores
             else "",
             "class_chart": stacked_bar(
+                _("Kelas capaian kegiatan"),
                 [(class_labels[c], n) for c, n in figures.classes.items()],
-                title=_("Kelas capaian kegiatan"),
             ),
             "class_labels": class_labels,
             "codes": [p.code for p in indicators.year_periods(self.year)[0]],

@@ -74,6 +74,41 @@ class LocalDateFilter(django_filters.DateFilter):
 
 
 class IncidentFilter(django_filters.FilterSet):
+    # The fields each page shows, in order; both pages render them with one include
+    # (incidents/_filter_form.html), so the map's form stays in step with the list's.
+    LIST_FIELDS = (
+        "q",
+        "occurred_from",
+        "occurred_to",
+        "kind",
+        "kecamatan",
+        "desa",
+        "conflict_source",
+        "form",
+        "stage",
+        "status",
+        "risk_level",
+        "agency",
+        "step_type",
+        "step_from",
+        "has_steps",
+        "mine",
+        "sort",
+    )
+    # The map shows every report it finds (no sort), and the area filters it can draw.
+    MAP_FIELDS = (
+        "q",
+        "occurred_from",
+        "occurred_to",
+        "kind",
+        "kecamatan",
+        "conflict_source",
+        "form",
+        "stage",
+        "status",
+        "risk_level",
+    )
+
     q = django_filters.CharFilter(label=_("Cari"), method="search", max_length=200)
     occurred_from = LocalDateFilter(
         field_name="occurred_at",
@@ -152,6 +187,10 @@ class IncidentFilter(django_filters.FilterSet):
         if queryset is not None:
             queryset = queryset.annotate(risk_score_value=RISK_SCORE)
         super().__init__(data, queryset=queryset, **kwargs)
+
+    def bound_fields(self, names) -> list:
+        """The form's fields by name, in the given order, for incidents/_filter_form.html."""
+        return [self.form[name] for name in names]
 
     def search(self, queryset, name, value):
         return queryset.search(value) if value.strip() else queryset

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
-from django.db.models import Avg, CharField, Count, OuterRef, Q, Subquery, Sum
+from django.db.models import CharField, Count, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Cast, Coalesce, ExtractMonth, TruncMonth
 from django.utils import timezone
 from django.utils.dates import MONTHS
@@ -270,33 +270,6 @@ def monthly_counts(user, first_month: date) -> dict[tuple[int, date], int]:
         .order_by()
     )
     return {(row["kecamatan_id"], row["month"].date()): row["n"] for row in rows}
-
-
-def located_centres(user, kecamatan_ids) -> dict[tuple[str, int], tuple[float, float]]:
-    """Where to put reports without coordinates: the mean position of the located reports the
-    user may see in the same desa (key ("desa", id)) or kecamatan (("kecamatan", id)). The region
-    table holds no centroids; this is derived, and absent where nothing is located. Reads only the
-    given kecamatan (one query; the kecamatan index serves it)."""
-    located = Incident.objects.visible_to(user).filter(
-        kecamatan_id__in=kecamatan_ids, latitude__isnull=False
-    )
-    centres = {}
-    rows = (
-        located.values("kecamatan_id", "desa_id")
-        .annotate(lat=Avg("latitude"), lon=Avg("longitude"), n=Count("pk"))
-        .order_by()
-    )
-    sums = {}
-    for row in rows:
-        if row["desa_id"]:
-            centres[("desa", row["desa_id"])] = (float(row["lat"]), float(row["lon"]))
-        total = sums.setdefault(row["kecamatan_id"], [0.0, 0.0, 0])
-        total[0] += float(row["lat"]) * row["n"]
-        total[1] += float(row["lon"]) * row["n"]
-        total[2] += row["n"]
-    for kecamatan_id, (lat, lon, n) in sums.items():
-        centres[("kecamatan", kecamatan_id)] = (lat / n, lon / n)
-    return centres
 
 
 # Reports that count in official figures: submitted onwards, never drafts or rejected reports.

@@ -65,6 +65,7 @@ class IncidentListView(LoginRequiredMixin, PerPageMixin, ListView):
         query.pop("page", None)
         context.update(
             filter=self.filterset,
+            filter_fields=self.filterset.bound_fields(IncidentFilter.LIST_FIELDS),
             querystring=query.urlencode(),
             can_report=self.request.user.has_perm("incidents.report_incident"),
         )

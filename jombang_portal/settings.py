@@ -37,9 +37,15 @@ PORTAL_REGION_CODE = env.str("PORTAL_REGION_CODE", default="35.17")
 
 # The four-pillar evaluation. The province's scoring sheet is not public: these are the portal's
 # assumptions, to be adjusted when the sheet is known.
-# Action classes by achievement (realisation / target, %): above the first number "melampaui
-# target", at least the first "tercapai", at least the second "mendekati target", else "di bawah".
-EVALUATION_CLASS_THRESHOLDS = env.list("EVALUATION_CLASS_THRESHOLDS", cast=int, default=[100, 75])
+# Action classes by achievement (realisation / target, %), one rule for the RAT pages, the
+# evaluation and the official documents: above the first number "melampaui target", at least the
+# first "tercapai", at least the second "mendekati target", else "di bawah target". The province
+# publishes no thresholds.
+ACTION_CLASS_THRESHOLDS = env.list("ACTION_CLASS_THRESHOLDS", cast=float, default=[100, 75])
+if len(ACTION_CLASS_THRESHOLDS) != 2 or ACTION_CLASS_THRESHOLDS[1] > ACTION_CLASS_THRESHOLDS[0]:
+    raise ImproperlyConfigured(
+        "ACTION_CLASS_THRESHOLDS takes two percentages, the first not below the second (100,75)."
+    )
 # Dialogues, mediations and coordination meetings per period that earn the full score.
 EVALUATION_DIALOGUE_TARGET = env.int("EVALUATION_DIALOGUE_TARGET", default=6)
 # Median days from a report to its first handling step: full score at or below the first
@@ -345,6 +351,11 @@ MAP_TILE_URL = env.str("MAP_TILE_URL", default="https://tile.openstreetmap.org/{
 MAP_TILE_ATTRIBUTION = env.str("MAP_TILE_ATTRIBUTION", default="© OpenStreetMap contributors")
 # The data endpoint sends at most this many markers (newest first) and says when it cut.
 MAP_MAX_MARKERS = env.int("MAP_MAX_MARKERS", default=5000)
+# A region outline (GeoJSON) may hold at most this many points: enough for a kecamatan traced
+# from official maps, small enough that the map's outline layer stays light on a phone.
+REGION_BOUNDARY_MAX_POINTS = env.int("REGION_BOUNDARY_MAX_POINTS", default=20000)
+# The largest GeoJSON file the boundary upload and command accept.
+REGION_BOUNDARY_MAX_BYTES = env.int("REGION_BOUNDARY_MAX_BYTES", default=20 * 1024 * 1024)
 # Official documents (the reports app). The regency's logo is uploaded by an admin; the rest of
 # the letterhead and the signature block come from here (or from the year's team decree).
 PORTAL_SECRETARIAT_NAME = env.str(
@@ -360,11 +371,6 @@ PORTAL_SIGNER_POSITION = env.str(
     "PORTAL_SIGNER_POSITION", default="Sekretaris Tim Terpadu Penanganan Konflik Sosial"
 )
 PORTAL_SIGNER_NIP = env.str("PORTAL_SIGNER_NIP", default="")
-# Achievement classes of an action (realisation / target). The province publishes no thresholds:
-# above EXCEEDS is "melampaui", from MET "tercapai", from NEAR "mendekati", else "di bawah".
-RAT_CLASS_EXCEEDS = env.float("RAT_CLASS_EXCEEDS", default=1.0)
-RAT_CLASS_MET = env.float("RAT_CLASS_MET", default=1.0)
-RAT_CLASS_NEAR = env.float("RAT_CLASS_NEAR", default=0.75)
 # Bounds on one PDF rendering (a subprocess): wall-clock seconds and extra memory in MB.
 REPORTS_RENDER_TIMEOUT = env.int("REPORTS_RENDER_TIMEOUT", default=60)
 REPORTS_RENDER_MEMORY_MB = env.int("REPORTS_RENDER_MEMORY_MB", default=1024)

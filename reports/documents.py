@@ -7,7 +7,6 @@ These are the task force's documents, not one reader's view: permission to build
 them is decided in `reports.rules`; the figures are the team's official ones.
 """
 
-import io
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -15,21 +14,25 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from PIL import Image, UnidentifiedImageError
 
 from action_plans import selectors as plan_selectors
+from core.charts import Series, bar_chart, line_chart
 from directory import selectors as directory_selectors
 from evaluations import selectors as evaluation_selectors
 from incidents import selectors as incident_selectors
-from reports.charts import Series, bar_chart, line_chart
 from reports.choices import ReportKind
 from reports.models import AnnualNarrative, Letterhead
-from reports.rendering import DOCUMENT_STYLESHEET, ORIGIN, STATIC_PREFIX, render_pdf
+from reports.rendering import (
+    DOCUMENT_STYLESHEET,
+    ORIGIN,
+    STATIC_PREFIX,
+    Thumbnail,
+    render_pdf,
+)
 
-THUMBNAIL_SIZE = (320, 240)
 # Legal basis quoted on every document (DESIGN.md §2).
 LEGAL_BASIS = [
     gettext_lazy("Undang-Undang Nomor 7 Tahun 2012 tentang Penanganan Konflik Sosial;"),
@@ -56,7 +59,8 @@ class DocumentUnavailable(Exception):
 @dataclass
 class DocImage:
     """An image in a document: shown from `preview_src` in the browser, from a resource of the
-    renderer in the PDF. `load` returns (bytes, content type) or None when unreadable."""
+    renderer in the PDF. `load` returns (bytes, content type), a `Thumbnail` for the renderer
+    to make, or None when unreadable."""
 
     key: str
     preview_src: str
@@ -115,8 +119,11 @@ class Document:
                 loaded[image.pdf_src] = content
         return loaded
 
-    def pdf(self, *, draft: bool) -> bytes:
-        return render_pdf(self.html(pdf=True, draft=draft), self.resources)
+    def pdf(self, *, draft: bool, stats: dict | None = None) -> bytes:
+        html = self.html(pdf=True, draft=draft)
+        if stats is None:
+            return render_pdf(html, self.resources())
+        return render_pdf(html, self.resources(), stats=stats)
 
 
 # --- shared parts ------------------------------------------------------------------------------
@@ -140,15 +147,12 @@ def _logo():
 
 def _thumbnail(evidence):
     def load():
+        # Read here; decoded into a thumbnail by the renderer's bounded child process.
         try:
-            with evidence.file.open("rb") as handle, Image.open(handle) as picture:
-                picture.draft("RGB", THUMBNAIL_SIZE)  # JPEG: decode at a reduced scale
-                picture.thumbnail(THUMBNAIL_SIZE)
-                buffer = io.BytesIO()
-                picture.convert("RGB").save(buffer, "JPEG", quality=80)
-        except (OSError, UnidentifiedImageError, Image.DecompressionBombError, ValueError):
+            with evidence.file.open("rb") as handle:
+                return Thumbnail(handle.read())
+        except OSError:
             return None
-        return buffer.getvalue(), "image/jpeg"
 
     return DocImage(
         f"thumb/{evidence.pk}.jpg",
@@ -159,20 +163,12 @@ def _thumbnail(evidence):
 
 
 def _common(year: int, title: str) -> tuple[dict, list]:
-    region = directory_selectors.regency()
-    decree = directory_selectors.team_decree(year)
     logo = _logo()
     context = {
+        **directory_selectors.letterhead(year),
         "title": title,
         "year": year,
-        "regency_name": directory_selectors.regency_title(region),
-        "secretariat_name": settings.PORTAL_SECRETARIAT_NAME,
-        "secretariat_address": settings.PORTAL_SECRETARIAT_ADDRESS,
-        "secretariat_contact": settings.PORTAL_SECRETARIAT_CONTACT,
         "legal_basis": LEGAL_BASIS,
-        "decree": decree,
-        "signatory": directory_selectors.signatory(decree),
-        "today": timezone.localdate(),
         "logo": logo,
     }
     return context, [logo] if logo else []

@@ -6,20 +6,28 @@ Two guards:
   static files under `reports/`; every other URL — `file:`, `http://127.0.0.1/…`, `data:`, any
   other host — is refused and noted. User text is escaped by the templates anyway, so this is
   the second line, not the first.
-- The rendering runs in a forked child process with an address-space limit and a wall-clock
-  timeout, so a hostile or simply enormous document cannot hang or exhaust the web server; the
-  caller gets a `RenderError` carrying a message in Indonesian. The limit counts new address
-  space: heap the parent has freed but still maps is reusable by the child on top of it.
+- The rendering runs in a child process with an address-space limit and a wall-clock timeout,
+  so a hostile or simply enormous document cannot hang or exhaust the web server; the caller
+  gets a `RenderError` carrying a message in Indonesian. Children come from a `forkserver`, not
+  a fork of the web worker: the server is a small process that loaded Django and WeasyPrint once
+  (`reports.render_server`), so each child starts warm but owns none of the worker's heap, and
+  the memory limit is strict (a forked child could reuse heap its parent freed on top of it).
+  Uploaded images are decoded into thumbnails in the child too, under the same bounds.
 """
 
+import io
 import multiprocessing
 import posixpath
 import resource
+from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
+import django
+from django.apps import apps
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.utils.translation import gettext_lazy as _
+from PIL import Image, UnidentifiedImageError
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
@@ -30,6 +38,43 @@ STATIC_PREFIX = ORIGIN + "static/"
 STATIC_ALLOWED_DIR = "reports/"
 DOCUMENT_STYLESHEET = "reports/print.css"
 STATIC_TYPES = {".css": "text/css", ".svg": "image/svg+xml", ".png": "image/png"}
+THUMBNAIL_SIZE = (320, 240)
+
+# One forkserver per web worker, started on the first PDF and kept warm: it has imported Django
+# and WeasyPrint (the preload) and forks a fresh child per document.
+CONTEXT = multiprocessing.get_context("forkserver")
+CONTEXT.set_forkserver_preload(["reports.render_server"])
+
+
+@dataclass(frozen=True)
+class Thumbnail:
+    """An uploaded image, as stored, to be shrunk to a JPEG thumbnail in the bounded child."""
+
+    data: bytes
+
+
+def thumbnail(data: bytes) -> tuple[bytes, str] | None:
+    """A JPEG thumbnail of an uploaded image, or None when it cannot be decoded."""
+    try:
+        with Image.open(io.BytesIO(data)) as picture:
+            picture.draft("RGB", THUMBNAIL_SIZE)  # JPEG: decode at a reduced scale
+            picture.thumbnail(THUMBNAIL_SIZE)
+            buffer = io.BytesIO()
+            picture.convert("RGB").save(buffer, "JPEG", quality=80)
+    except (OSError, UnidentifiedImageError, Image.DecompressionBombError, ValueError):
+        return None
+    return buffer.getvalue(), "image/jpeg"
+
+
+def prepare(resources: dict) -> dict[str, tuple[bytes, str]]:
+    """Resources as the fetcher serves them: thumbnails made, undecodable images dropped."""
+    ready = {}
+    for url, content in resources.items():
+        if isinstance(content, Thumbnail):
+            content = thumbnail(content.data)
+        if content is not None:
+            ready[url] = content
+    return ready
 
 
 class RenderError(Exception):
@@ -84,33 +129,34 @@ def _address_space() -> int:
         return int(handle.read().split()[0]) * resource.getpagesize()
 
 
+def _peak_rss_kb() -> int:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
 def _child(html, resources, memory_bytes, connection):
     try:
+        if not apps.ready:  # the server's preload failed: set up here, before the bound
+            django.setup()
         limit = _address_space() + memory_bytes
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-        if callable(resources):
-            # Decoding uploaded images (thumbnails) happens here too, under the same bounds.
-            resources = resources()
-        connection.send(("ok", write_pdf(html, resources)))
+        pdf = write_pdf(html, prepare(resources))
+        connection.send(("ok", pdf, _peak_rss_kb()))
     except MemoryError:
-        connection.send(("memory", None))
+        connection.send(("memory", None, _peak_rss_kb()))
     except BaseException as error:
-        connection.send(("error", f"{type(error).__name__}: {error}"[:500]))
+        connection.send(("error", f"{type(error).__name__}: {error}"[:500], _peak_rss_kb()))
     finally:
         connection.close()
 
 
-def render_pdf(html: str, resources=None, *, timeout=None, memory_mb=None) -> bytes:
+def render_pdf(html: str, resources=None, *, timeout=None, memory_mb=None, stats=None) -> bytes:
     """The PDF of `html`, rendered in a child process bounded in time and memory. `resources`
-    maps URLs to (bytes, content type), or is a function returning that map, called in the
-    child."""
+    maps URLs to (bytes, content type) or to a `Thumbnail` to make in the child. A `stats` dict,
+    when given, receives the child's peak resident memory (`peak_rss_kb`)."""
     timeout = settings.REPORTS_RENDER_TIMEOUT if timeout is None else timeout
     memory_mb = settings.REPORTS_RENDER_MEMORY_MB if memory_mb is None else memory_mb
-    # fork: the child inherits the loaded libraries and the resources without pickling them,
-    # and touches nothing but WeasyPrint (no database, no Django request state).
-    context = multiprocessing.get_context("fork")
-    receiver, sender = context.Pipe(duplex=False)
-    child = context.Process(
+    receiver, sender = CONTEXT.Pipe(duplex=False)
+    child = CONTEXT.Process(
         target=_child, args=(html, resources or {}, memory_mb * 1024 * 1024, sender), daemon=True
     )
     child.start()
@@ -125,10 +171,10 @@ def render_pdf(html: str, resources=None, *, timeout=None, memory_mb=None) -> by
                 % {"seconds": timeout}
             )
         try:
-            status, payload = receiver.recv()
+            status, payload, peak_kb = receiver.recv()
         except EOFError:
             # The child died without a word: the kernel refused it memory.
-            status, payload = "memory", None
+            status, payload, peak_kb = "memory", None, None
     finally:
         receiver.close()
         if child.is_alive():
@@ -136,6 +182,8 @@ def render_pdf(html: str, resources=None, *, timeout=None, memory_mb=None) -> by
         child.join()
         if hasattr(child, "close"):
             child.close()
+    if stats is not None:
+        stats["peak_rss_kb"] = peak_kb
     if status == "ok":
         return payload
     if status == "memory":

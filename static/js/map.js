@@ -58,6 +58,51 @@
     return root;
   }
 
+  // Kecamatan outlines shaded by hotspot score, under the markers; none loaded = markers only.
+  function drawAreas(collection) {
+    if (!collection.features.length) {
+      return;
+    }
+    var layer = L.geoJSON(collection, {
+      style: function (feature) {
+        return { className: "hotspot-area band-" + feature.properties.band };
+      },
+      onEachFeature: function (feature, path) {
+        var text = fill(data.labelArea, {
+          name: feature.properties.name,
+          score: feature.properties.score,
+        });
+        var root = document.createElement("div");
+        var link = document.createElement("a");
+        link.href = feature.properties.url;
+        link.textContent = text;
+        root.appendChild(link);
+        path.bindPopup(root);
+        path.bindTooltip(text);
+      },
+    }).addTo(map);
+    layer.bringToBack();
+    var legend = document.getElementById("map-area-legend");
+    if (legend) {
+      legend.hidden = false;
+    }
+    box.dataset.areas = String(collection.features.length);
+    if (!box.dataset.loaded || box.dataset.loaded === "0") {
+      map.fitBounds(layer.getBounds(), { padding: [10, 10] });
+    }
+  }
+
+  if (data.areasUrl) {
+    fetch(data.areasUrl, { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (response) {
+        return response.ok ? response.json() : { features: [] };
+      })
+      .then(drawAreas)
+      .catch(function () {
+        box.dataset.areas = "0";
+      });
+  }
+
   fetch(data.url, { credentials: "same-origin", headers: { Accept: "application/json" } })
     .then(function (response) {
       if (!response.ok) {
@@ -68,14 +113,16 @@
     .then(function (payload) {
       var cluster = L.markerClusterGroup();
       payload.features.forEach(function (feature) {
+        var approx = feature.placed !== "tepat";
         var icon = L.divIcon({
-          className: "map-pin dot risk-" + colour(feature),
+          className: "map-pin dot risk-" + colour(feature) + (approx ? " approx" : ""),
           iconSize: [14, 14],
         });
+        var label = feature.reference + (approx ? " (" + data.labelApprox + ")" : "");
         var marker = L.marker([feature.lat, feature.lon], {
           icon: icon,
-          title: feature.reference,
-          alt: feature.reference,
+          title: label,
+          alt: label,
         });
         marker.bindPopup(popup(feature));
         cluster.addLayer(marker);

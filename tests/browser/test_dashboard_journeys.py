@@ -134,3 +134,42 @@ def test_bell_shows_the_unread_count(page, sekretariat):
     expect(page).to_have_url(re.compile("/laporan/$"))
     page.goto("/")
     expect(page.get_by_test_id("bell-count")).to_have_count(0)
+
+
+def test_map_shades_kecamatan_and_marks_approximate_places(
+    page, pimpinan, petugas_unscoped, kecamatan, desa, settings
+):
+    """With an outline loaded (a small synthetic square), the kecamatan is shaded by its hotspot
+    score; a report without coordinates sits at its desa's centre as an approximate marker."""
+    settings.HOTSPOT_ALERT_SCORE = 2.0
+    kecamatan.boundary = {
+        "type": "Polygon",
+        "coordinates": [
+            [[112.2, -7.6], [112.3, -7.6], [112.3, -7.5], [112.2, -7.5], [112.2, -7.6]]
+        ],
+    }
+    kecamatan.save()
+    desa.latitude, desa.longitude = Decimal("-7.57"), Decimal("112.26")
+    desa.save()
+    unlocated = IncidentFactory(kecamatan=kecamatan, desa=desa, reported_by=petugas_unscoped)
+    located = IncidentFactory(
+        kecamatan=kecamatan,
+        reported_by=petugas_unscoped,
+        latitude=Decimal("-7.52"),
+        longitude=Decimal("112.21"),
+    )
+    login(page, pimpinan.username)
+    page.goto("/peta/")
+    box = page.get_by_test_id("map")
+    expect(box).to_have_attribute("data-loaded", "2")
+    expect(box).to_have_attribute("data-areas", "1")
+    expect(page.locator("path.hotspot-area.band-4")).to_have_count(1)
+    expect(page.get_by_test_id("map-area-legend")).to_be_visible()
+    approx = page.locator(f'.leaflet-marker-icon.approx[title^="{unlocated.reference}"]')
+    expect(approx).to_have_count(1)
+    expect(approx).to_have_attribute("title", f"{unlocated.reference} (lokasi perkiraan)")
+    exact = page.locator(f'.leaflet-marker-icon[title="{located.reference}"]')
+    expect(exact).to_have_count(1)
+    expect(exact).not_to_have_class(re.compile(r"\bapprox\b"))
+    approx.click()
+    expect(page.locator(".leaflet-popup")).to_contain_text("Perkiraan: titik tengah desa")

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 import pytest
 
-from dashboard.hotspots import hotspots, score
+from dashboard.hotspots import band, hotspots, score
 from tests.factories import IncidentFactory
 
 
@@ -94,3 +94,8 @@ def test_hotspot_page_explains_the_rule_and_keeps_its_query_count(
         IncidentFactory(kecamatan=kecamatan, reported_by=pimpinan, occurred_at=frozen)
     with django_assert_num_queries(9):
         client.get("/titik-rawan/")
+
+
+def test_map_bands_follow_the_alert_score(settings):
+    settings.HOTSPOT_ALERT_SCORE = 9.0
+    assert [band(v) for v in (0, 1, 3.5, 6.5, 8.9, 9, 40)] == [0, 1, 2, 3, 3, 4, 4]

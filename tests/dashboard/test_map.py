@@ -1,15 +1,28 @@
 """The map's data endpoint: the list's filters over what the user may see, a fixed number of
-queries, and unlocated reports placed at a derived centre or counted apart."""
+queries, and unlocated reports placed at their desa's or kecamatan's reference centre (marked
+approximate) or counted apart; the kecamatan outlines shaded by hotspot score."""
 
+import re
 from decimal import Decimal
 
 import pytest
 
+from incidents.filters import IncidentFilter
 from tests.factories import IncidentFactory, UserFactory
 
 
 def ids(response):
-    return {feature["id"] for feature in response.json()["features"]}
+    return ids_of(response.json())
+
+
+def ids_of(data):
+    return {feature["id"] for feature in data["features"]}
+
+
+SQUARE = {
+    "type": "Polygon",
+    "coordinates": [[[112.2, -7.6], [112.3, -7.6], [112.3, -7.5], [112.2, -7.5], [112.2, -7.6]]],
+}
 
 
 @pytest.fixture
@@ -40,15 +53,28 @@ def reports(kecamatan, other_kecamatan, desa, petugas_unscoped, sekretariat):
     }
 
 
-def test_unlocated_reports_sit_at_the_derived_centre_or_are_counted_apart(
-    client, reports, pimpinan
+def test_unlocated_reports_sit_at_the_region_centre_or_are_counted_apart(
+    client, reports, pimpinan, desa, kecamatan
 ):
     client.force_login(pimpinan)
+    # No centre known anywhere: nothing is placed by guesswork (not even at the located
+    # report next door).
+    data = client.get("/peta/data.json").json()
+    assert reports["same_desa"].pk not in ids_of(data)
+    assert data["unplaced"] == 2
+    # The kecamatan's centre is known: the report sits there, marked approximate.
+    kecamatan.latitude, kecamatan.longitude = Decimal("-7.590000"), Decimal("112.230000")
+    kecamatan.save()
+    features = {f["id"]: f for f in client.get("/peta/data.json").json()["features"]}
+    placed = features[reports["same_desa"].pk]
+    assert (placed["placed"], placed["lat"], placed["lon"]) == ("kecamatan", -7.59, 112.23)
+    # The desa's centre wins over the kecamatan's.
+    desa.latitude, desa.longitude = Decimal("-7.620000"), Decimal("112.250000")
+    desa.save()
     data = client.get("/peta/data.json").json()
     features = {f["id"]: f for f in data["features"]}
     placed = features[reports["same_desa"].pk]
-    assert placed["placed"] == "desa"
-    assert (placed["lat"], placed["lon"]) == (-7.6, 112.2)  # the only located report there
+    assert (placed["placed"], placed["lat"], placed["lon"]) == ("desa", -7.62, 112.25)
     assert reports["nowhere"].pk not in features
     assert data["unplaced"] == 1
     assert features[reports["located"].pk]["placed"] == "tepat"
@@ -61,7 +87,6 @@ def test_restricted_reports_never_reach_who_may_not_see_them(
     response = client.get("/peta/data.json")
     assert reports["restricted"].pk not in ids(response)
     assert "rahasia" not in response.content.decode()
-    # Nor does it pull the derived centre of its kecamatan.
     assert {f["lat"] for f in response.json()["features"]} == {-7.6}
     client.force_login(pimpinan)
     assert reports["restricted"].pk in ids(client.get("/peta/data.json"))
@@ -115,7 +140,61 @@ def test_map_data_query_count_does_not_grow(
         client.get("/peta/data.json")
 
 
-URLS = ["/titik-rawan/", "/peta/", "/peta/data.json", "/notifikasi/", "/notifikasi/jumlah/"]
+def test_without_outlines_the_map_has_markers_only(client, reports, pimpinan):
+    client.force_login(pimpinan)
+    assert client.get("/peta/wilayah.json").json() == {"type": "FeatureCollection", "features": []}
+
+
+def test_outlines_carry_the_hotspot_score_of_what_the_user_may_see(
+    client, reports, kecamatan, other_kecamatan, pimpinan, petugas_unscoped, settings
+):
+    settings.HOTSPOT_ALERT_SCORE = 4.0
+    kecamatan.boundary = SQUARE
+    kecamatan.save()
+    client.force_login(pimpinan)
+    data = client.get("/peta/wilayah.json").json()
+    [area] = data["features"]
+    assert area["geometry"] == SQUARE
+    props = area["properties"]
+    assert (props["code"], props["name"]) == ("35.17.08", "Kecamatan Diwek")
+    assert props["score"] > 0 and props["band"] >= 1
+    assert props["url"] == f"/laporan/?kecamatan={kecamatan.pk}"
+    # The restricted report counts only for who may see it.
+    client.force_login(petugas_unscoped)
+    officer = client.get("/peta/wilayah.json").json()["features"][0]["properties"]
+    assert officer["score"] < props["score"]
+
+
+def test_outline_query_count_does_not_grow(
+    client,
+    reports,
+    kecamatan,
+    other_kecamatan,
+    pimpinan,
+    petugas_unscoped,
+    django_assert_num_queries,
+):
+    kecamatan.boundary = SQUARE
+    kecamatan.save()
+    other_kecamatan.boundary = SQUARE
+    other_kecamatan.save()
+    client.force_login(pimpinan)
+    with django_assert_num_queries(11):
+        client.get("/peta/wilayah.json")
+    for _extra in range(10):
+        IncidentFactory(kecamatan=other_kecamatan, reported_by=petugas_unscoped)
+    with django_assert_num_queries(11):
+        client.get("/peta/wilayah.json")
+
+
+URLS = [
+    "/titik-rawan/",
+    "/peta/",
+    "/peta/data.json",
+    "/peta/wilayah.json",
+    "/notifikasi/",
+    "/notifikasi/jumlah/",
+]
 
 
 @pytest.mark.parametrize("url", URLS)
@@ -133,7 +212,25 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, db, url):
         assert "/akun/masuk/" in response.url
 
 
-@pytest.mark.parametrize("url", ["/titik-rawan/", "/peta/", "/peta/data.json"])
+@pytest.mark.parametrize(
+    "url", ["/titik-rawan/", "/peta/", "/peta/data.json", "/peta/wilayah.json"]
+)
 def test_an_account_without_role_is_refused(client, roles, url):
     client.force_login(UserFactory(username="tanpa-peran"))
     assert client.get(url).status_code == 403
+
+
+def _filter_names(html: str, testid: str) -> list[str]:
+    form = html.split(f'data-testid="{testid}"', 1)[1].split("</form>", 1)[0]
+    return list(dict.fromkeys(re.findall(r'name="([a-z_]+)"', form)))
+
+
+def test_map_and_list_render_the_same_filter_form(client, pimpinan):
+    """One include draws both forms; the map's fields are the list's, by the same names."""
+    client.force_login(pimpinan)
+    listed = _filter_names(client.get("/laporan/").content.decode(), "filters")
+    mapped = _filter_names(client.get("/peta/").content.decode(), "map-filter")
+    assert listed == list(IncidentFilter.LIST_FIELDS)
+    assert mapped == list(IncidentFilter.MAP_FIELDS)
+    assert set(mapped) <= set(listed)
+    assert set(IncidentFilter.LIST_FIELDS) <= set(IncidentFilter.base_filters)

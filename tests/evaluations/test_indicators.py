@@ -173,9 +173,9 @@ def test_achievement_is_uncapped_for_classes_and_capped_for_the_mean(world):
 
 
 def test_class_thresholds_are_settings(world, settings):
-    settings.EVALUATION_CLASS_THRESHOLDS = [100, 70]
+    settings.ACTION_CLASS_THRESHOLDS = [100, 70]
     assert evaluation_figures(2024, "B04").classes[ActionClass.MENDEKATI] == 1
-    settings.EVALUATION_CLASS_THRESHOLDS = [100, 80]
+    settings.ACTION_CLASS_THRESHOLDS = [100, 80]
     assert evaluation_figures(2024, "B04").classes[ActionClass.DI_BAWAH] == 1
 
 

@@ -62,6 +62,7 @@ EXPECTATIONS = {
     "hotspots": (None, "", members()),
     "map": (None, "", members()),
     "map_data": (None, "", members()),
+    "map_areas": (None, "", members()),
     "notifications": (None, "", members()),
     "notification_bell": (None, "", members()),
     # Sign-in, sign-out and the password pages stay open to an account without a role.
@@ -241,8 +242,8 @@ def undeclared_urls(urlconf=None) -> set[str]:
 def test_every_named_url_declares_what_each_persona_gets():
     missing = undeclared_urls()
     assert not missing, (
-        "No expected answer per persona declared in tests/test_url_matrix.py EXPECTATIONS for: "
-        + ", ".join(sorted(missing))
+        "No expected answer per persona declared in tests/project/test_url_matrix.py "
+        "EXPECTATIONS for: " + ", ".join(sorted(missing))
     )
     stale = set(EXPECTATIONS) - named_urls()
     assert not stale, "EXPECTATIONS names URLs that no longer exist: " + ", ".join(sorted(stale))

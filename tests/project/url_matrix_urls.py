@@ -1,4 +1,4 @@
-"""The portal's URLconf plus one named URL nobody declared, for tests/test_url_matrix.py."""
+"""The portal's URLconf plus one named URL nobody declared, for tests/project/test_url_matrix.py."""
 
 from django.http import HttpResponse
 from django.urls import include, path

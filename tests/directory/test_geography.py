@@ -1,0 +1,224 @@
+"""Region centres and outlines (issue 11 item 3): validated GeoJSON, loaded from a file by a
+command or an admin upload, all or nothing, with Indonesian messages."""
+
+import io
+import json
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import CommandError, call_command
+from django.db import IntegrityError, transaction
+
+from core.models import ActivityLog
+from directory.models import Region
+from directory.services import BoundaryImportError, region_boundaries_load, region_centres_load
+
+pytestmark = pytest.mark.django_db
+
+SQUARE = {
+    "type": "Polygon",
+    "coordinates": [[[112.2, -7.6], [112.3, -7.6], [112.3, -7.5], [112.2, -7.5], [112.2, -7.6]]],
+}
+
+
+def feature(code, geometry=SQUARE, prop="kode"):
+    return {"type": "Feature", "properties": {prop: code}, "geometry": geometry}
+
+
+def collection(*features):
+    return {"type": "FeatureCollection", "features": list(features)}
+
+
+def test_a_square_outline_is_valid_and_gives_its_centre(kecamatan):
+    kecamatan.boundary = SQUARE
+    kecamatan.full_clean()
+    result = region_boundaries_load(collection=collection(feature("35.17.08")))
+    kecamatan.refresh_from_db()
+    assert result.updated == ["35.17.08"]
+    assert kecamatan.boundary == SQUARE
+    assert (kecamatan.latitude, kecamatan.longitude) == (Decimal("-7.55"), Decimal("112.25"))
+
+
+def test_multipolygons_are_accepted(kecamatan):
+    kecamatan.boundary = {"type": "MultiPolygon", "coordinates": [SQUARE["coordinates"]]}
+    kecamatan.full_clean()
+
+
+@pytest.mark.parametrize(
+    ("geometry", "message"),
+    [
+        ({"type": "Point", "coordinates": [112.2, -7.5]}, "Polygon atau MultiPolygon"),
+        ("bukan geometri", "objek geometri GeoJSON"),
+        (
+            {"type": "Polygon", "coordinates": [[[-7.6, 112.2], [-7.6, 112.3], [-7.5, 112.3]]]},
+            "minimal 4 titik",
+        ),
+        (
+            {"type": "Polygon", "coordinates": [[[10, 95], [11, 95], [11, 96], [10, 95]]]},
+            "di luar jangkauan",
+        ),
+        (
+            {"type": "Polygon", "coordinates": [[[1, 1], [2, 1], [2, 2], [1, 2]]]},
+            "harus tertutup",
+        ),
+        ({"type": "Polygon", "coordinates": [[["a", 1], [2, 1], [2, 2], ["a", 1]]]}, "angka"),
+        ({"type": "Polygon", "coordinates": []}, "minimal satu cincin"),
+    ],
+)
+def test_bad_outlines_are_refused_next_to_the_field(kecamatan, geometry, message):
+    kecamatan.boundary = geometry
+    with pytest.raises(ValidationError) as error:
+        kecamatan.full_clean()
+    assert message in " ".join(error.value.message_dict["boundary"])
+
+
+def test_outline_size_is_bounded(kecamatan, settings):
+    settings.REGION_BOUNDARY_MAX_POINTS = 4
+    kecamatan.boundary = {"type": "MultiPolygon", "coordinates": [SQUARE["coordinates"]] * 2}
+    with pytest.raises(ValidationError) as error:
+        kecamatan.full_clean()
+    assert "terlalu rinci" in " ".join(error.value.message_dict["boundary"])
+
+
+def test_a_centre_needs_both_coordinates(kecamatan):
+    kecamatan.latitude = Decimal("-7.5")
+    with pytest.raises(ValidationError):
+        kecamatan.full_clean()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Region.objects.filter(pk=kecamatan.pk).update(latitude=Decimal("-7.5"))
+
+
+def test_one_bad_feature_refuses_the_whole_file(kecamatan, other_kecamatan):
+    bad = {"type": "Polygon", "coordinates": [[[1, 1], [2, 1], [2, 2], [1, 2]]]}
+    with pytest.raises(BoundaryImportError) as error:
+        region_boundaries_load(
+            collection=collection(
+                feature("35.17.08"), feature("35.17.05", bad), {"type": "Feature"}
+            )
+        )
+    assert error.value.messages == [
+        "Fitur 2 (35.17.05): Cincin poligon harus tertutup: titik terakhir sama dengan titik "
+        "pertama.",
+        "Fitur 3: properti kode (kode Kemendagri) tidak ada.",
+    ]
+    assert not Region.objects.filter(boundary__isnull=False).exists()
+
+
+def test_a_centre_set_before_is_kept_and_unknown_codes_are_reported(kecamatan, admin_user):
+    kecamatan.latitude, kecamatan.longitude = Decimal("-7.59"), Decimal("112.23")
+    kecamatan.save()
+    result = region_boundaries_load(
+        collection=collection(feature("35.17.08"), feature("99.99.99")), by=admin_user
+    )
+    kecamatan.refresh_from_db()
+    assert (kecamatan.latitude, kecamatan.longitude) == (Decimal("-7.59"), Decimal("112.23"))
+    assert result.unknown == ["99.99.99"]
+    entry = ActivityLog.objects.get(action="directory.region.boundaries_set")
+    assert entry.actor == admin_user and entry.data["codes"] == ["35.17.08"]
+
+
+def test_reference_centres_fill_only_empty_ones(kecamatan, other_kecamatan):
+    other_kecamatan.latitude, other_kecamatan.longitude = Decimal("-7.7"), Decimal("112.4")
+    other_kecamatan.save()
+    rows = [
+        {"kode": "35.17.08", "latitude": "-7.6", "longitude": "112.2"},
+        {"kode": "35.17.05", "latitude": "-7.1", "longitude": "112.1"},
+        {"kode": "35.17.99", "latitude": "-7.1", "longitude": "112.1"},
+    ]
+    assert region_centres_load(rows=rows) == 1
+    kecamatan.refresh_from_db()
+    other_kecamatan.refresh_from_db()
+    assert kecamatan.latitude == Decimal("-7.6")
+    assert other_kecamatan.latitude == Decimal("-7.7")
+
+
+def test_reference_data_places_the_cited_kecamatan(regency, roles):
+    gudo = Region.objects.create(code="35.17.02", name="Gudo", level="kecamatan", parent=regency)
+    call_command("load_reference_data", stdout=io.StringIO())
+    gudo.refresh_from_db()
+    # Gudo sits in the south of the regency, inside its published extent.
+    assert Decimal("-7.78") < gudo.latitude < Decimal("-7.34")
+    assert Decimal("112.06") < gudo.longitude < Decimal("112.46")
+
+
+def test_command_loads_a_file(tmp_path, kecamatan):
+    path = tmp_path / "kecamatan.geojson"
+    path.write_text(json.dumps(collection(feature("35.17.08", prop="KODE"))))
+    call_command("load_region_boundaries", str(path), "--property", "KODE", stdout=io.StringIO())
+    kecamatan.refresh_from_db()
+    assert kecamatan.boundary == SQUARE
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("{not json", "JSON tidak terbaca"),
+        ('{"type": "Feature"}', "FeatureCollection"),
+        ('{"type": "FeatureCollection", "features": []}', "tidak memuat satu pun fitur"),
+    ],
+)
+def test_command_explains_a_bad_file(tmp_path, kecamatan, content, message):
+    path = tmp_path / "salah.geojson"
+    path.write_text(content)
+    with pytest.raises(CommandError, match=message):
+        call_command("load_region_boundaries", str(path))
+    with pytest.raises(CommandError, match="tidak dapat dibaca"):
+        call_command("load_region_boundaries", str(tmp_path / "tidak-ada.geojson"))
+
+
+UPLOAD = "/admin/directory/region/batas/unggah/"
+
+
+def upload(data: bytes, name="batas.geojson"):
+    return {"file": SimpleUploadedFile(name, data), "code_property": "kode"}
+
+
+def test_admin_uploads_outlines(client, admin_user, kecamatan):
+    client.force_login(admin_user)
+    page = client.get("/admin/directory/region/").content.decode()
+    assert UPLOAD in page
+    response = client.post(
+        UPLOAD, upload(json.dumps(collection(feature("35.17.08"))).encode()), follow=True
+    )
+    assert "Batas wilayah dimuat untuk 1 wilayah." in response.content.decode()
+    kecamatan.refresh_from_db()
+    assert kecamatan.boundary == SQUARE
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"\xff\xfe bukan teks", "JSON tidak terbaca"),
+        (json.dumps(collection(feature("35.17.08", {"type": "Point"}))).encode(), "tidak didukung"),
+    ],
+)
+def test_admin_upload_names_the_problem_and_saves_nothing(
+    client, admin_user, kecamatan, data, message
+):
+    client.force_login(admin_user)
+    response = client.post(UPLOAD, upload(data))
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    kecamatan.refresh_from_db()
+    assert kecamatan.boundary is None
+
+
+def test_admin_upload_size_is_bounded(client, admin_user, kecamatan, settings):
+    settings.REGION_BOUNDARY_MAX_BYTES = 10
+    client.force_login(admin_user)
+    response = client.post(UPLOAD, upload(json.dumps(collection(feature("35.17.08"))).encode()))
+    assert "Berkas terlalu besar" in response.content.decode()
+
+
+def test_only_who_may_change_regions_may_upload(client, personas):
+    for role, user in personas.items():
+        client.force_login(user)
+        response = client.get(UPLOAD)
+        if user.has_perm("directory.change_region"):
+            assert response.status_code == 200, role
+        else:
+            assert response.status_code in (302, 403), role
+    client.logout()
+    assert client.get(UPLOAD).status_code == 302
