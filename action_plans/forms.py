@@ -7,8 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from action_plans.choices import Pillar
 from action_plans.models import ActionPlan, Activity, Period, Realisation
 from core.forms import BootstrapMixin, EvidenceFilesField, LocalDateField
-from directory.models import Agency, Region
-from incidents.choices import Status
+from core.pickers import PickerSelect, PickerSelectMultiple, get_picker
+from directory.models import Region
 from incidents.models import Incident
 
 REASON_HELP = _("Wajib diisi karena rencana sudah ditetapkan; dicatat sebagai revisi.")
@@ -33,8 +33,11 @@ class ActivityForm(BootstrapMixin, forms.ModelForm):
         label=_("Laporan terkait"),
         queryset=Incident.objects.none(),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 5}),
-        help_text=_("Laporan potensi atau kejadian konflik yang ditangani kegiatan ini."),
+        widget=PickerSelectMultiple("laporan", attrs={"size": 5}),
+        help_text=_(
+            "Laporan potensi atau kejadian konflik yang ditangani kegiatan ini. Cari dengan "
+            "nomor atau judul laporan."
+        ),
     )
     reason = forms.CharField(
         label=_("Alasan perubahan"),
@@ -59,26 +62,31 @@ class ActivityForm(BootstrapMixin, forms.ModelForm):
             "budget_source",
             "location",
         ]
-        widgets = {"supporting_agencies": forms.SelectMultiple(attrs={"size": 6})}
+        widgets = {
+            "responsible_agency": PickerSelect("instansi"),
+            "supporting_agencies": PickerSelectMultiple("instansi", attrs={"size": 6}),
+        }
 
     def __init__(self, *args, plan, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.plan = plan
-        # Only reports this user may see, and no drafts.
-        self.fields["incidents"].queryset = (
-            Incident.objects.visible_to(user).exclude(status=Status.DRAFT).order_by("-occurred_at")
-        )
+        # Only reports this user may see, and no drafts (the picker's rows).
+        self.fields["incidents"].queryset = get_picker("laporan").queryset(user)
         if self.instance.pk:
             self.fields["incidents"].initial = list(
                 self.instance.incidents.values_list("pk", flat=True)
             )
         self.instance.plan = plan
-        agencies = Agency.objects.filter(active=True)
+        agencies = get_picker("instansi").queryset(user)
         self.fields["responsible_agency"].queryset = agencies
         self.fields["supporting_agencies"].queryset = agencies
         self.fields["location"].queryset = Region.objects.kecamatan()
         self.fields["budget"].widget.attrs.update({"min": 0, "inputmode": "numeric"})
-        if not plan.is_locked:
+        if plan.is_locked:
+            # Needed for any change (the service refuses one without it), so marked as
+            # required; saving without a change needs none, so not required by the form.
+            self.fields["reason"].widget.attrs["required"] = True
+        else:
             del self.fields["reason"]
         self.periods = list(plan.periods.all())
         current = (
@@ -174,6 +182,22 @@ class CloseForm(forms.Form):
         label=_("Saya mengerti: rencana yang ditutup tidak dapat diubah atau dilaporkan lagi."),
         error_messages={"required": _("Centang konfirmasi untuk menutup rencana.")},
     )
+
+
+class NextYearForm(forms.Form):
+    """Starting next year's plan: a draft copied from this one, so an explicit confirmation
+    (a second tap on a button should not create a year's plan by mistake)."""
+
+    confirm = forms.BooleanField(
+        error_messages={"required": _("Centang konfirmasi untuk memulai rencana tahun berikutnya.")}
+    )
+
+    def __init__(self, *args, plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["confirm"].label = _(
+            "Saya mengerti: draf RAT %(year)s dibuat sebagai salinan kegiatan dan target "
+            "rencana ini."
+        ) % {"year": plan.year + 1}
 
 
 class ReasonForm(forms.Form):

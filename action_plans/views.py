@@ -22,6 +22,7 @@ from action_plans.forms import (
     DecreeForm,
     EvidenceForm,
     ImportForm,
+    NextYearForm,
     PeriodFormSet,
     PlanForm,
     RealisationForm,
@@ -167,6 +168,7 @@ class MatrixView(PlanMixin, TemplateView):
             next_year_exists=ActionPlan.objects.filter(year=self.plan.year + 1).exists(),
             decree_form=DecreeForm(initial=self.decree_initial()),
             close_form=CloseForm(),
+            next_year_form=NextYearForm(plan=self.plan),
         )
         return context
 
@@ -246,6 +248,9 @@ class PlanActionView(PlannerMixin, View):
                 services.plan_close(plan=self.plan, by=request.user)
                 messages.success(request, _("RAT %(year)s ditutup.") % {"year": year})
             elif action == "lanjutkan":
+                confirm = NextYearForm(request.POST, plan=self.plan)
+                if not confirm.is_valid():
+                    raise ValidationError(confirm.errors["confirm"])
                 new = services.plan_start_next_year(plan=self.plan, by=request.user)
                 messages.success(
                     request, _("Draf RAT %(year)s dibuat dari rencana ini.") % {"year": new.year}

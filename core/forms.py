@@ -139,11 +139,36 @@ class EvidenceFilesField(forms.FileField):
         return uploads
 
 
+class PortalBoundField(forms.BoundField):
+    """A required field says so before anything is submitted: a star after its label
+    (templates/forms/field.html) and `aria-required` for assistive technology, next to the
+    `required` Django adds. A field required only in some cases the server decides (the reason
+    for changing an established plan: needed only when something changed) is marked by giving its
+    widget the `required` attribute. Radio and checkbox groups get no `aria-required`: ARIA
+    allows it on neither a single radio button nor a group's fieldset."""
+
+    @property
+    def marked_required(self) -> bool:
+        return bool(self.field.required or self.field.widget.attrs.get("required"))
+
+    def build_widget_attrs(self, attrs, widget=None):
+        attrs = super().build_widget_attrs(attrs, widget)
+        widget = widget or self.field.widget
+        if (
+            self.marked_required
+            and not widget.is_hidden
+            and not isinstance(widget, forms.RadioSelect | forms.CheckboxSelectMultiple)
+        ):
+            attrs["aria-required"] = "true"
+        return attrs
+
+
 class PortalFormRenderer(TemplatesSetting):
     """`{{ form.field.as_field_group }}` renders label, widget, help and errors the Bootstrap way
     (templates/forms/field.html), errors right under the field."""
 
     field_template_name = "forms/field.html"
+    bound_field_class = PortalBoundField
 
 
 class BootstrapMixin:

@@ -1,10 +1,13 @@
 """Views every app shares."""
 
-from django.http import FileResponse, Http404, JsonResponse
+from django.contrib.auth.views import redirect_to_login
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from core.health import run_checks
+from core.pickers import MAX_SELECTED, get_picker, render_options
+from core.utils import parse_id
 
 
 def serve_evidence(evidence):
@@ -34,3 +37,28 @@ def health(request):
         },
         status=200 if healthy else 503,
     )
+
+
+@require_safe
+def picker_search(request, name):
+    """The `<option>`s of a searchable picker (core.pickers) for the typed `q`, the rows already
+    chosen in the select (`field` names its parameter) kept. Only rows of the picker's queryset
+    for this user; at most `picker.limit` matches, so a request costs two small queries."""
+    picker = get_picker(name)
+    if picker is None:
+        raise Http404
+    if not request.user.is_authenticated:
+        if request.headers.get("HX-Request"):
+            # A session that ran out while a form was open: htmx swaps nothing on a 401, so the
+            # select keeps its options and the form its input (the save then asks to sign in).
+            return HttpResponse(status=401)
+        return redirect_to_login(request.get_full_path())
+    field = request.GET.get("field", "")[:100]
+    selected = request.GET.getlist(field)[:MAX_SELECTED] if field else []
+    objects = picker.options(
+        picker.queryset(request.user), text=request.GET.get("q", ""), selected=selected
+    )
+    chosen = {parse_id(value) for value in selected}
+    selected_ids = {obj.pk for obj in objects if obj.pk in chosen}
+    empty = picker.blank_label if request.GET.get("blank") else None
+    return HttpResponse(render_options(picker, objects, selected_ids, empty_label=empty))

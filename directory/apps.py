@@ -2,6 +2,7 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 from core.log import register_actions
+from core.pickers import register_picker
 
 
 class DirectoryConfig(AppConfig):
@@ -9,6 +10,10 @@ class DirectoryConfig(AppConfig):
     verbose_name = _("Direktori")
 
     def ready(self):
+        from directory.pickers import AgencyPicker, ContactPicker
+
+        register_picker("instansi", AgencyPicker())
+        register_picker("tokoh", ContactPicker())
         register_actions(
             {
                 "directory.contact.export": _("Data tokoh diekspor"),

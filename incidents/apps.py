@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.badges import register_badge_tones
 from core.log import register_actions, register_data
+from core.pickers import register_picker
 from incidents.choices import Resolution, Status
 
 
@@ -11,6 +12,9 @@ class IncidentsConfig(AppConfig):
     verbose_name = _("Laporan konflik")
 
     def ready(self):
+        from incidents.pickers import IncidentPicker
+
+        register_picker("laporan", IncidentPicker())
         register_badge_tones(
             "incidents.incident",
             "status",

@@ -7,8 +7,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import BootstrapMixin, EvidenceFilesField, FastSelect
+from core.pickers import PickerSelectMultiple, get_picker
 from core.utils import parse_id
-from directory.models import Agency, Contact, Region
+from directory.models import Region
 from incidents.choices import Kind, Resolution
 from incidents.models import ConflictStatus, HandlingStep, Incident, Party
 
@@ -181,15 +182,15 @@ class HandlingStepForm(BootstrapMixin, forms.ModelForm):
         widgets = {
             "description": forms.Textarea(attrs={"rows": 4}),
             "outcome": forms.Textarea(attrs={"rows": 3}),
-            "agencies": forms.SelectMultiple(attrs={"size": 6}),
-            "contacts": forms.SelectMultiple(attrs={"size": 6}),
+            "agencies": PickerSelectMultiple("instansi", attrs={"size": 6}),
+            "contacts": PickerSelectMultiple("tokoh", attrs={"size": 6}),
         }
 
     def __init__(self, *args, user, incident, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.incident = incident
-        self.fields["agencies"].queryset = Agency.objects.visible_to(user).filter(active=True)
-        self.fields["contacts"].queryset = Contact.objects.visible_to(user).filter(active=True)
+        self.fields["agencies"].queryset = get_picker("instansi").queryset(user)
+        self.fields["contacts"].queryset = get_picker("tokoh").queryset(user)
         self.fields["date"].initial = timezone.localdate()
         self.fields["stage"].initial = incident.stage
 

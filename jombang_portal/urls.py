@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from core.views import health
+from core.views import health, picker_search
 
 admin.site.site_header = _("Administrasi Portal Tim Terpadu PKS")
 admin.site.site_title = _("Portal Tim Terpadu PKS")
@@ -20,4 +20,5 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("kesehatan/", health, name="health"),
+    path("pilihan/<slug:name>/", picker_search, name="picker"),
 ]

@@ -43,3 +43,12 @@ document.addEventListener("change", (event) => {
   const output = picker.querySelector("[data-file-names]");
   output.textContent = names.length ? names.join(", ") : output.dataset.empty;
 });
+
+// Searchable pickers (core/pickers.py): the search box above a select is hidden in the HTML, so
+// that without JavaScript the page offers the plain select; with it, the box appears and htmx
+// refills the select's options as the person types.
+document.addEventListener("DOMContentLoaded", () => {
+  for (const search of document.querySelectorAll("input[data-picker-search]")) {
+    search.hidden = false;
+  }
+});

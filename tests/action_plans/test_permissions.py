@@ -485,7 +485,7 @@ def _close(client, ctx):
 
 
 def _next_year(client, ctx):
-    response = client.post("/rat/2024/lanjutkan/")
+    response = client.post("/rat/2024/lanjutkan/", {"confirm": "on"})
     return response, ActionPlan.objects.filter(year=2025).exists()
 
 
@@ -544,14 +544,14 @@ def test_planner_actions_say_what_happened(client, draft_plan, sekretariat):
     assert "Hanya rencana berstatus draf yang dapat ditetapkan." in alerts(
         page(client, response.url)
     )
-    response = client.post("/rat/2024/lanjutkan/")
+    response = client.post("/rat/2024/lanjutkan/", {"confirm": "on"})
     assert response.url == "/rat/2025/"
     new = ActionPlan.objects.get(year=2025)
     assert new.status == PlanStatus.DRAFT
     assert sorted(new.activities.values_list("code", flat=True)) == ["1.1", "2.1"]
     assert Target.objects.filter(activity__plan=new).count() == 6
     # A second "next year" finds 2025 already there.
-    response = client.post("/rat/2024/lanjutkan/")
+    response = client.post("/rat/2024/lanjutkan/", {"confirm": "on"})
     assert response.status_code == 302
     assert ActionPlan.objects.filter(year=2025).count() == 1
 

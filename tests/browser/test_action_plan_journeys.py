@@ -73,8 +73,8 @@ def test_secretariat_builds_and_establishes_a_plan_with_all_three_stages(
         code="1.1",
         stage="pencegahan",
         title="Rapat koordinasi deteksi dini",
-        responsible="Bakesbangpol",
-        supporting="Polres Jombang",
+        responsible="Bakesbangpol — Badan Kesatuan Bangsa dan Politik",
+        supporting="Polres Jombang — Kepolisian Resor Jombang",
         pillar="Kolaborasi lintas sektor",
     )
     add_activity(
@@ -82,7 +82,7 @@ def test_secretariat_builds_and_establishes_a_plan_with_all_three_stages(
         code="2.1",
         stage="penghentian",
         title="Patroli gabungan titik rawan",
-        responsible="Polres Jombang",
+        responsible="Polres Jombang — Kepolisian Resor Jombang",
         pillar="Komunikasi efektif",
     )
     add_activity(
@@ -90,7 +90,7 @@ def test_secretariat_builds_and_establishes_a_plan_with_all_three_stages(
         code="3.1",
         stage="pemulihan",
         title="Pendampingan psikososial korban",
-        responsible="Dinsos",
+        responsible="Dinsos — Dinas Sosial",
         pillar="Inklusivitas",
     )
 

@@ -9,6 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from directory.models import Contact
+from directory.pickers import agency_label
 from incidents.models import Incident
 from tests.factories import IncidentFactory
 from tests.helpers import login
@@ -79,7 +80,7 @@ def test_officer_reports_and_secretariat_handles_to_closure(
     desk.get_by_label("Tahap").select_option("pencegahan")
     desk.get_by_label("Jenis tindakan").select_option("dialog")
     desk.get_by_label("Uraian").fill("Dialog kedua kubu difasilitasi camat dan FKUB.")
-    desk.get_by_label("Instansi terlibat").select_option(label=str(agency))
+    desk.get_by_label("Instansi terlibat").select_option(label=agency_label(agency))
     desk.get_by_label("Tokoh terlibat").select_option(label=tokoh.name)
     desk.get_by_label("Hasil").fill("Kedua kubu sepakat menahan diri.")
     desk.get_by_role("button", name="Simpan tindak lanjut").click()

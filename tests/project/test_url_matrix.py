@@ -92,6 +92,9 @@ EXPECTATIONS = {
     # third officer, with a handling step naming the operator's agency.
     # The load balancer's health check: open to all, no data (tests/ops/test_serving.py).
     "health": (None, "", everyone(200)),
+    # The searchable pickers' options: every member; each picker narrows to what the user may
+    # see (tests/core/test_pickers.py).
+    "picker": (lambda o: {"name": "instansi"}, "", members()),
     "incidents:list": (None, "", members()),
     "incidents:export_csv": (None, "", members()),
     "incidents:export_csv_semicolon": (None, "", members()),

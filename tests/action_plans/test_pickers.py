@@ -1,0 +1,77 @@
+"""The activity form's searchable pickers: agencies grouped and labelled, linked reports limited
+to the latest few before a search (issue 12)."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from action_plans.models import Activity
+from incidents.choices import Status
+from tests.action_plans.test_bad_input import new_activity
+from tests.factories import IncidentFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def select_html(html, name) -> str:
+    match = re.search(rf'<select name="{name}".*?</select>', html, re.S)
+    assert match, name
+    return match.group(0)
+
+
+def option_labels(html) -> list[str]:
+    return re.findall(r"<option value=\"\d+\"[^>]*>([^<]*)</option>", html)
+
+
+@pytest.fixture
+def as_planner(client, sekretariat):
+    client.force_login(sekretariat)
+    return client
+
+
+def test_agencies_are_offered_as_acronym_and_full_name_grouped_by_kind(
+    as_planner, plan, dinsos, polres
+):
+    html = as_planner.get("/rat/2024/kegiatan/baru/").content.decode()
+    responsible = select_html(html, "responsible_agency")
+    assert re.findall(r'<optgroup label="([^"]*)">', responsible) == [
+        "Perangkat daerah (OPD)",
+        "Polri",
+    ]
+    assert option_labels(responsible) == [
+        "Bakesbangpol — Badan Kesatuan Bangsa dan Politik",
+        "Dinsos — Dinas Sosial",
+        "Polres Jombang — Kepolisian Resor Jombang",
+    ]
+    # The search box, hidden until the page's script shows it, asks for the same options.
+    search = re.search(r'<input[^>]*aria-controls="id_responsible_agency"[^>]*>', html).group(0)
+    assert 'hx-get="/pilihan/instansi/"' in search and " hidden" in search
+    assert 'form=""' in search  # never submitted with the activity
+
+
+def test_linked_reports_offer_the_latest_twenty_plus_the_linked_ones(
+    as_planner, sekretariat, plan, dinsos, kecamatan
+):
+    now = timezone.now()
+    old = IncidentFactory(
+        title="Laporan lama",
+        kecamatan=kecamatan,
+        status=Status.DIAJUKAN,
+        occurred_at=now - timedelta(days=400),
+    )
+    for day in range(25):
+        IncidentFactory(
+            kecamatan=kecamatan, status=Status.DIAJUKAN, occurred_at=now - timedelta(days=day + 1)
+        )
+    response = as_planner.post("/rat/2024/kegiatan/baru/", new_activity(dinsos, incidents=[old.pk]))
+    assert response.status_code == 302  # a report outside the first twenty still validates
+    activity = Activity.objects.get(code="4.1")
+    assert list(activity.incidents.all()) == [old]
+
+    html = as_planner.get(f"/rat/2024/kegiatan/{activity.pk}/ubah/").content.decode()
+    linked = select_html(html, "incidents")
+    labels = option_labels(linked)
+    assert len(labels) == 21
+    assert f"selected>{old.reference} — Laporan lama" in linked

@@ -1,0 +1,129 @@
+"""Searchable pickers on a phone (issue 12): typing finds an agency among many, a search keeps
+what was already chosen, a linked report is found by its title, and the choices are saved."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from action_plans import services
+from action_plans.models import Activity
+from directory.choices import AgencyKind
+from incidents.choices import Status
+from tests.factories import AgencyFactory, IncidentFactory
+from tests.helpers import login
+
+
+@pytest.fixture
+def roster(db, agency):
+    """A roster long enough that scrolling a list box for one agency is a chore."""
+    rows = {
+        "polres": ("Polres Jombang", "Kepolisian Resor Jombang", AgencyKind.POLRI),
+        "polsek": ("Polsek Diwek", "Kepolisian Sektor Diwek", AgencyKind.POLRI),
+        "kodim": ("Kodim 0814", "Komando Distrik Militer 0814/Jombang", AgencyKind.TNI),
+        "kejari": ("Kejari", "Kejaksaan Negeri Jombang", AgencyKind.KEJAKSAAN),
+        "dinsos": ("Dinsos", "Dinas Sosial", AgencyKind.PEMDA),
+        "fkub": ("FKUB", "Forum Kerukunan Umat Beragama", AgencyKind.FORUM),
+    }
+    found = {
+        key: AgencyFactory(acronym=acronym, name=name, kind=kind)
+        for key, (acronym, name, kind) in rows.items()
+    }
+    for number in range(1, 22):
+        AgencyFactory(
+            acronym=f"Kec. {number:02d}", name=f"Kantor Kecamatan {number:02d}", kind="kecamatan"
+        )
+    return found
+
+
+def test_on_a_phone_a_picker_finds_polres_by_typing_and_the_choices_save(
+    phone_page, sekretariat, roster, kecamatan
+):
+    page = phone_page
+    plan = services.plan_create(year=2024, scheme="caturwulan", by=sekretariat)
+    now = timezone.now()
+    old = IncidentFactory(
+        title="Sengketa batas makam",
+        kecamatan=kecamatan,
+        status=Status.DIAJUKAN,
+        occurred_at=now - timedelta(days=300),
+    )
+    for day in range(25):  # newer reports push it out of the first twenty offered
+        IncidentFactory(
+            kecamatan=kecamatan, status=Status.DIAJUKAN, occurred_at=now - timedelta(days=day)
+        )
+    login(page, sekretariat.username)
+    page.goto(f"/rat/{plan.year}/kegiatan/baru/")
+
+    page.get_by_label("Kode").fill("2.1")
+    page.get_by_label("Tahap").select_option("penghentian")
+    page.get_by_label("Komunikasi efektif").check()
+    page.get_by_label("Kegiatan", exact=True).fill("Patroli gabungan titik rawan")
+
+    # The responsible agency: typing narrows the list to Polres alone, in the Polri group.
+    search = page.locator('input[aria-controls="id_responsible_agency"]')
+    expect(search).to_be_visible()
+    search.fill("polres")
+    responsible = page.locator("#id_responsible_agency")
+    expect(responsible.locator("option[value]:not([value=''])")).to_have_count(1)
+    expect(responsible.locator("optgroup")).to_have_attribute("label", "Polri")
+    responsible.select_option(label="Polres Jombang — Kepolisian Resor Jombang")
+
+    # Supporting agencies: a second search keeps the first choice.
+    supporting = page.locator("#id_supporting_agencies")
+    supporting_search = page.locator('input[aria-controls="id_supporting_agencies"]')
+    supporting_search.fill("kodim")
+    expect(supporting.locator("option")).to_have_count(1)
+    supporting.select_option(label="Kodim 0814 — Komando Distrik Militer 0814/Jombang")
+    supporting_search.fill("fkub")
+    expect(supporting.locator("option")).to_have_count(2)
+    expect(supporting.locator("option:checked")).to_have_text(
+        "Kodim 0814 — Komando Distrik Militer 0814/Jombang"
+    )
+    supporting.select_option(
+        label=[
+            "Kodim 0814 — Komando Distrik Militer 0814/Jombang",
+            "FKUB — Forum Kerukunan Umat Beragama",
+        ]
+    )
+
+    # A linked report older than the twenty offered, found by a word of its title.
+    linked = page.locator("#id_incidents")
+    expect(linked.get_by_text("Sengketa batas makam")).to_have_count(0)
+    page.locator('input[aria-controls="id_incidents"]').fill("makam")
+    expect(linked.locator("option")).to_have_count(1)
+    linked.select_option(label=f"{old.reference} — Sengketa batas makam")
+
+    page.get_by_label("Indikator keberhasilan").fill("Patroli terlaksana")
+    page.get_by_label("Satuan").fill("kali")
+    page.get_by_label("Target B04").fill("2")
+    page.get_by_label("Anggaran (Rp)").fill("0")
+    # Nothing wider than the phone.
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.get_by_role("button", name="Simpan kegiatan").click()
+    expect(page.locator(".alert-success")).to_contain_text("Kegiatan 2.1 tersimpan")
+
+    activity = Activity.objects.get(plan=plan, code="2.1")
+    assert activity.responsible_agency == roster["polres"]
+    assert set(activity.supporting_agencies.all()) == {roster["kodim"], roster["fkub"]}
+    assert list(activity.incidents.all()) == [old]
+
+
+def test_without_javascript_the_picker_is_a_plain_grouped_select(
+    browser, live_server, transactional_db, sekretariat, roster
+):
+    services.plan_create(year=2024, scheme="caturwulan", by=sekretariat)
+    context = browser.new_context(
+        base_url=live_server.url, java_script_enabled=False, viewport={"width": 390, "height": 844}
+    )
+    page = context.new_page()
+    login(page, sekretariat.username)
+    page.goto("/rat/2024/kegiatan/baru/")
+    expect(page.locator('input[aria-controls="id_responsible_agency"]')).to_be_hidden()
+    responsible = page.locator("#id_responsible_agency")
+    expect(responsible.locator("optgroup")).to_have_count(6)
+    expect(responsible.locator("optgroup").first).to_have_attribute(
+        "label", "Perangkat daerah (OPD)"
+    )
+    context.close()
