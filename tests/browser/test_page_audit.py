@@ -92,7 +92,8 @@ PAGE_TEXTS = """() => {
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
   while (walker.nextNode()) {
     const node = walker.currentNode;
-    if (node.parentElement.closest("script, style, template, noscript")) continue;
+    // translate="no" marks what is not language: keys, codes, numbers to type.
+    if (node.parentElement.closest("script, style, template, noscript, [translate=no]")) continue;
     if (node.data.trim()) texts.push(node.data.trim());
   }
   for (const el of document.body.querySelectorAll("[title], [placeholder], [aria-label], [alt]")) {

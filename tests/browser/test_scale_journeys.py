@@ -25,7 +25,8 @@ def test_secretariat_pages_through_a_capped_list_and_follows_a_dashboard_card(
     page.goto("/laporan/?per_page=10")
     expect(page.get_by_test_id("result-count")).to_contain_text("Lebih dari 15 laporan")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
-    rows = page.get_by_test_id("incident-table").locator("tbody tr")
+    # On a phone the list is a column of cards, one per report.
+    rows = page.get_by_test_id("incident-cards").locator("li.card")
     first_row = rows.first.get_by_role("link").inner_text()
     # Beyond the cap: no page numbers, a cursor to the next, previous and last page.
     page.get_by_role("link", name="Berikutnya").click()
@@ -43,4 +44,4 @@ def test_secretariat_pages_through_a_capped_list_and_follows_a_dashboard_card(
 
     page.goto("/laporan/?status=ditangani")
     expect(page.get_by_test_id("result-count")).to_contain_text("2 laporan")
-    expect(page.get_by_test_id("incident-table").locator("tbody tr")).to_have_count(2)
+    expect(page.get_by_test_id("incident-cards").locator("li.card")).to_have_count(2)
