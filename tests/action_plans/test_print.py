@@ -41,3 +41,23 @@ def test_the_screen_view_has_no_letterhead(client, established, sekretariat, reg
     client.force_login(sekretariat)
     page = client.get("/rat/2024/").content.decode()
     assert 'data-testid="letterhead"' not in page
+
+
+def test_print_view_shows_the_uploaded_logo_to_those_who_may_fetch_it(
+    client, established, sekretariat, regency
+):
+    from django.core.files.base import ContentFile
+
+    from reports.models import Letterhead
+    from tests.factories import jpeg_bytes
+
+    client.force_login(sekretariat)
+    page = client.get("/rat/2024/?cetak=1").content.decode()
+    assert "<img" not in page.split('data-testid="letterhead"', 1)[1].split("</header>", 1)[0]
+
+    letterhead = Letterhead()
+    letterhead.logo.save("logo.jpg", ContentFile(jpeg_bytes((40, 40))))
+    page = client.get("/rat/2024/?cetak=1").content.decode()
+    kop = page.split('data-testid="letterhead"', 1)[1].split("</header>", 1)[0]
+    assert 'src="/laporan-resmi/kop/logo/"' in kop
+    assert client.get("/laporan-resmi/kop/logo/").status_code == 200
