@@ -387,7 +387,6 @@ def evidence_attach(*, incident: Incident, upload, by, step: HandlingStep | None
 
 PARTY_SUBJECT_REPORT = "incidents.party.subject_report"
 PARTY_ANONYMISE = "incidents.party.anonymise"
-IDENTITIES_EXPORT = "incidents.identities.export"
 
 
 def party_subject_report_log(*, parties: list[Party], by, ip: str | None, fmt: str) -> None:
