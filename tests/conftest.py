@@ -13,10 +13,12 @@ from django.conf import settings as django_settings
 from django.contrib.auth.models import Group
 
 from accounts.choices import Role
-from directory.choices import AgencyKind, RegionLevel
+from directory.choices import RegionLevel
 from evaluations.models import Framework
+from tests import personas as personas_
 from tests import template_db
-from tests.factories import AgencyFactory, RegionFactory, UserFactory
+from tests.factories import RegionFactory, UserFactory
+from tests.shared_records import FAST_HASHERS, shared_records
 
 
 def role_migrations():
@@ -65,14 +67,39 @@ def roles(db):
     ensure_roles()
 
 
+@pytest.fixture(scope="class")
+def shared(request, django_db_setup, django_db_blocker, tmp_path_factory):
+    """The records the test class's `build_records()` makes, once for the whole class, in a
+    transaction each test runs inside (tests/shared_records.py)."""
+
+    def build():
+        # Emptied by a transactional (browser) test run before on this worker.
+        ensure_roles()
+        ensure_default_framework()
+        return request.cls.build_records()
+
+    with shared_records(
+        build,
+        django_db_blocker=django_db_blocker,
+        media_root=tmp_path_factory.mktemp("shared-media"),
+    ) as group:
+        yield group
+
+
+@pytest.fixture
+def records(shared, db, fast_and_isolated):
+    """This test's copies of the class's shared records (and of their files)."""
+    return shared.for_test(fast_and_isolated)
+
+
 @pytest.fixture
 def regency(db):
-    return RegionFactory(code="35.17", name="KAB. JOMBANG", level=RegionLevel.KABUPATEN)
+    return personas_.regency()
 
 
 @pytest.fixture
 def kecamatan(regency):
-    return RegionFactory(code="35.17.08", name="Diwek", level=RegionLevel.KECAMATAN, parent=regency)
+    return personas_.kecamatan(regency)
 
 
 @pytest.fixture
@@ -91,46 +118,28 @@ def desa(kecamatan):
 
 @pytest.fixture
 def agency(db):
-    return AgencyFactory(
-        name="Badan Kesatuan Bangsa dan Politik", acronym="Bakesbangpol", kind=AgencyKind.PEMDA
-    )
+    return personas_.agency()
 
 
 @pytest.fixture
 def petugas(roles, kecamatan):
     """A field officer scoped to one kecamatan."""
-    return UserFactory(
-        username="petugas",
-        first_name="Siti",
-        last_name="Petugas",
-        kecamatan=kecamatan,
-        roles=[Role.PETUGAS],
-    )
+    return personas_.petugas(kecamatan)
 
 
 @pytest.fixture
 def sekretariat(roles, agency):
-    return UserFactory(
-        username="sekretariat",
-        first_name="Budi",
-        last_name="Sekretariat",
-        agency=agency,
-        roles=[Role.SEKRETARIAT],
-    )
+    return personas_.sekretariat(agency)
 
 
 @pytest.fixture
 def pimpinan(roles):
-    return UserFactory(
-        username="pimpinan", first_name="Bapak", last_name="Pimpinan", roles=[Role.PIMPINAN]
-    )
+    return personas_.pimpinan()
 
 
 @pytest.fixture
 def admin_user(roles):
-    return UserFactory(
-        username="admin", first_name="Admin", last_name="Portal", is_staff=True, roles=[Role.ADMIN]
-    )
+    return personas_.admin_user()
 
 
 @pytest.fixture
@@ -174,7 +183,7 @@ def fast_and_isolated(request, settings, tmp_path):
     the page itself; tests of the second factor turn it on with the `two_factor` fixture or
     the `two_factor` marker."""
     settings.MEDIA_ROOT = tmp_path / "media"
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = FAST_HASHERS
     settings.TWO_FACTOR_ENFORCED = request.node.get_closest_marker("two_factor") is not None
     # Every request writes the session, as SESSION_SAVE_EVERY_REQUEST did: the pinned query
     # counts then do not depend on how long ago the previous request of a test was.
@@ -189,10 +198,14 @@ def two_factor(settings):
     settings.TWO_FACTOR_ENFORCED = True
 
 
+def ensure_default_framework():
+    if not Framework.objects.exists():
+        migration = importlib.import_module("evaluations.migrations.0002_default_framework")
+        migration.create(apps, None)
+
+
 @pytest.fixture
 def default_framework(db):
     """The framework the data migration creates; re-created after a transactional (browser)
     test has emptied the tables."""
-    if not Framework.objects.exists():
-        migration = importlib.import_module("evaluations.migrations.0002_default_framework")
-        migration.create(apps, None)
+    ensure_default_framework()

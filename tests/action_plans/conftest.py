@@ -2,70 +2,41 @@ from datetime import date
 
 import pytest
 
-from accounts.choices import Role
-from action_plans import services
-from action_plans.choices import PeriodScheme, PlanStatus
 from core.models import ActivityLog
-from tests.factories import AgencyFactory, UserFactory
+from tests import personas as build
 from tests.helpers import add_activity
 
 
 @pytest.fixture
 def dinsos(db):
-    return AgencyFactory(name="Dinas Sosial", acronym="Dinsos")
+    return build.dinsos()
 
 
 @pytest.fixture
 def polres(db):
-    return AgencyFactory(name="Kepolisian Resor Jombang", acronym="Polres Jombang", kind="polri")
+    return build.polres()
 
 
 @pytest.fixture
 def operator(roles, dinsos):
     """An agency operator: a field officer tied to Dinas Sosial."""
-    return UserFactory(
-        username="operator",
-        first_name="Ani",
-        last_name="Operator",
-        agency=dinsos,
-        roles=[Role.PETUGAS],
-    )
+    return build.operator(dinsos)
 
 
 @pytest.fixture
 def other_operator(roles, polres):
-    return UserFactory(username="operator-polres", agency=polres, roles=[Role.PETUGAS])
+    return build.other_operator(polres)
 
 
 @pytest.fixture
 def plan(sekretariat):
-    return services.plan_create(year=2024, scheme=PeriodScheme.CATURWULAN, by=sekretariat)
+    return build.plan(sekretariat)
 
 
 @pytest.fixture
 def established(plan, sekretariat, dinsos, polres):
     """The 2024 plan with an activity per stage, established."""
-    add_activity(
-        plan, sekretariat, code="1.1", agency=dinsos, stage="pencegahan", supporting=[polres]
-    )
-    add_activity(
-        plan, sekretariat, code="2.1", agency=polres, stage="penghentian", pillars=("komunikasi",)
-    )
-    add_activity(
-        plan,
-        sekretariat,
-        code="3.1",
-        agency=dinsos,
-        stage="pemulihan",
-        pillars=("inklusivitas", "kolaborasi"),
-        budget=0,
-    )
-    services.plan_establish(
-        plan=plan, by=sekretariat, decree_reference="SK 188/2024", decree_date=date(2024, 1, 2)
-    )
-    plan.refresh_from_db()
-    assert plan.status == PlanStatus.DITETAPKAN
-    return plan
+    return build.establish(plan, sekretariat, dinsos, polres)
 
 
 __all__ = ["add_activity", "date"]

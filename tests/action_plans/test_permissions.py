@@ -35,6 +35,7 @@ from action_plans.models import (
     RealisationEvidence,
     Target,
 )
+from tests import personas as build
 from tests.action_plans.conftest import (
     realisation_actions,
     realisation_events,
@@ -173,100 +174,123 @@ def reporters(operator, other_operator):
 OBJECT_ENDPOINTS = ["detail", "report_get", "report_post", "evidence", "return"]
 
 
-@pytest.mark.parametrize("owner", ["dinsos", "polres"])
-@pytest.mark.parametrize("persona", PERSONAS)
-@pytest.mark.parametrize("endpoint", OBJECT_ENDPOINTS)
-def test_activity_permission_matrix(
-    request, client, established, reporters, endpoint, persona, owner
-):
-    """Activity 1.1 (Dinsos, supported by Polres) or 2.1 (Polres), each with a submitted B04
-    realisation carrying a photo, requested by every role."""
-    code = "1.1" if owner == "dinsos" else "2.1"
-    activity = established.activities.get(code=code)
-    realisation = submit_realisation(activity, "B04", reporters[owner], files=[jpeg_upload()])
-    user = request.getfixturevalue(persona)
-    expected = expected_code(endpoint, persona, owner)
-    client.force_login(user)
+class TestEstablishedPlan:
+    """The established plan and the personas are made once for the class (tests/conftest.py
+    `shared`); every test still starts from them as made, its own changes rolled back."""
 
-    if endpoint == "detail":
-        response = client.get(f"/rat/2024/kegiatan/{activity.pk}/")
-        assert response.status_code == expected
-        assert (f"Kegiatan {code}" in response.content.decode()) == (expected == 200)
-
-    elif endpoint == "report_get":
-        response = client.get(f"/rat/kegiatan/{activity.pk}/realisasi/B08/")
-        assert response.status_code == expected
-        if expected == 200:
-            assert 'data-testid="realisation-form"' in response.content.decode()
-
-    elif endpoint == "report_post":
-        response = client.post(f"/rat/kegiatan/{activity.pk}/realisasi/B08/", report_payload())
-        assert response.status_code == expected
-        saved = Realisation.objects.filter(activity=activity, period__code="B08").first()
-        if expected == 302:
-            assert response.url == f"/rat/2024/kegiatan/{activity.pk}/"
-            assert saved.status == RealisationStatus.DISERAHKAN
-            assert saved.achieved_value == Decimal(2)
-            assert saved.submitted_by == user
-            assert realisation_actions(saved) == ["diserahkan"]
-        else:
-            assert saved is None
-
-    elif endpoint == "evidence":
-        evidence = realisation.evidence.get()
-        response = client.get(f"/rat/bukti/{evidence.pk}/")
-        assert response.status_code == expected
-        if expected == 200:
-            assert b"".join(response.streaming_content) == jpeg_bytes()
-
-    elif endpoint == "return":
-        response = client.post(
-            f"/rat/realisasi/{realisation.pk}/kembalikan/", {"note": "Lampirkan daftar hadir."}
+    @staticmethod
+    def build_records():
+        records = build.personas()
+        records |= {"dinsos": build.dinsos(), "polres": build.polres()}
+        records["operator"] = build.operator(records["dinsos"])
+        records["other_operator"] = build.other_operator(records["polres"])
+        plan = build.plan(records["sekretariat"])
+        records["established"] = build.establish(
+            plan, records["sekretariat"], records["dinsos"], records["polres"]
         )
-        assert response.status_code == expected
-        realisation.refresh_from_db()
-        actions = realisation_actions(realisation)
-        if expected == 302:
-            assert response.url == f"/rat/2024/kegiatan/{activity.pk}/"
-            assert realisation.status == RealisationStatus.DIKEMBALIKAN
-            assert realisation.return_note == "Lampirkan daftar hadir."
-            assert actions == ["diserahkan", "dikembalikan"]
-        else:
-            assert realisation.status == RealisationStatus.DISERAHKAN
-            assert realisation.return_note == ""
-            assert actions == ["diserahkan"]
+        return records
 
+    @pytest.fixture
+    def established(self, records):
+        return records["established"]
 
-# --- the lists: matrix, print view, overview, export --------------------------------------------
+    @pytest.fixture
+    def reporters(self, records):
+        """The operator who reports for each agency."""
+        return {"dinsos": records["operator"], "polres": records["other_operator"]}
 
+    @pytest.mark.parametrize("owner", ["dinsos", "polres"])
+    @pytest.mark.parametrize("persona", PERSONAS)
+    @pytest.mark.parametrize("endpoint", OBJECT_ENDPOINTS)
+    def test_activity_permission_matrix(
+        self, client, records, established, reporters, endpoint, persona, owner
+    ):
+        """Activity 1.1 (Dinsos, supported by Polres) or 2.1 (Polres), each with a submitted B04
+        realisation carrying a photo, requested by every role."""
+        code = "1.1" if owner == "dinsos" else "2.1"
+        activity = established.activities.get(code=code)
+        realisation = submit_realisation(activity, "B04", reporters[owner], files=[jpeg_upload()])
+        user = records[persona]
+        expected = expected_code(endpoint, persona, owner)
+        client.force_login(user)
 
-@pytest.mark.parametrize("persona", PERSONAS)
-def test_lists_show_only_visible_activities(request, client, established, persona):
-    client.force_login(request.getfixturevalue(persona))
-    expected = visible_codes(persona)
-    hidden = sorted(set(OWNERS) - set(expected))
+        if endpoint == "detail":
+            response = client.get(f"/rat/2024/kegiatan/{activity.pk}/")
+            assert response.status_code == expected
+            assert (f"Kegiatan {code}" in response.content.decode()) == (expected == 200)
 
-    matrix = page(client, "/rat/2024/")
-    assert matrix_codes(matrix) == expected
-    assert f"{len(expected)} kegiatan" in alerts(matrix)
+        elif endpoint == "report_get":
+            response = client.get(f"/rat/kegiatan/{activity.pk}/realisasi/B08/")
+            assert response.status_code == expected
+            if expected == 200:
+                assert 'data-testid="realisation-form"' in response.content.decode()
 
-    printed = page(client, "/rat/2024/?cetak=1")
-    assert "data-print-on-load" in printed and "js/portal.js" in printed
-    assert matrix_codes(printed) == expected
+        elif endpoint == "report_post":
+            response = client.post(f"/rat/kegiatan/{activity.pk}/realisasi/B08/", report_payload())
+            assert response.status_code == expected
+            saved = Realisation.objects.filter(activity=activity, period__code="B08").first()
+            if expected == 302:
+                assert response.url == f"/rat/2024/kegiatan/{activity.pk}/"
+                assert saved.status == RealisationStatus.DISERAHKAN
+                assert saved.achieved_value == Decimal(2)
+                assert saved.submitted_by == user
+                assert realisation_actions(saved) == ["diserahkan"]
+            else:
+                assert saved is None
 
-    overview = page(client, "/rat/2024/ringkasan/")
-    for code in expected:
-        assert f"Kegiatan {code}" in overview
-    for code in hidden:
-        assert f"Kegiatan {code}" not in overview
+        elif endpoint == "evidence":
+            evidence = realisation.evidence.get()
+            response = client.get(f"/rat/bukti/{evidence.pk}/")
+            assert response.status_code == expected
+            if expected == 200:
+                assert b"".join(response.streaming_content) == jpeg_bytes()
 
-    assert export_codes(client) == expected
+        elif endpoint == "return":
+            response = client.post(
+                f"/rat/realisasi/{realisation.pk}/kembalikan/", {"note": "Lampirkan daftar hadir."}
+            )
+            assert response.status_code == expected
+            realisation.refresh_from_db()
+            actions = realisation_actions(realisation)
+            if expected == 302:
+                assert response.url == f"/rat/2024/kegiatan/{activity.pk}/"
+                assert realisation.status == RealisationStatus.DIKEMBALIKAN
+                assert realisation.return_note == "Lampirkan daftar hadir."
+                assert actions == ["diserahkan", "dikembalikan"]
+            else:
+                assert realisation.status == RealisationStatus.DISERAHKAN
+                assert realisation.return_note == ""
+                assert actions == ["diserahkan"]
 
-    # Asking for the other agency's activities through the filter widens nothing.
-    polres = established.activities.get(code="2.1").responsible_agency
-    filtered = page(client, f"/rat/2024/?agency={polres.pk}")
-    assert set(matrix_codes(filtered)) <= set(expected)
-    assert set(export_codes(client, query=f"?agency={polres.pk}")) <= set(expected)
+    # --- the lists: matrix, print view, overview, export ----------------------------------------
+
+    @pytest.mark.parametrize("persona", PERSONAS)
+    def test_lists_show_only_visible_activities(self, client, records, established, persona):
+        client.force_login(records[persona])
+        expected = visible_codes(persona)
+        hidden = sorted(set(OWNERS) - set(expected))
+
+        matrix = page(client, "/rat/2024/")
+        assert matrix_codes(matrix) == expected
+        assert f"{len(expected)} kegiatan" in alerts(matrix)
+
+        printed = page(client, "/rat/2024/?cetak=1")
+        assert "data-print-on-load" in printed and "js/portal.js" in printed
+        assert matrix_codes(printed) == expected
+
+        overview = page(client, "/rat/2024/ringkasan/")
+        for code in expected:
+            assert f"Kegiatan {code}" in overview
+        for code in hidden:
+            assert f"Kegiatan {code}" not in overview
+
+        assert export_codes(client) == expected
+
+        # Asking for the other agency's activities through the filter widens nothing.
+        polres = established.activities.get(code="2.1").responsible_agency
+        filtered = page(client, f"/rat/2024/?agency={polres.pk}")
+        assert set(matrix_codes(filtered)) <= set(expected)
+        assert set(export_codes(client, query=f"?agency={polres.pk}")) <= set(expected)
 
 
 def test_supporting_agency_does_not_see_the_activity(client, established, other_operator):

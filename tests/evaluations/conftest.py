@@ -103,6 +103,11 @@ def step(item, day, action_type, *, agencies=(), contacts=(), by):
 
 @pytest.fixture
 def world(default_framework, sekretariat, kecamatan, other_kecamatan):
+    return build_world(sekretariat, kecamatan, other_kecamatan)
+
+
+def build_world(sekretariat, kecamatan, other_kecamatan):
+    """The `world` records, as a plain function for tests/shared_records.py groups."""
     dinsos = AgencyFactory(name="Dinas Sosial", acronym="Dinsos")
     polres = AgencyFactory(name="Polres Jombang", acronym="Polres", kind="polri")
     kodim = AgencyFactory(name="Kodim 0814", acronym="Kodim", kind="tni")

@@ -6,9 +6,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from directory.choices import RegionLevel
 from evaluations import services
 from evaluations.models import Evaluation, ManualScoreEvidence
-from tests.factories import jpeg_bytes
+from tests import personas as build
+from tests.evaluations.conftest import build_world
+from tests.factories import RegionFactory, jpeg_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -44,35 +47,70 @@ def evidence(world, sekretariat, django_capture_on_commit_callbacks):
     return ManualScoreEvidence.objects.get()
 
 
-@pytest.mark.parametrize("url", READ_URLS + WRITE_URLS)
-def test_anonymous_is_sent_to_login(client, world, url):
-    response = client.get(url)
-    assert response.status_code == 302
-    assert "/akun/" in response["Location"]
+class TestAccessMatrix:
+    """The evaluation year and the personas are made once for the class (tests/conftest.py
+    `shared`); every test still starts from them as made, its own changes rolled back."""
 
+    @staticmethod
+    def build_records():
+        records = build.personas()
+        other_kecamatan = RegionFactory(
+            code="35.17.05",
+            name="Wonosalam",
+            level=RegionLevel.KECAMATAN,
+            parent=records["kecamatan"].parent,
+        )
+        records["world"] = build_world(
+            records["sekretariat"], records["kecamatan"], other_kecamatan
+        )
+        return records
 
-@pytest.mark.parametrize("persona", ["petugas", "admin_user"])
-@pytest.mark.parametrize("url", READ_URLS + WRITE_URLS)
-def test_field_officers_and_admins_have_no_access(request, client, world, persona, url):
-    client.force_login(request.getfixturevalue(persona))
-    assert client.get(url).status_code == 403
+    @pytest.fixture
+    def world(self, records):
+        return records["world"]
 
+    @pytest.fixture
+    def petugas(self, records):
+        return records["petugas"]
 
-@pytest.mark.parametrize("persona", ["sekretariat", "pimpinan"])
-@pytest.mark.parametrize("url", READ_URLS)
-def test_secretariat_and_leadership_read(request, client, world, persona, url):
-    client.force_login(request.getfixturevalue(persona))
-    assert client.get(url).status_code == 200
+    @pytest.fixture
+    def sekretariat(self, records):
+        return records["sekretariat"]
 
+    @pytest.fixture
+    def pimpinan(self, records):
+        return records["pimpinan"]
 
-@pytest.mark.parametrize("url", WRITE_URLS)
-def test_leadership_cannot_write(client, world, pimpinan, url):
-    client.force_login(pimpinan)
-    assert client.get(url).status_code == 403
-    assert client.post(url, {"score": 50, "justification": "x"}).status_code == 403
-    assert client.post("/evaluasi/2024/B04/final/", {"confirm": "on"}).status_code == 403
-    assert client.post("/evaluasi/2024/bobot/", {}).status_code == 403
-    assert not Evaluation.objects.filter(status="final").exists()
+    @pytest.fixture
+    def admin_user(self, records):
+        return records["admin_user"]
+
+    @pytest.mark.parametrize("url", READ_URLS + WRITE_URLS)
+    def test_anonymous_is_sent_to_login(self, client, world, url):
+        response = client.get(url)
+        assert response.status_code == 302
+        assert "/akun/" in response["Location"]
+
+    @pytest.mark.parametrize("persona", ["petugas", "admin_user"])
+    @pytest.mark.parametrize("url", READ_URLS + WRITE_URLS)
+    def test_field_officers_and_admins_have_no_access(self, request, client, world, persona, url):
+        client.force_login(request.getfixturevalue(persona))
+        assert client.get(url).status_code == 403
+
+    @pytest.mark.parametrize("persona", ["sekretariat", "pimpinan"])
+    @pytest.mark.parametrize("url", READ_URLS)
+    def test_secretariat_and_leadership_read(self, request, client, world, persona, url):
+        client.force_login(request.getfixturevalue(persona))
+        assert client.get(url).status_code == 200
+
+    @pytest.mark.parametrize("url", WRITE_URLS)
+    def test_leadership_cannot_write(self, client, world, pimpinan, url):
+        client.force_login(pimpinan)
+        assert client.get(url).status_code == 403
+        assert client.post(url, {"score": 50, "justification": "x"}).status_code == 403
+        assert client.post("/evaluasi/2024/B04/final/", {"confirm": "on"}).status_code == 403
+        assert client.post("/evaluasi/2024/bobot/", {}).status_code == 403
+        assert not Evaluation.objects.filter(status="final").exists()
 
 
 def test_operator_cannot_reach_evidence(client, evidence, petugas, pimpinan):

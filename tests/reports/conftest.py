@@ -40,6 +40,11 @@ def submit(activity, period, value, *, when, by, spent=0, obstacles="", follow_u
 @pytest.fixture
 def year_2024(plan, sekretariat, dinsos, polres, kecamatan, other_kecamatan, regency):  # noqa: F811
     """RAT 2024 established; B08 realisations; reports of conflict across the year."""
+    return build_year_2024(plan, sekretariat, dinsos, polres, kecamatan, other_kecamatan)
+
+
+def build_year_2024(plan, sekretariat, dinsos, polres, kecamatan, other_kecamatan):  # noqa: F811
+    """The `year_2024` records, as a plain function for tests/shared_records.py groups."""
     from action_plans import services
 
     a11 = add_activity(plan, sekretariat, code="1.1", agency=dinsos, targets={"B08": 1})

@@ -2,13 +2,18 @@
 DESIGN.md §1 (secretariat builds and issues; leadership and secretariat download), not read
 from reports/rules.py."""
 
+from unittest import mock
+
 import pytest
 from django.core.files.base import ContentFile
 
 from accounts.choices import Role
+from directory.choices import RegionLevel
 from reports import documents
 from reports.models import AnnualNarrative, IssuedReport, Letterhead
-from tests.factories import jpeg_bytes
+from tests import personas as build
+from tests.factories import RegionFactory, jpeg_bytes
+from tests.reports.conftest import build_year_2024
 from tests.reports.helpers import FAKE_PDF
 
 pytestmark = pytest.mark.django_db
@@ -19,20 +24,6 @@ SEK, PIM, PET, ADM = Role.SEKRETARIAT, Role.PIMPINAN, Role.PETUGAS, Role.ADMIN
 @pytest.fixture(autouse=True)
 def fast_pdf(monkeypatch):
     monkeypatch.setattr(documents, "render_pdf", lambda html, resources: FAKE_PDF)
-
-
-@pytest.fixture
-def issued(year_2024, sekretariat):
-    from reports import services
-
-    return services.report_issue(kind="period", year=2024, period_code="B08", by=sekretariat)
-
-
-@pytest.fixture
-def logo(db):
-    letterhead = Letterhead()
-    letterhead.logo.save("logo.jpg", ContentFile(jpeg_bytes()), save=True)
-    return letterhead
 
 
 GETS = [
@@ -48,18 +39,52 @@ GETS = [
 ]
 
 
-@pytest.mark.parametrize(("url", "expected"), GETS, ids=[g[0] for g in GETS])
-@pytest.mark.parametrize("role", [SEK, PIM, PET, ADM])
-def test_get_matrix(client, personas, issued, logo, url, expected, role):
-    if url == "download":
-        url = f"/laporan-resmi/terbit/{issued.pk}/unduh/"
-    client.force_login(personas[role])
-    response = client.get(url)
-    if expected[role] == 404:
-        # A user who may not download gets a refusal, never the file.
-        assert response.status_code in (403, 404)
-    else:
-        assert response.status_code == expected[role]
+class TestGetMatrix:
+    """The year, the issued report and the logo are made once for the class (tests/conftest.py
+    `shared`); every test still starts from them as made, its own changes rolled back."""
+
+    @staticmethod
+    def build_records():
+        from reports import services
+
+        records = build.personas()
+        sekretariat = records["sekretariat"]
+        regency = records["kecamatan"].parent
+        other_kecamatan = RegionFactory(
+            code="35.17.05", name="Wonosalam", level=RegionLevel.KECAMATAN, parent=regency
+        )
+        dinsos, polres = build.dinsos(), build.polres()
+        plan = build.plan(sekretariat)
+        build_year_2024(plan, sekretariat, dinsos, polres, records["kecamatan"], other_kecamatan)
+        with mock.patch.object(documents, "render_pdf", lambda html, resources: FAKE_PDF):
+            records["issued"] = services.report_issue(
+                kind="period", year=2024, period_code="B08", by=sekretariat
+            )
+        letterhead = Letterhead()
+        letterhead.logo.save("logo.jpg", ContentFile(jpeg_bytes()), save=True)
+        return records
+
+    @pytest.fixture
+    def personas(self, records):
+        return {
+            SEK: records["sekretariat"],
+            PIM: records["pimpinan"],
+            PET: records["petugas"],
+            ADM: records["admin_user"],
+        }
+
+    @pytest.mark.parametrize(("url", "expected"), GETS, ids=[g[0] for g in GETS])
+    @pytest.mark.parametrize("role", [SEK, PIM, PET, ADM])
+    def test_get_matrix(self, client, records, personas, url, expected, role):
+        if url == "download":
+            url = f"/laporan-resmi/terbit/{records['issued'].pk}/unduh/"
+        client.force_login(personas[role])
+        response = client.get(url)
+        if expected[role] == 404:
+            # A user who may not download gets a refusal, never the file.
+            assert response.status_code in (403, 404)
+        else:
+            assert response.status_code == expected[role]
 
 
 @pytest.mark.parametrize("url", [g[0] for g in GETS if g[0] != "download"])
