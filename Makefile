@@ -9,7 +9,10 @@ MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 # Parallel test processes (pytest-xdist), each with its own test database; `auto` = one per CPU.
+# `worksteal`: a worker that runs out of tests takes queued ones from the other, so a few long
+# tests (the page audits, the PDF renders) do not leave one worker waiting at the end.
 TEST_WORKERS ?= auto
+TEST_DIST ?= worksteal
 PO_FILES := $(wildcard locale/*/LC_MESSAGES/django.po locale-thirdparty/*/LC_MESSAGES/django.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 
@@ -68,10 +71,10 @@ lint: install ## Run ruff (lint and format check) and the import-linter layers c
 test: install db lint ## Run every check: ruff, migrations check, pytest with browser tests
 	scripts/system-deps.sh test
 	$(MANAGE) makemigrations --check --dry-run
-	$(BIN)/pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist $(TEST_DIST) $(PYTEST_ARGS)
 
 coverage: install db ## Branch coverage of the test suite (report in the terminal and htmlcov/)
-	$(BIN)/pytest -n $(TEST_WORKERS) --cov --cov-branch --cov-report=term:skip-covered --cov-report=html $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist $(TEST_DIST) --cov --cov-branch --cov-report=term:skip-covered --cov-report=html $(PYTEST_ARGS)
 
 messages: install ## Refresh translation catalogs (locale/*/django.po) from the code
 	$(MANAGE) makemessages --all --no-obsolete --no-location --ignore '.venv/*' --ignore 'node_modules/*' \
