@@ -48,8 +48,8 @@ SORT_LABELS = {
     "-reference": _("Nomor laporan, terbesar dulu"),
     "title": _("Judul, A–Z"),
     "-title": _("Judul, Z–A"),
-    "status": _("Status, A–Z"),
-    "-status": _("Status, Z–A"),
+    "status": _("Status, dari draf ke ditutup"),
+    "-status": _("Status, dari ditutup ke draf"),
 }
 
 
@@ -201,7 +201,8 @@ class IncidentFilter(django_filters.FilterSet):
             ("occurred_at", "occurred_at"),
             ("reference", "reference"),
             ("title", "title"),
-            ("status", "status"),
+            # Status sorts in workflow order (draf, diajukan, ... ditutup), not by its code.
+            ("status_rank", "status"),
             # Risk sorts by likelihood x impact, not by the label's alphabetical order.
             ("risk_score_value", "risk_level"),
         ),
