@@ -3,6 +3,7 @@ pinned query count, and exports of exactly the filtered rows."""
 
 import csv
 import io
+import re
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -278,3 +279,63 @@ def test_status_sort_is_served_by_its_index(rf, sekretariat, one_per_status, sor
         cursor.execute("SET LOCAL enable_seqscan = off")
         plan = queryset.explain()
     assert index in plan, plan
+
+
+def test_agency_filter_is_a_searchable_picker_that_keeps_its_choice(client, sekretariat, rows):
+    brawl, _land = rows
+    polres = AgencyFactory(acronym="Polres Jombang", name="Kepolisian Resor Jombang", kind="polri")
+    step = HandlingStep.objects.create(
+        incident=brawl,
+        date=date(2026, 3, 11),
+        stage="penghentian",
+        action_type="patroli",
+        description="Patroli",
+        created_by=sekretariat,
+    )
+    step.agencies.add(polres)
+    client.force_login(sekretariat)
+    response = client.get(f"/laporan/?agency={polres.pk}")
+    assert [i.reference for i in response.context["incidents"]] == [brawl.reference]
+    page = response.content.decode()
+    search = re.search(r'<input[^>]*aria-controls="id_agency"[^>]*>', page).group(0)
+    assert 'hx-get="/pilihan/instansi/"' in search and " hidden" in search
+    assert f'<option value="{polres.pk}" selected>Polres Jombang — Kepolisian Resor Jombang' in page
+    # The search never submits with the filters: its `q` would replace the list's search.
+    assert 'form=""' in search
+
+
+def test_an_inactive_agency_is_not_offered_and_is_refused_with_a_message(client, sekretariat, rows):
+    gone = AgencyFactory(acronym="Bakorwil", name="Badan Koordinasi Wilayah", active=False)
+    client.force_login(sekretariat)
+    response = client.get(f"/laporan/?agency={gone.pk}")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "bukan salah satu dari pilihan yang tersedia" in page
+    assert "Bakorwil —" not in page
+
+
+def test_list_with_an_agency_chosen_keeps_its_query_count(
+    client, sekretariat, kecamatan, petugas_unscoped, django_assert_num_queries
+):
+    polres = AgencyFactory(acronym="Polres Jombang", name="Kepolisian Resor Jombang")
+    for _ in range(30):
+        incident = IncidentFactory(kecamatan=kecamatan, reported_by=petugas_unscoped)
+        step = HandlingStep.objects.create(
+            incident=incident,
+            date=date(2026, 3, 11),
+            stage="pencegahan",
+            action_type="dialog",
+            description="Dialog",
+            created_by=sekretariat,
+        )
+        step.agencies.add(polres)
+    client.force_login(sekretariat)
+    client.get("/laporan/")
+    # session, user, roles, the chosen agency validated, count, kecamatan/desa options, the
+    # picker's chosen and offered agencies, page rows, session save (+2 savepoint statements)
+    with django_assert_num_queries(13):
+        response = client.get(f"/laporan/?agency={polres.pk}&per_page=10")
+    assert len(response.context["incidents"]) == 10
+    with django_assert_num_queries(13):
+        response = client.get(f"/laporan/?agency={polres.pk}&per_page=50")
+    assert len(response.context["incidents"]) == 30
