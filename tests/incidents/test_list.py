@@ -302,6 +302,12 @@ def test_agency_filter_is_a_searchable_picker_that_keeps_its_choice(client, sekr
     assert f'<option value="{polres.pk}" selected>Polres Jombang — Kepolisian Resor Jombang' in page
     # The search never submits with the filters: its `q` would replace the list's search.
     assert 'form=""' in search
+    # Without JavaScript the select alone offers every active agency, grouped by kind.
+    dinsos = AgencyFactory(acronym="Dinsos", name="Dinas Sosial", kind="pemda")
+    page = client.get("/laporan/").content.decode()
+    select = re.search(r'<select name="agency".*?</select>', page, re.S).group(0)
+    assert f'<option value="{dinsos.pk}">Dinsos — Dinas Sosial</option>' in select
+    assert '<optgroup label="Polri">' in select
 
 
 def test_an_inactive_agency_is_not_offered_and_is_refused_with_a_message(client, sekretariat, rows):
