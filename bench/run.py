@@ -304,8 +304,8 @@ def run_exports(username: str, runs: int) -> list[dict]:
 def export_report(results) -> tuple[str, bool]:
     lines = [
         "",
-        "| export | rows | median s | first byte s | peak MB | size MB | target | pass |",
-        "|---|---:|---:|---:|---:|---:|---|---|",
+        "| export | rows | median s | first byte s | peak MB | size MB | CPU s | target | pass |",
+        "|---|---:|---:|---:|---:|---:|---:|---|---|",
     ]
     all_pass = True
     for result in results:
@@ -319,7 +319,8 @@ def export_report(results) -> tuple[str, bool]:
         all_pass &= ok
         lines.append(
             f"| {result['format']} | {result['rows']:,} | {total:.1f} | {first:.2f} | "
-            f"{peak:.0f} | {samples[0]['bytes'] / 2**20:.1f} | ≤ {limit:g} s, first byte ≤ "
+            f"{peak:.0f} | {samples[0]['bytes'] / 2**20:.1f} | "
+            f"{statistics.median(s['cpu'] for s in samples):.1f} | ≤ {limit:g} s, first byte ≤ "
             f"{EXPORT_FIRST_BYTE_S:g} s, ≤ {EXPORT_PEAK_MB} MB | {'PASS' if ok else 'FAIL'} |"
         )
     return "\n".join(lines), all_pass
@@ -358,12 +359,19 @@ def load_report(result) -> tuple[str, bool]:
         "| load test | requests | req/s | median ms | p95 ms | errors | target | pass |",
         "|---|---:|---:|---:|---:|---:|---|---|",
         f"| {result['clients']} clients × {result['seconds']} s, gunicorn "
-        f"{result['workers']} workers | {result['requests']:,} | {result['rps']:.1f} | "
+        f"{result['workers']} workers × {result['threads']} threads | {result['requests']:,} | "
+        f"{result['rps']:.1f} | "
         f"{result['median_ms']:.0f} | {result['p95_ms']:.0f} | {result['errors']} | "
         f"≥ {LOAD_RPS} req/s, p95 ≤ {LOAD_P95_MS} ms, 0 errors | {'PASS' if ok else 'FAIL'} |",
         "",
         f"Load mix (requests × median): {kinds}."
         + (f" Errors, e.g.: {'; '.join(result['error_samples'])}." if result["errors"] else ""),
+        "",
+        f"CPU per request: gunicorn {result['app_cpu_ms']:.0f} ms + PostgreSQL "
+        f"{result['db_cpu_ms']:.0f} ms; load average {result['load_average']:.1f} on "
+        f"{os.cpu_count()} cores at the end (at most {os.cpu_count()} CPU-seconds a second: "
+        f"≈ {os.cpu_count() * 1000 / max(result['app_cpu_ms'] + result['db_cpu_ms'], 1):.0f} "
+        "req/s on an otherwise idle machine).",
     ]
     return "\n".join(lines), ok
 
@@ -412,6 +420,8 @@ def main(argv=None):
     parser.add_argument("--export-runs", type=int, default=3, help="0: no export measures")
     parser.add_argument("--load-seconds", type=int, default=60, help="0: no load test")
     parser.add_argument("--load-clients", type=int, default=50)
+    parser.add_argument("--load-workers", type=int, default=None, help="gunicorn workers")
+    parser.add_argument("--load-threads", type=int, default=1, help="threads per worker")
     parser.add_argument("--export", help=argparse.SUPPRESS)  # one export, in a child process
     parser.add_argument("--user", help=argparse.SUPPRESS)
     parser.add_argument("--query", help=argparse.SUPPRESS)
@@ -438,7 +448,13 @@ def main(argv=None):
         ok &= exports_ok
     if args.load_seconds:
         load, load_ok = load_report(
-            load_test(load_users(), clients=args.load_clients, seconds=args.load_seconds)
+            load_test(
+                load_users(),
+                clients=args.load_clients,
+                seconds=args.load_seconds,
+                workers=args.load_workers,
+                threads=args.load_threads,
+            )
         )
         print(load)
         table += "\n" + load
