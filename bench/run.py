@@ -421,7 +421,7 @@ def main(argv=None):
     parser.add_argument("--load-seconds", type=int, default=60, help="0: no load test")
     parser.add_argument("--load-clients", type=int, default=50)
     parser.add_argument("--load-workers", type=int, default=None, help="gunicorn workers")
-    parser.add_argument("--load-threads", type=int, default=1, help="threads per worker")
+    parser.add_argument("--load-threads", type=int, default=4, help="threads per worker")
     parser.add_argument("--export", help=argparse.SUPPRESS)  # one export, in a child process
     parser.add_argument("--user", help=argparse.SUPPRESS)
     parser.add_argument("--query", help=argparse.SUPPRESS)
