@@ -156,7 +156,7 @@ def allowed_values_sheet(book, title, lists):
 
 
 # A workbook streamed as it is written. openpyxl only zips a file once it is saved, so the first
-# byte of a 100,000-row export came after the last row, and it spends ~30 µs on each cell. Here
+# byte of a 100,000-row export came after the last row, and it spends tens of µs a cell. Here
 # openpyxl writes everything but the data rows (a "shell": the sheet's columns, frozen header
 # and filter, the styles and the workbook parts); the rows are written between the shell's
 # header row and the end of its `<sheetData>`, as openpyxl writes them (inline strings, numbers,
