@@ -7,6 +7,9 @@ import os
 wsgi_app = "jombang_portal.wsgi:application"
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("GUNICORN_WORKERS", min(2 * multiprocessing.cpu_count() + 1, 8)))
+# More than one thread makes each worker a threaded one (gthread): a request waiting on the
+# database leaves the CPU to another (each thread keeps its own database connection).
+threads = int(os.environ.get("GUNICORN_THREADS", "1"))
 # PDF reports and large exports take a while; nginx waits as long (docs/deploy.md).
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "120"))
 # Only the local reverse proxy may say the request came over HTTPS.

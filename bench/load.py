@@ -48,6 +48,20 @@ class Session:
         self.reader = self.writer = None
 
     async def request(self, method, path, body=None):
+        reused = self.writer is not None
+        try:
+            return await self._request(method, path, body)
+        except (ConnectionError, asyncio.IncompleteReadError) as error:
+            # A kept-alive connection the server closed while idle (gunicorn's threaded
+            # workers close them after `keepalive` seconds) answers nothing at all: like any
+            # HTTP client, send the request again once on a new connection. A request that
+            # got part of an answer is an error.
+            self.writer = None
+            if not (reused and getattr(error, "before_answer", False)):
+                raise
+            return await self._request(method, path, body)
+
+    async def _request(self, method, path, body=None):
         if self.writer is None:
             self.reader, self.writer = await asyncio.open_connection("127.0.0.1", self.port)
         headers = [
@@ -67,11 +81,17 @@ class Session:
                 f"Origin: http://127.0.0.1:{self.port}",
                 f"Referer: http://127.0.0.1:{self.port}{path}",
             ]
-        self.writer.write(("\r\n".join(headers) + "\r\n\r\n").encode() + payload)
-        await self.writer.drain()
-        status_line = await self.reader.readline()
+        try:
+            self.writer.write(("\r\n".join(headers) + "\r\n\r\n").encode() + payload)
+            await self.writer.drain()
+            status_line = await self.reader.readline()
+        except ConnectionError as error:
+            error.before_answer = True
+            raise
         if not status_line:
-            raise ConnectionError("closed")
+            closed = ConnectionError("closed")
+            closed.before_answer = True
+            raise closed
         status = int(status_line.split()[1])
         length, chunked, close = 0, False, False
         while (line := await self.reader.readline()) not in (b"\r\n", b""):
@@ -180,7 +200,11 @@ async def submit(session, user, rng):
         "impact": "2",
         "stage": "pencegahan",
         "confidentiality": "internal",
-        "parties-TOTAL_FORMS": "0",
+        # A full report names at least one party.
+        "parties-TOTAL_FORMS": "1",
+        "parties-0-name": "Warga Dusun Krajan",
+        "parties-0-party_type": "warga",
+        "parties-0-estimated_size": "30",
         "parties-INITIAL_FORMS": "0",
         "parties-MIN_NUM_FORMS": "0",
         "parties-MAX_NUM_FORMS": "1000",
@@ -205,7 +229,7 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_gunicorn(port, workers):
+def start_gunicorn(port, workers, threads=1):
     env = {
         **os.environ,
         "DJANGO_DEBUG": "false",
@@ -213,6 +237,7 @@ def start_gunicorn(port, workers):
         "PYTHONPATH": str(ROOT),
         "GUNICORN_BIND": f"127.0.0.1:{port}",
         "GUNICORN_WORKERS": str(workers),
+        "GUNICORN_THREADS": str(threads),
     }
     python = Path(sys.executable)
     if not (ROOT / "staticfiles" / "staticfiles.json").exists():  # as `make serve` does
@@ -240,7 +265,60 @@ def start_gunicorn(port, workers):
     raise RuntimeError("gunicorn did not start")
 
 
-async def _run(port, users, clients, seconds, seed):
+def _cpu_seconds(pids, parent) -> float:
+    """User and system CPU seconds the processes have used so far (/proc/<pid>/stat), with
+    those of `parent`'s children that have ended (a database connection closed by
+    CONN_MAX_AGE, a gunicorn worker replaced), which `parent` has collected."""
+    ticks = 0
+    for pid in {*pids, int(parent)}:
+        try:
+            with open(f"/proc/{pid}/stat") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # gone since it was listed
+        ticks += int(fields[11]) + int(fields[12])
+        if pid == int(parent):
+            ticks += int(fields[13]) + int(fields[14])
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def _processes(where) -> list[int]:
+    """Ids of the processes whose /proc/<pid>/stat fields satisfy `where(fields)` (fields after
+    the command name: state, ppid, pgrp, …)."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as stat:
+                    fields = stat.read().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if where(fields):
+                found.append(int(entry))
+    return found
+
+
+def cpu_meter(server_pid):
+    """A function giving the CPU seconds used so far by gunicorn (its process group) and by the
+    local PostgreSQL's backends (children of the postmaster in .pgdata; none with an external
+    DATABASE_URL), so the load test can say what one request costs in CPU."""
+    postmaster = None
+    pid_file = ROOT / ".pgdata" / "data" / "postmaster.pid"
+    if not os.environ.get("DATABASE_URL") and pid_file.exists():
+        postmaster = pid_file.read_text().split()[0]
+
+    def measure() -> dict:
+        app = _processes(lambda fields: fields[2] == str(server_pid))
+        database = _processes(lambda fields: fields[1] == postmaster) if postmaster else []
+        return {
+            "app": _cpu_seconds(app, server_pid),
+            "database": _cpu_seconds(database, postmaster) if postmaster else 0.0,
+        }
+
+    return measure
+
+
+async def _run(port, users, clients, seconds, seed, meter):
     tally = Tally()
     rng = random.Random(seed)
     sessions = [Session(port) for _ in range(clients)]
@@ -255,6 +333,7 @@ async def _run(port, users, clients, seconds, seed):
                 for n in range(batch, min(batch + 10, clients))
             ]
         )
+    cpu_before = meter()
     started = time.perf_counter()
     clock = {"deadline": started + seconds}
     await asyncio.gather(
@@ -263,17 +342,24 @@ async def _run(port, users, clients, seconds, seed):
             for n in range(clients)
         ]
     )
-    return tally, time.perf_counter() - started
+    elapsed = time.perf_counter() - started
+    cpu_after = meter()
+    return tally, elapsed, {k: cpu_after[k] - cpu_before[k] for k in cpu_before}
 
 
-def load_test(users, *, clients=50, seconds=60, workers=None, seed=7) -> dict:
+def load_test(users, *, clients=50, seconds=60, workers=None, threads=4, seed=7) -> dict:
     """`users`: dicts with username, password, kecamatan, desa, reports (ids it may open),
     now. Starts and stops its own gunicorn."""
     port = free_port()
-    workers = workers or min(2 * (os.cpu_count() or 1) + 1, 8)
-    server = start_gunicorn(port, workers)
+    # Tuned on the 2-core bench machine: a worker per core with four threads each served more
+    # requests than 2 * cores + 1 single-threaded workers (bench/results.md), since a thread
+    # waiting on PostgreSQL leaves the core to another.
+    workers = workers or os.cpu_count() or 1
+    server = start_gunicorn(port, workers, threads)
     try:
-        tally, elapsed = asyncio.run(_run(port, users, clients, seconds, seed))
+        tally, elapsed, cpu = asyncio.run(
+            _run(port, users, clients, seconds, seed, cpu_meter(server.pid))
+        )
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         try:
@@ -285,6 +371,7 @@ def load_test(users, *, clients=50, seconds=60, workers=None, seed=7) -> dict:
         "clients": clients,
         "seconds": seconds,
         "workers": workers,
+        "threads": threads,
         "requests": len(tally.latencies),
         "rps": len(tally.latencies) / elapsed,
         "median_ms": statistics.median(ordered),
@@ -292,4 +379,8 @@ def load_test(users, *, clients=50, seconds=60, workers=None, seed=7) -> dict:
         "errors": len(tally.errors),
         "error_samples": sorted(set(tally.errors))[:5],
         "by_kind": {k: (len(v), statistics.median(v)) for k, v in sorted(tally.by_kind.items())},
+        # CPU milliseconds per request: gunicorn's and the database's, and the machine's load.
+        "app_cpu_ms": cpu["app"] * 1000 / max(len(tally.latencies), 1),
+        "db_cpu_ms": cpu["database"] * 1000 / max(len(tally.latencies), 1),
+        "load_average": os.getloadavg()[0],
     }

@@ -1,71 +1,110 @@
 """CSV and Excel exports of exactly the filtered rows. Rows are read with a server-side cursor
-(`iterator`) and written out as they come, so memory stays flat however many rows there are;
-parties and handling steps are prefetched per chunk of rows, never per row."""
+(`iterator`) and streamed as they come, so memory stays flat however many rows there are and
+the first bytes leave at once; parties and handling steps are read per chunk of rows, never per
+row."""
 
 import csv
-import tempfile
-from collections import defaultdict
+from collections import defaultdict, namedtuple
 from itertools import islice
+from operator import attrgetter
 
-from django.http import FileResponse, StreamingHttpResponse
+from django.http import StreamingHttpResponse
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 
 from core import sheets
 from core.sheets import DATE, DATETIME, NUMBER, Column
 from incidents.models import HandlingStep, Incident, Party
 
 CHUNK = 500
-CHOICE_FIELDS = (
-    "kind",
-    "occurred_precision",
-    "information_source",
-    "conflict_source",
-    "aspect",
-    "form",
-    "risk_level",
-    "stage",
-    "status",
-    "resolution",
-    "confidentiality",
-)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _labels(model, name):
+def _label_map(model, name) -> dict:
     """The field's choice labels, translated once per export rather than once per cell
-    (`get_FOO_display()` looks the label up and translates it on every call): the value's
-    label, or the value itself when it is not a choice, as get_FOO_display() does."""
+    (`get_FOO_display()` looks the label up and translates it on every call)."""
     field = model._meta.get_field(name)
     field = getattr(field, "output_field", field)  # a generated column's choices are there
-    labels = {value: str(label) for value, label in field.flatchoices}
+    return {value: str(label) for value, label in field.flatchoices}
+
+
+def _labels(model, name):
+    """The value's label, or the value itself when it is not a choice (as get_FOO_display())."""
+    labels = _label_map(model, name)
     return lambda value: labels.get(value, value)
+
+
+def _choice(name):
+    """A column getter: the label of the report's field `name`; no value stays empty."""
+    labels = _label_map(Incident, name)
+
+    def get(row):
+        value = getattr(row, name)
+        return labels.get(value, value)
+
+    return get
+
+
+# What each exported row reads from the database, in one query per chunk of rows: plain values
+# rather than model instances (building 100,000 Incidents, each with its kecamatan, desa and
+# author, was most of an export's time), named as the columns read them.
+ROW_FIELDS = {
+    "pk": "pk",
+    "reference": "reference",
+    "kind": "kind",
+    "title": "title",
+    "occurred_at": "occurred_at",
+    "occurred_precision": "occurred_precision",
+    "kecamatan_name": "kecamatan__name",
+    "desa_name": "desa__name",
+    "address": "address",
+    "latitude": "latitude",
+    "longitude": "longitude",
+    "information_source": "information_source",
+    "conflict_source": "conflict_source",
+    "aspect": "aspect",
+    "form": "form",
+    "killed": "killed",
+    "injured": "injured",
+    "displaced": "displaced",
+    "houses_damaged": "houses_damaged",
+    "public_facilities_damaged": "public_facilities_damaged",
+    "worship_places_damaged": "worship_places_damaged",
+    "loss_rupiah": "loss_rupiah",
+    "risk_level": "risk_level",
+    "stage": "stage",
+    "status": "status",
+    "resolution": "resolution",
+    "confidentiality": "confidentiality",
+    "reporter_first_name": "reported_by__first_name",
+    "reporter_last_name": "reported_by__last_name",
+    "reporter_username": "reported_by__username",
+    "reported_at": "reported_at",
+}
+# One exported report: its values, its parties and its handling steps (`Step`, by date).
+Row = namedtuple("Row", [*ROW_FIELDS, "parties", "steps"])
+PartyRow = namedtuple("PartyRow", "name party_type estimated_size")
+Step = namedtuple("Step", "date action_type description agencies")
 
 
 def columns() -> list[Column]:
     """The export's columns, in order. Unknown counts stay empty, zero stays 0."""
-    label = {name: _labels(Incident, name) for name in CHOICE_FIELDS}
     party_type = _labels(Party, "party_type")
     action_type = _labels(HandlingStep, "action_type")
 
-    def steps(i):
-        return i.export_steps  # read per chunk, ordered by date
-
     def last_step(i):
-        done = steps(i)
-        return done[len(done) - 1] if done else None
+        return i.steps[-1] if i.steps else None
 
     def parties(i):
         names = []
-        for party in i.export_parties:
+        for party in i.parties:
             size = f", ±{party.estimated_size}" if party.estimated_size is not None else ""
             names.append(f"{party.name} ({party_type(party.party_type)}{size})")
         return "; ".join(names)
 
     def agencies(i):
         seen = {}
-        for step in steps(i):
-            for agency_id, name in step.export_agencies:
+        for step in i.steps:
+            for agency_id, name in step.agencies:
                 seen.setdefault(agency_id, name)
         return "; ".join(seen.values())
 
@@ -75,98 +114,93 @@ def columns() -> list[Column]:
             return ""
         return f"{action_type(step.action_type)}: {step.description}"[:500]
 
+    def reporter(i):
+        # As User.get_full_name(), or the username.
+        full_name = f"{i.reporter_first_name} {i.reporter_last_name}".strip()
+        return full_name or i.reporter_username
+
     return [
-        Column(_("Nomor laporan"), lambda i: i.reference, width=16),
-        Column(_("Jenis"), lambda i: label["kind"](i.kind), width=10),
-        Column(_("Judul"), lambda i: i.title, width=40),
-        Column(_("Waktu kejadian"), lambda i: i.occurred_at, DATETIME, 17),
-        Column(_("Ketepatan waktu"), lambda i: label["occurred_precision"](i.occurred_precision)),
-        Column(_("Kecamatan"), lambda i: i.kecamatan.name, width=16),
-        Column(_("Desa/kelurahan"), lambda i: i.desa.name if i.desa else "", width=16),
-        Column(_("Alamat"), lambda i: i.address, width=30),
-        Column(_("Lintang"), lambda i: i.latitude, NUMBER, 11),
-        Column(_("Bujur"), lambda i: i.longitude, NUMBER, 11),
+        Column(_("Nomor laporan"), attrgetter("reference"), width=16),
+        Column(_("Jenis"), _choice("kind"), width=10),
+        Column(_("Judul"), attrgetter("title"), width=40),
+        Column(_("Waktu kejadian"), attrgetter("occurred_at"), DATETIME, 17),
+        Column(_("Ketepatan waktu"), _choice("occurred_precision")),
+        Column(_("Kecamatan"), attrgetter("kecamatan_name"), width=16),
+        Column(_("Desa/kelurahan"), lambda i: i.desa_name or "", width=16),
+        Column(_("Alamat"), attrgetter("address"), width=30),
+        Column(_("Lintang"), attrgetter("latitude"), NUMBER, 11),
+        Column(_("Bujur"), attrgetter("longitude"), NUMBER, 11),
         Column(
             _("Sumber informasi"),
-            lambda i: label["information_source"](i.information_source),
+            _choice("information_source"),
             width=18,
         ),
-        Column(
-            _("Sumber konflik"), lambda i: label["conflict_source"](i.conflict_source), width=24
-        ),
-        Column(_("Aspek"), lambda i: label["aspect"](i.aspect)),
-        Column(_("Bentuk"), lambda i: label["form"](i.form), width=18),
+        Column(_("Sumber konflik"), _choice("conflict_source"), width=24),
+        Column(_("Aspek"), _choice("aspect")),
+        Column(_("Bentuk"), _choice("form"), width=18),
         Column(_("Pihak"), parties, width=40),
-        Column(_("Meninggal"), lambda i: i.killed, NUMBER, 11),
-        Column(_("Luka"), lambda i: i.injured, NUMBER, 9),
-        Column(_("Mengungsi"), lambda i: i.displaced, NUMBER, 11),
-        Column(_("Rumah rusak"), lambda i: i.houses_damaged, NUMBER, 11),
-        Column(_("Fasilitas umum rusak"), lambda i: i.public_facilities_damaged, NUMBER),
-        Column(_("Rumah ibadah rusak"), lambda i: i.worship_places_damaged, NUMBER),
-        Column(_("Kerugian (Rp)"), lambda i: i.loss_rupiah, NUMBER, 16),
+        Column(_("Meninggal"), attrgetter("killed"), NUMBER, 11),
+        Column(_("Luka"), attrgetter("injured"), NUMBER, 9),
+        Column(_("Mengungsi"), attrgetter("displaced"), NUMBER, 11),
+        Column(_("Rumah rusak"), attrgetter("houses_damaged"), NUMBER, 11),
+        Column(_("Fasilitas umum rusak"), attrgetter("public_facilities_damaged"), NUMBER),
+        Column(_("Rumah ibadah rusak"), attrgetter("worship_places_damaged"), NUMBER),
+        Column(_("Kerugian (Rp)"), attrgetter("loss_rupiah"), NUMBER, 16),
         Column(
             _("Risiko"),
-            lambda i: label["risk_level"](i.risk_level) if i.risk_level else "",
+            _choice("risk_level"),
             width=12,
         ),
-        Column(_("Tahap"), lambda i: label["stage"](i.stage)),
-        Column(_("Status"), lambda i: label["status"](i.status), width=12),
-        Column(
-            _("Penyelesaian"), lambda i: label["resolution"](i.resolution) if i.resolution else ""
-        ),
-        Column(_("Kerahasiaan"), lambda i: label["confidentiality"](i.confidentiality), width=18),
+        Column(_("Tahap"), _choice("stage")),
+        Column(_("Status"), _choice("status"), width=12),
+        Column(_("Penyelesaian"), _choice("resolution")),
+        Column(_("Kerahasiaan"), _choice("confidentiality"), width=18),
         Column(_("Instansi penanganan"), agencies, width=30),
-        Column(_("Jumlah tindak lanjut"), lambda i: len(steps(i)), NUMBER, 11),
+        Column(_("Jumlah tindak lanjut"), lambda i: len(i.steps), NUMBER, 11),
         Column(
             _("Tanggal tindak lanjut terakhir"),
-            lambda i: last_step(i).date if last_step(i) else None,
+            lambda i: last_step(i).date if i.steps else None,
             DATE,
             12,
         ),
         Column(_("Tindak lanjut terakhir"), last_step_text, width=40),
-        Column(
-            _("Pelapor"),
-            lambda i: i.reported_by.get_full_name() or i.reported_by.username,
-            width=20,
-        ),
-        Column(_("Dilaporkan pada"), lambda i: i.reported_at, DATETIME, 17),
+        Column(_("Pelapor"), reporter, width=20),
+        Column(_("Dilaporkan pada"), attrgetter("reported_at"), DATETIME, 17),
     ]
 
 
 def _items(queryset):
-    """The reports with their parties and steps, read a chunk at a time: one query per chunk for
-    each, into plain lists. (Django's prefetch keeps references from each cached list back to
-    its owner, which kept memory growing with the number of rows.)"""
-    rows = (
-        queryset.select_related("kecamatan", "desa", "reported_by")
-        # Not exported: the chronology (kilobytes each), the search vector, the rejection reason.
-        .defer("chronology", "search_document", "rejection_reason")
-        .iterator(chunk_size=CHUNK)
-    )
-    while chunk := list(islice(rows, CHUNK)):
-        _attach_related(chunk)
-        yield from chunk
+    """The reports as `Row`s, read a chunk at a time through a server-side cursor, with one
+    query per chunk for their parties, their steps and the steps' agencies."""
+    values = queryset.values_list(*ROW_FIELDS.values()).iterator(chunk_size=CHUNK)
+    while chunk := list(islice(values, CHUNK)):
+        parties, steps = _related(ids=[row[0] for row in chunk])
+        for row in chunk:
+            yield Row(*row, parties.get(row[0], ()), steps.get(row[0], ()))
 
 
-def _attach_related(chunk):
-    ids = [incident.pk for incident in chunk]
+def _related(ids):
     parties, steps, agencies = defaultdict(list), defaultdict(list), defaultdict(list)
-    for party in Party.objects.filter(incident_id__in=ids).order_by("pk"):
-        parties[party.incident_id].append(party)
-    step_list = list(HandlingStep.objects.filter(incident_id__in=ids).order_by("date", "pk"))
+    party_rows = Party.objects.filter(incident_id__in=ids).order_by("pk")
+    for incident_id, *party in party_rows.values_list(
+        "incident_id", "name", "party_type", "estimated_size"
+    ):
+        parties[incident_id].append(PartyRow(*party))
+    step_rows = list(
+        HandlingStep.objects.filter(incident_id__in=ids)
+        .order_by("date", "pk")
+        .values_list("pk", "incident_id", "date", "action_type", "description")
+    )
     links = HandlingStep.agencies.through.objects.filter(
-        handlingstep_id__in=[step.pk for step in step_list]
+        handlingstep_id__in=[step[0] for step in step_rows]
     ).order_by("agency__name")
     for step_id, agency_id, acronym, name in links.values_list(
         "handlingstep_id", "agency_id", "agency__acronym", "agency__name"
     ):
         agencies[step_id].append((agency_id, acronym or name))
-    for step in step_list:
-        step.export_agencies = agencies[step.pk]
-        steps[step.incident_id].append(step)
-    for incident in chunk:
-        incident.export_parties = parties[incident.pk]
-        incident.export_steps = steps[incident.pk]
+    for step_id, incident_id, *step in step_rows:
+        steps[incident_id].append(Step(*step, agencies[step_id]))
+    return parties, steps
 
 
 class _Echo:
@@ -184,15 +218,16 @@ def csv_response(queryset, filename, *, delimiter=","):
     cols = columns()
 
     def stream():
-        yield "\ufeff"  # BOM, so Excel opens the UTF-8 file with the right characters
-        yield writer.writerow([sheets.text_cell(c.header) for c in cols])
+        # BOM, so Excel opens the UTF-8 file with the right characters.
+        yield "\ufeff" + writer.writerow([sheets.text_cell(c.header) for c in cols])
+        lines = []
         for incident in _items(queryset):
-            yield writer.writerow(
-                [
-                    sheets.text_cell(c.get(incident), decimal_separator=decimal_separator)
-                    for c in cols
-                ]
-            )
+            row = sheets.csv_row(cols, incident, decimal_separator=decimal_separator)
+            lines.append(writer.writerow(row))
+            if len(lines) == CHUNK:  # one write per chunk of rows, not per row
+                yield "".join(lines)
+                lines.clear()
+        yield "".join(lines)
 
     response = StreamingHttpResponse(stream(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
@@ -200,19 +235,9 @@ def csv_response(queryset, filename, *, delimiter=","):
 
 
 def xlsx_response(queryset, filename):
-    # openpyxl's write-only mode keeps only the current row in memory and spools the sheet to
-    # disk; the finished file is streamed from a temporary file that is gone once closed.
-    cols = columns()
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(_("Laporan"))
-    sheets.prepare(sheet, cols)
-    sheet.append(sheets.header_row(sheet, cols))
-    last_row = 1
-    for incident in _items(queryset):
-        sheet.append(sheets.data_row(sheet, cols, incident))
-        last_row += 1
-    sheets.finish(sheet, cols, last_row=last_row)
-    handle = tempfile.TemporaryFile()  # noqa: SIM115 -- FileResponse closes it
-    book.save(handle)
-    handle.seek(0)
-    return FileResponse(handle, as_attachment=True, filename=f"{filename}.xlsx", content_type=XLSX)
+    """The workbook streamed as it is written (`core.sheets.stream_xlsx`): the first bytes leave
+    after the first chunk of rows, not after the last."""
+    stream = sheets.stream_xlsx(_("Laporan"), columns(), _items(queryset))
+    response = StreamingHttpResponse(stream, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
+    return response

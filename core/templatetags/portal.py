@@ -1,11 +1,14 @@
 """Small presentation helpers shared by all templates."""
 
 from datetime import timedelta
+from functools import cache
+from html import escape
 
 from django import template
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.utils.formats import number_format
-from django.utils.html import format_html
+from django.utils.safestring import SafeData, mark_safe
+from django.utils.translation import get_language
 
 from core.badges import badge_tone
 
@@ -37,6 +40,25 @@ def percent(value, digits=0) -> str:
     return f"{number_format(round(float(value) * 100, digits), decimal_pos=digits)}%"
 
 
+@cache
+def _choice_labels(model, field: str, language: str | None) -> dict:
+    model_field = model._meta.get_field(field)
+    model_field = getattr(model_field, "output_field", model_field)  # a generated column's
+    return {value: str(label) for value, label in model_field.flatchoices}
+
+
+@register.filter
+def choice_label(obj, field: str) -> str:
+    """`{{ incident|choice_label:"kind" }}`: what `get_kind_display()` shows, from labels
+    translated once per process and language, not once per row (a list page shows a label
+    or three on each of its rows, twice: as cards and as a table)."""
+    value = getattr(obj, field)
+    labels = _choice_labels(type(obj), field, get_language())
+    if value in labels:
+        return labels[value]
+    return getattr(obj, f"get_{field}_display")()
+
+
 @register.simple_tag
 def badge(obj, field="status", testid=None):
     """A record's choice field (status, risk level) as a coloured badge; nothing when empty.
@@ -44,15 +66,15 @@ def badge(obj, field="status", testid=None):
     value = getattr(obj, field)
     if not value:
         return ""
-    label = getattr(obj, f"get_{field}_display")()
+    label = choice_label(obj, field)
     testid = field if testid is None else testid
-    return format_html(
-        '<span class="badge {} {}-{}"{}>{}</span>',
-        badge_tone(obj, field),
-        field.replace("_", "-"),
-        value,
-        format_html(' data-testid="{}"', testid) if testid else "",
-        label,
+    # The same HTML as format_html() would write, without its lazy-aware escaping wrapper: a
+    # list page draws a few hundred badges.
+    testid_attribute = f' data-testid="{escape(testid)}"' if testid else ""
+    return mark_safe(
+        f'<span class="badge {escape(badge_tone(obj, field))} '
+        f'{escape(field.replace("_", "-"))}-{escape(str(value))}"{testid_attribute}>'
+        f"{label if isinstance(label, SafeData) else escape(str(label))}</span>"
     )
 
 

@@ -9,6 +9,8 @@ from zoneinfo import ZoneInfo
 
 import openpyxl
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from incidents.models import HandlingStep, Party
 from tests.factories import AgencyFactory, IncidentFactory
@@ -159,3 +161,22 @@ def test_export_queries_do_not_grow_with_the_rows(
         response = client.get("/laporan/ekspor.xlsx")
         content = b"".join(response.streaming_content)
     assert len(records(openpyxl.load_workbook(io.BytesIO(content)).active)) == 31
+
+
+def test_csv_header_leaves_before_the_rows_are_read(client, sekretariat, handled):
+    client.force_login(sekretariat)
+    chunks = iter(client.get("/laporan/ekspor.csv").streaming_content)
+    with CaptureQueriesContext(connection) as queries:
+        first = next(chunks)
+    assert first.decode().startswith("\ufeffNomor laporan,Jenis,Judul")
+    assert not queries.captured_queries  # the rows' cursor opens after the header has gone
+    assert b"Patroli" not in first and b"Mediasi" in b"".join(chunks)
+
+
+def test_a_control_character_in_a_title_does_not_break_the_excel_export(
+    client, sekretariat, kecamatan, petugas_unscoped
+):
+    IncidentFactory(kecamatan=kecamatan, reported_by=petugas_unscoped, title="Bentrok\x0b warga")
+    client.force_login(sekretariat)
+    (row,) = records(xlsx_sheet(client))
+    assert row["Judul"] == "Bentrok warga"

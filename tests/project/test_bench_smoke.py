@@ -38,3 +38,30 @@ def test_bench_seeds_and_measures_every_page(roles, kecamatan, other_kecamatan, 
     assert len(plan) == expected
     assert "| evaluation index | secretariat |" in table and "| map data" in table
     assert "| admin " in table and "| sql " in table
+
+
+def test_export_and_load_tables_say_what_limits_them():
+    sample = {"status": 200, "first_byte": 0.2, "total": 4.0, "bytes": 2**20, "peak_mb": 9}
+    exports, ok = bench.export_report(
+        [{"format": "csv", "rows": 100_000, "samples": [{**sample, "cpu": 3.5}]}]
+    )
+    assert ok and "| csv | 100,000 | 4.0 | 0.20 | 9 | 1.0 | 3.5 |" in exports
+    load = {
+        "clients": 50,
+        "seconds": 60,
+        "workers": 3,
+        "threads": 4,
+        "requests": 1200,
+        "rps": 20.0,
+        "median_ms": 900,
+        "p95_ms": 2000,
+        "errors": 0,
+        "error_samples": [],
+        "by_kind": {"list": (600, 800.0)},
+        "app_cpu_ms": 60,
+        "db_cpu_ms": 20,
+        "load_average": 3.0,
+    }
+    table, ok = bench.load_report(load)
+    assert not ok and "gunicorn 3 workers × 4 threads | 1,200 | 20.0 |" in table
+    assert "CPU per request: gunicorn 60 ms + PostgreSQL 20 ms" in table

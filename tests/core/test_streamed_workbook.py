@@ -1,0 +1,74 @@
+"""A streamed workbook opens as openpyxl's own would: typed cells, date styles, a frozen and
+filtered header; its first bytes leave while rows are still being read."""
+
+import io
+import uuid
+from datetime import date, datetime
+from decimal import Decimal
+
+import openpyxl
+from openpyxl.styles.numbers import is_date_format
+
+from core import sheets
+from core.sheets import DATE, DATETIME, NUMBER, Column
+
+COLUMNS = [
+    Column("Judul", lambda row: row[0], width=40),
+    Column("Tanggal", lambda row: row[1], DATE),
+    Column("Waktu", lambda row: row[2], DATETIME),
+    Column("Jumlah", lambda row: row[3], NUMBER),
+]
+
+
+def workbook(rows):
+    content = b"".join(sheets.stream_xlsx("Laporan", COLUMNS, iter(rows)))
+    return openpyxl.load_workbook(io.BytesIO(content))
+
+
+def test_cells_keep_their_types_and_text_is_safe():
+    book = workbook(
+        [
+            ('=HYPERLINK("http://x")', date(2026, 3, 14), datetime(2026, 3, 10, 20, 0), 0),
+            (" a < b & c ", None, None, Decimal("-7.551234")),
+            ("tab\x0bbed", None, None, None),  # a control character XML cannot carry
+        ]
+    )
+    sheet = book["Laporan"]
+    rows = list(sheet.values)
+    assert rows[0] == ("Judul", "Tanggal", "Waktu", "Jumlah")
+    assert rows[1] == (
+        '\'=HYPERLINK("http://x")',
+        datetime(2026, 3, 14),
+        datetime(2026, 3, 10, 20),
+        0,
+    )
+    assert rows[2] == (" a < b & c ", None, None, -7.551234)
+    assert rows[3] == ("tabbed", None, None, None)
+    assert sheet["B2"].number_format == "DD/MM/YYYY" and is_date_format(sheet["B2"].number_format)
+    assert sheet["C2"].number_format == "DD/MM/YYYY HH:MM"
+    assert sheet["D3"].data_type == "n" and sheet["A2"].data_type == "s"
+    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref == "A1:D4"
+    assert sheet["A1"].font.bold and sheet.column_dimensions["A"].width == 40
+
+
+def test_an_empty_export_is_a_header_with_its_filter():
+    sheet = workbook([])["Laporan"]
+    assert list(sheet.values) == [("Judul", "Tanggal", "Waktu", "Jumlah")]
+    assert sheet.auto_filter.ref == "A1:D1"
+
+
+def test_bytes_leave_while_rows_are_still_being_read():
+    read = []
+
+    def rows():
+        for n in range(20_000):
+            read.append(n)
+            yield (uuid.uuid4().hex * 3, None, None, n)  # text that compresses poorly
+
+    rows_read_at_each_chunk = []
+    for number, chunk in enumerate(sheets.stream_xlsx("Laporan", COLUMNS, rows())):
+        if number == 0:
+            assert chunk.startswith(b"PK\x03\x04")  # the zip's first header, at once
+        rows_read_at_each_chunk.append(len(read))
+    assert rows_read_at_each_chunk[0] == 0
+    assert any(0 < count < 20_000 for count in rows_read_at_each_chunk)
