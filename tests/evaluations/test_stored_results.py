@@ -121,7 +121,7 @@ def test_pages_read_a_pinned_number_of_queries(
     client.get(url)  # computes and stores
     with django_assert_num_queries(queries):
         client.get(url)
-    for n in range(5):
+    for _n in range(5):
         add_resolved_report(world, sekretariat)
     with django_assert_num_queries(queries):
         client.get(url)
