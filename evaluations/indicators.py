@@ -536,7 +536,11 @@ def achievements(scope: Scope) -> list[Achievement]:
 def mean_achievement(scope: Scope) -> Result:
     """The province's headline: the mean achievement over the planned activities, each capped
     at 100% because activities are measured in different units."""
-    items = achievements(scope)
+    return mean_of(achievements(scope))
+
+
+def mean_of(items: list[Achievement]) -> Result:
+    """The mean capped achievement of `items` (see `mean_achievement`)."""
     if not items:
         return Result(None, None, 0, 0, {ACTIVITIES: []})
     mean = (HUNDRED * sum(i.capped for i in items) / len(items)).quantize(Decimal("0.1"))

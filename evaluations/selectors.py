@@ -289,7 +289,7 @@ def compute_figures(
     for item in achievements:
         by_stage[item.stage][item.action_class] += 1
     classes = Counter(item.action_class for item in achievements)
-    mean = indicators.mean_achievement(scope)
+    mean = indicators.mean_of(achievements)
     return Figures(
         year=scope.year,
         scope=scope.code,

@@ -113,7 +113,7 @@ def test_a_recount_of_a_final_evaluation_changes_nothing(client, world, sekretar
     assert not StoredResults.objects.filter(scope="B04").exists()
 
 
-@pytest.mark.parametrize(("url", "queries"), [("/evaluasi/2024/tahun/", 58), (PAGE, 34)])
+@pytest.mark.parametrize(("url", "queries"), [("/evaluasi/2024/tahun/", 50), (PAGE, 32)])
 def test_pages_read_a_pinned_number_of_queries(
     client, world, sekretariat, url, queries, django_assert_num_queries
 ):
