@@ -34,8 +34,7 @@ from evaluations import indicators
 from evaluations.choices import YEAR_SCOPE, ActionClass, EvaluationStatus, IndicatorKind
 from evaluations.indicators import Scope, scope_for
 from evaluations.models import Evaluation, Framework, Indicator, ManualScore, StoredResults
-from incidents.choices import Status
-from incidents.models import Incident
+from incidents.selectors import awaiting_verification
 
 __all__ = ["Figures", "IndicatorRow", "PillarRow", "evaluation_figures", "framework_for"]
 
@@ -416,5 +415,5 @@ def readiness(year: int, code: str, today: date | None = None) -> Readiness:
         missing_reports=missing,
         without_evidence=without_evidence,
         without_targets=[a for a in activities if a.pk not in targets],
-        awaiting_verification=Incident.objects.filter(status=Status.DIAJUKAN).count(),
+        awaiting_verification=awaiting_verification(),
     )

@@ -80,8 +80,8 @@ class IndexView(EvaluationAccessMixin, TemplateView):
             for e in Evaluation.objects.visible_to(self.request.user).filter(year__in=years)
         }
         rows = []
-        for year in years:
-            codes = [p.code for p in indicators.year_periods(year)[0]] + [YEAR_SCOPE]
+        for year, codes in indicators.period_codes(years).items():
+            codes = [*codes, YEAR_SCOPE]
             rows.append((year, [(code, statuses.get((year, code))) for code in codes]))
         return {**super().get_context_data(**kwargs), "rows": rows, "this_year": this_year}
 

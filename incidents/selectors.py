@@ -96,6 +96,14 @@ def visible_by_kecamatan(user, *, statuses=(), risk_levels=(), kecamatan=None) -
     return counts
 
 
+def awaiting_verification() -> int:
+    """Every report waiting for verification, whoever may see it: an institutional figure for
+    the evaluation's readiness (one query on the tally)."""
+    return IncidentTally.objects.filter(status=Status.DIAJUKAN).aggregate(
+        n=Sum("count", default=0)
+    )["n"]
+
+
 def incident_summary(user) -> dict:
     """Counts for the dashboard's report cards, over what the user may see.
 
