@@ -389,6 +389,9 @@ def main(argv=None):
     parser.add_argument("--output", type=lambda v: Path(v) if v else None, default=RESULTS_FILE)
     parser.add_argument("--officer", default="bench_petugas_01")
     parser.add_argument("--explain", action="store_true", help="print each slowest query's plan")
+    parser.add_argument(
+        "--pdf", action=argparse.BooleanOptionalAction, default=True, help="the PDF measures"
+    )
     parser.add_argument("--export-runs", type=int, default=3, help="0: no export measures")
     parser.add_argument("--load-seconds", type=int, default=60, help="0: no load test")
     parser.add_argument("--load-clients", type=int, default=50)
@@ -413,7 +416,8 @@ def main(argv=None):
     ):
         plan = run(personas, args.runs, args.warmup)
     table, ok = report(plan, Incident.objects.count(), args.runs)
-    table, ok = pdf.extend(table, ok, runs=args.runs)
+    if args.pdf:
+        table, ok = pdf.extend(table, ok, runs=args.runs)
     print(table)
     if args.export_runs:
         exports, exports_ok = export_report(run_exports(personas[0][1].username, args.export_runs))
