@@ -187,11 +187,19 @@ def run(personas, runs: int, warmup: int):
             with CaptureQueriesContext(connection) as captured:
                 timed_get(client, measure.url)
             measure.queries = len(captured)
-            # Reads only (a server-side cursor's DECLARE/FETCH pair is replayed as its SELECT).
-            measure.sql = [
-                query["sql"].split(" CURSOR WITH HOLD FOR ", 1)[-1].split(" CURSOR FOR ", 1)[-1]
+            # Reads only (a server-side cursor's DECLARE/FETCH pair is replayed as its SELECT),
+            # without pghistory's context prefix; a first visit of an evaluation page also
+            # stores its results, whose writes and locking reads are not replayed.
+            statements = [
+                query["sql"].split("; ", 1)[-1]
+                if query["sql"].startswith("SELECT set_config('pghistory.")
+                else query["sql"]
                 for query in captured.captured_queries
-                if query["sql"].startswith(("SELECT", "WITH", "DECLARE"))
+            ]
+            measure.sql = [
+                sql.split(" CURSOR WITH HOLD FOR ", 1)[-1].split(" CURSOR FOR ", 1)[-1]
+                for sql in statements
+                if sql.startswith(("SELECT", "WITH", "DECLARE")) and not sql.endswith("FOR UPDATE")
             ]
             plan.append((label, client, measure))
     for _ in range(warmup):
