@@ -24,6 +24,7 @@ from incidents.choices import (
     IMPACT_CHOICES,
     LIKELIHOOD_CHOICES,
     SEARCH_CONFIG,
+    STATUS_ORDER,
     ActionType,
     Aspect,
     Confidentiality,
@@ -161,7 +162,7 @@ class ConflictStatus(models.Model):
     pghistory.DeleteEvent(),
     # Derived columns with no history of their own: the submission is in the activity log, the
     # steps in their own history.
-    exclude=["risk_level", "search_document", "submitted_at", "has_steps"],
+    exclude=["risk_level", "search_document", "submitted_at", "has_steps", "status_rank"],
 )
 class Incident(ConstraintFieldsMixin, models.Model):
     """One report: a potential conflict (*potensi*) or a conflict event (*kejadian*).
@@ -290,6 +291,18 @@ class Incident(ConstraintFieldsMixin, models.Model):
     status = models.CharField(
         _("status"), max_length=12, choices=Status.choices, default=Status.DRAFT
     )
+    # The status's place in the workflow (draf 1 ... ditutup 7), kept by the database like
+    # risk_level, so the list sorts in workflow order from an index (a CASE in the ORDER BY
+    # could use none) and bulk writes cannot leave it stale.
+    status_rank = models.GeneratedField(
+        expression=Case(
+            *[When(status=status.value, then=Value(n)) for n, status in enumerate(STATUS_ORDER, 1)],
+            default=Value(0),
+        ),
+        output_field=models.SmallIntegerField(),
+        db_persist=True,
+        verbose_name=_("urutan status"),
+    )
     resolution = models.CharField(
         _("penyelesaian"), max_length=12, choices=Resolution.choices, blank=True
     )
@@ -304,7 +317,7 @@ class Incident(ConstraintFieldsMixin, models.Model):
     # When the report was last submitted (set by the submit transition): how long it has been
     # waiting in the secretariat's verification queue, read from an index instead of the log.
     submitted_at = models.DateTimeField(_("diajukan pada"), null=True, blank=True, editable=False)
-    # Whether any handling step exists, kept by a trigger on the steps (migration 0013), so
+    # Whether any handling step exists, kept by a trigger on the steps (migration 0014), so
     # "awaiting a first step" is a column and a tally, not an anti-join over every report.
     has_steps = models.BooleanField(
         _("ada tindak lanjut"), default=False, db_default=False, editable=False
@@ -373,13 +386,14 @@ class Incident(ConstraintFieldsMixin, models.Model):
             models.Index(
                 fields=["kecamatan", "-occurred_at", "-id"], name="incident_kec_occurred_idx"
             ),
-            # The list's sorts (NullsLastOrderingFilter): by title, by status, and by risk
+            # The list's sorts (NullsLastOrderingFilter): by title, by status (workflow order),
+            # and by risk
             # (likelihood x impact, unassessed last) in either direction; ties break on -id.
             # Each is read forwards for its sort and backwards for the list's last page.
             models.Index(fields=["title", "-id"], name="incident_title_idx"),
             models.Index(fields=["-title", "-id"], name="incident_title_desc_idx"),
-            models.Index(fields=["status", "-id"], name="incident_status_idx"),
-            models.Index(fields=["-status", "-id"], name="incident_status_desc_idx"),
+            models.Index(fields=["status_rank", "-id"], name="incident_status_rank_idx"),
+            models.Index(fields=["-status_rank", "-id"], name="incident_status_rank_desc_idx"),
             models.Index(
                 Coalesce(RISK_SCORE, Value(RISK_SORT_LAST)).asc(),
                 F("id").desc(),
@@ -622,7 +636,7 @@ class IncidentTally(models.Model):
     current by a database trigger on every insert, update and delete of a report (migration
     0005), so the dashboard adds up a few hundred rows instead of counting a million reports.
     `risk_level` is "" for reports without a risk assessment; `has_steps` splits off the reports
-    nobody has followed up yet (migration 0013)."""
+    nobody has followed up yet (migration 0014)."""
 
     kecamatan = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="+")
     status = models.CharField(max_length=12, choices=Status.choices)

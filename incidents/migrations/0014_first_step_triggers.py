@@ -106,7 +106,7 @@ $$;
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("incidents", "0012_submission_time_and_first_step"),
+        ("incidents", "0013_submission_time_and_first_step"),
     ]
 
     operations = [migrations.RunSQL(TALLY_FORWARD, TALLY_BACKWARD)]

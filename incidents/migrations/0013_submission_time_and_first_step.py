@@ -7,13 +7,13 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("directory", "0004_region_centre_and_boundary"),
-        ("incidents", "0011_quick_report_needs_completion"),
+        ("incidents", "0012_status_workflow_order"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         # Undone last: the tally is counted again by the old function (restored by undoing
-        # 0013, which empties the table so the four-column unique constraint can come back).
+        # 0014, which empties the table so the four-column unique constraint can come back).
         migrations.RunSQL(migrations.RunSQL.noop, "SELECT incident_tally_rebuild()"),
         migrations.RemoveConstraint(
             model_name="incidenttally",

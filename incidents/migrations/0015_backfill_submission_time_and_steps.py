@@ -46,7 +46,7 @@ WHERE submitted_at IS NOT NULL OR has_steps;
 class Migration(migrations.Migration):
     dependencies = [
         ("core", "0004_activity_log_append_only"),
-        ("incidents", "0013_first_step_triggers"),
+        ("incidents", "0014_first_step_triggers"),
     ]
 
     operations = [migrations.RunSQL(FORWARD, BACKWARD)]
