@@ -140,7 +140,7 @@ def _insert_incidents(cursor, count: int, reporters: list[tuple[int, int]], star
             longitude, location_precision, conflict_source, aspect, form, killed, injured,
             displaced, houses_damaged, public_facilities_damaged, worship_places_damaged,
             loss_rupiah, likelihood, impact, stage, confidentiality, status, resolution,
-            rejection_reason, version, updated_at)
+            rejection_reason, version, updated_at, submitted_at, has_steps)
         SELECT
             s.id,
             'PKS-' || extract(year FROM s.occurred_at AT TIME ZONE 'Asia/Jakarta')::int || '-'
@@ -182,7 +182,12 @@ def _insert_incidents(cursor, count: int, reporters: list[tuple[int, int]], star
             CASE WHEN s.status = 'ditolak' THEN 'Data tidak lengkap, mohon dilengkapi.' ELSE ''
                 END,
             1,
-            s.occurred_at + interval '1 day'
+            s.occurred_at + interval '1 day',
+            -- Submitted when filed (reported_at), unless still a draft.
+            CASE WHEN s.status <> 'draft' THEN s.occurred_at + interval '1 hour' * floor(s.r3 * 72)
+                END,
+            -- Exactly the reports _insert_parties_and_steps gives handling steps.
+            s.status IN ('ditangani', 'selesai', 'ditutup') AND s.id %% 5 < 2
         FROM (
             SELECT g, {start_id} + g AS id,
                 %(start)s::timestamptz + interval '1 second' * (random() * %(span)s) AS occurred_at,
@@ -237,7 +242,7 @@ def _insert_parties_and_steps(cursor, first_id: int):
                i.reported_by_id, i.occurred_at + interval '1 day' * (n * 3)
         FROM incidents_incident i CROSS JOIN generate_series(1, 3) n
         WHERE i.id > %s AND i.status IN ('ditangani', 'selesai', 'ditutup')
-          AND i.id %% 5 < 2 AND n <= 1 + i.id %% 3
+          AND i.id %% 5 < 2 AND n <= 1 + i.id %% 3  -- as `has_steps` in _insert_incidents
         """,
         [first_id],
     )

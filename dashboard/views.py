@@ -5,6 +5,7 @@ the permissions in dashboard/rules.py."""
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
+from django.db.models import Count
 from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -19,7 +20,12 @@ from core.utils import parse_id
 from dashboard import hotspots as hotspot_rules
 from dashboard import services
 from dashboard.models import Notification, NotificationPreference
-from directory.selectors import directory_summary, kecamatan_outlines, region_centres
+from directory.selectors import (
+    directory_summary,
+    kecamatan_names,
+    kecamatan_outlines,
+    region_centres,
+)
 from incidents.choices import RiskLevel, Status
 from incidents.filters import IncidentFilter
 from incidents.models import Incident
@@ -34,6 +40,7 @@ from incidents.selectors import (
     my_reports,
     open_by_risk_and_status,
     verification_queue,
+    visible_by_kecamatan,
 )
 from reports.selectors import latest_issued
 
@@ -151,9 +158,20 @@ class MapView(PermissionRequiredMixin, TemplateView):
         return context
 
 
+# Filters the report tally can answer (per kecamatan, status, risk level) without reading the
+# reports: with only these, the map knows how many reports match before fetching any.
+TALLY_FILTERS = {"kecamatan", "status", "risk_level"}
+
+
 class MapDataView(PermissionRequiredMixin, View):
     """The map's markers as JSON: the list's filters over what the user may see (visible_to),
-    so a restricted report never reaches someone who may not open it, not even as a dot."""
+    so a restricted report never reaches someone who may not open it, not even as a dot.
+
+    Up to MAP_MAX_MARKERS reports come as one marker each. Beyond that they come as counts per
+    kecamatan (`aggregated`), placed at the kecamatan's centre: from the report tally when the
+    filters allow (a few hundred rows, however many reports), otherwise grouped in SQL. The
+    counts are of visible reports only, each equal to what the list shows for that kecamatan
+    with the same filters, so they reveal no report the user may not open."""
 
     permission_required = "dashboard.view_map"
 
@@ -162,6 +180,17 @@ class MapDataView(PermissionRequiredMixin, View):
         if filterset.is_bound and not filterset.is_valid():
             return JsonResponse({"error": _("Filter tidak valid."), "features": []}, status=400)
         limit = settings.MAP_MAX_MARKERS
+        data = filterset.form.cleaned_data if filterset.is_bound else {}
+        active = {name for name, value in data.items() if value not in (None, "", [])}
+        if active <= TALLY_FILTERS:
+            counts = visible_by_kecamatan(
+                request.user,
+                statuses=data.get("status") or (),
+                risk_levels=data.get("risk_level") or (),
+                kecamatan=data.get("kecamatan"),
+            )
+            if sum(counts.values()) > limit:
+                return self.aggregated(request, counts, limit)
         rows = list(
             filterset.qs.order_by("-occurred_at", "-pk").values(
                 "pk",
@@ -178,8 +207,14 @@ class MapDataView(PermissionRequiredMixin, View):
                 "desa_id",
             )[: limit + 1]
         )
-        truncated = len(rows) > limit
-        rows = rows[:limit]
+        if len(rows) > limit:
+            counts = dict(
+                filterset.qs.order_by().values_list("kecamatan_id").annotate(n=Count("pk"))
+            )
+            return self.aggregated(request, counts, limit)
+        return JsonResponse(self.markers(request, rows) | {"truncated": False, "limit": limit})
+
+    def markers(self, request, rows) -> dict:
         # Reports without coordinates sit at their desa's reference centre, else their
         # kecamatan's (one query for all of them), and are marked as approximate.
         unlocated = [r for r in rows if r["latitude"] is None]
@@ -189,7 +224,10 @@ class MapDataView(PermissionRequiredMixin, View):
             | {r["kecamatan_id"] for r in unlocated},
         )
         features, unplaced = [], 0
-        statuses, risks = dict(Status.choices), dict(RiskLevel.choices)
+        statuses = {value: str(label) for value, label in Status.choices}
+        risks = {value: str(label) for value, label in RiskLevel.choices}
+        # One URL reversed, the rest by substitution: thousands of reverse() calls add up.
+        detail_url = reverse("incidents:detail", args=[0]).replace("/0/", "/{}/")
         for row in rows:
             placed = "tepat"
             if row["latitude"] is not None:
@@ -211,15 +249,48 @@ class MapDataView(PermissionRequiredMixin, View):
                     "title": row["title"],
                     "kind": row["kind"],
                     "status": row["status"],
-                    "status_label": str(statuses.get(row["status"], "")),
+                    "status_label": statuses.get(row["status"], ""),
                     "risk": row["risk_level"] or "",
-                    "risk_label": str(risks.get(row["risk_level"], "")),
+                    "risk_label": risks.get(row["risk_level"], ""),
                     "kecamatan": row["kecamatan__name"],
-                    "url": reverse("incidents:detail", args=[row["pk"]]),
+                    "url": detail_url.format(row["pk"]),
+                }
+            )
+        return {"features": features, "unplaced": unplaced, "aggregated": False}
+
+    def aggregated(self, request, counts: dict, limit: int) -> JsonResponse:
+        """Counts per kecamatan at its centre, each linking to the list of those reports."""
+        names = kecamatan_names(request.user, counts)
+        centres = region_centres(request.user, set(counts))
+        query = request.GET.copy()
+        query.pop("kecamatan", None)
+        list_url = reverse("incidents:list")
+        areas, unplaced = [], 0
+        for kecamatan_id, count in sorted(counts.items(), key=lambda item: -item[1]):
+            if kecamatan_id not in centres:
+                unplaced += count
+                continue
+            query["kecamatan"] = kecamatan_id
+            areas.append(
+                {
+                    "id": kecamatan_id,
+                    "name": names.get(kecamatan_id, ""),
+                    "lat": round(centres[kecamatan_id][0], 6),
+                    "lon": round(centres[kecamatan_id][1], 6),
+                    "count": count,
+                    "url": f"{list_url}?{query.urlencode()}",
                 }
             )
         return JsonResponse(
-            {"features": features, "unplaced": unplaced, "truncated": truncated, "limit": limit}
+            {
+                "features": [],
+                "areas": areas,
+                "aggregated": True,
+                "total": sum(counts.values()),
+                "unplaced": unplaced,
+                "truncated": True,
+                "limit": limit,
+            }
         )
 
 

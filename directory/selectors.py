@@ -91,6 +91,13 @@ def region_centres(user, region_ids) -> dict[int, tuple[float, float]]:
     return {pk: (float(lat), float(lon)) for pk, lat, lon in rows}
 
 
+def kecamatan_names(user, region_ids) -> dict[int, str]:
+    """{id: name} of the given regions the user may see (one query)."""
+    if not region_ids:
+        return {}
+    return dict(Region.objects.visible_to(user).filter(pk__in=region_ids).values_list("pk", "name"))
+
+
 def kecamatan_outlines(user) -> list[Region]:
     """The kecamatan the user may see that have an outline, with it (one query)."""
     return list(

@@ -13,6 +13,7 @@ class EvaluationsConfig(AppConfig):
             {
                 "evaluations.score": _("Indikator manual dinilai"),
                 "evaluations.finalise": _("Evaluasi difinalkan"),
+                "evaluations.refresh": _("Nilai evaluasi dihitung ulang"),
                 "evaluations.province_result": _("Hasil provinsi dicatat"),
                 "evaluations.framework.change": _("Bobot kerangka evaluasi diubah"),
             }

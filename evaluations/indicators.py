@@ -118,6 +118,16 @@ def year_periods(year: int) -> tuple[list[ScopePeriod], ActionPlan | None]:
     return periods, plan
 
 
+def period_codes(years) -> dict[int, list[str]]:
+    """{year: its period codes} for many years at once (two queries, however many years)."""
+    plans = {
+        plan.year: [p.code for p in plan.periods.all()]
+        for plan in ActionPlan.objects.filter(year__in=list(years)).prefetch_related("periods")
+    }
+    default = [code for code, _name, _first, _last in PERIOD_LAYOUTS[PeriodScheme.CATURWULAN]]
+    return {year: plans.get(year) or default for year in years}
+
+
 def scope_for(year: int, code: str) -> Scope:
     """The scope of `code` in `year`; LookupError when the year has no such period."""
     periods, plan = year_periods(year)
@@ -536,7 +546,11 @@ def achievements(scope: Scope) -> list[Achievement]:
 def mean_achievement(scope: Scope) -> Result:
     """The province's headline: the mean achievement over the planned activities, each capped
     at 100% because activities are measured in different units."""
-    items = achievements(scope)
+    return mean_of(achievements(scope))
+
+
+def mean_of(items: list[Achievement]) -> Result:
+    """The mean capped achievement of `items` (see `mean_achievement`)."""
     if not items:
         return Result(None, None, 0, 0, {ACTIVITIES: []})
     mean = (HUNDRED * sum(i.capped for i in items) / len(items)).quantize(Decimal("0.1"))

@@ -225,3 +225,27 @@ class ManualScoreEvidence(EvidenceFile):
     class Meta(EvidenceFile.Meta):
         verbose_name = _("bukti penilaian")
         verbose_name_plural = _("bukti penilaian")
+
+
+class StoredResults(models.Model):
+    """The computed indicators of one period or year as last worked out from the portal's data
+    (value, score and counts; not the ids of the records behind them), so a page reads a few
+    rows instead of aggregating every report of the period. A draft evaluation's page shows
+    them with the time they were computed; they are worked out again when older than
+    EVALUATION_RESULTS_MAX_AGE minutes, by `manage.py refresh_evaluation_results` (a timer),
+    or on request ("Hitung ulang"). A final evaluation keeps its own frozen snapshot."""
+
+    year = models.PositiveSmallIntegerField(_("tahun"), validators=YEAR_VALIDATORS)
+    scope = models.CharField(_("periode"), max_length=8)
+    results = models.JSONField(_("hasil"), default=dict)
+    computed_at = models.DateTimeField(_("dihitung pada"))
+
+    class Meta:
+        verbose_name = _("hasil indikator tersimpan")
+        verbose_name_plural = _("hasil indikator tersimpan")
+        constraints = [
+            models.UniqueConstraint(fields=["year", "scope"], name="stored_results_once_per_scope"),
+        ]
+
+    def __str__(self):
+        return f"{self.year} {self.scope} @ {self.computed_at:%Y-%m-%d %H:%M}"

@@ -21,3 +21,5 @@ rules.add_perm("evaluations.finalise_evaluation", is_secretariat & is_draft)
 # The province's result arrives months after the period: recorded on final ones too.
 rules.add_perm("evaluations.record_province_result", is_secretariat)
 rules.add_perm("evaluations.change_framework", is_secretariat)
+# Working the computed indicators out again now (costly at scale: the secretariat only).
+rules.add_perm("evaluations.refresh_results", is_secretariat)

@@ -13,14 +13,18 @@ score is the weighted mean of its scored indicators, the total the weighted mean
 pillars. Every indicator row carries the ids of the records behind it (`records`, keyed
 "incidents", "steps", "activities", "realisations").
 
-A fixed number of queries per call, however many records there are.
+A fixed number of queries per call, however many records there are. A draft's computed
+indicators come from StoredResults (see `indicator_results`), at most
+EVALUATION_RESULTS_MAX_AGE minutes old, and `Figures.computed_at` says when they were computed;
+rows carry no record ids then (`live_row` works one out with them, for a drill-down).
 """
 
 from collections import Counter
 from dataclasses import asdict, dataclass, field
-from datetime import date
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
+from django.conf import settings
 from django.db.models import Count, Prefetch
 from django.utils import timezone
 
@@ -29,9 +33,8 @@ from action_plans.models import Activity, Realisation, Target
 from evaluations import indicators
 from evaluations.choices import YEAR_SCOPE, ActionClass, EvaluationStatus, IndicatorKind
 from evaluations.indicators import Scope, scope_for
-from evaluations.models import Evaluation, Framework, Indicator, ManualScore
-from incidents.choices import Status
-from incidents.models import Incident
+from evaluations.models import Evaluation, Framework, Indicator, ManualScore, StoredResults
+from incidents.selectors import awaiting_verification
 
 __all__ = ["Figures", "IndicatorRow", "PillarRow", "evaluation_figures", "framework_for"]
 
@@ -101,6 +104,11 @@ class Figures:
     def indicators(self) -> list:
         return [row for pillar in self.pillars for row in pillar.indicators]
 
+    @property
+    def computed_time(self) -> datetime:
+        """When the computed indicators were worked out (`computed_at`), as a datetime."""
+        return datetime.fromisoformat(self.computed_at)
+
     def indicator(self, code: str) -> IndicatorRow | None:
         return next((row for row in self.indicators if row.code == code), None)
 
@@ -166,8 +174,79 @@ def weighted(pairs) -> Decimal | None:
     return (sum(score * weight for score, weight in scored) / total_weight).quantize(Decimal("0.1"))
 
 
-def compute_figures(scope: Scope, evaluation: Evaluation | None = None) -> Figures:
-    """Live figures of `scope` (manual scores from `evaluation`, when there is one)."""
+def _computed(framework: Framework | None) -> list[str]:
+    if framework is None:
+        return []
+    return [
+        indicator.code
+        for pillar in framework.pillars.all()
+        for indicator in pillar.indicators.all()
+        if indicator.kind == IndicatorKind.COMPUTED
+    ]
+
+
+def computed_codes(year: int) -> list[str]:
+    """The codes of the computed indicators in the framework of `year`."""
+    return _computed(framework_for(year))
+
+
+def _encode(result: indicators.Result) -> dict:
+    def text(value):
+        return None if value is None else str(value)
+
+    return {
+        "raw": text(result.raw),
+        "score": text(result.score),
+        "numerator": result.numerator,
+        "denominator": result.denominator,
+    }
+
+
+def _decode(data: dict) -> indicators.Result:
+    def number(value):
+        return None if value is None else Decimal(value)
+
+    return indicators.Result(
+        number(data["raw"]), number(data["score"]), data["numerator"], data["denominator"]
+    )
+
+
+def indicator_results(scope: Scope, codes, *, refresh: bool = False) -> tuple[dict, datetime]:
+    """The computed indicators `codes` of `scope` and when they were worked out.
+
+    Read from StoredResults (one query) while younger than EVALUATION_RESULTS_MAX_AGE minutes;
+    otherwise (or with `refresh`) computed from the portal's data, with the ids of the records
+    behind each figure, and stored without those ids for the next reader."""
+    codes = [code for code in codes if code in indicators.REGISTRY]
+    now = timezone.now()
+    if not refresh:
+        stored = StoredResults.objects.filter(year=scope.year, scope=scope.code).first()
+        max_age = timedelta(minutes=settings.EVALUATION_RESULTS_MAX_AGE)
+        if (
+            stored is not None
+            and stored.computed_at > now - max_age
+            and set(codes) <= stored.results.keys()
+        ):
+            return {code: _decode(stored.results[code]) for code in codes}, stored.computed_at
+    results = {code: indicators.REGISTRY[code].function(scope) for code in codes}
+    StoredResults.objects.update_or_create(
+        year=scope.year,
+        scope=scope.code,
+        defaults={
+            "results": {code: _encode(result) for code, result in results.items()},
+            "computed_at": now,
+        },
+    )
+    return results, now
+
+
+def compute_figures(
+    scope: Scope, evaluation: Evaluation | None = None, *, live: bool = False
+) -> Figures:
+    """Figures of `scope`: manual scores from `evaluation` (when there is one) and the weights
+    in force, read now; computed indicators from `indicator_results` (stored, at most
+    EVALUATION_RESULTS_MAX_AGE minutes old), or with `live` worked out now with the ids of the
+    records behind them (finalising)."""
     framework = framework_for(scope.year)
     manual = {}
     if evaluation is not None and evaluation.pk:
@@ -175,14 +254,16 @@ def compute_figures(scope: Scope, evaluation: Evaluation | None = None) -> Figur
             m.indicator_code: m
             for m in ManualScore.objects.filter(evaluation=evaluation).prefetch_related("evidence")
         }
+    framework_pillars = list(framework.pillars.all()) if framework else []
+    results, computed_at = indicator_results(scope, _computed(framework), refresh=live)
     pillars = []
-    for pillar in framework.pillars.all() if framework else []:
+    for pillar in framework_pillars:
         rows = []
         for indicator in pillar.indicators.all():
             row = IndicatorRow(indicator.code, indicator.name, indicator.kind, indicator.weight)
-            if indicator.kind == IndicatorKind.COMPUTED and indicator.code in indicators.REGISTRY:
+            if indicator.kind == IndicatorKind.COMPUTED and indicator.code in results:
                 spec = indicators.REGISTRY[indicator.code]
-                result = spec.function(scope)
+                result = results[indicator.code]
                 row.unit, row.mapping = str(spec.unit), str(spec.mapping)
                 row.raw, row.score = result.raw, result.score
                 row.numerator, row.denominator = result.numerator, result.denominator
@@ -207,7 +288,7 @@ def compute_figures(scope: Scope, evaluation: Evaluation | None = None) -> Figur
     for item in achievements:
         by_stage[item.stage][item.action_class] += 1
     classes = Counter(item.action_class for item in achievements)
-    mean = indicators.mean_achievement(scope)
+    mean = indicators.mean_of(achievements)
     return Figures(
         year=scope.year,
         scope=scope.code,
@@ -221,8 +302,18 @@ def compute_figures(scope: Scope, evaluation: Evaluation | None = None) -> Figur
         },
         mean_achievement=mean.raw,
         activities=len(achievements),
-        computed_at=timezone.now().isoformat(),
+        computed_at=computed_at.isoformat(),
     )
+
+
+def live_row(row: IndicatorRow, scope: Scope) -> IndicatorRow:
+    """`row` (a computed indicator) worked out now, with the ids of the records behind it: a
+    drill-down lists what the figure counts today."""
+    result = indicators.REGISTRY[row.code].function(scope)
+    row.raw, row.score = result.raw, result.score
+    row.numerator, row.denominator = result.numerator, result.denominator
+    row.records = result.records
+    return row
 
 
 def figures_of(evaluation: Evaluation | None, scope: Scope) -> Figures:
@@ -324,5 +415,5 @@ def readiness(year: int, code: str, today: date | None = None) -> Readiness:
         missing_reports=missing,
         without_evidence=without_evidence,
         without_targets=[a for a in activities if a.pk not in targets],
-        awaiting_verification=Incident.objects.filter(status=Status.DIAJUKAN).count(),
+        awaiting_verification=awaiting_verification(),
     )

@@ -19,7 +19,12 @@ from evaluations.models import (
     ManualScoreEvidence,
     Pillar,
 )
-from evaluations.selectors import compute_figures, framework_for
+from evaluations.selectors import (
+    compute_figures,
+    computed_codes,
+    framework_for,
+    indicator_results,
+)
 
 
 def _require(user, perm, obj=None):
@@ -71,6 +76,14 @@ def manual_score_save(
     return manual
 
 
+def results_refresh(*, year: int, scope: str, by) -> None:
+    """Work out the computed indicators of a period or year again now (the secretariat's
+    "Hitung ulang"), rather than waiting for them to age out. LookupError for no such period."""
+    _require(by, "evaluations.refresh_results")
+    indicator_results(scope_for(year, scope), computed_codes(year), refresh=True)
+    log_action(actor=by, action="evaluations.refresh", year=year, scope=scope)
+
+
 @transaction.atomic
 def evaluation_finalise(*, evaluation: Evaluation, by) -> Evaluation:
     """Freeze every value, score and count (and the ids of the records behind them) so later
@@ -79,7 +92,7 @@ def evaluation_finalise(*, evaluation: Evaluation, by) -> Evaluation:
     if evaluation.is_final:
         raise ValidationError(_("Evaluasi ini sudah final."))
     _require(by, "evaluations.finalise_evaluation", evaluation)
-    figures = compute_figures(scope_for(evaluation.year, evaluation.scope), evaluation)
+    figures = compute_figures(scope_for(evaluation.year, evaluation.scope), evaluation, live=True)
     if figures.unscored_manual:
         raise ValidationError(
             _("Nilai dulu indikator manual: %(names)s.")

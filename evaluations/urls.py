@@ -22,6 +22,7 @@ urlpatterns = [
         name="manual_score",
     ),
     path("<int:year>/<str:scope>/final/", views.FinaliseView.as_view(), name="finalise"),
+    path("<int:year>/<str:scope>/hitung-ulang/", views.RefreshView.as_view(), name="refresh"),
     path(
         "<int:year>/<str:scope>/hasil-provinsi/",
         views.ProvinceResultView.as_view(),

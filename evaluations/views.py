@@ -1,6 +1,7 @@
 """Pages of the four-pillar evaluation. Access by named permission (rules.py): the leadership
 reads, the secretariat also scores, finalises and records the province's result."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
@@ -17,7 +18,7 @@ from core.charts import bar_chart, stacked_bar
 from core.mixins import PermissionRequiredMixin
 from core.views import serve_evidence
 from evaluations import indicators, selectors, services
-from evaluations.choices import YEAR_SCOPE, ActionClass
+from evaluations.choices import YEAR_SCOPE, ActionClass, EvaluationStatus
 from evaluations.forms import FinaliseForm, ManualScoreForm, ProvinceResultForm, WeightsForm
 from evaluations.models import Evaluation, ManualScoreEvidence
 from incidents.models import HandlingStep, Incident
@@ -79,8 +80,8 @@ class IndexView(EvaluationAccessMixin, TemplateView):
             for e in Evaluation.objects.visible_to(self.request.user).filter(year__in=years)
         }
         rows = []
-        for year in years:
-            codes = [p.code for p in indicators.year_periods(year)[0]] + [YEAR_SCOPE]
+        for year, codes in indicators.period_codes(years).items():
+            codes = [*codes, YEAR_SCOPE]
             rows.append((year, [(code, statuses.get((year, code))) for code in codes]))
         return {**super().get_context_data(**kwargs), "rows": rows, "this_year": this_year}
 
@@ -140,6 +141,8 @@ class EvaluationView(EvaluationAccessMixin, TemplateView):
                 for stage, counts in figures.classes_by_stage.items()
             ],
             "can_score": user.has_perm("evaluations.score_evaluation", self.evaluation),
+            "can_refresh": user.has_perm("evaluations.refresh_results"),
+            "results_max_age": settings.EVALUATION_RESULTS_MAX_AGE,
             "can_finalise": user.has_perm("evaluations.finalise_evaluation", self.evaluation),
             "can_record": user.has_perm("evaluations.record_province_result", self.evaluation),
             "finalise_form": FinaliseForm(),
@@ -156,6 +159,9 @@ class DrilldownView(EvaluationAccessMixin, TemplateView):
         row = figures.indicator(self.kwargs["code"])
         if row is None or row.is_manual:
             raise Http404
+        if figures.status != EvaluationStatus.FINAL:
+            # A draft's page shows stored values; its drill-down works this one out now.
+            selectors.live_row(row, self.scope)
         user = self.request.user
         ids = row.records
         visible_incidents = Incident.objects.visible_to(user)
@@ -265,6 +271,18 @@ class ManualScoreView(EvaluationAccessMixin, FormView):
 
     def form_invalid(self, form):
         return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+class RefreshView(EvaluationAccessMixin, View):
+    """Work a draft's computed indicators out again now ("Hitung ulang")."""
+
+    def post(self, request, year, scope):
+        if self.evaluation is not None and self.evaluation.is_final:
+            messages.info(request, _("Evaluasi ini sudah final; nilainya dibekukan."))
+            return redirect("evaluations:detail", year, scope)
+        services.results_refresh(year=year, scope=scope, by=request.user)
+        messages.success(request, _("Nilai indikator dihitung ulang dari data terkini."))
+        return redirect("evaluations:detail", year, scope)
 
 
 class FinaliseView(EvaluationAccessMixin, View):

@@ -248,9 +248,8 @@ class IncidentFilter(django_filters.FilterSet):
     def with_any_step(self, queryset, name, value):
         if value is None:
             return queryset
-        # A semi-join, not a join: no report repeated per step, so no DISTINCT over the list.
-        with_steps = HandlingStep.objects.values("incident_id")
-        return queryset.filter(pk__in=with_steps) if value else queryset.exclude(pk__in=with_steps)
+        # The report's own flag, kept by a trigger on the steps (the dashboard counts the same).
+        return queryset.filter(has_steps=value)
 
     def read_together(self, queryset, name, value):
         return queryset

@@ -160,7 +160,9 @@ class ConflictStatus(models.Model):
     pghistory.InsertEvent(),
     pghistory.UpdateEvent(),
     pghistory.DeleteEvent(),
-    exclude=["risk_level", "search_document", "status_rank"],
+    # Derived columns with no history of their own: the submission is in the activity log, the
+    # steps in their own history.
+    exclude=["risk_level", "search_document", "submitted_at", "has_steps", "status_rank"],
 )
 class Incident(ConstraintFieldsMixin, models.Model):
     """One report: a potential conflict (*potensi*) or a conflict event (*kejadian*).
@@ -312,6 +314,14 @@ class Incident(ConstraintFieldsMixin, models.Model):
     needs_completion = models.BooleanField(
         _("perlu dilengkapi"), default=False, db_default=False, editable=False
     )
+    # When the report was last submitted (set by the submit transition): how long it has been
+    # waiting in the secretariat's verification queue, read from an index instead of the log.
+    submitted_at = models.DateTimeField(_("diajukan pada"), null=True, blank=True, editable=False)
+    # Whether any handling step exists, kept by a trigger on the steps (migration 0014), so
+    # "awaiting a first step" is a column and a tally, not an anti-join over every report.
+    has_steps = models.BooleanField(
+        _("ada tindak lanjut"), default=False, db_default=False, editable=False
+    )
     conflict_status = models.ForeignKey(
         ConflictStatus,
         verbose_name=_("status keadaan konflik"),
@@ -405,6 +415,18 @@ class Incident(ConstraintFieldsMixin, models.Model):
             models.Index(
                 fields=["kecamatan", "status", "confidentiality", "reported_by"],
                 name="incident_kec_visible_idx",
+            ),
+            # The secretariat's verification queue, longest waiting first.
+            models.Index(
+                fields=["submitted_at", "id"],
+                name="incident_queue_idx",
+                condition=Q(status=Status.DIAJUKAN),
+            ),
+            # Verified or handled reports nobody has followed up yet, oldest first.
+            models.Index(
+                fields=["occurred_at", "id"],
+                name="incident_no_step_idx",
+                condition=Q(status__in=[Status.DIVERIFIKASI, Status.DITANGANI], has_steps=False),
             ),
         ]
         constraints = [
@@ -613,12 +635,14 @@ class IncidentTally(models.Model):
     """How many reports there are per kecamatan, status, confidentiality and risk level, kept
     current by a database trigger on every insert, update and delete of a report (migration
     0005), so the dashboard adds up a few hundred rows instead of counting a million reports.
-    `risk_level` is "" for reports without a risk assessment."""
+    `risk_level` is "" for reports without a risk assessment; `has_steps` splits off the reports
+    nobody has followed up yet (migration 0014)."""
 
     kecamatan = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="+")
     status = models.CharField(max_length=12, choices=Status.choices)
     confidentiality = models.CharField(max_length=8, choices=Confidentiality.choices)
     risk_level = models.CharField(max_length=13, choices=RiskLevel.choices, blank=True)
+    has_steps = models.BooleanField(default=False)
     count = models.IntegerField(default=0)
 
     objects = IncidentTallyQuerySet.as_manager()
@@ -626,7 +650,7 @@ class IncidentTally(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["kecamatan", "status", "confidentiality", "risk_level"],
+                fields=["kecamatan", "status", "confidentiality", "risk_level", "has_steps"],
                 name="incident_tally_group_unique",
             ),
         ]

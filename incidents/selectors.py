@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
-from django.db.models import CharField, Count, OuterRef, Q, Subquery, Sum
-from django.db.models.functions import Cast, Coalesce, ExtractMonth, TruncMonth
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import Coalesce, ExtractMonth, TruncMonth
 from django.utils import timezone
 from django.utils.dates import MONTHS
 from django.utils.http import urlencode
@@ -48,6 +48,62 @@ def list_query(**params) -> str:
     return urlencode({k: v for k, v in params.items() if v not in (None, "", [])}, doseq=True)
 
 
+def _author_only(user):
+    """The user's own reports that only their author may see: their drafts, and their
+    restricted reports when they are not cleared for restricted ones. Added to what
+    `IncidentTally.objects.visible_to(user)` counts, they make `Incident.objects.visible_to`."""
+    own = Incident.objects.visible_to(user).filter(reported_by=user)
+    if may_see_restricted(user):
+        return own.filter(status=Status.DRAFT)
+    return own.filter(Q(status=Status.DRAFT) | Q(confidentiality=Confidentiality.TERBATAS))
+
+
+def visible_count(user, *, statuses, has_steps: bool | None = None) -> int:
+    """How many reports with one of `statuses` (and with or without handling steps) the user
+    sees, exactly, from the tally (one query) plus, where the user could have any, their own
+    author-only reports through the author index (a second query)."""
+    tally = IncidentTally.objects.visible_to(user).filter(status__in=statuses)
+    own = Q(status__in=statuses)
+    if has_steps is not None:
+        tally = tally.filter(has_steps=has_steps)
+        own &= Q(has_steps=has_steps)
+    count = tally.aggregate(n=Sum("count", default=0))["n"]
+    if Status.DRAFT in statuses or not may_see_restricted(user):
+        count += _author_only(user).filter(own).count()
+    return count
+
+
+def visible_by_kecamatan(user, *, statuses=(), risk_levels=(), kecamatan=None) -> dict[int, int]:
+    """{kecamatan id: reports the user sees} with these statuses and risk levels (empty: any)
+    in one kecamatan or all, exactly what the list counts for the same filters: the tally of
+    reports anyone in the user's scope may see plus the user's own author-only reports (two
+    queries, however many reports there are). Restricted reports the user may not open are in
+    neither part, so no count reveals them."""
+    tally = IncidentTally.objects.visible_to(user)
+    own = _author_only(user)
+    if statuses:
+        tally, own = tally.filter(status__in=statuses), own.filter(status__in=statuses)
+    if risk_levels:
+        tally = tally.filter(risk_level__in=risk_levels)
+        own = own.filter(risk_level__in=risk_levels)
+    if kecamatan is not None:
+        tally, own = tally.filter(kecamatan=kecamatan), own.filter(kecamatan=kecamatan)
+    counts = dict(
+        tally.values_list("kecamatan_id").annotate(n=Sum("count")).filter(n__gt=0).order_by()
+    )
+    for kecamatan_id, n in own.values_list("kecamatan_id").annotate(n=Count("*")).order_by():
+        counts[kecamatan_id] = counts.get(kecamatan_id, 0) + n
+    return counts
+
+
+def awaiting_verification() -> int:
+    """Every report waiting for verification, whoever may see it: an institutional figure for
+    the evaluation's readiness (one query on the tally)."""
+    return IncidentTally.objects.filter(status=Status.DIAJUKAN).aggregate(
+        n=Sum("count", default=0)
+    )["n"]
+
+
 def incident_summary(user) -> dict:
     """Counts for the dashboard's report cards, over what the user may see.
 
@@ -62,12 +118,7 @@ def incident_summary(user) -> dict:
         handling=Sum("count", filter=Q(status__in=HANDLING_STATUSES), default=0),
         high_risk=Sum("count", filter=open_risky, default=0),
     )
-    own = Incident.objects.visible_to(user).filter(reported_by=user)
-    if may_see_restricted(user):
-        own = own.filter(status=Status.DRAFT)
-    else:
-        own = own.filter(Q(status=Status.DRAFT) | Q(confidentiality=Confidentiality.TERBATAS))
-    own = own.aggregate(
+    own = _author_only(user).aggregate(
         submitted=Count("pk", filter=Q(status=Status.DIAJUKAN)),
         handling=Count("pk", filter=Q(status__in=HANDLING_STATUSES)),
         high_risk=Count("pk", filter=open_risky),
@@ -179,36 +230,32 @@ def conflict_status_in_force(today: date) -> ConflictStatus | None:
 
 
 def verification_queue(user, limit: int = 10) -> tuple[int, list]:
-    """Submitted reports waiting for verification, longest waiting first, each with
-    `submitted_at` (its latest submission); and how many there are (two queries)."""
-    waiting = Incident.objects.visible_to(user).filter(status=Status.DIAJUKAN)
-    latest_submission = ActivityLog.objects.filter(
-        content_type__app_label=Incident._meta.app_label,
-        content_type__model=Incident._meta.model_name,
-        object_id=Cast(OuterRef("pk"), CharField()),
-        action="incidents.report.submit",
-    ).order_by("-at", "-pk")
-    items = list(
-        waiting.select_related("kecamatan")
-        .annotate(submitted_at=Subquery(latest_submission.values("at")[:1]))
-        .order_by("submitted_at", "pk")[:limit]
-    )
-    return waiting.count(), items
+    """Submitted reports waiting for verification, longest waiting first (`submitted_at`, their
+    latest submission, read from a partial index); and exactly how many there are, from the
+    tally (two or three queries, however many reports wait)."""
+    statuses = [Status.DIAJUKAN]
+    waiting = Incident.objects.visible_to(user).filter(status__in=statuses)
+    items = list(waiting.select_related("kecamatan").order_by("submitted_at", "pk")[:limit])
+    return visible_count(user, statuses=statuses), items
 
 
 def awaiting_first_step(user, limit: int = 10) -> tuple[int, list, str]:
-    """Verified or handled reports that have no handling step yet (two queries), oldest first,
-    with the list's query string for all of them."""
+    """Verified or handled reports that have no handling step yet, oldest first (a partial
+    index on the trigger-kept `has_steps`), exactly how many (the tally), and the list's query
+    string for all of them (two or three queries, however many reports there are)."""
     statuses = [Status.DIVERIFIKASI, Status.DITANGANI]
-    waiting = Incident.objects.visible_to(user).filter(status__in=statuses, steps__isnull=True)
+    waiting = Incident.objects.visible_to(user).filter(status__in=statuses, has_steps=False)
     items = list(waiting.select_related("kecamatan").order_by("occurred_at", "pk")[:limit])
-    return waiting.count(), items, list_query(status=statuses, has_steps="false")
+    count = visible_count(user, statuses=statuses, has_steps=False)
+    return count, items, list_query(status=statuses, has_steps="false")
 
 
 def my_reports(user) -> dict:
     """The user's own reports by status, and the rejected ones with the reason (two queries)."""
     mine = Incident.objects.visible_to(user).filter(reported_by=user)
-    counts = dict(mine.values_list("status").annotate(n=Count("pk")).order_by())
+    # COUNT(*), not COUNT(id): every column the query reads is in incident_kec_visible_idx, so
+    # the count is an index-only scan (an officer may have filed tens of thousands).
+    counts = dict(mine.values_list("status").annotate(n=Count("*")).order_by())
     returned = list(mine.filter(status=Status.DITOLAK).order_by("-updated_at")[:10])
     return {
         "by_status": [

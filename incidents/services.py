@@ -171,6 +171,9 @@ def incident_transition(
         incident.rejection_reason = note
     previous = incident.status
     incident.status = rule.target
+    if action == "submit":
+        # The verification queue's "waiting since" (the log keeps every submission too).
+        incident.submitted_at = timezone.now()
     incident.version += 1
     incident.full_clean()
     with pghistory.context(user=by.pk, reason=note):

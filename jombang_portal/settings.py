@@ -60,6 +60,9 @@ EVALUATION_DIALOGUE_TARGET = env.int("EVALUATION_DIALOGUE_TARGET", default=6)
 # Median days from a report to its first handling step: full score at or below the first
 # number, zero at or above the second, linear between.
 EVALUATION_RESPONSE_DAYS = env.list("EVALUATION_RESPONSE_DAYS", cast=int, default=[1, 14])
+# How old (minutes) a draft evaluation's stored indicator results may be before a page works
+# them out again; `manage.py refresh_evaluation_results` on a timer keeps them younger.
+EVALUATION_RESULTS_MAX_AGE = env.int("EVALUATION_RESULTS_MAX_AGE", default=60)
 # Words in an activity's title that make its realisation count as a dialogue or meeting.
 EVALUATION_DIALOGUE_KEYWORDS = env.list(
     "EVALUATION_DIALOGUE_KEYWORDS",

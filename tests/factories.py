@@ -168,6 +168,8 @@ class IncidentFactory(DjangoModelFactory):
         lambda o: "damai" if o.status in ("selesai", "ditutup") else ""
     )
     confidentiality = "internal"
+    # Past draft, a report has been submitted (the verification queue's "waiting since").
+    submitted_at = factory.LazyAttribute(lambda o: None if o.status == "draft" else timezone.now())
 
     class Params:
         event = factory.Trait(kind="kejadian", likelihood=None, impact=None, injured=0, killed=0)

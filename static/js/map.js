@@ -107,6 +107,43 @@
       });
   }
 
+  function number(value) {
+    return Number(value).toLocaleString(document.documentElement.lang || "id");
+  }
+
+  // Too many reports for one marker each: a count per kecamatan at its centre, linking to the
+  // list of those reports.
+  function drawCounts(payload) {
+    var layer = L.featureGroup();
+    payload.areas.forEach(function (area) {
+      var label = fill(data.labelCount, { name: area.name, count: number(area.count) });
+      var icon = L.divIcon({
+        className: "map-count",
+        html: "<span>" + number(area.count) + "</span>",
+        iconSize: [48, 48],
+      });
+      var marker = L.marker([area.lat, area.lon], { icon: icon, title: label, alt: label });
+      var root = document.createElement("div");
+      var link = document.createElement("a");
+      link.href = area.url;
+      link.textContent = label;
+      root.appendChild(link);
+      marker.bindPopup(root);
+      layer.addLayer(marker);
+    });
+    map.addLayer(layer);
+    if (payload.areas.length) {
+      map.fitBounds(layer.getBounds(), { padding: [40, 40], maxZoom: 13 });
+    }
+    summary.textContent = fill(data.labelAggregated, {
+      total: number(payload.total),
+      limit: number(payload.limit),
+      unplaced: number(payload.unplaced),
+    });
+    box.dataset.loaded = "0";
+    box.dataset.areasShown = String(payload.areas.length);
+  }
+
   fetch(data.url, { credentials: "same-origin", headers: { Accept: "application/json" } })
     .then(function (response) {
       if (!response.ok) {
@@ -115,6 +152,10 @@
       return response.json();
     })
     .then(function (payload) {
+      if (payload.aggregated) {
+        drawCounts(payload);
+        return;
+      }
       var cluster = L.markerClusterGroup();
       payload.features.forEach(function (feature) {
         var approx = feature.placed !== "tepat";

@@ -173,3 +173,27 @@ def test_map_shades_kecamatan_and_marks_approximate_places(
     expect(exact).not_to_have_class(re.compile(r"\bapprox\b"))
     approx.click()
     expect(page.locator(".leaflet-popup")).to_contain_text("Perkiraan: titik tengah desa")
+
+
+def test_above_the_marker_limit_the_map_shows_counts_per_kecamatan_and_says_so(
+    page, pimpinan, petugas_unscoped, kecamatan, settings
+):
+    """More reports than MAP_MAX_MARKERS: one count at the kecamatan's centre, the summary says
+    why, and the count leads to the list of those reports."""
+    settings.MAP_MAX_MARKERS = 2
+    kecamatan.latitude, kecamatan.longitude = Decimal("-7.55"), Decimal("112.23")
+    kecamatan.save()
+    IncidentFactory.create_batch(3, kecamatan=kecamatan, reported_by=petugas_unscoped)
+    login(page, pimpinan.username)
+    page.goto("/peta/")
+    box = page.get_by_test_id("map")
+    expect(box).to_have_attribute("data-areas-shown", "1")
+    expect(page.get_by_test_id("map-summary")).to_contain_text(
+        "3 laporan, lebih dari 2: ditampilkan sebagai jumlah per kecamatan"
+    )
+    count = page.locator(".leaflet-marker-icon.map-count")
+    expect(count).to_have_text("3")
+    count.click()
+    page.get_by_role("link", name=f"{kecamatan.name}: 3 laporan — lihat daftar").click()
+    expect(page).to_have_url(re.compile(rf"/laporan/\?kecamatan={kecamatan.pk}$"))
+    expect(page.get_by_test_id("incident-table")).to_contain_text(kecamatan.name)

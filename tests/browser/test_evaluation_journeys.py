@@ -46,8 +46,12 @@ def test_secretariat_evaluates_the_year(page, world, sekretariat, photo):  # noq
     )
 
     # The year's computed values: evidence now on two of three submitted realisations.
+    # The page was computed at the first visit and says so; a recount takes in the new file.
     page.goto("/evaluasi/2024/tahun/")
     expect(page.get_by_test_id("status")).to_have_text("Draf (nilai berjalan)")
+    expect(page.get_by_test_id("computed-at")).to_contain_text("dihitung pada")
+    page.get_by_test_id("refresh").click()
+    expect(page.get_by_role("alert").first).to_contain_text("dihitung ulang dari data terkini")
     expect(page.get_by_test_id("indicator-evaluasi.realisasi_berbukti")).to_contain_text("66,7%")
     expect(page.get_by_test_id("indicator-evaluasi.laporan_tepat_waktu")).to_contain_text("2/3")
 

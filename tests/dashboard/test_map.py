@@ -132,12 +132,68 @@ def test_map_data_query_count_does_not_grow(
     client, reports, pimpinan, kecamatan, petugas_unscoped, django_assert_num_queries
 ):
     client.force_login(pimpinan)
-    with django_assert_num_queries(8):
+    # Session and role checks, the tally and the own drafts (how many match), the markers,
+    # the centres.
+    with django_assert_num_queries(10):
         client.get("/peta/data.json")
     for _extra in range(10):
         IncidentFactory(kecamatan=kecamatan, reported_by=petugas_unscoped)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(10):
         client.get("/peta/data.json")
+
+
+def _list_count(client, query):
+    return client.get(f"/laporan/?{query}").context["paginator"].count
+
+
+@pytest.mark.parametrize("query", ["", "status=diajukan", "kind=potensi"])
+def test_above_the_marker_limit_counts_per_kecamatan_equal_the_list(
+    client, reports, kecamatan, other_kecamatan, petugas, pimpinan, settings, query
+):
+    """Beyond MAP_MAX_MARKERS the map sends counts per kecamatan at its centre, each the
+    number the list shows for that kecamatan with the same filters: a restricted report is
+    counted only for someone who may open it (leadership), never for a field officer."""
+    for region, lat in ((kecamatan, "-7.550000"), (other_kecamatan, "-7.450000")):
+        region.latitude, region.longitude = Decimal(lat), Decimal("112.200000")
+        region.save()
+    IncidentFactory.create_batch(2, kecamatan=kecamatan, reported_by=petugas, status="draft")
+    settings.MAP_MAX_MARKERS = 1
+    for person in (pimpinan, petugas):
+        client.force_login(person)
+        data = client.get(f"/peta/data.json?{query}").json()
+        assert data["aggregated"] is True and data["features"] == []
+        counts = {area["id"]: area["count"] for area in data["areas"]}
+        # A kecamatan-scoped officer may not filter by another kecamatan (and sees none of it).
+        regions = [kecamatan] if person.kecamatan_id else [kecamatan, other_kecamatan]
+        assert set(counts) <= {r.pk for r in regions}
+        for region in regions:
+            expected = _list_count(client, f"{query}&kecamatan={region.pk}")
+            assert counts.get(region.pk, 0) == expected, (person, region, query)
+        assert data["total"] == _list_count(client, query)
+        area = next(a for a in data["areas"] if a["id"] == kecamatan.pk)
+        assert f"kecamatan={kecamatan.pk}" in area["url"] and area["lat"] == -7.55
+    client.force_login(pimpinan)
+    with_restricted = client.get("/peta/data.json").json()
+    client.force_login(petugas)
+    without = client.get("/peta/data.json").json()
+    assert sum(a["count"] for a in with_restricted["areas"]) >= 4
+    # The officer's own drafts are theirs to see; the secretariat's restricted report is not.
+    officer_total = {a["id"]: a["count"] for a in without["areas"]}[kecamatan.pk]
+    assert officer_total == 2 + 2  # two drafts, the located and same-desa reports
+
+
+def test_aggregated_counts_cost_the_same_however_many_reports(
+    client, reports, kecamatan, petugas_unscoped, pimpinan, settings, django_assert_num_queries
+):
+    settings.MAP_MAX_MARKERS = 1
+    client.force_login(pimpinan)
+    # Session and role checks, the tally, the own drafts, the kecamatan names and centres.
+    with django_assert_num_queries(10):
+        client.get("/peta/data.json?status=diajukan&status=diverifikasi")
+    IncidentFactory.create_batch(5, kecamatan=kecamatan, reported_by=petugas_unscoped)
+    with django_assert_num_queries(10):
+        data = client.get("/peta/data.json?status=diajukan&status=diverifikasi").json()
+    assert data["aggregated"] is True
 
 
 def test_without_outlines_the_map_has_markers_only(client, reports, pimpinan):

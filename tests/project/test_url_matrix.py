@@ -197,6 +197,11 @@ EXPECTATIONS = {
         "",
         only(405, "sekretariat", "pimpinan"),  # POST only
     ),
+    "evaluations:refresh": (
+        lambda o: {"year": 2024, "scope": "B04"},
+        "",
+        only(405, "sekretariat", "pimpinan"),  # POST only (and the secretariat's)
+    ),
     "evaluations:province_result": (
         lambda o: {"year": 2024, "scope": "B04"},
         "",

@@ -1,0 +1,127 @@
+"""A draft evaluation's computed indicators are stored per period and year: a page reads them
+(a fixed, small number of queries however many reports there are) and says when they were
+computed; they are worked out again when older than EVALUATION_RESULTS_MAX_AGE, on request
+("Hitung ulang", secretariat only), or by the timer command. Drill-downs and finalising compute
+live, so the records listed and the frozen snapshot are never stale."""
+
+from datetime import timedelta
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from evaluations import services
+from evaluations.models import Evaluation, StoredResults
+from tests.evaluations.conftest import at, incident
+
+pytestmark = pytest.mark.django_db
+
+PAGE = "/evaluasi/2024/B04/"
+CODE = "evaluasi.laporan_selesai"
+
+
+def resolved(client, url=PAGE):
+    return client.get(url).context["figures"].indicator(CODE).numerator
+
+
+def add_resolved_report(world, by):
+    incident(reported=at(2024, 2, 3), status="selesai", kecamatan=world["i1"].kecamatan, by=by)
+
+
+def test_page_shows_stored_values_with_their_time_until_refreshed(client, world, sekretariat):
+    client.force_login(sekretariat)
+    before = resolved(client)
+    page = client.get(PAGE).content.decode()
+    assert "nilai terhitung dihitung pada" in page and "Hitung ulang sekarang" in page
+    add_resolved_report(world, sekretariat)
+    assert resolved(client) == before  # stored, and the page says since when
+    # The drill-down lists what the figure counts now.
+    drill = client.get(f"{PAGE}rincian/{CODE}/")
+    assert drill.context["row"].numerator == before + 1
+    response = client.post(f"{PAGE}hitung-ulang/")
+    assert response.status_code == 302
+    assert resolved(client) == before + 1
+
+
+def test_results_older_than_the_limit_are_worked_out_again(client, world, sekretariat, settings):
+    client.force_login(sekretariat)
+    before = resolved(client)
+    add_resolved_report(world, sekretariat)
+    settings.EVALUATION_RESULTS_MAX_AGE = 30
+    StoredResults.objects.update(computed_at=timezone.now() - timedelta(minutes=31))
+    assert resolved(client) == before + 1
+    assert StoredResults.objects.get(year=2024, scope="B04").computed_at > timezone.now() - (
+        timedelta(minutes=1)
+    )
+
+
+def test_the_timer_command_refreshes_every_draft_scope(client, world, sekretariat):
+    client.force_login(sekretariat)
+    before = resolved(client)
+    add_resolved_report(world, sekretariat)
+    call_command("refresh_evaluation_results", year=[2024])
+    assert set(StoredResults.objects.values_list("scope", flat=True)) >= {
+        "B04",
+        "B08",
+        "B12",
+        "tahun",
+    }
+    assert resolved(client) == before + 1
+
+
+def test_finalising_freezes_live_values_with_their_records(client, world, sekretariat):
+    client.force_login(sekretariat)
+    before = resolved(client)
+    add_resolved_report(world, sekretariat)
+    evaluation = services.evaluation_get_or_create(year=2024, scope="B04")
+    for code in ("kolaborasi.solusi_bersama",):
+        services.manual_score_save(
+            evaluation=evaluation,
+            indicator_code=code,
+            score=80,
+            justification="BA.",
+            by=sekretariat,
+        )
+    figures = client.get(PAGE).context["figures"]
+    for row in figures.unscored_manual:
+        services.manual_score_save(
+            evaluation=evaluation,
+            indicator_code=row.code,
+            score=80,
+            justification="BA.",
+            by=sekretariat,
+        )
+    services.evaluation_finalise(evaluation=evaluation, by=sekretariat)
+    row = Evaluation.objects.get(pk=evaluation.pk).snapshot
+    frozen = next(r for p in row["pillars"] for r in p["indicators"] if r["code"] == CODE)
+    assert frozen["numerator"] == before + 1 == len(frozen["records"]["incidents"])
+
+
+@pytest.mark.parametrize("persona", ["pimpinan", "petugas"])
+def test_only_the_secretariat_may_ask_for_a_recount(request, client, world, persona):
+    client.force_login(request.getfixturevalue(persona))
+    assert client.post(f"{PAGE}hitung-ulang/").status_code == 403
+    if persona == "pimpinan":
+        assert "Hitung ulang sekarang" not in client.get(PAGE).content.decode()
+
+
+def test_a_recount_of_a_final_evaluation_changes_nothing(client, world, sekretariat):
+    Evaluation.objects.create(year=2024, scope="B04", status="final", snapshot={"x": 1})
+    client.force_login(sekretariat)
+    response = client.post(f"{PAGE}hitung-ulang/")
+    assert response.status_code == 302
+    assert not StoredResults.objects.filter(scope="B04").exists()
+
+
+@pytest.mark.parametrize(("url", "queries"), [("/evaluasi/2024/tahun/", 50), (PAGE, 32)])
+def test_pages_read_a_pinned_number_of_queries(
+    client, world, sekretariat, url, queries, django_assert_num_queries
+):
+    client.force_login(sekretariat)
+    client.get(url)  # computes and stores
+    with django_assert_num_queries(queries):
+        client.get(url)
+    for _n in range(5):
+        add_resolved_report(world, sekretariat)
+    with django_assert_num_queries(queries):
+        client.get(url)
