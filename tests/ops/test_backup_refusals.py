@@ -26,7 +26,10 @@ def archive(tmp_path, members, manifest=None):
         manifest = "".join(f"{digest(data)}  {name}\n" for name, data in members.items())
     path = tmp_path / "cadangan.tar"
     with tarfile.open(path, "w") as tar:
-        for name, data in {**members, **({MANIFEST: manifest.encode()} if manifest else {})}.items():
+        for name, data in {
+            **members,
+            **({MANIFEST: manifest.encode()} if manifest else {}),
+        }.items():
             info = tarfile.TarInfo(name)
             info.size = len(data)
             tar.addfile(info, io.BytesIO(data))
