@@ -9,7 +9,15 @@ import tarfile
 import pytest
 from django.core.files.storage import FileSystemStorage
 
-from core.backup import DUMP, MANIFEST, BackupError, create_backup, restore_backup, storage_names
+from core.backup import (
+    DUMP,
+    MANIFEST,
+    BackupError,
+    create_backup,
+    libpq_env,
+    restore_backup,
+    storage_names,
+)
 
 DUMP_BYTES = b"PGDMP fake dump"
 # Never connected to: every archive below is refused before the database is looked at.
@@ -89,3 +97,22 @@ def test_a_backup_of_a_database_that_cannot_be_dumped_fails_and_leaves_no_archiv
             output_dir=tmp_path / "cadangan",
         )
     assert list((tmp_path / "cadangan").iterdir()) == []
+
+
+def test_pg_dump_gets_the_connection_through_the_environment_not_the_command_line():
+    env = libpq_env(
+        {
+            "NAME": "portal",
+            "USER": "portal",
+            "PASSWORD": "rahasia",
+            "HOST": "db.internal",
+            "PORT": 5433,
+            "OPTIONS": {"sslmode": "verify-full"},
+        }
+    )
+    assert (env["PGDATABASE"], env["PGUSER"], env["PGPASSWORD"]) == ("portal", "portal", "rahasia")
+    assert (env["PGHOST"], env["PGPORT"], env["PGSSLMODE"]) == (
+        "db.internal",
+        "5433",
+        "verify-full",
+    )
