@@ -7,12 +7,22 @@ from django.utils.translation import gettext_lazy as _
 from action_plans.choices import Pillar, Stage
 from action_plans.models import Activity
 from core.forms import FilterForm
+from core.pickers import PickerSelect, get_picker
 from directory.models import Agency
 
 
+def _agencies(request):
+    # The searchable picker's rows (active agencies this user may see), as on the activity form.
+    return get_picker("instansi").queryset(request.user) if request else Agency.objects.none()
+
+
 class ActivityFilter(django_filters.FilterSet):
+    # A searchable picker over the roster's agencies; a plain select without JavaScript.
     agency = django_filters.ModelChoiceFilter(
-        queryset=Agency.objects.filter(active=True), method="involving", label=_("Instansi")
+        queryset=_agencies,
+        method="involving",
+        label=_("Instansi"),
+        widget=PickerSelect("instansi"),
     )
     stage = django_filters.ChoiceFilter(choices=Stage.choices, label=_("Tahap"))
     pillar = django_filters.ChoiceFilter(

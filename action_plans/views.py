@@ -146,7 +146,9 @@ class MatrixView(PlanMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         activities = visible_activities(self.request.user).filter(plan=self.plan)
-        self.filterset = ActivityFilter(self.request.GET or None, queryset=activities)
+        self.filterset = ActivityFilter(
+            self.request.GET or None, queryset=activities, request=self.request
+        )
         rows = selectors.matrix_rows(self.plan, self.filterset.qs)
         query = self.request.GET.copy()
         query.pop("cetak", None)
@@ -187,7 +189,7 @@ class OverviewView(PlanMixin, TemplateView):
 class MatrixExportView(PlanMixin, View):
     def get(self, request, year):
         activities = visible_activities(request.user).filter(plan=self.plan)
-        activities = ActivityFilter(request.GET or None, queryset=activities).qs
+        activities = ActivityFilter(request.GET or None, queryset=activities, request=request).qs
         content = spreadsheets.matrix_workbook(
             self.plan, selectors.matrix_rows(self.plan, activities)
         )

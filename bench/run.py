@@ -96,6 +96,7 @@ def list_measures(label, user, ctx) -> list[Measure]:
         Measure("search 'warga'", "/laporan/?q=warga"),
         Measure("sort by title", "/laporan/?sort=title"),
         Measure("sort by risk", "/laporan/?sort=-risk_level"),
+        Measure("sort by status (workflow)", "/laporan/?sort=status"),
         Measure("card link ?status=diajukan", "/laporan/?status=diajukan"),
     ]
 

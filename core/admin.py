@@ -1,11 +1,26 @@
 from django.contrib import admin
+from django.db import models
 from django.templatetags.static import static
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import LocalDateField, LocalDateInput, LocalDateTimeField, LocalDateTimeInput
 from core.log import action_choices
 from core.models import ActivityLog
+
+
+class LocalDatesAdminMixin:
+    """Dates in the administration as everywhere else in the portal: typed and shown as
+    DD/MM/YYYY (core.forms), ISO accepted too, with an Indonesian message for a bad date. The
+    admin's own widgets show ISO text with an English calendar and a date and time split in
+    two boxes. For ModelAdmins and inlines alike; a subclass that sets formfield_overrides of
+    its own should extend this one's."""
+
+    formfield_overrides = {
+        models.DateField: {"form_class": LocalDateField, "widget": LocalDateInput},
+        models.DateTimeField: {"form_class": LocalDateTimeField, "widget": LocalDateTimeInput},
+    }
 
 
 def yes_no_column(field: str, description):
@@ -37,7 +52,7 @@ class ActionFilter(admin.SimpleListFilter):
 
 
 @admin.register(ActivityLog)
-class ActivityLogAdmin(admin.ModelAdmin):
+class ActivityLogAdmin(LocalDatesAdminMixin, admin.ModelAdmin):
     """Read-only: the log is written by the portal's services, never edited by hand."""
 
     list_display = ["at", "actor", "action_label", "object_repr", "details"]

@@ -22,7 +22,7 @@ from import_export.admin import ImportExportModelAdmin
 from import_export.formats.base_formats import CSV, XLSX
 from import_export.forms import SelectableFieldsExportForm
 
-from core.admin import yes_no_column, yes_no_icon
+from core.admin import LocalDatesAdminMixin, yes_no_column, yes_no_icon
 from core.models import ActivityLog
 from core.services import log_action
 from core.utils import spreadsheet_safe
@@ -50,7 +50,7 @@ class LabelledExportForm(SelectableFieldsExportForm):
         return str(field.column_name) if field else field_name
 
 
-class SpreadsheetImportExportAdmin(ImportExportModelAdmin):
+class SpreadsheetImportExportAdmin(LocalDatesAdminMixin, ImportExportModelAdmin):
     """Excel and CSV only; the import page lists every bad row by its line in the file and offers
     an Excel template to fill. Exported files are named in Indonesian."""
 
@@ -121,7 +121,7 @@ class HasBoundaryFilter(admin.SimpleListFilter):
 
 
 @admin.register(Region)
-class RegionAdmin(admin.ModelAdmin):
+class RegionAdmin(LocalDatesAdminMixin, admin.ModelAdmin):
     list_display = ["code", "name", "level", "parent", "latitude", "longitude", "has_boundary"]
     list_filter = ["level", HasBoundaryFilter]
     list_select_related = ["parent"]
@@ -384,14 +384,14 @@ class ContactAdmin(SpreadsheetImportExportAdmin):
         return Contact.objects.visible_to(request.user).select_related("region")
 
 
-class TeamMemberInline(admin.TabularInline):
+class TeamMemberInline(LocalDatesAdminMixin, admin.TabularInline):
     model = TeamMember
     extra = 1
     autocomplete_fields = ["agency"]
 
 
 @admin.register(TeamDecree)
-class TeamDecreeAdmin(admin.ModelAdmin):
+class TeamDecreeAdmin(LocalDatesAdminMixin, admin.ModelAdmin):
     list_display = ["year", "number", "decree_date", "member_count"]
     list_filter = [("members__agency", admin.RelatedOnlyFieldListFilter), "members__sub_team"]
     search_fields = ["number", "members__person_name", "members__agency__name"]

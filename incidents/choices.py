@@ -95,6 +95,20 @@ class Status(models.TextChoices):
     DITUTUP = "ditutup", _("Ditutup")
 
 
+# The workflow order, for sorting by status (Incident.status_rank): a rejected report sits next
+# to the submission it answers (it goes back to its author), before the verified reports that
+# move on to handling.
+STATUS_ORDER = (
+    Status.DRAFT,
+    Status.DIAJUKAN,
+    Status.DITOLAK,
+    Status.DIVERIFIKASI,
+    Status.DITANGANI,
+    Status.SELESAI,
+    Status.DITUTUP,
+)
+
+
 class Resolution(models.TextChoices):
     DAMAI = "damai", _("Selesai secara damai")
     HUKUM = "proses_hukum", _("Melalui proses hukum")

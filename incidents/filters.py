@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.choices import Stage
 from core.forms import FilterForm
+from core.pickers import PickerSelect, get_picker
 from core.utils import parse_id
 from directory.models import Agency, Region
 from incidents.choices import ActionType, ConflictSource, Form, Kind, RiskLevel, Status
@@ -37,6 +38,12 @@ def _desa(request):
     return regions.filter(parent_id=kecamatan_id) if kecamatan_id else regions
 
 
+def _agencies(request):
+    # The searchable picker's rows (active agencies this user may see), so the plain select
+    # without JavaScript, the picker's search and the validation offer the same agencies.
+    return get_picker("instansi").queryset(request.user) if request else Agency.objects.none()
+
+
 # Each way of sorting spelled out, newest first at the top (django-filter would otherwise offer
 # "Judul (descending)").
 SORT_LABELS = {
@@ -48,8 +55,8 @@ SORT_LABELS = {
     "-reference": _("Nomor laporan, terbesar dulu"),
     "title": _("Judul, A–Z"),
     "-title": _("Judul, Z–A"),
-    "status": _("Status, A–Z"),
-    "-status": _("Status, Z–A"),
+    "status": _("Status, dari draf ke ditutup"),
+    "-status": _("Status, dari ditutup ke draf"),
 }
 
 
@@ -177,10 +184,13 @@ class IncidentFilter(django_filters.FilterSet):
         distinct=False,
         widget=forms.CheckboxSelectMultiple,
     )
+    # About 60 agencies: a searchable picker ("Polres" finds Polres Jombang) rather than a long
+    # select; without JavaScript it is that select.
     agency = django_filters.ModelChoiceFilter(
-        queryset=Agency.objects.filter(active=True),
+        queryset=_agencies,
         method="involving_agency",
         label=_("Instansi yang menangani"),
+        widget=PickerSelect("instansi"),
     )
     # Whose report: `mine=true` lists the user's own reports (the field officer's dashboard).
     mine = django_filters.BooleanFilter(method="reported_by_me", label=_("Laporan saya"))
@@ -201,7 +211,8 @@ class IncidentFilter(django_filters.FilterSet):
             ("occurred_at", "occurred_at"),
             ("reference", "reference"),
             ("title", "title"),
-            ("status", "status"),
+            # Status sorts in workflow order (draf, diajukan, ... ditutup), not by its code.
+            ("status_rank", "status"),
             # Risk sorts by likelihood x impact, not by the label's alphabetical order.
             ("risk_score_value", "risk_level"),
         ),

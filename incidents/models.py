@@ -24,6 +24,7 @@ from incidents.choices import (
     IMPACT_CHOICES,
     LIKELIHOOD_CHOICES,
     SEARCH_CONFIG,
+    STATUS_ORDER,
     ActionType,
     Aspect,
     Confidentiality,
@@ -159,7 +160,7 @@ class ConflictStatus(models.Model):
     pghistory.InsertEvent(),
     pghistory.UpdateEvent(),
     pghistory.DeleteEvent(),
-    exclude=["risk_level", "search_document"],
+    exclude=["risk_level", "search_document", "status_rank"],
 )
 class Incident(ConstraintFieldsMixin, models.Model):
     """One report: a potential conflict (*potensi*) or a conflict event (*kejadian*).
@@ -288,6 +289,18 @@ class Incident(ConstraintFieldsMixin, models.Model):
     status = models.CharField(
         _("status"), max_length=12, choices=Status.choices, default=Status.DRAFT
     )
+    # The status's place in the workflow (draf 1 ... ditutup 7), kept by the database like
+    # risk_level, so the list sorts in workflow order from an index (a CASE in the ORDER BY
+    # could use none) and bulk writes cannot leave it stale.
+    status_rank = models.GeneratedField(
+        expression=Case(
+            *[When(status=status.value, then=Value(n)) for n, status in enumerate(STATUS_ORDER, 1)],
+            default=Value(0),
+        ),
+        output_field=models.SmallIntegerField(),
+        db_persist=True,
+        verbose_name=_("urutan status"),
+    )
     resolution = models.CharField(
         _("penyelesaian"), max_length=12, choices=Resolution.choices, blank=True
     )
@@ -363,13 +376,14 @@ class Incident(ConstraintFieldsMixin, models.Model):
             models.Index(
                 fields=["kecamatan", "-occurred_at", "-id"], name="incident_kec_occurred_idx"
             ),
-            # The list's sorts (NullsLastOrderingFilter): by title, by status, and by risk
+            # The list's sorts (NullsLastOrderingFilter): by title, by status (workflow order),
+            # and by risk
             # (likelihood x impact, unassessed last) in either direction; ties break on -id.
             # Each is read forwards for its sort and backwards for the list's last page.
             models.Index(fields=["title", "-id"], name="incident_title_idx"),
             models.Index(fields=["-title", "-id"], name="incident_title_desc_idx"),
-            models.Index(fields=["status", "-id"], name="incident_status_idx"),
-            models.Index(fields=["-status", "-id"], name="incident_status_desc_idx"),
+            models.Index(fields=["status_rank", "-id"], name="incident_status_rank_idx"),
+            models.Index(fields=["-status_rank", "-id"], name="incident_status_rank_desc_idx"),
             models.Index(
                 Coalesce(RISK_SCORE, Value(RISK_SORT_LAST)).asc(),
                 F("id").desc(),

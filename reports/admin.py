@@ -1,10 +1,11 @@
 from django.contrib import admin
 
+from core.admin import LocalDatesAdminMixin
 from reports.models import Letterhead
 
 
 @admin.register(Letterhead)
-class LetterheadAdmin(admin.ModelAdmin):
+class LetterheadAdmin(LocalDatesAdminMixin, admin.ModelAdmin):
     list_display = ["__str__", "logo", "updated_at"]
 
     def has_add_permission(self, request):

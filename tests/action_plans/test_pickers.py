@@ -10,6 +10,7 @@ from django.utils import timezone
 from action_plans.models import Activity
 from incidents.choices import Status
 from tests.action_plans.test_bad_input import new_activity
+from tests.action_plans.test_permissions import matrix_codes
 from tests.factories import IncidentFactory
 
 pytestmark = pytest.mark.django_db
@@ -75,3 +76,34 @@ def test_linked_reports_offer_the_latest_twenty_plus_the_linked_ones(
     labels = option_labels(linked)
     assert len(labels) == 21
     assert f"selected>{old.reference} — Laporan lama" in linked
+
+
+def test_the_matrix_agency_filter_is_a_searchable_picker_that_filters(
+    as_planner, established, dinsos, polres
+):
+    html = as_planner.get(f"/rat/2024/?agency={polres.pk}").content.decode()
+    search = re.search(r'<input[^>]*aria-controls="id_agency"[^>]*>', html).group(0)
+    assert 'hx-get="/pilihan/instansi/"' in search and " hidden" in search
+    agency = select_html(html, "agency")
+    assert re.search(rf'<option value="{polres.pk}" selected>Polres Jombang — ', agency)
+    # Polres is responsible for 2.1 and supports 1.1: both rows, as before the picker.
+    assert matrix_codes(html) == ["1.1", "2.1"]
+    # The search of the filter keeps the chosen agency and finds another one.
+    options = as_planner.get(
+        "/pilihan/instansi/", {"q": "dinsos", "field": "agency", "agency": polres.pk, "blank": "1"}
+    ).content.decode()
+    assert option_labels(options) == [
+        "Dinsos — Dinas Sosial",
+        "Polres Jombang — Kepolisian Resor Jombang",
+    ]
+
+
+def test_an_inactive_or_unknown_agency_in_the_matrix_filter_is_explained(
+    as_planner, established, dinsos
+):
+    dinsos.active = False
+    dinsos.save()
+    for value in (dinsos.pk, 999999):
+        response = as_planner.get(f"/rat/2024/?agency={value}")
+        assert response.status_code == 200
+        assert "bukan salah satu dari pilihan yang tersedia" in response.content.decode()

@@ -107,8 +107,11 @@ def test_secretariat_builds_and_establishes_a_plan_with_all_three_stages(
     plan = ActionPlan.objects.get(year=2024)
     assert plan.status == "ditetapkan" and plan.decree_reference.startswith("188/")
 
-    # The filter narrows the matrix to one agency's activities (responsible or supporting).
-    page.get_by_label("Instansi").select_option(label="Polres Jombang")
+    # The filter narrows the matrix to one agency's activities (responsible or supporting); it
+    # is the agency picker, labelled as on the activity form.
+    page.get_by_label("Instansi", exact=True).select_option(
+        label="Polres Jombang — Kepolisian Resor Jombang"
+    )
     page.get_by_role("button", name="Terapkan").click()
     expect(page.get_by_test_id("activity-row")).to_have_count(2)
 

@@ -130,7 +130,8 @@ def test_filtered_list_and_exports_hold_exactly_the_filtered_rows(
     login(page, sekretariat.username)
     page.goto("/laporan/")
     page.get_by_text("Saring dan cari").click()
-    page.get_by_label("Cari").fill("tambang")
+    # exact: the agency picker's own search box is labelled "Cari instansi: …".
+    page.get_by_label("Cari", exact=True).fill("tambang")
     page.get_by_label("Kecamatan").select_option(label=kecamatan.name)
     page.get_by_role("button", name="Terapkan").click()
 

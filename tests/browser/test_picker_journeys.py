@@ -1,6 +1,8 @@
 """Searchable pickers on a phone (issue 12): typing finds an agency among many, a search keeps
-what was already chosen, a linked report is found by its title, and the choices are saved."""
+what was already chosen, a linked report is found by its title, and the choices are saved; the
+report list's agency filter is the same picker (issue 11 notes)."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -11,6 +13,7 @@ from action_plans import services
 from action_plans.models import Activity
 from directory.choices import AgencyKind
 from incidents.choices import Status
+from incidents.models import HandlingStep
 from tests.factories import AgencyFactory, IncidentFactory
 from tests.helpers import login
 
@@ -127,3 +130,44 @@ def test_without_javascript_the_picker_is_a_plain_grouped_select(
         "label", "Perangkat daerah (OPD)"
     )
     context.close()
+
+
+def test_on_a_phone_the_report_list_filters_by_an_agency_found_by_typing(
+    phone_page, sekretariat, roster, kecamatan
+):
+    page = phone_page
+    handled = IncidentFactory(title="Tawuran antar perguruan silat", kecamatan=kecamatan)
+    other = IncidentFactory(title="Penolakan tempat ibadah", kecamatan=kecamatan)
+    step = HandlingStep.objects.create(
+        incident=handled,
+        date=timezone.localdate(),
+        stage="penghentian",
+        action_type="patroli",
+        description="Patroli gabungan",
+        created_by=sekretariat,
+    )
+    step.agencies.add(roster["polres"])
+    login(page, sekretariat.username)
+    page.goto("/laporan/")
+    expect(page.get_by_text(other.title)).not_to_have_count(0)
+
+    page.get_by_test_id("filters-toggle").click()
+    search = page.locator('input[aria-controls="id_agency"]')
+    expect(search).to_be_visible()
+    search.fill("polres")
+    agency = page.locator("#id_agency")
+    expect(agency.locator("option[value]:not([value=''])")).to_have_count(1)
+    agency.select_option(label="Polres Jombang — Kepolisian Resor Jombang")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.get_by_test_id("filters").get_by_role("button", name="Terapkan").click()
+
+    expect(page).to_have_url(re.compile(rf"agency={roster['polres'].pk}"))
+    # The typed search stayed out of the query string: the list's own `q` is not set by it.
+    assert "q=polres" not in page.url
+    expect(page.get_by_text(handled.title).first).to_be_visible()
+    expect(page.get_by_text(other.title)).to_have_count(0)
+    # The chosen agency is still shown after the page reloads with the filter.
+    page.get_by_test_id("filters-toggle").click()
+    expect(page.locator("#id_agency option:checked")).to_have_text(
+        "Polres Jombang — Kepolisian Resor Jombang"
+    )

@@ -1,9 +1,12 @@
 """Region centres and outlines (issue 11 item 3): validated GeoJSON, loaded from a file by a
 command or an admin upload, all or nothing, with Indonesian messages."""
 
+import csv
 import io
 import json
+import math
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -12,6 +15,7 @@ from django.core.management import CommandError, call_command
 from django.db import IntegrityError, transaction
 
 from core.models import ActivityLog
+from directory.management.commands import load_reference_data
 from directory.models import Region
 from directory.services import BoundaryImportError, region_boundaries_load, region_centres_load
 
@@ -222,3 +226,44 @@ def test_only_who_may_change_regions_may_upload(client, personas):
             assert response.status_code in (302, 403), role
     client.logout()
     assert client.get(UPLOAD).status_code == 302
+
+
+def km_between(a: Region, b: Region) -> float:
+    return math.hypot(
+        float(a.latitude - b.latitude) * 110.6, float(a.longitude - b.longitude) * 110.3
+    )
+
+
+def test_every_shipped_kecamatan_and_desa_gets_a_centre_inside_the_regency(roles):
+    # The packaged region list (35.17: 21 kecamatan, 306 desa) and the shipped centres together:
+    # a region left without a centre would leave its unlocated reports off the map.
+    call_command("import_regions", "--code", "35.17", stdout=io.StringIO())
+    call_command("load_reference_data", stdout=io.StringIO())
+    kecamatan = list(Region.objects.kecamatan())
+    desa = list(Region.objects.desa().select_related("parent"))
+    assert (len(kecamatan), len(desa)) == (21, 306)
+    unplaced = [region.name for region in kecamatan + desa if region.latitude is None]
+    assert unplaced == []
+    for region in kecamatan + desa:
+        assert Decimal("-7.8") < region.latitude < Decimal("-7.3"), region.name
+        assert Decimal("112.05") < region.longitude < Decimal("112.5"), region.name
+    centres = {region.name: (region.latitude, region.longitude) for region in kecamatan}
+    # Neighbours as the kecamatan pages describe them: Perak lies west of Jombang, Peterongan
+    # east of it, Diwek south of it and Tembelang north; Kabuh is further north than Ploso.
+    assert centres["Perak"][1] < centres["Jombang"][1] < centres["Peterongan"][1]
+    assert centres["Diwek"][0] < centres["Jombang"][0] < centres["Tembelang"][0]
+    assert centres["Ploso"][0] < centres["Kabuh"][0]
+    # A desa lies near its own kecamatan's point (the largest kecamatan span about 15 km).
+    far = [(d.name, round(km_between(d, d.parent), 1)) for d in desa if km_between(d, d.parent) > 9]
+    assert far == []
+
+
+def test_every_centre_row_names_its_source():
+    path = Path(load_reference_data.__file__).resolve().parents[2] / "reference"
+    with (path / "centres-35.17.csv").open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert len(rows) == 21 + 306
+    for row in rows:
+        # A comma inside a cited address must be quoted, or the row gains a column.
+        assert None not in row, row
+        assert row["sumber"].startswith("https://"), row

@@ -13,9 +13,9 @@ REFERENCE_DIR = Path(__file__).resolve().parents[2] / "reference"
 class Command(BaseCommand):
     help = (
         "Create the agencies usually found in a kabupaten Tim Terpadu and one office per "
-        "kecamatan, and the reference centres of the kecamatan (for the map) where the regency has "
-        "a list of them. Existing agencies and centres are kept as they are. Run import_regions "
-        "first."
+        "kecamatan, and the reference centres of the kecamatan and desa (for the map) where the "
+        "regency has a list of them. Existing agencies and centres are kept as they are. Run "
+        "import_regions first."
     )
 
     def handle(self, *args, **options):
@@ -30,8 +30,9 @@ class Command(BaseCommand):
         with path.open(newline="", encoding="utf-8") as handle:
             created = reference_agencies_load(regency=regency, rows=list(csv.DictReader(handle)))
         self.stdout.write(f"Reference agencies: {created} created.")
-        # Approximate kecamatan centres, each row citing the public page it was read from
-        # (the `sumber` column); the map falls back on them for reports without coordinates.
+        # Approximate kecamatan and desa centres, each row citing the public page it was read
+        # from (the `sumber` column, see reference/README.md); the map falls back on them for
+        # reports without coordinates.
         centres = REFERENCE_DIR / f"centres-{code}.csv"
         if centres.exists():
             with centres.open(newline="", encoding="utf-8") as handle:
