@@ -296,26 +296,6 @@ def activity_save(
     return activity
 
 
-@transaction.atomic
-def activity_delete(*, activity: Activity, by, reason: str = ""):
-    _require_planner(by)
-    plan = activity.plan
-    if activity.realisations.exists():
-        raise ValidationError(_("Kegiatan yang sudah punya realisasi tidak dapat dihapus."))
-    changes = [
-        {
-            "item": activity.code,
-            "field": _("kegiatan"),
-            "old": activity.title,
-            "new": _("(dihapus)"),
-        }
-    ]
-    _check_change_allowed(plan, reason, changes)
-    _record_revision(plan, by, reason, changes)
-    with pghistory.context(user=by.pk, reason=reason.strip()):
-        activity.delete()
-
-
 # --- realisations ------------------------------------------------------------------------------
 
 

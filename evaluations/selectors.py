@@ -63,10 +63,6 @@ class IndicatorRow:
     def is_manual(self) -> bool:
         return self.kind == IndicatorKind.MANUAL
 
-    @property
-    def record_count(self) -> int:
-        return sum(len(ids) for ids in self.records.values())
-
 
 @dataclass
 class PillarRow:
@@ -95,10 +91,6 @@ class Figures:
     mean_achievement: Decimal | None
     activities: int
     computed_at: str
-
-    @property
-    def is_year(self) -> bool:
-        return self.scope == YEAR_SCOPE
 
     @property
     def indicators(self) -> list:
@@ -357,15 +349,6 @@ class Readiness:
     without_evidence: list  # realisations without any evidence file
     without_targets: list  # activities with no target for the period
     awaiting_verification: int  # reports submitted and not yet verified
-
-    @property
-    def gap_count(self) -> int:
-        return (
-            len(self.missing_reports)
-            + len(self.without_evidence)
-            + len(self.without_targets)
-            + self.awaiting_verification
-        )
 
 
 def current_period_code(year: int, today: date | None = None) -> str:

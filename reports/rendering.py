@@ -161,6 +161,7 @@ def render_pdf(html: str, resources=None, *, timeout=None, memory_mb=None, stats
     )
     child.start()
     sender.close()
+    answered = False
     try:
         if not receiver.poll(timeout):
             raise RenderError(
@@ -175,13 +176,16 @@ def render_pdf(html: str, resources=None, *, timeout=None, memory_mb=None, stats
         except EOFError:
             # The child died without a word: the kernel refused it memory.
             status, payload, peak_kb = "memory", None, None
+        answered = True
     finally:
         receiver.close()
+        # A child that answered is left a moment to exit on its own (and flush what it
+        # writes at exit); one that overran is killed at once.
+        child.join(timeout=2 if answered else 0)
         if child.is_alive():
             child.kill()
         child.join()
-        if hasattr(child, "close"):
-            child.close()
+        child.close()
     if stats is not None:
         stats["peak_rss_kb"] = peak_kb
     if status == "ok":

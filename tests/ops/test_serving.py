@@ -2,6 +2,7 @@
 
 import json
 import logging
+import os
 import subprocess
 import sys
 
@@ -135,11 +136,16 @@ def test_an_unknown_file_store_refuses_to_start():
     assert "DJANGO_STORAGE must be" in result.stderr
 
 
+COVERAGE_ENV = {k: v for k, v in os.environ.items() if k.startswith("COVERAGE_")}
+
+
 def test_gunicorn_loads_the_portal_with_production_settings():
     result = subprocess.run(
         [sys.executable, "-m", "gunicorn", "--check-config", "--print-config"],
         cwd=ROOT,
-        env={**PRODUCTION, "PATH": "/usr/bin:/bin"},
+        # Nothing of this environment but coverage's own settings (`make coverage` follows
+        # the child: it loads jombang_portal.wsgi).
+        env={**PRODUCTION, "PATH": "/usr/bin:/bin", **COVERAGE_ENV},
         capture_output=True,
         text=True,
         timeout=120,
