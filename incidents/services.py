@@ -276,6 +276,9 @@ def incident_update(
     if current.version != expected_version:
         raise incident_changes_since(current, expected_version)
     incident.version = current.version + 1
+    # Columns the database keeps (the step trigger, the submit service) are taken from the locked
+    # row: the edited instance was read before a step may have been added meanwhile.
+    incident.has_steps, incident.submitted_at = current.has_steps, current.submitted_at
     # The report form asks for everything a quick report left out (classification, risk,
     # at least one party), so a save through it completes the report.
     incident.needs_completion = False

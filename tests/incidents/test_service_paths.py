@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from incidents import services
 from incidents.models import Evidence, HandlingStep, Incident, Party
-from tests.factories import IncidentFactory, PartyFactory, jpeg_bytes
+from tests.factories import HandlingStepFactory, IncidentFactory, PartyFactory, jpeg_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -83,3 +83,17 @@ def test_the_history_names_the_kecamatan_before_and_after_a_move(
 
     history = page[page.index('data-testid="history"') :]
     assert "Diwek" in history and "Wonosalam" in history
+
+
+def test_an_edit_read_before_a_step_was_added_keeps_the_report_handled(
+    sekretariat, petugas, kecamatan
+):
+    report = IncidentFactory(kecamatan=kecamatan, reported_by=petugas)
+    opened = Incident.objects.get(pk=report.pk)  # the edit form was read here
+    HandlingStepFactory(incident=report, created_by=sekretariat)  # meanwhile, a first step
+    opened.title = "Judul diperbaiki"
+    services.incident_update(incident=opened, expected_version=opened.version, by=sekretariat)
+
+    report.refresh_from_db()
+    assert report.title == "Judul diperbaiki"
+    assert report.has_steps  # not back among the reports awaiting a first step
