@@ -301,6 +301,8 @@ def compute_figures(
 def live_row(row: IndicatorRow, scope: Scope) -> IndicatorRow:
     """`row` (a computed indicator) worked out now, with the ids of the records behind it: a
     drill-down lists what the figure counts today."""
+    if row.code not in indicators.REGISTRY:
+        return row  # a framework code the portal cannot compute: shown without records
     result = indicators.REGISTRY[row.code].function(scope)
     row.raw, row.score = result.raw, result.score
     row.numerator, row.denominator = result.numerator, result.denominator
@@ -308,19 +310,20 @@ def live_row(row: IndicatorRow, scope: Scope) -> IndicatorRow:
     return row
 
 
-def figures_of(evaluation: Evaluation | None, scope: Scope) -> Figures:
+def figures_of(evaluation: Evaluation | None, scope: Scope, *, live: bool = False) -> Figures:
     if evaluation is not None and evaluation.is_final:
         return Figures.from_snapshot(evaluation.snapshot)
-    return compute_figures(scope, evaluation)
+    return compute_figures(scope, evaluation, live=live)
 
 
-def evaluation_figures(year: int, period: str | None = None) -> Figures:
-    """The figures of `year` (period None) or of one period code ("B08"). LookupError when the
-    year has no such period."""
+def evaluation_figures(year: int, period: str | None = None, *, live: bool = False) -> Figures:
+    """The figures of `year` (period None) or of one period code ("B08"), frozen once final;
+    while a draft, stored computed values (see `indicator_results`) or, with `live`, values
+    worked out now. LookupError when the year has no such period."""
     code = period or YEAR_SCOPE
     scope = scope_for(year, code)
     evaluation = Evaluation.objects.filter(year=year, scope=code).first()
-    return figures_of(evaluation, scope)
+    return figures_of(evaluation, scope, live=live)
 
 
 def previous_scope(year: int, code: str) -> tuple[int, str] | None:

@@ -334,10 +334,11 @@ def annual_document(year: int) -> Document:
 
 def evaluation_figures(year: int):
     """The year's four-pillar evaluation (pillars with weight and score, their indicators, the
-    total): frozen values once the evaluation is final, live values while it is a draft; None
-    when the year has no plan periods to evaluate (the document then says so)."""
+    total): frozen values once the evaluation is final, values worked out now while it is a
+    draft (a document sent to the province never carries stored values that may be an hour
+    old); None when the year has no plan periods to evaluate (the document then says so)."""
     try:
-        return evaluation_selectors.evaluation_figures(year)
+        return evaluation_selectors.evaluation_figures(year, live=True)
     except LookupError:
         return None
 

@@ -12,6 +12,8 @@ from django.utils import timezone
 
 from evaluations import services
 from evaluations.models import Evaluation, StoredResults
+from evaluations.selectors import evaluation_figures
+from reports import documents
 from tests.evaluations.conftest import at, incident
 
 pytestmark = pytest.mark.django_db
@@ -125,3 +127,10 @@ def test_pages_read_a_pinned_number_of_queries(
         add_resolved_report(world, sekretariat)
     with django_assert_num_queries(queries):
         client.get(url)
+
+
+def test_a_document_carries_values_worked_out_now_not_stored_ones(world, sekretariat):
+    before = evaluation_figures(2024).indicator(CODE).numerator  # stores the year's values
+    add_resolved_report(world, sekretariat)
+    assert evaluation_figures(2024).indicator(CODE).numerator == before  # a page reads these
+    assert documents.evaluation_figures(2024).indicator(CODE).numerator == before + 1
