@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from evaluations import services
-from evaluations.models import Evaluation, StoredResults
+from evaluations.models import Evaluation, Indicator, StoredResults
 from evaluations.selectors import evaluation_figures
 from reports import documents
 from tests.evaluations.conftest import at, incident
@@ -134,3 +134,14 @@ def test_a_document_carries_values_worked_out_now_not_stored_ones(world, sekreta
     add_resolved_report(world, sekretariat)
     assert evaluation_figures(2024).indicator(CODE).numerator == before  # a page reads these
     assert documents.evaluation_figures(2024).indicator(CODE).numerator == before + 1
+
+
+def test_a_computed_indicator_the_portal_cannot_work_out_has_an_empty_drill_down(
+    client, world, sekretariat
+):
+    # A framework row added by hand under a code no function of the portal computes.
+    Indicator.objects.filter(code=CODE).update(code="evaluasi.belum_tersedia")
+    client.force_login(sekretariat)
+    response = client.get(f"{PAGE}rincian/evaluasi.belum_tersedia/")
+    assert response.status_code == 200
+    assert response.context["row"].score is None
