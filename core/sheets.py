@@ -26,7 +26,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import to_excel
 from stream_zip import ZIP_32, stream_zip
 
-from core.utils import FORMULA_STARTS, spreadsheet_safe
+from core.utils import spreadsheet_safe
 
 TEXT, NUMBER, DATE, DATETIME = "text", "number", "date", "datetime"
 # Shown the Indonesian way whatever the reader's Excel locale (DD/MM/YYYY).
@@ -81,7 +81,7 @@ def csv_row(columns, item, *, decimal_separator=".") -> list[str]:
         value = column.get(item)
         kind = type(value)
         if kind is str:
-            row.append("'" + value if value.startswith(FORMULA_STARTS) else value)
+            row.append(spreadsheet_safe(value))
         elif value is None:
             row.append("")
         elif kind is int:
@@ -213,8 +213,7 @@ def _row_xml(number, columns, letters, item, date_styles) -> str:
             continue
         kind = type(value)
         if kind is str:  # most cells: a shortcut to what `plain` does with text
-            if value.startswith(FORMULA_STARTS):
-                value = "'" + value
+            value = spreadsheet_safe(value)
             cells.append(f'<c r="{letter}{number}" t="inlineStr">{_text_xml(value)}</c>')
             continue
         if kind is int:
