@@ -212,7 +212,7 @@ class MapDataView(PermissionRequiredMixin, View):
                 filterset.qs.order_by().values_list("kecamatan_id").annotate(n=Count("pk"))
             )
             return self.aggregated(request, counts, limit)
-        return JsonResponse(self.markers(request, rows) | {"truncated": False, "limit": limit})
+        return JsonResponse(self.markers(request, rows))
 
     def markers(self, request, rows) -> dict:
         # Reports without coordinates sit at their desa's reference centre, else their
@@ -288,7 +288,6 @@ class MapDataView(PermissionRequiredMixin, View):
                 "aggregated": True,
                 "total": sum(counts.values()),
                 "unplaced": unplaced,
-                "truncated": True,
                 "limit": limit,
             }
         )

@@ -176,14 +176,10 @@
       if (payload.features.length) {
         map.fitBounds(cluster.getBounds(), { padding: [20, 20], maxZoom: 15 });
       }
-      var text = fill(data.labelSummary, {
+      summary.textContent = fill(data.labelSummary, {
         shown: payload.features.length,
         unplaced: payload.unplaced,
       });
-      if (payload.truncated) {
-        text += " " + fill(data.labelTruncated, { limit: payload.limit });
-      }
-      summary.textContent = text;
       box.dataset.loaded = String(payload.features.length);
     })
     .catch(function () {

@@ -116,8 +116,8 @@ def test_marker_limit_is_a_setting_and_said(client, reports, pimpinan, settings)
     settings.MAP_MAX_MARKERS = 2
     client.force_login(pimpinan)
     data = client.get("/peta/data.json").json()
-    assert data["truncated"] is True
-    assert len(data["features"]) <= 2
+    assert data["aggregated"] is True and data["limit"] == 2
+    assert data["features"] == []
 
 
 def test_map_page_reads_the_tile_url_setting(client, pimpinan, settings):
