@@ -25,7 +25,6 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import connection, transaction
 from django.db.models import Count, Prefetch
 from django.utils import timezone
 
@@ -204,49 +203,32 @@ def _decode(data: dict) -> indicators.Result:
     )
 
 
-def _stored(scope: Scope, codes) -> StoredResults | None:
-    """The stored results of `scope` when they hold `codes` and are younger than
-    EVALUATION_RESULTS_MAX_AGE minutes."""
-    stored = StoredResults.objects.filter(year=scope.year, scope=scope.code).first()
-    max_age = timedelta(minutes=settings.EVALUATION_RESULTS_MAX_AGE)
-    if (
-        stored is not None
-        and stored.computed_at > timezone.now() - max_age
-        and set(codes) <= stored.results.keys()
-    ):
-        return stored
-    return None
-
-
 def indicator_results(scope: Scope, codes, *, refresh: bool = False) -> tuple[dict, datetime]:
     """The computed indicators `codes` of `scope` and when they were worked out.
 
     Read from StoredResults (one query) while younger than EVALUATION_RESULTS_MAX_AGE minutes;
     otherwise (or with `refresh`) computed from the portal's data, with the ids of the records
-    behind each figure, and stored without those ids for the next reader. Readers who find the
-    values stale at the same moment queue on a lock: one works them out, the others then read
-    what it stored instead of repeating a computation that takes seconds on a large year."""
+    behind each figure, and stored without those ids for the next reader."""
     codes = [code for code in codes if code in indicators.REGISTRY]
-    if not refresh and (stored := _stored(scope, codes)) is not None:
-        return {code: _decode(stored.results[code]) for code in codes}, stored.computed_at
-    with transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT pg_advisory_xact_lock(hashtext(%s))",
-                [f"evaluations.stored_results:{scope.year}:{scope.code}"],
-            )
-        if not refresh and (stored := _stored(scope, codes)) is not None:
+    now = timezone.now()
+    if not refresh:
+        stored = StoredResults.objects.filter(year=scope.year, scope=scope.code).first()
+        max_age = timedelta(minutes=settings.EVALUATION_RESULTS_MAX_AGE)
+        if (
+            stored is not None
+            and stored.computed_at > now - max_age
+            and set(codes) <= stored.results.keys()
+        ):
             return {code: _decode(stored.results[code]) for code in codes}, stored.computed_at
-        now = timezone.now()
-        results = {code: indicators.REGISTRY[code].function(scope) for code in codes}
-        StoredResults.objects.update_or_create(
-            year=scope.year,
-            scope=scope.code,
-            defaults={
-                "results": {code: _encode(result) for code, result in results.items()},
-                "computed_at": now,
-            },
-        )
+    results = {code: indicators.REGISTRY[code].function(scope) for code in codes}
+    StoredResults.objects.update_or_create(
+        year=scope.year,
+        scope=scope.code,
+        defaults={
+            "results": {code: _encode(result) for code, result in results.items()},
+            "computed_at": now,
+        },
+    )
     return results, now
 
 

@@ -2,14 +2,12 @@
 uploads, and building plans through the services. Fixtures live in the conftest files; plain
 functions live here so that test modules never import from a conftest."""
 
-import threading
 from collections import defaultdict
 from datetime import datetime
 from html.parser import HTMLParser
 from zoneinfo import ZoneInfo
 
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
 from django.utils import timezone
 
 from action_plans import services as plan_services
@@ -133,26 +131,3 @@ def add_activity(
         supporting=supporting,
         by=by,
     )
-
-
-def run_in_threads(count, target):
-    """`target(index)` in `count` threads started together, each on its own database
-    connection: (results, errors)."""
-    barrier = threading.Barrier(count)
-    results, errors = [], []
-
-    def worker(index):
-        try:
-            barrier.wait(timeout=30)
-            results.append(target(index))
-        except Exception as error:  # collected and asserted on below
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return results, errors

@@ -1,14 +1,37 @@
 """Concurrent submissions and edits, each thread on its own database connection."""
 
+import threading
+
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from incidents import services
 from incidents.models import Incident, Party
 from tests.factories import IncidentFactory
-from tests.helpers import run_in_threads
 
 pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def run_in_threads(count, target):
+    barrier = threading.Barrier(count)
+    results, errors = [], []
+
+    def worker(index):
+        try:
+            barrier.wait(timeout=30)
+            results.append(target(index))
+        except Exception as error:  # collected and asserted on below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    return results, errors
 
 
 def test_fifty_parallel_submissions_get_fifty_distinct_references(petugas, kecamatan):
