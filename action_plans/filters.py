@@ -7,19 +7,14 @@ from django.utils.translation import gettext_lazy as _
 from action_plans.choices import Pillar, Stage
 from action_plans.models import Activity
 from core.forms import FilterForm
-from core.pickers import PickerSelect, get_picker
+from core.pickers import PickerSelect, picker_rows
 from directory.models import Agency
-
-
-def _agencies(request):
-    # The searchable picker's rows (active agencies this user may see), as on the activity form.
-    return get_picker("instansi").queryset(request.user) if request else Agency.objects.none()
 
 
 class ActivityFilter(django_filters.FilterSet):
     # A searchable picker over the roster's agencies; a plain select without JavaScript.
     agency = django_filters.ModelChoiceFilter(
-        queryset=_agencies,
+        queryset=picker_rows("instansi", Agency),
         method="involving",
         label=_("Instansi"),
         widget=PickerSelect("instansi"),

@@ -87,6 +87,19 @@ def get_picker(name: str) -> Picker | None:
     return _PICKERS.get(name)
 
 
+def picker_rows(name: str, model):
+    """A django-filter `queryset` callable: the rows picker `name` offers the request's user, so
+    the plain select without JavaScript, the picker's search and the validation offer the same
+    records (none of `model` without a request)."""
+
+    def rows(request):
+        if request is None:
+            return model.objects.none()
+        return get_picker(name).queryset(request.user)
+
+    return rows
+
+
 def render_options(picker: Picker, objects, selected_ids: set, *, empty_label=None) -> str:
     """The `<option>`s (in `<optgroup>`s) of a picker's select, written in Python like
     core.forms.OptionsInPythonMixin."""

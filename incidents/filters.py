@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.choices import Stage
 from core.forms import FilterForm
-from core.pickers import PickerSelect, get_picker
+from core.pickers import PickerSelect, picker_rows
 from core.utils import parse_id
 from directory.models import Agency, Region
 from incidents.choices import ActionType, ConflictSource, Form, Kind, RiskLevel, Status
@@ -36,12 +36,6 @@ def _desa(request):
     kecamatan_id = parse_id(request.GET.get("kecamatan"))
     # The desa list follows the chosen kecamatan, as on the intake form.
     return regions.filter(parent_id=kecamatan_id) if kecamatan_id else regions
-
-
-def _agencies(request):
-    # The searchable picker's rows (active agencies this user may see), so the plain select
-    # without JavaScript, the picker's search and the validation offer the same agencies.
-    return get_picker("instansi").queryset(request.user) if request else Agency.objects.none()
 
 
 # Each way of sorting spelled out, newest first at the top (django-filter would otherwise offer
@@ -187,7 +181,7 @@ class IncidentFilter(django_filters.FilterSet):
     # About 60 agencies: a searchable picker ("Polres" finds Polres Jombang) rather than a long
     # select; without JavaScript it is that select.
     agency = django_filters.ModelChoiceFilter(
-        queryset=_agencies,
+        queryset=picker_rows("instansi", Agency),
         method="involving_agency",
         label=_("Instansi yang menangani"),
         widget=PickerSelect("instansi"),
