@@ -6,7 +6,9 @@ goes through `spreadsheet_safe`, because only text can start a formula.
 """
 
 import io
+import json
 import stat
+import time
 import zipfile
 import zlib
 from collections.abc import Callable, Iterable, Iterator
@@ -15,6 +17,8 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from django.db import connections
+from django.db.models import Expression, TextField, Value
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
@@ -26,7 +30,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import to_excel
 from stream_zip import ZIP_32, stream_zip
 
-from core.utils import spreadsheet_safe
+from core.utils import FORMULA_STARTS, spreadsheet_safe
 
 TEXT, NUMBER, DATE, DATETIME = "text", "number", "date", "datetime"
 # Shown the Indonesian way whatever the reader's Excel locale (DD/MM/YYYY).
@@ -37,12 +41,15 @@ HEADER_ALIGNMENT = Alignment(wrap_text=True, vertical="top")
 
 @dataclass(frozen=True)
 class Column:
-    """One column of an export: its header, how to read the value, its type and width."""
+    """One column of an export: its header, how to read the value, its type and width, and, for
+    exports PostgreSQL writes itself (`copy_csv`), the same value as an expression over the
+    exported queryset's rows."""
 
     header: str
     get: Callable[[Any], Any]
     kind: str = TEXT
     width: int = 14
+    sql: Any = None
 
 
 def plain(value):
@@ -73,22 +80,125 @@ def text_cell(value, *, decimal_separator=".") -> str:
     return str(value)
 
 
-def csv_row(columns, item, *, decimal_separator=".") -> list[str]:
-    """`text_cell` of each column's value for `item`. Text and whole numbers, most cells of an
-    export, take a shortcut to the same result (an export writes millions of cells)."""
-    row = []
-    for column in columns:
-        value = column.get(item)
-        kind = type(value)
-        if kind is str:
-            row.append(spreadsheet_safe(value))
-        elif value is None:
-            row.append("")
-        elif kind is int:
-            row.append(str(value))
-        else:
-            row.append(text_cell(value, decimal_separator=decimal_separator))
-    return row
+# CSV written by PostgreSQL. A Python writer spends several µs a cell (100,000 reports are 3.3
+# million cells); `COPY (SELECT …) TO STDOUT` writes the same text in the database, and Python
+# only passes the bytes on. Each column's `sql` is the value as an expression over the exported
+# rows; `csv_cell` turns it into the text `text_cell` makes of the Python value, so the file is
+# byte for byte what the Python writer wrote: text formula-safe, None and "" empty, numbers with
+# the chosen decimal separator, dates in the local time zone.
+
+# Python's str.strip() whitespace (every character whose str.isspace() is true), for btrim().
+WHITESPACE = (
+    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005"
+    "\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+)
+# Text starting like a formula gets `spreadsheet_safe`'s apostrophe: a regular expression, so
+# the value (often a subquery) is computed once.
+_FORMULA_RE = "^[" + "".join("\\" + c if c in "]\\^-" else c for c in FORMULA_STARTS) + "]"
+_SQL_DATE_FORMATS = {
+    (DATE, "."): "YYYY-MM-DD",
+    (DATE, ","): "DD/MM/YYYY",
+    (DATETIME, "."): "YYYY-MM-DD HH24:MI",
+    (DATETIME, ","): "DD/MM/YYYY HH24:MI",
+}
+
+
+class Sql(Expression):
+    """A piece of SQL whose `%s` are filled with `args`, in order: expressions are compiled
+    (`F("pk")` becomes the outer row's column, whatever the query's aliases), anything else is
+    a bound parameter, never text in the SQL. The template itself holds no `%` of its own."""
+
+    def __init__(self, template, *args, output_field=None):
+        super().__init__(output_field=output_field or TextField())
+        self.template = template
+        self.args = [arg if hasattr(arg, "resolve_expression") else Value(arg) for arg in args]
+
+    def get_source_expressions(self):
+        return self.args
+
+    def set_source_expressions(self, exprs):
+        self.args = list(exprs)
+
+    def as_sql(self, compiler, connection):
+        parts, params = [], []
+        for arg in self.args:
+            sql, arg_params = compiler.compile(arg)
+            parts.append(sql)
+            params.extend(arg_params)
+        return self.template % tuple(parts), params
+
+
+def json_labels(labels: dict) -> str:
+    """Choice labels by value as a JSON object, for `%s::jsonb ->> value` in SQL."""
+    return json.dumps({str(value): str(label) for value, label in labels.items()})
+
+
+def sql_labels(expression, labels: dict) -> Sql:
+    """The label of the value of `expression` (the value itself when it is not a choice), as
+    `labels.get(value, value)`; `labels` maps values to translated labels."""
+    return Sql("COALESCE(%s::jsonb ->> %s, %s)", json_labels(labels), expression, expression)
+
+
+def csv_cell(column: Column, *, decimal_separator=".") -> Sql:
+    """The CSV text of the column's `sql` value, as `text_cell` writes the Python value; NULL
+    for an empty cell (COPY writes NULL unquoted and "" quoted, the Python writer both empty)."""
+    if column.kind == TEXT:
+        return Sql("NULLIF(regexp_replace(%s, %s, %s), '')", column.sql, _FORMULA_RE, "'\\&")
+    if column.kind == NUMBER:
+        return Sql("replace((%s)::text, '.', %s)", column.sql, decimal_separator)
+    date_format = _SQL_DATE_FORMATS[column.kind, decimal_separator]
+    if column.kind == DATETIME:
+        zone = timezone.get_current_timezone_name()
+        return Sql("to_char(timezone(%s, %s), %s)", zone, column.sql, date_format)
+    return Sql("to_char(%s, %s)", column.sql, date_format)
+
+
+def copy_csv(queryset, columns, *, delimiter=",") -> Iterator[bytes]:
+    """The rows of `queryset`, in its order, as CSV lines (`\\r\\n`, as Python's csv module
+    ends them), written by PostgreSQL and streamed as they come. The query's values reach the
+    statement as bound parameters (psycopg binds COPY's client-side, quoted as literals)."""
+    decimal_separator = "," if delimiter == ";" else "."
+    cells = {
+        f"cell_{index}": csv_cell(column, decimal_separator=decimal_separator)
+        for index, column in enumerate(columns)
+    }
+    rows = queryset.annotate(**cells).values_list(*cells)
+    sql, params = rows.query.get_compiler(using=rows.db).as_sql()
+    statement = f"COPY ({sql}) TO STDOUT WITH (FORMAT csv, DELIMITER %s)"
+    connection = connections[rows.db]
+    with connection.cursor() as cursor:
+        started = time.monotonic()
+        with cursor.cursor.copy(statement, [*params, delimiter]) as copy:
+            yield from _crlf(_chunks(copy))
+        if connection.queries_logged:  # counted like any other query (tests, debug toolbar)
+            connection.queries_log.append(
+                {"sql": statement, "time": f"{time.monotonic() - started:.3f}"}
+            )
+
+
+def _chunks(copy, size=1 << 16) -> Iterator[bytes]:
+    """COPY's output (a message a row) in pieces of about `size` bytes."""
+    buffer = bytearray()
+    for data in copy:
+        buffer += data
+        if len(buffer) >= size:
+            yield bytes(buffer)
+            buffer.clear()
+    if buffer:
+        yield bytes(buffer)
+
+
+def _crlf(chunks) -> Iterator[bytes]:
+    """COPY ends rows with `\\n`; Python's csv writer with `\\r\\n`. A line break is a row's
+    end when an even number of `"` came before it in the stream (a quoted value's own line
+    breaks, which both leave as they are, sit after an odd number)."""
+    quoted = False
+    for chunk in chunks:
+        pieces = chunk.split(b'"')
+        for index in range(1 if quoted else 0, len(pieces), 2):
+            pieces[index] = pieces[index].replace(b"\n", b"\r\n")
+        quoted ^= len(pieces) % 2 == 0
+        yield b'"'.join(pieces)
 
 
 def prepare(sheet, columns, *, first_row=1):

@@ -5,15 +5,19 @@ import csv
 import io
 from datetime import date, datetime
 from decimal import Decimal
+from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 import openpyxl
 import pytest
 from django.db import connection
+from django.http import HttpResponse
 from django.test.utils import CaptureQueriesContext
 
+from core import sheets
+from incidents import exports
 from incidents.models import HandlingStep, Party
-from tests.factories import AgencyFactory, IncidentFactory
+from tests.factories import AgencyFactory, IncidentFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -163,6 +167,19 @@ def test_export_queries_do_not_grow_with_the_rows(
     assert len(records(openpyxl.load_workbook(io.BytesIO(content)).active)) == 31
 
 
+def test_csv_rows_are_one_copy_statement(
+    client, sekretariat, handled, kecamatan, petugas_unscoped, django_assert_num_queries
+):
+    for _ in range(30):
+        IncidentFactory(kecamatan=kecamatan, reported_by=petugas_unscoped, parties=["A", "B"])
+    client.force_login(sekretariat)
+    # session, user, roles, history context, session save (+2 savepoints), then the COPY.
+    with django_assert_num_queries(8) as queries:
+        content = b"".join(client.get("/laporan/ekspor.csv").streaming_content)
+    assert queries.captured_queries[-1]["sql"].startswith("COPY (SELECT")
+    assert len(list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))) == 1 + 31
+
+
 def test_csv_header_leaves_before_the_rows_are_read(client, sekretariat, handled):
     client.force_login(sekretariat)
     chunks = iter(client.get("/laporan/ekspor.csv").streaming_content)
@@ -180,3 +197,110 @@ def test_a_control_character_in_a_title_does_not_break_the_excel_export(
     client.force_login(sekretariat)
     (row,) = records(xlsx_sheet(client))
     assert row["Judul"] == "Bentrok warga"
+
+
+# The CSV rows are written by PostgreSQL (`core.sheets.copy_csv`). The reference is what the
+# Python writer made of the same columns before (their Python getters, as the Excel export still
+# reads them): the file must be the same, byte for byte, whatever the data.
+
+
+def python_csv_response(queryset, filename, *, delimiter=","):
+    writer = csv.writer(exports._Echo(), delimiter=delimiter)
+    decimal_separator = "," if delimiter == ";" else "."
+    cols = exports.columns()
+    lines = ["\ufeff" + writer.writerow([sheets.text_cell(c.header) for c in cols])]
+    for item in exports._items(queryset):
+        cells = [sheets.text_cell(c.get(item), decimal_separator=decimal_separator) for c in cols]
+        lines.append(writer.writerow(cells))
+    return HttpResponse("".join(lines))
+
+
+@pytest.fixture
+def tricky(handled, kecamatan, other_kecamatan, desa, petugas_unscoped, sekretariat):
+    """Reports whose every cell is awkward for a CSV writer, one restricted, one a draft."""
+    nameless = UserFactory(first_name=" ", last_name="")
+    spaced = UserFactory(first_name="\u00a0Siti", last_name="Aminah\u3000")
+    polres = AgencyFactory(name='Kepolisian "Resor"; Jombang', acronym="")
+    reports = [
+        IncidentFactory(
+            kecamatan=kecamatan,
+            reported_by=nameless,
+            title='Bentrok "warga", dusun; A\nbaris dua\r\nbaris tiga, 100% \\ selesai',
+            address="Jl. Mawar 5,\nRT 02",
+            latitude=Decimal("0.000000"),
+            longitude=Decimal("-112.000001"),
+            loss_rupiah=0,
+            conflict_source="",
+            aspect="",
+            form="",
+            needs_completion=True,  # a quick report: no classification yet
+            parties=['Kelompok "Merah"; Biru', "=1+1"],
+        ),
+        IncidentFactory(
+            kecamatan=kecamatan,
+            desa=desa,
+            reported_by=spaced,
+            title="-5 orang luka",
+            address="@rumah",
+            event=True,
+            parties=[],
+        ),
+        IncidentFactory(
+            kecamatan=other_kecamatan,
+            reported_by=petugas_unscoped,
+            title="\tTab di depan\\ dan garis miring",
+            address="+62 812 \\.",
+            confidentiality="terbatas",
+        ),
+        IncidentFactory(
+            kecamatan=kecamatan,
+            reported_by=petugas_unscoped,
+            title="Émile 🙂 ꦗꦮ Jawa 50% \\.  ",
+            address="\r",
+            status="selesai",
+            event=True,
+        ),
+        IncidentFactory(kecamatan=kecamatan, reported_by=sekretariat, status="draft", title="\\"),
+    ]
+    Party.objects.create(incident=reports[0], name="", party_type="ormas", estimated_size=0)
+    for day, description in [(5, '"Kutip" awal'), (2, "=SUM(A1)\n" + "panjang " * 80)]:
+        step = HandlingStep.objects.create(
+            incident=reports[0],
+            date=date(2026, 3, day),
+            stage="penghentian",
+            action_type="mediasi",
+            description=description,
+            created_by=sekretariat,
+        )
+        step.agencies.set([polres, *AgencyFactory.create_batch(2)])
+    return reports
+
+
+# A search term with quotes, a percent sign, a backslash and a semicolon: it reaches COPY as a
+# bound parameter, finds the report and ends nothing.
+SEARCH_TERM = "\"warga, dusun\"; 'baris' \\ 100% --"
+QUERIES = [
+    ("", 4),
+    ("?sort=title", 4),
+    ("?sort=-risk_level&status=diajukan&status=selesai", 4),
+    (f"?kecamatan=KECAMATAN&q={quote(SEARCH_TERM)}", 1),
+]
+
+
+@pytest.mark.parametrize("language", ["id", "en"])
+@pytest.mark.parametrize("who", ["sekretariat", "petugas_unscoped", "petugas"])
+def test_csv_is_byte_for_byte_what_the_python_writer_wrote(
+    client, monkeypatch, request, tricky, kecamatan, language, who
+):
+    client.force_login(request.getfixturevalue(who))
+    client.cookies["django_language"] = language
+    for path in ("/laporan/ekspor.csv", "/laporan/ekspor-excel-id.csv"):
+        for query, at_least in QUERIES:
+            url = path + query.replace("KECAMATAN", str(kecamatan.pk))
+            with monkeypatch.context() as patched:
+                patched.setattr(exports, "csv_response", python_csv_response)
+                expected = client.get(url).content
+            written = b"".join(client.get(url).streaming_content)
+
+            assert written == expected, url
+            assert written.count(b"\r\n") > at_least, url  # the header and the rows
