@@ -347,7 +347,7 @@ class _Echo:
 def xlsx_response(queryset, filename):
     """The workbook streamed as it is written (`core.sheets.stream_xlsx`): the first bytes leave
     after the first chunk of rows, not after the last."""
-    stream = sheets.stream_xlsx(_("Laporan"), columns(), _items(queryset))
+    stream = sheets.stream_xlsx_query(_("Laporan"), columns(), queryset)
     response = StreamingHttpResponse(stream, content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
     return response
