@@ -368,8 +368,13 @@ def stream_xlsx(title, columns, items: Iterable[Any]) -> Iterator[bytes]:
 # number goes (a control character, which cell text never keeps), so Python only numbers the
 # rows and zips them.
 _ROW = "\x01"
-# ILLEGAL_CHARACTERS_RE's characters (PostgreSQL text holds no NUL), removed with translate().
-_ILLEGAL = "".join(chr(code) for code in range(1, 32) if ILLEGAL_CHARACTERS_RE.match(chr(code)))
+# ILLEGAL_CHARACTERS_RE's characters (PostgreSQL text holds no NUL), removed by a regular
+# expression: translate() was ten times slower (most of the export's database time).
+_ILLEGAL_RE = (
+    "["
+    + "".join(chr(code) for code in range(1, 32) if ILLEGAL_CHARACTERS_RE.match(chr(code)))
+    + "]"
+)
 
 
 def xlsx_value(column: Column) -> Sql:
@@ -378,12 +383,12 @@ def xlsx_value(column: Column) -> Sql:
     (days since 1899-12-30, local time). NULL for an empty cell."""
     if column.kind == TEXT:
         return Sql(
-            "replace(replace(replace(translate(regexp_replace(NULLIF(%s, ''), %s, %s),"
-            " %s, ''), '&', '&amp;'), '<', '&lt;'), '>', '&gt;')",
+            "replace(replace(replace(regexp_replace(regexp_replace(NULLIF(%s, ''), %s, %s),"
+            " %s, '', 'g'), '&', '&amp;'), '<', '&lt;'), '>', '&gt;')",
             column.sql,
             _FORMULA_RE,
             "'\\&",
-            _ILLEGAL,
+            _ILLEGAL_RE,
         )
     if column.kind == NUMBER:
         return Sql("(%s)::text", column.sql)
