@@ -58,21 +58,18 @@ STEP_AGENCIES = HandlingStep.agencies.through._meta.db_table
 AGENCIES = HandlingStep.agencies.field.related_model._meta.db_table
 
 
-def _json_labels(model, name) -> str:
-    return sheets.json_labels(_label_map(model, name))
-
-
 def _sql_choice(name) -> Sql:
     return sheets.sql_labels(F(name), _label_map(Incident, name))
 
 
 def _sql_parties() -> Sql:
     """As `parties` below: "name (type, ±size)" by the order they were added, `; ` between."""
+    party_type, labels = sheets.label_case("p.party_type", _label_map(Party, "party_type"))
     return Sql(
-        "(SELECT string_agg(p.name || ' (' || COALESCE(%s::jsonb ->> p.party_type, p.party_type)"
+        f"(SELECT string_agg(p.name || ' (' || {party_type}"
         " || COALESCE(', ±' || p.estimated_size::text, '') || ')', '; ' ORDER BY p.id)"
         f" FROM {PARTIES} p WHERE p.incident_id = %s)",
-        _json_labels(Party, "party_type"),
+        *labels,
         F("pk"),
     )
 
@@ -186,6 +183,9 @@ def columns() -> list[Column]:
         full_name = f"{i.reporter_first_name} {i.reporter_last_name}".strip()
         return full_name or i.reporter_username
 
+    action_type_sql, action_labels = sheets.label_case(
+        "s.action_type", _label_map(HandlingStep, "action_type")
+    )
     return [
         Column(_("Nomor laporan"), attrgetter("reference"), width=16, sql=F("reference")),
         Column(_("Jenis"), _choice("kind"), width=10, sql=_sql_choice("kind")),
@@ -270,9 +270,7 @@ def columns() -> list[Column]:
             last_step_text,
             width=40,
             sql=_sql_last_step(
-                "left(COALESCE(%s::jsonb ->> s.action_type, s.action_type) || ': ' "
-                "|| s.description, 500)",
-                _json_labels(HandlingStep, "action_type"),
+                f"left({action_type_sql} || ': ' || s.description, 500)", *action_labels
             ),
         ),
         Column(
