@@ -43,9 +43,18 @@ def test_bench_seeds_and_measures_every_page(roles, kecamatan, other_kecamatan, 
 def test_export_and_load_tables_say_what_limits_them():
     sample = {"status": 200, "first_byte": 0.2, "total": 4.0, "bytes": 2**20, "peak_mb": 9}
     exports, ok = bench.export_report(
-        [{"format": "csv", "rows": 100_000, "samples": [{**sample, "cpu": 3.5}]}]
+        [
+            {"format": "csv", "rows": 100_000, "samples": [{**sample, "cpu": 0.5, "db_cpu": 2.5}]},
+            {
+                "format": "xlsx",
+                "rows": 100_000,
+                "samples": [{**sample, "cpu": 3.5, "db_cpu": None}],
+            },
+        ]
     )
-    assert ok and "| csv | 100,000 | 4.0 | 0.20 | 9 | 1.0 | 3.5 |" in exports
+    # The database's CPU is its own column (PostgreSQL writes the rows); a dash where unreadable.
+    assert ok and "| csv | 100,000 | 4.0 | 0.20 | 9 | 1.0 | 0.5 | 2.5 |" in exports
+    assert "| xlsx | 100,000 | 4.0 | 0.20 | 9 | 1.0 | 3.5 | – |" in exports
     load = {
         "clients": 50,
         "seconds": 60,
