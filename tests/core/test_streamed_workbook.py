@@ -72,3 +72,8 @@ def test_bytes_leave_while_rows_are_still_being_read():
         rows_read_at_each_chunk.append(len(read))
     assert rows_read_at_each_chunk[0] == 0
     assert any(0 < count < 20_000 for count in rows_read_at_each_chunk)
+
+
+def test_sql_whitespace_is_what_python_strips():
+    # btrim() in the export SQL must strip what str.strip() strips (the reporter's name cell).
+    assert set(sheets.WHITESPACE) == {c for c in map(chr, range(0x110000)) if c.isspace()}
