@@ -91,12 +91,11 @@ class DashboardView(LoginRequiredMixin, TemplateView):
             }
         if user.has_perm("dashboard.view_secretariat_panel"):
             context["incident_summary"] = incident_summary(user)
-            waiting, queue = verification_queue(user)
             first_step = awaiting_first_step(user)
             period = current_period(plan["plan"], today) if plan else None
             context["work"] = {
-                "waiting": waiting,
-                "queue": queue,
+                # How many wait is the card's incident_summary["submitted"]: one count.
+                "queue": verification_queue(user),
                 "first_step_count": first_step[0],
                 "first_step": first_step[1],
                 "first_step_query": first_step[2],
