@@ -22,9 +22,9 @@ from dashboard import services
 from dashboard.models import Notification, NotificationPreference
 from directory.selectors import (
     directory_summary,
-    kecamatan_names,
     kecamatan_outlines,
     region_centres,
+    region_places,
 )
 from incidents.choices import RiskLevel, Status
 from incidents.filters import IncidentFilter
@@ -259,23 +259,23 @@ class MapDataView(PermissionRequiredMixin, View):
 
     def aggregated(self, request, counts: dict, limit: int) -> JsonResponse:
         """Counts per kecamatan at its centre, each linking to the list of those reports."""
-        names = kecamatan_names(request.user, counts)
-        centres = region_centres(request.user, set(counts))
+        places = region_places(request.user, set(counts))
         query = request.GET.copy()
         query.pop("kecamatan", None)
         list_url = reverse("incidents:list")
         areas, unplaced = [], 0
         for kecamatan_id, count in sorted(counts.items(), key=lambda item: -item[1]):
-            if kecamatan_id not in centres:
+            name, centre = places.get(kecamatan_id, ("", None))
+            if centre is None:
                 unplaced += count
                 continue
             query["kecamatan"] = kecamatan_id
             areas.append(
                 {
                     "id": kecamatan_id,
-                    "name": names.get(kecamatan_id, ""),
-                    "lat": round(centres[kecamatan_id][0], 6),
-                    "lon": round(centres[kecamatan_id][1], 6),
+                    "name": name,
+                    "lat": round(centre[0], 6),
+                    "lon": round(centre[1], 6),
                     "count": count,
                     "url": f"{list_url}?{query.urlencode()}",
                 }
