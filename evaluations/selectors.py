@@ -237,8 +237,9 @@ def _recount_lock(scope: Scope) -> Iterator[bool]:
 
     Session level, released in `finally`: a transaction-level lock would live until the
     caller's outermost transaction ends (a test's, a request's), long after the recount, and
-    hold off every other reader meanwhile. A process that dies mid-recount loses its connection
-    and with it the lock. (Needs session-pinned connections: no pgbouncer in transaction mode.)"""
+    every reader meanwhile would be told of a recount that is over. A process that dies
+    mid-recount loses its connection and with it the lock. (Needs session-pinned connections:
+    no PgBouncer in transaction mode.)"""
     key = [f"evaluations.stored_results:{scope.year}:{scope.code}"]
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_try_advisory_lock(hashtext(%s))", key)
@@ -296,9 +297,9 @@ def indicator_results(scope: Scope, codes) -> Computed:
     """The computed indicators `codes` of `scope`, for a page.
 
     Read from StoredResults (one query) while younger than EVALUATION_RESULTS_MAX_AGE minutes.
-    When older, the first reader recounts and stores them (a few seconds on a large year), and
-    every reader arriving meanwhile gets the stored values at once, marked RECOUNTING, instead
-    of waiting or recounting too. Only when nothing is stored yet does a reader who finds a
+    When older, the first reader recounts and stores them (half a minute at a million reports),
+    and every reader arriving meanwhile gets the stored values at once, marked RECOUNTING,
+    instead of waiting or recounting too. Only when nothing is stored yet does a reader who finds a
     recount running work the values out for itself (not storing them)."""
     codes = [code for code in codes if code in indicators.REGISTRY]
     stored = _stored(scope, codes)
