@@ -22,9 +22,9 @@ from dashboard import services
 from dashboard.models import Notification, NotificationPreference
 from directory.selectors import (
     directory_summary,
-    kecamatan_names,
     kecamatan_outlines,
     region_centres,
+    region_places,
 )
 from incidents.choices import RiskLevel, Status
 from incidents.filters import IncidentFilter
@@ -91,12 +91,11 @@ class DashboardView(LoginRequiredMixin, TemplateView):
             }
         if user.has_perm("dashboard.view_secretariat_panel"):
             context["incident_summary"] = incident_summary(user)
-            waiting, queue = verification_queue(user)
             first_step = awaiting_first_step(user)
             period = current_period(plan["plan"], today) if plan else None
             context["work"] = {
-                "waiting": waiting,
-                "queue": queue,
+                # How many wait is the card's incident_summary["submitted"]: one count.
+                "queue": verification_queue(user),
                 "first_step_count": first_step[0],
                 "first_step": first_step[1],
                 "first_step_query": first_step[2],
@@ -260,23 +259,23 @@ class MapDataView(PermissionRequiredMixin, View):
 
     def aggregated(self, request, counts: dict, limit: int) -> JsonResponse:
         """Counts per kecamatan at its centre, each linking to the list of those reports."""
-        names = kecamatan_names(request.user, counts)
-        centres = region_centres(request.user, set(counts))
+        places = region_places(request.user, set(counts))
         query = request.GET.copy()
         query.pop("kecamatan", None)
         list_url = reverse("incidents:list")
         areas, unplaced = [], 0
         for kecamatan_id, count in sorted(counts.items(), key=lambda item: -item[1]):
-            if kecamatan_id not in centres:
+            name, centre = places.get(kecamatan_id, ("", None))
+            if centre is None:
                 unplaced += count
                 continue
             query["kecamatan"] = kecamatan_id
             areas.append(
                 {
                     "id": kecamatan_id,
-                    "name": names.get(kecamatan_id, ""),
-                    "lat": round(centres[kecamatan_id][0], 6),
-                    "lon": round(centres[kecamatan_id][1], 6),
+                    "name": name,
+                    "lat": round(centre[0], 6),
+                    "lon": round(centre[1], 6),
                     "count": count,
                     "url": f"{list_url}?{query.urlencode()}",
                 }

@@ -91,11 +91,19 @@ def region_centres(user, region_ids) -> dict[int, tuple[float, float]]:
     return {pk: (float(lat), float(lon)) for pk, lat, lon in rows}
 
 
-def kecamatan_names(user, region_ids) -> dict[int, str]:
-    """{id: name} of the given regions the user may see (one query)."""
+def region_places(user, region_ids) -> dict[int, tuple[str, tuple[float, float] | None]]:
+    """{id: (name, reference centre or None)} of the given regions the user may see (one
+    query): what the map needs to label and place a count per kecamatan."""
     if not region_ids:
         return {}
-    return dict(Region.objects.visible_to(user).filter(pk__in=region_ids).values_list("pk", "name"))
+    rows = (
+        Region.objects.visible_to(user)
+        .filter(pk__in=region_ids)
+        .values_list("pk", "name", "latitude", "longitude")
+    )
+    return {
+        pk: (name, None if lat is None else (float(lat), float(lon))) for pk, name, lat, lon in rows
+    }
 
 
 def kecamatan_outlines(user) -> list[Region]:

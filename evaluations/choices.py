@@ -13,7 +13,7 @@ class IndicatorKind(models.TextChoices):
 
 
 class EvaluationStatus(models.TextChoices):
-    DRAFT = "draft", _("Draf (nilai berjalan)")
+    DRAFT = "draft", _("Draf (belum final)")
     FINAL = "final", _("Final (nilai dibekukan)")
 
 

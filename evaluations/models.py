@@ -233,7 +233,8 @@ class StoredResults(models.Model):
     rows instead of aggregating every report of the period. A draft evaluation's page shows
     them with the time they were computed; they are worked out again when older than
     EVALUATION_RESULTS_MAX_AGE minutes, by `manage.py refresh_evaluation_results` (a timer),
-    or on request ("Hitung ulang"). A final evaluation keeps its own frozen snapshot."""
+    or on request ("Hitung ulang"), one recount per row at a time (selectors.indicator_results);
+    a final evaluation keeps its own frozen snapshot."""
 
     year = models.PositiveSmallIntegerField(_("tahun"), validators=YEAR_VALIDATORS)
     scope = models.CharField(_("periode"), max_length=8)

@@ -15,16 +15,21 @@ pillars. Every indicator row carries the ids of the records behind it (`records`
 
 A fixed number of queries per call, however many records there are. A draft's computed
 indicators come from StoredResults (see `indicator_results`), at most
-EVALUATION_RESULTS_MAX_AGE minutes old, and `Figures.computed_at` says when they were computed;
-rows carry no record ids then (`live_row` works one out with them, for a drill-down).
+EVALUATION_RESULTS_MAX_AGE minutes old, or older while one reader recounts them;
+`Figures.computed_at` says when they were computed and `Figures.values_source` whether they are
+stored, being recounted or worked out live. Rows carry no record ids when stored (`live_row`
+works one out with them, for a drill-down).
 """
 
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.conf import settings
+from django.db import connection, transaction
 from django.db.models import Count, Prefetch
 from django.utils import timezone
 
@@ -37,6 +42,12 @@ from evaluations.models import Evaluation, Framework, Indicator, ManualScore, St
 from incidents.selectors import awaiting_verification
 
 __all__ = ["Figures", "IndicatorRow", "PillarRow", "evaluation_figures", "framework_for"]
+
+
+# Where a draft's computed values come from (`Computed.source`, `Figures.values_source`).
+STORED = "stored"  # read from StoredResults, younger than EVALUATION_RESULTS_MAX_AGE
+LIVE = "live"  # worked out from the portal's data during this call
+RECOUNTING = "recounting"  # StoredResults past their age, while another reader recounts them
 
 
 @dataclass
@@ -91,6 +102,8 @@ class Figures:
     mean_achievement: Decimal | None
     activities: int
     computed_at: str
+    # STORED, LIVE or RECOUNTING for a draft; a final evaluation's snapshot was LIVE.
+    values_source: str = LIVE
 
     @property
     def indicators(self) -> list:
@@ -203,33 +216,116 @@ def _decode(data: dict) -> indicators.Result:
     )
 
 
-def indicator_results(scope: Scope, codes, *, refresh: bool = False) -> tuple[dict, datetime]:
-    """The computed indicators `codes` of `scope` and when they were worked out.
+class RecountRunning(Exception):
+    """Another request or process is working these values out right now."""
 
-    Read from StoredResults (one query) while younger than EVALUATION_RESULTS_MAX_AGE minutes;
-    otherwise (or with `refresh`) computed from the portal's data, with the ids of the records
-    behind each figure, and stored without those ids for the next reader."""
-    codes = [code for code in codes if code in indicators.REGISTRY]
-    now = timezone.now()
-    if not refresh:
-        stored = StoredResults.objects.filter(year=scope.year, scope=scope.code).first()
-        max_age = timedelta(minutes=settings.EVALUATION_RESULTS_MAX_AGE)
-        if (
-            stored is not None
-            and stored.computed_at > now - max_age
-            and set(codes) <= stored.results.keys()
-        ):
-            return {code: _decode(stored.results[code]) for code in codes}, stored.computed_at
-    results = {code: indicators.REGISTRY[code].function(scope) for code in codes}
-    StoredResults.objects.update_or_create(
-        year=scope.year,
-        scope=scope.code,
-        defaults={
-            "results": {code: _encode(result) for code, result in results.items()},
-            "computed_at": now,
-        },
+
+@dataclass(frozen=True)
+class Computed:
+    """Computed indicators (code -> `indicators.Result`), when they were worked out, and
+    where they come from (STORED, LIVE or RECOUNTING)."""
+
+    values: dict
+    computed_at: datetime
+    source: str
+
+
+@contextmanager
+def _recount_lock(scope: Scope) -> Iterator[bool]:
+    """Whether this connection may recount `scope`: a PostgreSQL advisory lock per (year,
+    period) taken without waiting, so no reader ever queues behind a recount.
+
+    Session level, released in `finally`: a transaction-level lock would live until the
+    caller's outermost transaction ends (a test's, a request's), long after the recount, and
+    every reader meanwhile would be told of a recount that is over. A process that dies
+    mid-recount loses its connection and with it the lock. (Needs session-pinned connections:
+    no PgBouncer in transaction mode.)"""
+    key = [f"evaluations.stored_results:{scope.year}:{scope.code}"]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(hashtext(%s))", key)
+        [acquired] = cursor.fetchone()
+    try:
+        yield acquired
+    finally:
+        if acquired:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(hashtext(%s))", key)
+
+
+def _stored(scope: Scope, codes) -> StoredResults | None:
+    """The stored results of `scope` when they hold every one of `codes`, however old."""
+    stored = StoredResults.objects.filter(year=scope.year, scope=scope.code).first()
+    if stored is not None and set(codes) <= stored.results.keys():
+        return stored
+    return None
+
+
+def _fresh(stored: StoredResults | None) -> bool:
+    max_age = timedelta(minutes=settings.EVALUATION_RESULTS_MAX_AGE)
+    return stored is not None and stored.computed_at > timezone.now() - max_age
+
+
+def _read(stored: StoredResults, codes, source: str) -> Computed:
+    return Computed(
+        {code: _decode(stored.results[code]) for code in codes}, stored.computed_at, source
     )
-    return results, now
+
+
+def _live(scope: Scope, codes) -> Computed:
+    """Worked out now, with the ids of the records behind each figure; not stored."""
+    now = timezone.now()
+    return Computed({code: indicators.REGISTRY[code].function(scope) for code in codes}, now, LIVE)
+
+
+def _recount(scope: Scope, codes) -> Computed:
+    """Work `codes` out now and store them; the caller holds the recount lock. In a savepoint,
+    so a failure leaves the connection usable for releasing that lock."""
+    with transaction.atomic():
+        computed = _live(scope, codes)
+        StoredResults.objects.update_or_create(
+            year=scope.year,
+            scope=scope.code,
+            defaults={
+                "results": {code: _encode(result) for code, result in computed.values.items()},
+                "computed_at": computed.computed_at,
+            },
+        )
+    return computed
+
+
+def indicator_results(scope: Scope, codes) -> Computed:
+    """The computed indicators `codes` of `scope`, for a page.
+
+    Read from StoredResults (one query) while younger than EVALUATION_RESULTS_MAX_AGE minutes.
+    When older, the first reader recounts and stores them (half a minute at a million reports),
+    and every reader arriving meanwhile gets the stored values at once, marked RECOUNTING,
+    instead of waiting or recounting too. Only when nothing is stored yet does a reader who finds a
+    recount running work the values out for itself (not storing them)."""
+    codes = [code for code in codes if code in indicators.REGISTRY]
+    stored = _stored(scope, codes)
+    if _fresh(stored):
+        return _read(stored, codes, STORED)
+    with _recount_lock(scope) as acquired:
+        if acquired:
+            # Another reader may have stored fresh values between our read and the lock.
+            stored = _stored(scope, codes)
+            if _fresh(stored):
+                return _read(stored, codes, STORED)
+            return _recount(scope, codes)
+    if stored is not None:
+        return _read(stored, codes, RECOUNTING)
+    return _live(scope, codes)
+
+
+def results_recount(scope: Scope, codes) -> Computed:
+    """Work the computed indicators `codes` of `scope` out now and store them (the
+    secretariat's "Hitung ulang", the timer). RecountRunning when a recount of `scope` is
+    already under way: it is not started twice."""
+    codes = [code for code in codes if code in indicators.REGISTRY]
+    with _recount_lock(scope) as acquired:
+        if not acquired:
+            raise RecountRunning
+        return _recount(scope, codes)
 
 
 def compute_figures(
@@ -247,7 +343,9 @@ def compute_figures(
             for m in ManualScore.objects.filter(evaluation=evaluation).prefetch_related("evidence")
         }
     framework_pillars = list(framework.pillars.all()) if framework else []
-    results, computed_at = indicator_results(scope, _computed(framework), refresh=live)
+    codes = _computed(framework)
+    computed = _live(scope, codes) if live else indicator_results(scope, codes)
+    results = computed.values
     pillars = []
     for pillar in framework_pillars:
         rows = []
@@ -294,7 +392,8 @@ def compute_figures(
         },
         mean_achievement=mean.raw,
         activities=len(achievements),
-        computed_at=computed_at.isoformat(),
+        computed_at=computed.computed_at.isoformat(),
+        values_source=computed.source,
     )
 
 

@@ -23,7 +23,7 @@ from evaluations.selectors import (
     compute_figures,
     computed_codes,
     framework_for,
-    indicator_results,
+    results_recount,
 )
 
 
@@ -78,9 +78,10 @@ def manual_score_save(
 
 def results_refresh(*, year: int, scope: str, by) -> None:
     """Work out the computed indicators of a period or year again now (the secretariat's
-    "Hitung ulang"), rather than waiting for them to age out. LookupError for no such period."""
+    "Hitung ulang"), rather than waiting for them to age out. LookupError for no such period;
+    RecountRunning (nothing done, nothing logged) when a recount of it is already under way."""
     _require(by, "evaluations.refresh_results")
-    indicator_results(scope_for(year, scope), computed_codes(year), refresh=True)
+    results_recount(scope_for(year, scope), computed_codes(year))
     log_action(actor=by, action="evaluations.refresh", year=year, scope=scope)
 
 

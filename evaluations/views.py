@@ -83,7 +83,12 @@ class IndexView(EvaluationAccessMixin, TemplateView):
         for year, codes in indicators.period_codes(years).items():
             codes = [*codes, YEAR_SCOPE]
             rows.append((year, [(code, statuses.get((year, code))) for code in codes]))
-        return {**super().get_context_data(**kwargs), "rows": rows, "this_year": this_year}
+        return {
+            **super().get_context_data(**kwargs),
+            "rows": rows,
+            "this_year": this_year,
+            "results_max_age": settings.EVALUATION_RESULTS_MAX_AGE,
+        }
 
 
 class EvaluationView(EvaluationAccessMixin, TemplateView):
@@ -280,8 +285,16 @@ class RefreshView(EvaluationAccessMixin, View):
         if self.evaluation is not None and self.evaluation.is_final:
             messages.info(request, _("Evaluasi ini sudah final; nilainya dibekukan."))
             return redirect("evaluations:detail", year, scope)
-        services.results_refresh(year=year, scope=scope, by=request.user)
-        messages.success(request, _("Nilai indikator dihitung ulang dari data terkini."))
+        try:
+            services.results_refresh(year=year, scope=scope, by=request.user)
+        except selectors.RecountRunning:
+            # A double click, or a reader's recount of stale values: one run is enough.
+            messages.info(
+                request,
+                _("Nilai indikator sedang dihitung ulang; muat ulang halaman ini sebentar lagi."),
+            )
+        else:
+            messages.success(request, _("Nilai indikator dihitung ulang dari data terkini."))
         return redirect("evaluations:detail", year, scope)
 
 

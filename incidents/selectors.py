@@ -229,14 +229,12 @@ def conflict_status_in_force(today: date) -> ConflictStatus | None:
     )
 
 
-def verification_queue(user, limit: int = 10) -> tuple[int, list]:
+def verification_queue(user, limit: int = 10) -> list:
     """Submitted reports waiting for verification, longest waiting first (`submitted_at`, their
-    latest submission, read from a partial index); and exactly how many there are, from the
-    tally (two or three queries, however many reports wait)."""
-    statuses = [Status.DIAJUKAN]
-    waiting = Incident.objects.visible_to(user).filter(status__in=statuses)
-    items = list(waiting.select_related("kecamatan").order_by("submitted_at", "pk")[:limit])
-    return visible_count(user, statuses=statuses), items
+    latest submission, read from a partial index; one query). How many there are in all is
+    `incident_summary(user)["submitted"]`, which the dashboard reads anyway."""
+    waiting = Incident.objects.visible_to(user).filter(status=Status.DIAJUKAN)
+    return list(waiting.select_related("kecamatan").order_by("submitted_at", "pk")[:limit])
 
 
 def awaiting_first_step(user, limit: int = 10) -> tuple[int, list, str]:

@@ -3,13 +3,16 @@ file, reviews the computed values, scores the manual indicators with evidence, f
 year, follows a drill-down link and records the province's announced rank."""
 
 import re
+from datetime import timedelta
 
 import pytest
+from django.db import connections
+from django.utils import timezone
 from playwright.sync_api import expect
 
-from evaluations.models import Evaluation
+from evaluations.models import Evaluation, StoredResults
 from tests.browser.conftest import login
-from tests.evaluations.conftest import world  # noqa: F401  (the hand-built 2024)
+from tests.evaluations.conftest import WIB, world  # noqa: F401  (the hand-built 2024)
 
 MANUAL = [
     "kolaborasi.solusi_bersama",
@@ -46,9 +49,10 @@ def test_secretariat_evaluates_the_year(page, world, sekretariat, photo):  # noq
     )
 
     # The year's computed values: evidence now on two of three submitted realisations.
-    # The page was computed at the first visit and says so; a recount takes in the new file.
+    # The page was computed and stored at the first visit and says so; a recount takes in
+    # the new file.
     page.goto("/evaluasi/2024/tahun/")
-    expect(page.get_by_test_id("status")).to_have_text("Draf (nilai berjalan)")
+    expect(page.get_by_test_id("status")).to_have_text("Draf · nilai tersimpan")
     expect(page.get_by_test_id("computed-at")).to_contain_text("dihitung pada")
     page.get_by_test_id("refresh").click()
     expect(page.get_by_role("alert").first).to_contain_text("dihitung ulang dari data terkini")
@@ -98,3 +102,35 @@ def test_leadership_reads_the_evaluation_on_a_phone(sign_in, phone_page, world, 
     assert phone_page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), (
         "the page scrolls sideways at 390 px"
     )
+
+
+@pytest.mark.usefixtures("world")
+def test_stale_values_being_recounted_are_shown_and_not_recounted_twice(phone_page):
+    page = phone_page
+    login(page, "sekretariat")
+    page.goto("/evaluasi/2024/B04/")
+    expect(page.get_by_test_id("status")).to_have_text("Draf · nilai terkini")
+    stale_at = timezone.now() - timedelta(hours=3)
+    StoredResults.objects.filter(year=2024, scope="B04").update(computed_at=stale_at)
+    # Another reader is recounting B04 (it holds the recount lock in its own session).
+    other = connections.create_connection("default")
+    try:
+        with other.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_try_advisory_lock(hashtext(%s))",
+                ["evaluations.stored_results:2024:B04"],
+            )
+        page.reload()
+        expect(page.get_by_test_id("status")).to_have_text("Draf · nilai tersimpan")
+        expect(page.get_by_test_id("computed-at")).to_contain_text(
+            f"{timezone.localtime(stale_at, WIB):%H.%M}; sedang dihitung ulang"
+        )
+        page.get_by_test_id("refresh").click()
+        expect(page.get_by_role("alert").first).to_contain_text("sedang dihitung ulang")
+        stored = StoredResults.objects.get(year=2024, scope="B04")
+        assert stored.computed_at == stale_at  # no second recount
+    finally:
+        other.close()
+    # The recount done, the next visit recounts the stale values itself.
+    page.reload()
+    expect(page.get_by_test_id("status")).to_have_text("Draf · nilai terkini")

@@ -172,6 +172,7 @@ def test_above_the_marker_limit_counts_per_kecamatan_equal_the_list(
         assert data["total"] == _list_count(client, query)
         area = next(a for a in data["areas"] if a["id"] == kecamatan.pk)
         assert f"kecamatan={kecamatan.pk}" in area["url"] and area["lat"] == -7.55
+        assert area["name"] == kecamatan.name
     client.force_login(pimpinan)
     with_restricted = client.get("/peta/data.json").json()
     client.force_login(petugas)
@@ -187,13 +188,16 @@ def test_aggregated_counts_cost_the_same_however_many_reports(
 ):
     settings.MAP_MAX_MARKERS = 1
     client.force_login(pimpinan)
-    # Session and role checks, the tally, the own drafts, the kecamatan names and centres.
-    with django_assert_num_queries(10):
+    # Session and role checks, the tally, the own drafts, the kecamatan names and centres (one
+    # read of the regions).
+    with django_assert_num_queries(9):
         client.get("/peta/data.json?status=diajukan&status=diverifikasi")
     IncidentFactory.create_batch(5, kecamatan=kecamatan, reported_by=petugas_unscoped)
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(9):
         data = client.get("/peta/data.json?status=diajukan&status=diverifikasi").json()
     assert data["aggregated"] is True
+    # No kecamatan has a reference centre here: every count is unplaced, none lost.
+    assert data["areas"] == [] and data["unplaced"] == data["total"] > 0
 
 
 def test_without_outlines_the_map_has_markers_only(client, reports, pimpinan):

@@ -4,17 +4,27 @@ computed; they are worked out again when older than EVALUATION_RESULTS_MAX_AGE, 
 ("Hitung ulang", secretariat only), or by the timer command. Drill-downs and finalising compute
 live, so the records listed and the frozen snapshot are never stale."""
 
+import dataclasses
+import io
+from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
+from django.db import connection, connections
 from django.utils import timezone
 
-from evaluations import services
+from evaluations import indicators, services
+from evaluations.indicators import scope_for
 from evaluations.models import Evaluation, Indicator, StoredResults
-from evaluations.selectors import evaluation_figures
+from evaluations.selectors import (
+    RecountRunning,
+    evaluation_figures,
+    indicator_results,
+    results_recount,
+)
 from reports import documents
-from tests.evaluations.conftest import at, incident
+from tests.evaluations.conftest import WIB, at, incident
 
 pytestmark = pytest.mark.django_db
 
@@ -30,11 +40,24 @@ def add_resolved_report(world, by):
     incident(reported=at(2024, 2, 3), status="selesai", kecamatan=world["i1"].kecamatan, by=by)
 
 
+def status_line(response):
+    page = response.content.decode()
+    start = page.index('data-testid="status"')
+    return " ".join(page[start : page.index("</p>", start)].split())
+
+
 def test_page_shows_stored_values_with_their_time_until_refreshed(client, world, sekretariat):
     client.force_login(sekretariat)
-    before = resolved(client)
-    page = client.get(PAGE).content.decode()
-    assert "nilai terhitung dihitung pada" in page and "Hitung ulang sekarang" in page
+    first = client.get(PAGE)  # nothing stored yet: worked out now, and stored
+    assert "Draf · nilai terkini" in status_line(first)
+    assert "baru saja dihitung dari data portal" in status_line(first)
+    before = first.context["figures"].indicator(CODE).numerator
+    second = client.get(PAGE)
+    computed_at = StoredResults.objects.get(year=2024, scope="B04").computed_at
+    assert "Draf · nilai tersimpan" in status_line(second)
+    assert "dihitung pada" in status_line(second)
+    assert timezone.localtime(computed_at, WIB).strftime("%H.%M") in status_line(second)
+    assert "Hitung ulang sekarang" in second.content.decode()
     add_resolved_report(world, sekretariat)
     assert resolved(client) == before  # stored, and the page says since when
     # The drill-down lists what the figure counts now.
@@ -145,3 +168,78 @@ def test_a_computed_indicator_the_portal_cannot_work_out_has_an_empty_drill_down
     response = client.get(f"{PAGE}rincian/evaluasi.belum_tersedia/")
     assert response.status_code == 200
     assert response.context["row"].score is None
+
+
+@contextmanager
+def recount_elsewhere():
+    """Holds the recount lock of 2024 B04 from another database session, as a reader busy
+    recounting it would."""
+    other = connections.create_connection("default")
+    try:
+        with other.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_try_advisory_lock(hashtext(%s))",
+                ["evaluations.stored_results:2024:B04"],
+            )
+            assert cursor.fetchone() == (True,)
+        yield
+    finally:
+        other.close()
+
+
+def test_while_another_session_recounts_readers_get_the_stale_values(
+    world, sekretariat, monkeypatch
+):
+    scope = scope_for(2024, "B04")
+    stored = indicator_results(scope, [CODE])
+    add_resolved_report(world, sekretariat)
+    StoredResults.objects.update(computed_at=stored.computed_at - timedelta(days=1))
+    with recount_elsewhere():
+        monkeypatch.setitem(indicators.REGISTRY, CODE, None)  # any computation would fail
+        seen = indicator_results(scope, [CODE])
+        assert seen.source == "recounting"
+        assert seen.computed_at == stored.computed_at - timedelta(days=1)
+        assert seen.values[CODE].numerator == stored.values[CODE].numerator
+        with pytest.raises(RecountRunning):
+            results_recount(scope, [CODE])
+
+
+def test_with_nothing_stored_a_reader_works_the_values_out_while_another_recounts(world):
+    with recount_elsewhere():
+        computed = indicator_results(scope_for(2024, "B04"), [CODE])
+    assert computed.source == "live"
+    assert computed.values[CODE].numerator is not None
+    assert not StoredResults.objects.exists()  # the recount under way stores them
+
+
+def advisory_locks_held():
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid()"
+        )
+        return cursor.fetchone()[0]
+
+
+def test_a_failed_recount_lets_go_of_its_lock(world, sekretariat, monkeypatch):
+    scope = scope_for(2024, "B04")
+    spec = indicators.REGISTRY[CODE]
+
+    def broken(scope):
+        raise ZeroDivisionError
+
+    monkeypatch.setitem(indicators.REGISTRY, CODE, dataclasses.replace(spec, function=broken))
+    with pytest.raises(ZeroDivisionError):
+        results_recount(scope, [CODE])
+    assert advisory_locks_held() == 0
+    monkeypatch.setitem(indicators.REGISTRY, CODE, spec)
+    assert results_recount(scope, [CODE]).source == "live"
+    assert advisory_locks_held() == 0
+
+
+def test_the_timer_command_skips_a_scope_being_recounted(world):
+    out = io.StringIO()
+    with recount_elsewhere():
+        call_command("refresh_evaluation_results", year=[2024], stdout=out)
+    assert "2024 B04: sedang dihitung ulang, dilewati." in out.getvalue()
+    assert "2024 B08: dihitung ulang." in out.getvalue()
+    assert not StoredResults.objects.filter(scope="B04").exists()

@@ -1,14 +1,16 @@
 """Concurrent submissions and edits, each thread on its own database connection."""
 
 import threading
+import time
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 
 from incidents import services
-from incidents.models import Incident, Party
-from tests.factories import IncidentFactory
+from incidents.models import HandlingStep, Incident, Party
+from incidents.selectors import awaiting_first_step
+from tests.factories import HandlingStepFactory, IncidentFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -85,3 +87,83 @@ def test_two_concurrent_edits_one_succeeds_one_is_refused(petugas, sekretariat, 
     saved = Incident.objects.get(pk=incident.pk)
     assert saved.version == version + 1
     assert saved.address in {"Alamat versi 0", "Alamat versi 1"}
+
+
+def _waiting_on_a_lock() -> bool:
+    """Whether some session is waiting for a lock another holds (pg_locks is read live, not
+    from the transaction's snapshot)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_locks WHERE NOT granted")
+        return cursor.fetchone()[0] > 0
+
+
+def _overlapping(first, second):
+    """`first()` and `second()` in two transactions on two connections, overlapping: the
+    second starts once the first has run and before it commits; the first commits once the
+    second has finished or is waiting for a lock the first holds. Returns the errors."""
+    first_done, second_done, errors = threading.Event(), threading.Event(), []
+
+    def run_first():
+        try:
+            with transaction.atomic():
+                first()
+                first_done.set()
+                deadline = time.monotonic() + 20
+                while not second_done.is_set() and not _waiting_on_a_lock():
+                    assert time.monotonic() < deadline, "the second transaction never ran"
+                    time.sleep(0.02)
+        except Exception as error:  # asserted on by the caller
+            errors.append(error)
+        finally:
+            first_done.set()
+            connection.close()
+
+    def run_second():
+        try:
+            first_done.wait(timeout=20)
+            with transaction.atomic():
+                second()
+        except Exception as error:  # asserted on by the caller
+            errors.append(error)
+        finally:
+            second_done.set()
+            connection.close()
+
+    threads = [threading.Thread(target=run_first), threading.Thread(target=run_second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return errors
+
+
+def test_deleting_a_reports_last_two_steps_at_once_clears_its_flag(sekretariat, kecamatan):
+    report = IncidentFactory(kecamatan=kecamatan, reported_by=sekretariat, status="ditangani")
+    one, two = HandlingStepFactory.create_batch(2, incident=report, created_by=sekretariat)
+    assert Incident.objects.get(pk=report.pk).has_steps
+
+    errors = _overlapping(
+        lambda: HandlingStep.objects.filter(pk=one.pk).delete(),
+        lambda: HandlingStep.objects.filter(pk=two.pk).delete(),
+    )
+
+    assert errors == []
+    assert not HandlingStep.objects.filter(incident=report).exists()
+    report = Incident.objects.get(pk=report.pk)
+    assert not report.has_steps
+    # Back among the reports awaiting a first step, for the dashboard and the list alike.
+    assert report.pk in [i.pk for i in awaiting_first_step(sekretariat)[1]]
+
+
+def test_a_step_added_while_the_last_one_is_deleted_keeps_the_flag(sekretariat, kecamatan):
+    report = IncidentFactory(kecamatan=kecamatan, reported_by=sekretariat, status="ditangani")
+    old = HandlingStepFactory(incident=report, created_by=sekretariat)
+
+    errors = _overlapping(
+        lambda: HandlingStepFactory(incident=report, created_by=sekretariat),
+        lambda: HandlingStep.objects.filter(pk=old.pk).delete(),
+    )
+
+    assert errors == []
+    assert HandlingStep.objects.filter(incident=report).count() == 1
+    assert Incident.objects.get(pk=report.pk).has_steps

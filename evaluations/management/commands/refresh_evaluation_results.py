@@ -8,7 +8,7 @@ from django.utils import timezone
 from evaluations.choices import YEAR_SCOPE, EvaluationStatus
 from evaluations.indicators import scope_for, year_periods
 from evaluations.models import Evaluation
-from evaluations.selectors import computed_codes, indicator_results
+from evaluations.selectors import RecountRunning, computed_codes, results_recount
 
 
 class Command(BaseCommand):
@@ -32,5 +32,9 @@ class Command(BaseCommand):
             for scope in [*[p.code for p in periods], YEAR_SCOPE]:
                 if scope in final:
                     continue
-                indicator_results(scope_for(each, scope), codes, refresh=True)
-                self.stdout.write(f"{each} {scope}: dihitung ulang.")
+                try:
+                    results_recount(scope_for(each, scope), codes)
+                except RecountRunning:
+                    self.stdout.write(f"{each} {scope}: sedang dihitung ulang, dilewati.")
+                else:
+                    self.stdout.write(f"{each} {scope}: dihitung ulang.")
