@@ -9,6 +9,9 @@ import re
 from pathlib import Path
 
 import pytest
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.test import Client
 from playwright.sync_api import expect, sync_playwright
 
 from tests.helpers import login
@@ -84,6 +87,24 @@ def page(browser, live_server, request, transactional_db):
 def phone_page(browser, live_server, request, transactional_db):
     """A phone-sized page (390 x 844, touch)."""
     yield from _open_page(browser, live_server, request, **PHONE)
+
+
+@pytest.fixture
+def sign_in(live_server):
+    """`sign_in(page, username)` gives the page's browser the session a login through the form
+    would, without the form: for journeys about what comes after signing in. The login paths
+    themselves (password, lockout, two factors, reset) keep their real journeys through the form
+    (test_foundation_journeys, test_security_journeys, test_password_reset_journey)."""
+
+    def sign_in(page, username):
+        client = Client()
+        client.force_login(get_user_model().objects.get(username=username))
+        name = settings.SESSION_COOKIE_NAME
+        page.context.add_cookies(
+            [{"name": name, "value": client.cookies[name].value, "url": live_server.url}]
+        )
+
+    return sign_in
 
 
 # Older test modules import `login` from here; it lives in tests/helpers.py.
