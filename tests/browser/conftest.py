@@ -19,8 +19,10 @@ from tests.helpers import login
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 # Assertions wait as long as actions do (the contexts' default timeout below): on a loaded
-# 2-core machine a page after a click can take longer than Playwright's 5 s default.
-expect.set_options(timeout=10_000)
+# 2-core machine a page after a click can take longer than Playwright's 5 s default, and at a
+# load average of 15 (several suites at once) longer than 10 s. Only a failing wait lasts this long.
+BROWSER_TIMEOUT_MS = 20_000
+expect.set_options(timeout=BROWSER_TIMEOUT_MS)
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -67,7 +69,7 @@ def pytest_runtest_makereport(item, call):
 
 def _open_page(browser, live_server, request, **options):
     context = browser.new_context(base_url=live_server.url, locale="id-ID", **options)
-    context.set_default_timeout(10_000)
+    context.set_default_timeout(BROWSER_TIMEOUT_MS)
     page = context.new_page()
     yield page
     if getattr(request.node, "failed_call", False):

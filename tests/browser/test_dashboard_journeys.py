@@ -8,7 +8,7 @@ from decimal import Decimal
 from playwright.sync_api import expect
 
 from dashboard.services import notify
-from tests.browser.conftest import PHONE, login
+from tests.browser.conftest import BROWSER_TIMEOUT_MS, PHONE, login
 from tests.factories import IncidentFactory
 
 
@@ -44,7 +44,7 @@ def test_officer_files_from_the_lapor_button_and_the_map_shows_it(
         permissions=["geolocation"],
         **PHONE,
     )
-    context.set_default_timeout(10_000)
+    context.set_default_timeout(BROWSER_TIMEOUT_MS)
     page = context.new_page()
     login(page, petugas.username)
     page.get_by_role("link", name="Formulir laporan lengkap").click()
@@ -77,7 +77,7 @@ def test_officer_files_from_the_lapor_button_and_the_map_shows_it(
 
     # The leadership sees it on the map (tiles unreachable here: markers still show).
     desk = browser.new_context(base_url=live_server.url, locale="id-ID")
-    desk.set_default_timeout(10_000)
+    desk.set_default_timeout(BROWSER_TIMEOUT_MS)
     map_page = desk.new_page()
     sign_in(map_page, pimpinan.username)
     map_page.goto("/peta/")

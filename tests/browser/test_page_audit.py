@@ -37,6 +37,7 @@ from playwright.sync_api import Error as PlaywrightError
 
 from accounts.choices import Role
 from incidents.models import Incident
+from tests.browser.conftest import BROWSER_TIMEOUT_MS
 from tests.factories import (
     AgencyFactory,
     ContactFactory,
@@ -464,7 +465,7 @@ def test_every_page_of_every_role_passes_axe_and_speaks_indonesian(
     audit = AxeAudit()
     for persona in PERSONAS:
         context = browser.new_context(base_url=live_server.url, locale="id-ID", **SIZES[size])
-        context.set_default_timeout(10_000)
+        context.set_default_timeout(BROWSER_TIMEOUT_MS)
         # Loaded by the browser into each page: cheaper than sending it over for every page.
         context.add_init_script(script=AXE_SOURCE)
         if users[persona] is not None:

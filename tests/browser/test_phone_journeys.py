@@ -7,7 +7,7 @@ import time
 from playwright.sync_api import expect
 
 from incidents.models import Incident
-from tests.browser.conftest import PHONE, login
+from tests.browser.conftest import BROWSER_TIMEOUT_MS, PHONE, login
 from tests.factories import IncidentFactory
 
 
@@ -21,7 +21,7 @@ def test_a_quick_report_with_photo_and_location_from_the_lapor_button(
         permissions=["geolocation"],
         **PHONE,
     )
-    context.set_default_timeout(10_000)
+    context.set_default_timeout(BROWSER_TIMEOUT_MS)
     page = context.new_page()
     login(page, petugas.username)
     started = time.monotonic()
