@@ -104,9 +104,7 @@ def kecamatan(regency):
 
 @pytest.fixture
 def other_kecamatan(regency):
-    return RegionFactory(
-        code="35.17.05", name="Wonosalam", level=RegionLevel.KECAMATAN, parent=regency
-    )
+    return personas_.other_kecamatan(regency)
 
 
 @pytest.fixture
@@ -165,9 +163,7 @@ def photo(tmp_path):
 @pytest.fixture
 def petugas_unscoped(roles):
     """A field officer for the whole regency (no kecamatan scope)."""
-    return UserFactory(
-        username="petugas-kab", first_name="Joko", last_name="Kabupaten", roles=[Role.PETUGAS]
-    )
+    return personas_.petugas_unscoped()
 
 
 @pytest.fixture

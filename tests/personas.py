@@ -20,6 +20,12 @@ def kecamatan(regency):
     return RegionFactory(code="35.17.08", name="Diwek", level=RegionLevel.KECAMATAN, parent=regency)
 
 
+def other_kecamatan(regency):
+    return RegionFactory(
+        code="35.17.05", name="Wonosalam", level=RegionLevel.KECAMATAN, parent=regency
+    )
+
+
 def agency():
     return AgencyFactory(
         name="Badan Kesatuan Bangsa dan Politik", acronym="Bakesbangpol", kind=AgencyKind.PEMDA
@@ -34,6 +40,13 @@ def petugas(kecamatan):
         last_name="Petugas",
         kecamatan=kecamatan,
         roles=[Role.PETUGAS],
+    )
+
+
+def petugas_unscoped():
+    """A field officer for the whole regency (no kecamatan scope)."""
+    return UserFactory(
+        username="petugas-kab", first_name="Joko", last_name="Kabupaten", roles=[Role.PETUGAS]
     )
 
 

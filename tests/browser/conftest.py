@@ -9,6 +9,9 @@ import re
 from pathlib import Path
 
 import pytest
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.test import Client
 from playwright.sync_api import expect, sync_playwright
 
 from tests.helpers import login
@@ -16,8 +19,10 @@ from tests.helpers import login
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 # Assertions wait as long as actions do (the contexts' default timeout below): on a loaded
-# 2-core machine a page after a click can take longer than Playwright's 5 s default.
-expect.set_options(timeout=10_000)
+# 2-core machine a page after a click can take longer than Playwright's 5 s default, and at a
+# load average of 15 (several suites at once) longer than 10 s. Only a failing wait lasts this long.
+BROWSER_TIMEOUT_MS = 20_000
+expect.set_options(timeout=BROWSER_TIMEOUT_MS)
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -64,7 +69,7 @@ def pytest_runtest_makereport(item, call):
 
 def _open_page(browser, live_server, request, **options):
     context = browser.new_context(base_url=live_server.url, locale="id-ID", **options)
-    context.set_default_timeout(10_000)
+    context.set_default_timeout(BROWSER_TIMEOUT_MS)
     page = context.new_page()
     yield page
     if getattr(request.node, "failed_call", False):
@@ -84,6 +89,24 @@ def page(browser, live_server, request, transactional_db):
 def phone_page(browser, live_server, request, transactional_db):
     """A phone-sized page (390 x 844, touch)."""
     yield from _open_page(browser, live_server, request, **PHONE)
+
+
+@pytest.fixture
+def sign_in(live_server):
+    """`sign_in(page, username)` gives the page's browser the session a login through the form
+    would, without the form: for journeys about what comes after signing in. The login paths
+    themselves (password, lockout, two factors, reset) keep their real journeys through the form
+    (test_foundation_journeys, test_security_journeys, test_password_reset_journey)."""
+
+    def sign_in(page, username):
+        client = Client()
+        client.force_login(get_user_model().objects.get(username=username))
+        name = settings.SESSION_COOKIE_NAME
+        page.context.add_cookies(
+            [{"name": name, "value": client.cookies[name].value, "url": live_server.url}]
+        )
+
+    return sign_in
 
 
 # Older test modules import `login` from here; it lives in tests/helpers.py.

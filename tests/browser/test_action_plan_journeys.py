@@ -59,9 +59,9 @@ def add_activity(page, *, code, stage, title, responsible, supporting=None, pill
 
 
 def test_secretariat_builds_and_establishes_a_plan_with_all_three_stages(
-    page, sekretariat, agencies
+    sign_in, page, sekretariat, agencies
 ):
-    login(page, sekretariat.username)
+    sign_in(page, sekretariat.username)
     page.goto("/rat/")
     page.get_by_label("Tahun").fill("2024")
     page.get_by_role("button", name="Buat draf rencana").click()
@@ -145,7 +145,7 @@ def report(page, activity, period, tmp_path, narrative):
 
 
 def test_operator_reports_lateness_shows_and_a_return_is_resubmitted(
-    browser, live_server, phone_page, operator, sekretariat, established, tmp_path
+    sign_in, browser, live_server, phone_page, operator, sekretariat, established, tmp_path
 ):
     activity = established.activities.get(code="3.1")
     page = phone_page
@@ -171,7 +171,7 @@ def test_operator_reports_lateness_shows_and_a_return_is_resubmitted(
     # The secretariat returns B08 for correction.
     context = browser.new_context(base_url=live_server.url)
     desk = context.new_page()
-    login(desk, sekretariat.username)
+    sign_in(desk, sekretariat.username)
     desk.goto(f"/rat/2024/kegiatan/{activity.pk}/")
     desk.get_by_test_id("period-B08").get_by_label("Catatan perbaikan").fill(
         "Lampirkan daftar hadir"

@@ -6,11 +6,12 @@ from datetime import date
 from playwright.sync_api import expect
 
 from directory.models import TeamDecree
-from tests.helpers import login
 
 
-def test_admin_enters_a_decree_date_day_first_and_a_wrong_one_is_explained(page, admin_user):
-    login(page, admin_user.username)
+def test_admin_enters_a_decree_date_day_first_and_a_wrong_one_is_explained(
+    sign_in, page, admin_user
+):
+    sign_in(page, admin_user.username)
     page.goto("/admin/directory/teamdecree/add/")
     page.get_by_label("Tahun:").fill("2026")
     page.get_by_label("Nomor SK:").fill("188/12/415.10.1.3/2026")

@@ -58,14 +58,14 @@ def handled_report(petugas, sekretariat):
     return report
 
 
-def test_operator_of_a_handling_agency_records_a_step(phone_page, handled_report):
+def test_operator_of_a_handling_agency_records_a_step(sign_in, phone_page, handled_report):
     UserFactory(
         username="operator-dinsos",
         agency=handled_report.steps.get().agencies.get(),
         roles=[Role.PETUGAS],
     )
     page = phone_page
-    login(page, "operator-dinsos")
+    sign_in(page, "operator-dinsos")
     page.goto(handled_report.get_absolute_url())
     page.get_by_role("link", name="Tambah tindak lanjut").click()
     page.get_by_label("Tahap").select_option("pemulihan")

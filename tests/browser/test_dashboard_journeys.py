@@ -8,7 +8,7 @@ from decimal import Decimal
 from playwright.sync_api import expect
 
 from dashboard.services import notify
-from tests.browser.conftest import PHONE, login
+from tests.browser.conftest import BROWSER_TIMEOUT_MS, PHONE, login
 from tests.factories import IncidentFactory
 
 
@@ -35,7 +35,7 @@ def test_leaders_figure_leads_to_the_matching_filtered_list(
 
 
 def test_officer_files_from_the_lapor_button_and_the_map_shows_it(
-    browser, live_server, petugas, pimpinan, desa, other_kecamatan
+    sign_in, browser, live_server, petugas, pimpinan, desa, other_kecamatan
 ):
     context = browser.new_context(
         base_url=live_server.url,
@@ -44,7 +44,7 @@ def test_officer_files_from_the_lapor_button_and_the_map_shows_it(
         permissions=["geolocation"],
         **PHONE,
     )
-    context.set_default_timeout(10_000)
+    context.set_default_timeout(BROWSER_TIMEOUT_MS)
     page = context.new_page()
     login(page, petugas.username)
     page.get_by_role("link", name="Formulir laporan lengkap").click()
@@ -77,9 +77,9 @@ def test_officer_files_from_the_lapor_button_and_the_map_shows_it(
 
     # The leadership sees it on the map (tiles unreachable here: markers still show).
     desk = browser.new_context(base_url=live_server.url, locale="id-ID")
-    desk.set_default_timeout(10_000)
+    desk.set_default_timeout(BROWSER_TIMEOUT_MS)
     map_page = desk.new_page()
-    login(map_page, pimpinan.username)
+    sign_in(map_page, pimpinan.username)
     map_page.goto("/peta/")
     expect(map_page.get_by_test_id("map")).to_have_attribute("data-loaded", "1")
     expect(map_page.locator(f'.leaflet-marker-icon[title="{reference}"]')).to_have_count(1)
@@ -94,7 +94,7 @@ def test_officer_files_from_the_lapor_button_and_the_map_shows_it(
 
 
 def test_restricted_report_is_absent_from_another_officers_map(
-    page, petugas_unscoped, sekretariat, kecamatan
+    sign_in, page, petugas_unscoped, sekretariat, kecamatan
 ):
     open_report = IncidentFactory(
         kecamatan=kecamatan,
@@ -109,7 +109,7 @@ def test_restricted_report_is_absent_from_another_officers_map(
         latitude=Decimal("-7.56"),
         longitude=Decimal("112.24"),
     )
-    login(page, petugas_unscoped.username)
+    sign_in(page, petugas_unscoped.username)
     page.goto("/peta/")
     expect(page.get_by_test_id("map")).to_have_attribute("data-loaded", "1")
     expect(page.locator(f'.leaflet-marker-icon[title="{open_report.reference}"]')).to_have_count(1)
@@ -137,7 +137,7 @@ def test_bell_shows_the_unread_count(page, sekretariat):
 
 
 def test_map_shades_kecamatan_and_marks_approximate_places(
-    page, pimpinan, petugas_unscoped, kecamatan, desa, settings
+    sign_in, page, pimpinan, petugas_unscoped, kecamatan, desa, settings
 ):
     """With an outline loaded (a small synthetic square), the kecamatan is shaded by its hotspot
     score; a report without coordinates sits at its desa's centre as an approximate marker."""
@@ -158,7 +158,7 @@ def test_map_shades_kecamatan_and_marks_approximate_places(
         latitude=Decimal("-7.52"),
         longitude=Decimal("112.21"),
     )
-    login(page, pimpinan.username)
+    sign_in(page, pimpinan.username)
     page.goto("/peta/")
     box = page.get_by_test_id("map")
     expect(box).to_have_attribute("data-loaded", "2")
@@ -176,7 +176,7 @@ def test_map_shades_kecamatan_and_marks_approximate_places(
 
 
 def test_above_the_marker_limit_the_map_shows_counts_per_kecamatan_and_says_so(
-    page, pimpinan, petugas_unscoped, kecamatan, settings
+    sign_in, page, pimpinan, petugas_unscoped, kecamatan, settings
 ):
     """More reports than MAP_MAX_MARKERS: one count at the kecamatan's centre, the summary says
     why, and the count leads to the list of those reports."""
@@ -184,7 +184,7 @@ def test_above_the_marker_limit_the_map_shows_counts_per_kecamatan_and_says_so(
     kecamatan.latitude, kecamatan.longitude = Decimal("-7.55"), Decimal("112.23")
     kecamatan.save()
     IncidentFactory.create_batch(3, kecamatan=kecamatan, reported_by=petugas_unscoped)
-    login(page, pimpinan.username)
+    sign_in(page, pimpinan.username)
     page.goto("/peta/")
     box = page.get_by_test_id("map")
     expect(box).to_have_attribute("data-areas-shown", "1")

@@ -94,8 +94,8 @@ def test_secretariat_evaluates_the_year(page, world, sekretariat, photo):  # noq
 
 
 @pytest.mark.usefixtures("world")
-def test_leadership_reads_the_evaluation_on_a_phone(phone_page, world, pimpinan):  # noqa: F811
-    login(phone_page, "pimpinan")
+def test_leadership_reads_the_evaluation_on_a_phone(sign_in, phone_page, world, pimpinan):  # noqa: F811
+    sign_in(phone_page, "pimpinan")
     phone_page.goto("/evaluasi/2024/tahun/")
     expect(phone_page.get_by_test_id("pillar-chart").locator("svg")).to_be_visible()
     expect(phone_page.get_by_test_id("score-kolaborasi.solusi_bersama")).to_have_count(0)

@@ -72,8 +72,10 @@ def test_language_switcher_turns_the_page_english(page, sekretariat):
     expect(page.get_by_role("heading", name="Dasbor")).to_be_visible()
 
 
-def test_admin_creates_contact_with_local_number_shown_as_e164(page, admin_user, kecamatan):
-    login(page, admin_user.username)
+def test_admin_creates_contact_with_local_number_shown_as_e164(
+    sign_in, page, admin_user, kecamatan
+):
+    sign_in(page, admin_user.username)
     page.goto("/admin/directory/contact/add/")
     page.get_by_label("Nama:").fill("Kyai Contoh Uji")
     page.get_by_label("Jenis tokoh:").select_option("agama")
@@ -86,8 +88,8 @@ def test_admin_creates_contact_with_local_number_shown_as_e164(page, admin_user,
     assert str(Contact.objects.get(name="Kyai Contoh Uji").phone) == "+6281234567890"
 
 
-def test_admin_sees_bad_phone_number_next_to_the_field(page, admin_user):
-    login(page, admin_user.username)
+def test_admin_sees_bad_phone_number_next_to_the_field(sign_in, page, admin_user):
+    sign_in(page, admin_user.username)
     page.goto("/admin/directory/contact/add/")
     page.get_by_label("Nama:").fill("Tokoh Nomor Salah")
     page.get_by_label("Jenis tokoh:").select_option("pemuda")

@@ -51,7 +51,7 @@ def report_potential_conflict_on_a_phone(page, photo):
 
 
 def test_officer_reports_and_secretariat_handles_to_closure(
-    browser, live_server, phone_page, petugas, sekretariat, desa, agency, tokoh, photo
+    sign_in, browser, live_server, phone_page, petugas, sekretariat, desa, agency, tokoh, photo
 ):
     page = phone_page
     login(page, petugas.username)
@@ -70,7 +70,7 @@ def test_officer_reports_and_secretariat_handles_to_closure(
     # The secretariat takes over, in a desktop window.
     context = browser.new_context(base_url=live_server.url)
     desk = context.new_page()
-    login(desk, sekretariat.username)
+    sign_in(desk, sekretariat.username)
     desk.goto("/laporan/")
     desk.get_by_role("link", name=reference).click()
     desk.get_by_role("button", name="Verifikasi").click()
@@ -111,7 +111,7 @@ def test_officer_reports_and_secretariat_handles_to_closure(
 
 
 def test_filtered_list_and_exports_hold_exactly_the_filtered_rows(
-    page, sekretariat, petugas_unscoped, kecamatan, other_kecamatan
+    sign_in, page, sekretariat, petugas_unscoped, kecamatan, other_kecamatan
 ):
     wanted = IncidentFactory(
         kecamatan=kecamatan,
@@ -127,7 +127,7 @@ def test_filtered_list_and_exports_hold_exactly_the_filtered_rows(
         kecamatan=kecamatan, reported_by=petugas_unscoped, title="Tawuran pelajar di alun-alun"
     )
 
-    login(page, sekretariat.username)
+    sign_in(page, sekretariat.username)
     page.goto("/laporan/")
     page.get_by_text("Saring dan cari").click()
     # exact: the agency picker's own search box is labelled "Cari instansi: …".
@@ -153,11 +153,11 @@ def test_filtered_list_and_exports_hold_exactly_the_filtered_rows(
     assert [r[0] for r in list(sheet.values)[1:]] == [wanted.reference]
 
 
-def test_bad_input_on_the_phone_keeps_what_was_typed(phone_page, petugas, desa, tmp_path):
+def test_bad_input_on_the_phone_keeps_what_was_typed(sign_in, phone_page, petugas, desa, tmp_path):
     fake = tmp_path / "foto.jpg"
     fake.write_text("<html><script>alert(1)</script></html>")
     page = phone_page
-    login(page, petugas.username)
+    sign_in(page, petugas.username)
     page.goto("/laporan/baru/")
     page.get_by_text("Kejadian konflik", exact=True).click()
     page.get_by_label("Judul").fill("Perusakan warung")

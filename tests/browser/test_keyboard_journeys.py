@@ -3,14 +3,13 @@
 from playwright.sync_api import expect
 
 from tests.factories import ActionPlanFactory, ActivityFactory
-from tests.helpers import login
 
 
-def test_keyboard_user_skips_the_menu_and_scrolls_the_rat_matrix(phone_page, sekretariat):
+def test_keyboard_user_skips_the_menu_and_scrolls_the_rat_matrix(sign_in, phone_page, sekretariat):
     plan = ActionPlanFactory(year=2024)
     ActivityFactory(plan=plan, code="1.1", title="Rapat koordinasi deteksi dini konflik")
     page = phone_page
-    login(page, sekretariat.username)
+    sign_in(page, sekretariat.username)
     page.goto(f"/rat/{plan.year}/")
 
     # The first Tab lands on the skip link, which is then visible; Enter moves to the content.

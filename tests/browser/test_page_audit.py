@@ -11,10 +11,19 @@ size keep the walk short; each page is visited once and given both checks:
 - English words: none of the usual English interface words in the text of the page or in the
   `title`, `placeholder`, `aria-label` and `alt` attributes and button values, with the page in
   Indonesian. Words that are also Indonesian (Status, Data, Total, Detail...) are not listed.
+
+axe-core is the expensive part, and most of its work repeats: the same `<main>` shows up for
+several personas, and a persona's header, navigation and footer are the same on nearly all its
+pages. `AxeAudit` therefore splits each page in three (see its docstring): the rules that need the
+whole document run on every page; every other rule runs on `<main>` and on the rest of the page
+only when that part has not been audited before with everything that can change its result.
 """
 
+import hashlib
 import re
 import time
+import urllib.parse
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -28,6 +37,7 @@ from playwright.sync_api import Error as PlaywrightError
 
 from accounts.choices import Role
 from incidents.models import Incident
+from tests.browser.conftest import BROWSER_TIMEOUT_MS
 from tests.factories import (
     AgencyFactory,
     ContactFactory,
@@ -246,7 +256,7 @@ def session_cookie(user, base_url):
 FILE_PATH = re.compile(r"\.[a-z]+$")
 
 
-def audit_page(page, url, persona, findings):
+def audit_page(page, url, persona, findings, audit):
     if FILE_PATH.search(url.partition("?")[0]):
         return
     try:
@@ -264,7 +274,7 @@ def audit_page(page, url, persona, findings):
     page.evaluate("() => new Promise(resolve => setTimeout(resolve))")
     findings.pages += 1
     where = f"{url} as {persona} ({findings.size})"
-    for violation in blocking_violations(page):
+    for violation in blocking_violations(page, audit):
         nodes = violation["nodes"]
         first = "; ".join(f"{' '.join(node['target'])} {node['html'][:120]}" for node in nodes[:3])
         findings.violations.append(
@@ -279,8 +289,156 @@ def audit_page(page, url, persona, findings):
         )
 
 
-def blocking_violations(page) -> list[dict]:
-    violations = page.evaluate("axe.run({resultTypes: ['violations']})")["violations"]
+# --- axe-core, without repeating a run whose result is known ------------------------------------
+
+# The rules whose result on a node depends on the document as a whole rather than on the node and
+# its own subtree: the document's title and language, the landmarks and their names and nesting,
+# content outside any landmark, the only `bypass` rule axe-core flags `pageLevel`, the heading
+# outline and the one <h1>, the skip link (outside <main>) and its target (inside), ids unique
+# across the document. Run with `runOnly` they cost about a tenth of a full run, so they run on
+# every page; the other rules never run them again.
+WHOLE_PAGE_RULES = [
+    "aria-hidden-body",
+    "bypass",
+    "document-title",
+    "duplicate-id-aria",
+    "frame-focusable-content",
+    "frame-tested",
+    "heading-order",
+    "html-has-lang",
+    "html-lang-valid",
+    "html-xml-lang-mismatch",
+    "landmark-banner-is-top-level",
+    "landmark-contentinfo-is-top-level",
+    "landmark-main-is-top-level",
+    "landmark-no-duplicate-banner",
+    "landmark-no-duplicate-contentinfo",
+    "landmark-no-duplicate-main",
+    "landmark-one-main",
+    "landmark-unique",
+    "meta-refresh",
+    "meta-viewport",
+    "meta-viewport-large",
+    "page-has-heading-one",
+    "region",
+    "skip-link",
+]
+PART_RULES = {"rules": {rule: {"enabled": False} for rule in WHOLE_PAGE_RULES}}
+
+# What the result of the other rules on a part of the page (the <main>, or all but the <main>)
+# depends on, as text: the part's normalised HTML; the opening tags of <main>'s ancestors; the
+# style sheets; the viewport width; and every id reference (label `for`, `aria-labelledby`, ...)
+# that crosses the part's border or points nowhere, with the element at its other end. Normalised
+# away, because no axe-core rule reads them: the values of hidden inputs (CSRF tokens, the `next`
+# of the language form; a hidden input is neither rendered nor in the accessibility tree) and the
+# text of <title> (read only by `document-title`, a whole-page rule). Numbers are kept: a number
+# can be an id, a `tabindex` or a `colspan`, all of which axe-core reads.
+PART_KEYS = """() => {
+  const main = document.querySelector("main");
+  const normalised = (element) => {
+    const clone = element.cloneNode(true);
+    for (const input of clone.querySelectorAll("input[type=hidden]")) {
+      input.removeAttribute("value");
+    }
+    return clone;
+  };
+  const openingTag = (element) => element.cloneNode(false).outerHTML.replace(/<\\/[^>]*>$/, "");
+  const shared = [
+    `width ${window.innerWidth}`,
+    ...[...document.querySelectorAll("link[rel~=stylesheet], style")].map((el) => el.outerHTML),
+  ];
+  if (document.querySelectorAll("main").length !== 1) return null;
+  const ancestors = [];
+  for (let el = main.parentElement; el; el = el.parentElement) ancestors.push(openingTag(el));
+  const IDREFS = ["for", "form", "list", "headers", "aria-labelledby", "aria-describedby",
+    "aria-controls", "aria-owns", "aria-activedescendant", "aria-errormessage", "aria-details",
+    "aria-flowto"];
+  const crossing = [];
+  for (const source of document.querySelectorAll(IDREFS.map((name) => `[${name}]`).join(","))) {
+    for (const name of IDREFS) {
+      for (const id of (source.getAttribute(name) || "").split(/\\s+/).filter(Boolean)) {
+        const target = document.getElementById(id);
+        if (!target || main.contains(source) !== main.contains(target)) {
+          const end = target ? target.outerHTML : "none";
+          crossing.push(`${openingTag(source)} ${name}=${id} -> ${end}`);
+        }
+      }
+    }
+  }
+  const rest = normalised(document.documentElement);
+  rest.querySelector("main").replaceWith(document.createComment("main"));
+  const title = rest.querySelector("title");
+  if (title) title.textContent = "";
+  return {
+    main: [...shared, ...ancestors, ...crossing, normalised(main).outerHTML].join("\\n"),
+    rest: [...shared, ...crossing, rest.outerHTML].join("\\n"),
+  };
+}"""
+
+AXE_RUN = "([context, options]) => axe.run(context || document, options)"
+
+
+class AxeAudit:
+    """axe-core's violations on a page, running each rule on each node once per distinct state.
+
+    A page is checked in up to three runs that together apply every rule to every node, like one
+    full run:
+    - WHOLE_PAGE_RULES on the whole page, on every page;
+    - every other rule on <main> (`include`), and on the rest of the page (`exclude`), each only
+      when the part's key (PART_KEYS) has not been seen before in this walk; otherwise the
+      violations found the first time are reported again for this page. Equal keys give equal
+      results: those rules look at the nodes of the part, their subtree, their computed style
+      (style sheets, ancestors and viewport are in the key; no selector of the portal's or the
+      admin's style sheets reaches into <main> from a sibling outside it) and the elements their
+      id references name (in the key when outside the part). An element of the other part
+      overlapping a node makes color-contrast answer "incomplete", never a violation.
+    A page without exactly one <main> gets one full run.
+    """
+
+    def __init__(self):
+        self.known: dict[str, list[dict]] = {}
+        self.runs = Counter()
+
+        self.seconds = Counter()
+
+    def run(self, page, kind, context, options) -> list[dict]:
+        started = time.monotonic()
+        options = {**options, "resultTypes": ["violations"]}
+        violations = page.evaluate(AXE_RUN, [context, options])["violations"]
+        self.runs[kind] += 1
+        self.seconds[kind] += time.monotonic() - started
+        return violations
+
+    def violations(self, page) -> list[dict]:
+        whole_page = {"runOnly": {"type": "rule", "values": WHOLE_PAGE_RULES}}
+        found = self.run(page, "whole-page rules", None, whole_page)
+        started = time.monotonic()
+        keys = page.evaluate(PART_KEYS)
+        self.seconds["keys"] += time.monotonic() - started
+        if keys is None:
+            return found + self.run(page, "full", None, PART_RULES)
+        for part, context in (("main", {"include": ["main"]}), ("rest", {"exclude": ["main"]})):
+            key = hashlib.sha256(f"{part}\n{keys[part]}".encode()).hexdigest()
+            if key not in self.known:
+                self.known[key] = self.run(page, part, context, PART_RULES)
+            else:
+                self.runs[f"{part} known"] += 1
+            found += self.known[key]
+        return found
+
+    def summary(self) -> str:
+        return (
+            ", ".join(
+                f"{kind} {count}"
+                + (f" ({self.seconds[kind]:.1f} s)" if kind in self.seconds else "")
+                for kind, count in self.runs.items()
+            )
+            + f"; keys {self.seconds['keys']:.1f} s"
+        )
+
+
+def blocking_violations(page, audit=None) -> list[dict]:
+    violations = (audit or AxeAudit()).violations(page)
     return [
         violation
         for violation in violations
@@ -304,9 +462,10 @@ def test_every_page_of_every_role_passes_axe_and_speaks_indonesian(
     started = time.monotonic()
     users, objects = seed(kecamatan)
     findings = Findings(size=size)
+    audit = AxeAudit()
     for persona in PERSONAS:
         context = browser.new_context(base_url=live_server.url, locale="id-ID", **SIZES[size])
-        context.set_default_timeout(10_000)
+        context.set_default_timeout(BROWSER_TIMEOUT_MS)
         # Loaded by the browser into each page: cheaper than sending it over for every page.
         context.add_init_script(script=AXE_SOURCE)
         if users[persona] is not None:
@@ -316,9 +475,12 @@ def test_every_page_of_every_role_passes_axe_and_speaks_indonesian(
         if persona == "anonymous":
             urls.append("/halaman-yang-tidak-ada/")
         for url in urls:
-            audit_page(page, url, persona, findings)
+            audit_page(page, url, persona, findings, audit)
         context.close()
-    print(f"{findings.pages} pages checked at {size} in {time.monotonic() - started:.1f} s")
+    print(
+        f"{findings.pages} pages checked at {size} in {time.monotonic() - started:.1f} s; "
+        f"axe-core runs: {audit.summary()}"
+    )
     assert findings.pages > 60, findings.pages  # the walk did reach the pages
     assert not findings.violations and not findings.english, findings.report()
 
@@ -349,4 +511,67 @@ def test_the_checks_report_an_unlabelled_field_and_an_english_button(browser):
     )
     assert "label" in {violation["id"] for violation in blocking_violations(page)}
     assert set(english_on_page(page)) == {"Cancel", "Loading"}
+    page.close()
+
+
+def open_html(page, title, body):
+    page.goto(
+        "data:text/html,"
+        + urllib.parse.quote(
+            f'<!doctype html><html lang="id"><head><title>{title}</title></head><body>{body}</body>'
+            "</html>"
+        )
+    )
+
+
+NAV = '<header><nav aria-label="Menu"><a href="/a">Beranda</a>{extra}</nav></header>'
+
+
+def test_a_violation_inside_a_main_seen_before_is_reported_on_every_page(browser):
+    """The second page's <main> is not audited again, yet its violation is reported for it."""
+    page = browser.new_page()
+    page.add_init_script(script=AXE_SOURCE)
+    audit = AxeAudit()
+    main = '<main><h1>Uji</h1><input type="text" name="q"></main>'
+    found = []
+    for title in ["Satu", "Dua"]:
+        open_html(page, title, NAV.format(extra="") + main)
+        found.append({violation["id"] for violation in blocking_violations(page, audit)})
+    assert found == [{"label"}, {"label"}]
+    assert audit.runs["main"] == 1 and audit.runs["main known"] == 1
+    page.close()
+
+
+def test_a_main_seen_before_is_audited_again_when_its_label_outside_it_is_gone(browser):
+    """Equal <main> HTML is not enough: an id it refers to outside it is part of the key."""
+    page = browser.new_page()
+    page.add_init_script(script=AXE_SOURCE)
+    audit = AxeAudit()
+    main = '<main><h1>Uji</h1><input type="text" aria-labelledby="cari"></main>'
+    found = []
+    for extra in ['<span id="cari">Cari</span>', ""]:
+        open_html(page, "Uji", NAV.format(extra=extra) + main)
+        found.append({violation["id"] for violation in blocking_violations(page, audit)})
+    assert found == [set(), {"label"}]
+    assert audit.runs["main"] == 2
+    page.close()
+
+
+def test_a_violation_in_the_navigation_is_reported(browser):
+    """Navigation audited once per distinct navigation: a new one is audited, a known one's
+    violation is reported on every page that shows it."""
+    page = browser.new_page()
+    page.add_init_script(script=AXE_SOURCE)
+    audit = AxeAudit()
+    unnamed = '<a href="/b"><img src="data:,"></a>'
+    found = []
+    for extra, main in [
+        ("", "<main><h1>Satu</h1></main>"),
+        (unnamed, "<main><h1>Satu</h1></main>"),
+        (unnamed, "<main><h1>Dua</h1><p>Isi</p></main>"),
+    ]:
+        open_html(page, "Uji", NAV.format(extra=extra) + main)
+        found.append({violation["id"] for violation in blocking_violations(page, audit)})
+    assert found == [set(), {"image-alt", "link-name"}, {"image-alt", "link-name"}]
+    assert audit.runs["rest"] == 2 and audit.runs["rest known"] == 1
     page.close()

@@ -7,7 +7,7 @@ import time
 from playwright.sync_api import expect
 
 from incidents.models import Incident
-from tests.browser.conftest import PHONE, login
+from tests.browser.conftest import BROWSER_TIMEOUT_MS, PHONE, login
 from tests.factories import IncidentFactory
 
 
@@ -21,7 +21,7 @@ def test_a_quick_report_with_photo_and_location_from_the_lapor_button(
         permissions=["geolocation"],
         **PHONE,
     )
-    context.set_default_timeout(10_000)
+    context.set_default_timeout(BROWSER_TIMEOUT_MS)
     page = context.new_page()
     login(page, petugas.username)
     started = time.monotonic()
@@ -58,7 +58,7 @@ def test_a_quick_report_with_photo_and_location_from_the_lapor_button(
 
 
 def test_the_list_shows_status_and_risk_without_sideways_scrolling(
-    phone_page, sekretariat, petugas_unscoped, kecamatan
+    sign_in, phone_page, sekretariat, petugas_unscoped, kecamatan
 ):
     for n in range(3):
         IncidentFactory(
@@ -69,7 +69,7 @@ def test_the_list_shows_status_and_risk_without_sideways_scrolling(
             title=f"Penolakan pembangunan gudang yang sangat panjang judulnya nomor {n}",
         )
     page = phone_page
-    login(page, sekretariat.username)
+    sign_in(page, sekretariat.username)
     page.goto("/laporan/?status=diajukan")
     expect(page.get_by_test_id("list-title")).to_have_text("Antrean verifikasi")
     cards = page.get_by_test_id("incident-cards")
@@ -96,9 +96,9 @@ def test_the_list_shows_status_and_risk_without_sideways_scrolling(
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
 
 
-def test_risk_fields_show_only_for_potentials(phone_page, petugas):
+def test_risk_fields_show_only_for_potentials(sign_in, phone_page, petugas):
     page = phone_page
-    login(page, petugas.username)
+    sign_in(page, petugas.username)
     page.goto("/laporan/baru/")
     risk = page.get_by_test_id("risk-fields")
     page.get_by_text("Kejadian konflik", exact=True).click()

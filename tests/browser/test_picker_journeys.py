@@ -15,7 +15,6 @@ from directory.choices import AgencyKind
 from incidents.choices import Status
 from incidents.models import HandlingStep
 from tests.factories import AgencyFactory, IncidentFactory
-from tests.helpers import login
 
 
 @pytest.fixture
@@ -41,7 +40,7 @@ def roster(db, agency):
 
 
 def test_on_a_phone_a_picker_finds_polres_by_typing_and_the_choices_save(
-    phone_page, sekretariat, roster, kecamatan
+    sign_in, phone_page, sekretariat, roster, kecamatan
 ):
     page = phone_page
     plan = services.plan_create(year=2024, scheme="caturwulan", by=sekretariat)
@@ -56,7 +55,7 @@ def test_on_a_phone_a_picker_finds_polres_by_typing_and_the_choices_save(
         IncidentFactory(
             kecamatan=kecamatan, status=Status.DIAJUKAN, occurred_at=now - timedelta(days=day)
         )
-    login(page, sekretariat.username)
+    sign_in(page, sekretariat.username)
     page.goto(f"/rat/{plan.year}/kegiatan/baru/")
 
     page.get_by_label("Kode").fill("2.1")
@@ -114,14 +113,14 @@ def test_on_a_phone_a_picker_finds_polres_by_typing_and_the_choices_save(
 
 
 def test_without_javascript_the_picker_is_a_plain_grouped_select(
-    browser, live_server, transactional_db, sekretariat, roster
+    sign_in, browser, live_server, transactional_db, sekretariat, roster
 ):
     services.plan_create(year=2024, scheme="caturwulan", by=sekretariat)
     context = browser.new_context(
         base_url=live_server.url, java_script_enabled=False, viewport={"width": 390, "height": 844}
     )
     page = context.new_page()
-    login(page, sekretariat.username)
+    sign_in(page, sekretariat.username)
     page.goto("/rat/2024/kegiatan/baru/")
     expect(page.locator('input[aria-controls="id_responsible_agency"]')).to_be_hidden()
     responsible = page.locator("#id_responsible_agency")
@@ -133,7 +132,7 @@ def test_without_javascript_the_picker_is_a_plain_grouped_select(
 
 
 def test_on_a_phone_the_report_list_filters_by_an_agency_found_by_typing(
-    phone_page, sekretariat, roster, kecamatan
+    sign_in, phone_page, sekretariat, roster, kecamatan
 ):
     page = phone_page
     handled = IncidentFactory(title="Tawuran antar perguruan silat", kecamatan=kecamatan)
@@ -147,7 +146,7 @@ def test_on_a_phone_the_report_list_filters_by_an_agency_found_by_typing(
         created_by=sekretariat,
     )
     step.agencies.add(roster["polres"])
-    login(page, sekretariat.username)
+    sign_in(page, sekretariat.username)
     page.goto("/laporan/")
     expect(page.get_by_text(other.title)).not_to_have_count(0)
 

@@ -88,8 +88,8 @@ def test_secretariat_issues_and_leadership_downloads(
     assert IssuedReport.objects.count() == 1
 
 
-def test_preview_fits_a_phone(phone_page, year_2024, sekretariat):  # noqa: F811
-    login(phone_page, "sekretariat")
+def test_preview_fits_a_phone(sign_in, phone_page, year_2024, sekretariat):  # noqa: F811
+    sign_in(phone_page, "sekretariat")
     phone_page.goto("/laporan-resmi/2024/periode/?periode=B08")
     expect(phone_page.get_by_role("heading", level=1)).to_contain_text("B08")
     assert fits_width(phone_page)

@@ -9,18 +9,17 @@ from playwright.sync_api import expect
 
 from accounts.models import User
 from directory.models import Contact
-from tests.browser.conftest import login
 from tests.factories import IncidentFactory
 
 
 def test_report_list_downloads_a_semicolon_csv_for_indonesian_excel(
-    phone_page, sekretariat, petugas_unscoped, kecamatan
+    sign_in, phone_page, sekretariat, petugas_unscoped, kecamatan
 ):
     wanted = IncidentFactory(
         kecamatan=kecamatan, reported_by=petugas_unscoped, latitude=-7.55, longitude=112.23
     )
     page = phone_page
-    login(page, sekretariat.username)
+    sign_in(page, sekretariat.username)
     page.goto("/laporan/")
 
     with page.expect_download() as download:
@@ -34,8 +33,10 @@ def test_report_list_downloads_a_semicolon_csv_for_indonesian_excel(
     assert record["Lintang"] == "-7,550000"
 
 
-def test_admin_fills_the_contact_template_and_fixes_a_bad_row(page, admin_user, desa, tmp_path):
-    login(page, admin_user.username)
+def test_admin_fills_the_contact_template_and_fixes_a_bad_row(
+    sign_in, page, admin_user, desa, tmp_path
+):
+    sign_in(page, admin_user.username)
     page.goto("/admin/directory/contact/import/")
     with page.expect_download() as download:
         page.get_by_role("link", name="Unduh templat Excel").click()
@@ -73,8 +74,8 @@ def test_admin_fills_the_contact_template_and_fixes_a_bad_row(page, admin_user, 
     assert Contact.objects.get().kind == "agama"
 
 
-def test_admin_gives_a_user_a_role_with_one_picker(page, admin_user, petugas):
-    login(page, admin_user.username)
+def test_admin_gives_a_user_a_role_with_one_picker(sign_in, page, admin_user, petugas):
+    sign_in(page, admin_user.username)
     page.goto(f"/admin/accounts/user/{petugas.pk}/change/")
     page.get_by_label("Sekretariat").check()
     page.get_by_label("Petugas", exact=True).uncheck()

@@ -24,8 +24,15 @@ from django.utils import timezone
 from accounts.choices import Role
 from core.models import ActivityLog
 from incidents import services
-from incidents.models import HandlingStep, Incident
-from tests.factories import ContactFactory, IncidentFactory, UserFactory, jpeg_bytes
+from incidents.models import ConflictStatus, Evidence, HandlingStep, Incident
+from tests import personas as build
+from tests.factories import (
+    ContactFactory,
+    IncidentFactory,
+    RegionFactory,
+    UserFactory,
+    jpeg_bytes,
+)
 from tests.helpers import local_input
 
 pytestmark = pytest.mark.django_db
@@ -97,10 +104,14 @@ def expected_code(endpoint: str, user, incident) -> int:
 # --- helpers ------------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def reporter(roles):
+def build_reporter():
     """The author of the reports in the matrix: an officer who is none of the personas."""
     return UserFactory(username="pelapor-lain", roles=[Role.PETUGAS])
+
+
+@pytest.fixture
+def reporter(roles):
+    return build_reporter()
 
 
 def edit_payload(incident, **changes):
@@ -157,23 +168,28 @@ def step_payload(**changes):
     return data
 
 
+def photo_upload():
+    return SimpleUploadedFile("foto-lokasi.jpg", jpeg_bytes(), content_type="image/jpeg")
+
+
 def attach_photo(incident, by):
-    upload = SimpleUploadedFile("foto-lokasi.jpg", jpeg_bytes(), content_type="image/jpeg")
     # The file is written when the transaction commits; a test's transaction never does.
     with TestCase.captureOnCommitCallbacks(execute=True):
-        return services.evidence_attach(incident=incident, upload=upload, by=by)
+        return services.evidence_attach(incident=incident, upload=photo_upload(), by=by)
+
+
+def list_page(client) -> tuple[list[str], str]:
+    """The references the report list shows and its result count, from one request."""
+    response = client.get("/laporan/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    start = html.index('data-testid="result-count"')
+    count = html[html.index(">", start) + 1 : html.index("</p>", start)].strip()
+    return [incident.reference for incident in response.context["incidents"]], count
 
 
 def listed_references(client) -> list[str]:
-    response = client.get("/laporan/")
-    assert response.status_code == 200
-    return [incident.reference for incident in response.context["incidents"]]
-
-
-def result_count_text(client) -> str:
-    html = client.get("/laporan/").content.decode()
-    start = html.index('data-testid="result-count"')
-    return html[html.index(">", start) + 1 : html.index("</p>", start)].strip()
+    return list_page(client)[0]
 
 
 def csv_references(client) -> list[str]:
@@ -215,86 +231,133 @@ ENDPOINTS = [
 ]
 
 
-@pytest.mark.parametrize("confidentiality", ["internal", "terbatas"])
-@pytest.mark.parametrize("place", ["diwek", "wonosalam"])
-@pytest.mark.parametrize("persona", PERSONAS)
-@pytest.mark.parametrize("endpoint", ENDPOINTS)
-def test_permission_matrix(
-    request, client, reporter, kecamatan, other_kecamatan, endpoint, persona, place, confidentiality
-):
-    """A verified report by a third person, in the scoped officer's kecamatan (Diwek) or
-    another one (Wonosalam), internal or restricted, requested by each role."""
-    user = request.getfixturevalue(persona)
-    incident = IncidentFactory(
-        kecamatan=kecamatan if place == "diwek" else other_kecamatan,
-        reported_by=reporter,
-        status="diverifikasi",
-        confidentiality=confidentiality,
-        title="Ketegangan warga soal irigasi sawah",
-    )
-    expected = expected_code(endpoint, user, incident)
-    visible = should_see(user, incident)
-    client.force_login(user)
-    detail_url = f"/laporan/{incident.pk}/"
+PLACES = ["diwek", "wonosalam"]
+CONFIDENTIALITIES = ["internal", "terbatas"]
+MATRIX_TITLE = "Ketegangan warga soal irigasi sawah"
 
-    if endpoint == "detail":
-        response = client.get(detail_url)
-        assert response.status_code == expected
-        assert ("Ketegangan warga soal irigasi sawah" in response.content.decode()) == visible
 
-    elif endpoint == "edit_get":
-        assert client.get(f"/laporan/{incident.pk}/ubah/").status_code == expected
+class TestMatrix:
+    """Four verified reports by a third person, in the scoped officer's kecamatan (Diwek) or
+    another one (Wonosalam), internal or restricted, each with a photo, requested by each role.
+    The reports and personas are made once for the class (tests/conftest.py `shared`); every
+    test still starts from them as made, its own changes rolled back."""
 
-    elif endpoint == "edit_post":
-        payload = edit_payload(incident, title="Judul diubah lewat formulir")
-        response = client.post(f"/laporan/{incident.pk}/ubah/", payload)
-        assert response.status_code == expected
-        incident.refresh_from_db()
-        changed = incident.title == "Judul diubah lewat formulir"
-        assert changed == (expected == 302)
-        if expected == 302:
-            assert response.url == detail_url
+    @staticmethod
+    def build_records():
+        records = build.personas()
+        records["petugas_unscoped"] = build.petugas_unscoped()
+        reporter = records["reporter"] = build_reporter()
+        regions = {
+            "diwek": records["kecamatan"],
+            "wonosalam": build.other_kecamatan(records["kecamatan"].parent),
+        }
+        records["incidents"], records["evidence"] = {}, {}
+        for place, region in regions.items():
+            for confidentiality in CONFIDENTIALITIES:
+                incident = IncidentFactory(
+                    kecamatan=region,
+                    reported_by=reporter,
+                    status="diverifikasi",
+                    confidentiality=confidentiality,
+                    title=MATRIX_TITLE,
+                )
+                records["incidents"][place, confidentiality] = incident
+                # `shared` runs the on-commit file write itself; read back, the record holds
+                # the stored file instead of the upload, and can be copied for each test.
+                stored = services.evidence_attach(
+                    incident=incident, upload=photo_upload(), by=reporter
+                )
+                records["evidence"][place, confidentiality] = Evidence.objects.get(pk=stored.pk)
+        return records
 
-    elif endpoint == "transition":
-        response = client.post(f"/laporan/{incident.pk}/status/", {"action": "handle"})
-        assert response.status_code == expected
-        incident.refresh_from_db()
-        # Only the secretariat may mark a verified report as being handled.
-        may_handle = visible and persona == "sekretariat"
-        assert incident.status == ("ditangani" if may_handle else "diverifikasi")
-        if visible:
-            assert response.url == detail_url
-            page = page_text(client, detail_url)
-            if may_handle:
-                assert "Status laporan kini: Ditangani." in page
-            else:
-                assert "Anda tidak berwenang melakukan tindakan ini." in page
+    @pytest.mark.parametrize("confidentiality", CONFIDENTIALITIES)
+    @pytest.mark.parametrize("place", PLACES)
+    @pytest.mark.parametrize("persona", PERSONAS)
+    @pytest.mark.parametrize("endpoint", ENDPOINTS)
+    def test_permission_matrix(self, client, records, endpoint, persona, place, confidentiality):
+        user = records[persona]
+        incident = records["incidents"][place, confidentiality]
+        expected = expected_code(endpoint, user, incident)
+        visible = should_see(user, incident)
+        client.force_login(user)
+        detail_url = f"/laporan/{incident.pk}/"
 
-    elif endpoint == "step_get":
-        assert client.get(f"/laporan/{incident.pk}/tindak-lanjut/").status_code == expected
+        if endpoint == "detail":
+            response = client.get(detail_url)
+            assert response.status_code == expected
+            assert (MATRIX_TITLE in response.content.decode()) == visible
 
-    elif endpoint == "step_post":
-        response = client.post(f"/laporan/{incident.pk}/tindak-lanjut/", step_payload())
-        assert response.status_code == expected
-        saved = HandlingStep.objects.filter(incident=incident).count()
-        assert saved == (1 if expected == 302 else 0)
+        elif endpoint == "edit_get":
+            assert client.get(f"/laporan/{incident.pk}/ubah/").status_code == expected
 
-    elif endpoint == "evidence":
-        evidence = attach_photo(incident, reporter)
-        response = client.get(f"/laporan/bukti/{evidence.pk}/")
-        assert response.status_code == expected
-        if expected == 200:
-            assert b"".join(response.streaming_content) == jpeg_bytes()
+        elif endpoint == "edit_post":
+            payload = edit_payload(incident, title="Judul diubah lewat formulir")
+            response = client.post(f"/laporan/{incident.pk}/ubah/", payload)
+            assert response.status_code == expected
+            incident.refresh_from_db()
+            changed = incident.title == "Judul diubah lewat formulir"
+            assert changed == (expected == 302)
+            if expected == 302:
+                assert response.url == detail_url
 
-    elif endpoint == "list":
-        assert (incident.reference in listed_references(client)) == visible
-        assert result_count_text(client) == ("1 laporan" if visible else "0 laporan")
+        elif endpoint == "transition":
+            response = client.post(f"/laporan/{incident.pk}/status/", {"action": "handle"})
+            assert response.status_code == expected
+            incident.refresh_from_db()
+            # Only the secretariat may mark a verified report as being handled.
+            may_handle = visible and persona == "sekretariat"
+            assert incident.status == ("ditangani" if may_handle else "diverifikasi")
+            if visible:
+                assert response.url == detail_url
+                page = page_text(client, detail_url)
+                if may_handle:
+                    assert "Status laporan kini: Ditangani." in page
+                else:
+                    assert "Anda tidak berwenang melakukan tindakan ini." in page
 
-    elif endpoint == "csv":
-        assert (incident.reference in csv_references(client)) == visible
+        elif endpoint == "step_get":
+            assert client.get(f"/laporan/{incident.pk}/tindak-lanjut/").status_code == expected
 
-    elif endpoint == "xlsx":
-        assert (incident.reference in xlsx_references(client)) == visible
+        elif endpoint == "step_post":
+            response = client.post(f"/laporan/{incident.pk}/tindak-lanjut/", step_payload())
+            assert response.status_code == expected
+            saved = HandlingStep.objects.filter(incident=incident).count()
+            assert saved == (1 if expected == 302 else 0)
+
+        elif endpoint == "evidence":
+            evidence = records["evidence"][place, confidentiality]
+            response = client.get(f"/laporan/bukti/{evidence.pk}/")
+            assert response.status_code == expected
+            if expected == 200:
+                assert b"".join(response.streaming_content) == jpeg_bytes()
+
+        elif endpoint == "list":
+            references, count = list_page(client)
+            assert (incident.reference in references) == visible
+            # The count covers all four reports of the class.
+            seen = sum(should_see(user, i) for i in records["incidents"].values())
+            assert count == f"{seen} laporan"
+
+        elif endpoint == "csv":
+            assert (incident.reference in csv_references(client)) == visible
+
+        elif endpoint == "xlsx":
+            assert (incident.reference in xlsx_references(client)) == visible
+
+    def test_the_class_reports_are_seen_as_the_rules_say(self, records):
+        """The list counts above rest on this: each persona sees a different share of the
+        four reports, so a count cannot pass by accident."""
+        counts = {
+            persona: sum(should_see(records[persona], i) for i in records["incidents"].values())
+            for persona in PERSONAS
+        }
+        assert counts == {
+            "petugas": 1,  # Diwek internal
+            "petugas_unscoped": 2,  # both internal
+            "sekretariat": 4,
+            "pimpinan": 4,
+            "admin_user": 2,
+        }
 
 
 def test_matrix_expectations_read_as_intended(
@@ -359,20 +422,27 @@ PAGE_RULES = {
 }
 
 
-@pytest.mark.parametrize("persona", PERSONAS)
-@pytest.mark.parametrize("url", list(PAGE_RULES))
-def test_non_object_pages_by_role(request, client, persona, url):
-    from incidents.models import ConflictStatus
+class TestNonObjectPages:
+    """The personas and one conflict status, made once for the class."""
 
-    status = ConflictStatus.objects.create(
-        decree_number="188/45/415.10.1.3/2026",
-        scope="Kecamatan Diwek",
-        start_date=timezone.localdate(),
-        end_date=timezone.localdate(),
-    )
-    client.force_login(request.getfixturevalue(persona))
-    response = client.get(url.format(status=status.pk))
-    assert response.status_code == (200 if persona in PAGE_RULES[url] else 403)
+    @staticmethod
+    def build_records():
+        records = build.personas()
+        records["petugas_unscoped"] = build.petugas_unscoped()
+        records["status"] = ConflictStatus.objects.create(
+            decree_number="188/45/415.10.1.3/2026",
+            scope="Kecamatan Diwek",
+            start_date=timezone.localdate(),
+            end_date=timezone.localdate(),
+        )
+        return records
+
+    @pytest.mark.parametrize("persona", PERSONAS)
+    @pytest.mark.parametrize("url", list(PAGE_RULES))
+    def test_non_object_pages_by_role(self, client, records, persona, url):
+        client.force_login(records[persona])
+        response = client.get(url.format(status=records["status"].pk))
+        assert response.status_code == (200 if persona in PAGE_RULES[url] else 403)
 
 
 @pytest.mark.parametrize("persona", ["pimpinan", "admin_user"])
@@ -385,8 +455,6 @@ def test_non_reporters_cannot_post_a_report(request, client, persona, kecamatan)
 
 @pytest.mark.parametrize("persona", ["petugas", "pimpinan"])
 def test_non_secretariat_cannot_post_a_conflict_status(request, client, persona):
-    from incidents.models import ConflictStatus
-
     client.force_login(request.getfixturevalue(persona))
     response = client.post(
         "/laporan/status-keadaan-konflik/baru/",
@@ -404,8 +472,6 @@ def test_non_secretariat_cannot_post_a_conflict_status(request, client, persona)
 def test_desa_options_stay_within_the_officers_kecamatan(
     client, petugas, petugas_unscoped, kecamatan, other_kecamatan, desa
 ):
-    from tests.factories import RegionFactory
-
     far_desa = RegionFactory(
         code="35.17.05.2003", name="Carangwulung", level="desa", parent=other_kecamatan
     )
@@ -470,9 +536,8 @@ def test_author_of_a_restricted_report_sees_and_may_edit_it(client, petugas, kec
     assert client.get(f"/laporan/{mine.pk}/").status_code == 200
     assert client.get(f"/laporan/{mine.pk}/ubah/").status_code == 200
     assert client.get(f"/laporan/bukti/{evidence.pk}/").status_code == 200
-    assert listed_references(client) == [mine.reference]
+    assert list_page(client) == ([mine.reference], "1 laporan")
     assert csv_references(client) == [mine.reference]
-    assert result_count_text(client) == "1 laporan"
 
 
 def test_restricted_report_of_a_colleague_is_not_shared_with_other_officers(
@@ -503,8 +568,9 @@ def test_drafts_of_others_are_invisible_even_to_the_secretariat(
         assert client.get(url).status_code == 404, url
     assert client.post(f"/laporan/{draft.pk}/status/", {"action": "verify"}).status_code == 404
     assert client.post(f"/laporan/{draft.pk}/ubah/", edit_payload(draft)).status_code == 404
-    assert draft.reference not in listed_references(client)
-    assert result_count_text(client) == "0 laporan"
+    references, count = list_page(client)
+    assert draft.reference not in references
+    assert count == "0 laporan"
     assert draft.reference not in csv_references(client)
     assert draft.reference not in xlsx_references(client)
     draft.refresh_from_db()
@@ -545,7 +611,6 @@ def test_step_contacts_outside_the_officers_scope_are_not_shown(
 # --- counts on the list -------------------------------------------------------------------------
 
 
-@pytest.fixture
 def mixed_reports(reporter, petugas, kecamatan, other_kecamatan):
     """Every combination the visibility rules distinguish."""
     made = []
@@ -574,30 +639,48 @@ def mixed_reports(reporter, petugas, kecamatan, other_kecamatan):
     return made
 
 
-@pytest.mark.parametrize(
-    ("persona", "count"),
-    [
-        # Diwek internal + own restricted draft + own restricted submitted.
-        ("petugas", 3),
-        # Internal submitted in both kecamatan.
-        ("petugas_unscoped", 2),
-        # Internal and restricted submitted in both kecamatan, plus the officer's restricted one.
-        ("sekretariat", 5),
-        ("pimpinan", 5),
-        ("admin_user", 2),
-    ],
-)
-def test_list_count_and_exports_match_what_the_user_may_see(
-    request, client, mixed_reports, persona, count
-):
-    user = request.getfixturevalue(persona)
-    expected = sorted(i.reference for i in mixed_reports if should_see(user, i))
-    assert len(expected) == count  # the rules and the hand count agree
-    client.force_login(user)
-    assert sorted(listed_references(client)) == expected
-    assert result_count_text(client) == f"{count} laporan"
-    assert sorted(csv_references(client)) == expected
-    assert sorted(xlsx_references(client)) == expected
+class TestListCounts:
+    """The mixed reports and the personas, made once for the class."""
+
+    @staticmethod
+    def build_records():
+        records = build.personas()
+        records["petugas_unscoped"] = build.petugas_unscoped()
+        kecamatan = records["kecamatan"]
+        records["reports"] = mixed_reports(
+            build_reporter(),
+            records["petugas"],
+            kecamatan,
+            build.other_kecamatan(kecamatan.parent),
+        )
+        return records
+
+    @pytest.mark.parametrize(
+        ("persona", "count"),
+        [
+            # Diwek internal + own restricted draft + own restricted submitted.
+            ("petugas", 3),
+            # Internal submitted in both kecamatan.
+            ("petugas_unscoped", 2),
+            # Internal and restricted submitted in both kecamatan, plus the officer's
+            # restricted one.
+            ("sekretariat", 5),
+            ("pimpinan", 5),
+            ("admin_user", 2),
+        ],
+    )
+    def test_list_count_and_exports_match_what_the_user_may_see(
+        self, client, records, persona, count
+    ):
+        user = records[persona]
+        expected = sorted(i.reference for i in records["reports"] if should_see(user, i))
+        assert len(expected) == count  # the rules and the hand count agree
+        client.force_login(user)
+        references, count_text = list_page(client)
+        assert sorted(references) == expected
+        assert count_text == f"{count} laporan"
+        assert sorted(csv_references(client)) == expected
+        assert sorted(xlsx_references(client)) == expected
 
 
 def test_filters_cannot_widen_what_a_scoped_officer_sees(
@@ -619,24 +702,35 @@ def test_filters_cannot_widen_what_a_scoped_officer_sees(
 STATUSES = ["draft", "diajukan", "ditolak", "diverifikasi", "ditangani", "selesai", "ditutup"]
 
 
-@pytest.mark.parametrize("status", STATUSES)
-@pytest.mark.parametrize("persona", ["petugas", "petugas_unscoped", "sekretariat", "pimpinan"])
-def test_edit_and_step_pages_follow_the_status(
-    request, client, petugas, kecamatan, status, persona
-):
-    """The scoped officer is the author here; everybody else is not."""
-    incident = IncidentFactory(
-        kecamatan=kecamatan,
-        reported_by=petugas,
-        status=status,
-        rejection_reason="Lokasi tidak jelas." if status == "ditolak" else "",
-    )
-    user = request.getfixturevalue(persona)
-    client.force_login(user)
-    edit = client.get(f"/laporan/{incident.pk}/ubah/").status_code
-    step = client.get(f"/laporan/{incident.pk}/tindak-lanjut/").status_code
-    assert edit == expected_code("edit_get", user, incident)
-    assert step == expected_code("step_get", user, incident)
+class TestAlongTheWorkflow:
+    """A report of the scoped officer in each status, made once for the class; the officer is
+    the author, everybody else is not."""
+
+    @staticmethod
+    def build_records():
+        records = build.personas()
+        records["petugas_unscoped"] = build.petugas_unscoped()
+        records["incidents"] = {
+            status: IncidentFactory(
+                kecamatan=records["kecamatan"],
+                reported_by=records["petugas"],
+                status=status,
+                rejection_reason="Lokasi tidak jelas." if status == "ditolak" else "",
+            )
+            for status in STATUSES
+        }
+        return records
+
+    @pytest.mark.parametrize("status", STATUSES)
+    @pytest.mark.parametrize("persona", ["petugas", "petugas_unscoped", "sekretariat", "pimpinan"])
+    def test_edit_and_step_pages_follow_the_status(self, client, records, status, persona):
+        incident = records["incidents"][status]
+        user = records[persona]
+        client.force_login(user)
+        edit = client.get(f"/laporan/{incident.pk}/ubah/").status_code
+        step = client.get(f"/laporan/{incident.pk}/tindak-lanjut/").status_code
+        assert edit == expected_code("edit_get", user, incident)
+        assert step == expected_code("step_get", user, incident)
 
 
 def test_detail_offers_only_the_buttons_the_user_may_use(client, petugas, sekretariat, kecamatan):
