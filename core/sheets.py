@@ -40,12 +40,12 @@ HEADER_ALIGNMENT = Alignment(wrap_text=True, vertical="top")
 
 @dataclass(frozen=True)
 class Column:
-    """One column of an export: its header, how to read the value, its type and width, and, for
-    exports PostgreSQL writes itself (`copy_csv`), the same value as an expression over the
-    exported queryset's rows."""
+    """One column of an export: its header, how to read the value from an item (`get`) or, for
+    exports PostgreSQL writes itself (`copy_csv`, `stream_xlsx_query`), the value as an
+    expression over the exported queryset's rows (`sql`), its type and its width."""
 
     header: str
-    get: Callable[[Any], Any]
+    get: Callable[[Any], Any] | None = None
     kind: str = TEXT
     width: int = 14
     sql: Any = None

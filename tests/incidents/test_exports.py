@@ -12,13 +12,13 @@ from zoneinfo import ZoneInfo
 import openpyxl
 import pytest
 from django.db import connection
-from django.http import HttpResponse
 from django.test.utils import CaptureQueriesContext
 
 from core import sheets
 from incidents import exports
 from incidents.models import HandlingStep, Party
 from tests.factories import AgencyFactory, IncidentFactory, UserFactory
+from tests.incidents import export_reference
 
 pytestmark = pytest.mark.django_db
 
@@ -200,20 +200,9 @@ def test_a_control_character_in_a_title_does_not_break_the_excel_export(
     assert row["Judul"] == "Bentrok warga"
 
 
-# The CSV rows are written by PostgreSQL (`core.sheets.copy_csv`). The reference is what the
-# Python writer made of the same columns before (their Python getters, as the Excel export still
-# reads them): the file must be the same, byte for byte, whatever the data.
-
-
-def python_csv_response(queryset, filename, *, delimiter=","):
-    writer = csv.writer(exports._Echo(), delimiter=delimiter)
-    decimal_separator = "," if delimiter == ";" else "."
-    cols = exports.columns()
-    lines = ["\ufeff" + writer.writerow([sheets.text_cell(c.header) for c in cols])]
-    for item in exports._items(queryset):
-        cells = [sheets.text_cell(c.get(item), decimal_separator=decimal_separator) for c in cols]
-        lines.append(writer.writerow(cells))
-    return HttpResponse("".join(lines))
+# The rows are written by PostgreSQL (`core.sheets.copy_csv`, `stream_xlsx_query`). The reference
+# is what Python makes of the same columns (tests/incidents/export_reference.py): the CSV must be
+# the same, byte for byte, whatever the data, the workbook the same values.
 
 
 @pytest.fixture
@@ -299,7 +288,7 @@ def test_csv_is_byte_for_byte_what_the_python_writer_wrote(
         for query, at_least in QUERIES:
             url = path + query.replace("KECAMATAN", str(kecamatan.pk))
             with monkeypatch.context() as patched:
-                patched.setattr(exports, "csv_response", python_csv_response)
+                patched.setattr(exports, "csv_response", export_reference.csv_response)
                 expected = client.get(url).content
             written = b"".join(client.get(url).streaming_content)
 
@@ -313,11 +302,6 @@ def sheet_xml(client, url) -> bytes:
         return archive.read("xl/worksheets/sheet1.xml")
 
 
-def python_xlsx(title, columns, queryset):
-    """The workbook rows as the Python writer made them: the reference for PostgreSQL's."""
-    return sheets.stream_xlsx(title, columns, exports._items(queryset))
-
-
 @pytest.mark.parametrize("language", ["id", "en"])
 @pytest.mark.parametrize("who", ["sekretariat", "petugas"])
 def test_excel_rows_from_postgresql_read_as_the_python_writer_wrote_them(
@@ -328,7 +312,7 @@ def test_excel_rows_from_postgresql_read_as_the_python_writer_wrote_them(
     for query, at_least in QUERIES:
         url = "/laporan/ekspor.xlsx" + query.replace("KECAMATAN", str(kecamatan.pk))
         with monkeypatch.context() as patched:
-            patched.setattr(sheets, "stream_xlsx_query", python_xlsx)
+            patched.setattr(sheets, "stream_xlsx_query", export_reference.stream_xlsx)
             expected_xml = sheet_xml(client, url)
             expected = xlsx_sheet(client, query.replace("KECAMATAN", str(kecamatan.pk)))
         written_xml = sheet_xml(client, url)
