@@ -11,6 +11,7 @@ import pytest
 from django.apps import apps
 from django.conf import settings as django_settings
 from django.contrib.auth.models import Group
+from django.utils import translation
 
 from accounts.choices import Role
 from directory.choices import RegionLevel
@@ -185,6 +186,10 @@ def fast_and_isolated(request, settings, tmp_path):
     # counts then do not depend on how long ago the previous request of a test was.
     # tests/core/test_housekeeping.py tests the once-a-minute refresh itself.
     settings.SESSION_REFRESH_SECONDS = 0
+    # Every test starts in the portal's language. The test client runs a request in the test's
+    # thread and LocaleMiddleware leaves that request's language active afterwards, so a test
+    # that ended on an English page left the next test in this worker speaking English.
+    translation.activate(django_settings.LANGUAGE_CODE)
     return settings.MEDIA_ROOT
 
 
