@@ -194,6 +194,7 @@ class PartyFactory(DjangoModelFactory):
 class HandlingStepFactory(DjangoModelFactory):
     class Meta:
         model = HandlingStep
+        skip_postgeneration_save = True
 
     incident = factory.SubFactory(IncidentFactory, status="ditangani")
     date = factory.LazyFunction(timezone.localdate)
@@ -201,6 +202,11 @@ class HandlingStepFactory(DjangoModelFactory):
     action_type = "mediasi"
     description = "Mediasi di balai desa dengan tokoh masyarakat kedua dusun."
     created_by = factory.SubFactory(UserFactory)
+
+    @factory.post_generation
+    def agencies(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.agencies.set(extracted)
 
 
 class ConflictStatusFactory(DjangoModelFactory):

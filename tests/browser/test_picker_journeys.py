@@ -13,8 +13,7 @@ from action_plans import services
 from action_plans.models import Activity
 from directory.choices import AgencyKind
 from incidents.choices import Status
-from incidents.models import HandlingStep
-from tests.factories import AgencyFactory, IncidentFactory
+from tests.factories import AgencyFactory, HandlingStepFactory, IncidentFactory
 
 
 @pytest.fixture
@@ -137,15 +136,15 @@ def test_on_a_phone_the_report_list_filters_by_an_agency_found_by_typing(
     page = phone_page
     handled = IncidentFactory(title="Tawuran antar perguruan silat", kecamatan=kecamatan)
     other = IncidentFactory(title="Penolakan tempat ibadah", kecamatan=kecamatan)
-    step = HandlingStep.objects.create(
+    HandlingStepFactory(
         incident=handled,
         date=timezone.localdate(),
         stage="penghentian",
         action_type="patroli",
         description="Patroli gabungan",
         created_by=sekretariat,
+        agencies=[roster["polres"]],
     )
-    step.agencies.add(roster["polres"])
     sign_in(page, sekretariat.username)
     page.goto("/laporan/")
     expect(page.get_by_text(other.title)).not_to_have_count(0)

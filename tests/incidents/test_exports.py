@@ -17,7 +17,7 @@ from django.test.utils import CaptureQueriesContext
 from core import sheets
 from incidents import exports
 from incidents.models import HandlingStep, Party
-from tests.factories import AgencyFactory, IncidentFactory, UserFactory
+from tests.factories import AgencyFactory, HandlingStepFactory, IncidentFactory, UserFactory
 from tests.incidents import export_reference
 
 pytestmark = pytest.mark.django_db
@@ -254,15 +254,15 @@ def tricky(handled, kecamatan, other_kecamatan, desa, petugas_unscoped, sekretar
     ]
     Party.objects.create(incident=reports[0], name="", party_type="ormas", estimated_size=0)
     for day, description in [(5, '"Kutip" awal'), (2, "=SUM(A1)\n" + "panjang " * 80)]:
-        step = HandlingStep.objects.create(
+        HandlingStepFactory(
             incident=reports[0],
             date=date(2026, 3, day),
             stage="penghentian",
             action_type="mediasi",
             description=description,
             created_by=sekretariat,
+            agencies=[polres, *AgencyFactory.create_batch(2)],
         )
-        step.agencies.set([polres, *AgencyFactory.create_batch(2)])
     return reports
 
 

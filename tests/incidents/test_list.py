@@ -12,8 +12,8 @@ import pytest
 from django.db import connection, transaction
 
 from incidents.filters import IncidentFilter
-from incidents.models import HandlingStep, Incident
-from tests.factories import AgencyFactory, IncidentFactory
+from incidents.models import Incident
+from tests.factories import AgencyFactory, HandlingStepFactory, IncidentFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -96,15 +96,15 @@ def test_region_filters(client, sekretariat, rows, kecamatan, other_kecamatan, d
 def test_agency_filter_finds_reports_the_agency_handled(client, sekretariat, rows):
     brawl, _land = rows
     polres, dinsos = AgencyFactory(name="Polres"), AgencyFactory(name="Dinsos")
-    step = HandlingStep.objects.create(
+    HandlingStepFactory(
         incident=brawl,
         date=date(2026, 3, 11),
         stage="penghentian",
         action_type="patroli",
         description="Patroli",
         created_by=sekretariat,
+        agencies=[polres],
     )
-    step.agencies.add(polres)
     client.force_login(sekretariat)
     assert references(client, f"agency={polres.pk}") == [brawl.reference]
     assert references(client, f"agency={dinsos.pk}") == []
@@ -284,15 +284,15 @@ def test_status_sort_is_served_by_its_index(rf, sekretariat, one_per_status, sor
 def test_agency_filter_is_a_searchable_picker_that_keeps_its_choice(client, sekretariat, rows):
     brawl, _land = rows
     polres = AgencyFactory(acronym="Polres Jombang", name="Kepolisian Resor Jombang", kind="polri")
-    step = HandlingStep.objects.create(
+    HandlingStepFactory(
         incident=brawl,
         date=date(2026, 3, 11),
         stage="penghentian",
         action_type="patroli",
         description="Patroli",
         created_by=sekretariat,
+        agencies=[polres],
     )
-    step.agencies.add(polres)
     client.force_login(sekretariat)
     response = client.get(f"/laporan/?agency={polres.pk}")
     assert [i.reference for i in response.context["incidents"]] == [brawl.reference]
@@ -326,15 +326,15 @@ def test_list_with_an_agency_chosen_keeps_its_query_count(
     polres = AgencyFactory(acronym="Polres Jombang", name="Kepolisian Resor Jombang")
     for _ in range(30):
         incident = IncidentFactory(kecamatan=kecamatan, reported_by=petugas_unscoped)
-        step = HandlingStep.objects.create(
+        HandlingStepFactory(
             incident=incident,
             date=date(2026, 3, 11),
             stage="pencegahan",
             action_type="dialog",
             description="Dialog",
             created_by=sekretariat,
+            agencies=[polres],
         )
-        step.agencies.add(polres)
     client.force_login(sekretariat)
     client.get("/laporan/")
     # session, user, roles, the chosen agency validated, count, kecamatan/desa options, the
