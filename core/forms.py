@@ -5,6 +5,7 @@ import html
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.models import ModelChoiceIterator
 from django.forms.renderers import TemplatesSetting
 from django.forms.utils import flatatt
 from django.utils.html import format_html
@@ -208,7 +209,7 @@ class OptionsInPythonMixin:
         groups = []
         has_selected = False
         chosen = set(value)  # format_value(): the selected values as text
-        for index, (option_value, option_label) in enumerate(self.choices):
+        for index, (option_value, option_label) in enumerate(_choices(self.choices)):
             if option_value is None:
                 option_value = ""
             group_name = None
@@ -252,6 +253,33 @@ class OptionsInPythonMixin:
             flatatt(widget["attrs"]),
             mark_safe("".join(groups)),  # every part was escaped
         )
+
+
+def _choices(choices):
+    """A model field's choices from one plain query: ModelChoiceIterator reads them through
+    `QuerySet.iterator()`, a server-side cursor (DECLARE, FETCH, CLOSE: three round trips) for a
+    few hundred rows that fit in memory anyway."""
+    if not isinstance(choices, ModelChoiceIterator):
+        return choices
+    field = choices.field
+    options = [("", field.empty_label)] if field.empty_label is not None else []
+    if getattr(field, "null_label", None) is not None:  # django-filter's "none of them" choice
+        options.append((field.null_value, field.null_label))
+    if column := getattr(field, "label_column", None):
+        return options + list(choices.queryset.values_list("pk", column))
+    return options + [choices.choice(obj) for obj in choices.queryset.all()]
+
+
+class LabelColumnMixin:
+    """For a model choice field whose options are labelled by one column (`label_column`, e.g.
+    a region's name): the options are read as (id, label) pairs, not as model instances, which
+    over a few hundred desa is most of a filter form's cost. Validation still returns the
+    record."""
+
+    label_column = "name"
+
+    def label_from_instance(self, obj):
+        return getattr(obj, self.label_column)
 
 
 def _escape(value) -> str:
