@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Deferrable, Func, Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -91,8 +92,6 @@ class ActionPlan(models.Model):
         return _("RAT %(year)s") % {"year": self.year}
 
     def get_absolute_url(self):
-        from django.urls import reverse
-
         return reverse("action_plans:matrix", args=[self.year])
 
     @property

@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import Case, F, Q, Value, When
 from django.db.models.functions import Coalesce
 from django.db.models.lookups import GreaterThan, LessThanOrEqual
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -495,8 +496,6 @@ class Incident(ConstraintFieldsMixin, models.Model):
         return f"{self.reference} — {self.title}"
 
     def get_absolute_url(self):
-        from django.urls import reverse
-
         return reverse("incidents:detail", args=[self.pk])
 
     def clean(self):
