@@ -214,7 +214,8 @@ class OptionsInPythonMixin:
         attributes for each option, which was most of a list page's filter form."""
         groups = []
         has_selected = False
-        chosen = set(value)  # format_value(): the selected values as text
+        # format_value(): the selected values as text (NullBooleanSelect gives one string)
+        chosen = {value} if isinstance(value, str) else set(value)
         for index, (option_value, option_label) in enumerate(_choices(self.choices)):
             if option_value is None:
                 option_value = ""
@@ -313,6 +314,11 @@ class FastSelectMultiple(OptionsInPythonMixin, forms.SelectMultiple):
 FAST_WIDGETS = {forms.Select: FastSelect, forms.SelectMultiple: FastSelectMultiple}
 
 
+# What a select class may change about its options; OptionsInPythonMixin writes only value, label
+# and selected, so a class that changes any of these keeps Django's rendering.
+OPTION_HOOKS = {"template_name", "option_template_name", "create_option", "optgroups"}
+
+
 @functools.cache
 def fast_widget_class(widget_class):
     """The class to give a widget so its options are written in Python: FastSelect for a plain
@@ -324,8 +330,13 @@ def fast_widget_class(widget_class):
     if issubclass(widget_class, OptionsInPythonMixin):
         return None
     own = {k: v for k, v in vars(widget_class).items() if k not in ("__dict__", "__weakref__")}
-    if {"template_name", "option_template_name", "render"} & own.keys():
+    if "render" in own:
         return None  # drawn its own way: leave it so
+    for klass in widget_class.__mro__:
+        if klass in FAST_WIDGETS:
+            break
+        if OPTION_HOOKS & vars(klass).keys():
+            return None  # options of its own making, which OptionsInPythonMixin would drop
     bases = tuple(FAST_WIDGETS.get(base, base) for base in widget_class.__bases__)
     if bases == widget_class.__bases__:
         return None

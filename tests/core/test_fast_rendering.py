@@ -7,8 +7,9 @@ import pytest
 from django import forms
 from django.utils import translation
 
-from core.forms import FastSelect, FastSelectMultiple
+from core.forms import BootstrapMixin, FastSelect, FastSelectMultiple, OptionsInPythonMixin
 from core.templatetags.portal import badge, choice_label
+from incidents.filters import IncidentFilter
 from incidents.models import Incident
 
 OPTION = re.compile(r'<option value="([^"]*)"( selected)?>([^<]*)</option>')
@@ -48,3 +49,52 @@ def test_choice_labels_follow_the_language_and_fall_back_to_the_model():
         assert ">Submitted</span>" in badge(incident, "status")
     incident.status = "unknown"  # not a choice: shown as it is, as get_FOO_display() does
     assert choice_label(incident, "status") == "unknown"
+
+
+class OptionWithData(forms.Select):
+    def create_option(self, *args, **kwargs):
+        option = super().create_option(*args, **kwargs)
+        option["attrs"]["data-extra"] = "1"
+        return option
+
+
+class FormWithSelects(BootstrapMixin, forms.Form):
+    plain = forms.ChoiceField(choices=CHOICES, required=False)
+    yes_no = forms.NullBooleanField(required=False)
+    own_options = forms.ChoiceField(
+        choices=CHOICES, required=False, widget=OptionWithData(choices=CHOICES)
+    )
+
+
+def test_every_portal_form_writes_plain_select_options_in_python():
+    form = FormWithSelects(data={"plain": "c", "yes_no": "true", "own_options": "a"})
+    widgets = {name: form.fields[name].widget for name in form.fields}
+    assert isinstance(widgets["plain"], OptionsInPythonMixin)
+    # NullBooleanSelect keeps its own values (unknown / true / false) on the faster base.
+    assert isinstance(widgets["yes_no"], OptionsInPythonMixin)
+    assert form.is_valid() and form.cleaned_data["yes_no"] is True
+    assert OPTION.findall(str(form["yes_no"])) == OPTION.findall(
+        forms.NullBooleanSelect().render("yes_no", True)
+    )
+    assert ("true", " selected", "Ya") in OPTION.findall(str(form["yes_no"]))
+    # A select that makes its own options is left to Django, so nothing it adds is lost.
+    assert not isinstance(widgets["own_options"], OptionsInPythonMixin)
+    assert str(form["own_options"]).count('data-extra="1"') == 5
+
+
+def test_the_filters_sort_select_is_written_in_python_with_djangos_options():
+    filters = IncidentFilter({"sort": "-title"}, queryset=Incident.objects.none())
+    widget = filters.form.fields["sort"].widget
+    assert isinstance(widget, OptionsInPythonMixin)
+    django_own = forms.Select(choices=filters.form.fields["sort"].choices)
+    expected = OPTION.findall(django_own.render("sort", "-title"))
+    assert OPTION.findall(str(filters.form["sort"])) == expected
+    assert ("-title", " selected", "Judul, Z–A") in expected
+
+
+def test_yes_no_filters_keep_their_choice_on_the_list_page():
+    filters = IncidentFilter(
+        {"has_steps": "false", "mine": "true"}, queryset=Incident.objects.none()
+    )
+    assert ("false", " selected", "Tidak") in OPTION.findall(str(filters.form["has_steps"]))
+    assert ("true", " selected", "Ya") in OPTION.findall(str(filters.form["mine"]))
