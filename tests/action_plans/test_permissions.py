@@ -178,17 +178,7 @@ class TestEstablishedPlan:
     """The established plan and the personas are made once for the class (tests/conftest.py
     `shared`); every test still starts from them as made, its own changes rolled back."""
 
-    @staticmethod
-    def build_records():
-        records = build.personas()
-        records |= {"dinsos": build.dinsos(), "polres": build.polres()}
-        records["operator"] = build.operator(records["dinsos"])
-        records["other_operator"] = build.other_operator(records["polres"])
-        plan = build.plan(records["sekretariat"])
-        records["established"] = build.establish(
-            plan, records["sekretariat"], records["dinsos"], records["polres"]
-        )
-        return records
+    build_records = staticmethod(build.established_plan)
 
     @pytest.fixture
     def established(self, records):
@@ -544,23 +534,11 @@ def check_planner_action(client, records, persona, action):
 
 
 class TestDraftPlan:
-    """The draft plan of `draft_plan` and the personas, made once for the class
-    (tests/conftest.py `shared`); every test still starts from them as made, its own changes
-    rolled back."""
+    """The draft plan and the personas (tests/personas.py `draft_plan`) are made once for the
+    class (tests/conftest.py `shared`); every test still starts from them as made, its own
+    changes rolled back."""
 
-    @staticmethod
-    def build_records():
-        records = build.personas()
-        records |= {"dinsos": build.dinsos(), "polres": build.polres()}
-        records["operator"] = build.operator(records["dinsos"])
-        records["other_operator"] = build.other_operator(records["polres"])
-        plan = build.plan(records["sekretariat"])
-        add_activity(plan, records["sekretariat"], code="1.1", agency=records["dinsos"])
-        add_activity(
-            plan, records["sekretariat"], code="2.1", agency=records["polres"], stage="penghentian"
-        )
-        records["draft_plan"] = plan
-        return records
+    build_records = staticmethod(build.draft_plan)
 
     @pytest.mark.parametrize("persona", PERSONAS)
     def test_planner_pages_by_role(self, client, records, persona):
