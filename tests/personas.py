@@ -139,3 +139,31 @@ def establish(plan, sekretariat, dinsos, polres):
     plan.refresh_from_db()
     assert plan.status == PlanStatus.DITETAPKAN
     return plan
+
+
+def established_plan() -> dict:
+    """The personas, both agencies with their operators and the established 2024 plan
+    (`establish`), together: the records of a test class sharing them (tests/shared_records.py)."""
+    records = personas()
+    records |= {"dinsos": dinsos(), "polres": polres()}
+    records["operator"] = operator(records["dinsos"])
+    records["other_operator"] = other_operator(records["polres"])
+    records["established"] = establish(
+        plan(records["sekretariat"]), records["sekretariat"], records["dinsos"], records["polres"]
+    )
+    return records
+
+
+def draft_plan() -> dict:
+    """The personas, both agencies with their operators and the draft 2024 plan with one Dinsos
+    activity (1.1) and one Polres activity (2.1), together."""
+    records = personas()
+    records |= {"dinsos": dinsos(), "polres": polres()}
+    records["operator"] = operator(records["dinsos"])
+    records["other_operator"] = other_operator(records["polres"])
+    draft = records["draft_plan"] = plan(records["sekretariat"])
+    add_activity(draft, records["sekretariat"], code="1.1", agency=records["dinsos"])
+    add_activity(
+        draft, records["sekretariat"], code="2.1", agency=records["polres"], stage="penghentian"
+    )
+    return records

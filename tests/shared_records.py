@@ -7,6 +7,10 @@ rolled back after the last. Each test gets deep copies of the records, so a chan
 to an instance in memory never reaches the next. Files the records store (evidence, logos) are
 written to a folder of the group and copied into each test's own MEDIA_ROOT.
 
+A record holding a freshly uploaded file (an upload object, not yet a stored file) cannot be
+deep-copied for each test: read it back from the database in `build_records()` first
+(`Evidence.objects.get(pk=stored.pk)`), as tests/incidents/test_permissions.py does.
+
 Use it where many tests only read the same costly records (an established plan, a year of
 reports) and differ in who asks and what: permission matrices. A group that runs on two xdist
 workers is built once on each.

@@ -27,6 +27,7 @@ from action_plans.models import (
     RealisationEvidence,
     Target,
 )
+from tests import personas as build
 from tests.action_plans.conftest import realisation_log, revisions
 from tests.factories import jpeg_bytes
 from tests.helpers import add_activity, assert_field_error, field_errors
@@ -204,20 +205,39 @@ BAD_REPORTS = [
 ]
 
 
-@pytest.mark.parametrize(
-    ("changes", "field", "message"),
-    [case[1:] for case in BAD_REPORTS],
-    ids=[case[0] for case in BAD_REPORTS],
-)
-def test_bad_report_is_refused_next_to_the_field(
-    as_operator, activity, changes, field, message, fast_and_isolated
-):
-    for upload in changes.get("files", []):
-        upload.seek(0)  # the parametrized file objects are shared between runs
-    response = as_operator.post(realisation_url(activity), report(**changes))
-    assert_field_error(response, field, message)
-    assert_report_kept(response, broken={field})
-    assert_no_realisation(fast_and_isolated)
+class TestBadReport:
+    """The established plan of tests/personas.py, made once for the class
+    (tests/conftest.py `shared`)."""
+
+    build_records = staticmethod(build.established_plan)
+
+    @pytest.fixture
+    def established(self, records):
+        return records["established"]
+
+    @pytest.fixture
+    def as_operator(self, client, records):
+        client.force_login(records["operator"])
+        return client
+
+    @pytest.fixture
+    def activity(self, established):
+        return established.activities.get(code="1.1")
+
+    @pytest.mark.parametrize(
+        ("changes", "field", "message"),
+        [case[1:] for case in BAD_REPORTS],
+        ids=[case[0] for case in BAD_REPORTS],
+    )
+    def test_bad_report_is_refused_next_to_the_field(
+        self, as_operator, activity, changes, field, message, fast_and_isolated
+    ):
+        for upload in changes.get("files", []):
+            upload.seek(0)  # the parametrized file objects are shared between runs
+        response = as_operator.post(realisation_url(activity), report(**changes))
+        assert_field_error(response, field, message)
+        assert_report_kept(response, broken={field})
+        assert_no_realisation(fast_and_isolated)
 
 
 def test_good_file_is_not_stored_when_another_is_refused(as_operator, activity, fast_and_isolated):
@@ -365,24 +385,43 @@ BAD_ACTIVITIES = [
 ]
 
 
-@pytest.mark.parametrize(
-    ("changes", "field", "message"),
-    [case[1:] for case in BAD_ACTIVITIES],
-    ids=[case[0] for case in BAD_ACTIVITIES],
-)
-def test_bad_activity_is_refused_next_to_the_field(
-    as_planner, draft_plan, dinsos, changes, field, message
-):
-    if changes.get("supporting_agencies") == ["__responsible__"]:
-        changes = {"supporting_agencies": [dinsos.pk]}
-    response = as_planner.post("/rat/2024/kegiatan/baru/", new_activity(dinsos, **changes))
-    assert_field_error(response, field, message)
-    assert sorted(Activity.objects.values_list("code", flat=True)) == ["1.1", "2.1"]
-    assert Target.objects.count() == 6
-    html = response.content.decode()
-    assert f'value="{TITLE}"' in html
-    if field != "indicator":
-        assert f'value="{INDICATOR}"' in html
+class TestBadActivity:
+    """The draft plan of tests/personas.py, made once for the class (tests/conftest.py
+    `shared`)."""
+
+    build_records = staticmethod(build.draft_plan)
+
+    @pytest.fixture
+    def as_planner(self, client, records):
+        client.force_login(records["sekretariat"])
+        return client
+
+    @pytest.fixture
+    def draft_plan(self, records):
+        return records["draft_plan"]
+
+    @pytest.fixture
+    def dinsos(self, records):
+        return records["dinsos"]
+
+    @pytest.mark.parametrize(
+        ("changes", "field", "message"),
+        [case[1:] for case in BAD_ACTIVITIES],
+        ids=[case[0] for case in BAD_ACTIVITIES],
+    )
+    def test_bad_activity_is_refused_next_to_the_field(
+        self, as_planner, draft_plan, dinsos, changes, field, message
+    ):
+        if changes.get("supporting_agencies") == ["__responsible__"]:
+            changes = {"supporting_agencies": [dinsos.pk]}
+        response = as_planner.post("/rat/2024/kegiatan/baru/", new_activity(dinsos, **changes))
+        assert_field_error(response, field, message)
+        assert sorted(Activity.objects.values_list("code", flat=True)) == ["1.1", "2.1"]
+        assert Target.objects.count() == 6
+        html = response.content.decode()
+        assert f'value="{TITLE}"' in html
+        if field != "indicator":
+            assert f'value="{INDICATOR}"' in html
 
 
 def test_changing_a_code_to_one_already_used_is_refused(as_planner, draft_plan):
@@ -942,36 +981,50 @@ def test_garbage_filters_on_the_matrix_are_explained_not_a_crash(as_planner, est
     assert response.content.decode().count('data-testid="activity-row"') == 3
 
 
-@pytest.mark.parametrize(
-    "url",
-    [
-        f"/rat/2024/{GARBAGE}&cetak=1",
-        f"/rat/2024/ekspor.xlsx{GARBAGE}",
-        "/rat/2024/?agency=%C2%B2",
-        "/rat/2024/?agency=99999999999999999999",
-        "/rat/2024/?agency=-1&stage=&pillar=",
-        "/rat/2024/ringkasan/?agency=abc",
-    ],
-)
-def test_garbage_filters_elsewhere_are_no_crash(as_planner, established, url):
-    assert as_planner.get(url).status_code == 200
+class TestUrlsOnTheEstablishedPlan:
+    """The established plan of tests/personas.py, made once for the class
+    (tests/conftest.py `shared`)."""
 
+    build_records = staticmethod(build.established_plan)
 
-@pytest.mark.parametrize(
-    "url",
-    [
-        "/rat/99999/",
-        "/rat/0000/",
-        "/rat/2023/",
-        "/rat/2023/ringkasan/",
-        "/rat/2023/ekspor.xlsx",
-        "/rat/2024/kegiatan/99999999999999999999/",
-        "/rat/kegiatan/99999999999999999999/realisasi/B04/",
-        "/rat/bukti/99999999999999999999/",
-    ],
-)
-def test_unknown_year_or_object_is_a_404(as_planner, established, url):
-    assert as_planner.get(url).status_code == 404
+    @pytest.fixture
+    def established(self, records):
+        return records["established"]
+
+    @pytest.fixture
+    def as_planner(self, client, records):
+        client.force_login(records["sekretariat"])
+        return client
+
+    @pytest.mark.parametrize(
+        "url",
+        [
+            f"/rat/2024/{GARBAGE}&cetak=1",
+            f"/rat/2024/ekspor.xlsx{GARBAGE}",
+            "/rat/2024/?agency=%C2%B2",
+            "/rat/2024/?agency=99999999999999999999",
+            "/rat/2024/?agency=-1&stage=&pillar=",
+            "/rat/2024/ringkasan/?agency=abc",
+        ],
+    )
+    def test_garbage_filters_elsewhere_are_no_crash(self, as_planner, established, url):
+        assert as_planner.get(url).status_code == 200
+
+    @pytest.mark.parametrize(
+        "url",
+        [
+            "/rat/99999/",
+            "/rat/0000/",
+            "/rat/2023/",
+            "/rat/2023/ringkasan/",
+            "/rat/2023/ekspor.xlsx",
+            "/rat/2024/kegiatan/99999999999999999999/",
+            "/rat/kegiatan/99999999999999999999/realisasi/B04/",
+            "/rat/bukti/99999999999999999999/",
+        ],
+    )
+    def test_unknown_year_or_object_is_a_404(self, as_planner, established, url):
+        assert as_planner.get(url).status_code == 404
 
 
 def test_return_of_an_unknown_realisation_is_a_404(as_planner, established):

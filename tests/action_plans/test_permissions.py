@@ -178,17 +178,7 @@ class TestEstablishedPlan:
     """The established plan and the personas are made once for the class (tests/conftest.py
     `shared`); every test still starts from them as made, its own changes rolled back."""
 
-    @staticmethod
-    def build_records():
-        records = build.personas()
-        records |= {"dinsos": build.dinsos(), "polres": build.polres()}
-        records["operator"] = build.operator(records["dinsos"])
-        records["other_operator"] = build.other_operator(records["polres"])
-        plan = build.plan(records["sekretariat"])
-        records["established"] = build.establish(
-            plan, records["sekretariat"], records["dinsos"], records["polres"]
-        )
-        return records
+    build_records = staticmethod(build.established_plan)
 
     @pytest.fixture
     def established(self, records):
@@ -434,10 +424,9 @@ PLANNER_PAGES = [
 ]
 
 
-@pytest.mark.parametrize("persona", PERSONAS)
-def test_planner_pages_by_role(request, client, draft_plan, persona):
+def check_planner_pages(client, draft_plan, user, persona):
     activity = draft_plan.activities.get(code="1.1")
-    client.force_login(request.getfixturevalue(persona))
+    client.force_login(user)
     for url in PLANNER_PAGES:
         response = client.get(url.format(activity=activity.pk))
         assert response.status_code == (200 if persona == "sekretariat" else 403), url
@@ -526,18 +515,15 @@ PLANNER_ACTIONS = {
 }
 
 
-@pytest.mark.parametrize("persona", PERSONAS)
-@pytest.mark.parametrize("action", list(PLANNER_ACTIONS))
-def test_only_the_secretariat_plans(
-    request, client, draft_plan, sekretariat, dinsos, persona, action
-):
+def check_planner_action(client, records, persona, action):
+    draft_plan = records["draft_plan"]
     ctx = {
         "plan": draft_plan,
-        "sekretariat": sekretariat,
-        "dinsos": dinsos,
+        "sekretariat": records["sekretariat"],
+        "dinsos": records["dinsos"],
         "activity": draft_plan.activities.get(code="1.1"),
     }
-    client.force_login(request.getfixturevalue(persona))
+    client.force_login(records[persona])
     response, changed = PLANNER_ACTIONS[action](client, ctx)
     if persona == "sekretariat":
         assert response.status_code == 302, response.content.decode()[:2000]
@@ -545,6 +531,23 @@ def test_only_the_secretariat_plans(
     else:
         assert response.status_code == 403
         assert changed is False
+
+
+class TestDraftPlan:
+    """The draft plan and the personas (tests/personas.py `draft_plan`) are made once for the
+    class (tests/conftest.py `shared`); every test still starts from them as made, its own
+    changes rolled back."""
+
+    build_records = staticmethod(build.draft_plan)
+
+    @pytest.mark.parametrize("persona", PERSONAS)
+    def test_planner_pages_by_role(self, client, records, persona):
+        check_planner_pages(client, records["draft_plan"], records[persona], persona)
+
+    @pytest.mark.parametrize("persona", PERSONAS)
+    @pytest.mark.parametrize("action", list(PLANNER_ACTIONS))
+    def test_only_the_secretariat_plans(self, client, records, persona, action):
+        check_planner_action(client, records, persona, action)
 
 
 def test_planner_actions_say_what_happened(client, draft_plan, sekretariat):
