@@ -60,7 +60,7 @@ class Row:
     target_total: Decimal
     achieved_total: Decimal
     spent: int
-    evidence_count: int
+    evidence_count: int | None
     overdue_periods: list = field(default_factory=list)
 
     @property
@@ -88,25 +88,30 @@ class Row:
         return _("Belum ada realisasi")
 
 
-def activities_for_matrix(activities):
+def activities_for_matrix(activities, *, details=True):
+    """The activities with their targets and realisations; with `details`, also what the matrix
+    page shows besides the figures (location, supporting agencies, evidence counts)."""
+    # is_late reads the period's due date: fetched with the realisation.
+    realisations = Realisation.objects.select_related("period")
+    if not details:
+        return activities.select_related("responsible_agency").prefetch_related(
+            "targets", Prefetch("realisations", queryset=realisations)
+        )
     return activities.select_related("responsible_agency", "location").prefetch_related(
         "supporting_agencies",
         "targets",
-        Prefetch(
-            "realisations",
-            # is_late reads the period's due date: fetched with the realisation.
-            queryset=Realisation.objects.select_related("period").annotate(
-                evidence_count=Count("evidence")
-            ),
-        ),
+        Prefetch("realisations", queryset=realisations.annotate(evidence_count=Count("evidence"))),
     )
 
 
-def matrix_rows(plan, activities, today=None) -> list[Row]:
+def matrix_rows(plan, activities, today=None, *, details=True) -> list[Row]:
+    """One row per activity with its cells and figures. `details=False` (summaries that show
+    only the figures) leaves out the location, supporting agencies and evidence counts
+    (`evidence_count` is None)."""
     today = today or timezone.localdate()
     periods = list(plan.periods.all())
     rows = []
-    for activity in activities_for_matrix(activities):
+    for activity in activities_for_matrix(activities, details=details):
         targets = {t.period_id: t.value for t in activity.targets.all()}
         realisations = {r.period_id: r for r in activity.realisations.all()}
         cells = [Cell(p, targets.get(p.pk), realisations.get(p.pk)) for p in periods]
@@ -123,7 +128,9 @@ def matrix_rows(plan, activities, today=None) -> list[Row]:
                 ),
                 achieved_total=sum((r.achieved_value for r in submitted), Decimal(0)),
                 spent=sum(r.budget_spent for r in submitted),
-                evidence_count=sum(r.evidence_count for r in realisations.values()),
+                evidence_count=(
+                    sum(r.evidence_count for r in realisations.values()) if details else None
+                ),
                 overdue_periods=[
                     c.period
                     for c in cells
@@ -213,17 +220,19 @@ def plan_summary(user, year: int) -> dict | None:
     plan = ActionPlan.objects.visible_to(user).filter(year=year).first()
     if plan is None:
         return None
-    rows = matrix_rows(plan, Activity.objects.visible_to(user).filter(plan=plan))
-    figures = overview(plan, rows)
+    # Only the figures: no location, supporting agencies or evidence counts to read.
+    rows = matrix_rows(plan, Activity.objects.visible_to(user).filter(plan=plan), details=False)
+    total = Summary(_("Seluruh rencana"))
     late = defaultdict(int)
     for row in rows:
+        total.add(row)
         if row.overdue_periods:
             late[row.activity.responsible_agency.name] += len(row.overdue_periods)
     return {
         "plan": plan,
         "activities": len(rows),
-        "achievement": figures["total"].achievement,
-        "absorption": figures["total"].absorption,
+        "achievement": total.achievement,
+        "absorption": total.absorption,
         "overdue": sum(len(row.overdue_periods) for row in rows),
         # Agency name -> overdue reports, most overdue first (what the leadership asks about).
         "late_agencies": sorted(late.items(), key=lambda item: (-item[1], item[0])),

@@ -1,10 +1,12 @@
 """Form pieces shared by the apps: multiple evidence files, Bootstrap classes on widgets, dates
 typed as DD/MM/YYYY."""
 
+import functools
 import html
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.models import ModelChoiceIterator
 from django.forms.renderers import TemplatesSetting
 from django.forms.utils import flatatt
 from django.utils.html import format_html
@@ -181,6 +183,11 @@ class BootstrapMixin:
         for bound_field in self.fields.values():
             localize_date_field(bound_field)
             widget = bound_field.widget
+            # Selects write their options in Python (OptionsInPythonMixin): the same HTML, a
+            # fraction of the time. Swapping the class of the form's own copy of the widget
+            # keeps its attributes and choices.
+            if fast := fast_widget_class(type(widget)):
+                widget.__class__ = fast
             if isinstance(widget, MultipleFileInput):
                 continue  # drawn as buttons by its own template
             if isinstance(widget, forms.CheckboxInput):
@@ -208,7 +215,7 @@ class OptionsInPythonMixin:
         groups = []
         has_selected = False
         chosen = set(value)  # format_value(): the selected values as text
-        for index, (option_value, option_label) in enumerate(self.choices):
+        for index, (option_value, option_label) in enumerate(_choices(self.choices)):
             if option_value is None:
                 option_value = ""
             group_name = None
@@ -254,6 +261,33 @@ class OptionsInPythonMixin:
         )
 
 
+def _choices(choices):
+    """A model field's choices from one plain query: ModelChoiceIterator reads them through
+    `QuerySet.iterator()`, a server-side cursor (DECLARE, FETCH, CLOSE: three round trips) for a
+    few hundred rows that fit in memory anyway."""
+    if not isinstance(choices, ModelChoiceIterator):
+        return choices
+    field = choices.field
+    options = [("", field.empty_label)] if field.empty_label is not None else []
+    if getattr(field, "null_label", None) is not None:  # django-filter's "none of them" choice
+        options.append((field.null_value, field.null_label))
+    if column := getattr(field, "label_column", None):
+        return options + list(choices.queryset.values_list("pk", column))
+    return options + [choices.choice(obj) for obj in choices.queryset.all()]
+
+
+class LabelColumnMixin:
+    """For a model choice field whose options are labelled by one column (`label_column`, e.g.
+    a region's name): the options are read as (id, label) pairs, not as model instances, which
+    over a few hundred desa is most of a filter form's cost. Validation still returns the
+    record."""
+
+    label_column = "name"
+
+    def label_from_instance(self, obj):
+        return getattr(obj, self.label_column)
+
+
 def _escape(value) -> str:
     """conditional_escape() without its lazy-aware wrapper, which costs more than the escaping
     itself over a few hundred options."""
@@ -279,15 +313,24 @@ class FastSelectMultiple(OptionsInPythonMixin, forms.SelectMultiple):
 FAST_WIDGETS = {forms.Select: FastSelect, forms.SelectMultiple: FastSelectMultiple}
 
 
-class FilterForm(BootstrapMixin, forms.Form):
-    """Base form of the FilterSets (`Meta.form`), so filters look like the other forms. List
-    pages render their filters on every view, so plain selects use FastSelect."""
+@functools.cache
+def fast_widget_class(widget_class):
+    """The class to give a widget so its options are written in Python: FastSelect for a plain
+    select, and for a class built on one (django-filter's sort widget is made of its
+    comma-separated-values widget and a Select) the same class built on FastSelect. None when
+    there is nothing to speed up."""
+    if widget_class in FAST_WIDGETS:
+        return FAST_WIDGETS[widget_class]
+    if issubclass(widget_class, OptionsInPythonMixin):
+        return None
+    own = {k: v for k, v in vars(widget_class).items() if k not in ("__dict__", "__weakref__")}
+    if {"template_name", "option_template_name", "render"} & own.keys():
+        return None  # drawn its own way: leave it so
+    bases = tuple(FAST_WIDGETS.get(base, base) for base in widget_class.__bases__)
+    if bases == widget_class.__bases__:
+        return None
+    return type(widget_class.__name__, bases, own)
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            # django-filter builds the fields (and their widgets) itself; swapping the class of
-            # the widget instance keeps its attributes and choices.
-            fast = FAST_WIDGETS.get(type(field.widget))
-            if fast:
-                field.widget.__class__ = fast
+
+class FilterForm(BootstrapMixin, forms.Form):
+    """Base form of the FilterSets (`Meta.form`), so filters look like the other forms."""

@@ -1,13 +1,18 @@
 """Model pieces shared by the apps."""
 
 import uuid
+from contextlib import nullcontext
 from pathlib import PurePath
 
 import pgtrigger
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import models
+from django.core.exceptions import NON_FIELD_ERRORS, FieldError, ValidationError
+from django.db import DatabaseError, connections, models, router, transaction
+from django.db.models import Q
+from django.db.models.functions import Coalesce
+from django.db.models.sql import Query
+from django.db.models.sql.constants import SINGLE
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -31,17 +36,79 @@ class ConstraintFieldsMixin:
     CONSTRAINT_FIELDS: dict[str, str] = {}
 
     def validate_constraints(self, exclude=None):
+        errors = {}
+        # Django asks the database about each check constraint in a query of its own, inside a
+        # savepoint of its own when a transaction is open: three round trips per constraint,
+        # twice per saved report. One query answers them all.
+        checked = self._validate_checks_at_once(exclude, errors)
+        self._checks_validated = checked
         try:
             super().validate_constraints(exclude=exclude)
         except ValidationError as error:
-            errors = {}
-            for key, messages in error.error_dict.items():
+            errors = error.update_error_dict(errors)
+        finally:
+            del self._checks_validated
+        if errors:
+            remapped = {}
+            for key, messages in errors.items():
                 for message in messages:
                     target = key
                     if key == NON_FIELD_ERRORS:
                         target = self.CONSTRAINT_FIELDS.get(message.code, key)
-                    errors.setdefault(target, []).append(message)
-            raise ValidationError(errors) from None
+                    remapped.setdefault(target, []).append(message)
+            raise ValidationError(remapped) from None
+
+    def get_constraints(self):
+        constraints = super().get_constraints()
+        if not getattr(self, "_checks_validated", False):
+            return constraints
+        return [
+            (model, [c for c in group if not isinstance(c, models.CheckConstraint)])
+            for model, group in constraints
+        ]
+
+    def _validate_checks_at_once(self, exclude, errors) -> bool:
+        """Evaluates every check constraint of the model in one query over the instance's
+        values, as Django's CheckConstraint.validate() does one by one (a constraint on a field
+        in `exclude` is skipped), adding the violated ones' messages to `errors`. False when
+        the database could not answer (Django then asks constraint by constraint)."""
+        checks = [
+            constraint
+            for _model, group in super().get_constraints()
+            for constraint in group
+            if isinstance(constraint, models.CheckConstraint)
+        ]
+        if not checks:
+            return True
+        using = router.db_for_write(type(self), instance=self)
+        query = Query(None)
+        for name, value in self._get_field_expression_map(meta=self._meta, exclude=exclude).items():
+            if not hasattr(value, "resolve_expression"):
+                value = models.Value(value)
+            query.add_annotation(value, name, select=False)
+        asked = []
+        for constraint in checks:
+            holds = Coalesce(Q(constraint.condition), True, output_field=models.BooleanField())
+            try:
+                query.add_annotation(holds, f"_check_{len(asked)}")
+            except FieldError:
+                continue  # about a field left out of this validation
+            asked.append(constraint)
+        if not asked:
+            return True
+        savepoint = transaction.atomic(using=using) if connections[using].in_atomic_block else None
+        try:
+            with savepoint or nullcontext():
+                answers = query.get_compiler(using=using).execute_sql(SINGLE)
+        except DatabaseError:
+            return False
+        for constraint, holds in zip(asked, answers, strict=True):
+            if not holds:
+                error = ValidationError(
+                    constraint.get_violation_error_message(), code=constraint.violation_error_code
+                )
+                error.update_error_dict(errors)
+        return True
 
 
 class EvidenceFile(models.Model):

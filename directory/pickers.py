@@ -4,6 +4,7 @@ community-leader contacts, grouped by kind, each labelled by what a clerk recogn
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.choices import choice_label
 from core.pickers import Picker
 from directory.choices import AgencyKind, ContactKind
 from directory.models import Agency, Contact
@@ -35,7 +36,7 @@ class AgencyPicker(Picker):
         return agency_label(obj)
 
     def group(self, obj):
-        return AGENCY_KIND_ORDER.get(obj.kind, len(AGENCY_KIND_ORDER)), obj.get_kind_display()
+        return AGENCY_KIND_ORDER.get(obj.kind, len(AGENCY_KIND_ORDER)), choice_label(obj, "kind")
 
 
 class ContactPicker(Picker):
@@ -53,4 +54,4 @@ class ContactPicker(Picker):
         return f"{obj.name} — {obj.organisation}" if obj.organisation else obj.name
 
     def group(self, obj):
-        return CONTACT_KIND_ORDER.get(obj.kind, len(CONTACT_KIND_ORDER)), obj.get_kind_display()
+        return CONTACT_KIND_ORDER.get(obj.kind, len(CONTACT_KIND_ORDER)), choice_label(obj, "kind")

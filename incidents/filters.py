@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.choices import Stage
-from core.forms import FilterForm
+from core.forms import FilterForm, LabelColumnMixin
 from core.pickers import PickerSelect, picker_rows
 from core.utils import parse_id
 from directory.models import Agency, Region
@@ -36,6 +36,16 @@ def _desa(request):
     kecamatan_id = parse_id(request.GET.get("kecamatan"))
     # The desa list follows the chosen kecamatan, as on the intake form.
     return regions.filter(parent_id=kecamatan_id) if kecamatan_id else regions
+
+
+class RegionChoiceField(LabelColumnMixin, django_filters.fields.ModelChoiceField):
+    pass
+
+
+class RegionFilter(django_filters.ModelChoiceFilter):
+    """A kecamatan or desa, offered by name."""
+
+    field_class = RegionChoiceField
 
 
 # Each way of sorting spelled out, newest first at the top (django-filter would otherwise offer
@@ -154,8 +164,8 @@ class IncidentFilter(django_filters.FilterSet):
         widget=forms.DateInput(attrs={"type": "date"}),
     )
     kind = django_filters.ChoiceFilter(choices=Kind.choices, label=_("Jenis"))
-    kecamatan = django_filters.ModelChoiceFilter(queryset=_kecamatan, label=_("Kecamatan"))
-    desa = django_filters.ModelChoiceFilter(queryset=_desa, label=_("Desa/kelurahan"))
+    kecamatan = RegionFilter(queryset=_kecamatan, label=_("Kecamatan"))
+    desa = RegionFilter(queryset=_desa, label=_("Desa/kelurahan"))
     conflict_source = django_filters.ChoiceFilter(
         choices=ConflictSource.choices, label=_("Sumber konflik")
     )

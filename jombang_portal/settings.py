@@ -127,6 +127,9 @@ MIDDLEWARE = [
     # Last, as django-axes requires: it turns a lockout into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
+# Reads write no tracked rows, so only requests that may write carry the acting user and URL
+# into PostgreSQL (pghistory's default adds GET, prefixing every query of every page with it).
+PGHISTORY_MIDDLEWARE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 if not DEBUG:
     # In production WhiteNoise serves the collected static files (`manage.py collectstatic`).
     MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")

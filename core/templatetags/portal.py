@@ -1,15 +1,14 @@
 """Small presentation helpers shared by all templates."""
 
 from datetime import timedelta
-from functools import cache
 from html import escape
 
 from django import template
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.utils.formats import number_format
 from django.utils.safestring import SafeData, mark_safe
-from django.utils.translation import get_language
 
+from core import choices as labels
 from core.badges import badge_tone
 
 register = template.Library()
@@ -40,23 +39,12 @@ def percent(value, digits=0) -> str:
     return f"{number_format(round(float(value) * 100, digits), decimal_pos=digits)}%"
 
 
-@cache
-def _choice_labels(model, field: str, language: str | None) -> dict:
-    model_field = model._meta.get_field(field)
-    model_field = getattr(model_field, "output_field", model_field)  # a generated column's
-    return {value: str(label) for value, label in model_field.flatchoices}
-
-
 @register.filter
 def choice_label(obj, field: str) -> str:
-    """`{{ incident|choice_label:"kind" }}`: what `get_kind_display()` shows, from labels
-    translated once per process and language, not once per row (a list page shows a label
-    or three on each of its rows, twice: as cards and as a table)."""
-    value = getattr(obj, field)
-    labels = _choice_labels(type(obj), field, get_language())
-    if value in labels:
-        return labels[value]
-    return getattr(obj, f"get_{field}_display")()
+    """`{{ incident|choice_label:"kind" }}`: what `get_kind_display()` shows, translated once per
+    process and language, not once per row (a list page shows a label or three on each of its
+    rows, twice: as cards and as a table)."""
+    return labels.choice_label(obj, field)
 
 
 @register.simple_tag

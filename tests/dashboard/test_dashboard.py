@@ -2,15 +2,26 @@
 the list that shows exactly that many reports, and a query count that does not grow."""
 
 import re
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from decimal import Decimal
 
 import pytest
+import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from accounts.choices import Role
 from action_plans import services as plan_services
 from action_plans.models import Activity
 from incidents.models import ConflictStatus, HandlingStep
-from tests.factories import AgencyFactory, IncidentFactory, UserFactory
+from tests.factories import (
+    ActionPlanFactory,
+    ActivityFactory,
+    AgencyFactory,
+    IncidentFactory,
+    RealisationFactory,
+    UserFactory,
+)
 
 LIST_LINK = re.compile(r'<a href="(/laporan/\?[^"]*)"[^>]*>(\d+)</a>')
 CARD_LINK = re.compile(
@@ -217,3 +228,27 @@ def test_dashboard_cards_link_to_exactly_what_they_count(
     for link, testid, shown in cards:
         listed = client.get(link.replace("&amp;", "&")).context["paginator"].count
         assert listed == int(shown), (testid, link)
+
+
+def test_plan_figures_are_right_and_their_query_count_does_not_grow_with_activities(
+    client, sekretariat, frozen, django_assert_num_queries
+):
+    with time_machine.travel(datetime(frozen.year, 1, 5, 9, tzinfo=frozen.tzinfo), tick=False):
+        plan = ActionPlanFactory(year=frozen.year, established=True)
+        on_time = ActivityFactory(plan=plan, supporting=[AgencyFactory()])
+        ActivityFactory(plan=plan)  # nothing reported for B04, due on 10 May: one late report
+    RealisationFactory(activity=on_time, period=plan.periods.get(code="B04"))
+    client.force_login(sekretariat)
+    response = client.get("/")
+    page = response.content.decode()
+    # Targets of the periods begun by 15 June (B04, B08): 1 of 2 met, and 0 of 2.
+    assert response.context["plan_summary"]["achievement"] == Decimal("0.25")
+    assert re.search(r'data-testid="plan-achievement">25%<', page)
+    assert re.search(r'data-testid="plan-overdue">1<', page)
+    with CaptureQueriesContext(connection) as before:
+        client.get("/")
+    for _ in range(3):
+        more = ActivityFactory(plan=plan, supporting=[AgencyFactory(), AgencyFactory()])
+        RealisationFactory(activity=more, period=plan.periods.get(code="B04"))
+    with django_assert_num_queries(len(before.captured_queries)):
+        client.get("/")
