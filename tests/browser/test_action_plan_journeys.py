@@ -10,7 +10,6 @@ from accounts.choices import Role
 from action_plans.models import ActionPlan, Realisation
 from tests import helpers
 from tests.factories import AgencyFactory, UserFactory
-from tests.helpers import login
 
 MINIMAL_PDF = (
     b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
@@ -149,7 +148,8 @@ def test_operator_reports_lateness_shows_and_a_return_is_resubmitted(
 ):
     activity = established.activities.get(code="3.1")
     page = phone_page
-    login(page, operator.username)
+    sign_in(page, operator.username)
+    page.goto("/")
     page.get_by_role("button", name="Buka menu").click()
     page.get_by_role("link", name="Kegiatan saya").click()
     expect(page.get_by_test_id("my-activities")).to_contain_text("3.1")

@@ -8,12 +8,12 @@ from decimal import Decimal
 from playwright.sync_api import expect
 
 from dashboard.services import notify
-from tests.browser.conftest import BROWSER_TIMEOUT_MS, PHONE, login
+from tests.browser.conftest import BROWSER_TIMEOUT_MS, PHONE
 from tests.factories import IncidentFactory
 
 
 def test_leaders_figure_leads_to_the_matching_filtered_list(
-    page, pimpinan, petugas_unscoped, kecamatan
+    sign_in, page, pimpinan, petugas_unscoped, kecamatan
 ):
     reports = [(4, "diajukan"), (4, "diajukan"), (3, "diverifikasi"), (1, "diajukan")]
     for likelihood, status in reports:
@@ -24,7 +24,8 @@ def test_leaders_figure_leads_to_the_matching_filtered_list(
             impact=4 if likelihood == 4 else 3,
             status=status,
         )
-    login(page, pimpinan.username)
+    sign_in(page, pimpinan.username)
+    page.goto("/")
     row = page.get_by_test_id("risk-matrix").locator("tbody tr", has_text="Sangat tinggi")
     cell = row.get_by_role("link").first  # Diajukan
     expect(cell).to_have_text("2")
@@ -46,7 +47,8 @@ def test_officer_files_from_the_lapor_button_and_the_map_shows_it(
     )
     context.set_default_timeout(BROWSER_TIMEOUT_MS)
     page = context.new_page()
-    login(page, petugas.username)
+    sign_in(page, petugas.username)
+    page.goto("/")
     page.get_by_role("link", name="Formulir laporan lengkap").click()
     expect(page).to_have_url(re.compile("/laporan/baru/"))
     page.get_by_text("Potensi konflik", exact=True).click()
@@ -118,7 +120,7 @@ def test_restricted_report_is_absent_from_another_officers_map(
     assert secret.reference not in data and open_report.reference in data
 
 
-def test_bell_shows_the_unread_count(page, sekretariat):
+def test_bell_shows_the_unread_count(sign_in, page, sekretariat):
     notify(
         recipients=[sekretariat],
         kind="risiko_tinggi",
@@ -126,7 +128,8 @@ def test_bell_shows_the_unread_count(page, sekretariat):
         message="Potensi konflik berisiko tinggi diajukan: PKS-2026-0001",
         url="/laporan/",
     )
-    login(page, sekretariat.username)
+    sign_in(page, sekretariat.username)
+    page.goto("/")
     expect(page.get_by_test_id("bell-count")).to_have_text("1")
     page.get_by_test_id("bell").click()
     expect(page.get_by_test_id("notification")).to_contain_text("PKS-2026-0001")

@@ -11,7 +11,6 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from evaluations.models import Evaluation, StoredResults
-from tests.browser.conftest import login
 from tests.evaluations.conftest import WIB, world  # noqa: F401  (the hand-built 2024)
 
 MANUAL = [
@@ -23,8 +22,9 @@ MANUAL = [
 
 
 @pytest.mark.usefixtures("world")
-def test_secretariat_evaluates_the_year(page, world, sekretariat, photo):  # noqa: F811
-    login(page, "sekretariat")
+def test_secretariat_evaluates_the_year(sign_in, page, world, sekretariat, photo):  # noqa: F811
+    sign_in(page, "sekretariat")
+    page.goto("/")
     page.get_by_role("link", name="Evaluasi", exact=True).click()
     page.get_by_role("link", name="Tahun 2024").click()
     page.get_by_role("link", name="Kesiapan", exact=True).click()
@@ -105,9 +105,9 @@ def test_leadership_reads_the_evaluation_on_a_phone(sign_in, phone_page, world, 
 
 
 @pytest.mark.usefixtures("world")
-def test_stale_values_being_recounted_are_shown_and_not_recounted_twice(phone_page):
+def test_stale_values_being_recounted_are_shown_and_not_recounted_twice(sign_in, phone_page):
     page = phone_page
-    login(page, "sekretariat")
+    sign_in(page, "sekretariat")
     page.goto("/evaluasi/2024/B04/")
     expect(page.get_by_test_id("status")).to_have_text("Draf · nilai terkini")
     stale_at = timezone.now() - timedelta(hours=3)

@@ -12,7 +12,6 @@ from directory.models import Contact
 from directory.pickers import agency_label
 from incidents.models import Incident
 from tests.factories import IncidentFactory
-from tests.helpers import login
 
 
 @pytest.fixture
@@ -54,7 +53,7 @@ def test_officer_reports_and_secretariat_handles_to_closure(
     sign_in, browser, live_server, phone_page, petugas, sekretariat, desa, agency, tokoh, photo
 ):
     page = phone_page
-    login(page, petugas.username)
+    sign_in(page, petugas.username)
     report_potential_conflict_on_a_phone(page, photo)
 
     expect(page.locator(".alert-success")).to_contain_text("diajukan untuk diverifikasi")

@@ -7,12 +7,12 @@ import time
 from playwright.sync_api import expect
 
 from incidents.models import Incident
-from tests.browser.conftest import BROWSER_TIMEOUT_MS, PHONE, login
+from tests.browser.conftest import BROWSER_TIMEOUT_MS, PHONE
 from tests.factories import IncidentFactory
 
 
 def test_a_quick_report_with_photo_and_location_from_the_lapor_button(
-    browser, live_server, petugas, desa, photo
+    sign_in, browser, live_server, petugas, desa, photo
 ):
     context = browser.new_context(
         base_url=live_server.url,
@@ -23,7 +23,8 @@ def test_a_quick_report_with_photo_and_location_from_the_lapor_button(
     )
     context.set_default_timeout(BROWSER_TIMEOUT_MS)
     page = context.new_page()
-    login(page, petugas.username)
+    sign_in(page, petugas.username)
+    page.goto("/")
     started = time.monotonic()
     page.get_by_test_id("lapor").click()
     expect(page).to_have_url(re.compile("/laporan/lapor-cepat/"))

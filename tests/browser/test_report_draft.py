@@ -4,7 +4,6 @@ typing in the browser until the server confirms, and offers to send it again."""
 from playwright.sync_api import expect
 
 from incidents.models import Incident
-from tests.browser.conftest import login
 
 TITLE = "Ketegangan warga soal batas sawah"
 CHRONOLOGY = "Dua dusun berselisih soal patok batas sawah setelah panen."
@@ -29,9 +28,9 @@ def draft_keys(page):
     return page.evaluate("Object.keys(localStorage).filter((k) => k.startsWith('portal-draft:'))")
 
 
-def test_report_typed_during_an_outage_is_kept_and_sent_again(phone_page, petugas, desa):
+def test_report_typed_during_an_outage_is_kept_and_sent_again(sign_in, phone_page, petugas, desa):
     page = phone_page
-    login(page, petugas.username)
+    sign_in(page, petugas.username)
     fill_report(page)
 
     # The page is reloaded (the phone closed the tab, the browser was restarted): still there.
@@ -69,9 +68,9 @@ def test_report_typed_during_an_outage_is_kept_and_sent_again(phone_page, petuga
     expect(page.get_by_test_id("draft-restored")).to_be_hidden()
 
 
-def test_a_refused_report_keeps_the_draft_until_it_is_accepted(phone_page, petugas, desa):
+def test_a_refused_report_keeps_the_draft_until_it_is_accepted(sign_in, phone_page, petugas, desa):
     page = phone_page
-    login(page, petugas.username)
+    sign_in(page, petugas.username)
     fill_report(page)
     page.get_by_label("Judul").fill("")
     page.get_by_role("button", name="Simpan dan ajukan").click()

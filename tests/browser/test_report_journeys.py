@@ -37,6 +37,7 @@ def other_page(browser, live_server):
 
 
 def test_secretariat_issues_and_leadership_downloads(
+    sign_in,
     page,
     other_page,
     year_2024,  # noqa: F811
@@ -45,7 +46,8 @@ def test_secretariat_issues_and_leadership_downloads(
     petugas,
 ):
     page.set_default_timeout(30_000)
-    login(page, "sekretariat")
+    sign_in(page, "sekretariat")
+    page.goto("/")
     page.get_by_role("link", name="Laporan resmi").first.click()
     page.get_by_label("Tahun").fill("2024")
     page.get_by_role("button", name="Tampilkan").click()
@@ -66,7 +68,8 @@ def test_secretariat_issues_and_leadership_downloads(
     assert sha256_of(issued.value.path()) == report.sha256
 
     leader = other_page(**PHONE)
-    login(leader, "pimpinan")
+    sign_in(leader, "pimpinan")
+    leader.goto("/")
     expect(leader.get_by_test_id("issued-reports")).to_contain_text("Periode B08")
     leader.goto("/laporan-resmi/")
     assert fits_width(leader)
@@ -76,7 +79,8 @@ def test_secretariat_issues_and_leadership_downloads(
     assert sha256_of(download.value.path()) == report.sha256
 
     officer = other_page()
-    login(officer, "petugas")
+    sign_in(officer, "petugas")
+    officer.goto("/")
     expect(officer.get_by_role("link", name="Laporan resmi")).to_have_count(0)
     assert officer.goto("/laporan-resmi/").status == 403
     assert officer.goto(f"/laporan-resmi/terbit/{report.pk}/unduh/").status in (403, 404)

@@ -6,18 +6,18 @@ from playwright.sync_api import expect
 
 from core.pagination import CappedPaginator
 from incidents.models import Incident
-from tests.browser.conftest import login
 from tests.factories import IncidentFactory
 
 
 def test_secretariat_pages_through_a_capped_list_and_follows_a_dashboard_card(
-    phone_page, sekretariat, kecamatan, monkeypatch
+    sign_in, phone_page, sekretariat, kecamatan, monkeypatch
 ):
     page = phone_page
     IncidentFactory.create_batch(20, kecamatan=kecamatan, reported_by=sekretariat)
     Incident.objects.filter(pk__in=Incident.objects.order_by("pk")[:2]).update(status="ditangani")
     monkeypatch.setattr(CappedPaginator, "cap", 15)
-    login(page, sekretariat.username)
+    sign_in(page, sekretariat.username)
+    page.goto("/")
 
     expect(page.get_by_test_id("count-submitted")).to_have_text("18")
     expect(page.get_by_test_id("count-handling")).to_have_text("2")
