@@ -423,6 +423,13 @@ class Incident(ConstraintFieldsMixin, models.Model):
                 name="incident_queue_idx",
                 condition=Q(status=Status.DIAJUKAN),
             ),
+            # A user's returned reports, latest first (the dashboard's "dikembalikan" panel):
+            # without it, an officer with thousands of returned reports sorted them all.
+            models.Index(
+                fields=["reported_by", "-updated_at"],
+                name="incident_author_returned_idx",
+                condition=Q(status=Status.DITOLAK),
+            ),
             # Verified or handled reports nobody has followed up yet, oldest first.
             models.Index(
                 fields=["occurred_at", "id"],
