@@ -10,6 +10,8 @@ Each function runs a fixed number of queries, however many records there are.
 import calendar
 import statistics
 from collections.abc import Callable
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -100,7 +102,36 @@ class Scope:
         )
 
 
+_READING: ContextVar[dict | None] = ContextVar("evaluation_reading", default=None)
+
+
+@contextmanager
+def one_reading():
+    """Inside it, each year's plan periods and framework are read from the database once: a page
+    that shows a year, its periods and the year before asks for them a dozen times. Only for
+    reading: what is written inside is not seen again."""
+    token = _READING.set({})
+    try:
+        yield
+    finally:
+        _READING.reset(token)
+
+
+def read_once(key, read):
+    """`read()`, or inside `one_reading()` what it returned the first time for `key`."""
+    memo = _READING.get()
+    if memo is None:
+        return read()
+    if key not in memo:
+        memo[key] = read()
+    return memo[key]
+
+
 def year_periods(year: int) -> tuple[list[ScopePeriod], ActionPlan | None]:
+    return read_once(("periods", year), lambda: _year_periods(year))
+
+
+def _year_periods(year: int) -> tuple[list[ScopePeriod], ActionPlan | None]:
     plan = ActionPlan.objects.filter(year=year).first()
     if plan is not None:
         periods = [

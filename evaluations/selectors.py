@@ -159,14 +159,18 @@ class Figures:
 
 
 def framework_for(year: int) -> Framework | None:
-    """The framework version in force in `year`, with its pillars and indicators."""
-    return (
-        Framework.objects.filter(valid_from__lte=year)
-        .prefetch_related(
-            Prefetch("pillars__indicators", queryset=Indicator.objects.order_by("order", "pk"))
-        )
-        .order_by("-valid_from")
-        .first()
+    """The framework version in force in `year`, with its pillars and indicators (read once
+    inside `indicators.one_reading()`)."""
+    return indicators.read_once(
+        ("framework", year),
+        lambda: (
+            Framework.objects.filter(valid_from__lte=year)
+            .prefetch_related(
+                Prefetch("pillars__indicators", queryset=Indicator.objects.order_by("order", "pk"))
+            )
+            .order_by("-valid_from")
+            .first()
+        ),
     )
 
 

@@ -32,6 +32,13 @@ class EvaluationAccessMixin(PermissionRequiredMixin):
     permission_required = "evaluations.view_evaluation"
 
     def dispatch(self, request, *args, **kwargs):
+        if request.method not in ("GET", "HEAD"):
+            return self._dispatch(request, *args, **kwargs)
+        # A page reads its year's periods and framework once, however many scopes it shows.
+        with indicators.one_reading():
+            return self._dispatch(request, *args, **kwargs)
+
+    def _dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
         if not request.user.has_perm(self.permission_required):
