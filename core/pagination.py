@@ -137,10 +137,16 @@ class Keyset:
         return Q(**{f"{first}__{bound}": values[0]}) & conditions
 
     def page(self, size, *, values=None, backwards=False, last=False) -> KeysetPage:
+        """One query, ids first: the page's ids are picked from the sort's index by a subquery
+        that reads nothing else, then only those rows are loaded with their joins. Rows the
+        reader may not see are then skipped inside the index (an index-only scan, when the
+        index includes the columns `visible_to` tests), not fetched one by one from the table:
+        the secretariat's status sort passes ~30,000 other people's drafts first."""
         queryset = self.ordered(backwards)
         if values is not None:
             queryset = queryset.filter(self.beyond(values, backwards))
-        rows = list(queryset[: size + 1])
+        ids = queryset.values("pk")[: size + 1]
+        rows = list(self.ordered(backwards).filter(pk__in=ids)[: size + 1])
         more = len(rows) > size
         rows = rows[:size]
         if backwards:

@@ -393,7 +393,14 @@ class Incident(ConstraintFieldsMixin, models.Model):
             # Each is read forwards for its sort and backwards for the list's last page.
             models.Index(fields=["title", "-id"], name="incident_title_idx"),
             models.Index(fields=["-title", "-id"], name="incident_title_desc_idx"),
-            models.Index(fields=["status_rank", "-id"], name="incident_status_rank_idx"),
+            # Status ascending starts with the drafts, which others may not see: with status
+            # and author in the index, the list's ids-first page (core.pagination.Keyset)
+            # skips them inside the index.
+            models.Index(
+                fields=["status_rank", "-id"],
+                name="incident_status_rank_idx",
+                include=["status", "reported_by"],
+            ),
             models.Index(fields=["-status_rank", "-id"], name="incident_status_rank_desc_idx"),
             models.Index(
                 Coalesce(RISK_SCORE, Value(RISK_SORT_LAST)).asc(),
