@@ -1,6 +1,7 @@
 """The RAT journeys: the secretariat builds and establishes a plan, an agency operator reports
 realisations with evidence, lateness is shown, a return for correction and the resubmission."""
 
+import re
 from datetime import date
 
 import pytest
@@ -151,6 +152,8 @@ def test_operator_reports_lateness_shows_and_a_return_is_resubmitted(
     sign_in(page, operator.username)
     page.goto("/")
     page.get_by_role("button", name="Buka menu").click()
+    # The menu slides open; a tap on a link still sliding can miss it.
+    expect(page.locator("#mainNav")).to_have_class(re.compile(r"\bshow\b"))
     page.get_by_role("link", name="Kegiatan saya").click()
     expect(page.get_by_test_id("my-activities")).to_contain_text("3.1")
     expect(page.get_by_test_id("my-activities")).not_to_contain_text("1.1")
