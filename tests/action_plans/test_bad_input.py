@@ -205,8 +205,8 @@ BAD_REPORTS = [
 ]
 
 
-class TestBadReport:
-    """The established plan of tests/personas.py, made once for the class
+class OnTheEstablishedPlan:
+    """The established plan of tests/personas.py, made once for each test class
     (tests/conftest.py `shared`)."""
 
     build_records = staticmethod(build.established_plan)
@@ -215,6 +215,8 @@ class TestBadReport:
     def established(self, records):
         return records["established"]
 
+
+class TestBadReport(OnTheEstablishedPlan):
     @pytest.fixture
     def as_operator(self, client, records):
         client.force_login(records["operator"])
@@ -981,16 +983,7 @@ def test_garbage_filters_on_the_matrix_are_explained_not_a_crash(as_planner, est
     assert response.content.decode().count('data-testid="activity-row"') == 3
 
 
-class TestUrlsOnTheEstablishedPlan:
-    """The established plan of tests/personas.py, made once for the class
-    (tests/conftest.py `shared`)."""
-
-    build_records = staticmethod(build.established_plan)
-
-    @pytest.fixture
-    def established(self, records):
-        return records["established"]
-
+class TestUrlsOnTheEstablishedPlan(OnTheEstablishedPlan):
     @pytest.fixture
     def as_planner(self, client, records):
         client.force_login(records["sekretariat"])
