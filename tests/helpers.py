@@ -3,11 +3,13 @@ uploads, and building plans through the services. Fixtures live in the conftest 
 functions live here so that test modules never import from a conftest."""
 
 from collections import defaultdict
+from contextlib import contextmanager
 from datetime import datetime
 from html.parser import HTMLParser
 from zoneinfo import ZoneInfo
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connections
 from django.utils import timezone
 
 from action_plans import services as plan_services
@@ -131,3 +133,20 @@ def add_activity(
         supporting=supporting,
         by=by,
     )
+
+
+@contextmanager
+def recount_elsewhere(year: int, code: str):
+    """Holds the recount lock of (`year`, `code`) from another database session, as a reader busy
+    recounting those evaluation values would (evaluations.selectors._recount_lock)."""
+    other = connections.create_connection("default")
+    try:
+        with other.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_try_advisory_lock(hashtext(%s))",
+                [f"evaluations.stored_results:{year}:{code}"],
+            )
+            assert cursor.fetchone() == (True,)
+        yield
+    finally:
+        other.close()

@@ -6,12 +6,12 @@ import re
 from datetime import timedelta
 
 import pytest
-from django.db import connections
 from django.utils import timezone
 from playwright.sync_api import expect
 
 from evaluations.models import Evaluation, StoredResults
 from tests.evaluations.conftest import WIB, world  # noqa: F401  (the hand-built 2024)
+from tests.helpers import recount_elsewhere
 
 MANUAL = [
     "kolaborasi.solusi_bersama",
@@ -113,13 +113,7 @@ def test_stale_values_being_recounted_are_shown_and_not_recounted_twice(sign_in,
     stale_at = timezone.now() - timedelta(hours=3)
     StoredResults.objects.filter(year=2024, scope="B04").update(computed_at=stale_at)
     # Another reader is recounting B04 (it holds the recount lock in its own session).
-    other = connections.create_connection("default")
-    try:
-        with other.cursor() as cursor:
-            cursor.execute(
-                "SELECT pg_try_advisory_lock(hashtext(%s))",
-                ["evaluations.stored_results:2024:B04"],
-            )
+    with recount_elsewhere(2024, "B04"):
         page.reload()
         expect(page.get_by_test_id("status")).to_have_text("Draf · nilai tersimpan")
         expect(page.get_by_test_id("computed-at")).to_contain_text(
@@ -129,8 +123,6 @@ def test_stale_values_being_recounted_are_shown_and_not_recounted_twice(sign_in,
         expect(page.get_by_role("alert").first).to_contain_text("sedang dihitung ulang")
         stored = StoredResults.objects.get(year=2024, scope="B04")
         assert stored.computed_at == stale_at  # no second recount
-    finally:
-        other.close()
     # The recount done, the next visit recounts the stale values itself.
     page.reload()
     expect(page.get_by_test_id("status")).to_have_text("Draf · nilai terkini")

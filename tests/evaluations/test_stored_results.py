@@ -6,12 +6,11 @@ live, so the records listed and the frozen snapshot are never stale."""
 
 import dataclasses
 import io
-from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
-from django.db import connection, connections
+from django.db import connection
 from django.utils import timezone
 
 from evaluations import indicators, services
@@ -25,6 +24,7 @@ from evaluations.selectors import (
 )
 from reports import documents
 from tests.evaluations.conftest import WIB, at, incident
+from tests.helpers import recount_elsewhere
 
 pytestmark = pytest.mark.django_db
 
@@ -171,23 +171,6 @@ def test_a_computed_indicator_the_portal_cannot_work_out_has_an_empty_drill_down
     assert response.context["row"].score is None
 
 
-@contextmanager
-def recount_elsewhere():
-    """Holds the recount lock of 2024 B04 from another database session, as a reader busy
-    recounting it would."""
-    other = connections.create_connection("default")
-    try:
-        with other.cursor() as cursor:
-            cursor.execute(
-                "SELECT pg_try_advisory_lock(hashtext(%s))",
-                ["evaluations.stored_results:2024:B04"],
-            )
-            assert cursor.fetchone() == (True,)
-        yield
-    finally:
-        other.close()
-
-
 def test_while_another_session_recounts_readers_get_the_stale_values(
     world, sekretariat, monkeypatch
 ):
@@ -195,7 +178,7 @@ def test_while_another_session_recounts_readers_get_the_stale_values(
     stored = indicator_results(scope, [CODE])
     add_resolved_report(world, sekretariat)
     StoredResults.objects.update(computed_at=stored.computed_at - timedelta(days=1))
-    with recount_elsewhere():
+    with recount_elsewhere(2024, "B04"):
         monkeypatch.setitem(indicators.REGISTRY, CODE, None)  # any computation would fail
         seen = indicator_results(scope, [CODE])
         assert seen.source == "recounting"
@@ -206,7 +189,7 @@ def test_while_another_session_recounts_readers_get_the_stale_values(
 
 
 def test_with_nothing_stored_a_reader_works_the_values_out_while_another_recounts(world):
-    with recount_elsewhere():
+    with recount_elsewhere(2024, "B04"):
         computed = indicator_results(scope_for(2024, "B04"), [CODE])
     assert computed.source == "live"
     assert computed.values[CODE].numerator is not None
@@ -239,7 +222,7 @@ def test_a_failed_recount_lets_go_of_its_lock(world, sekretariat, monkeypatch):
 
 def test_the_timer_command_skips_a_scope_being_recounted(world):
     out = io.StringIO()
-    with recount_elsewhere():
+    with recount_elsewhere(2024, "B04"):
         call_command("refresh_evaluation_results", year=[2024], stdout=out)
     assert "2024 B04: sedang dihitung ulang, dilewati." in out.getvalue()
     assert "2024 B08: dihitung ulang." in out.getvalue()
