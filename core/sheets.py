@@ -227,21 +227,6 @@ def header_row(sheet, columns):
     return cells
 
 
-def data_row(sheet, columns, item):
-    """One row of typed cells; dates carry their DD/MM/YYYY number format."""
-    row = []
-    for column in columns:
-        value = plain(column.get(item))
-        number_format = NUMBER_FORMATS.get(column.kind)
-        if number_format and value is not None:
-            cell = WriteOnlyCell(sheet, value=value)
-            cell.number_format = number_format
-            row.append(cell)
-        else:
-            row.append(value)
-    return row
-
-
 def finish(sheet, columns, *, first_row=1, last_row):
     last_column = get_column_letter(len(columns))
     sheet.auto_filter.ref = f"A{first_row}:{last_column}{max(last_row, first_row)}"
