@@ -40,7 +40,12 @@ from incidents.choices import (
     RiskLevel,
     Status,
 )
-from incidents.querysets import IncidentQuerySet, IncidentTallyQuerySet, PartyQuerySet
+from incidents.querysets import (
+    IncidentAuthorTallyQuerySet,
+    IncidentQuerySet,
+    IncidentTallyQuerySet,
+    PartyQuerySet,
+)
 
 UNKNOWN_HELP = _("Kosongkan bila belum diketahui; isi 0 bila memang tidak ada.")
 # Likelihood (1-4) x impact (1-4): 1-3 rendah, 4-6 sedang, 8-9 tinggi, 12-16 sangat tinggi.
@@ -647,7 +652,7 @@ class Evidence(EvidenceFile):
 class IncidentTally(models.Model):
     """How many reports there are per kecamatan, status, confidentiality and risk level, kept
     current by a database trigger on every insert, update and delete of a report (migration
-    0005), so the dashboard adds up a few hundred rows instead of counting a million reports.
+    0008), so the dashboard adds up a few hundred rows instead of counting a million reports.
     `risk_level` is "" for reports without a risk assessment; `has_steps` splits off the reports
     nobody has followed up yet (migration 0014)."""
 
@@ -671,3 +676,44 @@ class IncidentTally(models.Model):
     def __str__(self):
         group = f"{self.kecamatan_id} {self.status} {self.confidentiality} {self.risk_level}"
         return f"{group}: {self.count}"
+
+
+class IncidentAuthorTally(models.Model):
+    """How many reports each user filed per kecamatan and status, kept current by a database
+    trigger on every insert, update and delete of a report (migration 0020), so a field
+    officer's "my reports by status" reads a few rows instead of counting the tens of thousands
+    of reports one officer may file. The kecamatan is there because a kecamatan-scoped officer
+    only sees their own reports in their current kecamatan (`IncidentQuerySet.visible_to`).
+
+    The rows are derived data: deleting a user deletes theirs. A user who still has reports
+    cannot be deleted (`Incident.reported_by` protects them), so only rows counting zero ever
+    go that way, and no zero row left behind by a moved or deleted report blocks the deletion."""
+
+    # No index of its own: the unique constraint's index starts with the author.
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("pelapor"),
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
+    )
+    kecamatan = models.ForeignKey(
+        Region, verbose_name=_("kecamatan"), on_delete=models.CASCADE, related_name="+"
+    )
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices)
+    count = models.IntegerField(_("jumlah"), default=0)
+
+    objects = IncidentAuthorTallyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("rekap laporan per pelapor")
+        verbose_name_plural = _("rekap laporan per pelapor")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["reported_by", "kecamatan", "status"],
+                name="incident_author_tally_unique",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.reported_by_id} {self.kecamatan_id} {self.status}: {self.count}"

@@ -57,6 +57,20 @@ class IncidentTallyQuerySet(models.QuerySet):
         return queryset
 
 
+class IncidentAuthorTallyQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The tally rows of the user's own reports, as IncidentQuerySet.visible_to lets them
+        see those: all of them (drafts and restricted ones included, being their author), only
+        in their kecamatan when scoped, nothing without a role. Nobody reads another author's
+        rows here."""
+        if not user.is_authenticated or not is_task_force_member(user):
+            return self.none()
+        queryset = self.filter(reported_by=user)
+        if user.kecamatan_id:
+            queryset = queryset.filter(kecamatan_id=user.kecamatan_id)
+        return queryset
+
+
 class PartyQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Parties of the reports the user may see; for a data-subject request

@@ -26,7 +26,13 @@ from incidents.choices import (
     RiskLevel,
     Status,
 )
-from incidents.models import ConflictStatus, HandlingStep, Incident, IncidentTally
+from incidents.models import (
+    ConflictStatus,
+    HandlingStep,
+    Incident,
+    IncidentAuthorTally,
+    IncidentTally,
+)
 
 OPEN_STATUSES = (Status.DIAJUKAN, Status.DIVERIFIKASI, Status.DITANGANI)
 HANDLING_STATUSES = (Status.DIVERIFIKASI, Status.DITANGANI)
@@ -249,11 +255,19 @@ def awaiting_first_step(user, limit: int = 10) -> tuple[int, list, str]:
 
 
 def my_reports(user) -> dict:
-    """The user's own reports by status, and the rejected ones with the reason (two queries)."""
+    """The user's own reports by status, and the rejected ones with the reason (two queries).
+
+    The counts are exactly those of `Incident.objects.visible_to(user).filter(reported_by=user)`
+    (what the list shows for `mine=true`), added up from IncidentAuthorTally: at most one row
+    per kecamatan and status for the user, however many reports they filed (an officer may have
+    filed a hundred thousand)."""
     mine = Incident.objects.visible_to(user).filter(reported_by=user)
-    # COUNT(*), not COUNT(id): every column the query reads is in incident_kec_visible_idx, so
-    # the count is an index-only scan (an officer may have filed tens of thousands).
-    counts = dict(mine.values_list("status").annotate(n=Count("*")).order_by())
+    counts = dict(
+        IncidentAuthorTally.objects.visible_to(user)
+        .values_list("status")
+        .annotate(n=Sum("count"))
+        .order_by()
+    )
     returned = list(mine.filter(status=Status.DITOLAK).order_by("-updated_at")[:10])
     return {
         "by_status": [

@@ -145,6 +145,31 @@ def test_field_officer_sees_the_lapor_button_and_own_reports(client, situation, 
     assert_links_match_the_list(client, page)
 
 
+def test_kecamatan_officer_counts_only_own_reports_in_their_kecamatan(
+    client, frozen, petugas, kecamatan, other_kecamatan
+):
+    """Reports the officer filed in another kecamatan (before being posted to this one) are no
+    longer theirs to see: the panel counts exactly what the list shows them as their own."""
+    for status in ("draft", "diajukan", "diajukan", "selesai"):
+        IncidentFactory(reported_by=petugas, kecamatan=kecamatan, status=status)
+    IncidentFactory(reported_by=petugas, kecamatan=kecamatan, confidentiality="terbatas")
+    for status in ("diajukan", "selesai", "ditutup"):
+        IncidentFactory(reported_by=petugas, kecamatan=other_kecamatan, status=status)
+    client.force_login(petugas)
+    page = client.get("/").content.decode()
+    shown = dict(re.findall(r'data-testid="own-([a-z]+)">(\d+)<', page))
+    assert shown == {
+        "draft": "1",
+        "diajukan": "3",
+        "diverifikasi": "0",
+        "ditolak": "0",
+        "ditangani": "0",
+        "selesai": "1",
+        "ditutup": "0",
+    }
+    assert_links_match_the_list(client, page)
+
+
 def test_operator_sees_activities_due_and_returned(client, roles, sekretariat, frozen):
     dinsos = AgencyFactory(name="Dinas Sosial")
     operator = UserFactory(username="operator", agency=dinsos, roles=[Role.PETUGAS])
