@@ -3,8 +3,12 @@ receive a million synthetic reports."""
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db.models import Count
 
-from incidents.models import Incident
+from dashboard.benchdata import bench_seed
+from directory.choices import RegionLevel
+from incidents.models import Incident, IncidentAuthorTally
+from tests.factories import RegionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -19,3 +23,33 @@ def test_seed_bench_refuses_an_empty_load(settings, monkeypatch):
     monkeypatch.setitem(settings.DATABASES["default"], "NAME", "portal_bench")
     with pytest.raises(CommandError, match="at least 1"):
         call_command("seed_bench", "--reports", "0")
+
+
+def test_the_bulk_load_leaves_each_authors_tally_equal_to_counting(
+    roles, kecamatan, other_kecamatan, desa, agency
+):
+    """The load writes with every trigger off (the suite's database owner is a superuser, like
+    the local cluster's), then recounts: "my reports by status" must be right at once."""
+    # A desa in each kecamatan, so the reports come from both kecamatan's officers.
+    RegionFactory(
+        code="35.17.05.2001", name="Wonosalam", level=RegionLevel.DESA, parent=other_kecamatan
+    )
+    result = bench_seed(reports=300)
+    assert result["reports"] == 300
+    counted = {
+        (author, kecamatan_id, status): n
+        for author, kecamatan_id, status, n in Incident.objects.values_list(
+            "reported_by_id", "kecamatan_id", "status"
+        )
+        .annotate(n=Count("*"))
+        .order_by()
+    }
+    tallied = {
+        (row.reported_by_id, row.kecamatan_id, row.status): row.count
+        for row in IncidentAuthorTally.objects.filter(count__gt=0)
+    }
+    assert tallied == counted
+    # Several officers in both kecamatan, several statuses: not trivially equal.
+    assert len({author for author, _k, _s in tallied}) >= 2
+    assert {kecamatan_id for _a, kecamatan_id, _s in tallied} == {kecamatan.pk, other_kecamatan.pk}
+    assert len(tallied) >= 8

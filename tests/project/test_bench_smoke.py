@@ -7,7 +7,7 @@ from django.test import override_settings
 
 from bench import run as bench
 from dashboard.benchdata import bench_seed, bench_users
-from incidents.models import HandlingStep, Incident, IncidentTally, Party
+from incidents.models import HandlingStep, Incident, IncidentAuthorTally, IncidentTally, Party
 
 pytestmark = pytest.mark.django_db
 
@@ -30,6 +30,7 @@ def test_bench_seeds_and_measures_every_page(roles, kecamatan, other_kecamatan, 
     restricted = Incident.objects.filter(confidentiality="terbatas").count()
     assert 100 < restricted < 300
     assert sum(IncidentTally.objects.values_list("count", flat=True)) == 2000
+    assert sum(IncidentAuthorTally.objects.values_list("count", flat=True)) == 2000
 
     users = bench_users()
     personas = [("secretariat", users["secretariat"]), ("officer", users["officers"][0])]
