@@ -687,7 +687,7 @@ class IncidentTally(models.Model):
 
 class IncidentAuthorTally(models.Model):
     """How many reports each user filed per kecamatan and status, kept current by a database
-    trigger on every insert, update and delete of a report (migration 0020), so a field
+    trigger on every insert, update and delete of a report (migration 0021), so a field
     officer's "my reports by status" reads a few rows instead of counting the tens of thousands
     of reports one officer may file. The kecamatan is there because a kecamatan-scoped officer
     only sees their own reports in their current kecamatan (`IncidentQuerySet.visible_to`).

@@ -67,7 +67,7 @@ DELETE FROM incidents_incidentauthortally;
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("incidents", "0019_incident_author_tally"),
+        ("incidents", "0020_incident_author_tally"),
     ]
 
     operations = [migrations.RunSQL(FORWARD, BACKWARD)]

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("directory", "0004_region_centre_and_boundary"),
-        ("incidents", "0018_status_index_includes_visibility"),
+        ("incidents", "0019_kecamatan_status_index_with_date"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

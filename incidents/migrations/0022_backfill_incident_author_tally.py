@@ -10,7 +10,7 @@ from django.db import migrations
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("incidents", "0020_incident_author_tally_trigger"),
+        ("incidents", "0021_incident_author_tally_trigger"),
     ]
 
     operations = [
