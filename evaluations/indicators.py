@@ -117,6 +117,11 @@ def one_reading():
         _READING.reset(token)
 
 
+def reading_once() -> bool:
+    """Whether this runs inside `one_reading()`."""
+    return _READING.get() is not None
+
+
 def read_once(key, read):
     """`read()`, or inside `one_reading()` what it returned the first time for `key`."""
     memo = _READING.get()
@@ -553,8 +558,17 @@ class Achievement:
 
 def achievements(scope: Scope) -> list[Achievement]:
     """Per planned activity: its submitted realisations against its targets (above zero) in the
-    scope's periods. For a year, the periods' targets and realisations are summed."""
-    rows = period_achievement(scope.period_ids)
+    scope's periods. For a year, the periods' targets and realisations are summed.
+
+    Inside `one_reading()` the whole year is read once and each scope takes its periods from
+    it: the year page shows the year and each of its periods."""
+    wanted = set(scope.period_ids)
+    year_ids = [p.pk for p in year_periods(scope.year)[0] if p.pk] if reading_once() else []
+    if wanted and wanted <= set(year_ids):
+        year_rows = read_once(("achievements", scope.year), lambda: period_achievement(year_ids))
+        rows = [row for row in year_rows if row.period_id in wanted]
+    else:
+        rows = period_achievement(scope.period_ids)
     by_activity: dict[int, list] = {}
     for row in rows:
         by_activity.setdefault(row.activity_id, []).append(row)

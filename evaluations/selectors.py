@@ -256,9 +256,17 @@ def _recount_lock(scope: Scope) -> Iterator[bool]:
                 cursor.execute("SELECT pg_advisory_unlock(hashtext(%s))", key)
 
 
-def _stored(scope: Scope, codes) -> StoredResults | None:
-    """The stored results of `scope` when they hold every one of `codes`, however old."""
-    stored = StoredResults.objects.filter(year=scope.year, scope=scope.code).first()
+def _stored(scope: Scope, codes, *, again: bool = False) -> StoredResults | None:
+    """The stored results of `scope` when they hold every one of `codes`, however old. Inside
+    `indicators.one_reading()` those of every scope of the year are read at once, unless
+    `again` (read after taking the recount lock: what another reader just stored)."""
+    if again or not indicators.reading_once():
+        stored = StoredResults.objects.filter(year=scope.year, scope=scope.code).first()
+    else:
+        stored = indicators.read_once(
+            ("stored results", scope.year),
+            lambda: {row.scope: row for row in StoredResults.objects.filter(year=scope.year)},
+        ).get(scope.code)
     if stored is not None and set(codes) <= stored.results.keys():
         return stored
     return None
@@ -312,7 +320,7 @@ def indicator_results(scope: Scope, codes) -> Computed:
     with _recount_lock(scope) as acquired:
         if acquired:
             # Another reader may have stored fresh values between our read and the lock.
-            stored = _stored(scope, codes)
+            stored = _stored(scope, codes, again=True)
             if _fresh(stored):
                 return _read(stored, codes, STORED)
             return _recount(scope, codes)
@@ -425,7 +433,14 @@ def evaluation_figures(year: int, period: str | None = None, *, live: bool = Fal
     worked out now. LookupError when the year has no such period."""
     code = period or YEAR_SCOPE
     scope = scope_for(year, code)
-    evaluation = Evaluation.objects.filter(year=year, scope=code).first()
+    if indicators.reading_once():
+        # The year page asks for the year and each of its periods: their evaluations at once.
+        evaluation = indicators.read_once(
+            ("evaluations", year),
+            lambda: {row.scope: row for row in Evaluation.objects.filter(year=year)},
+        ).get(code)
+    else:
+        evaluation = Evaluation.objects.filter(year=year, scope=code).first()
     return figures_of(evaluation, scope, live=live)
 
 

@@ -14,6 +14,7 @@ from django.db import connection
 from django.utils import timezone
 
 from evaluations import indicators, services
+from evaluations.choices import YEAR_SCOPE
 from evaluations.indicators import scope_for
 from evaluations.models import Evaluation, Indicator, StoredResults
 from evaluations.selectors import (
@@ -138,8 +139,9 @@ def test_a_recount_of_a_final_evaluation_changes_nothing(client, world, sekretar
     assert not StoredResults.objects.filter(scope="B04").exists()
 
 
-# Each year's plan periods and framework are read once per page (indicators.one_reading).
-@pytest.mark.parametrize(("url", "queries"), [("/evaluasi/2024/tahun/", 33), (PAGE, 23)])
+# Each year's plan periods, framework, evaluations, stored results and achievements are read
+# once per page (indicators.one_reading).
+@pytest.mark.parametrize(("url", "queries"), [("/evaluasi/2024/tahun/", 22), (PAGE, 21)])
 def test_pages_read_a_pinned_number_of_queries(
     client, world, sekretariat, url, queries, django_assert_num_queries
 ):
@@ -227,3 +229,33 @@ def test_the_timer_command_skips_a_scope_being_recounted(world):
     assert "2024 B04: sedang dihitung ulang, dilewati." in out.getvalue()
     assert "2024 B08: dihitung ulang." in out.getvalue()
     assert not StoredResults.objects.filter(scope="B04").exists()
+
+
+def test_one_reading_gives_each_scope_the_same_figures_as_reading_it_alone(world, sekretariat):
+    """The year page reads achievements, stored results and evaluations of the whole year once;
+    each period must still get exactly its own."""
+    codes = [YEAR_SCOPE] + [p.code for p in indicators.year_periods(2024)[0]]
+    manual = Indicator.objects.filter(kind="manual").first()
+    draft = Evaluation.objects.create(year=2024, scope="B04")
+    draft.manual_scores.create(
+        indicator_code=manual.code, score=80, justification="Rapat rutin", scored_by=sekretariat
+    )
+    alone = {}
+    for code in codes:
+        scope = scope_for(2024, code)
+        alone[code] = (indicators.achievements(scope), evaluation_figures(2024, code))
+    assert {len(alone[code][0]) for code in codes} != {0}  # there is something to compare
+    with indicators.one_reading():
+        for code in codes:
+            scope = scope_for(2024, code)
+            achievements = indicators.achievements(scope)
+            figures = evaluation_figures(2024, code)
+            assert achievements == alone[code][0], code
+            assert scores(figures) == scores(alone[code][1]), code
+
+
+def scores(figures):
+    return figures.total, [
+        (pillar.code, pillar.score, [(row.code, row.raw, row.score) for row in pillar.indicators])
+        for pillar in figures.pillars
+    ]
