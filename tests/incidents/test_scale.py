@@ -314,5 +314,6 @@ def test_returned_reports_are_read_latest_first_from_their_index(petugas, kecama
         # Four rows are cheaper to sort than to read through an index; forbid the sort step so
         # the plan shows whether an index gives the order.
         cursor.execute("SET LOCAL enable_sort = off")
+        cursor.execute("SET LOCAL enable_incremental_sort = off")
         cursor.execute("SET LOCAL enable_seqscan = off")
         assert "incident_author_returned_idx" in query.explain()
