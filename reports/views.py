@@ -5,7 +5,7 @@ the annual narrative. Permissions come from `reports.rules`; issued reports are 
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -16,6 +16,7 @@ from django.views.generic import FormView, ListView
 from action_plans.models import ActionPlan
 from core.mixins import PermissionRequiredMixin, PerPageMixin
 from core.utils import parse_id
+from core.views import stored_file_response
 from reports import documents, services
 from reports.choices import ReportKind, document_filename
 from reports.forms import NarrativeForm
@@ -201,4 +202,4 @@ class LogoView(ReportPermissionMixin, View):
         head = handle.read(8)
         handle.seek(0)
         content_type = "image/png" if head.startswith(b"\x89PNG") else "image/jpeg"
-        return FileResponse(handle, content_type=content_type)
+        return stored_file_response(handle, content_type=content_type)

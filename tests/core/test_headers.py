@@ -87,3 +87,16 @@ def test_evidence_photo_still_opens_in_the_page(client, sekretariat):
     response = client.get(reverse("incidents:evidence", args=[evidence.pk]))
     assert response["Content-Disposition"].startswith("inline;")
     assert "no-store" in response["Cache-Control"]
+
+
+def test_a_stored_file_runs_and_loads_nothing_but_its_image_shows_styled(client, sekretariat):
+    evidence = EvidenceFactory()
+    client.force_login(sekretariat)
+    response = client.get(reverse("incidents:evidence", args=[evidence.pk]))
+    policy = csp_directives(response)
+    assert policy["default-src"] == ["'none'"]
+    assert "script-src" not in policy  # so 'none', from default-src
+    assert policy["img-src"] == ["'self'"]
+    # Chromium's image viewer styles the photo inline (the browser audit saw it blocked).
+    assert policy["style-src"] == ["'unsafe-inline'"]
+    assert "sandbox" in policy

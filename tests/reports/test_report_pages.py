@@ -42,6 +42,8 @@ def test_the_logo_is_not_found_when_none_was_uploaded_or_its_file_is_gone(client
     response = client.get("/laporan-resmi/kop/logo/")
     assert (response.status_code, response["Content-Type"]) == (200, "image/jpeg")
     assert b"".join(response.streaming_content) == jpeg_bytes()
+    # An uploaded file, served like evidence: nothing runs, the browser's image view is styled.
+    assert response["Content-Security-Policy"].startswith("default-src 'none';")
 
     letterhead.logo.storage.delete(letterhead.logo.name)
     assert client.get("/laporan-resmi/kop/logo/").status_code == 404
