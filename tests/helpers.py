@@ -98,6 +98,25 @@ def login(page, username, password=DEFAULT_PASSWORD):
 # --- plans built through the services -----------------------------------------------------------
 
 
+def collect_csp_violations(page, *, skip_scripts_without_url=False) -> list[str]:
+    """Chromium reports every script, style or image the Content-Security-Policy blocked as a
+    console error: the list fills as the page (and every page opened in it later) runs.
+    `skip_scripts_without_url` leaves out what a script without a URL caused: a test's own
+    script added to every page (axe-core sets inline styles while it measures), never one of
+    the portal's, which all come from files."""
+    violations = []
+
+    def on_console(message):
+        if "Content Security Policy" not in message.text:
+            return
+        if skip_scripts_without_url and not message.location.get("url"):
+            return
+        violations.append(f"{page.url}: {message.text}")
+
+    page.on("console", on_console)
+    return violations
+
+
 def add_activity(
     plan,
     by,

@@ -7,11 +7,14 @@ Non-HTML answers (exports, JSON, files) and htmx fragments are skipped.
 
 The walk is one test per size (desktop 1280, phone 390) and persona (the two with the most pages
 in halves), so that the workers share it. Each test seeds the same data set and opens one browser
-context; each page is visited once and given both checks:
+context; each page is visited once and given these checks:
 - axe-core (bundled by axe-playwright-python): no serious or critical violation;
 - English words: none of the usual English interface words in the text of the page or in the
   `title`, `placeholder`, `aria-label` and `alt` attributes and button values, with the page in
-  Indonesian. Words that are also Indonesian (Status, Data, Total, Detail...) are not listed.
+  Indonesian. Words that are also Indonesian (Status, Data, Total, Detail...) are not listed;
+- the strict Content-Security-Policy (issue 13): the page is sent with it, without
+  'unsafe-inline', and Chromium blocks nothing on it (no script, style or image refused) while
+  the walk runs.
 
 axe-core is the expensive part, and most of its work repeats: the same `<main>` shows up for
 several personas, and a persona's header, navigation and footer are the same on nearly all its
@@ -55,6 +58,7 @@ from tests.factories import (
     IncidentFactory,
     UserFactory,
 )
+from tests.helpers import collect_csp_violations
 from tests.project.test_url_matrix import EXPECTATIONS, _objects
 
 # The sizes of the `page` and `phone_page` fixtures.
@@ -151,9 +155,14 @@ class Findings:
     pages: int = 0
     violations: list[str] = field(default_factory=list)
     english: list[str] = field(default_factory=list)
+    csp: list[str] = field(default_factory=list)
 
     def report(self) -> str:
         parts = []
+        if self.csp:
+            parts.append(
+                f"{len(self.csp)} Content-Security-Policy problem(s):\n" + "\n".join(self.csp)
+            )
         if self.violations:
             parts.append(
                 f"{len(self.violations)} serious or critical axe-core violation(s):\n"
@@ -283,6 +292,9 @@ def audit_page(page, url, persona, findings, audit):
     page.evaluate("() => new Promise(resolve => setTimeout(resolve))")
     findings.pages += 1
     where = f"{url} as {persona} ({findings.size})"
+    policy = response.headers.get("content-security-policy", "")
+    if not policy or "'unsafe-inline'" in policy:
+        findings.csp.append(f"- {where}: sent with the policy {policy!r}")
     for violation in blocking_violations(page, audit):
         nodes = violation["nodes"]
         first = "; ".join(f"{' '.join(node['target'])} {node['html'][:120]}" for node in nodes[:3])
@@ -543,6 +555,7 @@ def test_every_page_of_every_role_passes_axe_and_speaks_indonesian(
     if users[persona] is not None:
         context.add_cookies([session_cookie(users[persona], live_server.url)])
     page = context.new_page()
+    blocked = collect_csp_violations(page, skip_scripts_without_url=True)
     urls = pages_of(persona, objects, users)
     if persona == "anonymous":
         urls.append("/halaman-yang-tidak-ada/")
@@ -551,12 +564,13 @@ def test_every_page_of_every_role_passes_axe_and_speaks_indonesian(
     for url in urls:
         audit_page(page, url, persona, findings, audit)
     context.close()
+    findings.csp += [f"- blocked on {violation}" for violation in blocked]
     print(
         f"{findings.pages} pages checked as {persona} (part {part}) at {size} in "
         f"{time.monotonic() - started:.1f} s; axe-core runs: {audit.summary()}"
     )
     assert findings.pages >= MIN_PAGES[persona], findings.pages  # the walk did reach the pages
-    assert not findings.violations and not findings.english, findings.report()
+    assert not findings.violations and not findings.english and not findings.csp, findings.report()
 
 
 # --- the checks themselves can fail -------------------------------------------------------------
@@ -649,3 +663,34 @@ def test_a_violation_in_the_navigation_is_reported(browser):
     assert found == [set(), {"image-alt", "link-name"}, {"image-alt", "link-name"}]
     assert audit.runs["rest"] == 2 and audit.runs["rest known"] == 1
     page.close()
+
+
+def test_a_page_sent_without_the_strict_policy_or_breaking_it_is_reported(browser):
+    """The walk's policy checks: the header of every page, and whatever Chromium blocks."""
+    page = browser.new_page()
+    page.add_init_script(script=AXE_SOURCE)
+    blocked = collect_csp_violations(page, skip_scripts_without_url=True)
+    policies = {"/ketat/": "default-src 'self'", "/longgar/": "default-src 'self' 'unsafe-inline'"}
+
+    def serve(route):
+        route.fulfill(
+            status=200,
+            content_type="text/html; charset=utf-8",
+            headers={
+                "Content-Security-Policy": policies[urllib.parse.urlsplit(route.request.url).path]
+            },
+            body=(
+                '<!doctype html><html lang="id"><head><title>Uji</title></head><body><main>'
+                "<h1>Uji</h1><script>document.body.append('tambahan')</script></main></body></html>"
+            ),
+        )
+
+    page.route("http://audit.invalid/**", serve)
+    findings = Findings(size="desktop")
+    for path in policies:
+        audit_page(page, f"http://audit.invalid{path}", "sekretariat", findings, AxeAudit())
+    page.close()
+    assert findings.pages == 2
+    assert len(findings.csp) == 1 and "/longgar/" in findings.csp[0]  # its header
+    # The inline script of the strictly served page was refused, and only that one.
+    assert len(blocked) == 1 and blocked[0].startswith("http://audit.invalid/ketat/")
