@@ -13,7 +13,9 @@ from core.utils import parse_id
 # sandboxed like a page from another origin. The styles are the browser's own, for its image
 # viewer (a photo opened on its own is centred and zoomable through inline styles, which the
 # pages' policy would block); no content of ours can carry a style into an image.
-FILE_POLICY = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox"
+FILE_POLICY = (
+    "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; frame-ancestors 'none'; sandbox"
+)
 
 
 def stored_file_response(handle, **kwargs) -> FileResponse:

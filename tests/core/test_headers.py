@@ -99,4 +99,5 @@ def test_a_stored_file_runs_and_loads_nothing_but_its_image_shows_styled(client,
     assert policy["img-src"] == ["'self'"]
     # Chromium's image viewer styles the photo inline (the browser audit saw it blocked).
     assert policy["style-src"] == ["'unsafe-inline'"]
+    assert policy["frame-ancestors"] == ["'none'"]
     assert "sandbox" in policy
