@@ -90,9 +90,7 @@ def estimated_rows(queryset) -> int:
     sql, params = compiler.as_sql()
     with connections[queryset.db].cursor() as cursor:
         cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
-        (plan,) = cursor.fetchone()
-    if isinstance(plan, str):
-        plan = json.loads(plan)
+        (plan,) = cursor.fetchone()  # psycopg loads the json
     return int(plan[0]["Plan"]["Plan Rows"])
 
 
