@@ -68,20 +68,20 @@ class CappedPaginator(Paginator):
         `WHERE (sort key, id) beyond the cursor ... LIMIT`, read from the sort's index, costs
         the same on page 2 and on page 40,000. A cursor that does not decode (typed, or from
         another sort) gives the first page."""
-        keyset = Keyset(self.object_list)
-        page = None
-        if last:
-            page = keyset.page(self.per_page, backwards=True, last=True)
-        for token, backwards in ((after, False), (before, True)):
-            values = keyset.decode(token) if token else None
-            if page is None and values is not None:
-                page = keyset.page(self.per_page, values=values, backwards=backwards)
-        if page is None:
-            page = keyset.page(self.per_page)
+        page = self._keyset_page(Keyset(self.object_list), after, before, last)
         if self.estimated and not page.has_other_pages():
             # The estimate was far off: every row is on this page, so this is the count.
             self.__dict__.update(_limited_count=len(page), capped=False, count=len(page))
         return page
+
+    def _keyset_page(self, keyset, after, before, last):
+        if last:
+            return keyset.page(self.per_page, backwards=True, last=True)
+        for token, backwards in ((after, False), (before, True)):
+            values = keyset.decode(token) if token else None
+            if values is not None:
+                return keyset.page(self.per_page, values=values, backwards=backwards)
+        return keyset.page(self.per_page)
 
 
 def estimated_rows(queryset) -> int:

@@ -107,9 +107,10 @@ _READING: ContextVar[dict | None] = ContextVar("evaluation_reading", default=Non
 
 @contextmanager
 def one_reading():
-    """Inside it, each year's plan periods and framework are read from the database once: a page
-    that shows a year, its periods and the year before asks for them a dozen times. Only for
-    reading: what is written inside is not seen again."""
+    """Inside it, what every scope of a year shares (plan periods, framework, achievements,
+    evaluations, stored results) is read from the database once: a page that shows a year, its
+    periods and the year before asks for them a dozen times. Only for reading: what is written
+    inside is not seen again."""
     token = _READING.set({})
     try:
         yield
@@ -130,6 +131,16 @@ def read_once(key, read):
     if key not in memo:
         memo[key] = read()
     return memo[key]
+
+
+def row_of_scope(model, year: int, code: str):
+    """The `model` row of (year, scope code), or None; inside `one_reading()` the rows of every
+    scope of the year are read at once."""
+    if not reading_once():
+        return model.objects.filter(year=year, scope=code).first()
+    return read_once(
+        (model, year), lambda: {row.scope: row for row in model.objects.filter(year=year)}
+    ).get(code)
 
 
 def year_periods(year: int) -> tuple[list[ScopePeriod], ActionPlan | None]:
@@ -563,11 +574,15 @@ def achievements(scope: Scope) -> list[Achievement]:
     Inside `one_reading()` the whole year is read once and each scope takes its periods from
     it: the year page shows the year and each of its periods."""
     wanted = set(scope.period_ids)
-    year_ids = [p.pk for p in year_periods(scope.year)[0] if p.pk] if reading_once() else []
-    if wanted and wanted <= set(year_ids):
-        year_rows = read_once(("achievements", scope.year), lambda: period_achievement(year_ids))
-        rows = [row for row in year_rows if row.period_id in wanted]
-    else:
+    rows = None
+    if reading_once():
+        year_ids = [p.pk for p in year_periods(scope.year)[0] if p.pk]
+        if wanted and wanted <= set(year_ids):
+            year_rows = read_once(
+                ("achievements", scope.year), lambda: period_achievement(year_ids)
+            )
+            rows = [row for row in year_rows if row.period_id in wanted]
+    if rows is None:
         rows = period_achievement(scope.period_ids)
     by_activity: dict[int, list] = {}
     for row in rows:

@@ -260,13 +260,10 @@ def _stored(scope: Scope, codes, *, again: bool = False) -> StoredResults | None
     """The stored results of `scope` when they hold every one of `codes`, however old. Inside
     `indicators.one_reading()` those of every scope of the year are read at once, unless
     `again` (read after taking the recount lock: what another reader just stored)."""
-    if again or not indicators.reading_once():
+    if again:
         stored = StoredResults.objects.filter(year=scope.year, scope=scope.code).first()
     else:
-        stored = indicators.read_once(
-            ("stored results", scope.year),
-            lambda: {row.scope: row for row in StoredResults.objects.filter(year=scope.year)},
-        ).get(scope.code)
+        stored = indicators.row_of_scope(StoredResults, scope.year, scope.code)
     if stored is not None and set(codes) <= stored.results.keys():
         return stored
     return None
@@ -433,14 +430,8 @@ def evaluation_figures(year: int, period: str | None = None, *, live: bool = Fal
     worked out now. LookupError when the year has no such period."""
     code = period or YEAR_SCOPE
     scope = scope_for(year, code)
-    if indicators.reading_once():
-        # The year page asks for the year and each of its periods: their evaluations at once.
-        evaluation = indicators.read_once(
-            ("evaluations", year),
-            lambda: {row.scope: row for row in Evaluation.objects.filter(year=year)},
-        ).get(code)
-    else:
-        evaluation = Evaluation.objects.filter(year=year, scope=code).first()
+    # The year page asks for the year and each of its periods: their evaluations at once.
+    evaluation = indicators.row_of_scope(Evaluation, year, code)
     return figures_of(evaluation, scope, live=live)
 
 
