@@ -181,13 +181,16 @@ class IncidentExportView(LoginRequiredMixin, View):
 
 
 class DesaOptionsView(LoginRequiredMixin, View):
-    """`<option>`s of the desa of one kecamatan, for the intake form (htmx)."""
+    """`<option>`s of the desa of one kecamatan, for the intake form and, with `saringan=1`, for
+    the report list's filter (htmx): there "Semua" first and the desa by name, as the filter
+    draws them when the page loads."""
 
     def get(self, request):
         kecamatan_id = parse_id(request.GET.get("kecamatan"))
         desa = Region.objects.visible_to(request.user).desa()
         desa = desa.filter(parent_id=kecamatan_id) if kecamatan_id else desa.none()
-        return render(request, "incidents/_desa_options.html", {"desa_list": desa})
+        context = {"desa_list": desa, "for_filter": "saringan" in request.GET}
+        return render(request, "incidents/_desa_options.html", context)
 
 
 class IncidentFormMixin:
