@@ -114,6 +114,7 @@ class IncidentListView(LoginRequiredMixin, PerPageMixin, ListView):
             # it is close for common words and at most a few thousand for one it has no
             # statistics on; "or" adds such guesses up, so those searches are counted.
             paginator.estimate_from = 3 * paginator.cap
+        paginator.known_total = self.tallied_total()
         params = self.request.GET
         cursor = {"after": params.get("after", ""), "before": params.get("before", "")}
         if paginator.capped:
@@ -121,6 +122,27 @@ class IncidentListView(LoginRequiredMixin, PerPageMixin, ListView):
         else:
             page = paginator.get_page(params.get(self.page_kwarg))
         return paginator, page, page.object_list, page.has_other_pages()
+
+    # Filters the report tally (IncidentTally) is kept by: with only these set, the number of
+    # matching reports is read from it, exact at any size, instead of counted.
+    TALLIED_FILTERS = {"kecamatan", "status", "risk_level"}
+
+    def tallied_total(self) -> int | None:
+        """How many reports the list shows, from the tally when the filters allow it (exact
+        where the count would stop at the cap and say "more than 10.000"); else None."""
+        form = self.filterset.form
+        if form.is_bound and not form.is_valid():
+            return None
+        data = form.cleaned_data if form.is_bound else {}
+        chosen = {name for name, value in data.items() if value not in (None, "", [])}
+        if not chosen <= self.TALLIED_FILTERS | {"sort"}:
+            return None
+        return selectors.visible_total(
+            self.request.user,
+            statuses=data.get("status") or (),
+            risk_levels=data.get("risk_level") or (),
+            kecamatan=data.get("kecamatan"),
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
