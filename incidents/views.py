@@ -128,8 +128,9 @@ class IncidentListView(LoginRequiredMixin, PerPageMixin, ListView):
     TALLIED_FILTERS = {"kecamatan", "status", "risk_level"}
 
     def tallied_total(self) -> int | None:
-        """How many reports the list shows, from the tally when the filters allow it (exact
-        where the count would stop at the cap and say "more than 10.000"); else None."""
+        """How many reports the list shows, from the tally when the filters and the user allow
+        it (exact where the count would stop at the cap and say "more than 10.000"); else None,
+        and the list counts."""
         form = self.filterset.form
         if form.is_bound and not form.is_valid():
             return None

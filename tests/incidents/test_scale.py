@@ -135,7 +135,8 @@ def test_the_list_total_is_read_from_the_tally_and_exact_beyond_the_cap(
     """With no filter, or only kecamatan, status and risk, the list says how many reports
     match, exactly, at any size: the number comes from the tally (no count of the reports),
     and it is what counting the reports the person sees gives, drafts and restricted reports
-    included. Beyond the cap the pages are still reached by cursor."""
+    included. Beyond the cap the pages are still reached by cursor. Officers, who are not
+    cleared for restricted reports, are counted as before (see `visible_total`)."""
     mine = dict(reported_by=petugas, kecamatan=kecamatan)
     IncidentFactory(**mine, status="draft")
     IncidentFactory(**mine, status="diajukan", confidentiality="terbatas", likelihood=4, impact=4)
@@ -155,18 +156,23 @@ def test_the_list_total_is_read_from_the_tally_and_exact_beyond_the_cap(
             "risk_level": "tinggi",
         },
     }
-    for person in (petugas, sekretariat, pimpinan, petugas_unscoped):
+    # The secretariat's own drafts, which only it sees.
+    IncidentFactory.create_batch(2, reported_by=sekretariat, status="draft")
+    for person in (sekretariat, pimpinan, petugas, petugas_unscoped):
         client.force_login(person)
+        tallied = person in (sekretariat, pimpinan)
         for query, lookups in filters.items():
-            if person == petugas and query.startswith("kecamatan"):
-                continue  # a scoped officer is offered only their own kecamatan anyway
             expected = Incident.objects.visible_to(person).filter(**lookups).count()
             with CaptureQueriesContext(connection) as queries:
                 response = client.get(f"/laporan/?{query}")
             paginator = response.context["paginator"]
-            assert paginator.total == expected, (person, query)
-            assert f"{expected} laporan" in response.content.decode()
-            assert not any("SELECT COUNT(*) FROM (SELECT" in q["sql"] for q in queries)
+            counted = any("SELECT COUNT(*) FROM (SELECT" in q["sql"] for q in queries)
+            assert counted != tallied, (person, query)
+            if tallied:
+                assert paginator.total == expected, (person, query)
+                assert f"{expected} laporan" in response.content.decode()
+            else:
+                assert paginator.total == (expected if expected <= 2 else None), (person, query)
             assert paginator.capped == (expected > 2)  # beyond the cap: pages by cursor
 
 
