@@ -191,9 +191,11 @@ def test_on_a_phone_the_report_list_offers_the_desa_of_the_chosen_kecamatan(
     with page.expect_response(lambda r: "/laporan/pilihan-desa/" in r.url):
         page.locator("#id_kecamatan").select_option(label=other_kecamatan.name)
     expect(desa_select.locator("option")).to_have_text(["Semua", namesake.name])
+    expect(page.locator(".htmx-request, .htmx-settling")).to_have_count(0)
     desa_select.select_option(label=namesake.name)
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
-    page.get_by_test_id("filters").get_by_role("button", name="Terapkan").click()
+    with page.expect_navigation():
+        page.get_by_test_id("filters").get_by_role("button", name="Terapkan").click()
 
     expect(page).to_have_url(re.compile(rf"desa={namesake.pk}"))
     expect(page.get_by_text(there.title).first).to_be_visible()
