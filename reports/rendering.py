@@ -124,6 +124,23 @@ def write_pdf(html: str, resources: dict[str, tuple[bytes, str]]) -> bytes:
     return HTML(string=html, base_url=ORIGIN, url_fetcher=DocumentFetcher(resources)).write_pdf()
 
 
+# Enough of a document to load what every rendering needs: the C declarations WeasyPrint's
+# bindings parse on first use (cffi), the fonts of the document stylesheet (regular, bold, italic)
+# and WeasyPrint's default stylesheets.
+WARM_UP_HTML = (
+    f'<link rel="stylesheet" href="{STATIC_PREFIX}{DOCUMENT_STYLESHEET}">'
+    "<h1>Portal</h1><p>Teks <b>tebal</b> dan <i>miring</i>.</p>"
+    "<table><tr><th>Kolom</th><td>1</td></tr></table>"
+)
+
+
+def warm_up() -> None:
+    """Render a small document once in this process (the forkserver's preload), so the children
+    it forks inherit what a first rendering loads instead of each loading it again: about 0.2 s
+    of CPU less per PDF, most of it cffi parsing C declarations."""
+    write_pdf(WARM_UP_HTML, {})
+
+
 def _address_space() -> int:
     with open("/proc/self/statm") as handle:
         return int(handle.read().split()[0]) * resource.getpagesize()
