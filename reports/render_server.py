@@ -4,7 +4,6 @@ rendered (fonts and stylesheets loaded), so every rendering child forked from th
 warm. Nothing here touches the database."""
 
 import ctypes
-import logging
 
 import django
 
@@ -12,18 +11,12 @@ django.setup()
 
 from reports import rendering  # noqa: E402
 
-# One malloc arena for the server and its children. The warm-up's first rendering runs threads
-# (Pango loading the font configuration), and glibc gives each thread an arena with 64 MB of
-# address space reserved: every child would inherit the reservations and could fill them without
-# growing its address space, that is past the memory bound it sets itself
+# One malloc arena (glibc) for the server and its children. The warm-up's first rendering runs
+# threads (Pango loading the font configuration), and glibc gives each thread an arena with 64 MB
+# of address space reserved: every child would inherit the reservations and could fill them
+# without growing its address space, that is past the memory bound it sets itself
 # (tests/reports/test_safe_rendering.py: a 1 MB bound is no longer met without this).
 M_ARENA_MAX = -8
-mallopt = getattr(ctypes.CDLL(None), "mallopt", None)  # glibc's; other C libraries go without
-if mallopt is not None:
-    mallopt(M_ARENA_MAX, 1)
+ctypes.CDLL(None).mallopt(M_ARENA_MAX, 1)
 
-try:
-    rendering.warm_up()
-except Exception:
-    # Only the head start is lost: each child still renders (and reports on) its own document.
-    logging.getLogger(__name__).warning("PDF renderer warm-up failed", exc_info=True)
+rendering.warm_up()

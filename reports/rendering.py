@@ -16,6 +16,7 @@ Two guards:
 """
 
 import io
+import logging
 import multiprocessing
 import posixpath
 import resource
@@ -39,6 +40,8 @@ STATIC_ALLOWED_DIR = "reports/"
 DOCUMENT_STYLESHEET = "reports/print.css"
 STATIC_TYPES = {".css": "text/css", ".svg": "image/svg+xml", ".png": "image/png"}
 THUMBNAIL_SIZE = (320, 240)
+
+logger = logging.getLogger(__name__)
 
 # One forkserver per web worker, started on the first PDF and kept warm: it has imported Django
 # and WeasyPrint (the preload) and forks a fresh child per document.
@@ -137,8 +140,12 @@ WARM_UP_HTML = (
 def warm_up() -> None:
     """Render a small document once in this process (the forkserver's preload), so the children
     it forks inherit what a first rendering loads instead of each loading it again: about 0.2 s
-    of CPU less per PDF, most of it cffi parsing C declarations."""
-    write_pdf(WARM_UP_HTML, {})
+    of CPU less per PDF, most of it cffi parsing C declarations. A failure only loses the head
+    start: each child still renders (and reports on) its own document."""
+    try:
+        write_pdf(WARM_UP_HTML, {})
+    except Exception:
+        logger.warning("PDF renderer warm-up failed", exc_info=True)
 
 
 def _address_space() -> int:
