@@ -257,7 +257,7 @@ class OptionsInPythonMixin:
         return format_html(
             '<select name="{}"{}>{}\n</select>',
             widget["name"],
-            flatatt(widget["attrs"]),
+            mark_safe(_attributes(widget["attrs"])),
             mark_safe("".join(groups)),  # every part was escaped
         )
 
@@ -295,12 +295,31 @@ def _escape(value) -> str:
     return value if isinstance(value, SafeData) else html.escape(str(value))
 
 
+def _attributes(attrs) -> str:
+    """A widget's attributes as Django's attrs.html writes them: in their own order (flatatt()
+    sorts them), `True` as a bare name, `False` left out."""
+    return "".join(
+        f" {_escape(name)}" if value is True else f' {_escape(name)}="{_escape(value)}"'
+        for name, value in attrs.items()
+        if value is not False
+    )
+
+
 def _option_attrs(attrs) -> str:
     if not attrs:
         return ""
     if attrs == {"selected": True}:
         return " selected"
     return flatatt(attrs)
+
+
+class AnyYesNoSelect(forms.NullBooleanSelect):
+    """A yes/no list filter: "Semua" (no filter), "Ya", "Tidak". Django's first choice reads
+    "Tidak diketahui" (unknown), which on a filter looks like a value rather than no filter."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs)
+        self.choices = [("unknown", _("Semua")), ("true", _("Ya")), ("false", _("Tidak"))]
 
 
 class FastSelect(OptionsInPythonMixin, forms.Select):

@@ -30,6 +30,10 @@ class CappedPaginator(Paginator):
     cap = 10_000
     # Trust the planner's estimate from this many rows on; None: always count.
     estimate_from = None
+    # The exact number of rows when the caller knows it without counting them (e.g. from a
+    # summary table kept by the database): no count query, and `total` says it even above the
+    # cap. Pages beyond the cap are still reached by cursor.
+    known_total = None
     # From this offset on, a numbered page first picks its rows' ids, then loads those rows.
     deferred_join_from = 500
     estimated = False
@@ -42,6 +46,8 @@ class CappedPaginator(Paginator):
     def _limited_count(self) -> int:
         if not hasattr(self.object_list, "query"):
             return len(self.object_list)
+        if self.known_total is not None:
+            return min(self.known_total, self.cap + 1)
         queryset = self.object_list.order_by()
         if self.estimate_from and estimated_rows(queryset) >= self.estimate_from:
             self.estimated = True
@@ -51,6 +57,13 @@ class CappedPaginator(Paginator):
     @cached_property
     def count(self) -> int:
         return min(self._limited_count, self.cap)
+
+    @property
+    def total(self) -> int | None:
+        """How many rows there are, when that is known: counted below the cap, or given."""
+        if self.known_total is not None:
+            return self.known_total
+        return None if self.capped else self.count
 
     def page(self, number):
         """Deep pages skip their OFFSET rows by id alone (no joins, no wide rows), then load the

@@ -5,13 +5,14 @@ from datetime import datetime, time, timedelta
 
 import django_filters
 from django import forms
-from django.db.models import F, Value
+from django.db.models import F, Q, Value
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.choices import Stage
-from core.forms import FilterForm, LabelColumnMixin
+from core.forms import AnyYesNoSelect, FilterForm, LabelColumnMixin
 from core.pickers import PickerSelect, picker_rows
 from core.utils import parse_id
 from directory.models import Agency, Region
@@ -197,9 +198,13 @@ class IncidentFilter(django_filters.FilterSet):
         widget=PickerSelect("instansi"),
     )
     # Whose report: `mine=true` lists the user's own reports (the field officer's dashboard).
-    mine = django_filters.BooleanFilter(method="reported_by_me", label=_("Laporan saya"))
+    mine = django_filters.BooleanFilter(
+        method="reported_by_me", label=_("Laporan saya"), widget=AnyYesNoSelect
+    )
     # `has_steps=false`: reports nobody has followed up yet (the secretariat's dashboard).
-    has_steps = django_filters.BooleanFilter(method="with_any_step", label=_("Ada tindak lanjut"))
+    has_steps = django_filters.BooleanFilter(
+        method="with_any_step", label=_("Ada tindak lanjut"), widget=AnyYesNoSelect
+    )
     # Reports with a handling step of these types, dated from `step_from` (e.g. dialogues and
     # mediations this year); both read together in filter_queryset so they match the same step.
     step_type = django_filters.MultipleChoiceFilter(
@@ -223,6 +228,8 @@ class IncidentFilter(django_filters.FilterSet):
         nullable={"risk_score_value": (RISK_SORT_LAST, RISK_SORT_FIRST)},
         labels=SORT_LABELS,
         label=_("Urutkan"),
+        # No empty choice: unsorted is the first one (newest first), and the select says so.
+        empty_label=None,
     )
 
     class Meta:
@@ -237,7 +244,38 @@ class IncidentFilter(django_filters.FilterSet):
 
     def bound_fields(self, names) -> list:
         """The form's fields by name, in the given order, for incidents/_filter_form.html."""
+        if "desa" in names:
+            self._offer_desa_of_one_kecamatan()
         return [self.form[name] for name in names]
+
+    def _offer_desa_of_one_kecamatan(self):
+        """The desa select offers the desa of one kecamatan, as on the intake form: the chosen
+        one, else the chosen desa's (a link naming only the desa), else the user's own; with
+        none of these, no desa until a kecamatan is picked, which reloads the options (htmx).
+        All 300-odd desa in one list were names nobody could tell apart (Kauman is in three
+        kecamatan). Any desa the user may see stays a valid choice (`_desa`)."""
+        fields = self.form.fields
+        fields["kecamatan"].widget.attrs.update(
+            {
+                "hx-get": f"{reverse('incidents:desa_options')}?saringan=1",
+                "hx-target": f"#{self.form['desa'].auto_id}",
+                "hx-trigger": "change",
+                "hx-include": "this",
+            }
+        )
+        if parse_id(self.data.get("kecamatan")):
+            return  # `_desa` has already narrowed the choices to that kecamatan
+        desa = fields["desa"]
+        same_kecamatan = None
+        if desa_id := parse_id(self.data.get("desa")):
+            same_kecamatan = Q(parent__children=desa_id)
+        elif kecamatan_id := getattr(getattr(self.request, "user", None), "kecamatan_id", None):
+            same_kecamatan = Q(parent_id=kecamatan_id)
+        offered = []
+        if same_kecamatan:
+            offered = list(desa.queryset.filter(same_kecamatan).values_list("pk", "name"))
+        # Rendering only: the field's queryset, which validates, is left whole.
+        desa.widget.choices = [("", desa.empty_label), *offered]
 
     def search(self, queryset, name, value):
         return queryset.search(value) if value.strip() else queryset

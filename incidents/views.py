@@ -1,6 +1,8 @@
 """Pages of the conflict reports. Every object is fetched from `Incident.objects.visible_to(user)`,
 so a report the user may not see is a 404 wherever its id is typed."""
 
+from dataclasses import dataclass
+
 from axes.helpers import get_client_ip_address
 from django.apps import apps
 from django.contrib import messages
@@ -11,6 +13,7 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -18,6 +21,8 @@ from django.views.generic import CreateView, DetailView, ListView, UpdateView
 from pghistory.models import Events
 
 from accounts.models import User
+from core.badges import badge_html
+from core.choices import choice_label
 from core.mixins import PermissionRequiredMixin, PerPageMixin, SubmitOnceMixin
 from core.pagination import CappedPaginator
 from core.services import AlreadySubmitted, log_action
@@ -25,7 +30,7 @@ from core.utils import parse_id
 from core.views import serve_evidence
 from directory.models import Contact, Region
 from incidents import exports, selectors, services
-from incidents.choices import Status
+from incidents.choices import Confidentiality, Status
 from incidents.filters import IncidentFilter
 from incidents.forms import (
     ConflictStatusForm,
@@ -38,6 +43,41 @@ from incidents.forms import (
 from incidents.models import ConflictStatus, Evidence, Incident
 from incidents.querysets import search_is_plain
 from incidents.rules import edit_refusal
+
+
+@dataclass(frozen=True, slots=True)
+class ListRow:
+    """One report as the list shows it, worked out once: the page draws every report twice (a
+    card on a phone, a table row on a wider screen), and the link, the date, the labels and the
+    badges cost more than the markup around them."""
+
+    url: str
+    reference: str
+    title: str
+    occurred: str
+    restricted: bool
+    kind: str
+    kecamatan: str
+    desa: str
+    status: str
+    risk: str
+    needs_completion: bool
+
+    @classmethod
+    def of(cls, incident: Incident) -> "ListRow":
+        return cls(
+            url=incident.get_absolute_url(),
+            reference=incident.reference,
+            title=incident.title,
+            occurred=date_format(timezone.localtime(incident.occurred_at), "SHORT_DATE_FORMAT"),
+            restricted=incident.confidentiality == Confidentiality.TERBATAS,
+            kind=choice_label(incident, "kind"),
+            kecamatan=incident.kecamatan.name,
+            desa=incident.desa.name if incident.desa else "",
+            status=badge_html(incident, "status"),
+            risk=badge_html(incident, "risk_level", testid="risk"),
+            needs_completion=incident.needs_completion,
+        )
 
 
 def visible_incidents(user):
@@ -74,6 +114,7 @@ class IncidentListView(LoginRequiredMixin, PerPageMixin, ListView):
             # it is close for common words and at most a few thousand for one it has no
             # statistics on; "or" adds such guesses up, so those searches are counted.
             paginator.estimate_from = 3 * paginator.cap
+        paginator.known_total = self.tallied_total()
         params = self.request.GET
         cursor = {"after": params.get("after", ""), "before": params.get("before", "")}
         if paginator.capped:
@@ -82,12 +123,35 @@ class IncidentListView(LoginRequiredMixin, PerPageMixin, ListView):
             page = paginator.get_page(params.get(self.page_kwarg))
         return paginator, page, page.object_list, page.has_other_pages()
 
+    # Filters the report tally (IncidentTally) is kept by: with only these set, the number of
+    # matching reports is read from it, exact at any size, instead of counted.
+    TALLIED_FILTERS = {"kecamatan", "status", "risk_level"}
+
+    def tallied_total(self) -> int | None:
+        """How many reports the list shows, from the tally when the filters and the user allow
+        it (exact where the count would stop at the cap and say "more than 10.000"); else None,
+        and the list counts."""
+        form = self.filterset.form
+        if form.is_bound and not form.is_valid():
+            return None
+        data = form.cleaned_data if form.is_bound else {}
+        chosen = {name for name, value in data.items() if value not in (None, "", [])}
+        if not chosen <= self.TALLIED_FILTERS | {"sort"}:
+            return None
+        return selectors.visible_total(
+            self.request.user,
+            statuses=data.get("status") or (),
+            risk_levels=data.get("risk_level") or (),
+            kecamatan=data.get("kecamatan"),
+        )
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         query = self.request.GET.copy()
         for name in ("page", "after", "before", "last"):
             query.pop(name, None)
         context.update(
+            rows=[ListRow.of(incident) for incident in context["incidents"]],
             filter=self.filterset,
             filter_fields=self.filterset.bound_fields(IncidentFilter.LIST_FIELDS),
             querystring=query.urlencode(),
@@ -140,13 +204,16 @@ class IncidentExportView(LoginRequiredMixin, View):
 
 
 class DesaOptionsView(LoginRequiredMixin, View):
-    """`<option>`s of the desa of one kecamatan, for the intake form (htmx)."""
+    """`<option>`s of the desa of one kecamatan, for the intake form and, with `saringan=1`, for
+    the report list's filter (htmx): there "Semua" first and the desa by name, as the filter
+    draws them when the page loads."""
 
     def get(self, request):
         kecamatan_id = parse_id(request.GET.get("kecamatan"))
         desa = Region.objects.visible_to(request.user).desa()
         desa = desa.filter(parent_id=kecamatan_id) if kecamatan_id else desa.none()
-        return render(request, "incidents/_desa_options.html", {"desa_list": desa})
+        context = {"desa_list": desa, "for_filter": "saringan" in request.GET}
+        return render(request, "incidents/_desa_options.html", context)
 
 
 class IncidentFormMixin:

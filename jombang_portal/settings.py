@@ -269,6 +269,8 @@ USE_TZ = True
 # filters), never implicitly: years and ids must print as 2024, not 2.024.
 USE_THOUSAND_SEPARATOR = False
 FORMAT_MODULE_PATH = ["jombang_portal.formats"]
+# A list filter's "no choice" option says what it does (django-filter's default is "---------").
+FILTERS_EMPTY_CHOICE_LABEL = _("Semua")
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"

@@ -1,15 +1,13 @@
 """Small presentation helpers shared by all templates."""
 
 from datetime import timedelta
-from html import escape
 
 from django import template
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.utils.formats import number_format
-from django.utils.safestring import SafeData, mark_safe
 
 from core import choices as labels
-from core.badges import badge_tone
+from core.badges import badge_html
 
 register = template.Library()
 
@@ -51,19 +49,7 @@ def choice_label(obj, field: str) -> str:
 def badge(obj, field="status", testid=None):
     """A record's choice field (status, risk level) as a coloured badge; nothing when empty.
     `testid` defaults to the field name; pass "" for none."""
-    value = getattr(obj, field)
-    if not value:
-        return ""
-    label = choice_label(obj, field)
-    testid = field if testid is None else testid
-    # The same HTML as format_html() would write, without its lazy-aware escaping wrapper: a
-    # list page draws a few hundred badges.
-    testid_attribute = f' data-testid="{escape(testid)}"' if testid else ""
-    return mark_safe(
-        f'<span class="badge {escape(badge_tone(obj, field))} '
-        f'{escape(field.replace("_", "-"))}-{escape(str(value))}"{testid_attribute}>'
-        f"{label if isinstance(label, SafeData) else escape(str(label))}</span>"
-    )
+    return badge_html(obj, field, testid)
 
 
 @register.inclusion_tag("includes/stat_card.html")

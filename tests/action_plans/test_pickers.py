@@ -107,3 +107,10 @@ def test_an_inactive_or_unknown_agency_in_the_matrix_filter_is_explained(
         response = as_planner.get(f"/rat/2024/?agency={value}")
         assert response.status_code == 200
         assert "bukan salah satu dari pilihan yang tersedia" in response.content.decode()
+
+
+def test_the_matrix_filters_offer_semua_for_no_filter(as_planner, established):
+    html = as_planner.get("/rat/2024/").content.decode()
+    assert "---------" not in html
+    for name in ("agency", "stage", "pillar"):
+        assert '<option value="" selected>Semua</option>' in select_html(html, name), name

@@ -11,9 +11,9 @@ from playwright.sync_api import expect
 
 from action_plans import services
 from action_plans.models import Activity
-from directory.choices import AgencyKind
+from directory.choices import AgencyKind, RegionLevel
 from incidents.choices import Status
-from tests.factories import AgencyFactory, HandlingStepFactory, IncidentFactory
+from tests.factories import AgencyFactory, HandlingStepFactory, IncidentFactory, RegionFactory
 
 
 @pytest.fixture
@@ -169,3 +169,36 @@ def test_on_a_phone_the_report_list_filters_by_an_agency_found_by_typing(
     expect(page.locator("#id_agency option:checked")).to_have_text(
         "Polres Jombang — Kepolisian Resor Jombang"
     )
+
+
+def test_on_a_phone_the_report_list_offers_the_desa_of_the_chosen_kecamatan(
+    sign_in, phone_page, sekretariat, kecamatan, other_kecamatan, desa
+):
+    """Desa names recur across kecamatan: the desa select is empty until a kecamatan is picked,
+    then offers that kecamatan's desa without a reload, and the chosen desa filters."""
+    page = phone_page
+    namesake = RegionFactory(
+        code="35.17.09.2001", name=desa.name, level=RegionLevel.DESA, parent=other_kecamatan
+    )
+    here = IncidentFactory(title="Sengketa batas sawah", kecamatan=kecamatan, desa=desa)
+    there = IncidentFactory(title="Perselisihan hak air", kecamatan=other_kecamatan, desa=namesake)
+    sign_in(page, sekretariat.username)
+    page.goto("/laporan/")
+    page.get_by_test_id("filters-toggle").click()
+    desa_select = page.locator("#id_desa")
+    expect(desa_select.locator("option")).to_have_text(["Semua"])
+
+    with page.expect_response(lambda r: "/laporan/pilihan-desa/" in r.url):
+        page.locator("#id_kecamatan").select_option(label=other_kecamatan.name)
+    expect(desa_select.locator("option")).to_have_text(["Semua", namesake.name])
+    desa_select.select_option(label=namesake.name)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.get_by_test_id("filters").get_by_role("button", name="Terapkan").click()
+
+    expect(page).to_have_url(re.compile(rf"desa={namesake.pk}"))
+    expect(page.get_by_text(there.title).first).to_be_visible()
+    expect(page.get_by_text(here.title)).to_have_count(0)
+    # After the reload the desa is still chosen, among its own kecamatan's desa only.
+    page.get_by_test_id("filters-toggle").click()
+    expect(desa_select.locator("option:checked")).to_have_text(namesake.name)
+    expect(desa_select.locator("option")).to_have_text(["Semua", namesake.name])

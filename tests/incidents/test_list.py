@@ -95,6 +95,72 @@ def test_region_filters(client, sekretariat, rows, kecamatan, other_kecamatan, d
     assert references(client, f"kecamatan={kecamatan.pk}&desa={desa.pk}") == [brawl.reference]
 
 
+def _options(page: str, name: str) -> list[tuple[str, str, bool]]:
+    """(value, label, selected) of each option of the select called `name`."""
+    select = re.search(rf'<select name="{name}".*?</select>', page, re.S).group(0)
+    return [
+        (value, label, bool(selected))
+        for value, selected, label in re.findall(
+            r'<option value="([^"]*)"( selected)?>([^<]*)</option>', select
+        )
+    ]
+
+
+def test_desa_select_offers_the_desa_of_one_kecamatan(
+    client, sekretariat, rows, kecamatan, other_kecamatan, desa
+):
+    """Desa names recur across kecamatan, so the list offers the desa of one kecamatan at a
+    time, like the intake form: none before a kecamatan is chosen."""
+    from directory.models import Region
+
+    namesake = Region.objects.create(
+        code="35.17.09.2001", name="Ceweng", level="desa", parent=other_kecamatan
+    )
+    client.force_login(sekretariat)
+    page = client.get("/laporan/").content.decode()
+    assert _options(page, "desa") == [("", "Semua", True)]
+    # Picking a kecamatan reloads the desa options (htmx) from the filter's own list.
+    assert 'hx-get="/laporan/pilihan-desa/?saringan=1"' in page
+    page = client.get(f"/laporan/?kecamatan={other_kecamatan.pk}").content.decode()
+    assert _options(page, "desa") == [("", "Semua", True), (str(namesake.pk), "Ceweng", False)]
+    # A link naming only the desa (bookmarked, shared) still filters, and shows the desa chosen
+    # among its neighbours.
+    brawl, _land = rows
+    response = client.get(f"/laporan/?desa={desa.pk}")
+    assert [i.reference for i in response.context["incidents"]] == [brawl.reference]
+    assert (str(desa.pk), "Ceweng", True) in _options(response.content.decode(), "desa")
+
+
+def test_an_officer_is_offered_the_desa_of_their_own_kecamatan(client, petugas, desa):
+    client.force_login(petugas)
+    page = client.get("/laporan/").content.decode()
+    assert _options(page, "desa") == [("", "Semua", True), (str(desa.pk), "Ceweng", False)]
+
+
+def test_the_filters_desa_options_start_with_all(client, sekretariat, kecamatan, desa):
+    client.force_login(sekretariat)
+    url = f"/laporan/pilihan-desa/?saringan=1&kecamatan={kecamatan.pk}"
+    options = client.get(url).content.decode()
+    assert re.findall(r"<option[^>]*>([^<]*)</option>", options) == ["Semua", "Ceweng"]
+    # The intake form's list says what an empty choice means there.
+    intake = client.get(f"/laporan/pilihan-desa/?kecamatan={kecamatan.pk}").content.decode()
+    assert "seluruh kecamatan / belum diketahui" in intake and "Desa Ceweng" in intake
+
+
+def test_every_filter_choice_speaks_indonesian(client, sekretariat):
+    """No "---------" and no "Tidak diketahui" for "no filter": each select says "Semua", the
+    yes/no filters "Semua / Ya / Tidak", and the sort shows the order the list is in."""
+    client.force_login(sekretariat)
+    page = client.get("/laporan/").content.decode()
+    assert "---------" not in page
+    for name in ("kind", "kecamatan", "desa", "conflict_source", "form", "stage", "agency"):
+        assert _options(page, name)[0] == ("", "Semua", True), name
+    for name in ("mine", "has_steps"):
+        assert [label for _v, label, _s in _options(page, name)] == ["Semua", "Ya", "Tidak"]
+    assert _options(page, "sort")[0] == ("-occurred_at", "Waktu kejadian, terbaru dulu", False)
+    assert "" not in [value for value, _l, _s in _options(page, "sort")]
+
+
 def test_agency_filter_finds_reports_the_agency_handled(client, sekretariat, rows):
     brawl, _land = rows
     polres, dinsos = AgencyFactory(name="Polres"), AgencyFactory(name="Dinsos")
@@ -146,8 +212,9 @@ def test_list_query_count_is_pinned_and_does_not_grow_with_page_size(
     for _ in range(60):
         IncidentFactory(kecamatan=kecamatan, reported_by=petugas_unscoped, parties=["A"])
     client.force_login(sekretariat)
-    # session, user, roles, count, kecamatan/desa/agency options, page rows, session save
-    # (+2 savepoint statements of the test's transaction)
+    # session, user, roles, the total from the tally and the user's own author-only reports,
+    # kecamatan and agency options (no desa before a kecamatan is chosen), page rows, session
+    # save (+2 savepoint statements of the test's transaction)
     with django_assert_num_queries(11):
         response = client.get("/laporan/?per_page=10")
     assert len(response.context["incidents"]) == 10
@@ -340,12 +407,12 @@ def test_list_with_an_agency_chosen_keeps_its_query_count(
         )
     client.force_login(sekretariat)
     client.get("/laporan/")
-    # session, user, roles, the chosen agency validated, count, kecamatan/desa options, the
-    # picker's chosen and offered agencies, page rows, session save (+2 savepoint statements)
-    with django_assert_num_queries(13):
+    # session, user, roles, the chosen agency validated, count, kecamatan options, the picker's
+    # chosen and offered agencies, page rows, session save (+2 savepoint statements)
+    with django_assert_num_queries(12):
         response = client.get(f"/laporan/?agency={polres.pk}&per_page=10")
     assert len(response.context["incidents"]) == 10
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(12):
         response = client.get(f"/laporan/?agency={polres.pk}&per_page=50")
     assert len(response.context["incidents"]) == 30
 
