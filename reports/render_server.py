@@ -1,9 +1,22 @@
 """Loaded once by the PDF forkserver (reports.rendering): Django's settings and apps (the
-fetcher finds the documents' static files through them) and WeasyPrint, so every rendering child
-forked from the server starts warm. Nothing here touches the database."""
+fetcher finds the documents' static files through them) and WeasyPrint, and one small document
+rendered (fonts and stylesheets loaded), so every rendering child forked from the server starts
+warm. Nothing here touches the database."""
+
+import ctypes
 
 import django
 
 django.setup()
 
-from reports import rendering  # noqa: E402,F401  (imported for its libraries)
+from reports import rendering  # noqa: E402
+
+# One malloc arena (glibc) for the server and its children. The warm-up's first rendering runs
+# threads (Pango loading the font configuration), and glibc gives each thread an arena with 64 MB
+# of address space reserved: every child would inherit the reservations and could fill them
+# without growing its address space, that is past the memory bound it sets itself
+# (tests/reports/test_safe_rendering.py: a 1 MB bound is no longer met without this).
+M_ARENA_MAX = -8
+ctypes.CDLL(None).mallopt(M_ARENA_MAX, 1)
+
+rendering.warm_up()

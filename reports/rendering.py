@@ -16,6 +16,7 @@ Two guards:
 """
 
 import io
+import logging
 import multiprocessing
 import posixpath
 import resource
@@ -39,6 +40,8 @@ STATIC_ALLOWED_DIR = "reports/"
 DOCUMENT_STYLESHEET = "reports/print.css"
 STATIC_TYPES = {".css": "text/css", ".svg": "image/svg+xml", ".png": "image/png"}
 THUMBNAIL_SIZE = (320, 240)
+
+logger = logging.getLogger(__name__)
 
 # One forkserver per web worker, started on the first PDF and kept warm: it has imported Django
 # and WeasyPrint (the preload) and forks a fresh child per document.
@@ -122,6 +125,27 @@ class DocumentFetcher(URLFetcher):
 def write_pdf(html: str, resources: dict[str, tuple[bytes, str]]) -> bytes:
     """Render in this process, without bounds (the child process calls this)."""
     return HTML(string=html, base_url=ORIGIN, url_fetcher=DocumentFetcher(resources)).write_pdf()
+
+
+# Enough of a document to load what every rendering needs: the C declarations WeasyPrint's
+# bindings parse on first use (cffi), the fonts of the document stylesheet (regular, bold, italic)
+# and WeasyPrint's default stylesheets.
+WARM_UP_HTML = (
+    f'<link rel="stylesheet" href="{STATIC_PREFIX}{DOCUMENT_STYLESHEET}">'
+    "<h1>Portal</h1><p>Teks <b>tebal</b> dan <i>miring</i>.</p>"
+    "<table><tr><th>Kolom</th><td>1</td></tr></table>"
+)
+
+
+def warm_up() -> None:
+    """Render a small document once in this process (the forkserver's preload), so the children
+    it forks inherit what a first rendering loads instead of each loading it again: about 0.2 s
+    of CPU less per PDF, most of it cffi parsing C declarations. A failure only loses the head
+    start: each child still renders (and reports on) its own document."""
+    try:
+        write_pdf(WARM_UP_HTML, {})
+    except Exception:
+        logger.warning("PDF renderer warm-up failed", exc_info=True)
 
 
 def _address_space() -> int:

@@ -147,6 +147,27 @@ def test_rendering_has_a_strict_memory_bound():
     assert "batas memori" in str(error.value.message)
 
 
+def test_a_rendering_that_fails_gives_a_message_not_a_traceback():
+    # An image whose bytes never arrive as bytes fails in the child, outside the decoders' guard.
+    with pytest.raises(rendering.RenderError) as error:
+        rendering.render_pdf(
+            '<img src="https://portal.invalid/thumb/1.jpg">',
+            {"https://portal.invalid/thumb/1.jpg": rendering.Thumbnail(12345)},
+        )
+    assert "PDF gagal dibuat" in str(error.value.message)
+
+
+def test_a_failed_warm_up_is_logged_and_rendering_goes_on(monkeypatch, caplog):
+    def broken(html, resources):
+        raise OSError("fontconfig missing")
+
+    monkeypatch.setattr(rendering, "write_pdf", broken)
+    rendering.warm_up()
+    assert "warm-up failed" in caplog.text
+    monkeypatch.undo()
+    assert rendering.render_pdf("<p>halo</p>", {}).startswith(b"%PDF")
+
+
 def test_rendering_children_do_not_fork_the_web_worker():
     assert rendering.CONTEXT.get_start_method() == "forkserver"
     stats = {}
