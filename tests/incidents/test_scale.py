@@ -1,7 +1,8 @@
 """What makes the list and dashboard fast at a million reports must not change what people see:
 the dashboard's tally equals counting the visible reports, through every kind of write; the
-list's count is exact below its cap and says "more than" above it; the date filter keeps whole
-local days; the filter selects render the same options."""
+list's count is exact below its cap and says "more than" above it, except where its total is read
+from the tally (exact at any size); the date filter keeps whole local days; the filter selects
+render the same options."""
 
 from datetime import datetime
 from zoneinfo import ZoneInfo
