@@ -686,11 +686,15 @@ class IncidentTally(models.Model):
 
 
 class IncidentAuthorTally(models.Model):
-    """How many reports each user filed per kecamatan and status, kept current by a database
-    trigger on every insert, update and delete of a report (migration 0021), so a field
-    officer's "my reports by status" reads a few rows instead of counting the tens of thousands
-    of reports one officer may file. The kecamatan is there because a kecamatan-scoped officer
-    only sees their own reports in their current kecamatan (`IncidentQuerySet.visible_to`).
+    """How many reports each user filed per kecamatan, status, confidentiality and risk level,
+    kept current by a database trigger on every insert, update and delete of a report
+    (migrations 0021 and 0023), so a field officer's "my reports by status" reads a few rows
+    instead of counting the tens of thousands of reports one officer may file. The kecamatan is
+    there because a kecamatan-scoped officer only sees their own reports in their current
+    kecamatan (`IncidentQuerySet.visible_to`); confidentiality and risk level because the
+    reports only their author sees (drafts, and restricted reports for an officer not cleared
+    for them) are added to the report tally to give the list's total, with its status and risk
+    filters. `risk_level` is "" for reports without a risk assessment, as in IncidentTally.
 
     The rows are derived data: deleting a user deletes theirs. A user who still has reports
     cannot be deleted (`Incident.reported_by` protects them), so only rows counting zero ever
@@ -708,6 +712,15 @@ class IncidentAuthorTally(models.Model):
         Region, verbose_name=_("kecamatan"), on_delete=models.CASCADE, related_name="+"
     )
     status = models.CharField(_("status"), max_length=12, choices=Status.choices)
+    confidentiality = models.CharField(
+        _("sifat"),
+        max_length=8,
+        choices=Confidentiality.choices,
+        default=Confidentiality.INTERNAL,
+    )
+    risk_level = models.CharField(
+        _("tingkat risiko"), max_length=13, choices=RiskLevel.choices, blank=True, default=""
+    )
     count = models.IntegerField(_("jumlah"), default=0)
 
     objects = IncidentAuthorTallyQuerySet.as_manager()
@@ -717,10 +730,11 @@ class IncidentAuthorTally(models.Model):
         verbose_name_plural = _("rekap laporan per pelapor")
         constraints = [
             models.UniqueConstraint(
-                fields=["reported_by", "kecamatan", "status"],
+                fields=["reported_by", "kecamatan", "status", "confidentiality", "risk_level"],
                 name="incident_author_tally_unique",
             ),
         ]
 
     def __str__(self):
-        return f"{self.reported_by_id} {self.kecamatan_id} {self.status}: {self.count}"
+        group = f"{self.kecamatan_id} {self.status} {self.confidentiality} {self.risk_level}"
+        return f"{self.reported_by_id} {group}: {self.count}"

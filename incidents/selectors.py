@@ -82,42 +82,46 @@ def visible_count(user, *, statuses, has_steps: bool | None = None) -> int:
 def visible_by_kecamatan(user, *, statuses=(), risk_levels=(), kecamatan=None) -> dict[int, int]:
     """{kecamatan id: reports the user sees} with these statuses and risk levels (empty: any)
     in one kecamatan or all, exactly what the list counts for the same filters: the tally of
-    reports anyone in the user's scope may see plus the user's own author-only reports (two
-    queries, however many reports there are). Restricted reports the user may not open are in
-    neither part, so no count reveals them."""
-    tally, own = _tallied(user, statuses, risk_levels, kecamatan)
-    counts = dict(
-        tally.values_list("kecamatan_id").annotate(n=Sum("count")).filter(n__gt=0).order_by()
+    reports anyone in the user's scope may see plus the tally of the user's own author-only
+    reports (two queries on a few hundred rows, however many reports there are). Restricted
+    reports the user may not open are in neither part, so no count reveals them."""
+    counts = {}
+    for part in _tallied(user, statuses, risk_levels, kecamatan):
+        rows = part.values_list("kecamatan_id").annotate(n=Sum("count")).order_by()
+        for kecamatan_id, n in rows:
+            counts[kecamatan_id] = counts.get(kecamatan_id, 0) + n
+    return {kecamatan_id: n for kecamatan_id, n in counts.items() if n > 0}
+
+
+def visible_total(user, *, statuses=(), risk_levels=(), kecamatan=None) -> int:
+    """How many reports the list shows for these filters, added up as `visible_by_kecamatan`
+    adds them (two queries), for anyone: an officer's own restricted reports are in their
+    author tally, by confidentiality and risk level."""
+    return sum(
+        part.aggregate(n=Sum("count", default=0))["n"]
+        for part in _tallied(user, statuses, risk_levels, kecamatan)
     )
-    for kecamatan_id, n in own.values_list("kecamatan_id").annotate(n=Count("*")).order_by():
-        counts[kecamatan_id] = counts.get(kecamatan_id, 0) + n
-    return counts
-
-
-def visible_total(user, *, statuses=(), risk_levels=(), kecamatan=None) -> int | None:
-    """How many reports the list shows for these filters, counted as `visible_by_kecamatan`
-    counts them (two queries), for a user cleared for restricted reports; None for anyone
-    else. Their own restricted reports would have to be counted one by one: a bench officer
-    with 111,000 reports of their own has 14,000 such, 24 ms to count at 1M reports, more than
-    the list's count capped at 10,001 (which stays theirs)."""
-    if not may_see_restricted(user):
-        return None
-    tally, own = _tallied(user, statuses, risk_levels, kecamatan)
-    return tally.aggregate(n=Sum("count", default=0))["n"] + own.count()
 
 
 def _tallied(user, statuses, risk_levels, kecamatan):
-    """The tally rows and the user's own author-only reports with these filters."""
-    tally = IncidentTally.objects.visible_to(user)
-    own = _author_only(user)
+    """The rows of the report tally and of the user's author tally that together count
+    `Incident.objects.visible_to(user)` with these filters: the reports anyone in the user's
+    scope may see, and the user's own that only their author sees (drafts, and restricted ones
+    when the user is not cleared for those)."""
+    own_only = Q(status=Status.DRAFT)
+    if not may_see_restricted(user):
+        own_only |= Q(confidentiality=Confidentiality.TERBATAS)
+    parts = [
+        IncidentTally.objects.visible_to(user),
+        IncidentAuthorTally.objects.visible_to(user).filter(own_only),
+    ]
     if statuses:
-        tally, own = tally.filter(status__in=statuses), own.filter(status__in=statuses)
+        parts = [part.filter(status__in=statuses) for part in parts]
     if risk_levels:
-        tally = tally.filter(risk_level__in=risk_levels)
-        own = own.filter(risk_level__in=risk_levels)
+        parts = [part.filter(risk_level__in=risk_levels) for part in parts]
     if kecamatan is not None:
-        tally, own = tally.filter(kecamatan=kecamatan), own.filter(kecamatan=kecamatan)
-    return tally, own
+        parts = [part.filter(kecamatan=kecamatan) for part in parts]
+    return parts
 
 
 def awaiting_verification() -> int:
@@ -276,9 +280,9 @@ def my_reports(user) -> dict:
     """The user's own reports by status, and the rejected ones with the reason (two queries).
 
     The counts are exactly those of `Incident.objects.visible_to(user).filter(reported_by=user)`
-    (what the list shows for `mine=true`), added up from IncidentAuthorTally: at most one row
-    per kecamatan and status for the user, however many reports they filed (an officer may have
-    filed a hundred thousand)."""
+    (what the list shows for `mine=true`), added up from IncidentAuthorTally: a few rows per
+    kecamatan and status for the user (by confidentiality and risk level), however many reports
+    they filed (an officer may have filed a hundred thousand)."""
     mine = Incident.objects.visible_to(user).filter(reported_by=user)
     counts = dict(
         IncidentAuthorTally.objects.visible_to(user)

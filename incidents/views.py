@@ -123,13 +123,14 @@ class IncidentListView(LoginRequiredMixin, PerPageMixin, ListView):
             page = paginator.get_page(params.get(self.page_kwarg))
         return paginator, page, page.object_list, page.has_other_pages()
 
-    # Filters the report tally (IncidentTally) is kept by: with only these set, the number of
-    # matching reports is read from it, exact at any size, instead of counted.
+    # Filters both report tallies (IncidentTally, IncidentAuthorTally) are kept by: with only
+    # these set, the number of matching reports is read from them, exact at any size, instead
+    # of counted.
     TALLIED_FILTERS = {"kecamatan", "status", "risk_level"}
 
     def tallied_total(self) -> int | None:
-        """How many reports the list shows, from the tally when the filters and the user allow
-        it (exact where the count would stop at the cap and say "more than 10.000"); else None,
+        """How many reports the list shows, from the tallies when only tallied filters are set
+        (exact where the count would stop at the cap and say "more than 10.000"); else None,
         and the list counts."""
         form = self.filterset.form
         if form.is_bound and not form.is_valid():

@@ -10,10 +10,13 @@ from zoneinfo import ZoneInfo
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connections
+from django.db.models import Count, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from action_plans import services as plan_services
 from action_plans.models import Activity
+from incidents.models import Incident, IncidentAuthorTally
 from tests.factories import DEFAULT_PASSWORD, jpeg_bytes
 
 # --- reading a re-rendered form -----------------------------------------------------------------
@@ -169,3 +172,22 @@ def recount_elsewhere(year: int, code: str):
         yield
     finally:
         other.close()
+
+
+def author_tally_rows() -> dict[tuple, int]:
+    """{(author id, kecamatan id, status, confidentiality, risk level): count} of the
+    per-author tally rows that count something."""
+    rows = IncidentAuthorTally.objects.filter(count__gt=0).values_list(
+        "reported_by_id", "kecamatan_id", "status", "confidentiality", "risk_level", "count"
+    )
+    return {tuple(key): n for *key, n in rows}
+
+
+def author_tally_counted() -> dict[tuple, int]:
+    """The same, counted from the reports themselves ("" for no risk level, as in the tally)."""
+    rows = (
+        Incident.objects.values_list("reported_by_id", "kecamatan_id", "status", "confidentiality")
+        .annotate(risk=Coalesce("risk_level", Value("")), n=Count("*"))
+        .order_by()
+    )
+    return {tuple(key): n for *key, n in rows}

@@ -48,3 +48,27 @@ def test_secretariat_pages_through_a_capped_list_and_follows_a_dashboard_card(
     page.goto("/laporan/?status=ditangani")
     expect(page.get_by_test_id("result-count")).to_contain_text("2 laporan")
     expect(page.get_by_test_id("incident-cards").locator("li.card")).to_have_count(2)
+
+
+def test_officer_sees_the_exact_total_of_what_they_may_see_beyond_the_cap(
+    sign_in, phone_page, petugas, sekretariat, kecamatan, monkeypatch
+):
+    """The officer's own restricted reports and drafts are in the total (from their author
+    tally); someone else's restricted report is not, neither in the total nor in the cards."""
+    page = phone_page
+    IncidentFactory.create_batch(8, kecamatan=kecamatan, reported_by=sekretariat)
+    IncidentFactory(kecamatan=kecamatan, reported_by=sekretariat, confidentiality="terbatas")
+    IncidentFactory.create_batch(
+        3, kecamatan=kecamatan, reported_by=petugas, confidentiality="terbatas"
+    )
+    IncidentFactory(kecamatan=kecamatan, reported_by=petugas, status="draft")
+    monkeypatch.setattr(CappedPaginator, "cap", 10)
+    sign_in(page, petugas.username)
+
+    page.goto("/laporan/?per_page=10")
+    expect(page.get_by_test_id("result-count")).to_have_text("12 laporan")
+    rows = page.get_by_test_id("incident-cards").locator("li.card")
+    expect(rows).to_have_count(10)
+    page.get_by_role("link", name="Berikutnya").click()
+    expect(rows).to_have_count(2)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390

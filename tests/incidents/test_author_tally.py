@@ -11,24 +11,18 @@ from django.test.utils import CaptureQueriesContext
 from incidents.models import Incident, IncidentAuthorTally
 from incidents.selectors import my_reports
 from tests.factories import IncidentFactory, UserFactory
+from tests.helpers import author_tally_counted as counted
+from tests.helpers import author_tally_rows as tallied
 
 pytestmark = pytest.mark.django_db
 
 
-def tallied():
-    """{(author id, kecamatan id, status): count} of the tally rows that count something."""
-    return {
-        (row.reported_by_id, row.kecamatan_id, row.status): row.count
-        for row in IncidentAuthorTally.objects.filter(count__gt=0)
-    }
-
-
-def counted():
-    """The same, counted from the reports themselves."""
-    rows = Incident.objects.values_list("reported_by_id", "kecamatan_id", "status").annotate(
-        n=Count("*")
-    )
-    return {(author, kecamatan, status): n for author, kecamatan, status, n in rows.order_by()}
+def by_status(values):
+    """{(author id, kecamatan id, status): count} of such a dict."""
+    totals = {}
+    for (author, kecamatan, status, *_rest), n in values.items():
+        totals[author, kecamatan, status] = totals.get((author, kecamatan, status), 0) + n
+    return totals
 
 
 def own_by_status(user):
@@ -51,27 +45,37 @@ def test_the_tally_equals_counting_the_reports_through_every_write(
     handed_over = IncidentFactory(reported_by=petugas_unscoped, kecamatan=kecamatan)
     gone = IncidentFactory(reported_by=sekretariat, kecamatan=kecamatan, status="diverifikasi")
     edited = IncidentFactory(reported_by=sekretariat, kecamatan=other_kecamatan)
+    event = IncidentFactory(event=True, reported_by=sekretariat, kecamatan=kecamatan)
     assert tallied() == counted()
-    assert tallied()[(petugas.pk, kecamatan.pk, "draft")] == 1
+    assert by_status(tallied())[(petugas.pk, kecamatan.pk, "draft")] == 1
+    assert tallied()[(petugas.pk, kecamatan.pk, "diajukan", "terbatas", "sedang")] == 1
+    assert tallied()[(sekretariat.pk, kecamatan.pk, "diajukan", "internal", "")] == 1
     for person in people:
         assert shown(person) == own_by_status(person), person
 
     # A status change through save(), a move to another kecamatan, to another author, a
-    # deletion, a bulk status change, and an edit that changes nothing the tally counts.
+    # deletion, a bulk status change, a report made restricted in bulk, risk assessments
+    # changed (through save(), and in bulk through the impact the stored level comes from),
+    # and an edit of the text only.
     moving.status = "diverifikasi"
     moving.save()
     Incident.objects.filter(pk=moving.pk).update(kecamatan=kecamatan)
     Incident.objects.filter(pk=handed_over.pk).update(reported_by=petugas)
     Incident.objects.filter(pk=gone.pk).delete()
     Incident.objects.filter(reported_by=petugas, status="draft").update(status="diajukan")
-    edited.title = "Judul yang diperbaiki"
+    Incident.objects.filter(pk=handed_over.pk).update(confidentiality="terbatas")
     edited.likelihood = 4
     edited.save()
+    Incident.objects.filter(pk=event.pk).update(likelihood=5, impact=5)
+    Incident.objects.filter(pk=moving.pk).update(title="Judul yang diperbaiki")
 
     assert tallied() == counted()
-    assert tallied()[(petugas.pk, kecamatan.pk, "diajukan")] == 3
-    assert (petugas_unscoped.pk, other_kecamatan.pk, "diajukan") not in tallied()
-    assert (sekretariat.pk, kecamatan.pk, "diverifikasi") not in tallied()
+    assert tallied()[(sekretariat.pk, other_kecamatan.pk, "diajukan", "internal", "tinggi")] == 1
+    assert tallied()[(sekretariat.pk, kecamatan.pk, "diajukan", "internal", "sangat_tinggi")] == 1
+    assert tallied()[(petugas.pk, kecamatan.pk, "diajukan", "terbatas", "sedang")] == 2
+    assert by_status(tallied())[(petugas.pk, kecamatan.pk, "diajukan")] == 3
+    assert (petugas_unscoped.pk, other_kecamatan.pk, "diajukan") not in by_status(tallied())
+    assert (sekretariat.pk, kecamatan.pk, "diverifikasi") not in by_status(tallied())
     for person in people:
         assert shown(person) == own_by_status(person), person
     assert not IncidentAuthorTally.objects.filter(count__lt=0).exists()
@@ -92,7 +96,8 @@ def test_a_user_whose_reports_went_elsewhere_can_be_deleted_and_others_stay_coun
     leaving.delete()
 
     assert not IncidentAuthorTally.objects.filter(reported_by_id=leaving.pk).exists()
-    assert tallied() == counted() == {(petugas.pk, kecamatan.pk, "diajukan"): 2}
+    assert tallied() == counted()
+    assert by_status(tallied()) == {(petugas.pk, kecamatan.pk, "diajukan"): 2}
     assert shown(petugas) == {"diajukan": 2}
 
 
@@ -137,7 +142,7 @@ def test_a_kecamatan_officer_counts_only_own_reports_in_their_kecamatan(
 def test_an_account_without_a_role_is_shown_no_counts(kecamatan, roles):
     nobody = UserFactory(username="tanpa-peran")
     IncidentFactory(reported_by=nobody, kecamatan=kecamatan)
-    assert tallied() == {(nobody.pk, kecamatan.pk, "diajukan"): 1}
+    assert by_status(tallied()) == {(nobody.pk, kecamatan.pk, "diajukan"): 1}
     assert shown(nobody) == own_by_status(nobody) == {}
 
 
