@@ -64,6 +64,15 @@ def _author_only(user):
     return own.filter(Q(status=Status.DRAFT) | Q(confidentiality=Confidentiality.TERBATAS))
 
 
+def _author_only_tallied(user):
+    """The per-author tally rows of `_author_only(user)`: the same reports, added up from a few
+    rows of the user's instead of counted."""
+    own_only = Q(status=Status.DRAFT)
+    if not may_see_restricted(user):
+        own_only |= Q(confidentiality=Confidentiality.TERBATAS)
+    return IncidentAuthorTally.objects.visible_to(user).filter(own_only)
+
+
 def visible_count(user, *, statuses, has_steps: bool | None = None) -> int:
     """How many reports with one of `statuses` (and with or without handling steps) the user
     sees, exactly, from the tally (one query) plus, where the user could have any, their own
@@ -108,13 +117,7 @@ def _tallied(user, statuses, risk_levels, kecamatan):
     `Incident.objects.visible_to(user)` with these filters: the reports anyone in the user's
     scope may see, and the user's own that only their author sees (drafts, and restricted ones
     when the user is not cleared for those)."""
-    own_only = Q(status=Status.DRAFT)
-    if not may_see_restricted(user):
-        own_only |= Q(confidentiality=Confidentiality.TERBATAS)
-    parts = [
-        IncidentTally.objects.visible_to(user),
-        IncidentAuthorTally.objects.visible_to(user).filter(own_only),
-    ]
+    parts = [IncidentTally.objects.visible_to(user), _author_only_tallied(user)]
     if statuses:
         parts = [part.filter(status__in=statuses) for part in parts]
     if risk_levels:
@@ -137,8 +140,8 @@ def incident_summary(user) -> dict:
 
     Reports anyone may see (in the user's scope) are added up from IncidentTally, a few hundred
     rows kept current by a trigger; the user's own reports that only their author may see (their
-    drafts, their restricted reports without clearance) are counted from the reports themselves,
-    through an index on the author. Together they are exactly `Incident.objects.visible_to(user)`.
+    drafts, their restricted reports without clearance) are added up from their rows of
+    IncidentAuthorTally. Together they are exactly `Incident.objects.visible_to(user)`.
     """
     open_risky = Q(status__in=OPEN_STATUSES, risk_level__in=HIGH_RISK)
     shared = IncidentTally.objects.visible_to(user).aggregate(
@@ -146,11 +149,11 @@ def incident_summary(user) -> dict:
         handling=Sum("count", filter=Q(status__in=HANDLING_STATUSES), default=0),
         high_risk=Sum("count", filter=open_risky, default=0),
     )
-    own = _author_only(user).aggregate(
-        submitted=Count("pk", filter=Q(status=Status.DIAJUKAN)),
-        handling=Count("pk", filter=Q(status__in=HANDLING_STATUSES)),
-        high_risk=Count("pk", filter=open_risky),
-        my_drafts=Count("pk", filter=Q(status=Status.DRAFT)),
+    own = _author_only_tallied(user).aggregate(
+        submitted=Sum("count", filter=Q(status=Status.DIAJUKAN), default=0),
+        handling=Sum("count", filter=Q(status__in=HANDLING_STATUSES), default=0),
+        high_risk=Sum("count", filter=open_risky, default=0),
+        my_drafts=Sum("count", filter=Q(status=Status.DRAFT), default=0),
     )
     return {
         "submitted": shared["submitted"] + own["submitted"],
