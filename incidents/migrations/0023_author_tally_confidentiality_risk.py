@@ -5,10 +5,11 @@ not cleared for them), each filtered by status and risk as the list is.
 
 The trigger and the recount take the two columns; the trigger now also fires on a change of
 confidentiality or of the likelihood and impact the stored risk level is computed from. The
-recount runs at the end, from scratch.
+next migration recounts the rows from scratch.
 
 Backwards, the rows are emptied before the old unique constraint returns (rows split by
-confidentiality would break it), and recounted once the two columns are gone."""
+confidentiality would break it; the next migration backwards empties them), and recounted
+once the two columns are gone: the first operation, which does nothing forwards."""
 
 from django.conf import settings
 from django.db import migrations, models
@@ -64,8 +65,6 @@ AFTER INSERT OR DELETE OR UPDATE OF reported_by_id, kecamatan_id, status, confid
     likelihood, impact
 ON incidents_incident
 FOR EACH ROW EXECUTE FUNCTION incident_author_tally_count();
-
-SELECT incident_author_tally_rebuild();
 """
 
 # As migration 0021 made them; the rows are recounted by the first operation, backwards.
@@ -111,8 +110,6 @@ BEGIN
     RETURN NULL;
 END;
 $$;
-
-DELETE FROM incidents_incidentauthortally;
 """
 
 
