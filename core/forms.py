@@ -338,25 +338,80 @@ FAST_WIDGETS = {forms.Select: FastSelect, forms.SelectMultiple: FastSelectMultip
 OPTION_HOOKS = {"template_name", "option_template_name", "create_option", "optgroups"}
 
 
+class InputInPythonMixin:
+    """Writes a text-like `<input>` in Python: the same HTML as Django's input.html and
+    attrs.html (a filter form has half a dozen such boxes, each two template renders)."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        value = widget["value"]
+        return mark_safe(
+            '<input type="{}" name="{}"{}{}>'.format(
+                _escape(widget["type"]),
+                _escape(widget["name"]),
+                "" if value is None else f' value="{_escape(value)}"',
+                _attributes(widget["attrs"]),
+            )
+        )
+
+
+# Django's input templates that only include input.html; a widget drawn with another template
+# (a file input, a checkbox, one of the portal's own) keeps it.
+STOCK_INPUT_TEMPLATES = {
+    f"django/forms/widgets/{kind}.html"
+    for kind in (
+        "input", "text", "search", "number", "email", "url", "tel", "password", "hidden", "date",
+        "datetime", "time", "color",
+    )
+}  # fmt: skip
+
+
+def _fast_input_class(widget_class):
+    """`widget_class` with its `<input>` written in Python, or None if it draws itself another
+    way (its own template, `render` or `_render`)."""
+    if widget_class.template_name not in STOCK_INPUT_TEMPLATES:
+        return None
+    if widget_class.render is not forms.Widget.render:
+        return None
+    if widget_class._render is not forms.Widget._render:
+        return None
+    return type(widget_class.__name__, (InputInPythonMixin, widget_class), {})
+
+
+def _calls_super(value) -> bool:
+    """Whether a method uses argument-less super(), which names the class it was written in.
+    A rebuilt class is given to widgets already made (BootstrapMixin swaps `__class__`), so
+    its `__init__` never runs again; any other such method would fail."""
+    code = getattr(value, "__code__", None)
+    return code is not None and "__class__" in code.co_freevars
+
+
 @functools.cache
 def fast_widget_class(widget_class):
-    """The class to give a widget so its options are written in Python: FastSelect for a plain
-    select, and for a class built on one (django-filter's sort widget is made of its
-    comma-separated-values widget and a Select) the same class built on FastSelect. None when
-    there is nothing to speed up."""
+    """The class to give a widget so it is written in Python: for a text-like input the same
+    class with InputInPythonMixin; FastSelect for a plain select, and for a class built on one
+    (django-filter's sort widget is made of its comma-separated-values widget and a Select;
+    the yes/no filters' select is built on NullBooleanSelect, itself built on Select) the same
+    class built on FastSelect. None when there is nothing to speed up."""
+    if issubclass(widget_class, InputInPythonMixin | OptionsInPythonMixin):
+        return None
+    if issubclass(widget_class, forms.widgets.Input):
+        return _fast_input_class(widget_class)
     if widget_class in FAST_WIDGETS:
         return FAST_WIDGETS[widget_class]
-    if issubclass(widget_class, OptionsInPythonMixin):
-        return None
     own = {k: v for k, v in vars(widget_class).items() if k not in ("__dict__", "__weakref__")}
     if "render" in own:
         return None  # drawn its own way: leave it so
+    if any(_calls_super(value) for name, value in own.items() if name != "__init__"):
+        return None  # its super() would look for the original class, not the rebuilt one
     for klass in widget_class.__mro__:
         if klass in FAST_WIDGETS:
             break
         if OPTION_HOOKS & vars(klass).keys():
             return None  # options of its own making, which OptionsInPythonMixin would drop
-    bases = tuple(FAST_WIDGETS.get(base, base) for base in widget_class.__bases__)
+    bases = tuple(
+        FAST_WIDGETS.get(base) or fast_widget_class(base) or base for base in widget_class.__bases__
+    )
     if bases == widget_class.__bases__:
         return None
     return type(widget_class.__name__, bases, own)

@@ -1,13 +1,24 @@
-"""The list page's shortcuts draw what Django would: select options written in Python equal
-Django's own Select, and cached choice labels follow the reader's language."""
+"""The list page's shortcuts draw what Django would: select options and text-like inputs written
+in Python equal Django's own widgets, and cached choice labels follow the reader's language."""
 
 import re
+from datetime import date, datetime
 
 import pytest
 from django import forms
 from django.utils import translation
+from django.utils.translation import gettext_lazy
 
-from core.forms import BootstrapMixin, FastSelect, FastSelectMultiple, OptionsInPythonMixin
+from core.forms import (
+    AnyYesNoSelect,
+    BootstrapMixin,
+    FastSelect,
+    FastSelectMultiple,
+    InputInPythonMixin,
+    LocalDateInput,
+    OptionsInPythonMixin,
+    fast_widget_class,
+)
 from core.templatetags.portal import badge, choice_label
 from incidents.filters import IncidentFilter
 from incidents.models import Incident
@@ -98,3 +109,88 @@ def test_yes_no_filters_keep_their_choice_on_the_list_page():
     )
     assert ("false", " selected", "Tidak") in OPTION.findall(str(filters.form["has_steps"]))
     assert ("true", " selected", "Ya") in OPTION.findall(str(filters.form["mine"]))
+
+
+ATTRS = {
+    "id": "id_f",
+    "class": "form-control",
+    "required": True,
+    "disabled": False,
+    "maxlength": 10,
+    "placeholder": gettext_lazy("Ketik untuk mencari…"),  # translated when drawn
+    "data-note": 'a & <b> "c"',
+}
+
+
+@pytest.mark.parametrize(
+    ("widget_class", "value"),
+    [
+        (forms.TextInput, 'Sengketa "lahan" & <batas>'),
+        (forms.TextInput, None),
+        (forms.TextInput, ""),
+        (forms.SearchInput, "warga"),
+        (forms.NumberInput, 12),
+        (forms.HiddenInput, "next/"),
+        (forms.EmailInput, "a@contoh.go.id"),
+        (forms.PasswordInput, "rahasia"),
+        (forms.DateTimeInput, datetime(2024, 5, 17, 8, 30)),
+        (LocalDateInput, date(2024, 1, 2)),
+        (LocalDateInput, "31/02/2024"),  # typed wrong: shown back as typed
+    ],
+)
+def test_inputs_written_in_python_are_djangos_inputs(widget_class, value):
+    fast_class = fast_widget_class(widget_class)
+    assert issubclass(fast_class, InputInPythonMixin) and issubclass(fast_class, widget_class)
+    with translation.override("id"):
+        expected = widget_class().render("f", value, attrs=ATTRS)
+        rendered = fast_class().render("f", value, attrs=ATTRS)
+    assert rendered == expected
+
+
+@pytest.mark.parametrize(
+    "widget_class",
+    [forms.FileInput, forms.ClearableFileInput, forms.CheckboxInput, forms.Textarea],
+)
+def test_widgets_drawn_by_their_own_template_are_left_to_django(widget_class):
+    assert fast_widget_class(widget_class) is None
+
+
+def test_the_yes_no_filters_select_is_written_in_python_with_djangos_options():
+    """Built on NullBooleanSelect, itself built on Select: rebuilt on the faster base too."""
+    fast_class = fast_widget_class(AnyYesNoSelect)
+    assert issubclass(fast_class, OptionsInPythonMixin)
+    for value in (None, True, False, "unknown"):
+        expected = AnyYesNoSelect().render("mine", value, attrs={"id": "id_mine"})
+        widget = AnyYesNoSelect()
+        widget.__class__ = fast_class  # as BootstrapMixin does: the widget is already made
+        rendered = widget.render("mine", value, attrs={"id": "id_mine"})
+        assert OPTION.findall(rendered) == OPTION.findall(expected)
+        assert rendered.startswith('<select name="mine" id="id_mine">')
+        assert widget.value_from_datadict({"mine": "false"}, {}, "mine") is False
+
+
+class ChosenFirstSelect(forms.Select):
+    """A select whose own method calls super(): rebuilt on another base, that call would fail."""
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"]["attrs"]["data-chosen"] = "1"
+        return context
+
+
+class ChosenFirstYesNo(ChosenFirstSelect, forms.NullBooleanSelect):
+    pass
+
+
+def test_a_select_whose_methods_call_super_is_not_rebuilt_but_may_be_a_base():
+    """Its own methods would be copied into the rebuilt class and fail there: left to Django.
+    As a base of another class it is kept as it is, its super() finding the faster base."""
+    assert fast_widget_class(ChosenFirstSelect) is None
+    fast_class = fast_widget_class(ChosenFirstYesNo)
+    assert issubclass(fast_class, OptionsInPythonMixin)
+    assert issubclass(fast_class, ChosenFirstSelect)
+    widget = ChosenFirstYesNo()
+    widget.__class__ = fast_class
+    rendered = widget.render("mine", True)
+    assert 'data-chosen="1"' in rendered
+    assert ("true", " selected", "Ya") in OPTION.findall(rendered)
