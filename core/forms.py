@@ -166,6 +166,65 @@ class PortalBoundField(forms.BoundField):
             attrs["aria-required"] = "true"
         return attrs
 
+    def as_field_group(self):
+        """templates/forms/field.html, written in Python when that is the template (the same
+        HTML, checked by tests/core/test_fast_rendering.py): a form of a dozen fields otherwise
+        costs a dozen template renders before any widget is drawn."""
+        if self.template_name != PortalFormRenderer.field_template_name:
+            return super().as_field_group()
+        return mark_safe(_field_group_html(self))
+
+
+def _field_group_html(field) -> str:
+    """What templates/forms/field.html renders for `field`, whitespace included."""
+    errors = field.errors
+    help_text = field.help_text
+    name, label, widget = _escape(field.name), _escape(field.label), str(field)
+    required = " required" if field.marked_required else ""
+    has_error = " has-error" if errors else ""
+    auto_id = _escape(field.auto_id)
+    # The renderer strips the template's output: its comment lines and the last line break.
+    html = ""
+    if field.use_fieldset:
+        described = " ".join(
+            [f"{auto_id}_helptext"] * bool(help_text) + [f"{auto_id}_error"] * bool(errors)
+        )
+        html += (
+            f'<fieldset class="mb-3 field-group{has_error}" data-field="{name}"'
+            + (f' aria-describedby="{described}"' if described else "")
+            + ">\n"
+            f'  <legend class="form-label{required}">{label}</legend>\n'
+            f"  {widget}\n"
+        )
+    else:
+        html += f'<div class="mb-3{has_error}" data-field="{name}">\n  '
+        label_for = _escape(field.id_for_label)
+        if field.widget_type == "checkbox":
+            html += (
+                "\n"
+                '  <div class="form-check">\n'
+                f"    {widget}\n"
+                f'    <label class="form-check-label{required}" for="{label_for}">{label}</label>\n'
+                "  </div>\n  "
+            )
+        else:
+            html += (
+                "\n"
+                f'  <label class="form-label{required}" for="{label_for}">{label}</label>\n'
+                f"  {widget}\n  "
+            )
+        html += "\n"
+    html += "\n  "
+    if help_text:
+        html += f'<div class="form-text" id="{auto_id}_helptext">{help_text}</div>'
+    html += "\n  "
+    if errors:
+        html += f'<div id="{auto_id}_error" role="alert">'
+        html += "".join(f'<div class="invalid-feedback d-block">{_escape(e)}</div>' for e in errors)
+        html += "</div>"
+    html += "\n"
+    return html + ("</fieldset>" if field.use_fieldset else "</div>")
+
 
 class PortalFormRenderer(TemplatesSetting):
     """`{{ form.field.as_field_group }}` renders label, widget, help and errors the Bootstrap way

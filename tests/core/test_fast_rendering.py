@@ -194,3 +194,44 @@ def test_a_select_whose_methods_call_super_is_not_rebuilt_but_may_be_a_base():
     rendered = widget.render("mine", True)
     assert 'data-chosen="1"' in rendered
     assert ("true", " selected", "Ya") in OPTION.findall(rendered)
+
+
+class EveryKindOfField(BootstrapMixin, forms.Form):
+    name = forms.CharField(label='Nama & "julukan"', help_text="<b>Wajib</b> diisi", max_length=5)
+    note = forms.CharField(required=False)
+    agree = forms.BooleanField(label="Setuju <sekali>")
+    flag = forms.BooleanField(required=False, help_text="Pilihan saja")
+    choice = forms.ChoiceField(
+        choices=[("a", "A"), ("b", "B")], widget=forms.RadioSelect, help_text="Satu saja"
+    )
+    many = forms.MultipleChoiceField(
+        choices=[("a", "A"), ("b", "B")], widget=forms.CheckboxSelectMultiple, required=False
+    )
+    kind = forms.ChoiceField(choices=CHOICES, required=False)
+    when = forms.DateField(required=False)
+
+    def clean_note(self):
+        if self.cleaned_data["note"] == "salah":
+            raise forms.ValidationError('Catatan <tidak> "valid" & ditolak')
+        return self.cleaned_data["note"]
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        None,
+        {"name": "terlalu panjang", "note": "salah", "many": ["c"], "when": "31/02/2024"},
+        {"name": "Budi", "agree": "on", "choice": "a", "kind": "b", "when": "02/01/2024"},
+    ],
+    ids=["empty", "with errors", "valid"],
+)
+def test_field_groups_written_in_python_are_the_templates_html(data):
+    form = EveryKindOfField(data=data)
+    form.fields["note"].widget.attrs["required"] = True  # required only in some cases
+    with translation.override("id"):
+        for field in form:
+            assert str(field.as_field_group()) == field.render(), field.name
+    if data and data["name"] == "Budi":
+        assert form.is_valid()
+    elif data:
+        assert form.errors.keys() >= {"name", "note", "agree", "choice", "many", "when"}
