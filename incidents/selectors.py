@@ -54,23 +54,25 @@ def list_query(**params) -> str:
     return urlencode({k: v for k, v in params.items() if v not in (None, "", [])}, doseq=True)
 
 
+def _author_only_condition(user) -> Q:
+    """Which of the user's own reports only their author may see: their drafts, and their
+    restricted reports when they are not cleared for restricted ones."""
+    if may_see_restricted(user):
+        return Q(status=Status.DRAFT)
+    return Q(status=Status.DRAFT) | Q(confidentiality=Confidentiality.TERBATAS)
+
+
 def _author_only(user):
-    """The user's own reports that only their author may see: their drafts, and their
-    restricted reports when they are not cleared for restricted ones. Added to what
+    """The user's own reports that only their author may see. Added to what
     `IncidentTally.objects.visible_to(user)` counts, they make `Incident.objects.visible_to`."""
     own = Incident.objects.visible_to(user).filter(reported_by=user)
-    if may_see_restricted(user):
-        return own.filter(status=Status.DRAFT)
-    return own.filter(Q(status=Status.DRAFT) | Q(confidentiality=Confidentiality.TERBATAS))
+    return own.filter(_author_only_condition(user))
 
 
 def _author_only_tallied(user):
     """The per-author tally rows of `_author_only(user)`: the same reports, added up from a few
     rows of the user's instead of counted."""
-    own_only = Q(status=Status.DRAFT)
-    if not may_see_restricted(user):
-        own_only |= Q(confidentiality=Confidentiality.TERBATAS)
-    return IncidentAuthorTally.objects.visible_to(user).filter(own_only)
+    return IncidentAuthorTally.objects.visible_to(user).filter(_author_only_condition(user))
 
 
 def visible_count(user, *, statuses, has_steps: bool | None = None) -> int:
