@@ -6,6 +6,7 @@ one unless told it is safe, which it is here (one thread per test, no real concu
 
 import os
 import re
+import time
 from pathlib import Path
 
 import pytest
@@ -115,11 +116,27 @@ def _open_page(browser, live_server, request, **options):
     context = browser.new_context(base_url=live_server.url, locale="id-ID", **options)
     context.set_default_timeout(BROWSER_TIMEOUT_MS)
     page = context.new_page()
+    # What the page asked of the server and said on its console, kept for a failed test's
+    # artifacts: a rare failure under load is otherwise only a screenshot.
+    journal = []
+
+    def note(kind):
+        def record(item):
+            text = item.text if kind == "console" else f"{item.method} {item.url}"
+            journal.append(f"{time.monotonic():.3f} {kind} {text}")
+
+        return record
+
+    page.on("request", note("request"))
+    page.on("requestfinished", note("finished"))
+    page.on("requestfailed", note("failed"))
+    page.on("console", note("console"))
     yield page
     if getattr(request.node, "failed_call", False):
         ARTIFACTS.mkdir(exist_ok=True)
         name = re.sub(r"[^\w.-]+", "_", request.node.nodeid)
         page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+        (ARTIFACTS / f"{name}.log").write_text("\n".join(journal) + "\n")
     context.close()
 
 
