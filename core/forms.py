@@ -468,9 +468,7 @@ def fast_widget_class(widget_class):
             break
         if OPTION_HOOKS & vars(klass).keys():
             return None  # options of its own making, which OptionsInPythonMixin would drop
-    bases = tuple(
-        FAST_WIDGETS.get(base) or fast_widget_class(base) or base for base in widget_class.__bases__
-    )
+    bases = tuple(fast_widget_class(base) or base for base in widget_class.__bases__)
     if bases == widget_class.__bases__:
         return None
     return type(widget_class.__name__, bases, own)
