@@ -1,8 +1,6 @@
 """Pages of the conflict reports. Every object is fetched from `Incident.objects.visible_to(user)`,
 so a report the user may not see is a 404 wherever its id is typed."""
 
-from dataclasses import dataclass
-
 from axes.helpers import get_client_ip_address
 from django.apps import apps
 from django.contrib import messages
@@ -13,7 +11,6 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -21,8 +18,6 @@ from django.views.generic import CreateView, DetailView, ListView, UpdateView
 from pghistory.models import Events
 
 from accounts.models import User
-from core.badges import badge_html
-from core.choices import choice_label
 from core.mixins import PermissionRequiredMixin, PerPageMixin, SubmitOnceMixin
 from core.pagination import CappedPaginator
 from core.services import AlreadySubmitted, log_action
@@ -30,7 +25,7 @@ from core.utils import parse_id
 from core.views import serve_evidence
 from directory.models import Contact, Region
 from incidents import exports, selectors, services
-from incidents.choices import Confidentiality, Status
+from incidents.choices import Status
 from incidents.filters import IncidentFilter
 from incidents.forms import (
     ConflictStatusForm,
@@ -40,44 +35,10 @@ from incidents.forms import (
     QuickReportForm,
     TransitionForm,
 )
+from incidents.listing import ListRow, list_markup
 from incidents.models import ConflictStatus, Evidence, Incident
 from incidents.querysets import search_is_plain
 from incidents.rules import edit_refusal
-
-
-@dataclass(frozen=True, slots=True)
-class ListRow:
-    """One report as the list shows it, worked out once: the page draws every report twice (a
-    card on a phone, a table row on a wider screen), and the link, the date, the labels and the
-    badges cost more than the markup around them."""
-
-    url: str
-    reference: str
-    title: str
-    occurred: str
-    restricted: bool
-    kind: str
-    kecamatan: str
-    desa: str
-    status: str
-    risk: str
-    needs_completion: bool
-
-    @classmethod
-    def of(cls, incident: Incident) -> "ListRow":
-        return cls(
-            url=incident.get_absolute_url(),
-            reference=incident.reference,
-            title=incident.title,
-            occurred=date_format(timezone.localtime(incident.occurred_at), "SHORT_DATE_FORMAT"),
-            restricted=incident.confidentiality == Confidentiality.TERBATAS,
-            kind=choice_label(incident, "kind"),
-            kecamatan=incident.kecamatan.name,
-            desa=incident.desa.name if incident.desa else "",
-            status=badge_html(incident, "status"),
-            risk=badge_html(incident, "risk_level", testid="risk"),
-            needs_completion=incident.needs_completion,
-        )
 
 
 def visible_incidents(user):
@@ -152,7 +113,7 @@ class IncidentListView(LoginRequiredMixin, PerPageMixin, ListView):
         for name in ("page", "after", "before", "last"):
             query.pop(name, None)
         context.update(
-            rows=[ListRow.of(incident) for incident in context["incidents"]],
+            rows=list_markup([ListRow.of(incident) for incident in context["incidents"]]),
             filter=self.filterset,
             filter_fields=self.filterset.bound_fields(IncidentFilter.LIST_FIELDS),
             querystring=query.urlencode(),

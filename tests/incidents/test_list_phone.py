@@ -103,3 +103,55 @@ def test_filtered_list_query_count_is_pinned(
     with django_assert_num_queries(11):
         response = client.get("/laporan/?status=diajukan&risk_level=sedang&per_page=25")
     assert len(response.context["incidents"]) == 25
+
+
+def _cards_and_table(html):
+    cards_at = html.index('data-testid="incident-cards"')
+    table_at = html.index('data-testid="incident-table"')
+    return html[cards_at : html.index("</ul>", cards_at)], html[
+        table_at : html.index("</table>", table_at)
+    ]
+
+
+def test_card_and_table_row_escape_what_was_typed_and_mark_restricted_and_incomplete(
+    client, sekretariat, kecamatan, desa
+):
+    """The rows are drawn in Python (incidents/listing.py), not by the template engine: what a
+    reporter typed must still arrive as text, in the card and in the table row alike."""
+    desa.name = 'Ceweng & "Kidul"'
+    desa.save()
+    IncidentFactory(
+        kecamatan=kecamatan,
+        desa=desa,
+        title="<script>alert(1)</script> Warga & santri",
+        confidentiality="terbatas",
+        needs_completion=True,
+    )
+    client.force_login(sekretariat)
+    for language, restricted, incomplete in (
+        ("id", "Terbatas", "Perlu dilengkapi"),
+        ("en", "Restricted", "To be completed"),
+    ):
+        client.cookies["django_language"] = language
+        html = client.get("/laporan/").content.decode()
+        assert "<script>alert(1)" not in html
+        for part in _cards_and_table(html):
+            assert "&lt;script&gt;alert(1)&lt;/script&gt; Warga &amp; santri" in part
+            assert "Ceweng &amp; &quot;Kidul&quot;" in part
+            assert f'<i class="bi bi-lock-fill text-danger" title="{restricted}"></i>' in part
+            assert f'<span class="badge text-bg-warning">{incomplete}</span>' in part
+
+
+def test_a_plain_report_has_no_lock_and_no_completion_badge_and_no_match_says_so(
+    client, sekretariat, two
+):
+    client.force_login(sekretariat)
+    html = client.get("/laporan/").content.decode()
+    for part in _cards_and_table(html):
+        assert "Tinggi" in part
+        assert "lock-fill" not in part
+        assert "Perlu dilengkapi" not in part
+    empty = client.get("/laporan/?q=tidakadayangcocok").content.decode()
+    for part in _cards_and_table(empty):
+        assert "Tidak ada laporan yang cocok." in part
+        assert "Tinggi" not in part
