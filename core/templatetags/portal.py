@@ -8,6 +8,7 @@ from django.utils.formats import number_format
 
 from core import choices as labels
 from core.badges import badge_html
+from core.forms import checkbox_group_html
 
 register = template.Library()
 
@@ -50,6 +51,13 @@ def badge(obj, field="status", testid=None):
     """A record's choice field (status, risk level) as a coloured badge; nothing when empty.
     `testid` defaults to the field name; pass "" for none."""
     return badge_html(obj, field, testid)
+
+
+@register.simple_tag
+def checkbox_group(field):
+    """`{% checkbox_group form.status %}`: a multiple-choice filter as checkboxes in a fieldset
+    with a legend (core.forms.checkbox_group_html)."""
+    return checkbox_group_html(field)
 
 
 @register.inclusion_tag("includes/stat_card.html")

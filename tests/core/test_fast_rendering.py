@@ -17,6 +17,7 @@ from core.forms import (
     InputInPythonMixin,
     LocalDateInput,
     OptionsInPythonMixin,
+    checkbox_group_html,
     fast_widget_class,
 )
 from core.templatetags.portal import badge, choice_label
@@ -235,3 +236,38 @@ def test_field_groups_written_in_python_are_the_templates_html(data):
         assert form.is_valid()
     elif data:
         assert form.errors.keys() >= {"name", "note", "agree", "choice", "many", "when"}
+
+
+class _Boxes(forms.Form):
+    colours = forms.MultipleChoiceField(
+        label="Warna & <rasa>",
+        choices=[("merah", "Merah"), ("biru", 'Biru "laut" & <hijau>'), ("3", "Tiga")],
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+
+@pytest.mark.parametrize(
+    ("data", "checked"),
+    [
+        (None, []),
+        ({"colours": ["biru", "3"]}, ["biru", "3"]),
+        ({"colours": ["tidak-ada"]}, []),  # invalid: shown unchecked, the form says why
+    ],
+)
+def test_a_checkbox_group_is_a_fieldset_whose_boxes_keep_what_was_ticked(data, checked):
+    html = checkbox_group_html(_Boxes(data)["colours"])
+    assert html.startswith('<fieldset class="mb-2 field-group" data-field="colours">')
+    assert '<legend class="form-label fs-6 mb-1">Warna &amp; &lt;rasa&gt;</legend>' in html
+    boxes = re.findall(
+        r'<input type="checkbox" class="form-check-input" name="colours" id="(id_colours_\d)" '
+        r'value="([^"]*)"( checked)?>\s*<label class="form-check-label" for="([^"]*)">([^<]*)<',
+        html,
+    )
+    assert [(box_id, value, label) for box_id, value, _c, _for, label in boxes] == [
+        ("id_colours_0", "merah", "Merah"),
+        ("id_colours_1", "biru", "Biru &quot;laut&quot; &amp; &lt;hijau&gt;"),
+        ("id_colours_2", "3", "Tiga"),
+    ]
+    assert all(box_id == label_for for box_id, _v, _c, label_for, _l in boxes)
+    assert [value for _id, value, ticked, _for, _l in boxes if ticked] == checked
