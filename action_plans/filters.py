@@ -6,12 +6,13 @@ from django.utils.translation import gettext_lazy as _
 
 from action_plans.choices import Pillar, Stage
 from action_plans.models import Activity
+from core.filters import PortalFilterSet
 from core.forms import FilterForm
 from core.pickers import PickerSelect, picker_rows
 from directory.models import Agency
 
 
-class ActivityFilter(django_filters.FilterSet):
+class ActivityFilter(PortalFilterSet):
     # A searchable picker over the roster's agencies; a plain select without JavaScript.
     agency = django_filters.ModelChoiceFilter(
         queryset=picker_rows("instansi", Agency),

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.choices import Stage
+from core.filters import PortalFilterSet
 from core.forms import AnyYesNoSelect, FilterForm, LabelColumnMixin
 from core.pickers import PickerSelect, picker_rows
 from core.utils import parse_id
@@ -115,7 +116,7 @@ class LocalDateFilter(django_filters.DateFilter):
         return qs.filter(**{f"{self.field_name}__{self.lookup_expr}": bound})
 
 
-class IncidentFilter(django_filters.FilterSet):
+class IncidentFilter(PortalFilterSet):
     # The fields each page shows, in order; both pages render them with one include
     # (incidents/_filter_form.html), so the map's form stays in step with the list's.
     LIST_FIELDS = (
