@@ -43,14 +43,13 @@ class Cell:
         return achievement_uncapped(self.target, r.achieved_value if r else None)
 
 
-def report_expected(plan, activity, period, target) -> bool:
+def report_expected(plan, created_at, period, target) -> bool:
     """Whether `activity` owed a realisation report for `period`: the plan is in force, the
     period's target is above zero (empty or 0 expects nothing), and the activity was in the plan
     by the period's due date (one added later cannot have been late)."""
     if not plan.is_locked or not target:
         return False
-    created = activity.created_at
-    return created is None or timezone.localdate(created) <= period.due_date
+    return created_at is None or timezone.localdate(created_at) <= period.due_date
 
 
 @dataclass
@@ -88,56 +87,76 @@ class Row:
         return _("Belum ada realisasi")
 
 
-def activities_for_matrix(activities, *, details=True):
-    """The activities with their targets and realisations; with `details`, also what the matrix
-    page shows besides the figures (location, supporting agencies, evidence counts)."""
-    # is_late reads the period's due date: fetched with the realisation.
-    realisations = Realisation.objects.select_related("period")
-    if not details:
-        return activities.select_related("responsible_agency").prefetch_related(
-            "targets", Prefetch("realisations", queryset=realisations)
+@dataclass(frozen=True, slots=True)
+class ActivityFigures:
+    """What one activity's row of the matrix counts, from its targets and its submitted
+    realisations by period: the matrix (model instances) and the dashboard's plan summary
+    (plain values) work them out here alike."""
+
+    target_total: Decimal
+    achieved_total: Decimal
+    spent: int
+    overdue_periods: list
+
+    @classmethod
+    def of(cls, plan, created_at, periods, targets, submitted, today) -> "ActivityFigures":
+        """`targets`: {period id: target}; `submitted`: {period id: (achieved value, budget
+        spent)} of the submitted realisations; `created_at`: when the activity was added."""
+        return cls(
+            # Measured against the targets of the periods that have started: mid-year, an
+            # activity that met every target so far stands at 100%, not at a third.
+            target_total=sum(
+                (targets[p.pk] for p in periods if targets.get(p.pk) and p.start_date <= today),
+                Decimal(0),
+            ),
+            achieved_total=sum((value for value, _spent in submitted.values()), Decimal(0)),
+            spent=sum(spent for _value, spent in submitted.values()),
+            overdue_periods=[
+                p
+                for p in periods
+                if report_expected(plan, created_at, p, targets.get(p.pk))
+                and p.due_date < today
+                and p.pk not in submitted
+            ],
         )
+
+
+def activities_for_matrix(activities):
+    """The activities with their targets and realisations, and what the matrix page shows
+    besides the figures (location, supporting agencies, evidence counts)."""
+    # is_late reads the period's due date: fetched with the realisation.
+    realisations = Realisation.objects.select_related("period").annotate(
+        evidence_count=Count("evidence")
+    )
     return activities.select_related("responsible_agency", "location").prefetch_related(
-        "supporting_agencies",
-        "targets",
-        Prefetch("realisations", queryset=realisations.annotate(evidence_count=Count("evidence"))),
+        "supporting_agencies", "targets", Prefetch("realisations", queryset=realisations)
     )
 
 
-def matrix_rows(plan, activities, today=None, *, details=True) -> list[Row]:
-    """One row per activity with its cells and figures. `details=False` (summaries that show
-    only the figures) leaves out the location, supporting agencies and evidence counts
-    (`evidence_count` is None)."""
+def matrix_rows(plan, activities, today=None) -> list[Row]:
+    """One row per activity with its cells and figures."""
     today = today or timezone.localdate()
     periods = list(plan.periods.all())
     rows = []
-    for activity in activities_for_matrix(activities, details=details):
+    for activity in activities_for_matrix(activities):
         targets = {t.period_id: t.value for t in activity.targets.all()}
         realisations = {r.period_id: r for r in activity.realisations.all()}
         cells = [Cell(p, targets.get(p.pk), realisations.get(p.pk)) for p in periods]
-        submitted = [c.submitted for c in cells if c.submitted]
+        submitted = {
+            c.period.pk: (c.submitted.achieved_value, c.submitted.budget_spent)
+            for c in cells
+            if c.submitted
+        }
+        figures = ActivityFigures.of(plan, activity.created_at, periods, targets, submitted, today)
         rows.append(
             Row(
                 activity=activity,
                 cells=cells,
-                # Measured against the targets of the periods that have started: mid-year, an
-                # activity that met every target so far stands at 100%, not at a third.
-                target_total=sum(
-                    (c.target for c in cells if c.target and c.period.start_date <= today),
-                    Decimal(0),
-                ),
-                achieved_total=sum((r.achieved_value for r in submitted), Decimal(0)),
-                spent=sum(r.budget_spent for r in submitted),
-                evidence_count=(
-                    sum(r.evidence_count for r in realisations.values()) if details else None
-                ),
-                overdue_periods=[
-                    c.period
-                    for c in cells
-                    if report_expected(plan, activity, c.period, c.target)
-                    and c.period.due_date < today
-                    and not c.submitted
-                ],
+                target_total=figures.target_total,
+                achieved_total=figures.achieved_total,
+                spent=figures.spent,
+                evidence_count=sum(r.evidence_count for r in realisations.values()),
+                overdue_periods=figures.overdue_periods,
             )
         )
     # The matrix reads in the order of the law's stages, not alphabetically.
@@ -163,11 +182,15 @@ class Summary:
     spent: int = 0
 
     def add(self, row):
+        self.count(row.achievement, row.activity.budget, row.spent)
+
+    def count(self, achievement, budget, spent):
+        """One activity: its achievement (capped), its budget and what it spent."""
         self.activities += 1
-        if row.achievement is not None:
-            self.ratios.append(row.achievement)
-        self.budget += row.activity.budget
-        self.spent += row.spent
+        if achievement is not None:
+            self.ratios.append(achievement)
+        self.budget += budget
+        self.spent += spent
 
     @property
     def achievement(self):
@@ -215,25 +238,46 @@ def overview(plan, rows, today=None) -> dict:
     }
 
 
-def plan_summary(user, year: int) -> dict | None:
-    """The year's action plan as the user sees it: achievement, absorption, overdue reports."""
+def plan_summary(user, year: int, today=None) -> dict | None:
+    """The year's action plan as the user sees it: achievement, absorption, overdue reports.
+    The same figures as the matrix's (`ActivityFigures`), read as plain values: the dashboard
+    shows four numbers, not the rows."""
     plan = ActionPlan.objects.visible_to(user).filter(year=year).first()
     if plan is None:
         return None
-    # Only the figures: no location, supporting agencies or evidence counts to read.
-    rows = matrix_rows(plan, Activity.objects.visible_to(user).filter(plan=plan), details=False)
+    today = today or timezone.localdate()
+    periods = list(plan.periods.all())
+    period_ids = {p.pk for p in periods}
+    activities = Activity.objects.visible_to(user).filter(plan=plan)
+    targets = defaultdict(dict)
+    for activity_id, period_id, value in Target.objects.filter(activity__in=activities).values_list(
+        "activity_id", "period_id", "value"
+    ):
+        targets[activity_id][period_id] = value
+    submitted = defaultdict(dict)
+    for activity_id, period_id, achieved, spent in Realisation.objects.filter(
+        activity__in=activities, status=RealisationStatus.DISERAHKAN, period__in=period_ids
+    ).values_list("activity_id", "period_id", "achieved_value", "budget_spent"):
+        submitted[activity_id][period_id] = (achieved, spent)
     total = Summary(_("Seluruh rencana"))
     late = defaultdict(int)
-    for row in rows:
-        total.add(row)
-        if row.overdue_periods:
-            late[row.activity.responsible_agency.name] += len(row.overdue_periods)
+    overdue = 0
+    for pk, created_at, budget, agency in activities.values_list(
+        "pk", "created_at", "budget", "responsible_agency__name"
+    ):
+        figures = ActivityFigures.of(plan, created_at, periods, targets[pk], submitted[pk], today)
+        total.count(
+            achievement(figures.target_total, figures.achieved_total), budget, figures.spent
+        )
+        if figures.overdue_periods:
+            late[agency] += len(figures.overdue_periods)
+            overdue += len(figures.overdue_periods)
     return {
         "plan": plan,
-        "activities": len(rows),
+        "activities": total.activities,
         "achievement": total.achievement,
         "absorption": total.absorption,
-        "overdue": sum(len(row.overdue_periods) for row in rows),
+        "overdue": overdue,
         # Agency name -> overdue reports, most overdue first (what the leadership asks about).
         "late_agencies": sorted(late.items(), key=lambda item: (-item[1], item[0])),
     }

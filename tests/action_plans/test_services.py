@@ -358,3 +358,62 @@ def test_supporting_agencies_added_and_removed_are_history_with_the_actor(
         ("insert", polres.pk, sekretariat.pk),
         ("delete", polres.pk, sekretariat.pk),
     ]
+
+
+def _matrix_summary(plan, user, today):
+    """What plan_summary says, worked out from the matrix's rows and overview."""
+    rows = selectors.matrix_rows(plan, Activity.objects.visible_to(user).filter(plan=plan), today)
+    total = selectors.overview(plan, rows, today=today)["total"]
+    late = {}
+    for row in rows:
+        if row.overdue_periods:
+            name = row.activity.responsible_agency.name
+            late[name] = late.get(name, 0) + len(row.overdue_periods)
+    return {
+        "plan": plan,
+        "activities": len(rows),
+        "achievement": total.achievement,
+        "absorption": total.absorption,
+        "overdue": sum(len(row.overdue_periods) for row in rows),
+        "late_agencies": sorted(late.items(), key=lambda item: (-item[1], item[0])),
+    }
+
+
+@pytest.mark.parametrize("today", [date(2024, 4, 20), date(2024, 9, 20), date(2025, 2, 1)])
+def test_the_dashboards_plan_summary_counts_what_the_matrix_counts(
+    established, operator, other_operator, sekretariat, dinsos, today, time_machine
+):
+    """plan_summary reads plain values, the matrix model instances: both through
+    ActivityFigures, so a change to one way of counting shows here."""
+    time_machine.move_to(datetime(2024, 5, 5, tzinfo=WIB), tick=False)
+    first = established.activities.get(code="1.1")
+    services.realisation_save(
+        realisation=realisation(first, "B04", achieved_value=Decimal(2), budget_spent=2_500_000),
+        by=operator,
+        submit=True,
+    )
+    # A realisation kept as a draft counts for nothing; one over target counts as met.
+    services.realisation_save(
+        realisation=realisation(
+            established.activities.get(code="2.1"), "B04", achieved_value=Decimal(5)
+        ),
+        by=other_operator,
+    )
+    services.realisation_save(
+        realisation=realisation(
+            established.activities.get(code="3.1"), "B04", achieved_value=Decimal(9)
+        ),
+        by=operator,
+        submit=True,
+    )
+    # Added after B04's due date: not late for B04.
+    time_machine.move_to(datetime(2024, 6, 1, tzinfo=WIB), tick=False)
+    established.status = "draft"
+    established.save()
+    add_activity(established, sekretariat, code="1.2", agency=dinsos, targets={"B04": 1, "B08": 3})
+    established.status = "ditetapkan"
+    established.save()
+    for user in (sekretariat, operator, other_operator):
+        summary = selectors.plan_summary(user, 2024, today=today)
+        assert summary == _matrix_summary(established, user, today)
+    assert selectors.plan_summary(sekretariat, 2024, today=date(2024, 9, 20))["overdue"] > 0
