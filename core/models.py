@@ -16,6 +16,7 @@ from django.db.models.sql.constants import SINGLE
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core import constraints
 from core.log import action_label, data_lines
 from core.uploads import copy_of, sha256_of, validate_evidence_file
 
@@ -39,7 +40,8 @@ class ConstraintFieldsMixin:
         errors = {}
         # Django asks the database about each check constraint in a query of its own, inside a
         # savepoint of its own when a transaction is open: three round trips per constraint,
-        # twice per saved report. One query answers them all.
+        # three times per filed report. Python answers the simple ones (core.constraints), one
+        # query the rest.
         checked = self._validate_checks_at_once(exclude, errors)
         self._checks_validated = checked
         try:
@@ -68,10 +70,11 @@ class ConstraintFieldsMixin:
         ]
 
     def _validate_checks_at_once(self, exclude, errors) -> bool:
-        """Evaluates every check constraint of the model in one query over the instance's
-        values, as Django's CheckConstraint.validate() does one by one (a constraint on a field
-        in `exclude` is skipped), adding the violated ones' messages to `errors`. False when
-        the database could not answer (Django then asks constraint by constraint)."""
+        """Evaluates every check constraint of the model, as Django's CheckConstraint.validate()
+        does one by one (a constraint on a field in `exclude` is skipped), adding the violated
+        ones' messages to `errors`: in Python where core.constraints can, the others in one
+        query over the instance's values. False when the database could not answer (Django
+        then asks constraint by constraint)."""
         checks = [
             constraint
             for _model, group in super().get_constraints()
@@ -80,9 +83,35 @@ class ConstraintFieldsMixin:
         ]
         if not checks:
             return True
+        values = self._get_field_expression_map(meta=self._meta, exclude=exclude)
+        refused = []
+        in_database = []
+        for constraint in checks:
+            try:
+                if constraints.holds(constraint.condition, values) is False:
+                    refused.append(constraint)
+            except constraints.UnknownField:
+                continue  # about a field left out of this validation
+            except constraints.NotInPython:
+                in_database.append(constraint)
+        if in_database:
+            answered = self._ask_database(in_database, values)
+            if answered is None:
+                return False
+            refused += answered
+        for constraint in sorted(refused, key=checks.index):
+            error = ValidationError(
+                constraint.get_violation_error_message(), code=constraint.violation_error_code
+            )
+            error.update_error_dict(errors)
+        return True
+
+    def _ask_database(self, checks, values) -> list | None:
+        """The constraints of `checks` the values break, asked in one query; None when the
+        database could not answer."""
         using = router.db_for_write(type(self), instance=self)
         query = Query(None)
-        for name, value in self._get_field_expression_map(meta=self._meta, exclude=exclude).items():
+        for name, value in values.items():
             if not hasattr(value, "resolve_expression"):
                 value = models.Value(value)
             query.add_annotation(value, name, select=False)
@@ -95,20 +124,14 @@ class ConstraintFieldsMixin:
                 continue  # about a field left out of this validation
             asked.append(constraint)
         if not asked:
-            return True
+            return []
         savepoint = transaction.atomic(using=using) if connections[using].in_atomic_block else None
         try:
             with savepoint or nullcontext():
                 answers = query.get_compiler(using=using).execute_sql(SINGLE)
         except DatabaseError:
-            return False
-        for constraint, holds in zip(asked, answers, strict=True):
-            if not holds:
-                error = ValidationError(
-                    constraint.get_violation_error_message(), code=constraint.violation_error_code
-                )
-                error.update_error_dict(errors)
-        return True
+            return None
+        return [constraint for constraint, holds in zip(asked, answers, strict=True) if not holds]
 
 
 class EvidenceFile(models.Model):
