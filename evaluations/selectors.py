@@ -159,19 +159,20 @@ class Figures:
 
 
 def framework_for(year: int) -> Framework | None:
-    """The framework version in force in `year`, with its pillars and indicators (read once
-    inside `indicators.one_reading()`)."""
-    return indicators.read_once(
-        ("framework", year),
-        lambda: (
-            Framework.objects.filter(valid_from__lte=year)
-            .prefetch_related(
-                Prefetch("pillars__indicators", queryset=Indicator.objects.order_by("order", "pk"))
-            )
-            .order_by("-valid_from")
-            .first()
-        ),
-    )
+    """The framework version in force in `year`, with its pillars and indicators. Inside
+    `indicators.one_reading()` every version is read once (a handful of rows): the year page
+    compares a year with the one before, which are nearly always under the same version."""
+    if not indicators.reading_once():
+        return _frameworks().filter(valid_from__lte=year).first()
+    versions = indicators.read_once("frameworks", lambda: list(_frameworks()))
+    return next((version for version in versions if version.valid_from <= year), None)
+
+
+def _frameworks():
+    """The framework versions, newest first, with their pillars and indicators."""
+    return Framework.objects.prefetch_related(
+        Prefetch("pillars__indicators", queryset=Indicator.objects.order_by("order", "pk"))
+    ).order_by("-valid_from")
 
 
 def weighted(pairs) -> Decimal | None:
