@@ -17,7 +17,7 @@ from accounts.choices import Role
 from accounts.models import User, UserGroupEvent
 from accounts.services import password_reset_link_issue, user_set_roles
 from accounts.two_factor import two_factor_reset
-from core.admin import LocalDatesAdminMixin, yes_no_column
+from core.admin import AutocompleteAdminMixin, LocalDatesAdminMixin, yes_no_column
 
 
 class RoleFormMixin(forms.Form):
@@ -61,7 +61,7 @@ class PasswordChangeForm(AdminPasswordChangeForm):
 
 
 @admin.register(User)
-class UserAdmin(LocalDatesAdminMixin, BaseUserAdmin):
+class UserAdmin(AutocompleteAdminMixin, LocalDatesAdminMixin, BaseUserAdmin):
     form = UserChangeForm
     add_form = UserCreationForm
     change_password_form = PasswordChangeForm

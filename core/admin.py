@@ -1,5 +1,7 @@
 from django.contrib import admin
-from django.db import models
+from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
+from django.core.exceptions import ValidationError
+from django.db import connection, models
 from django.templatetags.static import static
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
@@ -8,6 +10,54 @@ from django.utils.translation import gettext_lazy as _
 from core.forms import LocalDateField, LocalDateInput, LocalDateTimeField, LocalDateTimeInput
 from core.log import action_choices
 from core.models import ActivityLog
+
+
+def _readable(field, value) -> bool:
+    """Whether `value` (from a query string or a form) can be compared with `field` in SQL."""
+    try:
+        python = field.to_python(value)
+    except ValidationError:
+        return False
+    if isinstance(python, int):
+        low, high = connection.ops.integer_field_range(field.get_internal_type())
+        return (low is None or low <= python) and (high is None or python <= high)
+    return python is not None
+
+
+class _KnownValuesOnly:
+    """An admin autocomplete draws the chosen records by looking their ids up; a value that is
+    no id (`?region=①` on an add page, a tampered form) failed that query with a 500. Such a
+    value is left out of the drawing; the form says the choice is not valid."""
+
+    def optgroups(self, name, value, attr=None):
+        target = self.field.target_field
+        return super().optgroups(name, [v for v in value if _readable(target, v)], attr)
+
+
+class PortalAutocompleteSelect(_KnownValuesOnly, AutocompleteSelect):
+    pass
+
+
+class PortalAutocompleteSelectMultiple(_KnownValuesOnly, AutocompleteSelectMultiple):
+    pass
+
+
+class AutocompleteAdminMixin:
+    """`autocomplete_fields` drawn with the widgets above. For ModelAdmins and inlines alike."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = PortalAutocompleteSelect(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = PortalAutocompleteSelectMultiple(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
 class LocalDatesAdminMixin:

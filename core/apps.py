@@ -1,6 +1,15 @@
 from django.apps import AppConfig, apps
+from django.contrib.admin import apps as admin_apps
 from django.db.models.signals import post_delete
 from django.utils.translation import gettext_lazy as _
+
+
+class PortalAdminConfig(admin_apps.AdminConfig):
+    """django.contrib.admin with the portal's site (core.sites.PortalAdminSite) as admin.site;
+    named in INSTALLED_APPS, never the default configuration of the core app."""
+
+    default = False
+    default_site = "core.sites.PortalAdminSite"
 
 
 class CoreConfig(AppConfig):

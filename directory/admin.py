@@ -22,7 +22,7 @@ from import_export.admin import ImportExportModelAdmin
 from import_export.formats.base_formats import CSV, XLSX
 from import_export.forms import SelectableFieldsExportForm
 
-from core.admin import LocalDatesAdminMixin, yes_no_column, yes_no_icon
+from core.admin import AutocompleteAdminMixin, LocalDatesAdminMixin, yes_no_column, yes_no_icon
 from core.models import ActivityLog
 from core.services import log_action
 from core.utils import spreadsheet_safe
@@ -121,7 +121,7 @@ class HasBoundaryFilter(admin.SimpleListFilter):
 
 
 @admin.register(Region)
-class RegionAdmin(LocalDatesAdminMixin, admin.ModelAdmin):
+class RegionAdmin(AutocompleteAdminMixin, LocalDatesAdminMixin, admin.ModelAdmin):
     list_display = ["code", "name", "level", "parent", "latitude", "longitude", "has_boundary"]
     list_filter = ["level", HasBoundaryFilter]
     list_select_related = ["parent"]
@@ -199,7 +199,7 @@ class RegionAdmin(LocalDatesAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Agency)
-class AgencyAdmin(SpreadsheetImportExportAdmin):
+class AgencyAdmin(AutocompleteAdminMixin, SpreadsheetImportExportAdmin):
     resource_classes = [AgencyResource]
     list_display = ["name", "acronym", "kind", "region", yes_no_column("active", _("aktif"))]
     list_filter = ["kind", "active"]
@@ -209,7 +209,7 @@ class AgencyAdmin(SpreadsheetImportExportAdmin):
 
 
 @admin.register(Contact)
-class ContactAdmin(SpreadsheetImportExportAdmin):
+class ContactAdmin(AutocompleteAdminMixin, SpreadsheetImportExportAdmin):
     resource_classes = [ContactResource]
     list_display = [
         "name",
@@ -384,7 +384,7 @@ class ContactAdmin(SpreadsheetImportExportAdmin):
         return Contact.objects.visible_to(request.user).select_related("region")
 
 
-class TeamMemberInline(LocalDatesAdminMixin, admin.TabularInline):
+class TeamMemberInline(AutocompleteAdminMixin, LocalDatesAdminMixin, admin.TabularInline):
     model = TeamMember
     extra = 1
     autocomplete_fields = ["agency"]

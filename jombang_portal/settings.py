@@ -70,7 +70,8 @@ EVALUATION_DIALOGUE_KEYWORDS = env.list(
 )
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # django.contrib.admin, with the portal's admin site (core.sites.PortalAdminSite).
+    "core.apps.PortalAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -230,6 +231,9 @@ TWO_FACTOR_ENFORCED = env.bool("DJANGO_TWO_FACTOR_ENFORCED", default=True)
 # The name authenticator apps show next to the account.
 OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Portal Tim Terpadu PKS")
 # Wrong codes: each failure doubles the wait before the next try on that device (1 s, 2 s, 4 s…).
+# The administration never shows an authenticator's secret (its key, its QR code): people set up
+# their own on their account page, and an administrator only resets one (accounts/two_factor.py).
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 OTP_TOTP_THROTTLE_FACTOR = 1
 OTP_STATIC_THROTTLE_FACTOR = 1
 

@@ -2,13 +2,8 @@
 
 from django.contrib import admin
 from django.urls import include, path
-from django.utils.translation import gettext_lazy as _
 
 from core.views import health, picker_search
-
-admin.site.site_header = _("Administrasi Portal Tim Terpadu PKS")
-admin.site.site_title = _("Portal Tim Terpadu PKS")
-admin.site.index_title = _("Administrasi")
 
 urlpatterns = [
     path("", include("dashboard.urls")),

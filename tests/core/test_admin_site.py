@@ -1,0 +1,111 @@
+"""The portal's admin site (core.sites, core.admin): what a fuzzing run of the administration
+answered with a 500 is now refused or explained."""
+
+import pytest
+from django.contrib import admin
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from core.admin import AutocompleteAdminMixin, PortalAutocompleteSelect
+from core.sites import PortalAdminSite
+from tests.factories import AgencyFactory
+
+pytestmark = pytest.mark.django_db
+
+NOT_IDS = ["①", "0000-00-00", "[]", "99999999999999999999", "-1", " "]
+
+
+def test_the_default_admin_site_is_the_portals():
+    assert isinstance(admin.site, PortalAdminSite)
+    assert str(admin.site.site_header) == "Administrasi Portal Tim Terpadu PKS"
+
+
+@pytest.mark.parametrize("junk", NOT_IDS)
+@pytest.mark.parametrize(
+    ("url", "name"),
+    [
+        ("/admin/directory/agency/add/", "region"),
+        ("/admin/directory/contact/add/", "region"),
+        ("/admin/directory/region/add/", "parent"),
+        ("/admin/accounts/user/add/", "kecamatan"),
+    ],
+)
+def test_an_add_page_given_a_value_that_is_no_id_opens_with_nothing_chosen(
+    client, admin_user, url, name, junk
+):
+    client.force_login(admin_user)
+    response = client.get(url, {name: junk})
+    assert response.status_code == 200
+    assert (
+        "selected" not in response.content.decode().split(f'name="{name}"')[1].split("</select>")[0]
+    )
+
+
+def test_a_changed_user_with_a_kecamatan_that_is_no_id_is_explained_next_to_the_field(
+    client, admin_user, petugas
+):
+    client.force_login(admin_user)
+    url = f"/admin/accounts/user/{petugas.pk}/change/"
+    data = {
+        "username": petugas.username,
+        "first_name": "Siti",
+        "email": "siti@example.invalid",
+        "roles": "petugas",
+        "is_active": "on",
+        "kecamatan": "0000-00-00",
+        "agency": AgencyFactory().pk,
+        "_save": "Simpan",
+    }
+    response = client.post(url, data)
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert "kecamatan" in errors
+    petugas.refresh_from_db()
+    assert petugas.kecamatan_id is not None  # what was saved stays
+
+
+def test_every_autocomplete_in_the_admin_uses_the_portals_widgets(rf, admin_user):
+    request = rf.get("/admin/")
+    request.user = admin_user
+    checked = 0
+    for model, model_admin in admin.site._registry.items():
+        admins = [model_admin] + [
+            inline(model, admin.site) for inline in getattr(model_admin, "inlines", [])
+        ]
+        for each in admins:
+            fields = each.get_autocomplete_fields(request)
+            if not fields:
+                continue
+            assert isinstance(each, AutocompleteAdminMixin), type(each)
+            for name in fields:
+                field = each.model._meta.get_field(name)
+                if field.many_to_many:
+                    continue
+                formfield = each.formfield_for_foreignkey(field, request)
+                assert isinstance(formfield.widget, PortalAutocompleteSelect)
+                checked += 1
+    assert checked >= 5
+
+
+@pytest.mark.parametrize("view", ["config", "qrcode"])
+def test_the_admin_never_shows_an_authenticators_secret(client, admin_user, petugas, view):
+    device = TOTPDevice.objects.create(user=petugas, name="ponsel", confirmed=True)
+    client.force_login(admin_user)
+    for pk in (device.pk, 0, 99999999999999999999):
+        response = client.get(f"/admin/otp_totp/totpdevice/{pk}/{view}/")
+        assert response.status_code == 403
+    change = client.get(f"/admin/otp_totp/totpdevice/{device.pk}/change/").content.decode()
+    assert device.key not in change
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_an_empty_to_field_is_a_bad_request_not_a_server_error(client, admin_user, method):
+    client.force_login(admin_user)
+    agency = AgencyFactory()
+    url = f"/admin/directory/agency/{agency.pk}/change/"
+    if method == "get":
+        response = client.get(url, {"_to_field": ""})
+    else:
+        response = client.post(url, {"_to_field": "", "name": "x"})
+    assert response.status_code == 400
+    agency.refresh_from_db()
+    assert agency.name != "x"
