@@ -91,8 +91,15 @@ class Region(models.Model):
     def __str__(self):
         return self.name
 
+    # The level a region's parent must have; the regency has none.
+    PARENT_LEVEL = {
+        RegionLevel.KECAMATAN: RegionLevel.KABUPATEN,
+        RegionLevel.DESA: RegionLevel.KECAMATAN,
+    }
+
     def clean(self):
         super().clean()
+        self._clean_parent()
         if (self.latitude is None) != (self.longitude is None):
             raise ValidationError(
                 {"longitude": _("Isi lintang dan bujur titik tengah bersama-sama.")}
@@ -102,6 +109,33 @@ class Region(models.Model):
                 validate_boundary(self.boundary)
             except ValidationError as error:
                 raise ValidationError({"boundary": error.messages}) from error
+
+    def _clean_parent(self):
+        """A kecamatan lies in the regency and a desa in a kecamatan, with a code that starts
+        with its parent's: what a user may see is found by that prefix (RegionQuerySet), and
+        every page naming a desa names its kecamatan."""
+        if self.level not in RegionLevel.values:
+            return  # the level's own field error says so
+        wanted = self.PARENT_LEVEL.get(self.level)
+        parent = self.parent if self.parent_id else None
+        if wanted is None:
+            if parent is not None:
+                raise ValidationError({"parent": _("Kabupaten/kota tidak berinduk.")})
+            return
+        if parent is None or parent.level != wanted:
+            raise ValidationError(
+                {
+                    "parent": _("Pilih induk bertingkat %(level)s.")
+                    % {"level": RegionLevel(wanted).label}
+                }
+            )
+        if self.code and not self.code.startswith(f"{parent.code}."):
+            raise ValidationError(
+                {
+                    "code": _("Kode harus diawali kode induknya, %(prefix)s.")
+                    % {"prefix": f"{parent.code}."}
+                }
+            )
 
     @property
     def is_kelurahan(self) -> bool:

@@ -122,7 +122,9 @@ class QuickReportForm(BootstrapMixin, forms.ModelForm):
             Region.objects.visible_to(user).desa().select_related("parent").order_by("name")
         )
         # Grouped by kecamatan: a desa name may recur across kecamatan.
-        desa.label_from_instance = lambda region: f"{region.name} ({region.parent.name})"
+        desa.label_from_instance = lambda region: (
+            f"{region.name} ({region.parent.name})" if region.parent else region.name
+        )
         desa.widget.__class__ = FastSelect
 
     def clean(self):

@@ -36,3 +36,54 @@ def test_the_list_filters_regions_with_and_without_an_outline(
 
     assert listed("ada") == {"Diwek"}
     assert listed("belum") == {"Wonosalam"}
+
+
+def _region_form(**fields):
+    return {"code": "", "name": "Baru", "level": "desa", "parent": "", **fields}
+
+
+@pytest.mark.parametrize(
+    ("fields", "field", "message"),
+    [
+        ({"code": "35.17.08.2099"}, "parent", "Pilih induk bertingkat Kecamatan."),
+        (
+            {"code": "35.17.2099", "parent": "regency"},
+            "parent",
+            "Pilih induk bertingkat Kecamatan.",
+        ),
+        (
+            {"code": "35.17.09.2099", "parent": "kecamatan"},
+            "code",
+            "Kode harus diawali kode induknya, 35.17.08..",
+        ),
+        ({"code": "35.17.77", "level": "kecamatan"}, "parent", "Pilih induk bertingkat Kabupaten"),
+        (
+            {"code": "35.18", "level": "kabupaten", "parent": "kecamatan"},
+            "parent",
+            "tidak berinduk",
+        ),
+    ],
+)
+def test_a_region_outside_the_hierarchy_is_refused_next_to_the_field(
+    client, admin_user, kecamatan, fields, field, message
+):
+    """A desa without a kecamatan once broke every page naming desa with their kecamatan."""
+    parents = {"regency": kecamatan.parent.pk, "kecamatan": kecamatan.pk, "": ""}
+    fields["parent"] = parents[fields.get("parent", "")]
+    client.force_login(admin_user)
+    before = Region.objects.count()
+    response = client.post("/admin/directory/region/add/", _region_form(**fields))
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert message in " ".join(errors.get(field, []))
+    assert Region.objects.count() == before
+
+
+def test_a_desa_in_its_kecamatan_is_saved(client, admin_user, kecamatan):
+    client.force_login(admin_user)
+    response = client.post(
+        "/admin/directory/region/add/",
+        _region_form(code="35.17.08.2099", parent=kecamatan.pk),
+    )
+    assert response.status_code == 302
+    assert Region.objects.get(code="35.17.08.2099").parent == kecamatan
