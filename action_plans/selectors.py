@@ -44,9 +44,10 @@ class Cell:
 
 
 def report_expected(plan, created_at, period, target) -> bool:
-    """Whether `activity` owed a realisation report for `period`: the plan is in force, the
-    period's target is above zero (empty or 0 expects nothing), and the activity was in the plan
-    by the period's due date (one added later cannot have been late)."""
+    """Whether an activity added to the plan at `created_at` owed a realisation report for
+    `period`: the plan is in force, the period's target is above zero (empty or 0 expects
+    nothing), and the activity was in the plan by the period's due date (one added later cannot
+    have been late)."""
     if not plan.is_locked or not target:
         return False
     return created_at is None or timezone.localdate(created_at) <= period.due_date
@@ -59,7 +60,7 @@ class Row:
     target_total: Decimal
     achieved_total: Decimal
     spent: int
-    evidence_count: int | None
+    evidence_count: int
     overdue_periods: list = field(default_factory=list)
 
     @property
