@@ -1,4 +1,8 @@
 import csv
+import os
+import re
+import tempfile
+import uuid
 
 from axes.helpers import get_client_ip_address
 from django import forms
@@ -50,6 +54,10 @@ class LabelledExportForm(SelectableFieldsExportForm):
         return str(field.column_name) if field else field_name
 
 
+# What tempfile names the file an import keeps between its preview and its confirmation.
+KEPT_IMPORT_NAME = re.compile(r"tmp\w{8}")
+
+
 class SpreadsheetImportExportAdmin(LocalDatesAdminMixin, ImportExportModelAdmin):
     """Excel and CSV only; the import page lists every bad row by its line in the file and offers
     an Excel template to fill. Exported files are named in Indonesian."""
@@ -57,6 +65,40 @@ class SpreadsheetImportExportAdmin(LocalDatesAdminMixin, ImportExportModelAdmin)
     formats = [XLSX, CSV]
     export_form_class = LabelledExportForm
     import_template_name = "admin/directory/import.html"
+
+    def process_import(self, request, **kwargs):
+        """The confirmation takes the file kept since the preview by renaming it (atomically)
+        before the import reads it: a second confirmation of the same upload (a double tap, a
+        second tab, the back button) finds nothing and imports nothing, instead of importing
+        the rows twice or failing on a file already removed."""
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        form = self.create_confirm_form(request)
+        if form.is_valid():
+            kept = form.cleaned_data["import_file_name"]
+            # Only a name the preview gave (tempfile's): no other file of the folder is taken.
+            if not KEPT_IMPORT_NAME.fullmatch(kept):
+                return self._import_already_confirmed(request)
+            taken = f"{kept}.{uuid.uuid4().hex}"
+            folder = tempfile.gettempdir()
+            try:
+                os.rename(os.path.join(folder, kept), os.path.join(folder, taken))
+            except FileNotFoundError:
+                return self._import_already_confirmed(request)
+            request.POST = request.POST.copy()
+            request.POST["import_file_name"] = taken
+        return super().process_import(request, **kwargs)
+
+    def _import_already_confirmed(self, request):
+        messages.error(
+            request,
+            _(
+                "Impor ini sudah dikonfirmasi atau berkasnya tidak ada lagi; tidak ada yang "
+                "diimpor lagi. Unggah berkasnya kembali bila perlu."
+            ),
+        )
+        opts = self.model._meta
+        return redirect(f"admin:{opts.app_label}_{opts.model_name}_import")
 
     def get_urls(self):
         info = self.opts.app_label, self.opts.model_name

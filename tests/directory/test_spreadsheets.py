@@ -388,3 +388,26 @@ def test_team_decree_admin_lists_searches_and_filters(client, admin_user, agency
     assert years("?q=Kepala+Badan") == [2025]
     assert years(f"?members__agency__id__exact={agency.pk}") == [2025]
     assert years("?members__sub_team=pencegahan") == [2025]
+
+
+def test_an_import_confirmed_twice_imports_its_rows_once(client, admin_user, desa):
+    """A double tap or a second tab on "Konfirmasi impor": the second finds the upload taken
+    and says so on the import page, instead of failing on a file already removed."""
+    client.force_login(admin_user)
+    row = [None, "Ustadz Sekali", "agama", "", "", "35.17.08", "", "tugas_publik", None, "ya"]
+    response = import_file(client, "contact", xlsx([CONTACT_HEADER, row]), XLSX)
+    first = confirm(client, "contact", response)
+    second = confirm(client, "contact", response)
+    assert first.status_code == second.status_code == 200
+    assert second.redirect_chain[-1][0].endswith("/admin/directory/contact/import/")
+    assert "Impor ini sudah dikonfirmasi" in second.content.decode()
+    assert Contact.objects.filter(name="Ustadz Sekali").count() == 1
+
+
+@pytest.mark.parametrize("name", ["..", "", "/etc/passwd", "tmp", "tmp12345678/../x"])
+def test_a_confirmation_naming_no_kept_upload_imports_nothing(client, admin_user, name):
+    client.force_login(admin_user)
+    data = {"import_file_name": name, "original_file_name": "a.xlsx", "format": "0"}
+    response = client.post("/admin/directory/contact/process_import/", data, follow=True)
+    assert response.status_code == 200
+    assert Contact.objects.count() == 0
