@@ -1,6 +1,5 @@
 import csv
 import os
-import re
 import tempfile
 import uuid
 
@@ -54,10 +53,6 @@ class LabelledExportForm(SelectableFieldsExportForm):
         return str(field.column_name) if field else field_name
 
 
-# What tempfile names the file an import keeps between its preview and its confirmation.
-KEPT_IMPORT_NAME = re.compile(r"tmp\w{8}")
-
-
 class SpreadsheetImportExportAdmin(LocalDatesAdminMixin, ImportExportModelAdmin):
     """Excel and CSV only; the import page lists every bad row by its line in the file and offers
     an Excel template to fill. Exported files are named in Indonesian."""
@@ -66,19 +61,44 @@ class SpreadsheetImportExportAdmin(LocalDatesAdminMixin, ImportExportModelAdmin)
     export_form_class = LabelledExportForm
     import_template_name = "admin/directory/import.html"
 
+    # The files this session's previews kept for their confirmation (tempfile names, newest
+    # last): a confirmation may take only one of those, never another file of the folder.
+    KEPT_IMPORTS = "_kept_imports"
+
+    def get_confirm_form_initial(self, request, import_form):
+        initial = super().get_confirm_form_initial(request, import_form)
+        if import_form is not None:
+            kept = request.session.get(self.KEPT_IMPORTS, [])[-4:]
+            request.session[self.KEPT_IMPORTS] = [
+                *kept,
+                os.path.basename(initial["import_file_name"]),
+            ]
+        return initial
+
     def process_import(self, request, **kwargs):
-        """The confirmation takes the file kept since the preview by renaming it (atomically)
-        before the import reads it: a second confirmation of the same upload (a double tap, a
-        second tab, the back button) finds nothing and imports nothing, instead of importing
-        the rows twice or failing on a file already removed."""
+        """The confirmation takes the file kept since this session's preview by renaming it
+        (atomically) before the import reads it: a second confirmation of the same upload (a
+        double tap, a second tab, the back button) finds nothing and imports nothing, instead
+        of importing the rows twice or failing on a file already removed. A confirmation whose
+        hidden fields were changed (a format or resource that does not exist, a file this
+        session did not upload) imports nothing either."""
         if not self.has_import_permission(request):
             raise PermissionDenied
         form = self.create_confirm_form(request)
         if form.is_valid():
             kept = form.cleaned_data["import_file_name"]
-            # Only a name the preview gave (tempfile's): no other file of the folder is taken.
-            if not KEPT_IMPORT_NAME.fullmatch(kept):
+            formats = self.get_import_formats()
+            resources = self.get_import_resource_classes(request)
+            if (
+                kept not in request.session.get(self.KEPT_IMPORTS, [])
+                or form.cleaned_data["format"] not in {str(i) for i in range(len(formats))}
+                or (form.cleaned_data["resource"] or "0")
+                not in {str(i) for i in range(len(resources))}
+            ):
                 return self._import_already_confirmed(request)
+            request.session[self.KEPT_IMPORTS] = [
+                name for name in request.session[self.KEPT_IMPORTS] if name != kept
+            ]
             taken = f"{kept}.{uuid.uuid4().hex}"
             folder = tempfile.gettempdir()
             try:

@@ -5,6 +5,7 @@ import re
 
 import openpyxl
 import pytest
+from django.test import Client
 
 from directory.models import Agency, Contact
 
@@ -411,3 +412,35 @@ def test_a_confirmation_naming_no_kept_upload_imports_nothing(client, admin_user
     response = client.post("/admin/directory/contact/process_import/", data, follow=True)
     assert response.status_code == 200
     assert Contact.objects.count() == 0
+
+
+@pytest.mark.parametrize("changes", [{"format": "x"}, {"format": "99"}, {"resource": "9"}])
+def test_a_confirmation_with_changed_hidden_fields_imports_nothing(
+    client, admin_user, desa, changes
+):
+    client.force_login(admin_user)
+    row = [None, "Ustadz Ubah", "agama", "", "", "35.17.08", "", "tugas_publik", None, "ya"]
+    preview = import_file(client, "contact", xlsx([CONTACT_HEADER, row]), XLSX)
+    data = {**preview.context["confirm_form"].initial, **changes}
+    response = client.post("/admin/directory/contact/process_import/", data, follow=True)
+    assert response.status_code == 200
+    assert "tidak ada yang diimpor" in response.content.decode()
+    assert not Contact.objects.exists()
+    # The untouched confirmation still imports the upload.
+    confirm(client, "contact", preview)
+    assert Contact.objects.filter(name="Ustadz Ubah").count() == 1
+
+
+def test_only_the_uploader_sessions_preview_can_be_confirmed(client, admin_user, desa):
+    client.force_login(admin_user)
+    row = [None, "Ustadz Lain", "agama", "", "", "35.17.08", "", "tugas_publik", None, "ya"]
+    preview = import_file(client, "contact", xlsx([CONTACT_HEADER, row]), XLSX)
+    other = Client()
+    other.force_login(admin_user)  # another session of the same account
+    response = other.post(
+        "/admin/directory/contact/process_import/",
+        preview.context["confirm_form"].initial,
+        follow=True,
+    )
+    assert "tidak ada yang diimpor" in response.content.decode()
+    assert not Contact.objects.exists()
