@@ -132,6 +132,9 @@ class ActivityForm(BootstrapMixin, forms.ModelForm):
         return cleaned
 
 
+MAX_PERIODS = 12
+
+
 class PeriodForm(BootstrapMixin, forms.ModelForm):
     class Meta:
         model = Period
@@ -154,7 +157,14 @@ class BasePeriodFormSet(forms.BaseModelFormSet):
 
 # edit_only: the periods are created with the plan; a tampered form count cannot add one.
 PeriodFormSet = forms.modelformset_factory(
-    Period, form=PeriodForm, formset=BasePeriodFormSet, extra=0, edit_only=True
+    Period,
+    form=PeriodForm,
+    formset=BasePeriodFormSet,
+    extra=0,
+    edit_only=True,
+    # A plan has three or four periods; a tampered TOTAL_FORMS builds no more forms than this.
+    max_num=MAX_PERIODS,
+    absolute_max=MAX_PERIODS,
 )
 
 

@@ -450,6 +450,13 @@ class TeamMemberInline(AutocompleteAdminMixin, LocalDatesAdminMixin, admin.Tabul
     model = TeamMember
     extra = 1
     autocomplete_fields = ["agency"]
+    # A task force decree names a few dozen members; a tampered TOTAL_FORMS builds no more
+    # forms than this (Django's default cap is 1,000 more than max_num).
+    max_num = 300
+
+    def get_formset(self, request, obj=None, **kwargs):
+        kwargs.setdefault("absolute_max", self.max_num)
+        return super().get_formset(request, obj, **kwargs)
 
 
 @admin.register(TeamDecree)

@@ -164,6 +164,9 @@ PartyFormSet = forms.inlineformset_factory(
     can_delete=True,
     max_num=30,
     validate_max=True,
+    # A tampered TOTAL_FORMS builds at most this many forms (Django's default cap is 1,000
+    # more than max_num: a thousand party forms validated and drawn again, 1.8 MB).
+    absolute_max=30,
 )
 
 

@@ -19,6 +19,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from action_plans import services
 from action_plans.choices import Pillar, RealisationStatus
+from action_plans.forms import MAX_PERIODS
 from action_plans.models import (
     ActionPlan,
     Activity,
@@ -1033,4 +1034,13 @@ def test_overlapping_periods_are_refused(as_planner, plan):
     )
     assert response.status_code == 400
     assert "Periode B04 dan B08 tumpang tindih." in response.content.decode()
+    assert period_dates(plan) == before
+
+
+def test_a_huge_tampered_period_count_builds_a_few_forms_and_changes_nothing(as_planner, plan):
+    before = period_dates(plan)
+    data = periods_form(plan, **{"form-TOTAL_FORMS": "100000"})
+    response = as_planner.post("/rat/2024/periode/", data)
+    assert response.status_code == 400
+    assert len(response.context["formset"].forms) <= MAX_PERIODS
     assert period_dates(plan) == before

@@ -910,3 +910,13 @@ def test_report_without_kecamatan(as_petugas, payload):
     assert_field_error(response, "kecamatan", "Bidang ini tidak boleh kosong.")
     assert_nothing_saved()
     assert_typed_values_kept(response)
+
+
+def test_a_huge_tampered_party_count_builds_no_more_forms_than_allowed(as_petugas, payload):
+    """Django builds up to 1,000 forms beyond max_num for a TOTAL_FORMS a client sends."""
+    data = payload(**{"parties-TOTAL_FORMS": "100000"})
+    response = as_petugas.post(CREATE_URL, data)
+    assert response.status_code == 400
+    assert len(response.context["parties"].forms) <= 30
+    assert "Harap ajukan paling banyak 30 formulir." in response.content.decode()
+    assert_nothing_saved()
