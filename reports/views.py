@@ -2,9 +2,11 @@
 the annual narrative. Permissions come from `reports.rules`; issued reports are read through
 `IssuedReport.objects.visible_to(user)`."""
 
+import uuid
 from urllib.parse import urlencode
 
 from django.contrib import messages
+from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -14,7 +16,13 @@ from django.views import View
 from django.views.generic import FormView, ListView
 
 from action_plans.models import ActionPlan
-from core.mixins import PermissionRequiredMixin, PerPageMixin
+from core.mixins import SUBMISSION_FIELD, PermissionRequiredMixin, PerPageMixin
+from core.services import (
+    AlreadySubmitted,
+    submission_claim,
+    submission_done,
+    submission_earlier,
+)
 from core.utils import parse_id
 from core.views import stored_file_response
 from reports import documents, services
@@ -103,6 +111,7 @@ class PreviewView(DocumentMixin, View):
             "draft_url": self.url("draft"),
             "issue_url": self.url("issue"),
             "can_issue": request.user.has_perm("reports.issue_report"),
+            "submission_token": uuid.uuid4(),
         }
         return HttpResponse(
             document.html(pdf=False, draft=True, extra={"toolbar": toolbar}, request=request)
@@ -127,10 +136,25 @@ class IssueView(DocumentMixin, View):
     permission_required = "reports.issue_report"
 
     def post(self, request, year, kind):
+        """One new version per "Terbitkan" on a preview: the preview's token is claimed in the
+        transaction that archives the version, so a double tap or a resend of the same page
+        issues nothing more (issuing from a fresh preview still makes the next version)."""
+        index = f"{reverse('reports:index')}?tahun={year}"
+        token = request.POST.get(SUBMISSION_FIELD)
         try:
-            report = services.report_issue(
-                kind=self.kind, year=year, period_code=self.period_code, by=request.user
+            if submission_earlier(token=token, by=request.user) is not None:
+                raise AlreadySubmitted(index)
+            with transaction.atomic():
+                claimed = submission_claim(token=token, by=request.user)
+                report = services.report_issue(
+                    kind=self.kind, year=year, period_code=self.period_code, by=request.user
+                )
+                submission_done(submission=claimed, url=index)
+        except AlreadySubmitted:
+            messages.info(
+                request, _("Formulir ini sudah terkirim sebelumnya dan tidak disimpan dua kali.")
             )
+            return redirect(index)
         except (documents.DocumentUnavailable, RenderError) as error:
             return self.back_with(error)
         messages.success(
@@ -138,7 +162,7 @@ class IssueView(DocumentMixin, View):
             _("%(title)s diterbitkan sebagai versi %(version)s.")
             % {"title": report.title, "version": report.version},
         )
-        return redirect(f"{reverse('reports:index')}?tahun={year}")
+        return redirect(index)
 
 
 class IssuedDownloadView(ReportPermissionMixin, View):

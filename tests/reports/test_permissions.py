@@ -2,6 +2,7 @@
 DESIGN.md §1 (secretariat builds and issues; leadership and secretariat download), not read
 from reports/rules.py."""
 
+import re
 from unittest import mock
 
 import pytest
@@ -163,3 +164,25 @@ def test_narrative_too_long_is_refused_with_a_message(client, sekretariat, year_
     assert response.status_code == 400
     assert "10000" in response.content.decode() or "10.000" in response.content.decode()
     assert not AnnualNarrative.objects.exists()
+
+
+def test_a_double_tap_on_one_preview_issues_one_version(client, sekretariat, year_2024):
+    """Issuing from a fresh preview makes the next version (above); the same preview's form
+    sent twice (a double tap, a resend) issues once and says the second was not stored."""
+    client.force_login(sekretariat)
+    preview = client.get("/laporan-resmi/2024/rat/").content.decode()
+    token = re.search(r'name="submission_token" value="([^"]+)"', preview).group(1)
+    first = client.post("/laporan-resmi/2024/rat/terbitkan/", {"submission_token": token})
+    second = client.post(
+        "/laporan-resmi/2024/rat/terbitkan/", {"submission_token": token}, follow=True
+    )
+    assert first.status_code == 302
+    assert second.status_code == 200
+    assert "tidak disimpan dua kali" in second.content.decode()
+    assert list(IssuedReport.objects.values_list("version", flat=True)) == [1]
+    again = re.search(
+        r'name="submission_token" value="([^"]+)"',
+        client.get("/laporan-resmi/2024/rat/").content.decode(),
+    ).group(1)
+    client.post("/laporan-resmi/2024/rat/terbitkan/", {"submission_token": again})
+    assert IssuedReport.objects.count() == 2
