@@ -84,7 +84,9 @@ class IdleSessionMiddleware:
     The session row's expiry (now + SESSION_COOKIE_AGE) is set whenever the session is saved.
     Saving it on every request (SESSION_SAVE_EVERY_REQUEST) costs a write per page, image and
     htmx call; here a signed-in session is saved only when its last save is at least
-    SESSION_REFRESH_SECONDS old, so the idle timeout is exact to within that much."""
+    SESSION_REFRESH_SECONDS old, so the idle timeout is exact to within that much. A session
+    saved anyway (signing in, a message for the next page) is marked refreshed too, so the
+    request after it does not write again."""
 
     KEY = "_refreshed_at"
 
@@ -94,13 +96,13 @@ class IdleSessionMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         session = getattr(request, "session", None)
-        if session is None or session.modified or not session.session_key:
+        if session is None or not session.session_key:
             return response
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated:
             return response
         now = int(time.time())
-        if now - session.get(self.KEY, 0) >= settings.SESSION_REFRESH_SECONDS:
+        if session.modified or now - session.get(self.KEY, 0) >= settings.SESSION_REFRESH_SECONDS:
             # Marks the session modified: SessionMiddleware saves it with a new expiry.
             session[self.KEY] = now
         return response

@@ -7,9 +7,11 @@ import pytest
 import time_machine
 from django.contrib.sessions.models import Session
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 from django.utils import timezone
 
 from core.models import FormSubmission
+from tests.factories import DEFAULT_PASSWORD as PASSWORD
 
 
 @pytest.fixture(autouse=True)
@@ -24,6 +26,17 @@ def test_session_is_not_rewritten_on_every_request(client, pimpinan, django_asse
     with time_machine.travel(timezone.now() + timedelta(seconds=30)):
         client.get("/")
     assert Session.objects.get().expire_date == first_expiry
+
+
+def test_the_page_after_signing_in_writes_no_session(client, pimpinan):
+    # Signing in saves the session; the dashboard right after it needs no second write.
+    credentials = {"username": "pimpinan", "password": PASSWORD}
+    response = client.post(reverse("accounts:login"), credentials)
+    assert response.status_code == 302
+    signed_in_expiry = Session.objects.get().expire_date
+    with time_machine.travel(timezone.now() + timedelta(seconds=30)):
+        assert client.get("/").status_code == 200
+    assert Session.objects.get().expire_date == signed_in_expiry
 
 
 def test_session_expiry_moves_on_after_a_minute(client, pimpinan):
