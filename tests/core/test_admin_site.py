@@ -7,6 +7,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from core.admin import AutocompleteAdminMixin, PortalAutocompleteSelect
 from core.sites import PortalAdminSite
+from directory.models import Agency
 from tests.factories import AgencyFactory
 
 pytestmark = pytest.mark.django_db
@@ -109,3 +110,27 @@ def test_an_empty_to_field_is_a_bad_request_not_a_server_error(client, admin_use
     assert response.status_code == 400
     agency.refresh_from_db()
     assert agency.name != "x"
+
+
+@pytest.mark.parametrize("junk", [*(v for v in NOT_IDS if v != "-1"), "31/12/2026"])
+def test_an_action_on_selected_values_that_are_no_ids_changes_nothing(client, admin_user, junk):
+    client.force_login(admin_user)
+    agency = AgencyFactory()
+    response = client.post(
+        "/admin/directory/agency/",
+        {"action": "delete_selected", "_selected_action": [junk]},
+    )
+    assert response.status_code == 200
+    assert "Pilih instansi untuk diubah" in response.content.decode()  # the list, no confirmation
+    assert Agency.objects.filter(pk=agency.pk).exists()
+
+
+def test_an_action_keeps_the_real_ids_among_junk(client, admin_user):
+    client.force_login(admin_user)
+    agency = AgencyFactory(name="Dinas Uji", acronym="Dinuji")
+    response = client.post(
+        "/admin/directory/agency/",
+        {"action": "delete_selected", "_selected_action": ["①", str(agency.pk)]},
+    )
+    assert response.status_code == 200
+    assert "Dinuji" in response.content.decode()  # the confirmation names the real one
