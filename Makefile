@@ -23,7 +23,7 @@ else
 DB_START := @echo "Using the database from DATABASE_URL."
 endif
 
-.PHONY: help install db migrate seed run stop test coverage lint messages clean-db bench seed-bench backup restore serve
+.PHONY: help install db migrate seed run stop test coverage lint messages clean-db bench seed-bench fuzz backup restore serve
 
 help: ## List the commands
 	@echo "Portal Tim Terpadu PKS — make targets:"
@@ -85,6 +85,16 @@ messages: install ## Refresh translation catalogs (locale/*/django.po) from the 
 
 clean-db: stop ## Delete the project-local database cluster (all local data)
 	rm -rf .pgdata
+
+# The full fuzzing campaign (tests/fuzzing.py): every persona, FUZZ_ROUNDS rounds of junk per page
+# and form, repeatable by FUZZ_SEED. `make test` runs a small one.
+FUZZ_ROUNDS ?= 4
+FUZZ_SEED ?= 2026
+FUZZ_PERSONAS ?= anonymous no_role petugas operator sekretariat pimpinan admin
+
+fuzz: install db ## Junk in every URL, query and form of every persona; fails on any 500 (FUZZ_SEED, FUZZ_ROUNDS)
+	FUZZ_SEED=$(FUZZ_SEED) FUZZ_ROUNDS=$(FUZZ_ROUNDS) FUZZ_PERSONAS="$(FUZZ_PERSONAS)" \
+		$(BIN)/pytest -n $(TEST_WORKERS) --dist $(TEST_DIST) tests/project/test_fuzz.py $(PYTEST_ARGS)
 
 # The bench's own database (demo data untouched) and production settings for its measures.
 BENCH_REPORTS ?= 1000000

@@ -1,0 +1,493 @@
+"""A fuzzer for the portal's pages: junk in every URL, query string and form a persona can reach,
+answered without a 500.
+
+`Campaign` starts from the pages of the URL matrix a persona may open (and, for staff, every
+changelist, add and change page of the administration). For each page it:
+- opens it, and reads its forms and the links that carry a query string (filters, sorting,
+  pagination);
+- opens it again with junk in the query parameters those forms and links use (sometimes as an
+  htmx request), and with junk in place of each id or code of its path;
+- submits each GET form with junk, and each POST form filled in as a person would (fields the
+  answer refuses are drawn again until it is accepted), then the same data twice at once (a
+  double tap), and then with junk: most fields keep a valid value, a few get junk, some are
+  left out or sent twice, files are junk bytes under odd names, and a formset's management
+  counts are tampered with.
+
+Everything is drawn from one seeded `random.Random`, so a run is repeated exactly by its seed.
+A request answered with a 500 (the test client answers an exception so) becomes a `Finding` that
+names the persona, the request and the exception.
+
+`make fuzz` runs the full campaign (every persona, more rounds); `make test` runs a small one
+(tests/project/test_fuzz.py) so that the harness keeps working.
+"""
+
+import copy
+import random
+import re
+import threading
+import traceback
+import urllib.parse
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.urls import Resolver404, resolve, reverse
+
+# Junk a person could type or a script could send. Short enough that one request stays quick.
+NASTY = [
+    "",
+    " ",
+    "<script>alert(1)</script>",
+    '"><img src=x onerror=alert(1)>',
+    "' OR '1'='1' --",
+    "%",
+    "%00",
+    "\x00",
+    "\u202e",
+    "😀" * 20,
+    "①",
+    "²",
+    "٣",
+    "-1",
+    "0",
+    "9" * 40,
+    "2147483648",
+    "-9223372036854775809",
+    "1e309",
+    "NaN",
+    "Infinity",
+    "0x1A",
+    "1,5",
+    "1.000.000",
+    "2026-02-30",
+    "0000-00-00",
+    "9999-12-31",
+    "31/12/2026",
+    "10000-01-01",
+    "null",
+    "None",
+    "true",
+    "[]",
+    "{}",
+    '{"a": [1, {"b": null}]}',
+    "../../etc/passwd",
+    "a" * 3000,
+    '=HYPERLINK("http://x.invalid")',
+    "https://x.invalid/",
+    "javascript:alert(1)",
+    "00000000-0000-0000-0000-000000000000",
+]
+# Ids in a path: beyond the integer column, zero, unknown.
+PATH_JUNK = ["0", "2147483648", "9" * 30, "99999", "abc", "%E2%91%A0", "..", "-"]
+# Formset management counts.
+COUNT_JUNK = ["-1", "1000", "abc", "", "2147483648", "1.5"]
+# What an upload can be.
+FILE_NAMES = ["bukti.jpg", "laporan.pdf", "data.xlsx", "x.csv", "../../x.jpg", "a" * 200, "😀.png"]
+FILE_BODIES = [
+    b"",
+    b"\xff\xd8\xff\xe0" + b"\x00" * 20,  # a JPEG that stops after its first marker
+    b"%PDF-1.7\n%%EOF\n",
+    b"PK\x03\x04" + b"\x00" * 40,  # the start of a ZIP (an .xlsx) and nothing else
+    b"kolom;lain\n1;2\n",
+    b"<html><script>alert(1)</script></html>",
+]
+
+# A plausible value for an empty field, by its input type; other inputs get words.
+PLAUSIBLE = {
+    "date": "2025-06-15",
+    "datetime-local": "2025-06-15T10:30",
+    "time": "10:30",
+    "month": "2025-06",
+    "number": "1",
+    "email": "uji@contoh.go.id",
+    "tel": "081234567890",
+    "url": "https://contoh.go.id/",
+    "password": "Rahasia-uji-2026",
+    "hidden": "",
+    "search": "",
+}
+
+# Values tried in turn for a field a form refused, by input type.
+ALTERNATIVES = {
+    "text": [
+        "Uji coba",
+        "Uraian uji coba yang cukup panjang untuk memenuhi batas minimal sebuah isian.",
+        "1",
+        "2025",
+        "UJI-01",
+        "uji@contoh.go.id",
+    ],
+    "textarea": ["Uraian uji coba yang cukup panjang untuk memenuhi batas minimal sebuah isian."],
+    "date": ["2024-03-01", "2025-06-15", "2026-01-15"],
+    "number": ["0", "1", "10", "100000"],
+    "password": ["Rahasia-uji-2026", "rahasia-uji-123"],
+}
+ACCEPT_ATTEMPTS = 4
+
+# Submitting these forms as the page fills them in would end the campaign's own session or
+# remove what the later pages are about; they still get junk.
+DESTRUCTIVE = re.compile(r"/(keluar|logout|hapus|delete)/?$")
+
+
+@dataclass
+class Field:
+    name: str
+    kind: str  # input type, or "select", "textarea"
+    value: str = ""
+    options: list[str] = field(default_factory=list)
+    multiple: bool = False
+    checked: bool = False
+
+
+@dataclass
+class Form:
+    method: str
+    action: str
+    multipart: bool
+    fields: list[Field] = field(default_factory=list)
+
+    def key(self) -> tuple:
+        return (self.method, self.action, tuple(sorted({f.name for f in self.fields})))
+
+
+class PageParser(HTMLParser):
+    """The forms of a page and its links with a query string."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.forms: list[Form] = []
+        self.links: list[str] = []
+        # Fields the page marks as refused: inputs with aria-invalid, and the field groups with
+        # an error (named without a formset's prefix).
+        self.refused: set[str] = set()
+        self._form: Form | None = None
+        self._select: Field | None = None
+        self._textarea: Field | None = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = {name: value or "" for name, value in attrs}
+        if attrs.get("aria-invalid") == "true" and attrs.get("name"):
+            self.refused.add(attrs["name"])
+        if "has-error" in attrs.get("class", "") and attrs.get("data-field"):
+            self.refused.add(attrs["data-field"])
+        if tag == "a" and "?" in attrs.get("href", ""):
+            self.links.append(attrs["href"])
+        elif tag == "form":
+            self._form = Form(
+                method=attrs.get("method", "get").lower(),
+                action=attrs.get("action", ""),
+                multipart="multipart" in attrs.get("enctype", ""),
+            )
+            self.forms.append(self._form)
+        elif self._form is None or ("name" not in attrs and tag != "option"):
+            return
+        elif tag == "input":
+            kind = attrs.get("type", "text").lower()
+            if kind in {"submit", "button", "image", "reset"}:
+                return
+            self._form.fields.append(
+                Field(attrs["name"], kind, attrs.get("value", ""), checked="checked" in attrs)
+            )
+        elif tag == "select":
+            self._select = Field(attrs["name"], "select", multiple="multiple" in attrs)
+            self._form.fields.append(self._select)
+        elif tag == "option" and self._select is not None:
+            value = attrs.get("value", "")
+            self._select.options.append(value)
+            if "selected" in attrs:
+                self._select.value = value
+        elif tag == "textarea":
+            self._textarea = Field(attrs["name"], "textarea")
+            self._form.fields.append(self._textarea)
+
+    def handle_data(self, data):
+        if self._textarea is not None:
+            self._textarea.value += data
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self._form = None
+        elif tag == "select":
+            self._select = None
+        elif tag == "textarea":
+            self._textarea = None
+
+
+@dataclass
+class Finding:
+    persona: str
+    method: str
+    url: str
+    data: str
+    status: int
+    error: str
+
+    def __str__(self):
+        data = f" data={self.data}" if self.data else ""
+        return f"[{self.persona}] {self.method} {self.url}{data} -> {self.status}: {self.error}"
+
+
+def describe_error(response) -> str:
+    """The exception behind a 500, and the last line of the portal's own code it passed."""
+    exc_info = getattr(response, "exc_info", None)
+    if not exc_info:
+        return "(no exception)"
+    kind, value, tb = exc_info
+    frames = [f for f in traceback.extract_tb(tb) if "site-packages" not in f.filename]
+    last = frames[-1] if frames else None
+    where = f" at {'/'.join(last.filename.rsplit('/', 2)[-2:])}:{last.lineno}" if last else ""
+    return f"{kind.__name__}: {str(value)[:200]}{where}"
+
+
+def shorten(data) -> str:
+    text = repr(data)
+    return text if len(text) <= 600 else text[:600] + "…"
+
+
+@dataclass
+class Campaign:
+    client: object
+    persona: str
+    rng: random.Random
+    user: object = None
+    rounds: int = 1
+    twin: object = None
+    links_per_page: int = 3
+    findings: list[Finding] = field(default_factory=list)
+    requests: int = 0
+    _seen_forms: set = field(default_factory=set)
+    _seen_pages: set = field(default_factory=set)
+
+    # --- sending ------------------------------------------------------------------------------
+
+    def send(self, method: str, url: str, data=None, client=None, **extra):
+        client = client or self.client
+        self.requests += 1
+        response = getattr(client, method)(url, data, **extra)
+        if self.user is not None and "_auth_user_id" not in client.session:
+            # Signed out by the request (the sign-out form, a changed password): back in, so
+            # the campaign goes on as the persona.
+            client.force_login(self.user)
+        if response.status_code >= 500:
+            self.findings.append(
+                Finding(
+                    self.persona,
+                    method.upper(),
+                    url,
+                    shorten(data) if data else "",
+                    response.status_code,
+                    describe_error(response),
+                )
+            )
+        return response
+
+    def send_twice_at_once(self, url: str, data: dict) -> None:
+        """The same POST twice at the same moment, from the client and its twin (a second
+        client with the same session cookie), each on its own database connection; without a
+        twin, once more after the last one."""
+        if self.twin is None:
+            self.send("post", url, data)
+            return
+        self.twin.cookies = copy.deepcopy(self.client.cookies)
+        barrier = threading.Barrier(2)
+
+        def tap(client):
+            try:
+                barrier.wait(timeout=30)
+                self.send("post", url, data, client=client)
+            finally:
+                connection.close()  # this thread's own
+
+        threads = [threading.Thread(target=tap, args=(c,)) for c in (self.client, self.twin)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=120)
+
+    # --- junk ---------------------------------------------------------------------------------
+
+    def junk(self) -> str:
+        draw = self.rng.random()
+        if draw < 0.7:
+            return self.rng.choice(NASTY)
+        if draw < 0.85:
+            return str(self.rng.choice([-1, 0, 1, 10**6, 2**31, 2**63, -(2**63) - 1]))
+        alphabet = "aZ09 .,;:-_/\\'\"<>&%#?=+()[]{}~`|^$*@!\t\nÀé中😀\u200b"
+        return "".join(self.rng.choice(alphabet) for _ in range(self.rng.randint(1, 40)))
+
+    def junk_file(self, name: str):
+        return SimpleUploadedFile(
+            self.rng.choice(FILE_NAMES), self.rng.choice(FILE_BODIES), "application/octet-stream"
+        )
+
+    # --- pages --------------------------------------------------------------------------------
+
+    def visit(self, url: str) -> None:
+        """Open a page and fuzz what it offers. A page (path and query) is fuzzed once."""
+        if url in self._seen_pages:
+            return
+        self._seen_pages.add(url)
+        response = self.send("get", url)
+        path, _, query = url.partition("?")
+        parser = PageParser()
+        if response.status_code == 200 and "html" in response.get("Content-Type", ""):
+            parser.feed(response.content.decode(errors="replace"))
+        params = {name for name, _ in urllib.parse.parse_qsl(query, keep_blank_values=True)}
+        for form in parser.forms:
+            if form.method == "get":
+                params |= {f.name for f in form.fields}
+        for link in parser.links:
+            link_path, _, link_query = link.partition("?")
+            if link_path in ("", path):
+                params |= {n for n, _ in urllib.parse.parse_qsl(link_query, keep_blank_values=True)}
+        for _ in range(self.rounds):
+            self.junk_query(path, query, sorted(params))
+            self.junk_path(path, query)
+        for form in parser.forms:
+            self.fuzz_form(form, path)
+        same_page = [link for link in parser.links if link.partition("?")[0] in ("", path)]
+        for link in self.rng.sample(same_page, min(self.links_per_page, len(same_page))):
+            self.send("get", urllib.parse.urljoin(path, link))
+
+    def junk_query(self, path: str, query: str, params: list[str]) -> None:
+        pairs = urllib.parse.parse_qsl(query, keep_blank_values=True)
+        names = self.rng.sample(params, min(len(params), self.rng.randint(1, 3))) if params else []
+        names.append(self.rng.choice(["page", "cursor", "sort", "o", "q", "_to_field", "next"]))
+        for name in names:
+            pairs.append((name, self.junk()))
+        # Sometimes as htmx asks (a fragment instead of the page).
+        headers = {"HTTP_HX_REQUEST": "true"} if self.rng.random() < 0.3 else {}
+        self.send("get", f"{path}?{urllib.parse.urlencode(pairs)}", **headers)
+
+    def junk_path(self, path: str, query: str) -> None:
+        """Each variable part of the path (a kwarg of its URL pattern) replaced by junk."""
+        try:
+            match = resolve(path)
+        except Resolver404:
+            return
+        segments = path.split("/")
+        for value in {str(v) for v in match.kwargs.values()}:
+            quoted = urllib.parse.quote(value)
+            if quoted not in segments:
+                continue
+            junk = self.rng.choice([*PATH_JUNK, urllib.parse.quote(self.junk(), safe="")])
+            swapped = "/".join(junk if s == quoted else s for s in segments)
+            self.send("get", swapped + (f"?{query}" if query else ""))
+
+    # --- forms --------------------------------------------------------------------------------
+
+    def fuzz_form(self, form: Form, page_path: str) -> None:
+        if form.key() in self._seen_forms or not form.fields:
+            return
+        self._seen_forms.add(form.key())
+        action = urllib.parse.urljoin(page_path, form.action) if form.action else page_path
+        if form.method == "get":
+            for _ in range(self.rounds):
+                data = self.junk_data(form, self.filled(form), files=False)
+                self.send("get", f"{action}?{urllib.parse.urlencode(data, doseq=True)}")
+            return
+        filled = self.filled(form)
+        if not DESTRUCTIVE.search(action.partition("?")[0]):
+            filled = self.accepted(form, action, filled)
+            self.send_twice_at_once(action, filled)  # a double tap
+        for _ in range(self.rounds * 2):
+            self.send("post", action, self.junk_data(form, filled, files=form.multipart))
+
+    def accepted(self, form: Form, action: str, data: dict) -> dict:
+        """Submit the form as filled in; while the answer marks fields as refused, draw those
+        again (another option, another date, other words) and resubmit. Returns the last data,
+        accepted or not: junk then starts from as far as a person would get."""
+        for _ in range(ACCEPT_ATTEMPTS):
+            response = self.send("post", action, data)
+            if "html" not in response.get("Content-Type", ""):
+                break
+            parser = PageParser()
+            parser.feed(response.content.decode(errors="replace"))
+            names = {f.name for f in form.fields}
+            refused = {
+                name
+                for name in names
+                if name in parser.refused or name.rpartition("-")[2] in parser.refused
+            }
+            if not refused:
+                break
+            data = {name: list(values) for name, values in data.items()}
+            for name in refused:
+                data[name] = self.redraw([f for f in form.fields if f.name == name])
+        return data
+
+    def redraw(self, fields: list[Field]) -> list[str]:
+        """Another plausible value for a refused field (its inputs: several for a radio group)."""
+        first = fields[0]
+        if first.kind == "select":
+            options = [o for o in first.options if o] or [""]
+            return self.rng.sample(options, 1 if not first.multiple else min(2, len(options)))
+        if first.kind in {"radio", "checkbox"}:
+            return [self.rng.choice(fields).value or "on"] if self.rng.random() < 0.8 else []
+        return [self.rng.choice(ALTERNATIVES.get(first.kind, ALTERNATIVES["text"]))]
+
+    def filled(self, form: Form) -> dict:
+        """The form as a person would fill it in: what the page put in it, and a plausible value
+        where it left a field empty (a choice among the options, a date, a number, words), so
+        that submissions get past the first check and reach the services and the database."""
+        data: dict[str, list] = {}
+        radios: dict[str, list[Field]] = {}
+        for f in form.fields:
+            if f.kind == "radio":
+                radios.setdefault(f.name, []).append(f)
+            elif f.kind == "checkbox":
+                if f.checked or self.rng.random() < 0.3:
+                    data.setdefault(f.name, []).append(f.value or "on")
+            elif f.kind == "file":
+                continue
+            elif f.kind == "select":
+                options = [o for o in f.options if o]
+                value = f.value or (self.rng.choice(options) if options else "")
+                data.setdefault(f.name, []).append(value)
+            else:
+                data.setdefault(f.name, []).append(f.value or PLAUSIBLE.get(f.kind, "Uji coba"))
+        for name, group in radios.items():
+            chosen = [f for f in group if f.checked] or [self.rng.choice(group)]
+            data[name] = [chosen[0].value]
+        return data
+
+    def junk_data(self, form: Form, filled: dict, files: bool) -> dict:
+        data = {name: list(values) for name, values in filled.items()}
+        names = sorted({f.name for f in form.fields})
+        for name in self.rng.sample(names, min(len(names), self.rng.randint(1, 3))):
+            kind = next(f.kind for f in form.fields if f.name == name)
+            draw = self.rng.random()
+            if name.endswith(("TOTAL_FORMS", "INITIAL_FORMS")):
+                data[name] = [self.rng.choice(COUNT_JUNK)]
+            elif kind == "file":
+                if files:
+                    data[name] = [self.junk_file(name) for _ in range(self.rng.randint(1, 2))]
+            elif draw < 0.15:
+                data.pop(name, None)
+            elif draw < 0.3:
+                data[name] = [self.junk(), self.junk()]
+            else:
+                data[name] = [self.junk()]
+        return data
+
+    # --- the run ------------------------------------------------------------------------------
+
+    def run(self, urls: list[str]) -> None:
+        for url in urls:
+            self.visit(url)
+
+
+def admin_urls(site, objects_of) -> Iterator[str]:
+    """Each registered model's changelist and add page, and the change and history pages of one
+    of its objects (`objects_of(model)` gives it, or None)."""
+    for model in sorted(site._registry, key=lambda m: m._meta.label):
+        opts = model._meta
+        prefix = f"{site.name}:{opts.app_label}_{opts.model_name}"
+        yield reverse(f"{prefix}_changelist")
+        yield reverse(f"{prefix}_add")
+        obj = objects_of(model)
+        if obj is not None:
+            yield reverse(f"{prefix}_change", args=[obj.pk])
+            yield reverse(f"{prefix}_history", args=[obj.pk])

@@ -1,0 +1,45 @@
+"""Three views with the kind of faults the fuzzer is for, for tests/project/test_fuzz.py:
+a query parameter read as a number, a form that trusts its count once everything else is valid,
+and an id used beyond its column's range."""
+
+from django.http import HttpResponse, HttpResponseBadRequest
+from django.urls import path
+
+PAGE = """<!doctype html><title>Uji</title>
+<a href="?urut=nama">Nama</a>
+<form method="get"><input name="halaman" value="1"></form>
+<form method="post" action="/probe/simpan/">
+  <select name="jenis"><option value="">---</option><option value="a">A</option>
+    <option value="b">B</option></select>
+  <input name="jumlah" type="number" value="">
+  <button>Simpan</button>
+</form>"""
+
+
+def page(request):
+    int(request.GET.get("halaman", "1"))  # the fault: junk is a ValueError
+    return HttpResponse(PAGE)
+
+
+def save(request):
+    # Refuses the form (as a form with errors does) until "jenis" is "b": the fuzzer has to
+    # draw it again to get further.
+    if request.POST.get("jenis") != "b":
+        return HttpResponseBadRequest(
+            '<div class="has-error" data-field="jenis">Pilih B.</div>', content_type="text/html"
+        )
+    int(request.POST.get("jumlah", "0"))  # the fault, reached only by an accepted form
+    return HttpResponse("Tersimpan.")
+
+
+def item(request, pk):
+    if pk > 2**31 - 1:
+        raise OverflowError("beyond the integer column")
+    return HttpResponse(PAGE.replace("/probe/simpan/", ""))
+
+
+urlpatterns = [
+    path("probe/", page),
+    path("probe/simpan/", save),
+    path("probe/<int:pk>/", item),
+]

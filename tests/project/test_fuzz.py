@@ -1,0 +1,95 @@
+"""No 500 for junk in any URL, query string or form a persona can reach (tests/fuzzing.py).
+
+`make test` runs a small campaign: three personas, one round. `make fuzz` runs every persona with
+more rounds and its own seed (FUZZ_PERSONAS, FUZZ_ROUNDS, FUZZ_SEED). Requests are committed as in
+production (a transactional test), so a view that breaks its transaction is seen as it would be.
+
+A finding names the persona, the request and the exception; it is fixed in the portal and, when
+the campaign would not find it again by chance, kept as an explicit test next to the view.
+"""
+
+import os
+import random
+
+import pytest
+from django.contrib import admin
+from django.test import Client
+from django.urls import reverse
+
+from tests.browser.test_page_audit import seed
+from tests.fuzzing import Campaign, admin_urls
+from tests.project.test_url_matrix import EXPECTATIONS, PERSONAS
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+SMOKE_PERSONAS = ["petugas", "sekretariat", "admin"]
+FUZZ_PERSONAS = os.environ.get("FUZZ_PERSONAS", " ".join(SMOKE_PERSONAS)).split()
+FUZZ_ROUNDS = int(os.environ.get("FUZZ_ROUNDS", "1"))
+FUZZ_SEED = int(os.environ.get("FUZZ_SEED", "2026"))
+
+
+def start_urls(persona, objects) -> list[str]:
+    """The portal's pages the persona may open (the URL matrix's 200s), then the
+    administration's."""
+    urls = []
+    for name, (kwargs, query, codes) in sorted(EXPECTATIONS.items()):
+        if codes[persona] != 200:
+            continue
+        url = reverse(name, kwargs=kwargs(objects) if kwargs else None)
+        if query:
+            url += f"?{query}={objects[query].pk}"
+        urls.append(url)
+    return urls
+
+
+def first_object(model):
+    return model._default_manager.order_by("pk").first()
+
+
+@pytest.mark.parametrize("persona", [p for p in PERSONAS if p in FUZZ_PERSONAS])
+def test_junk_everywhere_is_answered_without_a_server_error(
+    client, roles, kecamatan, default_framework, persona
+):
+    users, objects = seed(kecamatan)
+    user = users[persona]
+    if user is not None:
+        client.force_login(user)
+    urls = start_urls(persona, objects)
+    if user is not None and user.is_staff:
+        urls += list(admin_urls(admin.site, first_object))
+    client.raise_request_exception = False
+    campaign = Campaign(
+        client,
+        persona,
+        random.Random(f"{FUZZ_SEED}-{persona}"),
+        user,
+        rounds=FUZZ_ROUNDS,
+        twin=Client(raise_request_exception=False),
+    )
+    campaign.run(urls)
+
+    assert campaign.requests > len(urls)
+    unique = {}
+    for finding in campaign.findings:
+        unique.setdefault((finding.method, finding.error), finding)
+    assert not unique, (
+        f"{len(campaign.findings)} of {campaign.requests} requests got a server error "
+        f"(seed {FUZZ_SEED}); one of each kind:\n" + "\n".join(map(str, unique.values()))
+    )
+
+
+@pytest.mark.urls("tests.project.fuzz_probe_urls")
+def test_the_campaign_finds_junk_that_breaks_a_query_a_form_and_a_path(client):
+    client.raise_request_exception = False
+    campaign = Campaign(client, "anonymous", random.Random(1), rounds=6)
+    campaign.run(["/probe/", "/probe/7/"])
+
+    broken = {
+        (f.method, f.url.partition("?")[0], f.error.partition(":")[0]) for f in campaign.findings
+    }
+    assert ("GET", "/probe/", "ValueError") in broken  # junk in ?halaman=
+    assert ("POST", "/probe/simpan/", "ValueError") in broken  # junk in jumlah, jenis drawn again
+    assert ("GET", "/probe/2147483648/", "OverflowError") in broken  # junk in place of the id
+    finding = next(f for f in campaign.findings if f.method == "POST")
+    assert "'jenis': ['b']" in finding.data
+    assert "ValueError: invalid literal for int()" in str(finding)
