@@ -12,6 +12,7 @@ context; each page is visited once and given these checks:
 - English words: none of the usual English interface words in the text of the page or in the
   `title`, `placeholder`, `aria-label` and `alt` attributes and button values, with the page in
   Indonesian. Words that are also Indonesian (Status, Data, Total, Detail...) are not listed;
+- no sideways scrolling: the page is no wider than the window (at 390 px: phone first);
 - the strict Content-Security-Policy (issue 13): the page is sent with it, without
   'unsafe-inline', and Chromium blocks nothing on it (no script, style or image refused) while
   the walk runs.
@@ -156,9 +157,14 @@ class Findings:
     violations: list[str] = field(default_factory=list)
     english: list[str] = field(default_factory=list)
     csp: list[str] = field(default_factory=list)
+    sideways: list[str] = field(default_factory=list)
 
     def report(self) -> str:
         parts = []
+        if self.sideways:
+            parts.append(
+                f"{len(self.sideways)} page(s) scrolling sideways:\n" + "\n".join(self.sideways)
+            )
         if self.csp:
             parts.append(
                 f"{len(self.csp)} Content-Security-Policy problem(s):\n" + "\n".join(self.csp)
@@ -270,6 +276,31 @@ def session_cookie(user, base_url):
 # --- the walk -----------------------------------------------------------------------------------
 
 
+# Whether the page is wider than the window's width (given: a phone's browser zooms out to fit a
+# page wider than the screen, so `innerWidth` grows with the page), and if so the elements that
+# stick out on the right, outside any element that scrolls on its own.
+SIDEWAYS = """width => {
+  if (document.documentElement.scrollWidth <= width) return "";
+  // Clipped by an ancestor that scrolls or hides its overflow, unless the element is positioned
+  // and that ancestor lies between it and the box it is positioned in (it escapes it then).
+  const clipped = element => {
+    const style = getComputedStyle(element);
+    const positioned = ["absolute", "fixed"].includes(style.position);
+    const block = style.position === "fixed" ? null : element.offsetParent;
+    for (let e = element.parentElement; e; e = e.parentElement) {
+      if (positioned && !(block && e.contains(block))) continue;
+      if (["auto", "scroll", "hidden", "clip"].includes(getComputedStyle(e).overflowX)) return true;
+    }
+    return false;
+  };
+  const out = [...document.body.querySelectorAll("*")]
+    .filter(e => e.getBoundingClientRect().right > width + 1 && !clipped(e))
+    .map(e => `${e.tagName.toLowerCase()}${e.id ? "#" + e.id : ""}.${[...e.classList].join(".")}`
+      + ` (${Math.round(e.getBoundingClientRect().right)} px)`);
+  return `${document.documentElement.scrollWidth} px wide at ${width} px: `
+    + out.slice(0, 5).join(", ");
+}"""
+
 # A path ending in a file name extension serves a file (export, PDF draft, JSON), not a page.
 FILE_PATH = re.compile(r"\.[a-z]+$")
 
@@ -302,6 +333,9 @@ def audit_page(page, url, persona, findings, audit):
             f"- {violation['id']} ({violation['impact']}, {len(nodes)} node(s)) on {where}: "
             f"{violation['help']}\n    {first}"
         )
+    overflow = page.evaluate(SIDEWAYS, SIZES[findings.size]["viewport"]["width"])
+    if overflow:
+        findings.sideways.append(f"- {where}: {overflow}")
     hits = english_on_page(page)
     if hits:
         findings.english.append(
@@ -570,7 +604,9 @@ def test_every_page_of_every_role_passes_axe_and_speaks_indonesian(
         f"{time.monotonic() - started:.1f} s; axe-core runs: {audit.summary()}"
     )
     assert findings.pages >= MIN_PAGES[persona], findings.pages  # the walk did reach the pages
-    assert not findings.violations and not findings.english and not findings.csp, findings.report()
+    assert not (findings.violations or findings.english or findings.csp or findings.sideways), (
+        findings.report()
+    )
 
 
 # --- the checks themselves can fail -------------------------------------------------------------
@@ -694,3 +730,24 @@ def test_a_page_sent_without_the_strict_policy_or_breaking_it_is_reported(browse
     assert len(findings.csp) == 1 and "/longgar/" in findings.csp[0]  # its header
     # The inline script of the strictly served page was refused, and only that one.
     assert len(blocked) == 1 and blocked[0].startswith("http://audit.invalid/ketat/")
+
+
+def test_a_page_wider_than_a_phone_is_reported_and_a_table_scrolling_in_its_box_is_not(browser):
+    page = browser.new_page(**SIZES["phone"])
+    head = '<meta name="viewport" content="width=device-width, initial-scale=1">'
+    wide = '<div style="width: 600px">Tabel</div>'
+    open_html(page, f"Lebar</title>{head}<title>", f'<main id="isi">{wide}</main>')
+    assert page.evaluate(SIDEWAYS, 390) == "608 px wide at 390 px: div. (608 px)"  # body margin
+    boxed = f'<main><div style="overflow-x: auto">{wide}</div></main>'
+    open_html(page, f"Kotak</title>{head}<title>", boxed)
+    assert page.evaluate(SIDEWAYS, 390) == ""
+    # Positioned text escapes a box that is not its containing block (a visually hidden header
+    # of a table in a scrolling box did so).
+    hidden = '<span style="position: absolute; left: 700px; width: 1px">Tindakan</span>'
+    escaped = f'<main><div style="overflow-x: auto">{wide}{hidden}</div></main>'
+    open_html(page, f"Lolos</title>{head}<title>", escaped)
+    assert page.evaluate(SIDEWAYS, 390).endswith(" px wide at 390 px: span. (701 px)")
+    held = escaped.replace("overflow-x: auto", "overflow-x: auto; position: relative")
+    open_html(page, f"Tertahan</title>{head}<title>", held)
+    assert page.evaluate(SIDEWAYS, 390) == ""
+    page.close()
