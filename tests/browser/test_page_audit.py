@@ -184,6 +184,9 @@ class Findings:
 # --- the data set -------------------------------------------------------------------------------
 
 
+UNBROKEN = "https://jombangkab.go.id/berita/" + "penolakan_pembangunan_gudang_di_desa_ceweng_" * 4
+
+
 def seed(kecamatan):
     """The personas and a small but realistic portal: the URL matrix's objects (a verified
     report with a step and evidence, an established plan with a realisation, a conflict status,
@@ -206,6 +209,20 @@ def seed(kecamatan):
         "admin": UserFactory(username="admin", is_staff=True, roles=[Role.ADMIN]),
     }
     objects = _objects(users, kecamatan)
+    # Text as people paste it: a long address with no place to break a line, in the fields the
+    # pages show, so that no page grows wider than a phone because of what was typed.
+    Incident.objects.filter(pk=objects["incident"].pk).update(
+        title=f"Penolakan warga {UNBROKEN}"[:200], address=UNBROKEN, chronology=UNBROKEN
+    )
+    objects["incident"].steps.update(description=UNBROKEN)
+    objects["incident"].parties.update(name=UNBROKEN[:150])
+    type(objects["activity"]).objects.filter(pk=objects["activity"].pk).update(title=UNBROKEN)
+    type(objects["realisation"]).objects.filter(pk=objects["realisation"].pk).update(
+        narrative=UNBROKEN
+    )
+    type(objects["conflict_status"]).objects.filter(pk=objects["conflict_status"].pk).update(
+        scope=UNBROKEN[:200]
+    )
     desa = DesaFactory(parent=kecamatan, name="Ceweng")
     reporter = users["petugas"]
     for status, likelihood, impact in [
