@@ -105,8 +105,9 @@ ALLOWED_PHRASES = {
     "user form",
 }
 
-# A word stands alone: letters glued to digits are a code (a salt, a hash, an ID), not a word.
-WORD = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]+(?![A-Za-z0-9])")
+# A word stands alone: letters glued to digits or to a mask's asterisks are a code (a salt, a
+# hash, an ID: the admin shows a password's salt as "To******"), not a word.
+WORD = re.compile(r"(?<![A-Za-z0-9*])[A-Za-z]+(?![A-Za-z0-9*])")
 # Email addresses, web addresses and domain names are not words of the interface.
 ADDRESS = re.compile(r"\S+@\S+|\w+://\S+|\b[\w-]+(?:\.[a-z]{2,})+\b")
 
@@ -634,6 +635,7 @@ def test_the_english_check_finds_english_words_and_spares_indonesian_ones():
     assert english_words("Page 2 of 5") == {"Page", "of"}
     assert english_words("No results") == {"No", "results"}
     assert english_words("salt: 41f7be****** 9of2") == set()
+    assert english_words("salt: To****************** hash: In**********") == set()
     indonesian = (
         "Status keadaan konflik · Data dukung · Total anggaran · No. SK 188/2024 · Filter · "
         "Kirim ke petugas@contoh.go.id · Single Sign-On · Detail laporan"
