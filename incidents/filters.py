@@ -1,7 +1,7 @@
 """The report list's filters. Every filter lives in the query string, so a filtered view can be
 bookmarked and shared; exports take the same query string."""
 
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 import django_filters
 from django import forms
@@ -111,6 +111,8 @@ class LocalDateFilter(django_filters.DateFilter):
         if not value:
             return qs
         if self.lookup_expr == "lt":  # "until" includes the whole day
+            if value == date.max:
+                return qs  # until the last day a date can have: no bound at all
             value += timedelta(days=1)
         bound = timezone.make_aware(datetime.combine(value, time.min))
         return qs.filter(**{f"{self.field_name}__{self.lookup_expr}": bound})

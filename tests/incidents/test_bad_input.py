@@ -920,3 +920,25 @@ def test_a_huge_tampered_party_count_builds_no_more_forms_than_allowed(as_petuga
     assert len(response.context["parties"].forms) <= 30
     assert "Harap ajukan paling banyak 30 formulir." in response.content.decode()
     assert_nothing_saved()
+
+
+@pytest.mark.parametrize(
+    ("bounds", "listed"),
+    [
+        ({"occurred_to": "9999-12-31"}, True),
+        ({"occurred_from": "0001-01-01"}, True),
+        ({"occurred_from": "9999-12-31"}, False),
+        ({"occurred_to": "0001-01-01"}, False),
+    ],
+)
+def test_the_first_and_last_days_a_date_can_have_filter_the_list(
+    client, sekretariat, kecamatan, bounds, listed
+):
+    # The day after 31-12-9999 does not exist; "until" that day was a 500 in the list and exports.
+    incident = IncidentFactory(kecamatan=kecamatan, title="Sengketa batas desa")
+    client.force_login(sekretariat)
+    for url in ("/laporan/", "/laporan/ekspor.csv"):
+        response = client.get(url, bounds)
+        assert response.status_code == 200
+        body = b"".join(response.streaming_content) if response.streaming else response.content
+        assert (incident.reference in body.decode()) is listed, url
