@@ -15,7 +15,8 @@ changelist, add and change page of the administration). For each page it:
 
 Everything is drawn from one seeded `random.Random`, so a run is repeated exactly by its seed.
 A request answered with a 500 (the test client answers an exception so) becomes a `Finding` that
-names the persona, the request and the exception.
+names the persona, the request and the exception; so does an error message or alert with English
+words in it (the check of tests/browser/test_page_audit.py), when the campaign is given that check.
 
 `make fuzz` runs the full campaign (every persona, more rounds); `make test` runs a small one
 (tests/project/test_fuzz.py) so that the harness keeps working.
@@ -126,6 +127,12 @@ ALTERNATIVES = {
 }
 ACCEPT_ATTEMPTS = 4
 
+# Elements holding an error message or an alert (the portal's Bootstrap classes, Django's
+# error lists, the admin's notes and messages).
+MESSAGE_CLASSES = {"invalid-feedback", "errorlist", "errornote", "alert", "messagelist"}
+VOID_TAGS = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
+             "track", "wbr"}  # fmt: skip
+
 # Submitting these forms as the page fills them in would end the campaign's own session or
 # remove what the later pages are about; they still get junk.
 DESTRUCTIVE = re.compile(r"/(keluar|logout|hapus|delete)/?$")
@@ -162,12 +169,21 @@ class PageParser(HTMLParser):
         # Fields the page marks as refused: inputs with aria-invalid, and the field groups with
         # an error (named without a formset's prefix).
         self.refused: set[str] = set()
+        # The texts of error messages and alerts: the portal's and the admin's.
+        self.messages: list[str] = []
+        self._message_depth = 0
         self._form: Form | None = None
         self._select: Field | None = None
         self._textarea: Field | None = None
 
     def handle_starttag(self, tag, attrs):
         attrs = {name: value or "" for name, value in attrs}
+        if tag not in VOID_TAGS:
+            if self._message_depth:
+                self._message_depth += 1
+            elif MESSAGE_CLASSES & set(attrs.get("class", "").split()):
+                self._message_depth = 1
+                self.messages.append("")
         if attrs.get("aria-invalid") == "true" and attrs.get("name"):
             self.refused.add(attrs["name"])
         if "has-error" in attrs.get("class", "") and attrs.get("data-field"):
@@ -205,8 +221,12 @@ class PageParser(HTMLParser):
     def handle_data(self, data):
         if self._textarea is not None:
             self._textarea.value += data
+        if self._message_depth:
+            self.messages[-1] += data
 
     def handle_endtag(self, tag):
+        if self._message_depth and tag not in VOID_TAGS:
+            self._message_depth -= 1
         if tag == "form":
             self._form = None
         elif tag == "select":
@@ -254,6 +274,9 @@ class Campaign:
     user: object = None
     rounds: int = 1
     twin: object = None
+    # A function giving the English words in a text; when given, every error message and alert
+    # of an HTML answer is checked with it.
+    english_words: object = None
     links_per_page: int = 3
     findings: list[Finding] = field(default_factory=list)
     requests: int = 0
@@ -270,6 +293,8 @@ class Campaign:
             # Signed out by the request (the sign-out form, a changed password): back in, so
             # the campaign goes on as the persona.
             client.force_login(self.user)
+        if self.english_words and "html" in response.get("Content-Type", ""):
+            self.check_language(method, url, data, response)
         if response.status_code >= 500:
             self.findings.append(
                 Finding(
@@ -282,6 +307,30 @@ class Campaign:
                 )
             )
         return response
+
+    def check_language(self, method: str, url: str, data, response) -> None:
+        """Error messages and alerts in Indonesian: English words in one become a finding. What
+        the request sent is left out first: a message may quote the junk it refuses."""
+        parser = PageParser()
+        parser.feed(response.content.decode(errors="replace"))
+        sent = [v for _, v in urllib.parse.parse_qsl(url.partition("?")[2])]
+        sent += [v for values in (data or {}).values() for v in values if isinstance(v, str)]
+        sent = sorted({v.strip() for v in sent if len(v.strip()) >= 3}, key=len, reverse=True)
+        for message in parser.messages:
+            for value in sent:
+                message = message.replace(value, " ")
+            words = self.english_words(message)
+            if words:
+                self.findings.append(
+                    Finding(
+                        self.persona,
+                        method.upper(),
+                        url,
+                        shorten(data) if data else "",
+                        response.status_code,
+                        f"English {sorted(words)} in the message {' '.join(message.split())!r}",
+                    )
+                )
 
     def send_twice_at_once(self, url: str, data: dict) -> None:
         """The same POST twice at the same moment, from the client and its twin (a second

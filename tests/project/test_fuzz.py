@@ -1,4 +1,5 @@
-"""No 500 for junk in any URL, query string or form a persona can reach (tests/fuzzing.py).
+"""No 500 for junk in any URL, query string or form a persona can reach, and every error message
+it gets in Indonesian (tests/fuzzing.py).
 
 `make test` runs a small campaign: three personas, one round. `make fuzz` runs every persona with
 more rounds and its own seed (FUZZ_PERSONAS, FUZZ_ROUNDS, FUZZ_SEED). Requests are committed as in
@@ -16,7 +17,7 @@ from django.contrib import admin
 from django.test import Client
 from django.urls import reverse
 
-from tests.browser.test_page_audit import seed
+from tests.browser.test_page_audit import english_words, seed
 from tests.fuzzing import Campaign, admin_urls
 from tests.project.test_url_matrix import EXPECTATIONS, PERSONAS
 
@@ -65,6 +66,7 @@ def test_junk_everywhere_is_answered_without_a_server_error(
         user,
         rounds=FUZZ_ROUNDS,
         twin=Client(raise_request_exception=False),
+        english_words=english_words,
     )
     campaign.run(urls)
 
@@ -73,8 +75,8 @@ def test_junk_everywhere_is_answered_without_a_server_error(
     for finding in campaign.findings:
         unique.setdefault((finding.method, finding.error), finding)
     assert not unique, (
-        f"{len(campaign.findings)} of {campaign.requests} requests got a server error "
-        f"(seed {FUZZ_SEED}); one of each kind:\n" + "\n".join(map(str, unique.values()))
+        f"{len(campaign.findings)} server errors or English messages in {campaign.requests} "
+        f"requests (seed {FUZZ_SEED}); one of each kind:\n" + "\n".join(map(str, unique.values()))
     )
 
 
