@@ -2,12 +2,15 @@
 own: core.admin registers models on `admin.site`, which is this site being made."""
 
 import functools
+from datetime import date, timedelta
 
 from django.contrib import admin
 from django.contrib.admin.exceptions import DisallowedModelAdminToField
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.options import TO_FIELD_VAR
+from django.contrib.admin.views.main import ERROR_FLAG
 from django.core.exceptions import ValidationError
+from django.http import HttpResponseRedirect
 from django.utils.translation import gettext_lazy as _
 
 
@@ -26,10 +29,18 @@ class PortalAdminSite(admin.AdminSite):
         A changelist action leaves out the selected values that are no id of the model (junk,
         or a number beyond the column), as it leaves out ids of rows deleted meanwhile: Django
         put them in `pk__in` and failed with a 500. With nothing left, the list is shown again
-        and nothing is changed."""
+        and nothing is changed.
+
+        A changelist's date hierarchy (`?at__year=…&at__month=…&at__day=…`) whose day or the
+        day after it no calendar has is answered as Django answers a month 13: back to the whole
+        list (`?e=1`). Django caught only the ValueError of a bad date and failed with a 500 on
+        a year beyond the integer or at the end of year 9999."""
         inner = super().admin_view(view, cacheable)
         model_admin = getattr(view, "__self__", None)
-        pk = model_admin.model._meta.pk if isinstance(model_admin, admin.ModelAdmin) else None
+        if not isinstance(model_admin, admin.ModelAdmin):
+            model_admin = None
+        pk = model_admin.model._meta.pk if model_admin else None
+        hierarchy = model_admin.date_hierarchy if model_admin else None
 
         @functools.wraps(inner)
         def guarded(request, *args, **kwargs):
@@ -42,6 +53,8 @@ class PortalAdminSite(admin.AdminSite):
                 if ids != selected:
                     request.POST = request.POST.copy()
                     request.POST.setlist(ACTION_CHECKBOX_NAME, ids)
+            if hierarchy and not hierarchy_dates_exist(hierarchy, request.GET):
+                return HttpResponseRedirect(f"{request.path}?{ERROR_FLAG}=1")
             return inner(request, *args, **kwargs)
 
         return guarded
@@ -52,5 +65,25 @@ def is_id(pk, value) -> bool:
     try:
         pk.clean(value, None)
     except ValidationError:
+        return False
+    return True
+
+
+def hierarchy_dates_exist(field: str, query) -> bool:
+    """Whether the day a date hierarchy's year, month and day name exists, and the first day
+    after the span they name (which Django computes next) does too."""
+    parts = [query.get(f"{field}__{part}") for part in ("year", "month", "day")]
+    if parts[0] is None:
+        return True
+    try:
+        year, month, day = (int(part) if part is not None else 1 for part in parts)
+        first = date(year, month, day)
+        if parts[2] is not None:
+            first + timedelta(days=1)
+        elif parts[1] is not None:
+            first + timedelta(days=32)
+        else:
+            first.replace(year=year + 1)
+    except (ValueError, OverflowError):
         return False
     return True

@@ -134,3 +134,27 @@ def test_an_action_keeps_the_real_ids_among_junk(client, admin_user):
     )
     assert response.status_code == 200
     assert "Dinuji" in response.content.decode()  # the confirmation names the real one
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"at__year": "2147483648"},
+        {"at__year": "9999"},
+        {"at__year": "9999", "at__month": "12"},
+        {"at__year": "9999", "at__month": "12", "at__day": "31"},
+        {"at__year": "2026", "at__month": "13"},
+        {"at__year": "①"},
+    ],
+)
+def test_a_date_hierarchy_beyond_the_calendar_says_the_filter_is_wrong(client, admin_user, query):
+    client.force_login(admin_user)
+    response = client.get("/admin/core/activitylog/", query)
+    assert response.status_code == 302
+    assert response.url == "/admin/core/activitylog/?e=1"
+
+
+def test_a_date_hierarchy_whose_next_month_exists_still_lists(client, admin_user):
+    client.force_login(admin_user)
+    response = client.get("/admin/core/activitylog/", {"at__year": "9999", "at__month": "11"})
+    assert response.status_code == 200
