@@ -282,6 +282,7 @@ class Campaign:
     requests: int = 0
     _seen_forms: set = field(default_factory=set)
     _seen_pages: set = field(default_factory=set)
+    _known_params: set = field(default_factory=set)
 
     # --- sending ------------------------------------------------------------------------------
 
@@ -391,6 +392,7 @@ class Campaign:
             link_path, _, link_query = link.partition("?")
             if link_path in ("", path):
                 params |= {n for n, _ in urllib.parse.parse_qsl(link_query, keep_blank_values=True)}
+        self._known_params |= params
         for _ in range(self.rounds):
             self.junk_query(path, query, sorted(params))
             self.junk_path(path, query)
@@ -403,7 +405,10 @@ class Campaign:
     def junk_query(self, path: str, query: str, params: list[str]) -> None:
         pairs = urllib.parse.parse_qsl(query, keep_blank_values=True)
         names = self.rng.sample(params, min(len(params), self.rng.randint(1, 3))) if params else []
-        names.append(self.rng.choice(["page", "cursor", "sort", "o", "q", "_to_field", "next"]))
+        # And one the page does not offer: a parameter some other page uses (a JSON endpoint
+        # read by a page's script takes that page's filters), or a usual one.
+        elsewhere = sorted(self._known_params) or ["q"]
+        names.append(self.rng.choice([*elsewhere, "page", "cursor", "sort", "o", "_to_field"]))
         for name in names:
             pairs.append((name, self.junk()))
         # Sometimes as htmx asks (a fragment instead of the page).

@@ -49,7 +49,7 @@ def first_object(model):
 
 @pytest.mark.parametrize("persona", [p for p in PERSONAS if p in FUZZ_PERSONAS])
 def test_junk_everywhere_is_answered_without_a_server_error(
-    client, roles, kecamatan, default_framework, persona
+    client, roles, kecamatan, default_framework, record_property, persona
 ):
     users, objects = seed(kecamatan)
     user = users[persona]
@@ -71,6 +71,11 @@ def test_junk_everywhere_is_answered_without_a_server_error(
     campaign.run(urls)
 
     assert campaign.requests > len(urls)
+    record_property(
+        "fuzz",
+        f"{persona}: {campaign.requests} requests from {len(urls)} pages (seed {FUZZ_SEED}, "
+        f"{FUZZ_ROUNDS} round(s)), {len(campaign.findings)} finding(s)",
+    )
     unique = {}
     for finding in campaign.findings:
         unique.setdefault((finding.method, finding.error), finding)
