@@ -33,6 +33,7 @@ import urllib.parse
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 
 import factory.random
 import pytest
@@ -48,6 +49,7 @@ from factory.django import DjangoModelFactory
 from playwright.sync_api import Error as PlaywrightError
 
 from accounts.choices import Role
+from evaluations import services as evaluation_services
 from incidents.models import Incident
 from tests import factories
 from tests.browser.conftest import BROWSER_TIMEOUT_MS
@@ -223,6 +225,23 @@ def seed(kecamatan):
     )
     type(objects["conflict_status"]).objects.filter(pk=objects["conflict_status"].pk).update(
         scope=UNBROKEN[:200]
+    )
+    type(dinsos).objects.filter(pk=dinsos.pk).update(name=f"Dinas Sosial {UNBROKEN}"[:200])
+    evaluation = evaluation_services.evaluation_get_or_create(year=2024, scope="B04")
+    evaluation_services.manual_score_save(
+        evaluation=evaluation,
+        indicator_code="kolaborasi.solusi_bersama",
+        score=Decimal(80),
+        justification=UNBROKEN,
+        by=users["sekretariat"],
+    )
+    evaluation_services.province_result_record(
+        evaluation=evaluation,
+        rank=6,
+        score=Decimal("85.5"),
+        award=UNBROKEN[:200],
+        note=UNBROKEN,
+        by=users["sekretariat"],
     )
     desa = DesaFactory(parent=kecamatan, name="Ceweng")
     reporter = users["petugas"]
