@@ -1,4 +1,5 @@
-"""Pinned query counts of the smaller list pages: they must not grow with their rows."""
+"""Pinned query counts of the smaller list pages (plans, conflict statuses, RAT saya,
+notifications): they must not grow with their rows."""
 
 from datetime import date
 
@@ -7,6 +8,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from action_plans import services
+from dashboard.models import NotificationKind
+from dashboard.services import notify
 from incidents.models import ConflictStatus
 from tests.helpers import add_activity
 
@@ -75,3 +78,21 @@ def test_my_activities(client, sekretariat, operator, dinsos):
     plan.status = "ditetapkan"
     plan.save()
     assert count(client, "/rat/saya/") == before == 13
+
+
+def test_notification_list(client, pimpinan):
+    client.force_login(pimpinan)
+    keys = iter(range(1000))
+
+    def make(n):
+        for _ in range(n):
+            key = next(keys)
+            notify(
+                recipients=[pimpinan],
+                kind=NotificationKind.values[0],
+                key=f"uji-{key}",
+                message=f"Laporan baru nomor {key}",
+                url="/laporan/",
+            )
+
+    grow("/notifikasi/", client, make, pinned=9)

@@ -49,6 +49,8 @@ from factory.django import DjangoModelFactory
 from playwright.sync_api import Error as PlaywrightError
 
 from accounts.choices import Role
+from dashboard import services as dashboard_services
+from dashboard.models import NotificationKind
 from evaluations import services as evaluation_services
 from incidents.models import Incident
 from tests import factories
@@ -227,6 +229,13 @@ def seed(kecamatan):
         scope=UNBROKEN[:200]
     )
     type(dinsos).objects.filter(pk=dinsos.pk).update(name=f"Dinas Sosial {UNBROKEN}"[:200])
+    dashboard_services.notify(
+        recipients=[user for user in users.values() if user is not None],
+        kind=NotificationKind.HIGH_RISK,
+        key="audit-long-title",
+        message=f"Potensi berisiko tinggi diajukan: {UNBROKEN}"[:300],
+        url=f"/laporan/{objects['incident'].pk}/",
+    )
     evaluation = evaluation_services.evaluation_get_or_create(year=2024, scope="B04")
     evaluation_services.manual_score_save(
         evaluation=evaluation,
