@@ -49,6 +49,8 @@ from factory.django import DjangoModelFactory
 from playwright.sync_api import Error as PlaywrightError
 
 from accounts.choices import Role
+from action_plans import services as plan_services
+from action_plans.choices import PeriodScheme
 from dashboard import services as dashboard_services
 from dashboard.models import NotificationKind
 from evaluations import services as evaluation_services
@@ -63,7 +65,7 @@ from tests.factories import (
     IncidentFactory,
     UserFactory,
 )
-from tests.helpers import collect_csp_violations
+from tests.helpers import add_activity, collect_csp_violations
 from tests.project.test_url_matrix import EXPECTATIONS, _objects
 
 # The sizes of the `page` and `phone_page` fixtures.
@@ -235,6 +237,18 @@ def seed(kecamatan):
         key="audit-long-title",
         message=f"Potensi berisiko tinggi diajukan: {UNBROKEN}"[:300],
         url=f"/laporan/{objects['incident'].pk}/",
+    )
+    # This year's plan, established, so that the operator's dashboard lists an activity due.
+    current = plan_services.plan_create(
+        year=date.today().year, scheme=PeriodScheme.CATURWULAN, by=users["sekretariat"]
+    )
+    due = add_activity(current, users["sekretariat"], code="1.1", agency=dinsos)
+    type(due).objects.filter(pk=due.pk).update(title=UNBROKEN)
+    plan_services.plan_establish(
+        plan=current,
+        by=users["sekretariat"],
+        decree_reference=f"SK 188/{current.year}",
+        decree_date=date(current.year, 1, 2),
     )
     evaluation = evaluation_services.evaluation_get_or_create(year=2024, scope="B04")
     evaluation_services.manual_score_save(
