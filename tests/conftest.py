@@ -210,3 +210,19 @@ def default_framework(db):
     """The framework the data migration creates; re-created after a transactional (browser)
     test has emptied the tables."""
     ensure_default_framework()
+
+
+# The fuzzing campaign's tally (tests/project/test_fuzz.py) at the end of the run. Here, not in
+# tests/project/: under pytest-xdist the controlling process loads only this conftest.
+def pytest_terminal_summary(terminalreporter):
+    lines = {
+        value
+        for reports in terminalreporter.stats.values()
+        for report in reports
+        for name, value in getattr(report, "user_properties", ())
+        if name == "fuzz"
+    }  # each of a test's reports (setup, call, teardown) carries them
+    if lines:
+        terminalreporter.section("fuzzing")
+        for line in sorted(lines):
+            terminalreporter.write_line(line)
