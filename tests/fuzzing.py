@@ -160,7 +160,8 @@ class Form:
 
 
 class PageParser(HTMLParser):
-    """The forms of a page and its links with a query string."""
+    """The forms of a page, its links with a query string, the fields it marks as refused and
+    the texts of its error messages and alerts."""
 
     def __init__(self):
         super().__init__(convert_charrefs=True)
