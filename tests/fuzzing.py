@@ -6,12 +6,14 @@ changelist, add and change page of the administration). For each page it:
 - opens it, and reads its forms and the links that carry a query string (filters, sorting,
   pagination);
 - opens it again with junk in the query parameters those forms and links use (sometimes as an
-  htmx request), and with junk in place of each id or code of its path;
+  htmx request; once with escapes that decode to no UTF-8), and with junk in place of each id
+  or code of its path;
 - submits each GET form with junk, and each POST form filled in as a person would (fields the
   answer refuses are drawn again until it is accepted), then the same data twice at once (a
   double tap), and then with junk: most fields keep a valid value, a few get junk, some are
   left out or sent twice, files are junk bytes under odd names, and a formset's management
-  counts are tampered with.
+  counts are tampered with; and once a body no browser sends (bytes that are no UTF-8, a
+  multipart body without its boundary).
 
 Everything is drawn from one seeded `random.Random`, so a run is repeated exactly by its seed.
 A request answered with a 500 (the test client answers an exception so) becomes a `Finding` that
@@ -81,7 +83,19 @@ NASTY = [
     "00000000-0000-0000-0000-000000000000",
 ]
 # Ids in a path: beyond the integer column, zero, unknown.
-PATH_JUNK = ["0", "2147483648", "9" * 30, "99999", "abc", "%E2%91%A0", "..", "-"]
+PATH_JUNK = ["0", "2147483648", "9" * 30, "99999", "abc", "%E2%91%A0", "%FF", "%00", "..", "-"]
+# Bodies no browser sends: bytes that are no UTF-8, a lone "%", a multipart body without its
+# boundary or with a file name that is no UTF-8. (content type, body)
+RAW_BODIES = [
+    ("application/x-www-form-urlencoded", b"title=%FF%FE&name=%C0%AF&csrfmiddlewaretoken=%FF"),
+    ("application/x-www-form-urlencoded", b"\xff\xfe=\xff&%"),
+    ("multipart/form-data; boundary=", b"kosong"),
+    (
+        "multipart/form-data; boundary=x",
+        b'--x\r\nContent-Disposition: form-data; name="files"; filename="\xff.jpg"\r\n\r\nabc'
+        b"\r\n--x--\r\n",
+    ),
+]
 # Formset management counts.
 COUNT_JUNK = ["-1", "1000", "abc", "", "2147483648", "1.5"]
 # What an upload can be.
@@ -284,12 +298,14 @@ class Campaign:
     _seen_forms: set = field(default_factory=set)
     _seen_pages: set = field(default_factory=set)
     _known_params: set = field(default_factory=set)
+    _sent: set = field(default_factory=set)
 
     # --- sending ------------------------------------------------------------------------------
 
     def send(self, method: str, url: str, data=None, client=None, **extra):
         client = client or self.client
         self.requests += 1
+        self.remember(url, data)
         response = getattr(client, method)(url, data, **extra)
         if self.user is not None and "_auth_user_id" not in client.session:
             # Signed out by the request (the sign-out form, a changed password): back in, so
@@ -310,17 +326,30 @@ class Campaign:
             )
         return response
 
+    def remember(self, url: str, data) -> None:
+        """Keep the values a request sends (path segments, query and form values) that are
+        long enough to hold a word."""
+        path, _, query = url.partition("?")
+        values = [urllib.parse.unquote(segment) for segment in path.split("/")]
+        values += [v for _, v in urllib.parse.parse_qsl(query)]
+        if isinstance(data, dict):
+            values += [v for vs in data.values() for v in vs if isinstance(v, str)]
+        self._sent |= {v.strip() for v in values if len(v.strip()) >= 3}
+
     def check_language(self, method: str, url: str, data, response) -> None:
         """Error messages and alerts in Indonesian: English words in one become a finding. What
-        the request sent is left out first: a message may quote the junk it refuses."""
+        the campaign has sent so far is left out first: a message may quote the junk it refuses,
+        on this answer or, kept in the session, on a later page."""
         parser = PageParser()
         parser.feed(response.content.decode(errors="replace"))
-        sent = [v for _, v in urllib.parse.parse_qsl(url.partition("?")[2])]
-        sent += [v for values in (data or {}).values() for v in values if isinstance(v, str)]
-        sent = sorted({v.strip() for v in sent if len(v.strip()) >= 3}, key=len, reverse=True)
+        if not parser.messages:
+            return
+        # Whole values only: "rat" sent in a path must not cut "administrator" into "administ or".
+        sent = sorted(self._sent, key=len, reverse=True)
+        quoted = re.compile("|".join(rf"(?<!\w){re.escape(value)}(?!\w)" for value in sent))
         for message in parser.messages:
-            for value in sent:
-                message = message.replace(value, " ")
+            if sent:
+                message = quoted.sub(" ", message)
             words = self.english_words(message)
             if words:
                 self.findings.append(
@@ -397,6 +426,9 @@ class Campaign:
         for _ in range(self.rounds):
             self.junk_query(path, query, sorted(params))
             self.junk_path(path, query)
+        # Escapes that decode to no UTF-8 (what a browser never sends, a script may).
+        name = self.rng.choice(sorted(params) or ["q"])
+        self.send("get", f"{path}?{urllib.parse.quote(name)}=%FF%FE&%C0=%00")
         for form in parser.forms:
             self.fuzz_form(form, path)
         same_page = [link for link in parser.links if link.partition("?")[0] in ("", path)]
@@ -449,6 +481,8 @@ class Campaign:
             self.send_twice_at_once(action, filled)  # a double tap
         for _ in range(self.rounds * 2):
             self.send("post", action, self.junk_data(form, filled, files=form.multipart))
+        content_type, body = self.rng.choice(RAW_BODIES)
+        self.send("post", action, body, content_type=content_type)
 
     def accepted(self, form: Form, action: str, data: dict) -> dict:
         """Submit the form as filled in; while the answer marks fields as refused, draw those

@@ -1,9 +1,11 @@
 """Three views with the kind of faults the fuzzer is for, for tests/project/test_fuzz.py:
 a query parameter read as a number, a form that trusts its count once everything else is valid,
-and an id used beyond its column's range."""
+an id used beyond its column's range, and a message in English."""
 
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.urls import path
+
+from jombang_portal.urls import urlpatterns as portal_urlpatterns
 
 PAGE = """<!doctype html><title>Uji</title>
 <a href="?urut=nama">Nama</a>
@@ -35,10 +37,14 @@ def save(request):
 def item(request, pk):
     if pk > 2**31 - 1:
         raise OverflowError("beyond the integer column")
-    return HttpResponse(PAGE.replace("/probe/simpan/", ""))
+    # The other fault: a message in English, and one quoting what was sent (which is not).
+    sent = " ".join(request.GET.values())
+    messages = f'<div class="alert">Please select a value.</div><p class="errorlist">{sent}</p>'
+    return HttpResponse(PAGE.replace("/probe/simpan/", "") + messages)
 
 
 urlpatterns = [
+    *portal_urlpatterns,  # the error pages link to the portal's own
     path("probe/", page),
     path("probe/simpan/", save),
     path("probe/<int:pk>/", item),

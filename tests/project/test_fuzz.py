@@ -86,9 +86,11 @@ def test_junk_everywhere_is_answered_without_a_server_error(
 
 
 @pytest.mark.urls("tests.project.fuzz_probe_urls")
-def test_the_campaign_finds_junk_that_breaks_a_query_a_form_and_a_path(client):
+def test_the_campaign_finds_junk_that_breaks_a_query_a_form_a_path_and_english(client):
     client.raise_request_exception = False
-    campaign = Campaign(client, "anonymous", random.Random(1), rounds=6)
+    campaign = Campaign(
+        client, "anonymous", random.Random(1), rounds=12, english_words=english_words
+    )
     campaign.run(["/probe/", "/probe/7/"])
 
     broken = {
@@ -96,7 +98,15 @@ def test_the_campaign_finds_junk_that_breaks_a_query_a_form_and_a_path(client):
     }
     assert ("GET", "/probe/", "ValueError") in broken  # junk in ?halaman=
     assert ("POST", "/probe/simpan/", "ValueError") in broken  # junk in jumlah, jenis drawn again
-    assert ("GET", "/probe/2147483648/", "OverflowError") in broken  # junk in place of the id
+    beyond = {url for method, url, error in broken if error == "OverflowError"}
+    assert beyond and beyond <= {"/probe/2147483648/", f"/probe/{'9' * 30}/"}  # the path's id
+    english = {f.error for f in campaign.findings if f.error.startswith("English")}
+    # Only the probe's own sentence; the junk quoted back (None, true…) is not counted.
+    assert {"None", "true"} & campaign._sent
+    assert english == {
+        "English ['Please', 'select', 'value'] in the message 'Please select a value.'"
+    }
+    assert {error for _, _, error in broken} - english == {"ValueError", "OverflowError"}
     finding = next(f for f in campaign.findings if f.method == "POST")
     assert "'jenis': ['b']" in finding.data
     assert "ValueError: invalid literal for int()" in str(finding)
