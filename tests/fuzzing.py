@@ -314,17 +314,20 @@ class Campaign:
         if self.english_words and "html" in response.get("Content-Type", ""):
             self.check_language(method, url, data, response)
         if response.status_code >= 500:
-            self.findings.append(
-                Finding(
-                    self.persona,
-                    method.upper(),
-                    url,
-                    shorten(data) if data else "",
-                    response.status_code,
-                    describe_error(response),
-                )
-            )
+            self.found(method, url, data, response, describe_error(response))
         return response
+
+    def found(self, method: str, url: str, data, response, error: str) -> None:
+        self.findings.append(
+            Finding(
+                self.persona,
+                method.upper(),
+                url,
+                shorten(data) if data else "",
+                response.status_code,
+                error,
+            )
+        )
 
     def remember(self, url: str, data) -> None:
         """Keep the values a request sends (path segments, query and form values) that are
@@ -352,16 +355,8 @@ class Campaign:
                 message = quoted.sub(" ", message)
             words = self.english_words(message)
             if words:
-                self.findings.append(
-                    Finding(
-                        self.persona,
-                        method.upper(),
-                        url,
-                        shorten(data) if data else "",
-                        response.status_code,
-                        f"English {sorted(words)} in the message {' '.join(message.split())!r}",
-                    )
-                )
+                text = " ".join(message.split())
+                self.found(method, url, data, response, f"English {sorted(words)} in {text!r}")
 
     def send_twice_at_once(self, url: str, data: dict) -> None:
         """The same POST twice at the same moment, from the client and its twin (a second
