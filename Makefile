@@ -86,14 +86,16 @@ messages: install ## Refresh translation catalogs (locale/*/django.po) from the 
 clean-db: stop ## Delete the project-local database cluster (all local data)
 	rm -rf .pgdata
 
-# The full fuzzing campaign (tests/fuzzing.py): every persona, FUZZ_ROUNDS rounds of junk per page
-# and form, repeatable by FUZZ_SEED. `make test` runs a small one.
+# The full fuzzing campaign (tests/fuzzing.py): every persona in both languages, FUZZ_ROUNDS rounds
+# of junk per page and form, repeatable by FUZZ_SEED. `make test` runs a small one.
 FUZZ_ROUNDS ?= 6
 FUZZ_SEED ?= 2026
 FUZZ_PERSONAS ?= anonymous no_role petugas operator sekretariat pimpinan admin
+FUZZ_LANGUAGES ?= id en
 
-fuzz: install db ## Junk in every URL, query and form of every persona; fails on a 500 or an English error (FUZZ_SEED, FUZZ_ROUNDS)
+fuzz: install db ## Junk in every URL, query and form of every persona and language; fails on a 500 or an English error (FUZZ_SEED, FUZZ_ROUNDS)
 	FUZZ_SEED=$(FUZZ_SEED) FUZZ_ROUNDS=$(FUZZ_ROUNDS) FUZZ_PERSONAS="$(FUZZ_PERSONAS)" \
+		FUZZ_LANGUAGES="$(FUZZ_LANGUAGES)" \
 		$(BIN)/pytest -n $(TEST_WORKERS) --dist $(TEST_DIST) tests/project/test_fuzz.py $(PYTEST_ARGS)
 
 # The bench's own database (demo data untouched) and production settings for its measures.
