@@ -15,7 +15,8 @@ changelist, add and change page of the administration). For each page it:
   counts are tampered with; and once a body no browser sends (bytes that are no UTF-8, a
   multipart body without its boundary).
 
-Everything is drawn from one seeded `random.Random`, so a run is repeated exactly by its seed.
+Everything is drawn from one seeded `random.Random`, in an order that does not depend on how the
+process hashes strings (sets are sorted before drawing), so a run is repeated by its seed.
 A request answered with a 500 (the test client answers an exception so) becomes a `Finding` that
 names the persona, the request and the exception; so does an error message or alert with English
 words in it (the check of tests/browser/test_page_audit.py), when the campaign is given that check.
@@ -392,7 +393,7 @@ class Campaign:
         alphabet = "aZ09 .,;:-_/\\'\"<>&%#?=+()[]{}~`|^$*@!\t\nÀé中😀\u200b"
         return "".join(self.rng.choice(alphabet) for _ in range(self.rng.randint(1, 40)))
 
-    def junk_file(self, name: str):
+    def junk_file(self):
         return SimpleUploadedFile(
             self.rng.choice(FILE_NAMES), self.rng.choice(FILE_BODIES), "application/octet-stream"
         )
@@ -450,7 +451,7 @@ class Campaign:
         except Resolver404:
             return
         segments = path.split("/")
-        for value in {str(v) for v in match.kwargs.values()}:
+        for value in sorted({str(v) for v in match.kwargs.values()}):
             quoted = urllib.parse.quote(value)
             if quoted not in segments:
                 continue
@@ -498,7 +499,7 @@ class Campaign:
             if not refused:
                 break
             data = {name: list(values) for name, values in data.items()}
-            for name in refused:
+            for name in sorted(refused):
                 data[name] = self.redraw([f for f in form.fields if f.name == name])
         return data
 
@@ -547,7 +548,7 @@ class Campaign:
                 data[name] = [self.rng.choice(COUNT_JUNK)]
             elif kind == "file":
                 if files:
-                    data[name] = [self.junk_file(name) for _ in range(self.rng.randint(1, 2))]
+                    data[name] = [self.junk_file() for _ in range(self.rng.randint(1, 2))]
             elif draw < 0.15:
                 data.pop(name, None)
             elif draw < 0.3:
