@@ -171,6 +171,9 @@ def framework_weights_update(
     `indicator_weights`: indicator code -> weight). When the version in force began in an
     earlier year, a new version starting in `year` is made, so earlier years keep theirs."""
     _require(by, "evaluations.change_framework")
+    # One save at a time: a second one sent at the same moment (a double tap, another tab)
+    # waits here, then finds the version the first one made instead of making it again.
+    list(Framework.objects.select_for_update().order_by("pk").values_list("pk", flat=True))
     current = framework_for(year)
     pillars = list(current.pillars.all())
     check_weights(

@@ -2,6 +2,7 @@
 uploads, and building plans through the services. Fixtures live in the conftest files; plain
 functions live here so that test modules never import from a conftest."""
 
+import threading
 from collections import defaultdict
 from contextlib import contextmanager
 from datetime import datetime
@@ -9,7 +10,7 @@ from html.parser import HTMLParser
 from zoneinfo import ZoneInfo
 
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connections
+from django.db import connection, connections
 from django.db.models import Count, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -191,3 +192,26 @@ def author_tally_counted() -> dict[tuple, int]:
         .order_by()
     )
     return {tuple(key): n for *key, n in rows}
+
+
+def run_in_threads(count, target):
+    """`target(index)` in `count` threads released at the same moment, each on its own
+    database connection (a transactional test); returns (results, exceptions)."""
+    barrier = threading.Barrier(count)
+    results, errors = [], []
+
+    def worker(index):
+        try:
+            barrier.wait(timeout=30)
+            results.append(target(index))
+        except Exception as error:  # collected and asserted on by the caller
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    return results, errors

@@ -11,29 +11,9 @@ from incidents import services
 from incidents.models import HandlingStep, Incident, Party
 from incidents.selectors import awaiting_first_step
 from tests.factories import HandlingStepFactory, IncidentFactory
+from tests.helpers import run_in_threads
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def run_in_threads(count, target):
-    barrier = threading.Barrier(count)
-    results, errors = [], []
-
-    def worker(index):
-        try:
-            barrier.wait(timeout=30)
-            results.append(target(index))
-        except Exception as error:  # collected and asserted on below
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return results, errors
 
 
 def test_fifty_parallel_submissions_get_fifty_distinct_references(petugas, kecamatan):
