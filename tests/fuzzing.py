@@ -289,7 +289,9 @@ class Campaign:
     rng: random.Random
     user: object = None
     rounds: int = 1
-    twin: object = None
+    # More clients with the same session cookie: an accepted form is sent from all of them at
+    # the same moment (a double tap, or a form resent by several tabs and a retrying proxy).
+    twins: list = field(default_factory=list)
     # A function giving the English words in a text; when given, every error message and alert
     # of an HTML answer is checked with it.
     english_words: object = None
@@ -359,28 +361,30 @@ class Campaign:
                 text = " ".join(message.split())
                 self.found(method, url, data, response, f"English {sorted(words)} in {text!r}")
 
-    def send_twice_at_once(self, url: str, data: dict) -> None:
-        """The same POST twice at the same moment, from the client and its twin (a second
-        client with the same session cookie), each on its own database connection; without a
-        twin, once more after the last one."""
-        if self.twin is None:
-            self.send("post", url, data)
-            return
-        self.twin.cookies = copy.deepcopy(self.client.cookies)
-        barrier = threading.Barrier(2)
+    def send_at_once(self, url: str, data: dict):
+        """The same POST from the client and each twin at the same moment, each on its own
+        thread and database connection; the client's answer."""
+        if not self.twins:
+            return self.send("post", url, data)
+        clients = [self.client, *self.twins]
+        for twin in self.twins:
+            twin.cookies = copy.deepcopy(self.client.cookies)
+        barrier = threading.Barrier(len(clients))
+        answers = {}
 
         def tap(client):
             try:
                 barrier.wait(timeout=30)
-                self.send("post", url, data, client=client)
+                answers[id(client)] = self.send("post", url, data, client=client)
             finally:
                 connection.close()  # this thread's own
 
-        threads = [threading.Thread(target=tap, args=(c,)) for c in (self.client, self.twin)]
+        threads = [threading.Thread(target=tap, args=(c,)) for c in clients]
         for thread in threads:
             thread.start()
         for thread in threads:
             thread.join(timeout=120)
+        return answers[id(self.client)]
 
     # --- junk ---------------------------------------------------------------------------------
 
@@ -474,18 +478,19 @@ class Campaign:
         filled = self.filled(form)
         if not DESTRUCTIVE.search(action.partition("?")[0]):
             filled = self.accepted(form, action, filled)
-            self.send_twice_at_once(action, filled)  # a double tap
+            self.send("post", action, filled)  # sent again later (a resend after a lost answer)
         for _ in range(self.rounds * 2):
             self.send("post", action, self.junk_data(form, filled, files=form.multipart))
         content_type, body = self.rng.choice(RAW_BODIES)
         self.send("post", action, body, content_type=content_type)
 
     def accepted(self, form: Form, action: str, data: dict) -> dict:
-        """Submit the form as filled in; while the answer marks fields as refused, draw those
+        """Submit the form as filled in, from every client at once (a double tap on the first
+        submission that gets through); while the answer marks fields as refused, draw those
         again (another option, another date, other words) and resubmit. Returns the last data,
         accepted or not: junk then starts from as far as a person would get."""
         for _ in range(ACCEPT_ATTEMPTS):
-            response = self.send("post", action, data)
+            response = self.send_at_once(action, data)
             if "html" not in response.get("Content-Type", ""):
                 break
             parser = PageParser()

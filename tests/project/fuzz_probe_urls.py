@@ -1,7 +1,11 @@
-"""Three views with the kind of faults the fuzzer is for, for tests/project/test_fuzz.py:
-a query parameter read as a number, a form that trusts its count once everything else is valid,
-an id used beyond its column's range, and a message in English."""
+"""Views with the kind of faults the fuzzer is for, for tests/project/test_fuzz.py: a query
+parameter read as a number, a form that trusts its count once everything else is valid, an id
+used beyond its column's range, a message in English, and a form that checks for a duplicate
+before inserting without holding a lock (two submissions at once both pass the check)."""
 
+import time
+
+from django.contrib.auth.models import Group
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.urls import path
 
@@ -43,9 +47,29 @@ def item(request, pk):
     return HttpResponse(PAGE.replace("/probe/simpan/", "") + messages)
 
 
+QUEUE_PAGE = """<!doctype html><title>Antre</title>
+<form method="post" action="/probe/antre/"><input type="hidden" name="nama" value="antrean">
+  <button>Daftar</button></form>"""
+
+
+def queue(request):
+    if request.method != "POST":
+        return HttpResponse(QUEUE_PAGE)
+    name = request.POST.get("nama", "")[:150]
+    if not name:
+        return HttpResponseBadRequest("Nama wajib diisi.")
+    # The fault: check, then insert. A second request arriving in between also finds nothing,
+    # and its insert breaks the unique name (IntegrityError); one after the other is fine.
+    if not Group.objects.filter(name=name).exists():
+        time.sleep(0.2)
+        Group.objects.create(name=name)
+    return HttpResponse("Terdaftar.")
+
+
 urlpatterns = [
     *portal_urlpatterns,  # the error pages link to the portal's own
     path("probe/", page),
     path("probe/simpan/", save),
     path("probe/<int:pk>/", item),
+    path("probe/antre/", queue),
 ]

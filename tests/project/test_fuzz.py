@@ -1,10 +1,11 @@
 """No 500 for junk in any URL, query string or form a persona can reach, and every error message
 it gets in Indonesian (tests/fuzzing.py).
 
-`make test` runs a small campaign: three personas, one round, in Indonesian. `make fuzz` runs
-every persona in both languages with more rounds and its own seed (FUZZ_PERSONAS, FUZZ_LANGUAGES,
-FUZZ_ROUNDS, FUZZ_SEED). Requests are committed as in production (a transactional test), so a
-view that breaks its transaction is seen as it would be.
+`make test` runs a small campaign: three personas, one round, in Indonesian, each accepted form
+sent twice at once. `make fuzz` runs every persona in both languages with more rounds, each
+accepted form sent by four clients at once, with its own seed (FUZZ_PERSONAS, FUZZ_LANGUAGES,
+FUZZ_ROUNDS, FUZZ_AT_ONCE, FUZZ_SEED). Requests are committed as in production (a transactional
+test), so a view that breaks its transaction is seen as it would be.
 
 A finding names the persona, the request and the exception; it is fixed in the portal and, when
 the campaign would not find it again by chance, kept as an explicit test next to the view.
@@ -16,6 +17,7 @@ import random
 import pytest
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.auth.models import Group
 from django.test import Client
 from django.urls import reverse
 
@@ -32,6 +34,8 @@ FUZZ_SEED = int(os.environ.get("FUZZ_SEED", "2026"))
 # The portal's languages to fuzz in: an English page takes other translations (and placeholders)
 # than an Indonesian one. Error messages are checked for English words in Indonesian only.
 FUZZ_LANGUAGES = os.environ.get("FUZZ_LANGUAGES", "id").split()
+# How many clients send an accepted form at the same moment (a double tap is two).
+FUZZ_AT_ONCE = max(1, int(os.environ.get("FUZZ_AT_ONCE", "2")))
 
 
 def start_urls(persona, objects) -> list[str]:
@@ -74,7 +78,7 @@ def test_junk_everywhere_is_answered_without_a_server_error(
         random.Random(f"{FUZZ_SEED}-{persona}-{language}"),
         user,
         rounds=FUZZ_ROUNDS,
-        twin=Client(raise_request_exception=False),
+        twins=[Client(raise_request_exception=False) for _ in range(FUZZ_AT_ONCE - 1)],
         english_words=english_words if language == "id" else None,
     )
     campaign.run(urls)
@@ -117,3 +121,18 @@ def test_the_campaign_finds_junk_that_breaks_a_query_a_form_a_path_and_english(c
     finding = next(f for f in campaign.findings if f.method == "POST")
     assert "'jenis': ['b']" in finding.data
     assert "ValueError: invalid literal for int()" in str(finding)
+
+
+@pytest.mark.urls("tests.project.fuzz_probe_urls")
+def test_forms_sent_at_once_find_a_check_then_insert_race_that_one_by_one_misses(client):
+    client.raise_request_exception = False
+
+    def campaign(twins):
+        clients = [Client(raise_request_exception=False) for _ in range(twins)]
+        run = Campaign(client, "anonymous", random.Random(1), twins=clients)
+        run.run(["/probe/antre/"])
+        return {f.error.partition(":")[0] for f in run.findings if f.method == "POST"}
+
+    assert campaign(twins=0) == set()  # the same form twice, one after the other
+    Group.objects.filter(name="antrean").delete()
+    assert campaign(twins=3) == {"IntegrityError"}
