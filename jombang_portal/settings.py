@@ -199,11 +199,22 @@ AUTH_PASSWORD_VALIDATORS = [
 # Password reset links (by email, or issued by an admin) work once, for this long.
 PASSWORD_RESET_TIMEOUT = env.int("DJANGO_PASSWORD_RESET_HOURS", default=24) * 3600
 
-# Outgoing email (password reset): EMAIL_URL such as smtp+tls://user:password@host:587. While
-# developing the messages are printed to the console.
-vars().update(
-    env.email_url("EMAIL_URL", default="consolemail://" if DEBUG else "smtp://localhost:25")
-)
+# Outgoing email (password reset links, notifications; tests use locmem): EMAIL_URL such as
+# smtp+tls://user:password@host:587 sets it all at once, else the DJANGO_EMAIL_* settings one by
+# one. Without either, printed to the console while developing; in production handed to the mail
+# server of this machine, never printed: a reset link in the journal signs in whoever reads it.
+if env.str("EMAIL_URL", default=""):
+    vars().update(env.email_url("EMAIL_URL"))
+else:
+    EMAIL_BACKEND = env.str(
+        "DJANGO_EMAIL_BACKEND",
+        default=f"django.core.mail.backends.{'console' if DEBUG else 'smtp'}.EmailBackend",
+    )
+    EMAIL_HOST = env.str("DJANGO_EMAIL_HOST", default="localhost")
+    EMAIL_PORT = env.int("DJANGO_EMAIL_PORT", default=25)
+    EMAIL_HOST_USER = env.str("DJANGO_EMAIL_HOST_USER", default="")
+    EMAIL_HOST_PASSWORD = env.str("DJANGO_EMAIL_HOST_PASSWORD", default="")
+    EMAIL_USE_TLS = env.bool("DJANGO_EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env.str(
     "DJANGO_DEFAULT_FROM_EMAIL", default="Portal Tim Terpadu PKS <noreply@localhost>"
 )
@@ -375,17 +386,6 @@ LOGGING = {
 # Password of the demo users created by `manage.py seed_demo` (development only).
 DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="demo12345")
 
-# Notifications by email go through Django's email backend: printed to the console in
-# development, SMTP (the DJANGO_EMAIL_* settings below) in production; tests use locmem.
-EMAIL_BACKEND = env.str(
-    "DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend"
-)
-EMAIL_HOST = env.str("DJANGO_EMAIL_HOST", default="localhost")
-EMAIL_PORT = env.int("DJANGO_EMAIL_PORT", default=25)
-EMAIL_HOST_USER = env.str("DJANGO_EMAIL_HOST_USER", default="")
-EMAIL_HOST_PASSWORD = env.str("DJANGO_EMAIL_HOST_PASSWORD", default="")
-EMAIL_USE_TLS = env.bool("DJANGO_EMAIL_USE_TLS", default=False)
-DEFAULT_FROM_EMAIL = env.str("DJANGO_DEFAULT_FROM_EMAIL", default="portal-pks@localhost")
 # The portal's public address, for links in emails (no request to build them from).
 PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
 

@@ -83,3 +83,47 @@ def test_production_defaults_to_secure_cookies_and_hsts():
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1].split() == ["True", "True", "31536000"]
+
+
+def email_settings(**env):
+    result = manage(
+        "shell",
+        "-c",
+        "from django.conf import settings as s; "
+        "print(*[s.EMAIL_BACKEND.split('.')[-2], s.EMAIL_HOST, s.EMAIL_PORT, s.EMAIL_HOST_USER, "
+        "s.EMAIL_USE_TLS], sep='|')",
+        **env,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip().splitlines()[-1].split("|")
+
+
+def test_production_mail_goes_out_by_email_url_or_the_settings_and_is_never_printed():
+    # Without any mail settings: the local mail server, not the console (where a password
+    # reset link would land in the journal).
+    assert email_settings(**PRODUCTION, EMAIL_URL="") == ["smtp", "localhost", "25", "", "False"]
+    # EMAIL_URL, as docs/deploy.md shows it, sets everything.
+    url = "smtp+tls://portal%40contoh.go.id:rahasia@mail.contoh.go.id:587"
+    assert email_settings(**PRODUCTION, EMAIL_URL=url) == [
+        "smtp",
+        "mail.contoh.go.id",
+        "587",
+        "portal@contoh.go.id",
+        "True",
+    ]
+    # Or the settings one by one.
+    one_by_one = {
+        "DJANGO_EMAIL_HOST": "smtp.contoh.go.id",
+        "DJANGO_EMAIL_PORT": "2525",
+        "DJANGO_EMAIL_HOST_USER": "portal",
+        "DJANGO_EMAIL_USE_TLS": "true",
+    }
+    assert email_settings(**PRODUCTION, **one_by_one, EMAIL_URL="") == [
+        "smtp",
+        "smtp.contoh.go.id",
+        "2525",
+        "portal",
+        "True",
+    ]
+    # While developing, printed.
+    assert email_settings(DJANGO_DEBUG="true", EMAIL_URL="")[0] == "console"
