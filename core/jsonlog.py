@@ -32,6 +32,9 @@ class JsonFormatter(logging.Formatter):
             for atom, key in ACCESS_ATOMS.items():
                 if atom in record.args:
                     entry[key] = record.args[atom]
+            # Gunicorn's own line holds the request line and the referer, query strings
+            # included (`?q=<a name>`): the message says method, path and status only.
+            entry["message"] = " ".join(str(record.args.get(atom, "-")) for atom in ("m", "U", "s"))
         if record.exc_info:
             entry["exception"] = self.formatException(record.exc_info)
         if record.stack_info:

@@ -3,8 +3,12 @@
 import json
 import logging
 import os
+import socket
 import subprocess
 import sys
+import time
+import urllib.error
+import urllib.request
 
 import pytest
 from django.db import OperationalError
@@ -152,3 +156,59 @@ def test_gunicorn_loads_the_portal_with_production_settings():
     )
     assert result.returncode == 0, result.stderr
     assert "jombang_portal.wsgi:application" in result.stdout
+
+
+def test_gunicorn_access_lines_name_the_path_without_its_query_string():
+    """A real gunicorn with the portal's configuration: the request line and the referer of
+    its access log hold the query string (a search for a person's name); the line logged has
+    the method, path and status only."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")},
+        **PRODUCTION,
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+        "DJANGO_SECURE_SSL_REDIRECT": "false",  # plain HTTP here, as behind the local proxy
+        "GUNICORN_BIND": f"127.0.0.1:{port}",
+        "GUNICORN_WORKERS": "1",
+    }
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                answer = urllib.request.urlopen(
+                    urllib.request.Request(
+                        f"http://127.0.0.1:{port}/kesehatan/?q=Nama+Saksi",
+                        headers={"Referer": "http://127.0.0.1/laporan/?q=Nama+Saksi"},
+                    ),
+                    timeout=10,
+                )
+            except urllib.error.HTTPError as error:
+                answer = error
+            except OSError as error:
+                assert time.monotonic() < deadline, f"gunicorn did not start: {error}"
+                time.sleep(0.2)
+                continue
+            break
+        status = str(answer.status)  # 200, or 503 where this database is not migrated
+    finally:
+        server.terminate()
+        output, _ = server.communicate(timeout=30)
+    access = [
+        json.loads(line)
+        for line in output.splitlines()
+        if line.startswith("{") and json.loads(line)["logger"] == "gunicorn.access"
+    ]
+    assert [(e["message"], e["path"], e["status"]) for e in access] == [
+        (f"GET /kesehatan/ {status}", "/kesehatan/", status)
+    ]
+    assert "Saksi" not in output
