@@ -43,7 +43,7 @@ node_modules/.installed: package.json package-lock.json
 %.mo: %.po
 	msgfmt --check -o $@ $<
 
-install: $(BIN)/.installed node_modules/.installed $(MO_FILES) ## Create .venv and install Python and front-end packages
+install: $(BIN)/.installed node_modules/.installed $(MO_FILES) ## Create .venv, install Python and front-end packages, compile translations
 
 db: ## Start the project-local PostgreSQL (skipped when DATABASE_URL is set)
 	$(DB_START)
@@ -94,7 +94,7 @@ FUZZ_PERSONAS ?= anonymous no_role petugas operator sekretariat pimpinan admin
 FUZZ_LANGUAGES ?= id en
 FUZZ_AT_ONCE ?= 4
 
-fuzz: install db ## Junk in every URL, query and form of every persona and language; fails on a 500 or an English error (FUZZ_SEED, FUZZ_ROUNDS)
+fuzz: install db ## Junk in every URL, query and form of every persona and language; fails on a 500 or an English error (FUZZ_SEED, FUZZ_ROUNDS, FUZZ_AT_ONCE, FUZZ_PERSONAS, FUZZ_LANGUAGES)
 	FUZZ_SEED=$(FUZZ_SEED) FUZZ_ROUNDS=$(FUZZ_ROUNDS) FUZZ_PERSONAS="$(FUZZ_PERSONAS)" \
 		FUZZ_LANGUAGES="$(FUZZ_LANGUAGES)" FUZZ_AT_ONCE=$(FUZZ_AT_ONCE) \
 		$(BIN)/pytest -n $(TEST_WORKERS) --dist $(TEST_DIST) tests/project/test_fuzz.py $(PYTEST_ARGS)
@@ -109,7 +109,7 @@ BENCH_ENV := $(BENCH_DB) DJANGO_DEBUG=false DJANGO_ALLOWED_HOSTS=testserver \
 seed-bench: install db ## Fill the bench database (portal_bench) with BENCH_REPORTS reports, or reuse it
 	$(BENCH_DB) $(MANAGE) seed_bench --reports $(BENCH_REPORTS)
 
-bench: seed-bench ## Measure list and dashboard at BENCH_REPORTS reports; table in bench/results.md
+bench: seed-bench ## Pages, exports, PDFs and a load test at BENCH_REPORTS reports against baselines; table in bench/results.md
 	$(BENCH_ENV) $(BIN)/python bench/run.py --runs $(BENCH_RUNS)
 
 backup: install db ## Back up the database and uploaded files into backups/portal-<time>.tar
