@@ -1,4 +1,4 @@
-"""The four roles of DESIGN.md §1. Each is a Group of the same name."""
+"""The four roles of the portal. Each is a Group of the same name."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _

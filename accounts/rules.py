@@ -1,4 +1,4 @@
-"""The four roles of DESIGN.md §1 as predicates. The only place outside migrations and tests
+"""The four roles as predicates. The only place outside migrations and tests
 that names a role: every other module asks `user.has_perm(...)` for a named permission."""
 
 import rules

@@ -487,7 +487,7 @@ class PeriodRow:
 
     @property
     def ratio(self) -> Decimal | None:
-        """Realisation over target, uncapped: doing more than planned shows (DESIGN.md §2)."""
+        """Realisation over target, uncapped: doing more than planned shows."""
         if not self.target:
             return None
         return (self.achieved or Decimal(0)) / self.target

@@ -1,4 +1,4 @@
-"""Classifications of a conflict report (UU 7/2012, DESIGN.md §2, §4, §7)."""
+"""Classifications of a conflict report (UU 7/2012, Permendagri 42/2015)."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _

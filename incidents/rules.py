@@ -1,4 +1,4 @@
-"""Who may do what with a report of conflict (DESIGN.md §1, §5)."""
+"""Who may do what with a report of conflict."""
 
 import rules
 from django.utils.translation import gettext as _

@@ -141,7 +141,7 @@ def incident_transition(
     resolution: str = "",
     expected_version: int | None = None,
 ) -> Incident:
-    """Move a report along the workflow (DESIGN.md §5) and record who did it and when.
+    """Move a report along the workflow and record who did it and when.
 
     With `expected_version` (the version the person was looking at), a report edited in the
     meantime is not moved: nobody verifies content they have not seen.

@@ -33,7 +33,7 @@ from reports.rendering import (
     render_pdf,
 )
 
-# Legal basis quoted on every document (DESIGN.md §2).
+# Legal basis quoted on every document.
 LEGAL_BASIS = [
     gettext_lazy("Undang-Undang Nomor 7 Tahun 2012 tentang Penanganan Konflik Sosial;"),
     gettext_lazy(

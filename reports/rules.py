@@ -9,7 +9,7 @@ from accounts.rules import is_leader, is_secretariat
 rules.add_perm("reports.preview_report", is_secretariat)
 rules.add_perm("reports.write_narrative", is_secretariat)
 rules.add_perm("reports.issue_report", is_secretariat)
-# Issued reports are read by the secretariat and the leadership (DESIGN.md §1).
+# Issued reports are read by the secretariat and the leadership.
 rules.add_perm("reports.download_issued", is_secretariat | is_leader)
 # The archive page itself: whoever may preview or download.
 rules.add_perm("reports.view_reports", is_secretariat | is_leader)

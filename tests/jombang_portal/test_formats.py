@@ -1,4 +1,4 @@
-"""Indonesian formats (DESIGN.md §6): `19 Desember 2025`, `Rp 1.250.000`."""
+"""Indonesian formats: `19 Desember 2025`, `Rp 1.250.000`."""
 
 from datetime import date, datetime
 from zoneinfo import ZoneInfo

@@ -1,4 +1,4 @@
-"""The apps form one-way layers (DESIGN.md §3): the import-linter contract in `make lint` holds
+"""The apps form one-way layers: the import-linter contract in `make lint` holds
 on the code as it is, and breaks as soon as a lower app imports a higher one."""
 
 import shutil

@@ -1,5 +1,5 @@
 """Who may reach each page of the reports app. The expected answers are restated here from
-DESIGN.md §1 (secretariat builds and issues; leadership and secretariat download), not read
+the roles (secretariat builds and issues; leadership and secretariat download), not read
 from reports/rules.py."""
 
 import re

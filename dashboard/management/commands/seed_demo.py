@@ -16,7 +16,7 @@ from directory.models import Agency, Contact, Region
 from incidents import services as incident_services
 from incidents.models import HandlingStep, Incident, Party
 
-# Plainly fictional people, marked as demo data (DESIGN.md §7).
+# Plainly fictional people, marked as demo data.
 DEMO_CONTACTS = [
     ("Tokoh Contoh Agama (DEMO)", ContactKind.AGAMA, "FKUB", "081234500001"),
     ("Tokoh Contoh Pemuda (DEMO)", ContactKind.PEMUDA, "Karang Taruna", "081234500002"),
