@@ -10,6 +10,7 @@ from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.options import TO_FIELD_VAR
 from django.contrib.admin.views.main import ERROR_FLAG
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError
 from django.http import HttpResponseRedirect
 from django.utils.translation import gettext_lazy as _
 
@@ -34,13 +35,21 @@ class PortalAdminSite(admin.AdminSite):
         A changelist's date hierarchy (`?at__year=…&at__month=…&at__day=…`) whose day or the
         day after it no calendar has is answered as Django answers a month 13: back to the whole
         list (`?e=1`). Django caught only the ValueError of a bad date and failed with a 500 on
-        a year beyond the integer or at the end of year 9999."""
+        a year beyond the integer or at the end of year 9999.
+
+        An add or change form saved twice at the same moment (a double click on "Simpan") passed
+        the form's unique checks twice before either row was written, and the second insert
+        broke the unique constraint (a 500). Its transaction is rolled back by then and the
+        first one committed, so the form is checked once more: it now says, next to the field,
+        that the value is taken."""
         inner = super().admin_view(view, cacheable)
         model_admin = getattr(view, "__self__", None)
         if not isinstance(model_admin, admin.ModelAdmin):
             model_admin = None
         pk = model_admin.model._meta.pk if model_admin else None
         hierarchy = model_admin.date_hierarchy if model_admin else None
+        # Django's add and change views save in one transaction of their own (changeform_view).
+        saves_a_form = getattr(view, "__name__", "") in {"add_view", "change_view"}
 
         @functools.wraps(inner)
         def guarded(request, *args, **kwargs):
@@ -55,7 +64,14 @@ class PortalAdminSite(admin.AdminSite):
                     request.POST.setlist(ACTION_CHECKBOX_NAME, ids)
             if hierarchy and not hierarchy_dates_exist(hierarchy, request.GET):
                 return HttpResponseRedirect(f"{request.path}?{ERROR_FLAG}=1")
-            return inner(request, *args, **kwargs)
+            if not (saves_a_form and request.method == "POST"):
+                return inner(request, *args, **kwargs)
+            try:
+                return inner(request, *args, **kwargs)
+            except IntegrityError:
+                for upload in request.FILES.values():
+                    upload.seek(0)
+                return inner(request, *args, **kwargs)
 
         return guarded
 

@@ -1,0 +1,29 @@
+"""The same admin form saved twice at the same moment (a double click on "Simpan"), each request
+on its own database connection."""
+
+import pytest
+from django.test import Client
+
+from directory.models import Agency
+from tests.helpers import run_in_threads
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_an_agency_added_twice_at_once_is_added_once_without_a_server_error(admin_user):
+    clients = [Client(raise_request_exception=False) for _ in range(4)]
+    for client in clients:
+        client.force_login(admin_user)
+    data = {"name": "Dinas Sosial Uji", "acronym": "DINSOS", "kind": "pemda", "active": "on"}
+
+    answers, errors = run_in_threads(
+        len(clients), lambda i: clients[i].post("/admin/directory/agency/add/", data)
+    )
+
+    assert errors == []
+    # One saved it; the others are shown the form again, the name refused next to its field.
+    assert sorted(a.status_code for a in answers) == [200, 200, 200, 302]
+    for answer in answers:
+        if answer.status_code == 200:
+            assert "Instansi dengan Nama telah ada." in answer.content.decode()
+    assert Agency.objects.filter(name="Dinas Sosial Uji").count() == 1
