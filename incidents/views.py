@@ -18,7 +18,12 @@ from django.views.generic import CreateView, DetailView, ListView, UpdateView
 from pghistory.models import Events
 
 from accounts.models import User
-from core.mixins import PermissionRequiredMixin, PerPageMixin, SubmitOnceMixin
+from core.mixins import (
+    PermissionRequiredMixin,
+    PerPageMixin,
+    RecheckAfterClashMixin,
+    SubmitOnceMixin,
+)
 from core.pagination import CappedPaginator
 from core.services import AlreadySubmitted, log_action
 from core.utils import parse_id
@@ -542,7 +547,7 @@ class ConflictStatusListView(LoginRequiredMixin, PerPageMixin, ListView):
         return context
 
 
-class ConflictStatusFormMixin(PermissionRequiredMixin):
+class ConflictStatusFormMixin(RecheckAfterClashMixin, PermissionRequiredMixin):
     permission_required = "incidents.manage_conflict_status"
     model = ConflictStatus
     form_class = ConflictStatusForm

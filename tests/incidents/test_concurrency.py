@@ -5,13 +5,15 @@ import time
 
 import pytest
 from django.db import connection, transaction
+from django.test import Client
 from django.utils import timezone
 
 from incidents import services
-from incidents.models import HandlingStep, Incident, Party
+from incidents.models import ConflictStatus, HandlingStep, Incident, Party
 from incidents.selectors import awaiting_first_step
 from tests.factories import HandlingStepFactory, IncidentFactory
 from tests.helpers import run_in_threads
+from tests.incidents.test_bad_input import CONFLICT_STATUS_URL, conflict_status_payload
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -147,3 +149,22 @@ def test_a_step_added_while_the_last_one_is_deleted_keeps_the_flag(sekretariat, 
     assert errors == []
     assert HandlingStep.objects.filter(incident=report).count() == 1
     assert Incident.objects.get(pk=report.pk).has_steps
+
+
+def test_a_conflict_status_saved_four_times_at_once_is_recorded_once(sekretariat):
+    clients = [Client(raise_request_exception=False) for _ in range(4)]
+    for client in clients:
+        client.force_login(sekretariat)
+    data = conflict_status_payload()
+
+    answers, errors = run_in_threads(
+        len(clients), lambda i: clients[i].post(CONFLICT_STATUS_URL, data)
+    )
+
+    assert errors == []
+    # One is saved; the others get the form again with the number refused next to its field.
+    assert sorted(answer.status_code for answer in answers) == [302, 400, 400, 400]
+    for answer in answers:
+        if answer.status_code == 400:
+            assert "Nomor keputusan ini sudah tercatat." in answer.content.decode()
+    assert ConflictStatus.objects.filter(decree_number=data["decree_number"]).count() == 1
