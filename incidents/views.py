@@ -487,7 +487,9 @@ class IncidentTransitionView(LoginRequiredMixin, View):
         return redirect(incident)
 
 
-class StepCreateView(LoginRequiredMixin, CreateView):
+class StepCreateView(SubmitOnceMixin, LoginRequiredMixin, CreateView):
+    """A handling step; a double tap on "Simpan" adds it once (SubmitOnceMixin)."""
+
     form_class = HandlingStepForm
     template_name = "incidents/step_form.html"
 
@@ -506,16 +508,25 @@ class StepCreateView(LoginRequiredMixin, CreateView):
         return {**super().get_context_data(**kwargs), "incident": self.incident}
 
     def form_valid(self, form):
-        services.step_add(
-            incident=self.incident,
-            step=form.instance,
-            agencies=form.cleaned_data["agencies"],
-            contacts=form.cleaned_data["contacts"],
-            files=form.cleaned_data["files"],
-            by=self.request.user,
-        )
+        url = self.incident.get_absolute_url()
+
+        def add():
+            step = services.step_add(
+                incident=self.incident,
+                step=form.instance,
+                agencies=form.cleaned_data["agencies"],
+                contacts=form.cleaned_data["contacts"],
+                files=form.cleaned_data["files"],
+                by=self.request.user,
+            )
+            return step, url
+
+        try:
+            self.submit_once(add)
+        except AlreadySubmitted as done:
+            return self.already_submitted(done, url)
         messages.success(self.request, _("Tindak lanjut tersimpan."))
-        return HttpResponseRedirect(self.incident.get_absolute_url())
+        return HttpResponseRedirect(url)
 
     def form_invalid(self, form):
         response = super().form_invalid(form)

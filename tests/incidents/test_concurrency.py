@@ -13,7 +13,11 @@ from incidents.models import ConflictStatus, HandlingStep, Incident, Party
 from incidents.selectors import awaiting_first_step
 from tests.factories import HandlingStepFactory, IncidentFactory
 from tests.helpers import run_in_threads
-from tests.incidents.test_bad_input import CONFLICT_STATUS_URL, conflict_status_payload
+from tests.incidents.test_bad_input import (
+    CONFLICT_STATUS_URL,
+    conflict_status_payload,
+    step_payload,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -168,3 +172,25 @@ def test_a_conflict_status_saved_four_times_at_once_is_recorded_once(sekretariat
         if answer.status_code == 400:
             assert "Nomor keputusan ini sudah tercatat." in answer.content.decode()
     assert ConflictStatus.objects.filter(decree_number=data["decree_number"]).count() == 1
+
+
+def test_a_handling_step_tapped_four_times_at_once_is_added_once(petugas, kecamatan):
+    incident = IncidentFactory(kecamatan=kecamatan, reported_by=petugas, status="diverifikasi")
+    url = f"/laporan/{incident.pk}/tindak-lanjut/"
+    clients = [Client(raise_request_exception=False) for _ in range(4)]
+    for client in clients:
+        client.force_login(petugas)
+    page = clients[0].get(url).content.decode()
+    token = page.split('name="submission_token" value="')[1].split('"')[0]
+    data = {**step_payload(), "submission_token": token}
+
+    answers, errors = run_in_threads(len(clients), lambda i: clients[i].post(url, data))
+
+    assert errors == []
+    assert [answer.status_code for answer in answers] == [302] * 4
+    assert all(answer.url == incident.get_absolute_url() for answer in answers)
+    assert HandlingStep.objects.filter(incident=incident).count() == 1
+    # Sent again later (a resend after a lost answer): still one, and the user is told.
+    again = clients[0].post(url, data, follow=True)
+    assert "Formulir ini sudah terkirim sebelumnya" in again.content.decode()
+    assert HandlingStep.objects.filter(incident=incident).count() == 1
