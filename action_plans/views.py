@@ -1,6 +1,8 @@
 """Pages of the Integrated Action Plan. Activities and realisations are always read through
 `visible_to(user)`: an agency operator reaches only their agency's activities."""
 
+import uuid
+
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -360,6 +362,8 @@ class ActivityDetailView(PlanMixin, TemplateView):
             can_report=self.request.user.has_perm("action_plans.report_realisation", activity),
             can_return=self.request.user.has_perm("action_plans.return_realisation"),
             evidence_form=EvidenceForm(),
+            # One per page view: files added twice from it (a double tap) are stored once.
+            submission_token=uuid.uuid4(),
             # Linked reports are shown only as far as this user may see them.
             incidents=activity.incidents.filter(
                 pk__in=Incident.objects.visible_to(self.request.user).values("pk")
@@ -504,8 +508,9 @@ class RealisationReturnView(PermissionRequiredMixin, View):
         return redirect("action_plans:activity", year=activity.plan.year, pk=activity.pk)
 
 
-class RealisationEvidenceView(LoginRequiredMixin, View):
-    """Adds evidence files to a realisation (POST from the activity page)."""
+class RealisationEvidenceView(SubmitOnceMixin, LoginRequiredMixin, View):
+    """Adds evidence files to a realisation (POST from the activity page); a double tap adds
+    them once (the page's `submission_token`)."""
 
     def post(self, request, pk):
         realisation = get_object_or_404(
@@ -518,11 +523,20 @@ class RealisationEvidenceView(LoginRequiredMixin, View):
         try:
             if not form.is_valid():
                 raise ValidationError(form.errors["files"])
-            services.realisation_add_evidence(
-                realisation=realisation, files=form.cleaned_data["files"], by=request.user
-            )
+            activity = realisation.activity
+            page = reverse("action_plans:activity", args=[activity.plan.year, activity.pk])
+
+            def add():
+                services.realisation_add_evidence(
+                    realisation=realisation, files=form.cleaned_data["files"], by=request.user
+                )
+                return None, page
+
+            self.submit_once(add)
         except ValidationError as error:
             _refuse(request, error)
+        except AlreadySubmitted as done:
+            return self.already_submitted(done, page)
         else:
             messages.success(
                 request,

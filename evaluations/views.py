@@ -15,7 +15,8 @@ from django.views.generic import FormView, TemplateView
 from action_plans.choices import Stage
 from action_plans.models import ActionPlan, Activity, Realisation
 from core.charts import bar_chart, stacked_bar
-from core.mixins import PermissionRequiredMixin
+from core.mixins import PermissionRequiredMixin, SubmitOnceMixin
+from core.services import AlreadySubmitted
 from core.views import serve_evidence
 from evaluations import indicators, selectors, services
 from evaluations.choices import YEAR_SCOPE, ActionClass, EvaluationStatus
@@ -231,7 +232,9 @@ class DrilldownView(EvaluationAccessMixin, TemplateView):
         }
 
 
-class ManualScoreView(EvaluationAccessMixin, FormView):
+class ManualScoreView(SubmitOnceMixin, EvaluationAccessMixin, FormView):
+    """A manual score with its supporting files; a double tap stores the files once."""
+
     template_name = "evaluations/manual_score.html"
     form_class = ManualScoreForm
 
@@ -266,7 +269,9 @@ class ManualScoreView(EvaluationAccessMixin, FormView):
 
     def form_valid(self, form):
         data = form.cleaned_data
-        try:
+        page = reverse("evaluations:detail", args=[self.year, self.scope.code])
+
+        def save():
             services.manual_score_save(
                 evaluation=self.get_or_create_evaluation(),
                 indicator_code=self.row.code,
@@ -275,11 +280,17 @@ class ManualScoreView(EvaluationAccessMixin, FormView):
                 files=data["files"],
                 by=self.request.user,
             )
+            return None, page
+
+        try:
+            self.submit_once(save)
         except ValidationError as error:
             form.add_error(None, error)
             return self.form_invalid(form)
+        except AlreadySubmitted as done:
+            return self.already_submitted(done, page)
         messages.success(self.request, _("Nilai %(name)s tersimpan.") % {"name": self.row.name})
-        return redirect("evaluations:detail", self.year, self.scope.code)
+        return redirect(page)
 
     def form_invalid(self, form):
         return self.render_to_response(self.get_context_data(form=form), status=400)

@@ -240,3 +240,18 @@ def test_query_counts_do_not_grow_with_records(client, world, sekretariat, url):
     world["r11_b08"].delete()
     report(world["a11"], "B08", 2, at(2024, 8, 30), by=sekretariat, evidence=True)
     assert count(client, url) == before
+
+
+def test_a_manual_score_sent_twice_from_one_form_stores_its_files_once(
+    client, world, sekretariat, django_capture_on_commit_callbacks
+):
+    client.force_login(sekretariat)
+    url = "/evaluasi/2024/B04/nilai/kolaborasi.solusi_bersama/"
+    token = client.get(url).content.decode().split('name="submission_token" value="')[1][:36]
+    with django_capture_on_commit_callbacks(execute=True):
+        for _tap in range(2):  # a double tap, or a resend after a lost answer
+            photo = SimpleUploadedFile("ba.jpg", jpeg_bytes(), "image/jpeg")
+            data = {"score": 70, "justification": "Berita acara.", "files": photo}
+            answer = client.post(url, {**data, "submission_token": token}, follow=True)
+    assert ManualScoreEvidence.objects.count() == 1
+    assert "Formulir ini sudah terkirim sebelumnya" in answer.content.decode()
