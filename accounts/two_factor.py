@@ -12,6 +12,7 @@ from django_otp import devices_for_user, user_has_device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts.models import User
 from core.services import log_action
 
 ENROLLED = "accounts.two_factor.enrolled"
@@ -76,6 +77,9 @@ def totp_confirm(*, device: TOTPDevice, code: str, by) -> list[str] | None:
 
 
 def _new_recovery_codes(user) -> list[str]:
+    # One renewal per account at a time: two at once (a double tap) would each delete only the
+    # codes they see and leave both sets working, ten of them never shown.
+    User.objects.select_for_update().filter(pk=user.pk).exists()
     device, _created = StaticDevice.objects.get_or_create(
         user=user, name=RECOVERY_NAME, defaults={"confirmed": True}
     )
