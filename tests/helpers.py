@@ -2,6 +2,7 @@
 uploads, and building plans through the services. Fixtures live in the conftest files; plain
 functions live here so that test modules never import from a conftest."""
 
+import re
 import threading
 from collections import defaultdict
 from contextlib import contextmanager
@@ -215,3 +216,11 @@ def run_in_threads(count, target):
     for thread in threads:
         thread.join(timeout=120)
     return results, errors
+
+
+SUBMISSION_TOKEN = re.compile(r'name="submission_token" value="([^"]+)"')
+
+
+def submission_token(response) -> str:
+    """The submission token of the (first) form on a page (core.mixins.SubmitOnceMixin)."""
+    return SUBMISSION_TOKEN.search(response.content.decode()).group(1)

@@ -5,11 +5,13 @@ import uuid
 from decimal import Decimal
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from action_plans import services
 from action_plans.models import ActionPlan, Period, Realisation
 from tests.action_plans.test_bad_input import NARRATIVE, realisation_url, report
-from tests.factories import UserFactory
+from tests.factories import RealisationFactory, UserFactory, jpeg_bytes
+from tests.helpers import submission_token
 
 pytestmark = pytest.mark.django_db
 
@@ -192,3 +194,21 @@ def test_the_plan_list_carries_a_token_but_takes_no_post(as_planner):
     assert as_planner.get("/rat/").context["submission_token"]
     assert as_planner.post("/rat/", {"year": 2031}).status_code == 405
     assert not ActionPlan.objects.filter(year=2031).exists()
+
+
+def test_evidence_sent_twice_from_one_page_view_is_stored_once(as_planner, activity):
+    realisation = RealisationFactory(activity=activity, status="diserahkan")
+    page = f"/rat/{activity.plan.year}/kegiatan/{activity.pk}/"
+    url = f"/rat/realisasi/{realisation.pk}/bukti/"
+    token = submission_token(as_planner.get(page))
+    for _tap in range(2):  # a double tap, or a resend after a lost answer
+        photo = SimpleUploadedFile("daftar-hadir.jpg", jpeg_bytes(), "image/jpeg")
+        answer = as_planner.post(url, {"files": photo, "submission_token": token}, follow=True)
+    assert realisation.evidence.count() == 1
+    assert "Formulir ini sudah terkirim sebelumnya" in answer.content.decode()
+    # From the page shown again, the next files are added.
+    photo = SimpleUploadedFile("foto.jpg", jpeg_bytes(), "image/jpeg")
+    as_planner.post(
+        url, {"files": photo, "submission_token": submission_token(as_planner.get(page))}
+    )
+    assert realisation.evidence.count() == 2

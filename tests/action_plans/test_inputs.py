@@ -127,29 +127,3 @@ def test_evidence_page_action_is_for_the_secretariat_and_the_operator(
     # Nothing chosen: a message, no error page.
     assert client.post(url, {}).status_code == 302
     assert realisation.evidence.count() == 1
-
-
-def test_evidence_sent_twice_from_one_page_view_is_stored_once(client, established, sekretariat):
-    activity = established.activities.get(code="1.1")
-    realisation = Realisation.objects.create(
-        activity=activity,
-        period=established.periods.get(code="B04"),
-        achieved_value=1,
-        narrative="x",
-        status="diserahkan",
-    )
-    client.force_login(sekretariat)
-    page = client.get(f"/rat/{established.year}/kegiatan/{activity.pk}/").content.decode()
-    token = page.split('name="submission_token" value="')[1].split('"')[0]
-    url = f"/rat/realisasi/{realisation.pk}/bukti/"
-    for _tap in range(2):  # a double tap, or a resend after a lost answer
-        photo = SimpleUploadedFile("daftar-hadir.jpg", jpeg_bytes(), "image/jpeg")
-        answer = client.post(url, {"files": photo, "submission_token": token}, follow=True)
-    assert realisation.evidence.count() == 1
-    assert "Formulir ini sudah terkirim sebelumnya" in answer.content.decode()
-    # From the page shown again, the next files are added.
-    page = client.get(f"/rat/{established.year}/kegiatan/{activity.pk}/").content.decode()
-    token = page.split('name="submission_token" value="')[1].split('"')[0]
-    photo = SimpleUploadedFile("foto.jpg", jpeg_bytes(), "image/jpeg")
-    client.post(url, {"files": photo, "submission_token": token})
-    assert realisation.evidence.count() == 2

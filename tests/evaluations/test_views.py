@@ -12,6 +12,7 @@ from evaluations.models import Evaluation, ManualScoreEvidence
 from tests import personas as build
 from tests.evaluations.conftest import build_world
 from tests.factories import RegionFactory, jpeg_bytes
+from tests.helpers import submission_token
 
 pytestmark = pytest.mark.django_db
 
@@ -247,7 +248,7 @@ def test_a_manual_score_sent_twice_from_one_form_stores_its_files_once(
 ):
     client.force_login(sekretariat)
     url = "/evaluasi/2024/B04/nilai/kolaborasi.solusi_bersama/"
-    token = client.get(url).content.decode().split('name="submission_token" value="')[1][:36]
+    token = submission_token(client.get(url))
     with django_capture_on_commit_callbacks(execute=True):
         for _tap in range(2):  # a double tap, or a resend after a lost answer
             photo = SimpleUploadedFile("ba.jpg", jpeg_bytes(), "image/jpeg")

@@ -12,7 +12,7 @@ from incidents import services
 from incidents.models import ConflictStatus, HandlingStep, Incident, Party
 from incidents.selectors import awaiting_first_step
 from tests.factories import HandlingStepFactory, IncidentFactory
-from tests.helpers import run_in_threads
+from tests.helpers import run_in_threads, submission_token
 from tests.incidents.test_bad_input import (
     CONFLICT_STATUS_URL,
     conflict_status_payload,
@@ -180,9 +180,7 @@ def test_a_handling_step_tapped_four_times_at_once_is_added_once(petugas, kecama
     clients = [Client(raise_request_exception=False) for _ in range(4)]
     for client in clients:
         client.force_login(petugas)
-    page = clients[0].get(url).content.decode()
-    token = page.split('name="submission_token" value="')[1].split('"')[0]
-    data = {**step_payload(), "submission_token": token}
+    data = {**step_payload(), "submission_token": submission_token(clients[0].get(url))}
 
     answers, errors = run_in_threads(len(clients), lambda i: clients[i].post(url, data))
 

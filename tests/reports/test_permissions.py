@@ -2,7 +2,6 @@
 the roles (secretariat builds and issues; leadership and secretariat download), not read
 from reports/rules.py."""
 
-import re
 from unittest import mock
 
 import pytest
@@ -14,6 +13,7 @@ from reports import documents
 from reports.models import AnnualNarrative, IssuedReport, Letterhead
 from tests import personas as build
 from tests.factories import RegionFactory, jpeg_bytes
+from tests.helpers import submission_token
 from tests.reports.conftest import build_year_2024
 from tests.reports.helpers import FAKE_PDF
 
@@ -170,8 +170,7 @@ def test_a_double_tap_on_one_preview_issues_one_version(client, sekretariat, yea
     """Issuing from a fresh preview makes the next version (above); the same preview's form
     sent twice (a double tap, a resend) issues once and says the second was not stored."""
     client.force_login(sekretariat)
-    preview = client.get("/laporan-resmi/2024/rat/").content.decode()
-    token = re.search(r'name="submission_token" value="([^"]+)"', preview).group(1)
+    token = submission_token(client.get("/laporan-resmi/2024/rat/"))
     first = client.post("/laporan-resmi/2024/rat/terbitkan/", {"submission_token": token})
     second = client.post(
         "/laporan-resmi/2024/rat/terbitkan/", {"submission_token": token}, follow=True
@@ -180,9 +179,6 @@ def test_a_double_tap_on_one_preview_issues_one_version(client, sekretariat, yea
     assert second.status_code == 200
     assert "tidak disimpan dua kali" in second.content.decode()
     assert list(IssuedReport.objects.values_list("version", flat=True)) == [1]
-    again = re.search(
-        r'name="submission_token" value="([^"]+)"',
-        client.get("/laporan-resmi/2024/rat/").content.decode(),
-    ).group(1)
+    again = submission_token(client.get("/laporan-resmi/2024/rat/"))
     client.post("/laporan-resmi/2024/rat/terbitkan/", {"submission_token": again})
     assert IssuedReport.objects.count() == 2
