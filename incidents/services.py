@@ -357,6 +357,9 @@ def field_display(model_field, value, cache: dict | None = None) -> str:
 def step_add(
     *, incident: Incident, step: HandlingStep, agencies=(), contacts=(), files=(), by
 ) -> HandlingStep:
+    # Decided on the report as it is now, not as the form read it: a report closed meanwhile
+    # takes no step. The lock also orders this before the stage update below.
+    incident = Incident.objects.select_for_update().get(pk=incident.pk)
     if not by.has_perm("incidents.add_step", incident):
         raise PermissionDenied(_("Tindak lanjut tidak dapat ditambahkan pada laporan ini."))
     step.incident = incident

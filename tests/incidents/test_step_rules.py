@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from accounts.choices import Role
 from incidents import services
-from incidents.models import HandlingStep, StepAgencyEvent, StepContactEvent
+from incidents.models import HandlingStep, Incident, StepAgencyEvent, StepContactEvent
 from tests.factories import AgencyFactory, ContactFactory, IncidentFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -145,3 +145,11 @@ def test_the_agencies_and_leaders_of_a_step_are_history_with_the_actor(sekretari
         ("insert", dinsos.pk, sekretariat.pk)
     ]
     assert [(e.pgh_label, e.contact_id) for e in contact_events] == [("insert", leader.pk)]
+
+
+def test_a_step_is_refused_on_a_report_closed_after_the_form_was_read(sekretariat, report):
+    as_read = Incident.objects.get(pk=report.pk)  # verified when the form was opened
+    Incident.objects.filter(pk=report.pk).update(status="ditutup", resolution="damai")
+    with pytest.raises(PermissionDenied):
+        services.step_add(incident=as_read, step=new_step(), by=sekretariat)
+    assert not HandlingStep.objects.filter(incident=report).exists()
