@@ -448,7 +448,9 @@ def realisation_add_evidence(*, realisation: Realisation, files, by) -> Realisat
     secretariat may do it for any realisation, an operator for their agency's."""
     if not by.has_perm("action_plans.add_realisation_evidence", realisation):
         raise PermissionDenied(_("Anda tidak dapat menambahkan data dukung pada realisasi ini."))
-    if realisation.activity.plan.status == PlanStatus.DITUTUP:
+    # The plan as it is now (closing it locks it too), not as the page read it.
+    plan = ActionPlan.objects.select_for_update().get(pk=realisation.activity.plan_id)
+    if plan.status == PlanStatus.DITUTUP:
         raise ValidationError(_("Rencana sudah ditutup; data dukungnya tidak dapat ditambah lagi."))
     if not files:
         raise ValidationError({"files": _("Pilih sedikitnya satu berkas data dukung.")})

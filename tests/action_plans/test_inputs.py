@@ -10,11 +10,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from action_plans import selectors, services
-from action_plans.models import Realisation
+from action_plans.models import ActionPlan, Realisation
 from core.models import ActivityLog
 from directory.models import TeamDecree
 from tests.action_plans.conftest import add_activity
-from tests.factories import jpeg_bytes
+from tests.factories import RealisationFactory, jpeg_bytes
 
 pytestmark = pytest.mark.django_db
 WIB = ZoneInfo("Asia/Jakarta")
@@ -127,3 +127,13 @@ def test_evidence_page_action_is_for_the_secretariat_and_the_operator(
     # Nothing chosen: a message, no error page.
     assert client.post(url, {}).status_code == 302
     assert realisation.evidence.count() == 1
+
+
+def test_evidence_is_refused_for_a_plan_closed_after_the_page_was_read(established, sekretariat):
+    realisation = RealisationFactory(activity=established.activities.get(code="1.1"))
+    as_read = Realisation.objects.select_related("activity__plan").get(pk=realisation.pk)
+    ActionPlan.objects.filter(pk=established.pk).update(status="ditutup")
+    photo = SimpleUploadedFile("daftar-hadir.jpg", jpeg_bytes(), "image/jpeg")
+    with pytest.raises(ValidationError):
+        services.realisation_add_evidence(realisation=as_read, files=[photo], by=sekretariat)
+    assert not realisation.evidence.exists()
