@@ -38,6 +38,15 @@ class Letterhead(models.Model):
     class Meta:
         verbose_name = _("kop surat")
         verbose_name_plural = _("kop surat")
+        constraints = [
+            # One row: the same constant for every row, unique (two "Simpan" at once would
+            # otherwise both find none and add two, which the admin cannot delete).
+            models.UniqueConstraint(
+                models.Value(True),
+                name="letterhead_one_row",
+                violation_error_message=_("Kop surat sudah ada: ubah kop surat yang ada."),
+            ),
+        ]
 
     def __str__(self):
         return str(_("Kop surat"))

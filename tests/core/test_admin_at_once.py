@@ -2,9 +2,13 @@
 on its own database connection."""
 
 import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from directory.models import Agency
+from reports.models import Letterhead
+from tests.factories import jpeg_bytes
 from tests.helpers import run_in_threads
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -27,3 +31,27 @@ def test_an_agency_added_twice_at_once_is_added_once_without_a_server_error(admi
         if answer.status_code == 200:
             assert "Instansi dengan Nama telah ada." in answer.content.decode()
     assert Agency.objects.filter(name="Dinas Sosial Uji").count() == 1
+
+
+def test_the_letterhead_added_twice_at_once_stays_one(admin_user):
+    clients = [Client(raise_request_exception=False) for _ in range(4)]
+    for client in clients:
+        client.force_login(admin_user)
+
+    def add(index):
+        logo = SimpleUploadedFile(f"logo-{index}.jpg", jpeg_bytes((60, 60)), "image/jpeg")
+        return clients[index].post("/admin/reports/letterhead/add/", {"logo": logo})
+
+    answers, errors = run_in_threads(len(clients), add)
+
+    assert errors == []
+    # One saved it; checked again, the others may no longer add one (403), as on the page.
+    assert sorted(a.status_code for a in answers) == [302, 403, 403, 403]
+    assert Letterhead.objects.count() == 1
+
+
+def test_a_second_letterhead_is_refused_by_the_model_too():
+    Letterhead.objects.create()
+    with pytest.raises(ValidationError) as error:
+        Letterhead().full_clean()
+    assert error.value.messages == ["Kop surat sudah ada: ubah kop surat yang ada."]
