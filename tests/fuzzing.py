@@ -312,7 +312,9 @@ class Campaign:
         response = getattr(client, method)(url, data, **extra)
         if self.user is not None and "_auth_user_id" not in client.session:
             # Signed out by the request (the sign-out form, a changed password): back in, so
-            # the campaign goes on as the persona.
+            # the campaign goes on as the persona. With the password as it is now: a session
+            # made from an old password hash is signed out again on the next request.
+            self.user.refresh_from_db()
             client.force_login(self.user)
         if self.english_words and "html" in response.get("Content-Type", ""):
             self.check_language(method, url, data, response)
