@@ -103,6 +103,10 @@ class TwoFactorSetupView(TwoFactorMixin, View):
         # Replacing an authenticator needs the current one: a stolen password alone must not
         # be enough to add the thief's phone.
         if user.is_authenticated and two_factor.is_enrolled(user) and not user.is_verified():
+            # The session may still say "no authenticator" (TwoFactorRequiredMiddleware), e.g.
+            # written back by a request that ran beside the set-up: it would send the code page
+            # back here, and the browser round in circles.
+            request.session.pop(TwoFactorRequiredMiddleware.NO_DEVICE_KEY, None)
             return redirect("accounts:two_factor_verify")
         return super().dispatch(request, *args, **kwargs)
 

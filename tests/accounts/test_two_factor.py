@@ -10,6 +10,7 @@ from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import two_factor
+from accounts.middleware import TwoFactorRequiredMiddleware
 from core.models import ActivityLog
 from tests.helpers import DEFAULT_PASSWORD
 
@@ -201,3 +202,22 @@ def test_htmx_fragments_are_refused_not_redirected(client, sekretariat):
     response = client.get(reverse("notification_bell"), headers={"HX-Request": "true"})
     assert response.status_code == 403
     assert response.content == b""
+
+
+def test_a_stale_no_authenticator_mark_in_the_session_leads_to_the_code_page_not_a_loop(
+    client, sekretariat
+):
+    """A request running beside the set-up (the notification bell) can write back the session
+    as it was before: "no authenticator", and not verified. Found as a redirect loop between
+    the set-up and the code page in a browser test."""
+    enrol(sekretariat)
+    sign_in(client, sekretariat)
+    session = client.session
+    session[TwoFactorRequiredMiddleware.NO_DEVICE_KEY] = True
+    session.save()
+
+    response = client.get("/laporan/", follow=True)
+
+    assert len(response.redirect_chain) <= 3
+    assert response.request["PATH_INFO"] == reverse("accounts:two_factor_verify")
+    assert "Kode verifikasi" in response.content.decode()
