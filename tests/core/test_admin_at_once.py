@@ -45,8 +45,13 @@ def test_the_letterhead_added_twice_at_once_stays_one(admin_user):
     answers, errors = run_in_threads(len(clients), add)
 
     assert errors == []
-    # One saved it; checked again, the others may no longer add one (403), as on the page.
-    assert sorted(a.status_code for a in answers) == [302, 403, 403, 403]
+    # One saved it. Each other one, checked again, may no longer add one (403, as on the page)
+    # or, past that check before the first committed, has the form refused by the constraint.
+    codes = [a.status_code for a in answers]
+    assert codes.count(302) == 1 and set(codes) <= {200, 302, 403}, codes
+    for answer in answers:
+        if answer.status_code == 200:
+            assert "Kop surat sudah ada: ubah kop surat yang ada." in answer.content.decode()
     assert Letterhead.objects.count() == 1
 
 
