@@ -519,12 +519,12 @@ class RealisationEvidenceView(SubmitOnceMixin, LoginRequiredMixin, View):
         )
         if not request.user.has_perm("action_plans.add_realisation_evidence", realisation):
             raise PermissionDenied
+        activity = realisation.activity
+        page = reverse("action_plans:activity", args=[activity.plan.year, activity.pk])
         form = EvidenceForm(request.POST, request.FILES)
         try:
             if not form.is_valid():
                 raise ValidationError(form.errors["files"])
-            activity = realisation.activity
-            page = reverse("action_plans:activity", args=[activity.plan.year, activity.pk])
 
             def add():
                 services.realisation_add_evidence(
@@ -543,8 +543,7 @@ class RealisationEvidenceView(SubmitOnceMixin, LoginRequiredMixin, View):
                 _("Data dukung realisasi %(code)s ditambahkan.")
                 % {"code": realisation.period.code},
             )
-        activity = realisation.activity
-        return redirect("action_plans:activity", year=activity.plan.year, pk=activity.pk)
+        return redirect(page)
 
 
 class EvidenceDownloadView(LoginRequiredMixin, View):

@@ -5,7 +5,7 @@ import uuid
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
@@ -15,7 +15,7 @@ from core.services import (
     submission_done,
     submission_earlier,
 )
-from core.utils import parse_id, parse_uuid
+from core.utils import once_more_after_clash, parse_id, parse_uuid
 
 
 class PermissionRequiredMixin(LoginRequiredMixin):
@@ -57,20 +57,16 @@ SUBMISSION_FIELD = "submission_token"
 
 
 class RecheckAfterClashMixin:
-    """A form saved twice at the same moment (a double tap on "Simpan") passes its unique checks
-    twice before either row is written, and the second insert breaks the unique constraint.
-    The POST runs in a transaction; after such a clash, rolled back by then while the first one
-    committed, the form is checked once more and says, next to the field, that the value is
-    taken. For forms that save rows with unique values without a lock of their own."""
+    """The POST in a transaction, checked once more after it broke a unique constraint
+    (core.utils.once_more_after_clash): for forms that save rows with unique values without a
+    lock of their own."""
 
     def post(self, request, *args, **kwargs):
-        try:
+        def respond():
             with transaction.atomic():
-                return super().post(request, *args, **kwargs)
-        except IntegrityError:
-            for upload in request.FILES.values():
-                upload.seek(0)
-            return super().post(request, *args, **kwargs)
+                return super(RecheckAfterClashMixin, self).post(request, *args, **kwargs)
+
+        return once_more_after_clash(request, respond)
 
 
 class SubmitOnceMixin:

@@ -10,9 +10,10 @@ from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.options import TO_FIELD_VAR
 from django.contrib.admin.views.main import ERROR_FLAG
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError
 from django.http import HttpResponseRedirect
 from django.utils.translation import gettext_lazy as _
+
+from core.utils import once_more_after_clash
 
 
 class PortalAdminSite(admin.AdminSite):
@@ -39,9 +40,9 @@ class PortalAdminSite(admin.AdminSite):
 
         An add or change form saved twice at the same moment (a double click on "Simpan") passed
         the form's unique checks twice before either row was written, and the second insert
-        broke the unique constraint (a 500). Its transaction is rolled back by then and the
-        first one committed, so the form is checked once more: it now says, next to the field,
-        that the value is taken."""
+        broke the unique constraint (a 500); the form is now checked once more
+        (core.utils.once_more_after_clash) and says, next to the field, that the value is
+        taken."""
         inner = super().admin_view(view, cacheable)
         model_admin = getattr(view, "__self__", None)
         if not isinstance(model_admin, admin.ModelAdmin):
@@ -64,14 +65,9 @@ class PortalAdminSite(admin.AdminSite):
                     request.POST.setlist(ACTION_CHECKBOX_NAME, ids)
             if hierarchy and not hierarchy_dates_exist(hierarchy, request.GET):
                 return HttpResponseRedirect(f"{request.path}?{ERROR_FLAG}=1")
-            if not (saves_a_form and request.method == "POST"):
-                return inner(request, *args, **kwargs)
-            try:
-                return inner(request, *args, **kwargs)
-            except IntegrityError:
-                for upload in request.FILES.values():
-                    upload.seek(0)
-                return inner(request, *args, **kwargs)
+            if saves_a_form and request.method == "POST":
+                return once_more_after_clash(request, lambda: inner(request, *args, **kwargs))
+            return inner(request, *args, **kwargs)
 
         return guarded
 

@@ -2,6 +2,8 @@
 
 import uuid
 
+from django.db import IntegrityError
+
 
 def parse_id(value) -> int | None:
     """A positive database id from user input (query string, form data), or None.
@@ -41,3 +43,17 @@ def spreadsheet_unescape(value):
     if isinstance(value, str) and value.startswith("'") and value[1:].startswith(FORMULA_STARTS):
         return value[1:]
     return value
+
+
+def once_more_after_clash(request, respond):
+    """`respond()`, and once more if it broke a unique constraint: a form saved twice at the
+    same moment (a double tap on "Simpan") passes its unique checks twice before either row is
+    written. By the second call the clashing transaction is rolled back and the other one
+    committed, so the form's own checks refuse the value next to its field. `respond` must run
+    its writes in a transaction of its own."""
+    try:
+        return respond()
+    except IntegrityError:
+        for upload in request.FILES.values():
+            upload.seek(0)
+        return respond()
