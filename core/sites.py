@@ -2,18 +2,28 @@
 own: core.admin registers models on `admin.site`, which is this site being made."""
 
 import functools
+import uuid
 from datetime import date, timedelta
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.exceptions import DisallowedModelAdminToField
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.options import TO_FIELD_VAR
 from django.contrib.admin.views.main import ERROR_FLAG
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import HttpResponseRedirect
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from core.utils import once_more_after_clash
+from core.mixins import SUBMISSION_FIELD
+from core.services import (
+    AlreadySubmitted,
+    submission_claim,
+    submission_done,
+    submission_earlier,
+)
+from core.utils import once_more_after_clash, parse_uuid
 
 
 class PortalAdminSite(admin.AdminSite):
@@ -22,6 +32,12 @@ class PortalAdminSite(admin.AdminSite):
     site_header = _("Administrasi Portal Tim Terpadu PKS")
     site_title = _("Portal Tim Terpadu PKS")
     index_title = _("Administrasi")
+
+    def each_context(self, request):
+        """Every add and change form carries a submission token (templates/admin/change_form.html;
+        see `admin_form_once`): the one it was sent with when shown again after an error."""
+        token = parse_uuid(request.POST.get(SUBMISSION_FIELD)) or uuid.uuid4()
+        return {**super().each_context(request), "submission_token": token}
 
     def admin_view(self, view, cacheable=False):
         """Every admin page refuses an empty `_to_field` as Django refuses a field it does not
@@ -42,7 +58,9 @@ class PortalAdminSite(admin.AdminSite):
         the form's unique checks twice before either row was written, and the second insert
         broke the unique constraint (a 500); the form is now checked once more
         (core.utils.once_more_after_clash) and says, next to the field, that the value is
-        taken."""
+        taken. A form that carries its submission token is saved once whatever its model's
+        constraints (`admin_form_once`): a contact or a decree's new member rows were stored
+        twice."""
         inner = super().admin_view(view, cacheable)
         model_admin = getattr(view, "__self__", None)
         if not isinstance(model_admin, admin.ModelAdmin):
@@ -66,10 +84,47 @@ class PortalAdminSite(admin.AdminSite):
             if hierarchy and not hierarchy_dates_exist(hierarchy, request.GET):
                 return HttpResponseRedirect(f"{request.path}?{ERROR_FLAG}=1")
             if saves_a_form and request.method == "POST":
-                return once_more_after_clash(request, lambda: inner(request, *args, **kwargs))
+                return admin_form_once(
+                    request,
+                    lambda: once_more_after_clash(request, lambda: inner(request, *args, **kwargs)),
+                )
             return inner(request, *args, **kwargs)
 
         return guarded
+
+
+def admin_form_once(request, respond):
+    """`respond()` (an add or change view's POST) at most once per rendered form.
+
+    The form's token is claimed in the transaction that saves it: a second request with the same
+    token waits for the first to end and, if it saved, is sent where the first one led, with a
+    message. A form shown again with errors gives its token back, so correcting it and saving
+    again works. A form without a token (an old page, a script) is saved as before."""
+    token = request.POST.get(SUBMISSION_FIELD)
+    try:
+        if (earlier := submission_earlier(token=token, by=request.user)) is not None:
+            raise AlreadySubmitted(earlier.result_url)
+        with transaction.atomic():
+            claimed = submission_claim(token=token, by=request.user)
+            response = respond()
+            if claimed is not None:
+                if shows_the_form_again(response):
+                    claimed.delete()
+                else:
+                    submission_done(submission=claimed, url=response.get("Location", ""))
+        return response
+    except AlreadySubmitted as done:
+        messages.info(
+            request, gettext("Formulir ini sudah terkirim sebelumnya dan tidak disimpan dua kali.")
+        )
+        return HttpResponseRedirect(done.url or request.path)
+
+
+def shows_the_form_again(response) -> bool:
+    """Whether an add or change view answered with its form (errors: nothing was saved) rather
+    than a redirect or a popup's answer after saving."""
+    context = getattr(response, "context_data", None) or {}
+    return "adminform" in context
 
 
 def is_id(pk, value) -> bool:

@@ -20,6 +20,7 @@ from action_plans import services as plan_services
 from action_plans.models import Activity
 from incidents.models import Incident, IncidentAuthorTally
 from tests.factories import DEFAULT_PASSWORD, jpeg_bytes
+from tests.fuzzing import PageParser
 
 # --- reading a re-rendered form -----------------------------------------------------------------
 
@@ -224,3 +225,22 @@ SUBMISSION_TOKEN = re.compile(r'name="submission_token" value="([^"]+)"')
 def submission_token(response) -> str:
     """The submission token of the (first) form on a page (core.mixins.SubmitOnceMixin)."""
     return SUBMISSION_TOKEN.search(response.content.decode()).group(1)
+
+
+def form_as_sent(response, form_id: str) -> dict[str, list[str]]:
+    """What the browser would send for the form `form_id` of a page left as it was shown:
+    inputs and text areas with their values, selects' chosen options, ticked boxes."""
+    parser = PageParser()
+    parser.feed(response.content.decode())
+    html = response.content.decode()
+    # The forms that open before this one's opening tag, whose id is inside it.
+    before = html[: html.index(f'id="{form_id}"')]
+    form = parser.forms[len(re.findall(r"<form\b[^>]*>", before))]
+    data: dict[str, list[str]] = {}
+    for field in form.fields:
+        if field.kind in {"checkbox", "radio"} and not field.checked:
+            continue
+        if field.kind == "file":
+            continue
+        data.setdefault(field.name, []).append(field.value)
+    return data

@@ -6,10 +6,10 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from directory.models import Agency
+from directory.models import Agency, Contact
 from reports.models import Letterhead
-from tests.factories import jpeg_bytes
-from tests.helpers import run_in_threads
+from tests.factories import AgencyFactory, TeamDecreeFactory, TeamMemberFactory, jpeg_bytes
+from tests.helpers import form_as_sent, run_in_threads, submission_token
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -60,3 +60,82 @@ def test_a_second_letterhead_is_refused_by_the_model_too():
     with pytest.raises(ValidationError) as error:
         Letterhead().full_clean()
     assert error.value.messages == ["Kop surat sudah ada: ubah kop surat yang ada."]
+
+
+def clients_signed_in(user, count=4):
+    clients = [Client(raise_request_exception=False) for _ in range(count)]
+    for client in clients:
+        client.force_login(user)
+    return clients
+
+
+def test_a_contact_saved_twice_at_once_is_stored_once(admin_user):
+    # A contact has no unique field: before the token, a double click stored the person twice.
+    clients = clients_signed_in(admin_user)
+    data = form_as_sent(clients[0].get("/admin/directory/contact/add/"), "contact_form")
+    assert data["submission_token"][0]
+    data.update(name="Kyai Haji Uji", kind="agama")
+
+    answers, errors = run_in_threads(
+        len(clients), lambda i: clients[i].post("/admin/directory/contact/add/", data)
+    )
+
+    assert errors == []
+    assert [a.status_code for a in answers] == [302] * 4
+    assert {a["Location"] for a in answers} == {"/admin/directory/contact/"}
+    assert Contact.objects.filter(name="Kyai Haji Uji").count() == 1
+    later = clients[0].get("/admin/directory/contact/")
+    notes = [str(m) for m in later.context["messages"]]
+    assert "Formulir ini sudah terkirim sebelumnya dan tidak disimpan dua kali." in notes or any(
+        "berhasil ditambahkan" in note for note in notes
+    )
+
+
+def test_a_decree_s_new_member_row_saved_twice_at_once_is_added_once(admin_user):
+    decree = TeamDecreeFactory()
+    TeamMemberFactory(decree=decree, person_name="Pejabat Lama")
+    agency = AgencyFactory(name="Kodim 0814")
+    clients = clients_signed_in(admin_user)
+    url = f"/admin/directory/teamdecree/{decree.pk}/change/"
+    data = form_as_sent(clients[0].get(url), "teamdecree_form")
+    new_row = int(data["members-INITIAL_FORMS"][0])
+    data[f"members-{new_row}-position"] = ["anggota"]
+    data[f"members-{new_row}-agency"] = [str(agency.pk)]
+    data[f"members-{new_row}-person_name"] = ["Dandim Uji"]
+
+    answers, errors = run_in_threads(len(clients), lambda i: clients[i].post(url, data))
+
+    assert errors == []
+    assert [a.status_code for a in answers] == [302] * 4
+    assert decree.members.filter(person_name="Dandim Uji").count() == 1
+    assert decree.members.count() == 2
+
+
+def test_a_form_refused_keeps_its_token_and_saves_once_corrected(admin_user, client):
+    client.force_login(admin_user)
+    data = form_as_sent(client.get("/admin/directory/contact/add/"), "contact_form")
+    data.update(kind="agama")
+
+    refused = client.post("/admin/directory/contact/add/", data)
+
+    assert refused.status_code == 200
+    assert refused.context_data["adminform"].form.errors["name"] == [
+        "Bidang ini tidak boleh kosong."
+    ]
+    assert submission_token(refused) == data["submission_token"][0]
+    saved = client.post("/admin/directory/contact/add/", {**data, "name": "Ibu Nyai Uji"})
+    assert saved.status_code == 302 and saved["Location"] == "/admin/directory/contact/"
+    again = client.post("/admin/directory/contact/add/", {**data, "name": "Ibu Nyai Uji"})
+    assert again["Location"] == "/admin/directory/contact/"
+    assert Contact.objects.filter(name="Ibu Nyai Uji").count() == 1
+
+
+def test_each_admin_form_carries_a_token_of_its_own(admin_user, client):
+    client.force_login(admin_user)
+    pages = [
+        "/admin/directory/contact/add/",
+        "/admin/accounts/user/add/",
+        f"/admin/accounts/user/{admin_user.pk}/change/",
+    ]
+    tokens = [submission_token(client.get(page)) for page in pages]
+    assert len(set(tokens)) == len(pages)
