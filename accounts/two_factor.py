@@ -20,6 +20,11 @@ RECOVERY_REGENERATED = "accounts.two_factor.recovery_regenerated"
 RESET = "accounts.two_factor.reset"
 RECOVERY_USED = "accounts.two_factor.recovery_used"
 
+
+class AlreadyEnrolled(Exception):
+    """The authenticator being confirmed was confirmed meanwhile (the form sent twice)."""
+
+
 TOTP_NAME = "Aplikasi autentikator"
 RECOVERY_NAME = "Kode pemulihan"
 RECOVERY_CODE_COUNT = 10
@@ -63,8 +68,12 @@ def clean_code(code: str) -> str:
 @transaction.atomic
 def totp_confirm(*, device: TOTPDevice, code: str, by) -> list[str] | None:
     """Confirm the authenticator with a code it shows; returns fresh recovery codes, or None
-    when the code is wrong (or the device is throttled)."""
-    device = TOTPDevice.objects.select_for_update().get(pk=device.pk, user=by)
+    when the code is wrong (or the device is throttled). AlreadyEnrolled when another request
+    confirmed it first: its code is used up then, and counting it as a wrong one would make the
+    new authenticator wait before the first sign-in."""
+    device = TOTPDevice.objects.select_for_update().filter(pk=device.pk, user=by).first()
+    if device is None or device.confirmed:
+        raise AlreadyEnrolled
     if not device.verify_token(clean_code(code)):
         return None
     device.confirmed = True

@@ -1,13 +1,17 @@
 """Password reset by email, on Django's views with the portal's templates and a throttle;
 two-factor login: set-up, the code step after the password, recovery codes."""
 
+import uuid
+
 from axes.helpers import get_client_ip_address
 from axes.utils import reset as axes_reset
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.db import transaction
 from django.shortcuts import redirect, render, resolve_url
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.utils.cache import add_never_cache_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
@@ -25,6 +29,9 @@ from accounts.forms import (
 )
 from accounts.middleware import TwoFactorRequiredMiddleware
 from accounts.services import password_reset_done, password_reset_request
+from core.mixins import SUBMISSION_FIELD
+from core.services import AlreadySubmitted, submission_claim, submission_done, submission_earlier
+from core.utils import parse_uuid
 
 
 class PasswordResetView(auth_views.PasswordResetView):
@@ -100,6 +107,14 @@ class TwoFactorSetupView(TwoFactorMixin, View):
 
     def dispatch(self, request, *args, **kwargs):
         user = request.user
+        # The form sent again after it confirmed the authenticator (a double tap): it would now
+        # be a wrong code for a new one, or the code page.
+        if (
+            request.method == "POST"
+            and user.is_authenticated
+            and submission_earlier(token=request.POST.get(SUBMISSION_FIELD), by=user)
+        ):
+            return self.sent_twice()
         # Replacing an authenticator needs the current one: a stolen password alone must not
         # be enough to add the thief's phone.
         if user.is_authenticated and two_factor.is_enrolled(user) and not user.is_verified():
@@ -117,6 +132,7 @@ class TwoFactorSetupView(TwoFactorMixin, View):
             "qr_svg": mark_safe(two_factor.totp_qr_svg(device)),  # segno's own markup, no input
             "manual_key": two_factor.totp_manual_key(device),
             "next": self.next_url(),
+            "submission_token": parse_uuid(self.request.POST.get(SUBMISSION_FIELD)) or uuid.uuid4(),
         }
         response = render(self.request, self.template_name, context, status=status)
         add_never_cache_headers(response)
@@ -130,9 +146,18 @@ class TwoFactorSetupView(TwoFactorMixin, View):
         if not form.is_valid():
             return self.page(form, status=400)
         device = two_factor.totp_pending(user=request.user)
-        codes = two_factor.totp_confirm(
-            device=device, code=form.cleaned_data["code"], by=request.user
-        )
+        try:
+            with transaction.atomic():
+                codes = two_factor.totp_confirm(
+                    device=device, code=form.cleaned_data["code"], by=request.user
+                )
+                if codes is not None:
+                    claimed = submission_claim(
+                        token=request.POST.get(SUBMISSION_FIELD), by=request.user
+                    )
+                    submission_done(submission=claimed, url=reverse("accounts:two_factor"))
+        except (two_factor.AlreadyEnrolled, AlreadySubmitted):
+            return self.sent_twice()
         if codes is None:
             form.add_error(
                 "code",
@@ -146,6 +171,19 @@ class TwoFactorSetupView(TwoFactorMixin, View):
         otp_login(request, device)
         request.session.pop(TwoFactorRequiredMiddleware.NO_DEVICE_KEY, None)
         return self.show_recovery_codes(codes)
+
+    def sent_twice(self):
+        """The other request confirmed the authenticator and showed the recovery codes; the
+        browser shows this answer instead, so say where to get codes that can be seen."""
+        messages.warning(
+            self.request,
+            _(
+                "Aplikasi autentikator sudah aktif: formulir terkirim dua kali. Kode pemulihan "
+                "hanya ditampilkan sekali, pada kiriman pertama. Bila Anda belum menyimpannya, "
+                "buat kode pemulihan baru di halaman Verifikasi dua langkah."
+            ),
+        )
+        return redirect("accounts:two_factor")
 
 
 class TwoFactorVerifyView(TwoFactorMixin, View):

@@ -1,11 +1,17 @@
-"""Recovery codes under requests sent at the same moment, each on its own database connection."""
+"""Set-up and recovery codes under requests sent at the same moment, each on its own database
+connection."""
+
+import copy
 
 import pytest
+from django.test import Client
+from django.urls import reverse
 from django_otp.plugins.otp_static.models import StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import two_factor
-from tests.accounts.test_two_factor import enrol
-from tests.helpers import run_in_threads
+from tests.accounts.test_two_factor import SETUP, code_for, enrol, sign_in
+from tests.helpers import run_in_threads, submission_token
 
 pytestmark = [pytest.mark.two_factor, pytest.mark.django_db(transaction=True)]
 
@@ -33,3 +39,59 @@ def test_one_recovery_code_used_four_times_at_once_signs_in_once(sekretariat):
     assert errors == []
     assert sum(device is not None for device in accepted) == 1
     assert two_factor.recovery_codes_left(sekretariat) == two_factor.RECOVERY_CODE_COUNT - 1
+
+
+def same_session_clients(user, count):
+    """`count` browsers tabs' worth of clients that share one signed-in session."""
+    first = Client(raise_request_exception=False)
+    sign_in(first, user)
+    clients = [first]
+    for _ in range(count - 1):
+        other = Client(raise_request_exception=False)
+        other.cookies = copy.deepcopy(first.cookies)
+        clients.append(other)
+    return clients
+
+
+def setup_form(client, user):
+    page = client.get(SETUP)
+    device = TOTPDevice.objects.get(user=user, confirmed=False)
+    return {"code": code_for(device), "submission_token": submission_token(page)}
+
+
+SENT_TWICE = "Aplikasi autentikator sudah aktif: formulir terkirim dua kali."
+
+
+def test_set_up_sent_four_times_at_once_shows_the_codes_or_says_where_to_get_them(sekretariat):
+    clients = same_session_clients(sekretariat, 4)
+    data = setup_form(clients[0], sekretariat)
+
+    answers, errors = run_in_threads(4, lambda i: clients[i].post(SETUP, data))
+
+    assert errors == []
+    shown = [a for a in answers if a.status_code == 200]
+    assert len(shown) == 1 and "Kode pemulihan" in shown[0].content.decode()
+    others = [a for a in answers if a is not shown[0]]
+    assert [a.status_code for a in others] == [302] * 3
+    assert {a["Location"] for a in others} == {reverse("accounts:two_factor")}
+    device = TOTPDevice.objects.get(user=sekretariat)
+    assert device.confirmed
+    # The code the other requests found used up did not count as a wrong one: the first
+    # sign-in with the app is not made to wait.
+    assert device.throttling_failure_count == 0
+    waiting = clients[answers.index(others[0])]
+    page = waiting.get(reverse("accounts:two_factor"), follow=True).content.decode()
+    assert SENT_TWICE in page
+
+
+def test_set_up_sent_again_after_it_succeeded_makes_no_new_authenticator(client, sekretariat):
+    sign_in(client, sekretariat)
+    data = setup_form(client, sekretariat)
+    assert "Kode pemulihan" in client.post(SETUP, data).content.decode()
+
+    again = client.post(SETUP, data)
+
+    assert again.status_code == 302 and again["Location"] == reverse("accounts:two_factor")
+    assert SENT_TWICE in client.get(again["Location"]).content.decode()
+    assert TOTPDevice.objects.filter(user=sekretariat).count() == 1
+    assert two_factor.recovery_codes_left(sekretariat) == two_factor.RECOVERY_CODE_COUNT
