@@ -17,6 +17,7 @@ from accounts.choices import Role
 from accounts.models import User
 from core.models import ActivityLog
 from core.services import log_action
+from core.utils import lock_for_transaction
 
 RESET_REQUEST = "accounts.password_reset.request"
 RESET_DONE = "accounts.password_reset.done"
@@ -34,11 +35,16 @@ def email_digest(email: str) -> str:
     return hashlib.sha256(email.strip().lower().encode()).hexdigest()
 
 
+@transaction.atomic
 def password_reset_request(*, email: str, ip: str | None) -> bool:
     """Record a request for a reset email; False (nothing recorded, nothing to send) when this
     address or this client already asked too often within the hour. Kept in the database, so
-    the limit holds across app servers."""
+    the limit holds across app servers; requests for one address or from one client count and
+    record in turn, so many sent at once cannot all pass the count before any is recorded."""
     digest = email_digest(email)
+    lock_for_transaction(
+        f"password-reset:email:{digest}", *([f"password-reset:ip:{ip}"] if ip else [])
+    )
     recent = ActivityLog.objects.filter(action=RESET_REQUEST, at__gte=timezone.now() - WINDOW)
     if recent.filter(data__email=digest).count() >= RESETS_PER_ADDRESS:
         return False

@@ -2,7 +2,7 @@
 
 import uuid
 
-from django.db import IntegrityError
+from django.db import IntegrityError, connection
 
 
 def parse_id(value) -> int | None:
@@ -57,3 +57,12 @@ def once_more_after_clash(request, respond):
         for upload in request.FILES.values():
             upload.seek(0)
         return respond()
+
+
+def lock_for_transaction(*keys: str) -> None:
+    """Wait for, then hold until the current transaction ends, a PostgreSQL advisory lock per
+    key: requests that check a count, then insert (a throttle), take their turn. Keys are taken
+    in sorted order, so two callers never wait on each other's second key."""
+    with connection.cursor() as cursor:
+        for key in sorted(set(keys)):
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [key])

@@ -5,10 +5,12 @@ import smtplib
 
 import pytest
 from django.core import mail
+from django.test import Client
 from django.urls import reverse
 
 from accounts.services import RESET_DONE, RESET_LINK_ISSUED, RESETS_PER_ADDRESS
 from core.models import ActivityLog
+from tests.helpers import run_in_threads
 
 pytestmark = pytest.mark.django_db
 
@@ -152,3 +154,22 @@ def test_other_roles_cannot_issue_links(client, sekretariat, petugas):
     )
     assert response.status_code in (302, 403)
     assert not ActivityLog.objects.filter(action=RESET_LINK_ISSUED).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_reset_requests_sent_at_once_are_throttled_too(siti):
+    # Each request counted the hour's requests, then recorded its own: sent at the same moment,
+    # all of them counted before any was recorded, and every one sent an email.
+    url = reverse("accounts:password_reset")
+    clients = [Client(raise_request_exception=False) for _ in range(8)]
+
+    answers, errors = run_in_threads(
+        len(clients), lambda i: clients[i].post(url, {"email": siti.email})
+    )
+
+    assert errors == []
+    assert (
+        sorted(a.status_code for a in answers)
+        == [200] * (len(clients) - RESETS_PER_ADDRESS) + [302] * RESETS_PER_ADDRESS
+    )
+    assert len(mail.outbox) == RESETS_PER_ADDRESS
