@@ -8,11 +8,12 @@ from django.db import connection, transaction
 from django.test import Client
 from django.utils import timezone
 
+from directory.models import Agency
 from incidents import services
 from incidents.models import ConflictStatus, HandlingStep, Incident, Party
 from incidents.selectors import awaiting_first_step
-from tests.factories import HandlingStepFactory, IncidentFactory
-from tests.helpers import run_in_threads, submission_token
+from tests.factories import AgencyFactory, HandlingStepFactory, IncidentFactory
+from tests.helpers import field_errors, run_in_threads, submission_token
 from tests.incidents.test_bad_input import (
     CONFLICT_STATUS_URL,
     conflict_status_payload,
@@ -192,3 +193,34 @@ def test_a_handling_step_tapped_four_times_at_once_is_added_once(petugas, kecama
     again = clients[0].post(url, data, follow=True)
     assert "Formulir ini sudah terkirim sebelumnya" in again.content.decode()
     assert HandlingStep.objects.filter(incident=incident).count() == 1
+
+
+def test_an_agency_deleted_while_a_step_naming_it_is_saved_is_refused_next_to_its_field(
+    petugas, kecamatan, monkeypatch
+):
+    incident = IncidentFactory(kecamatan=kecamatan, reported_by=petugas, status="diverifikasi")
+    agency = AgencyFactory(name="Instansi yang dihapus")
+    url = f"/laporan/{incident.pk}/tindak-lanjut/"
+    client = Client(raise_request_exception=False)
+    client.force_login(petugas)
+    real_step_add = services.step_add
+
+    def deleted_meanwhile(**kwargs):
+        # An administrator deletes the agency after the form was checked, before the step is
+        # stored with it: the reference breaks when the step's transaction commits.
+        run_in_threads(1, lambda _i: Agency.objects.filter(pk=agency.pk).delete())
+        return real_step_add(**kwargs)
+
+    monkeypatch.setattr(services, "step_add", deleted_meanwhile)
+    data = {
+        **step_payload(agencies=[agency.pk]),
+        "submission_token": submission_token(client.get(url)),
+    }
+
+    answer = client.post(url, data)
+
+    assert answer.status_code == 400
+    assert field_errors(answer)["agencies"] == [
+        f"Masukkan pilihan yang valid. {agency.pk} bukan salah satu dari pilihan yang tersedia."
+    ]
+    assert HandlingStep.objects.filter(incident=incident).count() == 0
