@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import User
+from core.models import ActivityLog
 from core.services import evidence_save, evidence_store, log_action
 from incidents.choices import DatePrecision, LocationPrecision, Resolution, Status
 from incidents.models import QUICK_INCOMPLETE, Evidence, HandlingStep, Incident, Party
@@ -131,6 +132,22 @@ def _action_refusal(action: Action, incident: Incident, user) -> str | None:
     return None
 
 
+class AlreadyDone(Exception):
+    """The same person's same action was just recorded from the same version of the report:
+    the button was pressed twice (or the answer was lost and the form sent again)."""
+
+
+def _just_done(incident: Incident, by, action: str, expected_version: int | None) -> bool:
+    if expected_version is None or incident.version != expected_version + 1:
+        return False
+    latest = ActivityLog.objects.for_object(incident).order_by("-at", "-pk").first()
+    return (
+        latest is not None
+        and latest.action == f"incidents.report.{action}"
+        and (latest.actor_id == by.pk)
+    )
+
+
 @transaction.atomic
 def incident_transition(
     *,
@@ -150,6 +167,8 @@ def incident_transition(
     if rule is None:
         raise ValidationError(_("Tindakan tidak dikenal."), code="unknown_action")
     incident = Incident.objects.select_for_update().get(pk=incident.pk)
+    if _just_done(incident, by, action, expected_version):
+        raise AlreadyDone
     if expected_version is not None and incident.version != expected_version:
         raise ValidationError(
             _("Laporan ini baru saja diubah. Periksa isinya yang terbaru, lalu ulangi tindakan."),

@@ -475,6 +475,17 @@ class IncidentTransitionView(LoginRequiredMixin, View):
                 resolution=data["resolution"],
                 expected_version=data["version"],
             )
+        except services.AlreadyDone:
+            incident.refresh_from_db(fields=["status"])
+            messages.info(
+                request,
+                _(
+                    "Tindakan ini sudah tercatat dan tidak dicatat dua kali. Status laporan kini: "
+                    "%(status)s."
+                )
+                % {"status": incident.get_status_display()},
+            )
+            return redirect(incident)
         except PermissionDenied as refusal:
             messages.error(request, str(refusal) or _("Anda tidak berwenang."))
         except ValidationError as error:

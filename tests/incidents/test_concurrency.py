@@ -8,6 +8,7 @@ from django.db import connection, transaction
 from django.test import Client
 from django.utils import timezone
 
+from core.models import ActivityLog
 from directory.models import Agency
 from incidents import services
 from incidents.models import ConflictStatus, HandlingStep, Incident, Party
@@ -224,3 +225,60 @@ def test_an_agency_deleted_while_a_step_naming_it_is_saved_is_refused_next_to_it
         f"Masukkan pilihan yang valid. {agency.pk} bukan salah satu dari pilihan yang tersedia."
     ]
     assert HandlingStep.objects.filter(incident=incident).count() == 0
+
+
+def test_verify_pressed_four_times_at_once_is_done_once_and_each_answer_says_so(
+    sekretariat, petugas, kecamatan
+):
+    report = IncidentFactory(kecamatan=kecamatan, reported_by=petugas)
+    clients = [Client(raise_request_exception=False) for _ in range(4)]
+    for client in clients:
+        client.force_login(sekretariat)
+    data = {"action": "verify", "version": report.version}
+
+    answers, errors = run_in_threads(
+        len(clients), lambda i: clients[i].post(f"/laporan/{report.pk}/status/", data)
+    )
+
+    assert errors == []
+    assert [a.status_code for a in answers] == [302] * 4
+    report.refresh_from_db()
+    assert report.status == "diverifikasi" and report.version == data["version"] + 1
+    assert (
+        ActivityLog.objects.for_object(report).filter(action="incidents.report.verify").count() == 1
+    )
+    # Not "the report was just changed, check it and repeat": the person's own action did that.
+    told = [
+        [str(m) for m in client.get(report.get_absolute_url()).context["messages"]]
+        for client in clients
+    ]
+    assert (
+        sorted(told)
+        == [["Status laporan kini: Diverifikasi."]]
+        + [
+            [
+                "Tindakan ini sudah tercatat dan tidak dicatat dua kali. Status laporan kini: "
+                "Diverifikasi."
+            ]
+        ]
+        * 3
+    )
+
+
+def test_an_action_after_someone_else_s_is_still_refused_as_stale(sekretariat, petugas, kecamatan):
+    report = IncidentFactory(kecamatan=kecamatan, reported_by=petugas)
+    colleague = type(sekretariat).objects.create_user("sekretariat2")
+    colleague.groups.set(sekretariat.groups.all())
+    services.incident_transition(
+        incident=report, by=colleague, action="verify", expected_version=report.version
+    )
+    client = Client()
+    client.force_login(sekretariat)
+
+    answer = client.post(
+        f"/laporan/{report.pk}/status/",
+        {"action": "verify", "version": report.version},
+        follow=True,
+    )
+
+    assert "baru saja diubah" in answer.content.decode()
