@@ -229,6 +229,9 @@ class ImportView(PlannerMixin, FormView):
 class PlanActionView(PlannerMixin, View):
     """POST-only status changes: establish, close, start next year's plan."""
 
+    # The status each action leads to.
+    ALREADY = {"tetapkan": PlanStatus.DITETAPKAN, "tutup": PlanStatus.DITUTUP}
+
     def post(self, request, year, action):
         try:
             if action == "tetapkan":
@@ -263,7 +266,20 @@ class PlanActionView(PlannerMixin, View):
             else:
                 raise Http404
         except ValidationError as error:
-            _refuse(request, error)
+            # Pressed twice (or sent again after a lost answer): the first press did it, and
+            # the refusal of the second would read as a failure of the first.
+            self.plan.refresh_from_db(fields=["status"])
+            if self.ALREADY.get(action) == self.plan.status:
+                messages.info(
+                    request,
+                    _(
+                        "Tindakan ini sudah tercatat sebelumnya. Status RAT %(year)s kini: "
+                        "%(status)s."
+                    )
+                    % {"year": year, "status": self.plan.get_status_display()},
+                )
+            else:
+                _refuse(request, error)
         return redirect(self.plan)
 
 

@@ -212,3 +212,34 @@ def test_evidence_sent_twice_from_one_page_view_is_stored_once(as_planner, activ
         url, {"files": photo, "submission_token": submission_token(as_planner.get(page))}
     )
     assert realisation.evidence.count() == 2
+
+
+def told(response) -> list[str]:
+    return [str(message) for message in response.context["messages"]]
+
+
+ESTABLISH = {"decree": "SK 188/12/2024", "decree_date": "2024-01-15", "confirm": "on"}
+
+
+def test_establish_pressed_twice_says_it_is_done_not_that_it_failed(as_planner, plan, established):
+    # `established` went through the first press's service; this is the second press.
+    again = as_planner.post("/rat/2024/tetapkan/", ESTABLISH, follow=True)
+
+    assert told(again) == [
+        "Tindakan ini sudah tercatat sebelumnya. Status RAT 2024 kini: Ditetapkan."
+    ]
+
+
+def test_close_pressed_twice_says_it_is_done_not_that_it_failed(as_planner, established):
+    first = as_planner.post("/rat/2024/tutup/", {"confirm": "on"}, follow=True)
+    again = as_planner.post("/rat/2024/tutup/", {"confirm": "on"}, follow=True)
+
+    assert told(first) == ["RAT 2024 ditutup."]
+    assert told(again) == ["Tindakan ini sudah tercatat sebelumnya. Status RAT 2024 kini: Ditutup."]
+
+
+def test_a_plan_refused_for_another_reason_is_still_told_why(as_planner, plan):
+    # A draft without activities cannot be established: that refusal stays an error.
+    again = as_planner.post("/rat/2024/tetapkan/", ESTABLISH, follow=True)
+
+    assert told(again) == ["Rencana tanpa kegiatan tidak dapat ditetapkan."]
