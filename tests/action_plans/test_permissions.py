@@ -565,10 +565,10 @@ def test_planner_actions_say_what_happened(client, draft_plan, sekretariat):
     draft_plan.refresh_from_db()
     assert draft_plan.decree_reference == "SK 188/12/2024"
     assert draft_plan.decree_date == date(2024, 1, 15)
-    # Establishing twice is refused with a message, not an error page.
+    # Establishing twice (a second press) says it is done, not an error page.
     response = client.post("/rat/2024/tetapkan/", ESTABLISH)
     assert response.status_code == 302
-    assert "Hanya rencana berstatus draf yang dapat ditetapkan." in alerts(
+    assert "Tindakan ini sudah tercatat sebelumnya. Status RAT 2024 kini: Ditetapkan." in alerts(
         page(client, response.url)
     )
     response = client.post("/rat/2024/lanjutkan/", {"confirm": "on"})
