@@ -207,15 +207,24 @@ class ImportTemplateView(PlannerMixin, View):
         return response
 
 
-class ImportView(PlannerMixin, FormView):
+class ImportView(SubmitOnceMixin, PlannerMixin, FormView):
+    """A filled-in template into a draft plan; a double tap imports it once (SubmitOnceMixin)
+    rather than refusing the second time every row's code as taken."""
+
     form_class = ImportForm
     template_name = "action_plans/import.html"
 
     def form_valid(self, form):
-        try:
-            count = spreadsheets.import_plan(
+        def load():
+            imported = spreadsheets.import_plan(
                 plan=self.plan, upload=form.cleaned_data["file"], by=self.request.user
             )
+            return imported, self.plan.get_absolute_url()
+
+        try:
+            count = self.submit_once(load)
+        except AlreadySubmitted as done:
+            return self.already_submitted(done, self.plan.get_absolute_url())
         except spreadsheets.ImportRejected as rejected:
             context = self.get_context_data(form=form, problems=rejected.problems)
             return self.render_to_response(context, status=400)
@@ -321,7 +330,10 @@ class PeriodsView(PlannerMixin, TemplateView):
         )
 
 
-class ActivityFormView(PlannerMixin, FormView):
+class ActivityFormView(SubmitOnceMixin, PlannerMixin, FormView):
+    """An activity, new or changed; a double tap saves it once (SubmitOnceMixin): the second
+    tap was refused with "code already used" (new) or recorded a second revision (changed)."""
+
     form_class = ActivityForm
     template_name = "action_plans/activity_form.html"
 
@@ -339,8 +351,9 @@ class ActivityFormView(PlannerMixin, FormView):
         if self.plan.status == PlanStatus.DITUTUP:
             form.add_error(None, _("Rencana sudah ditutup dan tidak dapat diubah lagi."))
             return self.form_invalid(form)
-        try:
-            services.activity_save(
+
+        def save():
+            activity = services.activity_save(
                 activity=form.save(commit=False),
                 targets=form.targets(),
                 supporting=form.cleaned_data["supporting_agencies"],
@@ -348,6 +361,12 @@ class ActivityFormView(PlannerMixin, FormView):
                 by=self.request.user,
                 reason=form.cleaned_data.get("reason", ""),
             )
+            return activity, self.plan.get_absolute_url()
+
+        try:
+            self.submit_once(save)
+        except AlreadySubmitted as done:
+            return self.already_submitted(done, self.plan.get_absolute_url())
         except ValidationError as error:
             if hasattr(error, "error_dict") and "reason" in error.error_dict:
                 form.add_error("reason", error.error_dict["reason"])

@@ -6,12 +6,21 @@ from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 
 from action_plans import services
 from action_plans.models import ActionPlan, Period, Realisation
-from tests.action_plans.test_bad_input import NARRATIVE, realisation_url, report
+from tests.action_plans.test_bad_input import (
+    NARRATIVE,
+    realisation_url,
+    report,
+    row,
+    upload,
+    workbook,
+)
+from tests.action_plans.test_permissions import activity_payload
 from tests.factories import RealisationFactory, UserFactory, jpeg_bytes
-from tests.helpers import submission_token
+from tests.helpers import run_in_threads, submission_token
 
 pytestmark = pytest.mark.django_db
 
@@ -243,3 +252,44 @@ def test_a_plan_refused_for_another_reason_is_still_told_why(as_planner, plan):
     again = as_planner.post("/rat/2024/tetapkan/", ESTABLISH, follow=True)
 
     assert told(again) == ["Rencana tanpa kegiatan tidak dapat ditetapkan."]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_new_activity_saved_twice_at_once_is_saved_once_and_both_answers_say_so(
+    established, sekretariat, dinsos
+):
+    # The second tap was refused with "Kode kegiatan sudah dipakai di rencana ini.", the answer
+    # the browser shows, though the activity had been saved.
+    clients = [Client(raise_request_exception=False) for _ in range(2)]
+    for client in clients:
+        client.force_login(sekretariat)
+    url = "/rat/2024/kegiatan/baru/"
+    data = {
+        **activity_payload(),
+        "responsible_agency": dinsos.pk,
+        "reason": "Kegiatan tambahan dari rapat koordinasi",
+        "submission_token": submission_token(clients[0].get(url)),
+    }
+
+    answers, errors = run_in_threads(2, lambda i: clients[i].post(url, data))
+
+    assert errors == []
+    assert [a.status_code for a in answers] == [302, 302]
+    assert {a["Location"] for a in answers} == {"/rat/2024/"}
+    assert established.activities.filter(code="4.1").count() == 1
+
+
+def test_an_import_sent_twice_imports_once(as_planner, plan, dinsos, polres, kecamatan):
+    url = "/rat/2024/impor/"
+    token = submission_token(as_planner.get(url))
+    content = workbook([row("7.1"), row("7.2")])
+
+    first = as_planner.post(url, {"file": upload(content), "submission_token": token})
+    again = as_planner.post(url, {"file": upload(content), "submission_token": token}, follow=True)
+
+    assert first.status_code == 302
+    assert told(again) == [
+        "2 kegiatan diimpor.",
+        "Formulir ini sudah terkirim sebelumnya dan tidak disimpan dua kali.",
+    ]
+    assert sorted(plan.activities.values_list("code", flat=True)) == ["7.1", "7.2"]
