@@ -1,8 +1,9 @@
 from django.contrib.auth import views as auth_views
-from django.urls import path, reverse_lazy
+from django.urls import path
 
-from accounts.forms import LoginForm, PortalPasswordChangeForm
+from accounts.forms import LoginForm
 from accounts.views import (
+    PasswordChangeView,
     PasswordResetConfirmView,
     PasswordResetView,
     TwoFactorRecoveryView,
@@ -26,11 +27,7 @@ urlpatterns = [
     path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "kata-sandi/",
-        auth_views.PasswordChangeView.as_view(
-            template_name="accounts/password_change.html",
-            form_class=PortalPasswordChangeForm,
-            success_url=reverse_lazy("accounts:password_change_done"),
-        ),
+        PasswordChangeView.as_view(),
         name="password_change",
     ),
     path(

@@ -22,6 +22,7 @@ from django_otp import login as otp_login
 
 from accounts import two_factor
 from accounts.forms import (
+    PortalPasswordChangeForm,
     PortalPasswordResetForm,
     PortalSetPasswordForm,
     TwoFactorCodeForm,
@@ -68,6 +69,27 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
         # A lockout from forgotten-password attempts ends with the new password.
         axes_reset(username=form.user.get_username())
         return response
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "accounts/password_change.html"
+    form_class = PortalPasswordChangeForm
+    success_url = reverse_lazy("accounts:password_change_done")
+
+    def form_invalid(self, form):
+        # Sent twice (a double tap): the first request changed the password, so the second finds
+        # the old one wrong, and the browser shows that answer. The new password typed twice is
+        # already the account's: say it is done.
+        new = form.data.get("new_password1", "")
+        if (
+            list(form.errors) == ["old_password"]
+            and new
+            and new == form.data.get("new_password2")
+            and self.request.user.check_password(new)
+        ):
+            messages.info(self.request, _("Kata sandi Anda sudah diubah oleh kiriman sebelumnya."))
+            return redirect(self.get_success_url())
+        return super().form_invalid(form)
 
 
 class TwoFactorMixin(LoginRequiredMixin):

@@ -106,6 +106,29 @@ def test_password_change_works(client, sekretariat):
     assert sekretariat.check_password(new)
 
 
+def test_password_change_sent_twice_says_it_is_done(client, sekretariat):
+    # The second tap found the old password wrong (the first had changed it) and said so, the
+    # answer the browser shows: the user would think the change had failed.
+    client.force_login(sekretariat)
+    new = "Sandi-Baru-Yang-Panjang-2026"
+    data = {"old_password": DEFAULT_PASSWORD, "new_password1": new, "new_password2": new}
+    assert client.post("/akun/kata-sandi/", data).status_code == 302
+
+    again = client.post("/akun/kata-sandi/", data, follow=True)
+
+    assert again.redirect_chain == [("/akun/kata-sandi/selesai/", 302)]
+    assert "Kata sandi Anda sudah diubah oleh kiriman sebelumnya." in again.content.decode()
+    sekretariat.refresh_from_db()
+    assert sekretariat.check_password(new)
+    # A wrong old password with another new one is still refused next to the field.
+    refused = client.post(
+        "/akun/kata-sandi/",
+        {"old_password": "salah", "new_password1": new + "x", "new_password2": new + "x"},
+    )
+    assert refused.status_code == 200
+    assert "Sandi lama Anda yang dimasukkan salah" in refused.content.decode()
+
+
 def test_user_without_role_sees_a_hint(client, db):
     user = UserFactory(username="baru")
     client.force_login(user)
