@@ -309,7 +309,10 @@ class QuickReportView(SubmitOnceMixin, PermissionRequiredMixin, CreateView):
         return response
 
 
-class IncidentUpdateView(LoginRequiredMixin, IncidentFormMixin, UpdateView):
+class IncidentUpdateView(SubmitOnceMixin, LoginRequiredMixin, IncidentFormMixin, UpdateView):
+    """Editing a report; a double tap saves it once (SubmitOnceMixin): the second tap was told
+    that someone else had changed the report meanwhile, listing the person's own change."""
+
     def get_queryset(self):
         return visible_incidents(self.request.user)
 
@@ -327,8 +330,10 @@ class IncidentUpdateView(LoginRequiredMixin, IncidentFormMixin, UpdateView):
     def save(self, form, parties):
         saved, deleted = self.party_instances(parties)
         expected = form.cleaned_data.get("version") or 0
-        try:
-            incident = services.incident_update(
+        url = form.instance.get_absolute_url()
+
+        def update():
+            updated = services.incident_update(
                 incident=form.instance,
                 expected_version=expected,
                 by=self.request.user,
@@ -336,6 +341,12 @@ class IncidentUpdateView(LoginRequiredMixin, IncidentFormMixin, UpdateView):
                 deleted_parties=deleted,
                 files=form.cleaned_data["files"],
             )
+            return updated, url
+
+        try:
+            incident = self.submit_once(update)
+        except AlreadySubmitted as done:
+            return self.already_submitted(done, url)
         except PermissionDenied:
             current = Incident.objects.get(pk=form.instance.pk)
             form.add_error(

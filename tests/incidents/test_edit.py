@@ -5,6 +5,7 @@ import pytest
 
 from incidents.models import Incident
 from tests.factories import IncidentFactory
+from tests.helpers import submission_token
 from tests.incidents.test_bad_input import edit_payload
 
 pytestmark = pytest.mark.django_db
@@ -112,3 +113,27 @@ def test_a_handling_step_cannot_be_undone_by_an_older_edit_form(
     assert response.status_code == 400
     assert "sudah diubah orang lain" in response.content.decode()
     assert Incident.objects.get(pk=report.pk).stage == "penghentian"
+
+
+def test_an_edit_sent_twice_is_saved_once_not_reported_as_someone_else_s(
+    client, petugas, kecamatan
+):
+    # The second tap found a newer version (the first tap's) and said the report had been
+    # changed by someone else, listing the person's own change.
+    report = IncidentFactory(kecamatan=kecamatan, reported_by=petugas, title="Judul awal")
+    url = f"/laporan/{report.pk}/ubah/"
+    client.force_login(petugas)
+    data = {
+        **edit_payload(report, title="Judul yang diperbaiki"),
+        "submission_token": submission_token(client.get(url)),
+    }
+
+    assert client.post(url, data).status_code == 302
+    again = client.post(url, data, follow=True)
+
+    page = again.content.decode()
+    assert again.redirect_chain == [(report.get_absolute_url(), 302)]
+    assert "Formulir ini sudah terkirim sebelumnya dan tidak disimpan dua kali." in page
+    assert "sudah diubah orang lain" not in page
+    saved = Incident.objects.get(pk=report.pk)
+    assert (saved.title, saved.version) == ("Judul yang diperbaiki", report.version + 1)
