@@ -520,7 +520,10 @@ class RealisationView(SubmitOnceMixin, LoginRequiredMixin, FormView):
         return self.render_to_response(self.get_context_data(form=form), status=400)
 
 
-class RealisationReturnView(PermissionRequiredMixin, View):
+class RealisationReturnView(SubmitOnceMixin, PermissionRequiredMixin, View):
+    """Back to the operator with a note; a double tap returns it once (SubmitOnceMixin): the
+    second tap was refused in red, "only a submitted realisation can be returned"."""
+
     permission_required = "action_plans.return_realisation"
 
     def post(self, request, pk):
@@ -528,19 +531,27 @@ class RealisationReturnView(PermissionRequiredMixin, View):
             Realisation.objects.visible_to(request.user).select_related("activity__plan"),
             pk=pk,
         )
+        activity = realisation.activity
+        url = reverse("action_plans:activity", args=[activity.plan.year, activity.pk])
         form = ReturnForm(request.POST)
+
+        def send_back():
+            returned = services.realisation_return(
+                realisation=realisation, by=request.user, note=form.cleaned_data["note"]
+            )
+            return returned, url
+
         try:
             if not form.is_valid():
                 raise ValidationError(_("Tuliskan catatan perbaikan untuk operator."))
-            services.realisation_return(
-                realisation=realisation, by=request.user, note=form.cleaned_data["note"]
-            )
+            self.submit_once(send_back)
+        except AlreadySubmitted as done:
+            return self.already_submitted(done, url)
         except ValidationError as error:
             _refuse(request, error)
         else:
             messages.success(request, _("Realisasi dikembalikan untuk perbaikan."))
-        activity = realisation.activity
-        return redirect("action_plans:activity", year=activity.plan.year, pk=activity.pk)
+        return redirect(url)
 
 
 class RealisationEvidenceView(SubmitOnceMixin, LoginRequiredMixin, View):

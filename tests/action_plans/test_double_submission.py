@@ -10,6 +10,7 @@ from django.test import Client
 
 from action_plans import services
 from action_plans.models import ActionPlan, Period, Realisation
+from tests.action_plans.conftest import realisation_actions
 from tests.action_plans.test_bad_input import (
     NARRATIVE,
     realisation_url,
@@ -293,3 +294,22 @@ def test_an_import_sent_twice_imports_once(as_planner, plan, dinsos, polres, kec
         "Formulir ini sudah terkirim sebelumnya dan tidak disimpan dua kali.",
     ]
     assert sorted(plan.activities.values_list("code", flat=True)) == ["7.1", "7.2"]
+
+
+def test_a_return_sent_twice_is_done_once_and_the_second_answer_says_so(
+    client, operator, sekretariat, activity
+):
+    client.force_login(operator)
+    client.post(realisation_url(activity), report(version="0"))
+    realisation = Realisation.objects.get()
+    client.force_login(sekretariat)
+    page = client.get(f"/rat/2024/kegiatan/{activity.pk}/")
+    data = {"note": "Lampirkan daftar hadir.", "submission_token": submission_token(page)}
+    url = f"/rat/realisasi/{realisation.pk}/kembalikan/"
+
+    first = client.post(url, data, follow=True)
+    again = client.post(url, data, follow=True)
+
+    assert told(first) == ["Realisasi dikembalikan untuk perbaikan."]
+    assert told(again) == ["Formulir ini sudah terkirim sebelumnya dan tidak disimpan dua kali."]
+    assert realisation_actions(realisation) == ["diserahkan", "dikembalikan"]
