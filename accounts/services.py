@@ -1,6 +1,7 @@
 """Writes on user accounts: roles, password reset requests (throttled) and reset links issued
 by an admin."""
 
+import enum
 import hashlib
 from datetime import timedelta
 
@@ -28,6 +29,8 @@ RESET_LINK_ISSUED = "accounts.password_reset.link_issued"
 RESETS_PER_ADDRESS = 3
 RESETS_PER_CLIENT = 10
 WINDOW = timedelta(hours=1)
+# A second request for one address within this time is the same request sent twice.
+REPEAT_WINDOW = timedelta(minutes=1)
 
 
 def email_digest(email: str) -> str:
@@ -35,9 +38,16 @@ def email_digest(email: str) -> str:
     return hashlib.sha256(email.strip().lower().encode()).hexdigest()
 
 
+class ResetRequest(enum.Enum):
+    SEND = "send"  # recorded: send the email
+    JUST_SENT = "just_sent"  # the same address a moment ago (a double tap): nothing to send
+    TOO_MANY = "too_many"  # this address or this client asked too often within the hour
+
+
 @transaction.atomic
-def password_reset_request(*, email: str, ip: str | None) -> bool:
-    """Record a request for a reset email; False (nothing recorded, nothing to send) when this
+def password_reset_request(*, email: str, ip: str | None) -> ResetRequest:
+    """Record a request for a reset email, unless this address asked within the last minute
+    (the form sent twice: one email is enough, and the hour's limit is not used up) or this
     address or this client already asked too often within the hour. Kept in the database, so
     the limit holds across app servers; requests for one address or from one client count and
     record in turn, so many sent at once cannot all pass the count before any is recorded."""
@@ -45,13 +55,16 @@ def password_reset_request(*, email: str, ip: str | None) -> bool:
     lock_for_transaction(
         f"password-reset:email:{digest}", *([f"password-reset:ip:{ip}"] if ip else [])
     )
-    recent = ActivityLog.objects.filter(action=RESET_REQUEST, at__gte=timezone.now() - WINDOW)
+    now = timezone.now()
+    recent = ActivityLog.objects.filter(action=RESET_REQUEST, at__gte=now - WINDOW)
+    if recent.filter(data__email=digest, at__gte=now - REPEAT_WINDOW).exists():
+        return ResetRequest.JUST_SENT
     if recent.filter(data__email=digest).count() >= RESETS_PER_ADDRESS:
-        return False
+        return ResetRequest.TOO_MANY
     if ip and recent.filter(data__ip=ip).count() >= RESETS_PER_CLIENT:
-        return False
+        return ResetRequest.TOO_MANY
     log_action(actor=None, action=RESET_REQUEST, email=digest, ip=ip)
-    return True
+    return ResetRequest.SEND
 
 
 def password_reset_path(user) -> str:

@@ -29,7 +29,7 @@ from accounts.forms import (
     TwoFactorSetupForm,
 )
 from accounts.middleware import TwoFactorRequiredMiddleware
-from accounts.services import password_reset_done, password_reset_request
+from accounts.services import ResetRequest, password_reset_done, password_reset_request
 from core.mixins import SUBMISSION_FIELD
 from core.services import AlreadySubmitted, submission_claim, submission_done, submission_earlier
 from core.utils import parse_uuid
@@ -44,7 +44,11 @@ class PasswordResetView(auth_views.PasswordResetView):
 
     def form_valid(self, form):
         email = form.cleaned_data["email"]
-        if not password_reset_request(email=email, ip=get_client_ip_address(self.request)):
+        outcome = password_reset_request(email=email, ip=get_client_ip_address(self.request))
+        if outcome is ResetRequest.JUST_SENT:
+            # The form sent twice: the first request's email is on its way; same answer.
+            return redirect(self.get_success_url())
+        if outcome is ResetRequest.TOO_MANY:
             form.add_error(
                 "email",
                 _(
