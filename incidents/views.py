@@ -580,7 +580,11 @@ class ConflictStatusListView(LoginRequiredMixin, PerPageMixin, ListView):
         return context
 
 
-class ConflictStatusFormMixin(RecheckAfterClashMixin, PermissionRequiredMixin):
+class ConflictStatusFormMixin(SubmitOnceMixin, RecheckAfterClashMixin, PermissionRequiredMixin):
+    """A decree saved once per rendered form (SubmitOnceMixin): the second tap of a double tap
+    was refused next to the number, "Nomor keputusan ini sudah tercatat", by the first tap.
+    Without a token (a script), two at once still end in that refusal, not a 500."""
+
     permission_required = "incidents.manage_conflict_status"
     model = ConflictStatus
     form_class = ConflictStatusForm
@@ -589,10 +593,19 @@ class ConflictStatusFormMixin(RecheckAfterClashMixin, PermissionRequiredMixin):
     def get_queryset(self):
         return ConflictStatus.objects.visible_to(self.request.user)
 
-    def get_success_url(self):
+    def form_valid(self, form):
+        url = reverse("incidents:conflict_status_list")
 
+        def save():
+            self.object = form.save()
+            return self.object, url
+
+        try:
+            self.submit_once(save)
+        except AlreadySubmitted as done:
+            return self.already_submitted(done, url)
         messages.success(self.request, _("Status keadaan konflik tersimpan."))
-        return reverse("incidents:conflict_status_list")
+        return redirect(url)
 
     def form_invalid(self, form):
         response = super().form_invalid(form)

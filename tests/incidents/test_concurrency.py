@@ -157,7 +157,29 @@ def test_a_step_added_while_the_last_one_is_deleted_keeps_the_flag(sekretariat, 
     assert Incident.objects.get(pk=report.pk).has_steps
 
 
-def test_a_conflict_status_saved_four_times_at_once_is_recorded_once(sekretariat):
+def test_a_conflict_status_tapped_four_times_at_once_is_recorded_once_and_all_say_so(
+    sekretariat,
+):
+    clients = [Client(raise_request_exception=False) for _ in range(4)]
+    for client in clients:
+        client.force_login(sekretariat)
+    token = submission_token(clients[0].get(CONFLICT_STATUS_URL))
+    data = {**conflict_status_payload(), "submission_token": token}
+
+    answers, errors = run_in_threads(
+        len(clients), lambda i: clients[i].post(CONFLICT_STATUS_URL, data)
+    )
+
+    assert errors == []
+    # Not "this number is already recorded" for the taps after the first: that was theirs.
+    assert [answer.status_code for answer in answers] == [302] * 4
+    assert ConflictStatus.objects.filter(decree_number=data["decree_number"]).count() == 1
+
+
+def test_a_conflict_status_sent_four_times_at_once_without_a_token_is_recorded_once(
+    sekretariat,
+):
+    # A script, or a page from before the token: the database's unique number decides.
     clients = [Client(raise_request_exception=False) for _ in range(4)]
     for client in clients:
         client.force_login(sekretariat)
