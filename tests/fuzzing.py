@@ -35,8 +35,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
+from django.contrib.messages import ERROR
+from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
+from django.http import HttpRequest
 from django.urls import Resolver404, resolve, reverse
 
 # Junk a person could type or a script could send. Short enough that one request stays quick.
@@ -277,6 +280,42 @@ def describe_error(response) -> str:
     return f"{kind.__name__}: {str(value)[:200]}{where}"
 
 
+def queued_messages(cookies) -> set[str]:
+    """The texts of the messages a client's cookie holds (shown on its next page)."""
+    cookie = cookies.get("messages")
+    if cookie is None or not cookie.value:
+        return set()
+    stored = CookieStorage(HttpRequest())._decode(cookie.value) or []
+    return {f"{message.level}:{message.message}" for message in stored}
+
+
+def refusal(response, queued: set) -> str | None:
+    """What an answer to a form says was refused, or None when it went through: an error page
+    (4xx), the form shown again with fields marked, or a redirect with a new error message."""
+    if response.status_code in (301, 302, 303):
+        new = queued_messages(response.cookies) - queued
+        errors = [text.partition(":")[2] for text in new if int(text.partition(":")[0]) >= ERROR]
+        return " ".join(errors) if errors else None
+    if response.status_code >= 500:
+        return None  # a server error is a finding of its own
+    if response.status_code >= 400:
+        return f"{response.status_code}: " + (" ".join(page_messages(response)) or "(no message)")
+    if "html" in response.get("Content-Type", ""):
+        parser = PageParser()
+        parser.feed(response.content.decode(errors="replace"))
+        if parser.refused:
+            return " ".join(parser.messages) or "(fields marked as refused)"
+    return None
+
+
+def page_messages(response) -> list[str]:
+    if "html" not in response.get("Content-Type", ""):
+        return []
+    parser = PageParser()
+    parser.feed(response.content.decode(errors="replace"))
+    return parser.messages
+
+
 def shorten(data) -> str:
     text = repr(data)
     return text if len(text) <= 600 else text[:600] + "…"
@@ -381,12 +420,32 @@ class Campaign:
             finally:
                 connection.close()  # this thread's own
 
+        queued = queued_messages(self.client.cookies)
         threads = [threading.Thread(target=tap, args=(c,)) for c in clients]
         for thread in threads:
             thread.start()
         for thread in threads:
             thread.join(timeout=120)
+        answered = [answers[id(c)] for c in clients if id(c) in answers]
+        self.check_taps_agree(url, data, answered, queued)
         return answers[id(self.client)]
+
+    def check_taps_agree(self, url: str, data: dict, answers: list, queued: set) -> None:
+        """The same form sent at once by several clients of one session is one person's double
+        tap, and the browser shows whichever answer comes last: when one went through, none may
+        say it was refused (a taken code, a stale version, a wrong status: all caused by the
+        first tap)."""
+        verdicts = [refusal(answer, queued) for answer in answers]
+        refused = [text for text in verdicts if text is not None]
+        if refused and len(refused) < len(verdicts):
+            answer = next(a for a, v in zip(answers, verdicts, strict=True) if v is not None)
+            self.found(
+                "post",
+                url,
+                data,
+                answer,
+                f"one tap went through, another was refused: {' '.join(refused[0].split())!r}",
+            )
 
     # --- junk ---------------------------------------------------------------------------------
 

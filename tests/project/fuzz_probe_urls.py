@@ -1,14 +1,17 @@
 """Views with the kind of faults the fuzzer is for, for tests/project/test_fuzz.py: a query
 parameter read as a number, a form that trusts its count once everything else is valid, an id
-used beyond its column's range, a message in English, and a form that checks for a duplicate
-before inserting without holding a lock (two submissions at once both pass the check)."""
+used beyond its column's range, a message in English, a form that checks for a duplicate
+before inserting without holding a lock (two submissions at once both pass the check), and a
+form that refuses its own second tap as a duplicate."""
 
 import time
 
 from django.contrib.auth.models import Group
-from django.http import HttpResponse, HttpResponseBadRequest
+from django.db import transaction
+from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
 from django.urls import path
 
+from core.utils import lock_for_transaction
 from jombang_portal.urls import urlpatterns as portal_urlpatterns
 
 PAGE = """<!doctype html><title>Uji</title>
@@ -66,10 +69,29 @@ def queue(request):
     return HttpResponse("Terdaftar.")
 
 
+ONCE_PAGE = """<!doctype html><title>Sekali</title>
+<form method="post" action="/probe/sekali/"><input type="hidden" name="nama" value="sekali">
+  <button>Daftar</button></form>"""
+
+
+def once(request):
+    if request.method != "POST":
+        return HttpResponse(ONCE_PAGE)
+    # Safe from the race (the rows are locked), but the fault a person sees: the second tap of
+    # a double tap is told the name is taken, by the first tap.
+    with transaction.atomic():
+        lock_for_transaction("probe-sekali")
+        if Group.objects.filter(name="sekali").exists():
+            return HttpResponseBadRequest("Nama sudah terdaftar.")
+        Group.objects.create(name="sekali")
+    return HttpResponseRedirect("/probe/sekali/")
+
+
 urlpatterns = [
     *portal_urlpatterns,  # the error pages link to the portal's own
     path("probe/", page),
     path("probe/simpan/", save),
     path("probe/<int:pk>/", item),
     path("probe/antre/", queue),
+    path("probe/sekali/", once),
 ]

@@ -136,3 +136,18 @@ def test_forms_sent_at_once_find_a_check_then_insert_race_that_one_by_one_misses
     assert campaign(twins=0) == set()  # the same form twice, one after the other
     Group.objects.filter(name="antrean").delete()
     assert campaign(twins=3) == {"IntegrityError"}
+
+
+@pytest.mark.urls("tests.project.fuzz_probe_urls")
+def test_forms_sent_at_once_find_a_second_tap_refused_because_of_the_first(client):
+    client.raise_request_exception = False
+
+    def campaign(twins):
+        Group.objects.filter(name="sekali").delete()
+        clients = [Client(raise_request_exception=False) for _ in range(twins)]
+        run = Campaign(client, "anonymous", random.Random(1), twins=clients)
+        run.run(["/probe/sekali/"])
+        return {f.error for f in run.findings if f.method == "POST"}
+
+    assert campaign(twins=0) == set()
+    assert campaign(twins=1) == {"one tap went through, another was refused: '400: (no message)'"}
