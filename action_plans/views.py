@@ -278,6 +278,18 @@ class PlanActionView(PlannerMixin, View):
             # Pressed twice (or sent again after a lost answer): the first press did it, and
             # the refusal of the second would read as a failure of the first.
             self.plan.refresh_from_db(fields=["status"])
+            made = None
+            if action == "lanjutkan" and "year" in getattr(error, "error_dict", {}):
+                made = ActionPlan.objects.filter(
+                    year=self.plan.year + 1, created_by=request.user
+                ).first()
+            if made is not None:
+                messages.info(
+                    request,
+                    _("Tindakan ini sudah tercatat sebelumnya: draf RAT %(year)s sudah dibuat.")
+                    % {"year": made.year},
+                )
+                return redirect(made)
             if self.ALREADY.get(action) == self.plan.status:
                 messages.info(
                     request,

@@ -43,6 +43,12 @@ def colleague(operator):
     return UserFactory(username="operator-2", agency=operator.agency, roles=operator.roles)
 
 
+@pytest.fixture
+def colleague_planner(sekretariat):
+    """A second member of the secretariat."""
+    return UserFactory(username="sekretariat-2", roles=sekretariat.roles)
+
+
 # --- plans --------------------------------------------------------------------------------------
 
 
@@ -313,3 +319,26 @@ def test_a_return_sent_twice_is_done_once_and_the_second_answer_says_so(
     assert told(first) == ["Realisasi dikembalikan untuk perbaikan."]
     assert told(again) == ["Formulir ini sudah terkirim sebelumnya dan tidak disimpan dua kali."]
     assert realisation_actions(realisation) == ["diserahkan", "dikembalikan"]
+
+
+def test_next_year_pressed_twice_leads_to_the_draft_made_by_the_first_press(
+    as_planner, established
+):
+    first = as_planner.post("/rat/2024/lanjutkan/", {"confirm": "on"}, follow=True)
+    again = as_planner.post("/rat/2024/lanjutkan/", {"confirm": "on"}, follow=True)
+
+    assert told(first) == ["Draf RAT 2025 dibuat dari rencana ini."]
+    assert again.redirect_chain == [("/rat/2025/", 302)]
+    assert told(again) == ["Tindakan ini sudah tercatat sebelumnya: draf RAT 2025 sudah dibuat."]
+    assert ActionPlan.objects.filter(year=2025).count() == 1
+
+
+def test_next_year_made_by_someone_else_is_still_refused(
+    as_planner, established, colleague_planner
+):
+    ActionPlan.objects.create(year=2025, period_scheme="caturwulan", created_by=colleague_planner)
+
+    again = as_planner.post("/rat/2024/lanjutkan/", {"confirm": "on"}, follow=True)
+
+    assert again.redirect_chain == [("/rat/2024/", 302)]
+    assert told(again) == ["Rencana aksi untuk tahun ini sudah ada."]
