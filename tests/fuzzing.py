@@ -19,7 +19,8 @@ Everything is drawn from one seeded `random.Random`, in an order that does not d
 process hashes strings (sets are sorted before drawing), so a run is repeated by its seed.
 A request answered with a 500 (the test client answers an exception so) becomes a `Finding` that
 names the persona, the request and the exception; so does an error message or alert with English
-words in it (the check of tests/browser/test_page_audit.py), when the campaign is given that check.
+words in it (the check of tests/browser/test_page_audit.py), when the campaign is given that check,
+and a double tap one of whose answers went through while another was refused.
 
 `make fuzz` runs the full campaign (every persona, more rounds); `make test` runs a small one
 (tests/project/test_fuzz.py) so that the harness keeps working.
