@@ -83,10 +83,12 @@ class PortalAdminSite(admin.AdminSite):
                     request.POST.setlist(ACTION_CHECKBOX_NAME, ids)
             if hierarchy and not hierarchy_dates_exist(hierarchy, request.GET):
                 return HttpResponseRedirect(f"{request.path}?{ERROR_FLAG}=1")
-            if saves_a_form and request.method == "POST":
-                return admin_form_once(
+            if saves_a_form and request.method == "POST" and self.has_permission(request):
+                # The retry outside: a reference broken by a row deleted meanwhile shows when
+                # admin_form_once's transaction commits.
+                return once_more_after_clash(
                     request,
-                    lambda: once_more_after_clash(request, lambda: inner(request, *args, **kwargs)),
+                    lambda: admin_form_once(request, lambda: inner(request, *args, **kwargs)),
                 )
             return inner(request, *args, **kwargs)
 

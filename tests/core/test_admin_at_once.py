@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from directory.models import Agency, Contact
+from directory.models import Agency, Contact, TeamDecree, TeamMember
 from reports.models import Letterhead
 from tests.factories import AgencyFactory, TeamDecreeFactory, TeamMemberFactory, jpeg_bytes
 from tests.helpers import form_as_sent, run_in_threads, submission_token
@@ -84,11 +84,64 @@ def test_a_contact_saved_twice_at_once_is_stored_once(admin_user):
     assert [a.status_code for a in answers] == [302] * 4
     assert {a["Location"] for a in answers} == {"/admin/directory/contact/"}
     assert Contact.objects.filter(name="Kyai Haji Uji").count() == 1
-    later = clients[0].get("/admin/directory/contact/")
-    notes = [str(m) for m in later.context["messages"]]
-    assert "Formulir ini sudah terkirim sebelumnya dan tidak disimpan dua kali." in notes or any(
-        "berhasil ditambahkan" in note for note in notes
+    # Each client was told: one that it was added, the others that it was sent before.
+    told = sorted(
+        "ditambahkan" if "berhasil ditambahkan" in note else note
+        for client in clients
+        for note in map(str, client.get("/admin/directory/contact/").context["messages"])
     )
+    assert told == ["Formulir ini sudah terkirim sebelumnya dan tidak disimpan dua kali."] * 3 + [
+        "ditambahkan"
+    ]
+
+
+def test_an_admin_form_sent_after_the_session_expired_leads_to_the_login(admin_user, client):
+    client.force_login(admin_user)
+    data = form_as_sent(client.get("/admin/directory/contact/add/"), "contact_form")
+    data.update(name="Kyai Haji Uji", kind="agama")
+    client.logout()
+    client.raise_request_exception = False
+
+    answer = client.post("/admin/directory/contact/add/", data)
+
+    assert answer.status_code == 302 and answer["Location"].startswith("/admin/login/")
+    assert not Contact.objects.exists()
+
+
+def test_an_agency_deleted_while_a_decree_naming_it_is_saved_is_refused_not_a_500(
+    admin_user, monkeypatch
+):
+    agency = AgencyFactory(name="Instansi yang dihapus")
+    client = Client(raise_request_exception=False)
+    client.force_login(admin_user)
+    url = "/admin/directory/teamdecree/add/"
+    data = form_as_sent(client.get(url), "teamdecree_form")
+    data.update(
+        {
+            "year": "2025",
+            "number": "188/1/415.10.1.3/2025",
+            "decree_date": "15/01/2025",
+            "members-0-position": "anggota",
+            "members-0-agency": str(agency.pk),
+            "members-0-person_name": "Kepala Instansi",
+        }
+    )
+    real_save = TeamMember.save
+
+    def deleted_meanwhile(member, *args, **kwargs):
+        # Another administrator deletes the agency after the form was checked: the member's
+        # reference breaks when the decree's transaction commits.
+        run_in_threads(1, lambda _i: Agency.objects.filter(pk=agency.pk).delete())
+        return real_save(member, *args, **kwargs)
+
+    monkeypatch.setattr(TeamMember, "save", deleted_meanwhile)
+
+    answer = client.post(url, data)
+
+    assert answer.status_code == 200
+    errors = answer.context_data["inline_admin_formsets"][0].formset.errors
+    assert "agency" in errors[0]
+    assert not TeamDecree.objects.filter(year=2025).exists()
 
 
 def test_a_decree_s_new_member_row_saved_twice_at_once_is_added_once(admin_user):
