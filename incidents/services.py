@@ -140,11 +140,13 @@ class AlreadyDone(Exception):
 def _just_done(incident: Incident, by, action: str, expected_version: int | None) -> bool:
     if expected_version is None or incident.version != expected_version + 1:
         return False
-    latest = ActivityLog.objects.for_object(incident).order_by("-at", "-pk").first()
+    # The report's latest move (not a view of it, which the log records too) was this one.
+    moves = ActivityLog.objects.for_object(incident).filter(action__startswith="incidents.report.")
+    latest = moves.order_by("-at", "-pk").first()
     return (
         latest is not None
         and latest.action == f"incidents.report.{action}"
-        and (latest.actor_id == by.pk)
+        and latest.actor_id == by.pk
     )
 
 

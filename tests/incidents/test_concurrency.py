@@ -304,3 +304,26 @@ def test_an_action_after_someone_else_s_is_still_refused_as_stale(sekretariat, p
     )
 
     assert "baru saja diubah" in answer.content.decode()
+
+
+def test_verify_pressed_again_after_the_report_was_viewed_still_says_it_is_done(
+    sekretariat, petugas, kecamatan
+):
+    # Opening the report logs a view of its parties; the second press must still be
+    # recognised as the person's own, not as "the report was just changed".
+    report = IncidentFactory(kecamatan=kecamatan, reported_by=petugas)
+    client = Client()
+    client.force_login(sekretariat)
+    data = {"action": "verify", "version": report.version}
+    client.post(f"/laporan/{report.pk}/status/", data, follow=True)
+    assert (
+        ActivityLog.objects.for_object(report)
+        .exclude(action__startswith="incidents.report.")
+        .exists()
+    )
+
+    again = client.post(f"/laporan/{report.pk}/status/", data, follow=True)
+
+    assert [str(m) for m in again.context["messages"]] == [
+        "Tindakan ini sudah tercatat dan tidak dicatat dua kali. Status laporan kini: Diverifikasi."
+    ]
