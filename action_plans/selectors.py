@@ -570,3 +570,25 @@ def plan_for_document(year: int):
     """The year's plan with its periods for an official document (two queries), or None.
     Documents cover the whole plan: who may build or read them is the reports app's rule."""
     return ActionPlan.objects.filter(year=year).prefetch_related("periods").first()
+
+
+# How long after a plan action a second press of the same button counts as a double tap.
+PRESSED_TWICE_WITHIN = timedelta(minutes=10)
+
+
+def plan_action_just_done(plan, action: str, user) -> bool:
+    """Whether the plan's latest status action is `action` (a log code such as
+    "action_plans.plan.establish"), done by `user` moments ago: a second press of the button
+    (or a form sent again after a lost answer), not another person's earlier action."""
+    latest = (
+        ActivityLog.objects.for_object(plan)
+        .filter(action__startswith="action_plans.plan.")
+        .order_by("-at", "-pk")
+        .first()
+    )
+    return (
+        latest is not None
+        and latest.action == action
+        and latest.actor_id == user.pk
+        and latest.at >= timezone.now() - PRESSED_TWICE_WITHIN
+    )

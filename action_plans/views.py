@@ -1,7 +1,6 @@
 """Pages of the Integrated Action Plan. Activities and realisations are always read through
 `visible_to(user)`: an agency operator reaches only their agency's activities."""
 
-import uuid
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -240,6 +239,8 @@ class PlanActionView(PlannerMixin, View):
 
     # The status each action leads to.
     ALREADY = {"tetapkan": PlanStatus.DITETAPKAN, "tutup": PlanStatus.DITUTUP}
+    # And the log code each records.
+    LOGGED = {"tetapkan": "action_plans.plan.establish", "tutup": "action_plans.plan.close"}
 
     def post(self, request, year, action):
         try:
@@ -280,9 +281,11 @@ class PlanActionView(PlannerMixin, View):
             self.plan.refresh_from_db(fields=["status"])
             made = None
             if action == "lanjutkan" and "year" in getattr(error, "error_dict", {}):
-                made = ActionPlan.objects.filter(
-                    year=self.plan.year + 1, created_by=request.user
-                ).first()
+                made = ActionPlan.objects.filter(year=self.plan.year + 1).first()
+                if made and not selectors.plan_action_just_done(
+                    made, "action_plans.plan.create", request.user
+                ):
+                    made = None
             if made is not None:
                 messages.info(
                     request,
@@ -290,7 +293,9 @@ class PlanActionView(PlannerMixin, View):
                     % {"year": made.year},
                 )
                 return redirect(made)
-            if self.ALREADY.get(action) == self.plan.status:
+            if self.ALREADY.get(action) == self.plan.status and selectors.plan_action_just_done(
+                self.plan, self.LOGGED[action], request.user
+            ):
                 messages.info(
                     request,
                     _(
@@ -409,8 +414,6 @@ class ActivityDetailView(PlanMixin, TemplateView):
             can_report=self.request.user.has_perm("action_plans.report_realisation", activity),
             can_return=self.request.user.has_perm("action_plans.return_realisation"),
             evidence_form=EvidenceForm(),
-            # One per page view: files added twice from it (a double tap) are stored once.
-            submission_token=uuid.uuid4(),
             # Linked reports are shown only as far as this user may see them.
             incidents=activity.incidents.filter(
                 pk__in=Incident.objects.visible_to(self.request.user).values("pk")
@@ -568,7 +571,7 @@ class RealisationReturnView(SubmitOnceMixin, PermissionRequiredMixin, View):
 
 class RealisationEvidenceView(SubmitOnceMixin, LoginRequiredMixin, View):
     """Adds evidence files to a realisation (POST from the activity page); a double tap adds
-    them once (the page's `submission_token`)."""
+    them once (the form's own `submission_token`)."""
 
     def post(self, request, pk):
         realisation = get_object_or_404(

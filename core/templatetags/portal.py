@@ -1,16 +1,26 @@
 """Small presentation helpers shared by all templates."""
 
+import uuid
 from datetime import timedelta
 
 from django import template
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.utils.formats import number_format
+from django.utils.html import format_html
 
 from core import choices as labels
 from core.badges import badge_html
 from core.forms import checkbox_group_html
 
 register = template.Library()
+
+
+@register.simple_tag
+def submission_token_input():
+    """A hidden submission token of its own (core.mixins.SubmitOnceMixin), for a page with several
+    forms that each save once: one token shared by them would make the second form, sent after
+    the first, answer "already sent"."""
+    return format_html('<input type="hidden" name="submission_token" value="{}">', uuid.uuid4())
 
 
 @register.filter

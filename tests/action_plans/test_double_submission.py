@@ -10,6 +10,7 @@ from django.test import Client
 
 from action_plans import services
 from action_plans.models import ActionPlan, Period, Realisation
+from tests import personas as build
 from tests.action_plans.conftest import realisation_actions
 from tests.action_plans.test_bad_input import (
     NARRATIVE,
@@ -21,7 +22,7 @@ from tests.action_plans.test_bad_input import (
 )
 from tests.action_plans.test_permissions import activity_payload
 from tests.factories import RealisationFactory, UserFactory, jpeg_bytes
-from tests.helpers import run_in_threads, submission_token
+from tests.helpers import SUBMISSION_TOKEN, run_in_threads, submission_token
 
 pytestmark = pytest.mark.django_db
 
@@ -342,3 +343,30 @@ def test_next_year_made_by_someone_else_is_still_refused(
 
     assert again.redirect_chain == [("/rat/2024/", 302)]
     assert told(again) == ["Rencana aksi untuk tahun ini sudah ada."]
+
+
+def test_establish_by_a_colleague_is_still_refused_as_established(
+    client, plan, dinsos, polres, colleague_planner, sekretariat
+):
+    # Another person established it (with their decree): this person's press did nothing, and
+    # is told so in red, not that "their" action was recorded.
+    build.establish(plan, colleague_planner, dinsos, polres)
+    client.force_login(sekretariat)
+
+    again = client.post("/rat/2024/tetapkan/", ESTABLISH, follow=True)
+
+    assert told(again) == ["Hanya rencana berstatus draf yang dapat ditetapkan."]
+
+
+def test_each_form_of_the_activity_page_has_a_token_of_its_own(
+    client, operator, sekretariat, activity
+):
+    client.force_login(operator)
+    client.post(realisation_url(activity), report(version="0"))
+    client.force_login(sekretariat)
+
+    page = client.get(f"/rat/2024/kegiatan/{activity.pk}/").content.decode()
+
+    tokens = SUBMISSION_TOKEN.findall(page)
+    assert len(tokens) >= 2  # the evidence form and the return form
+    assert len(set(tokens)) == len(tokens)
