@@ -38,11 +38,12 @@ def is_enrolled(user) -> bool:
     return user_has_device(user, confirmed=True)
 
 
-def totp_pending(*, user) -> TOTPDevice:
+def totp_pending(*, user, create: bool = True) -> TOTPDevice | None:
     """The unconfirmed authenticator being set up (a new secret only when there is none yet,
-    so reloading the page keeps the QR code the phone may already have scanned)."""
+    so reloading the page keeps the QR code the phone may already have scanned). With
+    `create=False`, None when there is none."""
     device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
-    if device is None:
+    if device is None and create:
         device = TOTPDevice.objects.create(user=user, name=TOTP_NAME, confirmed=False)
     return device
 

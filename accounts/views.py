@@ -171,7 +171,12 @@ class TwoFactorSetupView(TwoFactorMixin, View):
         form = TwoFactorSetupForm(request.POST)
         if not form.is_valid():
             return self.page(form, status=400)
-        device = two_factor.totp_pending(user=request.user)
+        device = two_factor.totp_pending(user=request.user, create=False)
+        if device is None and two_factor.is_enrolled(request.user):
+            # Confirmed by the other tap since this one passed dispatch(): a new secret now
+            # would answer "Kode tidak cocok" with a QR code nobody scanned.
+            return self.sent_twice()
+        device = device or two_factor.totp_pending(user=request.user)
         try:
             with transaction.atomic():
                 codes = two_factor.totp_confirm(
