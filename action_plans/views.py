@@ -1,7 +1,6 @@
 """Pages of the Integrated Action Plan. Activities and realisations are always read through
 `visible_to(user)`: an agency operator reaches only their agency's activities."""
 
-
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
