@@ -89,9 +89,16 @@ class SubmitOnceMixin:
         # A row the form chose (an agency, a contact) deleted by someone else after the form
         # was checked: its reference broke when the work committed. Checked once more, the
         # form says the choice is no longer there, next to its field.
-        return once_more_after_clash(
+        response = once_more_after_clash(
             request, lambda: super(SubmitOnceMixin, self).post(request, *args, **kwargs)
         )
+        if response.status_code == 400:
+            # Refused by a check that ran after another tap of this form committed (its code or
+            # number is now taken, by that tap): the form went through, say so.
+            earlier = submission_earlier(token=request.POST.get(SUBMISSION_FIELD), by=request.user)
+            if earlier is not None:
+                return self.already_submitted(AlreadySubmitted(earlier.result_url), request.path)
+        return response
 
     def get_context_data(self, **kwargs):
         token = parse_uuid(self.request.POST.get(SUBMISSION_FIELD)) or uuid.uuid4()

@@ -8,6 +8,7 @@ from django.db import connection, transaction
 from django.test import Client
 from django.utils import timezone
 
+from core import mixins
 from core.models import ActivityLog
 from directory.models import Agency
 from incidents import services
@@ -327,3 +328,30 @@ def test_verify_pressed_again_after_the_report_was_viewed_still_says_it_is_done(
     assert [str(m) for m in again.context["messages"]] == [
         "Tindakan ini sudah tercatat dan tidak dicatat dua kali. Status laporan kini: Diverifikasi."
     ]
+
+
+def test_a_tap_checked_before_the_other_committed_and_refused_after_is_told_it_went_through(
+    sekretariat, monkeypatch
+):
+    # The race CI met: this tap's look for an earlier submission ran before the other tap
+    # committed, its form's unique check after: "Nomor keputusan ini sudah tercatat" (400), by
+    # the other tap. Reproduced in order: the look finds nothing once, as it did then.
+    client = Client()
+    client.force_login(sekretariat)
+    token = submission_token(client.get(CONFLICT_STATUS_URL))
+    data = {**conflict_status_payload(), "submission_token": token}
+    assert client.post(CONFLICT_STATUS_URL, data).status_code == 302
+    looks = []
+    real_earlier = mixins.submission_earlier
+
+    def too_early(**kwargs):
+        looks.append(kwargs)
+        return None if len(looks) == 1 else real_earlier(**kwargs)
+
+    monkeypatch.setattr(mixins, "submission_earlier", too_early)
+
+    again = client.post(CONFLICT_STATUS_URL, data, follow=True)
+
+    assert again.redirect_chain[-1][1] == 302
+    assert "Formulir ini sudah terkirim sebelumnya" in again.content.decode()
+    assert ConflictStatus.objects.filter(decree_number=data["decree_number"]).count() == 1
