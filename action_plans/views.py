@@ -236,9 +236,7 @@ class ImportView(SubmitOnceMixin, PlannerMixin, FormView):
 class PlanActionView(PlannerMixin, View):
     """POST-only status changes: establish, close, start next year's plan."""
 
-    # The status each action leads to.
-    ALREADY = {"tetapkan": PlanStatus.DITETAPKAN, "tutup": PlanStatus.DITUTUP}
-    # And the log code each records.
+    # The log code each status change records (see `pressed_twice`).
     LOGGED = {"tetapkan": "action_plans.plan.establish", "tutup": "action_plans.plan.close"}
 
     def post(self, request, year, action):
@@ -275,37 +273,38 @@ class PlanActionView(PlannerMixin, View):
             else:
                 raise Http404
         except ValidationError as error:
-            # Pressed twice (or sent again after a lost answer): the first press did it, and
-            # the refusal of the second would read as a failure of the first.
-            self.plan.refresh_from_db(fields=["status"])
-            made = None
-            if action == "lanjutkan" and "year" in getattr(error, "error_dict", {}):
-                made = ActionPlan.objects.filter(year=self.plan.year + 1).first()
-                if made and not selectors.plan_action_just_done(
-                    made, "action_plans.plan.create", request.user
-                ):
-                    made = None
-            if made is not None:
+            answer = self.pressed_twice(request, action, error)
+            if answer is not None:
+                return answer
+            _refuse(request, error)
+        return redirect(self.plan)
+
+    def pressed_twice(self, request, action, error):
+        """The answer to a refused press that this person's own press moments ago explains
+        (pressed twice, or sent again after a lost answer): the refusal would read as a failure
+        of the first press. None for any other refusal."""
+        if action == "lanjutkan" and "year" in getattr(error, "error_dict", {}):
+            made = ActionPlan.objects.filter(year=self.plan.year + 1).first()
+            if made and selectors.plan_action_just_done(
+                made, "action_plans.plan.create", request.user
+            ):
                 messages.info(
                     request,
                     _("Tindakan ini sudah tercatat sebelumnya: draf RAT %(year)s sudah dibuat.")
                     % {"year": made.year},
                 )
                 return redirect(made)
-            if self.ALREADY.get(action) == self.plan.status and selectors.plan_action_just_done(
-                self.plan, self.LOGGED[action], request.user
-            ):
-                messages.info(
-                    request,
-                    _(
-                        "Tindakan ini sudah tercatat sebelumnya. Status RAT %(year)s kini: "
-                        "%(status)s."
-                    )
-                    % {"year": year, "status": self.plan.get_status_display()},
-                )
-            else:
-                _refuse(request, error)
-        return redirect(self.plan)
+        elif action in self.LOGGED and selectors.plan_action_just_done(
+            self.plan, self.LOGGED[action], request.user
+        ):
+            self.plan.refresh_from_db(fields=["status"])
+            messages.info(
+                request,
+                _("Tindakan ini sudah tercatat sebelumnya. Status RAT %(year)s kini: %(status)s.")
+                % {"year": self.plan.year, "status": self.plan.get_status_display()},
+            )
+            return redirect(self.plan)
+        return None
 
 
 class PeriodsView(PlannerMixin, TemplateView):

@@ -299,22 +299,14 @@ def refusal(response, queued: set) -> str | None:
         return " ".join(errors) if errors else None
     if response.status_code >= 500:
         return None  # a server error is a finding of its own
-    if response.status_code >= 400:
-        return f"{response.status_code}: " + (" ".join(page_messages(response)) or "(no message)")
-    if "html" in response.get("Content-Type", ""):
-        parser = PageParser()
-        parser.feed(response.content.decode(errors="replace"))
-        if parser.refused:
-            return " ".join(parser.messages) or "(fields marked as refused)"
-    return None
-
-
-def page_messages(response) -> list[str]:
-    if "html" not in response.get("Content-Type", ""):
-        return []
     parser = PageParser()
-    parser.feed(response.content.decode(errors="replace"))
-    return parser.messages
+    if "html" in response.get("Content-Type", ""):
+        parser.feed(response.content.decode(errors="replace"))
+    if response.status_code >= 400:
+        return f"{response.status_code}: " + (" ".join(parser.messages) or "(no message)")
+    if parser.refused:
+        return " ".join(parser.messages) or "(fields marked as refused)"
+    return None
 
 
 def shorten(data) -> str:
