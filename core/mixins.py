@@ -85,7 +85,7 @@ class SubmitOnceMixin:
         # is validated again (which might refuse it as a duplicate with a confusing message).
         earlier = submission_earlier(token=request.POST.get(SUBMISSION_FIELD), by=request.user)
         if earlier is not None:
-            return self.already_submitted(AlreadySubmitted(earlier.result_url), request.path)
+            return self.already_submitted(AlreadySubmitted.of(earlier), request.path)
         # A row the form chose (an agency, a contact) deleted by someone else after the form
         # was checked: its reference broke when the work committed. Checked once more, the
         # form says the choice is no longer there, next to its field.
@@ -97,7 +97,7 @@ class SubmitOnceMixin:
             # number is now taken, by that tap): the form went through, say so.
             earlier = submission_earlier(token=request.POST.get(SUBMISSION_FIELD), by=request.user)
             if earlier is not None:
-                return self.already_submitted(AlreadySubmitted(earlier.result_url), request.path)
+                return self.already_submitted(AlreadySubmitted.of(earlier), request.path)
         return response
 
     def get_context_data(self, **kwargs):

@@ -276,6 +276,9 @@ class FormSubmission(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     result_url = models.CharField(max_length=500, blank=True)
+    # An admin form opened from a related field's "+" (a popup) answers with data that closes the
+    # popup and picks the new row in the form below it: a second tap gets the same answer.
+    popup_answer = models.TextField(blank=True)
 
     class Meta:
         verbose_name = _("pengiriman formulir")

@@ -57,11 +57,19 @@ def evidence_file_delete(sender, instance, **kwargs):
 
 
 class AlreadySubmitted(Exception):
-    """This form was already submitted; `url` shows what that submission created."""
+    """This form was already submitted; `url` shows what that submission created (`popup`: the
+    answer of an admin popup, see FormSubmission.popup_answer)."""
 
-    def __init__(self, url: str = ""):
+    def __init__(self, url: str = "", popup: str = ""):
         super().__init__(url)
         self.url = url
+        self.popup = popup
+
+    @classmethod
+    def of(cls, earlier: FormSubmission | None) -> "AlreadySubmitted":
+        if earlier is None:
+            return cls()
+        return cls(earlier.result_url, popup=earlier.popup_answer)
 
 
 def submission_claim(*, token, by) -> FormSubmission | None:
@@ -78,7 +86,7 @@ def submission_claim(*, token, by) -> FormSubmission | None:
             return FormSubmission.objects.create(token=token, user=by)
     except IntegrityError:
         earlier = FormSubmission.objects.filter(token=token, user=by).first()
-        raise AlreadySubmitted(earlier.result_url if earlier else "") from None
+        raise AlreadySubmitted.of(earlier) from None
 
 
 def submission_earlier(*, token, by) -> FormSubmission | None:
@@ -89,10 +97,11 @@ def submission_earlier(*, token, by) -> FormSubmission | None:
     return FormSubmission.objects.filter(token=token, user=by).first()
 
 
-def submission_done(*, submission: FormSubmission | None, url: str) -> None:
+def submission_done(*, submission: FormSubmission | None, url: str, popup: str = "") -> None:
     if submission is not None:
         submission.result_url = url
-        submission.save(update_fields=["result_url"])
+        submission.popup_answer = popup
+        submission.save(update_fields=["result_url", "popup_answer"])
 
 
 def submission_purge(*, older_than_days: int) -> int:

@@ -13,6 +13,7 @@ from django.contrib.admin.views.main import ERROR_FLAG
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -105,7 +106,7 @@ def admin_form_once(request, respond):
     token = request.POST.get(SUBMISSION_FIELD)
     try:
         if (earlier := submission_earlier(token=token, by=request.user)) is not None:
-            raise AlreadySubmitted(earlier.result_url)
+            raise AlreadySubmitted.of(earlier)
         with transaction.atomic():
             claimed = submission_claim(token=token, by=request.user)
             response = respond()
@@ -113,9 +114,18 @@ def admin_form_once(request, respond):
                 if shows_the_form_again(response):
                     claimed.delete()
                 else:
-                    submission_done(submission=claimed, url=response.get("Location", ""))
+                    submission_done(
+                        submission=claimed,
+                        url=response.get("Location", ""),
+                        popup=context_of(response).get("popup_response_data", ""),
+                    )
         return response
     except AlreadySubmitted as done:
+        if done.popup:
+            # A popup's second tap closes the popup and picks the row, as the first would have.
+            return TemplateResponse(
+                request, "admin/popup_response.html", {"popup_response_data": done.popup}
+            )
         messages.info(
             request, gettext("Formulir ini sudah terkirim sebelumnya dan tidak disimpan dua kali.")
         )
@@ -125,8 +135,11 @@ def admin_form_once(request, respond):
 def shows_the_form_again(response) -> bool:
     """Whether an add or change view answered with its form (errors: nothing was saved) rather
     than a redirect or a popup's answer after saving."""
-    context = getattr(response, "context_data", None) or {}
-    return "adminform" in context
+    return "adminform" in context_of(response)
+
+
+def context_of(response) -> dict:
+    return getattr(response, "context_data", None) or {}
 
 
 def is_id(pk, value) -> bool:

@@ -1,6 +1,8 @@
 """The same admin form saved twice at the same moment (a double click on "Simpan"), each request
 on its own database connection."""
 
+import json
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -192,3 +194,27 @@ def test_each_admin_form_carries_a_token_of_its_own(admin_user, client):
     ]
     tokens = [submission_token(client.get(page)) for page in pages]
     assert len(set(tokens)) == len(pages)
+
+
+def test_a_popup_form_saved_twice_closes_the_popup_both_times(admin_user, client):
+    # The "+" next to a related field opens the add form in a popup (?_popup=1). A second tap
+    # was sent to the list without the popup flag: a whole admin page in the little window,
+    # the field below never filled in.
+    client.force_login(admin_user)
+    page = client.get("/admin/directory/agency/add/?_popup=1&_to_field=id")
+    data = form_as_sent(page, "agency_form")
+    data.update(name="Dinas Kominfo Uji", acronym="KOMINFO", kind="pemda")
+
+    first = client.post("/admin/directory/agency/add/?_popup=1&_to_field=id", data)
+    again = client.post("/admin/directory/agency/add/?_popup=1&_to_field=id", data)
+
+    agency = Agency.objects.get(name="Dinas Kominfo Uji")
+    for answer in (first, again):
+        assert answer.status_code == 200
+        # The page whose script closes the popup and picks the new row in the field below.
+        assert "admin/popup_response.html" in [t.name for t in answer.templates]
+        assert json.loads(answer.context["popup_response_data"]) == {
+            "value": str(agency.pk),
+            "obj": str(agency),
+        }
+    assert Agency.objects.filter(name="Dinas Kominfo Uji").count() == 1
