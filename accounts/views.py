@@ -2,6 +2,8 @@
 two-factor login: set-up, the code step after the password, recovery codes."""
 
 import uuid
+from datetime import timedelta
+from importlib import import_module
 
 from axes.helpers import get_client_ip_address
 from axes.utils import reset as axes_reset
@@ -12,6 +14,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db import transaction
 from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse, reverse_lazy
+from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
@@ -84,9 +87,40 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
+    """Django's view. A change moves the session to a new key (update_session_auth_hash); under
+    the old key a note stays for a minute (`PASSWORD_CHANGED`), so a second tap still carrying
+    it is answered as done and leaves the browser's cookie alone."""
+
     template_name = "accounts/password_change.html"
     form_class = PortalPasswordChangeForm
     success_url = reverse_lazy("accounts:password_change_done")
+    PASSWORD_CHANGED = "_password_changed"
+    DONE_BEFORE = _("Kata sandi Anda sudah diubah oleh kiriman sebelumnya.")
+    NOTE_SECONDS = 60
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated and request.session.get(self.PASSWORD_CHANGED):
+            # Sent twice: the first request changed the password and signed this tab in under
+            # a new key. The login page would delete the cookie, that new key with it.
+            messages.info(request, self.DONE_BEFORE)
+            return redirect(self.get_success_url())
+        return super().dispatch(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        old_key = self.request.session.session_key
+        response = super().form_valid(form)
+        if old_key:
+            # A session of its own under the old key (sessions are rows in the database), without
+            # a sign-in: it opens nothing.
+            store = import_module(settings.SESSION_ENGINE).SessionStore
+            store.get_model_class().objects.get_or_create(
+                session_key=old_key,
+                defaults={
+                    "session_data": store().encode({self.PASSWORD_CHANGED: True}),
+                    "expire_date": timezone.now() + timedelta(seconds=self.NOTE_SECONDS),
+                },
+            )
+        return response
 
     def form_invalid(self, form):
         # Sent twice (a double tap): the first request changed the password, so the second finds
@@ -99,7 +133,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
             and new == form.data.get("new_password2")
             and self.request.user.check_password(new)
         ):
-            messages.info(self.request, _("Kata sandi Anda sudah diubah oleh kiriman sebelumnya."))
+            messages.info(self.request, self.DONE_BEFORE)
             return redirect(self.get_success_url())
         return super().form_invalid(form)
 

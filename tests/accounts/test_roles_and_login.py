@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 from axes.models import AccessAttempt
 from django.contrib.auth.models import Group
+from django.test import Client
 from django.utils import timezone
 
 from accounts.choices import Role
@@ -184,3 +185,38 @@ def test_exporting_contacts_in_the_admin_leaves_an_audit_entry(client, admin_use
     # Administrators read the trail but cannot change it.
     assert client.get("/admin/core/activitylog/").status_code == 200
     assert client.get("/admin/core/activitylog/add/").status_code == 403
+
+
+def test_password_change_sent_twice_with_the_old_session_keeps_the_tab_signed_in(
+    client, sekretariat, settings
+):
+    # Both taps left with the tab's session cookie. The first changed the password and moved
+    # the session to a new key; the second, arriving with the old key, found no session, was
+    # sent to the login page and its answer deleted the cookie: the tab signed out right after
+    # a successful change.
+    client.force_login(sekretariat)
+    old_key = client.cookies[settings.SESSION_COOKIE_NAME].value
+    new = "Sandi-Baru-Yang-Panjang-2026"
+    data = {"old_password": DEFAULT_PASSWORD, "new_password1": new, "new_password2": new}
+    assert client.post("/akun/kata-sandi/", data)["Location"] == "/akun/kata-sandi/selesai/"
+    new_key = client.cookies[settings.SESSION_COOKIE_NAME].value
+    assert new_key != old_key
+
+    second = Client()
+    second.cookies[settings.SESSION_COOKIE_NAME] = old_key
+    answer = second.post("/akun/kata-sandi/", data)
+
+    assert answer.status_code == 302 and answer["Location"] == "/akun/kata-sandi/selesai/"
+    # The answer leaves the browser's cookie alone: the first tap's new session stays.
+    assert settings.SESSION_COOKIE_NAME not in answer.cookies
+    client.cookies.update(answer.cookies)  # the message, for the page that follows
+    done = client.get("/akun/kata-sandi/selesai/")
+    assert done.status_code == 200
+    assert "Kata sandi Anda sudah diubah oleh kiriman sebelumnya." in done.content.decode()
+    # A browser that never received the first answer is asked to sign in, and told why.
+    second.cookies.update(answer.cookies)
+    login = second.get("/akun/kata-sandi/selesai/", follow=True)
+    assert login.redirect_chain[-1][0].startswith("/akun/masuk/")
+    assert "Kata sandi Anda sudah diubah oleh kiriman sebelumnya." in login.content.decode()
+    # The old key opens nothing.
+    assert not login.context["user"].is_authenticated
