@@ -1,6 +1,7 @@
 """Password reset by email, on Django's views with the portal's templates and a throttle;
 two-factor login: set-up, the code step after the password, recovery codes."""
 
+import time
 import uuid
 from datetime import timedelta
 from importlib import import_module
@@ -74,12 +75,31 @@ class PasswordResetView(auth_views.PasswordResetView):
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """Django's view. A reset marks this browser's session (`DONE_FOR`): the form sent again
+    from it (a double tap) finds the link used up by the first send, and is told the password
+    was saved instead of the link being no longer valid. Only that session: no answer here
+    tells anyone else whether a password was set."""
+
     template_name = "accounts/password_reset_confirm.html"
     form_class = PortalSetPasswordForm
     success_url = reverse_lazy("accounts:password_reset_complete")
+    DONE_FOR = "_password_reset_done_for"
+    DONE_WINDOW_SECONDS = 10 * 60
+
+    def dispatch(self, request, *args, **kwargs):
+        response = super().dispatch(request, *args, **kwargs)
+        if request.method == "POST" and not self.validlink and self.done_here(kwargs["uidb64"]):
+            messages.info(request, _("Kata sandi Anda sudah diatur ulang oleh kiriman sebelumnya."))
+            return redirect(self.success_url)
+        return response
+
+    def done_here(self, uidb64: str) -> bool:
+        uid, _sep, at = str(self.request.session.get(self.DONE_FOR, "")).partition("@")
+        return uid == uidb64 and at.isdigit() and time.time() - int(at) < self.DONE_WINDOW_SECONDS
 
     def form_valid(self, form):
         response = super().form_valid(form)
+        self.request.session[self.DONE_FOR] = f"{self.kwargs['uidb64']}@{int(time.time())}"
         password_reset_done(user=form.user, ip=get_client_ip_address(self.request))
         # A lockout from forgotten-password attempts ends with the new password.
         axes_reset(username=form.user.get_username())

@@ -227,3 +227,24 @@ def test_a_reset_request_repeated_after_a_minute_sends_another_email(client, sit
         clock.shift(REPEAT_WINDOW + timedelta(seconds=1))
         assert client.post(url, {"email": siti.email}).status_code == 302
     assert len(mail.outbox) == 2
+
+
+def test_a_new_password_sent_twice_from_the_link_says_it_is_saved(client, siti):
+    # The second tap found the link used up (the first had changed the password) and said
+    # "tidak berlaku lagi", the answer the browser shows after a reset that worked.
+    client.post(reverse("accounts:password_reset"), {"email": siti.email})
+    page = client.get(reset_link(mail.outbox[0]), follow=True)
+    form_url = page.redirect_chain[-1][0]
+    data = {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD}
+    assert client.post(form_url, data)["Location"] == reverse("accounts:password_reset_complete")
+
+    again = client.post(form_url, data, follow=True)
+
+    assert again.redirect_chain == [(reverse("accounts:password_reset_complete"), 302)]
+    assert "Kata sandi baru Anda tersimpan" in again.text
+    assert "Kata sandi Anda sudah diatur ulang oleh kiriman sebelumnya." in again.text
+    assert ActivityLog.objects.filter(action=RESET_DONE, actor=siti).count() == 1
+    # Another browser (no such session) still finds the link used up.
+    other = Client().post(form_url, data, follow=True)
+    assert "tidak berlaku lagi" in other.text
+    assert signs_in(Client(), NEW_PASSWORD)
