@@ -295,6 +295,10 @@ class TwoFactorVerifyView(TwoFactorMixin, View):
         return self.page(TwoFactorCodeForm())
 
     def post(self, request):
+        if request.user.is_verified():
+            # Sent twice: the first tap used the code and this session is through; the code,
+            # used up, would now be refused and counted as a wrong one.
+            return redirect(self.next_url())
         form = TwoFactorCodeForm(request.POST)
         if not form.is_valid():
             return self.page(form, status=400)

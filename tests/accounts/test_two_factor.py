@@ -116,6 +116,24 @@ def test_sign_in_asks_for_the_code_after_the_password(client, sekretariat):
     assert client.get("/laporan/").status_code == 200
 
 
+@pytest.mark.parametrize("kind", ["app", "recovery"])
+def test_a_code_sent_twice_signs_in_and_is_not_counted_wrong(client, sekretariat, kind):
+    # The second tap sent the code the first had just used: "Kode salah atau sudah dipakai"
+    # on the screen of someone who was signed in, and the used code counted as a wrong one.
+    device, codes = enrol(sekretariat)
+    sign_in(client, sekretariat)
+    code = next_code(device) if kind == "app" else codes[0]
+    data = {"code": code, "next": "/laporan/"}
+    assert client.post(VERIFY, data)["Location"] == "/laporan/"
+
+    again = client.post(VERIFY, data)
+
+    assert again.status_code == 302 and again["Location"] == "/laporan/"
+    device.refresh_from_db()
+    assert device.throttling_failure_count == 0
+    assert client.get("/laporan/").status_code == 200
+
+
 def test_next_cannot_leave_the_portal(client, sekretariat):
     device, _codes = enrol(sekretariat)
     sign_in(client, sekretariat)
