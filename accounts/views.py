@@ -132,14 +132,15 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         if old_key:
             # A session of its own under the old key (sessions are rows in the database), without
             # a sign-in: it opens nothing.
+            # A tap sent at the same moment may have left it already (nothing to overwrite).
             store = import_module(settings.SESSION_ENGINE).SessionStore
-            store.get_model_class().objects.get_or_create(
+            model = store.get_model_class()
+            note = model(
                 session_key=old_key,
-                defaults={
-                    "session_data": store().encode({self.PASSWORD_CHANGED: True}),
-                    "expire_date": timezone.now() + timedelta(seconds=self.NOTE_SECONDS),
-                },
+                session_data=store().encode({self.PASSWORD_CHANGED: True}),
+                expire_date=timezone.now() + timedelta(seconds=self.NOTE_SECONDS),
             )
+            model.objects.bulk_create([note], ignore_conflicts=True)
         return response
 
     def form_invalid(self, form):

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from accounts.choices import Role
 from tests.factories import DEFAULT_PASSWORD, UserFactory
+from tests.helpers import run_in_threads
 
 pytestmark = pytest.mark.django_db
 
@@ -220,3 +221,31 @@ def test_password_change_sent_twice_with_the_old_session_keeps_the_tab_signed_in
     assert "Kata sandi Anda sudah diubah oleh kiriman sebelumnya." in login.content.decode()
     # The old key opens nothing.
     assert not login.context["user"].is_authenticated
+
+
+@pytest.mark.django_db(transaction=True)
+def test_password_change_sent_four_times_at_once_changes_it_without_a_server_error(
+    sekretariat, settings
+):
+    signed_in = Client()
+    signed_in.force_login(sekretariat)
+    cookie = signed_in.cookies[settings.SESSION_COOKIE_NAME].value
+    clients = [Client(raise_request_exception=False) for _ in range(4)]
+    for tap in clients:
+        tap.cookies[settings.SESSION_COOKIE_NAME] = cookie
+    new = "Sandi-Baru-Yang-Panjang-2026"
+    data = {"old_password": DEFAULT_PASSWORD, "new_password1": new, "new_password2": new}
+
+    answers, errors = run_in_threads(4, lambda i: clients[i].post("/akun/kata-sandi/", data))
+
+    # The note under the old key was written twice at once: a 500 (duplicate key). A tap whose
+    # sign-in was checked after another changed the password still lands on the login page;
+    # with real password hashing (a second each) taps sent together are all checked before.
+    assert errors == []
+    assert {(a.status_code, a["Location"]) for a in answers} <= {
+        (302, "/akun/kata-sandi/selesai/"),
+        (302, "/akun/masuk/?next=/akun/kata-sandi/"),
+    }
+    assert any(a["Location"] == "/akun/kata-sandi/selesai/" for a in answers)
+    sekretariat.refresh_from_db()
+    assert sekretariat.check_password(new)
