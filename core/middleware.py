@@ -4,12 +4,10 @@ Django's LocaleMiddleware also follows the browser's Accept-Language, which woul
 to an officer whose phone happens to be set to English; the portal's working language is
 Indonesian, so only an explicit choice (the language cookie) changes it."""
 
-import time
-
 from django.conf import settings
 from django.core.exceptions import BadRequest
 from django.shortcuts import render
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.cache import patch_cache_control
 
 
@@ -83,12 +81,11 @@ class IdleSessionMiddleware:
 
     The session row's expiry (now + SESSION_COOKIE_AGE) is set whenever the session is saved.
     Saving it on every request (SESSION_SAVE_EVERY_REQUEST) costs a write per page, image and
-    htmx call; here a signed-in session is saved only when its last save is at least
-    SESSION_REFRESH_SECONDS old, so the idle timeout is exact to within that much. A session
-    saved anyway (signing in, a message for the next page) is marked refreshed too, so the
-    request after it does not write again."""
-
-    KEY = "_refreshed_at"
+    htmx call; here a signed-in session's expiry is moved on only when it was set at least
+    SESSION_REFRESH_SECONDS ago, so the idle timeout is exact to within that much. The refresh
+    moves the expiry alone (core.sessions.SessionStore.touch): writing the whole session back
+    would undo what another request changed in it meanwhile. A session saved anyway (signing
+    in, a message for the next page) gets its new expiry with that save."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -96,15 +93,17 @@ class IdleSessionMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         session = getattr(request, "session", None)
-        if session is None or not session.session_key:
+        if session is None or not session.session_key or session.modified:
             return response
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated:
             return response
-        now = int(time.time())
-        if session.modified or now - session.get(self.KEY, 0) >= settings.SESSION_REFRESH_SECONDS:
-            # Marks the session modified: SessionMiddleware saves it with a new expiry.
-            session[self.KEY] = now
+        expiry = getattr(session, "loaded_expiry", None)
+        if expiry is None:
+            return response
+        set_ago = settings.SESSION_COOKIE_AGE - (expiry - timezone.now()).total_seconds()
+        if set_ago >= settings.SESSION_REFRESH_SECONDS:
+            session.touch()
         return response
 
 

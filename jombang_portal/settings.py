@@ -225,8 +225,10 @@ LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 # Sessions end after 30 minutes without activity. Each request pushes the expiry forward, but the
-# session row is rewritten at most once a minute (core.middleware.IdleSessionMiddleware), so a
-# page with many requests does not write the session table on each of them.
+# session row's expiry is moved at most once a minute (core.middleware.IdleSessionMiddleware), so
+# a page with many requests does not write the session table on each of them. Sessions are rows
+# in the database (core.sessions: Django's, able to move the expiry alone).
+SESSION_ENGINE = "core.sessions"
 SESSION_COOKIE_AGE = env.int("DJANGO_SESSION_IDLE_SECONDS", default=30 * 60)
 SESSION_REFRESH_SECONDS = env.int("DJANGO_SESSION_REFRESH_SECONDS", default=60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True

@@ -182,7 +182,7 @@ def fast_and_isolated(request, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.PASSWORD_HASHERS = FAST_HASHERS
     settings.TWO_FACTOR_ENFORCED = request.node.get_closest_marker("two_factor") is not None
-    # Every request writes the session, as SESSION_SAVE_EVERY_REQUEST did: the pinned query
+    # Every signed-in request moves the session's expiry on (one UPDATE): the pinned query
     # counts then do not depend on how long ago the previous request of a test was.
     # tests/core/test_housekeeping.py tests the once-a-minute refresh itself.
     settings.SESSION_REFRESH_SECONDS = 0

@@ -2,14 +2,20 @@
 
 import uuid
 from datetime import timedelta
+from importlib import import_module
 
 import pytest
 import time_machine
+from django.conf import settings
+from django.contrib.auth.middleware import AuthenticationMiddleware
+from django.contrib.sessions.middleware import SessionMiddleware
 from django.contrib.sessions.models import Session
 from django.core.management import CommandError, call_command
+from django.http import HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 
+from core.middleware import IdleSessionMiddleware
 from core.models import FormSubmission
 from tests.factories import DEFAULT_PASSWORD as PASSWORD
 
@@ -89,3 +95,31 @@ def test_purge_takes_the_days_from_the_command_line(petugas):
     assert not FormSubmission.objects.exists()
     with pytest.raises(CommandError):
         call_command("purge_form_submissions", "--days", "0")
+
+
+def test_a_refresh_does_not_write_back_a_session_another_request_changed(client, pimpinan, rf):
+    # A request (the navbar bell, loaded with every page) read the session; meanwhile another
+    # request of the same browser changed it (the second factor passed). When the first one
+    # refreshed the expiry it wrote its old copy back, and the change was lost: the person was
+    # asked for a code again.
+    client.force_login(pimpinan)
+    key = client.cookies[settings.SESSION_COOKIE_NAME].value
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+
+    def bell(request):
+        assert request.user == pimpinan  # the session is read here
+        meanwhile = store(session_key=key)
+        meanwhile["otp_device_id"] = "otp_totp.totpdevice/1"
+        meanwhile.save()
+        return HttpResponse("ok")
+
+    handler = SessionMiddleware(AuthenticationMiddleware(IdleSessionMiddleware(bell)))
+    request = rf.get("/notifikasi/lonceng/")
+    request.COOKIES[settings.SESSION_COOKIE_NAME] = key
+    later = timezone.now() + timedelta(minutes=10)
+    with time_machine.travel(later):
+        assert handler(request).status_code == 200
+
+    row = Session.objects.get(session_key=key)
+    assert row.get_decoded()["otp_device_id"] == "otp_totp.totpdevice/1"
+    assert row.expire_date >= later + timedelta(minutes=29)  # and the expiry moved on

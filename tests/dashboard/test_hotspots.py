@@ -86,13 +86,13 @@ def test_hotspot_page_explains_the_rule_and_keeps_its_query_count(
     client, signals, pimpinan, frozen, django_assert_num_queries, kecamatan
 ):
     client.force_login(pimpinan)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(7):
         page = client.get("/titik-rawan/").content.decode()
     assert "Cara menghitung skor" in page
     assert "4 × kejadian konflik" in page
     for _extra in range(5):
         IncidentFactory(kecamatan=kecamatan, reported_by=pimpinan, occurred_at=frozen)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(7):
         client.get("/titik-rawan/")
 
 

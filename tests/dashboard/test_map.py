@@ -134,11 +134,11 @@ def test_map_data_query_count_does_not_grow(
     client.force_login(pimpinan)
     # Session and role checks, the tally and the own drafts (how many match), the markers,
     # the centres.
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(8):
         client.get("/peta/data.json")
     for _extra in range(10):
         IncidentFactory(kecamatan=kecamatan, reported_by=petugas_unscoped)
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(8):
         client.get("/peta/data.json")
 
 
@@ -190,10 +190,10 @@ def test_aggregated_counts_cost_the_same_however_many_reports(
     client.force_login(pimpinan)
     # Session and role checks, the tally, the own drafts, the kecamatan names and centres (one
     # read of the regions).
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(7):
         client.get("/peta/data.json?status=diajukan&status=diverifikasi")
     IncidentFactory.create_batch(5, kecamatan=kecamatan, reported_by=petugas_unscoped)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(7):
         data = client.get("/peta/data.json?status=diajukan&status=diverifikasi").json()
     assert data["aggregated"] is True
     # No kecamatan has a reference centre here: every count is unplaced, none lost.
@@ -239,11 +239,11 @@ def test_outline_query_count_does_not_grow(
     other_kecamatan.boundary = SQUARE
     other_kecamatan.save()
     client.force_login(pimpinan)
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(9):
         client.get("/peta/wilayah.json")
     for _extra in range(10):
         IncidentFactory(kecamatan=other_kecamatan, reported_by=petugas_unscoped)
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(9):
         client.get("/peta/wilayah.json")
 
 

@@ -141,7 +141,7 @@ def test_a_recount_of_a_final_evaluation_changes_nothing(client, world, sekretar
 
 # Each year's plan periods, evaluations, stored results and achievements are read once per page,
 # and the framework versions once for both years (indicators.one_reading).
-@pytest.mark.parametrize(("url", "queries"), [("/evaluasi/2024/tahun/", 19), (PAGE, 18)])
+@pytest.mark.parametrize(("url", "queries"), [("/evaluasi/2024/tahun/", 17), (PAGE, 16)])
 def test_pages_read_a_pinned_number_of_queries(
     client, world, sekretariat, url, queries, django_assert_num_queries
 ):
