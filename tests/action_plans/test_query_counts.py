@@ -38,7 +38,7 @@ def test_plan_list(client, sekretariat):
         for _ in range(n):
             services.plan_create(year=next(years), scheme="caturwulan", by=sekretariat)
 
-    grow("/rat/", client, make, pinned=7)
+    grow("/rat/", client, make, pinned=5)
 
 
 def test_conflict_status_list(client, pimpinan):
@@ -54,7 +54,7 @@ def test_conflict_status_list(client, pimpinan):
                 end_date=date(2024, 2, 1),
             )
 
-    grow("/laporan/status-keadaan-konflik/", client, make, pinned=8)
+    grow("/laporan/status-keadaan-konflik/", client, make, pinned=6)
 
 
 def test_my_activities(client, sekretariat, operator, dinsos):
@@ -77,7 +77,7 @@ def test_my_activities(client, sekretariat, operator, dinsos):
     make(15)
     plan.status = "ditetapkan"
     plan.save()
-    assert count(client, "/rat/saya/") == before == 13
+    assert count(client, "/rat/saya/") == before == 11
 
 
 def test_notification_list(client, pimpinan):
@@ -95,4 +95,4 @@ def test_notification_list(client, pimpinan):
                 url="/laporan/",
             )
 
-    grow("/notifikasi/", client, make, pinned=9)
+    grow("/notifikasi/", client, make, pinned=7)
