@@ -3,6 +3,7 @@ file from the working directory). Everything can be overridden from the environm
 
 import multiprocessing
 import os
+import threading
 
 wsgi_app = "jombang_portal.wsgi:application"
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
@@ -29,3 +30,28 @@ logconfig_dict = {
         "gunicorn.access": {"handlers": ["console"], "level": "INFO", "propagate": False},
     },
 }
+
+
+# The requests a worker is serving, by thread: a worker stopped for taking longer than `timeout`
+# (gunicorn's "WORKER TIMEOUT (pid:…)" names no request) logs what it was serving, method and
+# path only, as the access lines (the query string may hold a person's name).
+_serving = {}
+
+
+def pre_request(worker, req):
+    _serving[threading.get_ident()] = req
+
+
+def post_request(worker, req, environ, resp):
+    _serving.pop(threading.get_ident(), None)
+
+
+def worker_abort(worker):
+    for req in list(_serving.values()):
+        worker.log.error(
+            "Worker stopped after %s s while serving %s %s",
+            worker.cfg.timeout,
+            req.method,
+            req.path,
+            extra={"request": req},
+        )

@@ -35,6 +35,13 @@ class JsonFormatter(logging.Formatter):
             # Gunicorn's own line holds the request line and the referer, query strings
             # included (`?q=<a name>`): the message says method, path and status only.
             entry["message"] = " ".join(str(record.args.get(atom, "-")) for atom in ("m", "U", "s"))
+        if record.name == "gunicorn.error" and isinstance(record.args, tuple):
+            # Gunicorn's "Error handling request %s" names the whole URI: the path only.
+            uris = [arg for arg in record.args if isinstance(arg, str) and arg.startswith("/")]
+            if uris:
+                args = tuple(arg.partition("?")[0] if arg in uris else arg for arg in record.args)
+                entry["message"] = str(record.msg) % args
+                entry.setdefault("path", uris[0].partition("?")[0])
         if record.exc_info:
             entry["exception"] = self.formatException(record.exc_info)
         if record.stack_info:

@@ -1,5 +1,6 @@
 """Production serving: the health check, JSON log lines, and the file store chosen by setting."""
 
+import http.client
 import json
 import logging
 import os
@@ -158,13 +159,17 @@ def test_gunicorn_loads_the_portal_with_production_settings():
     assert "jombang_portal.wsgi:application" in result.stdout
 
 
-def test_gunicorn_access_lines_name_the_path_without_its_query_string():
-    """A real gunicorn with the portal's configuration: the request line and the referer of
-    its access log hold the query string (a search for a person's name); the line logged has
-    the method, path and status only."""
+def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
+        return sock.getsockname()[1]
+
+
+def gunicorn_run(url_path: str, *args: str, **env: str) -> tuple[str, str]:
+    """A real gunicorn with the portal's configuration (and `args`, `env`): waits until it
+    answers `url_path` (or drops the connection), then stops it. Returns (status or "dropped",
+    everything it logged)."""
+    port = free_port()
     env = {
         **{k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")},
         **PRODUCTION,
@@ -172,9 +177,10 @@ def test_gunicorn_access_lines_name_the_path_without_its_query_string():
         "DJANGO_SECURE_SSL_REDIRECT": "false",  # plain HTTP here, as behind the local proxy
         "GUNICORN_BIND": f"127.0.0.1:{port}",
         "GUNICORN_WORKERS": "1",
+        **env,
     }
     server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn"],
+        [sys.executable, "-m", "gunicorn", *args],
         cwd=ROOT,
         env=env,
         stdout=subprocess.PIPE,
@@ -187,28 +193,56 @@ def test_gunicorn_access_lines_name_the_path_without_its_query_string():
             try:
                 answer = urllib.request.urlopen(
                     urllib.request.Request(
-                        f"http://127.0.0.1:{port}/kesehatan/?q=Nama+Saksi",
+                        f"http://127.0.0.1:{port}{url_path}",
                         headers={"Referer": "http://127.0.0.1/laporan/?q=Nama+Saksi"},
                     ),
-                    timeout=10,
+                    timeout=30,
                 )
             except urllib.error.HTTPError as error:
                 answer = error
-            except OSError as error:
+            except (urllib.error.URLError, ConnectionRefusedError) as error:
                 assert time.monotonic() < deadline, f"gunicorn did not start: {error}"
                 time.sleep(0.2)
                 continue
+            except (ConnectionResetError, http.client.RemoteDisconnected):
+                status = "dropped"
+                break
+            status = str(answer.status)
             break
-        status = str(answer.status)  # 200, or 503 where this database is not migrated
     finally:
         server.terminate()
         output, _ = server.communicate(timeout=30)
-    access = [
-        json.loads(line)
-        for line in output.splitlines()
-        if line.startswith("{") and json.loads(line)["logger"] == "gunicorn.access"
-    ]
+    return status, output
+
+
+def json_lines(output: str, logger: str) -> list[dict]:
+    lines = (json.loads(line) for line in output.splitlines() if line.startswith("{"))
+    return [entry for entry in lines if entry["logger"] == logger]
+
+
+def test_gunicorn_access_lines_name_the_path_without_its_query_string():
+    """The request line and the referer of gunicorn's access log hold the query string (a search
+    for a person's name); the line logged has the method, path and status only."""
+    # 200, or 503 where this database is not migrated
+    status, output = gunicorn_run("/kesehatan/?q=Nama+Saksi")
+    access = json_lines(output, "gunicorn.access")
     assert [(e["message"], e["path"], e["status"]) for e in access] == [
         (f"GET /kesehatan/ {status}", "/kesehatan/", status)
+    ]
+    assert "Saksi" not in output
+
+
+def test_a_worker_stopped_for_taking_too_long_names_the_request():
+    # gunicorn's own line says "WORKER TIMEOUT (pid:…)" and nothing of the request; its
+    # "Error handling request" line after it gave the whole URI, a searched name included.
+    status, output = gunicorn_run(
+        "/ekspor-lambat/?q=Nama+Saksi", "tests.ops.slow_wsgi:application", GUNICORN_TIMEOUT="1"
+    )
+    assert status == "500"  # gunicorn's own answer for the request it gave up
+    errors = json_lines(output, "gunicorn.error")
+    assert any(e["message"].startswith("WORKER TIMEOUT") for e in errors), output
+    stopped = [e for e in errors if e["message"].startswith("Worker stopped")]
+    assert [(e["message"], e["method"], e["path"]) for e in stopped] == [
+        ("Worker stopped after 1 s while serving GET /ekspor-lambat/", "GET", "/ekspor-lambat/")
     ]
     assert "Saksi" not in output
