@@ -13,9 +13,6 @@ class AccountsConfig(AppConfig):
             {
                 "accounts.user.roles": _("Peran pengguna diubah"),
                 "accounts.password_reset.request": _("Atur ulang kata sandi diminta"),
-                "accounts.password_reset.send_failed": _(
-                    "Email atur ulang kata sandi gagal dikirim"
-                ),
                 "accounts.password_reset.done": _("Kata sandi diatur ulang"),
                 "accounts.password_reset.link_issued": _("Tautan atur ulang kata sandi dibuat"),
                 "accounts.two_factor.enrolled": _("Verifikasi dua langkah diaktifkan"),

@@ -1,5 +1,3 @@
-import logging
-
 from django import forms
 from django.contrib.auth.forms import (
     AuthenticationForm,
@@ -7,14 +5,10 @@ from django.contrib.auth.forms import (
     PasswordResetForm,
     SetPasswordForm,
 )
-from django.core.mail import EmailMessage
 from django.core.validators import MaxLengthValidator
-from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import BootstrapMixin
-
-logger = logging.getLogger(__name__)
 
 
 class LoginForm(BootstrapMixin, AuthenticationForm):
@@ -40,20 +34,7 @@ class PortalPasswordChangeForm(BootstrapMixin, PasswordChangeForm):
 
 
 class PortalPasswordResetForm(BootstrapMixin, PasswordResetForm):
-    """Django's form, telling the view whether an email could not be sent: asking again right
-    away must then send again, not be taken for the same request sent twice."""
-
-    send_failed = False
-
-    def send_mail(self, subject_template_name, email_template_name, context, from_email, to_email,
-                  html_email_template_name=None):  # fmt: skip
-        subject = " ".join(render_to_string(subject_template_name, context).split())
-        body = render_to_string(email_template_name, context)
-        try:
-            EmailMessage(subject, body, from_email, [to_email]).send()
-        except Exception:  # the mail server refused or is unreachable: the page says the same
-            logger.exception("Failed to send password reset email to user %s", context["user"].pk)
-            self.send_failed = True
+    pass
 
 
 class PortalSetPasswordForm(BootstrapMixin, SetPasswordForm):

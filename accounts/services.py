@@ -21,7 +21,6 @@ from core.services import log_action
 from core.utils import lock_for_transaction
 
 RESET_REQUEST = "accounts.password_reset.request"
-RESET_SEND_FAILED = "accounts.password_reset.send_failed"
 RESET_DONE = "accounts.password_reset.done"
 RESET_LINK_ISSUED = "accounts.password_reset.link_issued"
 
@@ -57,30 +56,15 @@ def password_reset_request(*, email: str, ip: str | None) -> ResetRequest:
         f"password-reset:email:{digest}", *([f"password-reset:ip:{ip}"] if ip else [])
     )
     now = timezone.now()
-    last_moment = (
-        ActivityLog.objects.filter(
-            action__in=[RESET_REQUEST, RESET_SEND_FAILED],
-            data__email=digest,
-            at__gte=now - REPEAT_WINDOW,
-        )
-        .order_by("-pk")
-        .values_list("action", flat=True)
-        .first()
-    )
-    # A request whose email could not be sent is no reason to wait: asked again, it sends again.
-    if last_moment == RESET_REQUEST:
-        return ResetRequest.JUST_SENT
     recent = ActivityLog.objects.filter(action=RESET_REQUEST, at__gte=now - WINDOW)
+    if recent.filter(data__email=digest, at__gte=now - REPEAT_WINDOW).exists():
+        return ResetRequest.JUST_SENT
     if recent.filter(data__email=digest).count() >= RESETS_PER_ADDRESS:
         return ResetRequest.TOO_MANY
     if ip and recent.filter(data__ip=ip).count() >= RESETS_PER_CLIENT:
         return ResetRequest.TOO_MANY
     log_action(actor=None, action=RESET_REQUEST, email=digest, ip=ip)
     return ResetRequest.SEND
-
-
-def password_reset_send_failed(*, email: str) -> None:
-    log_action(actor=None, action=RESET_SEND_FAILED, email=email_digest(email))
 
 
 def password_reset_path(user) -> str:

@@ -33,12 +33,7 @@ from accounts.forms import (
     TwoFactorSetupForm,
 )
 from accounts.middleware import TwoFactorRequiredMiddleware
-from accounts.services import (
-    ResetRequest,
-    password_reset_done,
-    password_reset_request,
-    password_reset_send_failed,
-)
+from accounts.services import ResetRequest, password_reset_done, password_reset_request
 from core.mixins import SUBMISSION_FIELD
 from core.services import AlreadySubmitted, submission_claim, submission_done, submission_earlier
 from core.utils import parse_uuid
@@ -66,12 +61,9 @@ class PasswordResetView(auth_views.PasswordResetView):
                 ),
             )
             return self.form_invalid(form)
-        # A failing mail server is logged and the 'sent' page is still shown: the answer never
+        # Django logs a failing mail server and still shows the 'sent' page: the answer never
         # tells whether an address has an account.
-        response = super().form_valid(form)
-        if form.send_failed:
-            password_reset_send_failed(email=email)
-        return response
+        return super().form_valid(form)
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
