@@ -39,6 +39,13 @@ from core.services import AlreadySubmitted, submission_claim, submission_done, s
 from core.utils import parse_uuid
 
 
+def form_token(request) -> str:
+    """The token of the rendered form that was sent ({% submission_token_input %}); "" for
+    none (an old page, a script)."""
+    token = parse_uuid(request.POST.get(SUBMISSION_FIELD))
+    return str(token) if token else ""
+
+
 class PasswordResetView(auth_views.PasswordResetView):
     template_name = "accounts/password_reset.html"
     email_template_name = "accounts/password_reset_email.txt"
@@ -67,10 +74,11 @@ class PasswordResetView(auth_views.PasswordResetView):
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
-    """Django's view. A reset marks this browser's session (`DONE_FOR`): the form sent again
-    from it (a double tap) finds the link used up by the first send, and is told the password
-    was saved instead of the link being no longer valid. Only that session: no answer here
-    tells anyone else whether a password was set."""
+    """Django's view. A reset marks this browser's session with the form that did it
+    (`DONE_FOR`): that form sent again (a double tap) finds the link used up by the first send,
+    and is told the password was saved instead of the link being no longer valid. Another form
+    (a second tab with another password) is still told the link is used up, and no other
+    browser learns anything here."""
 
     template_name = "accounts/password_reset_confirm.html"
     form_class = PortalSetPasswordForm
@@ -86,12 +94,22 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
         return response
 
     def done_here(self, uidb64: str) -> bool:
-        uid, _sep, at = str(self.request.session.get(self.DONE_FOR, "")).partition("@")
-        return uid == uidb64 and at.isdigit() and time.time() - int(at) < self.DONE_WINDOW_SECONDS
+        mark = self.request.session.get(self.DONE_FOR)
+        return (
+            isinstance(mark, dict)
+            and mark.get("uid") == uidb64
+            and mark.get("form") == form_token(self.request)
+            and time.time() - mark.get("at", 0) < self.DONE_WINDOW_SECONDS
+        )
 
     def form_valid(self, form):
         response = super().form_valid(form)
-        self.request.session[self.DONE_FOR] = f"{self.kwargs['uidb64']}@{int(time.time())}"
+        if form_token(self.request):
+            self.request.session[self.DONE_FOR] = {
+                "uid": self.kwargs["uidb64"],
+                "form": form_token(self.request),
+                "at": int(time.time()),
+            }
         password_reset_done(user=form.user, ip=get_client_ip_address(self.request))
         # A lockout from forgotten-password attempts ends with the new password.
         axes_reset(username=form.user.get_username())
@@ -100,8 +118,9 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
 class PasswordChangeView(auth_views.PasswordChangeView):
     """Django's view. A change moves the session to a new key (update_session_auth_hash); under
-    the old key a note stays for a minute (`PASSWORD_CHANGED`), so a second tap still carrying
-    it is answered as done and leaves the browser's cookie alone."""
+    the old key a note of the form that did it stays for a minute (`PASSWORD_CHANGED`), so that
+    form sent again with the old key (a double tap) is answered as done and leaves the
+    browser's cookie alone."""
 
     template_name = "accounts/password_change.html"
     form_class = PortalPasswordChangeForm
@@ -111,7 +130,8 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     NOTE_SECONDS = 60
 
     def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated and request.session.get(self.PASSWORD_CHANGED):
+        note = request.session.get(self.PASSWORD_CHANGED)
+        if not request.user.is_authenticated and note and note == form_token(request):
             # Sent twice: the first request changed the password and signed this tab in under
             # a new key. The login page would delete the cookie, that new key with it.
             messages.info(request, self.DONE_BEFORE)
@@ -121,7 +141,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     def form_valid(self, form):
         old_key = self.request.session.session_key
         response = super().form_valid(form)
-        if old_key:
+        if old_key and form_token(self.request):
             # A session of its own under the old key (sessions are rows in the database), without
             # a sign-in: it opens nothing.
             # A tap sent at the same moment may have left it already (nothing to overwrite).
@@ -129,7 +149,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
             model = store.get_model_class()
             note = model(
                 session_key=old_key,
-                session_data=store().encode({self.PASSWORD_CHANGED: True}),
+                session_data=store().encode({self.PASSWORD_CHANGED: form_token(self.request)}),
                 expire_date=timezone.now() + timedelta(seconds=self.NOTE_SECONDS),
             )
             model.objects.bulk_create([note], ignore_conflicts=True)

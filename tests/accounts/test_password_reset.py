@@ -20,7 +20,7 @@ from accounts.services import (
     RESETS_PER_CLIENT,
 )
 from core.models import ActivityLog
-from tests.helpers import run_in_threads
+from tests.helpers import run_in_threads, submission_token
 
 pytestmark = pytest.mark.django_db
 
@@ -215,7 +215,12 @@ def test_a_new_password_sent_twice_from_the_link_says_it_is_saved(client, siti):
     client.post(reverse("accounts:password_reset"), {"email": siti.email})
     page = client.get(reset_link(mail.outbox[0]), follow=True)
     form_url = page.redirect_chain[-1][0]
-    data = {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD}
+    second_tab = client.get(form_url)
+    data = {
+        "new_password1": NEW_PASSWORD,
+        "new_password2": NEW_PASSWORD,
+        "submission_token": submission_token(page),
+    }
     assert client.post(form_url, data)["Location"] == reverse("accounts:password_reset_complete")
 
     again = client.post(form_url, data, follow=True)
@@ -224,6 +229,10 @@ def test_a_new_password_sent_twice_from_the_link_says_it_is_saved(client, siti):
     assert "Kata sandi baru Anda tersimpan" in again.text
     assert "Kata sandi Anda sudah diatur ulang oleh kiriman sebelumnya." in again.text
     assert ActivityLog.objects.filter(action=RESET_DONE, actor=siti).count() == 1
+    # Another form (a second tab, another password) is not told its password was saved.
+    other = {"new_password1": "Lain-2026x", "new_password2": "Lain-2026x"}
+    elsewhere = client.post(form_url, {**other, "submission_token": submission_token(second_tab)})
+    assert "tidak berlaku lagi" in elsewhere.text
     # Another browser (no such session) still finds the link used up.
     other = Client().post(form_url, data, follow=True)
     assert "tidak berlaku lagi" in other.text

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from accounts.choices import Role
 from tests.factories import DEFAULT_PASSWORD, UserFactory
-from tests.helpers import run_in_threads
+from tests.helpers import form_as_sent, run_in_threads
 
 pytestmark = pytest.mark.django_db
 
@@ -197,8 +197,14 @@ def test_password_change_sent_twice_with_the_old_session_keeps_the_tab_signed_in
     # a successful change.
     client.force_login(sekretariat)
     old_key = client.cookies[settings.SESSION_COOKIE_NAME].value
+    other_form = form_as_sent(client.get("/akun/kata-sandi/"), "password-change")
     new = "Sandi-Baru-Yang-Panjang-2026"
-    data = {"old_password": DEFAULT_PASSWORD, "new_password1": new, "new_password2": new}
+    data = {
+        **form_as_sent(client.get("/akun/kata-sandi/"), "password-change"),
+        "old_password": DEFAULT_PASSWORD,
+        "new_password1": new,
+        "new_password2": new,
+    }
     assert client.post("/akun/kata-sandi/", data)["Location"] == "/akun/kata-sandi/selesai/"
     new_key = client.cookies[settings.SESSION_COOKIE_NAME].value
     assert new_key != old_key
@@ -221,6 +227,13 @@ def test_password_change_sent_twice_with_the_old_session_keeps_the_tab_signed_in
     assert "Kata sandi Anda sudah diubah oleh kiriman sebelumnya." in login.content.decode()
     # The old key opens nothing.
     assert not login.context["user"].is_authenticated
+    # Another form (a second tab, another new password) is not told its change was made.
+    other = Client()
+    other.cookies[settings.SESSION_COOKIE_NAME] = old_key
+    another = {"new_password1": "Lain-2026x", "new_password2": "Lain-2026x"}
+    another["submission_token"] = other_form["submission_token"]
+    elsewhere = other.post("/akun/kata-sandi/", {**data, **another})
+    assert elsewhere["Location"] == "/akun/masuk/?next=/akun/kata-sandi/"
 
 
 @pytest.mark.django_db(transaction=True)
@@ -234,10 +247,16 @@ def test_password_change_sent_four_times_at_once_changes_it_without_a_server_err
     for tap in clients:
         tap.cookies[settings.SESSION_COOKIE_NAME] = cookie
     new = "Sandi-Baru-Yang-Panjang-2026"
-    data = {"old_password": DEFAULT_PASSWORD, "new_password1": new, "new_password2": new}
+    data = {
+        **form_as_sent(signed_in.get("/akun/kata-sandi/"), "password-change"),
+        "old_password": DEFAULT_PASSWORD,
+        "new_password1": new,
+        "new_password2": new,
+    }
 
     answers, errors = run_in_threads(4, lambda i: clients[i].post("/akun/kata-sandi/", data))
 
+    assert [a.status_code for a in answers] == [302] * 4
     # The note under the old key was written twice at once: a 500 (duplicate key). A tap whose
     # sign-in was checked after another changed the password still lands on the login page;
     # with real password hashing (a second each) taps sent together are all checked before.
