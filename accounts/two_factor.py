@@ -28,7 +28,6 @@ class AlreadyEnrolled(Exception):
 TOTP_NAME = "Aplikasi autentikator"
 RECOVERY_NAME = "Kode pemulihan"
 RECOVERY_CODE_COUNT = 10
-APP_CODE_DIGITS = 6
 
 
 def is_required(user) -> bool:
@@ -65,12 +64,6 @@ def totp_qr_svg(device: TOTPDevice) -> str:
 
 def clean_code(code: str) -> str:
     return "".join(ch for ch in code.lower() if ch.isalnum())
-
-
-def is_app_code(code: str) -> bool:
-    """Six digits, as the authenticator app shows (every TOTP device here has django-otp's
-    default length); recovery codes have eight letters and digits."""
-    return code.isdigit() and len(code) == APP_CODE_DIGITS
 
 
 @transaction.atomic
@@ -126,10 +119,16 @@ def two_factor_verify(*, user, code: str):
     code = clean_code(code)
     if not code:
         return None
-    for device in devices_for_user(user, confirmed=True, for_verify=True):
+    devices = list(devices_for_user(user, confirmed=True, for_verify=True))
+    app_lengths = {device.digits for device in devices if isinstance(device, TOTPDevice)}
+    for device in devices:
         # Each device sees only codes of its own shape, so a recovery code is not counted as a
         # wrong app code (throttling the app), nor an app code as a wrong recovery code.
-        if isinstance(device, StaticDevice) == is_app_code(code):
+        if isinstance(device, TOTPDevice):
+            fits = code.isdigit() and len(code) == device.digits
+        else:
+            fits = not (code.isdigit() and len(code) in app_lengths)
+        if not fits:
             continue
         if device.verify_token(code):
             if isinstance(device, StaticDevice):

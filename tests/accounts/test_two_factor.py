@@ -134,6 +134,16 @@ def test_a_code_sent_twice_signs_in_and_is_not_counted_wrong(client, sekretariat
     assert client.get("/laporan/").status_code == 200
 
 
+def test_an_authenticator_of_eight_digits_still_signs_in(client, sekretariat):
+    # The admin can set a device's length; its codes were taken for recovery codes.
+    device, _codes = enrol(sekretariat)
+    device.digits = 8
+    device.save()
+    sign_in(client, sekretariat)
+    code = f"{totp(device.bin_key, device.step, device.t0, 8, device.drift + 1):08d}"
+    assert client.post(VERIFY, {"code": code, "next": "/laporan/"})["Location"] == "/laporan/"
+
+
 def test_next_cannot_leave_the_portal(client, sekretariat):
     device, _codes = enrol(sekretariat)
     sign_in(client, sekretariat)
