@@ -3,8 +3,6 @@ two-factor login: set-up, the code step after the password, recovery codes."""
 
 import time
 import uuid
-from datetime import timedelta
-from importlib import import_module
 
 from axes.helpers import get_client_ip_address
 from axes.utils import reset as axes_reset
@@ -15,7 +13,6 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db import transaction
 from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse, reverse_lazy
-from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
@@ -36,6 +33,7 @@ from accounts.middleware import TwoFactorRequiredMiddleware
 from accounts.services import ResetRequest, password_reset_done, password_reset_request
 from core.mixins import SUBMISSION_FIELD
 from core.services import AlreadySubmitted, submission_claim, submission_done, submission_earlier
+from core.sessions import SessionStore
 from core.utils import parse_uuid
 
 
@@ -142,17 +140,10 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         old_key = self.request.session.session_key
         response = super().form_valid(form)
         if old_key and form_token(self.request):
-            # A session of its own under the old key (sessions are rows in the database), without
-            # a sign-in: it opens nothing.
-            # A tap sent at the same moment may have left it already (nothing to overwrite).
-            store = import_module(settings.SESSION_ENGINE).SessionStore
-            model = store.get_model_class()
-            note = model(
-                session_key=old_key,
-                session_data=store().encode({self.PASSWORD_CHANGED: form_token(self.request)}),
-                expire_date=timezone.now() + timedelta(seconds=self.NOTE_SECONDS),
+            # Without a sign-in: the old key opens nothing.
+            SessionStore.leave_note(
+                old_key, {self.PASSWORD_CHANGED: form_token(self.request)}, self.NOTE_SECONDS
             )
-            model.objects.bulk_create([note], ignore_conflicts=True)
         return response
 
     def form_invalid(self, form):

@@ -98,7 +98,11 @@ class IdleSessionMiddleware:
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated:
             return response
-        expiry = getattr(session, "loaded_expiry", None)
+        if not hasattr(session, "touch"):
+            # Another session engine (not the portal's setting): saved whole on every request.
+            session.modified = True
+            return response
+        expiry = session.loaded_expiry
         if expiry is None:
             return response
         set_ago = settings.SESSION_COOKIE_AGE - (expiry - timezone.now()).total_seconds()

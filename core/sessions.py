@@ -6,7 +6,10 @@ Writing it back lost changes: a request that read the session before another req
 (the second factor passed, a sign-in) wrote its old copy over the change when it refreshed the
 expiry, and the person was asked for a code again."""
 
+from datetime import timedelta
+
 from django.contrib.sessions.backends import db
+from django.utils import timezone
 
 
 class SessionStore(db.SessionStore):
@@ -23,3 +26,15 @@ class SessionStore(db.SessionStore):
         expiry = self.get_expiry_date()
         self.model.objects.filter(session_key=self.session_key).update(expire_date=expiry)
         self.loaded_expiry = expiry
+
+    @classmethod
+    def leave_note(cls, session_key: str, data: dict, seconds: int) -> None:
+        """A session of its own under `session_key` (a key just replaced), holding `data` for
+        `seconds`; none if a session has that key again (a request at the same moment)."""
+        model = cls.get_model_class()
+        note = model(
+            session_key=session_key,
+            session_data=cls().encode(data),
+            expire_date=timezone.now() + timedelta(seconds=seconds),
+        )
+        model.objects.bulk_create([note], ignore_conflicts=True)
