@@ -6,9 +6,14 @@ Selected with DJANGO_LOG_FORMAT=json, the default when DJANGO_DEBUG=false.
 
 import json
 import logging
+import re
 from datetime import UTC, datetime
 
 # Gunicorn's access log passes its atoms as the record's args: keep the useful ones, by name.
+# A query string after a path or an address ("/laporan/?q=Nama", "http://host/x?q=Nama").
+QUERY_AFTER_PATH = re.compile(r"((?:https?://[^\s/'\"]*)?/[^\s?'\"]*)\?[^\s'\"]*")
+# A request line quoted whole, whatever follows the path (spaces included): method and path.
+QUOTED_REQUEST_LINE = re.compile(r"'([A-Z]+ [^\s?']*)[^']*'")
 ACCESS_ATOMS = {"m": "method", "U": "path", "s": "status", "D": "duration_us", "h": "remote"}
 
 
@@ -35,13 +40,11 @@ class JsonFormatter(logging.Formatter):
             # Gunicorn's own line holds the request line and the referer, query strings
             # included (`?q=<a name>`): the message says method, path and status only.
             entry["message"] = " ".join(str(record.args.get(atom, "-")) for atom in ("m", "U", "s"))
-        if record.name == "gunicorn.error" and isinstance(record.args, tuple):
-            # Gunicorn's "Error handling request %s" names the whole URI: the path only.
-            uris = [arg for arg in record.args if isinstance(arg, str) and arg.startswith("/")]
-            if uris:
-                args = tuple(arg.partition("?")[0] if arg in uris else arg for arg in record.args)
-                entry["message"] = str(record.msg) % args
-                entry.setdefault("path", uris[0].partition("?")[0])
+        if record.name == "gunicorn.error":
+            # Gunicorn's own lines name whole request targets ("Error handling request /…?q=…",
+            # "Invalid request from ip=…: Invalid HTTP request line: 'GET /…?q=…'"): paths only.
+            message = QUOTED_REQUEST_LINE.sub(r"'\1'", entry["message"])
+            entry["message"] = QUERY_AFTER_PATH.sub(r"\1", message)
         if record.exc_info:
             entry["exception"] = self.formatException(record.exc_info)
         if record.stack_info:

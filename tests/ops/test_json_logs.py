@@ -4,6 +4,8 @@ client as named fields, and a stack when one is logged."""
 import json
 import logging
 
+import pytest
+
 from core.jsonlog import JsonFormatter
 
 
@@ -26,3 +28,23 @@ def test_a_logged_stack_is_one_field_of_the_same_line():
     line = JsonFormatter().format(record)
     assert "\n" not in line
     assert json.loads(line)["stack"] == "Stack (most recent)"
+
+
+@pytest.mark.parametrize(
+    ("message", "args", "logged"),
+    [
+        ("Error handling request %s", ("/laporan/?q=Nama+Saksi",),
+         "Error handling request /laporan/"),
+        ("Error handling request %s", ("http://portal/laporan/?q=Nama",),
+         "Error handling request http://portal/laporan/"),
+        ("Invalid request from ip=%s: %s",
+         ("10.0.0.7", "Invalid HTTP request line: 'GET /laporan/?q=Nama Saksi HTTP/1.1'"),
+         "Invalid request from ip=10.0.0.7: Invalid HTTP request line: 'GET /laporan/'"),
+        ("Worker (pid:%s) was sent SIGKILL! Perhaps out of memory?", (7,),
+         "Worker (pid:7) was sent SIGKILL! Perhaps out of memory?"),
+    ],
+)  # fmt: skip
+def test_gunicorn_s_own_lines_keep_paths_without_query_strings(message, args, logged):
+    # A query string can hold a searched name; gunicorn's error lines quoted whole targets.
+    record = logging.LogRecord("gunicorn.error", logging.ERROR, __file__, 1, message, args, None)
+    assert json.loads(JsonFormatter().format(record))["message"] == logged
