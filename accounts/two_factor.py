@@ -112,6 +112,12 @@ def recovery_codes_left(user) -> int:
     return StaticToken.objects.filter(device__user=user, device__name=RECOVERY_NAME).count()
 
 
+def two_factor_lock(*, user) -> None:
+    """Hold the account's devices until the transaction ends: requests checking a code of this
+    account take their turn."""
+    list(devices_for_user(user, confirmed=True, for_verify=True))
+
+
 @transaction.atomic
 def two_factor_verify(*, user, code: str):
     """The confirmed device that accepts `code` (an authenticator code or a recovery code, which

@@ -19,7 +19,9 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import TemplateView
+from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp import login as otp_login
+from django_otp.models import Device
 
 from accounts import two_factor
 from accounts.forms import (
@@ -306,7 +308,16 @@ class TwoFactorVerifyView(TwoFactorMixin, View):
         form = TwoFactorCodeForm(request.POST)
         if not form.is_valid():
             return self.page(form, status=400)
-        device = two_factor.two_factor_verify(user=request.user, code=form.cleaned_data["code"])
+        with transaction.atomic():
+            # Sent twice at the same moment: the account's codes are checked in turn, and the
+            # session stored with the lock held, so the tap that waited finds it through.
+            two_factor.two_factor_lock(user=request.user)
+            if self.passed_meanwhile():
+                return redirect(self.next_url())
+            device = two_factor.two_factor_verify(user=request.user, code=form.cleaned_data["code"])
+            if device is not None:
+                otp_login(request, device)
+                request.session.save()
         if device is None:
             form.add_error("code", _("Kode salah atau sudah dipakai."))
             # django-otp doubles the wait after each wrong code; say how long it is.
@@ -317,8 +328,15 @@ class TwoFactorVerifyView(TwoFactorMixin, View):
                     _("Tunggu %(seconds)s detik sebelum mencoba lagi.") % {"seconds": wait},
                 )
             return self.page(form, status=400)
-        otp_login(request, device)
         return redirect(self.next_url())
+
+    def passed_meanwhile(self) -> bool:
+        """Whether this session passed the second factor in another request since this one
+        read it."""
+        stored = SessionStore(session_key=self.request.session.session_key)
+        device_id = stored.get(DEVICE_ID_SESSION_KEY)
+        device = Device.from_persistent_id(device_id) if device_id else None
+        return device is not None and device.user_id == self.request.user.pk
 
 
 class TwoFactorRecoveryView(TwoFactorMixin, View):
