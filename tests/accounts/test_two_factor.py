@@ -1,8 +1,11 @@
 """Two-factor login (issue 13 item 11): required for admin and secretariat, optional for
 others; TOTP with one-time recovery codes; throttled; an admin can reset it."""
 
+import copy
+
 import pytest
 import time_machine
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from django_otp.oath import totp
@@ -12,7 +15,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from accounts import two_factor
 from accounts.middleware import TwoFactorRequiredMiddleware
 from core.models import ActivityLog
-from tests.helpers import DEFAULT_PASSWORD
+from tests.helpers import DEFAULT_PASSWORD, submission_token
 
 pytestmark = pytest.mark.two_factor
 
@@ -249,3 +252,36 @@ def test_a_stale_no_authenticator_mark_in_the_session_leads_to_the_code_page_not
     assert len(response.redirect_chain) <= 3
     assert response.request["PATH_INFO"] == reverse("accounts:two_factor_verify")
     assert "Kode verifikasi" in response.content.decode()
+
+
+def test_set_up_confirmed_by_the_other_tap_after_this_one_passed_its_checks(
+    client, sekretariat, monkeypatch
+):
+    # The window between dispatch() (not enrolled yet) and the look for the pending
+    # authenticator: the other tap, sent from the same page, confirms it right there. This tap
+    # must not make a new secret and answer "Kode tidak cocok" under a QR code nobody scanned.
+    sign_in(client, sekretariat)
+    page = client.get(SETUP)
+    device = TOTPDevice.objects.get(user=sekretariat, confirmed=False)
+    data = {"code": code_for(device), "submission_token": submission_token(page)}
+    other_tap = Client()
+    other_tap.cookies = copy.deepcopy(client.cookies)
+    pending = two_factor.totp_pending
+    shown = []
+
+    def other_tap_first(*, user, create=True):
+        monkeypatch.setattr(two_factor, "totp_pending", pending)  # the other tap runs whole
+        shown.append(other_tap.post(SETUP, data))
+        return pending(user=user, create=create)
+
+    monkeypatch.setattr(two_factor, "totp_pending", other_tap_first)
+    answer = client.post(SETUP, data)
+
+    assert "Kode pemulihan" in shown[0].content.decode()
+    assert answer.status_code == 302 and answer["Location"] == reverse("accounts:two_factor")
+    assert "formulir terkirim dua kali" in client.get(answer["Location"]).content.decode()
+    assert list(TOTPDevice.objects.filter(user=sekretariat).values_list("pk", "confirmed")) == [
+        (device.pk, True)
+    ]
+    device.refresh_from_db()
+    assert device.throttling_failure_count == 0
