@@ -49,7 +49,10 @@ class DocumentMixin(ReportPermissionMixin):
         if self.kind is None or kwargs.get("year") not in YEARS:
             raise Http404
         self.year = kwargs["year"]
-        self.period_code = (request.GET.get("periode") or request.POST.get("periode") or "")[:4]
+        # As the document finds its period (any case, spaces around): the file name and the
+        # links carry the code it found, never a line break typed into the URL.
+        code = request.GET.get("periode") or request.POST.get("periode") or ""
+        self.period_code = code.strip().upper()[:4]
         if self.kind != ReportKind.PERIOD:
             self.period_code = ""
         return super().dispatch(request, *args, **kwargs)

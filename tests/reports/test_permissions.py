@@ -150,6 +150,17 @@ def test_bad_input_is_a_message_not_an_error(client, sekretariat, year_2024, url
     assert response.status_code == 200
 
 
+@pytest.mark.parametrize("typed", ["b08", "B08%0A", "%0D%0AB08 "])
+def test_a_period_code_typed_loosely_names_the_draft_by_the_period_found(
+    client, sekretariat, year_2024, typed
+):
+    # A line break in the code reached the download's header and failed it after the render.
+    client.force_login(sekretariat)
+    response = client.get(f"/laporan-resmi/2024/periode/draf.pdf?periode={typed}")
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"].endswith('-2024-B08.pdf"')
+
+
 def test_issue_twice_makes_two_versions(client, sekretariat, year_2024):
     client.force_login(sekretariat)
     for _ in range(2):
