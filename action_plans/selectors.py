@@ -156,7 +156,9 @@ def matrix_rows(plan, activities, today=None) -> list[Row]:
                 target_total=figures.target_total,
                 achieved_total=figures.achieved_total,
                 spent=figures.spent,
-                evidence_count=sum(r.evidence_count for r in realisations.values()),
+                # Files of submitted realisations only: a draft's or a returned one's are
+                # the agency's work in progress, not evidence given to the secretariat.
+                evidence_count=sum(c.submitted.evidence_count for c in cells if c.submitted),
                 overdue_periods=figures.overdue_periods,
             )
         )

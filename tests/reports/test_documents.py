@@ -8,12 +8,14 @@ from zoneinfo import ZoneInfo
 import openpyxl
 import pypdf
 import pytest
+from django.core.files.base import ContentFile
 
 from action_plans import services as plan_services
-from action_plans.choices import PeriodScheme
+from action_plans.choices import PeriodScheme, RealisationStatus
+from action_plans.models import Realisation, RealisationEvidence
 from incidents.models import Incident
 from reports import documents
-from tests.factories import IncidentFactory
+from tests.factories import IncidentFactory, jpeg_bytes
 from tests.reports.helpers import pdf_text, squash
 
 pytestmark = pytest.mark.django_db
@@ -76,6 +78,36 @@ def test_annual_report_figures(year_2024, default_framework):
     for pillar in ("Kolaborasi lintas sektor", "Komunikasi efektif", "Inklusivitas"):
         assert squash(pillar) in text
     assert squash("Nilai total") in text
+
+
+def test_annual_report_counts_evidence_of_submitted_realisations_only(year_2024, sekretariat):
+    # 1.1's submitted realisation has a photo. 3.2's is a draft with a photo, and 1.2's was
+    # returned to its agency after its photo: neither is evidence given to the secretariat.
+    b08 = year_2024.periods.get(code="B08")
+    draft = Realisation.objects.create(
+        activity=year_2024.activities.get(code="3.2"),
+        period=b08,
+        achieved_value=1,
+        narrative="Belum selesai",
+        status=RealisationStatus.DRAFT,
+    )
+    returned = Realisation.objects.get(activity__code="1.2", period=b08)
+    Realisation.objects.filter(pk=returned.pk).update(status=RealisationStatus.DIKEMBALIKAN)
+    for realisation in (draft, returned):
+        evidence = RealisationEvidence(
+            realisation=realisation,
+            original_name="foto.jpg",
+            content_type="image/jpeg",
+            size=100,
+            sha256="0" * 64,
+            uploaded_by=sekretariat,
+        )
+        evidence.file.save("foto.jpg", ContentFile(jpeg_bytes()), save=False)
+        evidence.save()
+
+    text = pdf_text(documents.build("annual", 2024).pdf(draft=False))
+
+    assert squash("Kegiatan dengan data dukung 1 / 5") in text
 
 
 def test_rat_document_lists_the_plan(year_2024):
