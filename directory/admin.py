@@ -65,6 +65,11 @@ class SpreadsheetImportExportAdmin(LocalDatesAdminMixin, ImportExportModelAdmin)
     # last): a confirmation may take only one of those, never another file of the folder.
     KEPT_IMPORTS = "_kept_imports"
 
+    def has_import_permission(self, request):
+        # django-import-export lets every staff user import unless told otherwise.
+        opts = self.model._meta
+        return request.user.has_perm(f"{opts.app_label}.import_{opts.model_name}")
+
     def get_confirm_form_initial(self, request, import_form):
         initial = super().get_confirm_form_initial(request, import_form)
         if import_form is not None:

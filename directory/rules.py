@@ -11,5 +11,9 @@ is_admin = rules.is_superuser | holds_role("admin")
 # Contacts are personal data (UU 27/2022): only administrators export them, and every export is
 # logged (ContactAdmin).
 rules.add_perm("directory.export_contact", is_admin)
+# Importing a spreadsheet creates and overwrites rows in bulk (contacts are personal data): only
+# administrators, whatever model permissions a Group gives for editing one row at a time.
+rules.add_perm("directory.import_agency", is_admin)
+rules.add_perm("directory.import_contact", is_admin)
 # The data-subject report of a contact (what is stored, every access) and anonymising one.
 rules.add_perm("directory.manage_contact_personal_data", is_admin)

@@ -27,6 +27,23 @@ def test_only_administrators_export_contacts(client, sekretariat, admin_user, de
     assert client.get("/admin/directory/contact/export/").status_code == 200
 
 
+@pytest.mark.parametrize("model", ["agency", "contact"])
+def test_only_administrators_import_spreadsheets(client, sekretariat, admin_user, model):
+    # A secretariat member with admin access (viewing contacts and agencies) could open the
+    # import and create or overwrite rows in bulk: the import library allows every staff user.
+    sekretariat.is_staff = True
+    sekretariat.save()
+    client.force_login(sekretariat)
+    changelist = client.get(f"/admin/directory/{model}/")
+    assert changelist.status_code == 200
+    assert f"/admin/directory/{model}/import/" not in changelist.content.decode()
+    assert client.get(f"/admin/directory/{model}/import/").status_code == 403
+    assert client.post(f"/admin/directory/{model}/process_import/").status_code == 403
+
+    client.force_login(admin_user)
+    assert client.get(f"/admin/directory/{model}/import/").status_code == 200
+
+
 def test_rules_alone_decide_a_named_permission(sekretariat):
     """A model permission of the same name granted to a Group does not overrule rules.py; the
     Groups' other model permissions still open the admin pages."""
