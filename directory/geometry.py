@@ -93,19 +93,28 @@ def outer_rings(geometry: dict) -> list[list]:
 
 def centroid(geometry: dict) -> tuple[float, float]:
     """The area-weighted centre of the outer rings as (latitude, longitude); the plain mean of the
-    vertices when the rings have no area. Good enough for a marker at kecamatan scale."""
+    vertices when the rings have no area. Good enough for a marker at kecamatan scale. Each
+    piece counts by its own area whichever way it is drawn (RFC 7946 asks readers to accept
+    either winding): pieces drawn in opposite directions would otherwise cancel out and put the
+    centre far outside both."""
     area_sum = x_sum = y_sum = 0.0
     points = []
     for ring in outer_rings(geometry):
         points.extend(ring[:-1])
+        ring_area = ring_x = ring_y = 0.0
         for (x0, y0), (x1, y1) in zip(
             (p[:2] for p in ring[:-1]), (p[:2] for p in ring[1:]), strict=True
         ):
             cross = x0 * y1 - x1 * y0
-            area_sum += cross
-            x_sum += (x0 + x1) * cross
-            y_sum += (y0 + y1) * cross
-    if abs(area_sum) < 1e-12:
+            ring_area += cross
+            ring_x += (x0 + x1) * cross
+            ring_y += (y0 + y1) * cross
+        if ring_area < 0:  # clockwise: the same piece, the other way round
+            ring_area, ring_x, ring_y = -ring_area, -ring_x, -ring_y
+        area_sum += ring_area
+        x_sum += ring_x
+        y_sum += ring_y
+    if area_sum < 1e-12:
         return (
             sum(p[1] for p in points) / len(points),
             sum(p[0] for p in points) / len(points),

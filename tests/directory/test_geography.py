@@ -209,6 +209,27 @@ def test_admin_upload_names_the_problem_and_saves_nothing(
     assert kecamatan.boundary is None
 
 
+def test_admin_uploads_an_outline_whose_pieces_are_drawn_in_opposite_directions(
+    client, admin_user, kecamatan
+):
+    # A region without a centre gets the outline's: it came out at longitude 312 and the
+    # upload answered with a server error.
+    Region.objects.filter(pk=kecamatan.pk).update(latitude=None, longitude=None)
+    pieces = [
+        [[[112, -7.5], [112.1, -7.5], [112.1, -7.4], [112, -7.4], [112, -7.5]]],
+        [[[112.2, -7.5], [112.2, -7.4], [112.3001, -7.4], [112.3001, -7.5], [112.2, -7.5]]],
+    ]
+    geometry = {"type": "MultiPolygon", "coordinates": pieces}
+    client.force_login(admin_user)
+    response = client.post(
+        UPLOAD, upload(json.dumps(collection(feature("35.17.08", geometry))).encode()), follow=True
+    )
+    assert "Batas wilayah dimuat untuk 1 wilayah." in response.content.decode()
+    kecamatan.refresh_from_db()
+    assert float(kecamatan.longitude) == pytest.approx(112.15, abs=0.001)
+    assert float(kecamatan.latitude) == pytest.approx(-7.45, abs=0.001)
+
+
 def test_admin_upload_size_is_bounded(client, admin_user, kecamatan, settings):
     settings.REGION_BOUNDARY_MAX_BYTES = 10
     client.force_login(admin_user)

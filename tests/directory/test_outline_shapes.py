@@ -23,6 +23,17 @@ def test_a_two_piece_outline_is_centred_between_its_pieces():
     assert round(longitude, 6) == 112.35
 
 
+def test_pieces_drawn_in_opposite_directions_are_centred_by_their_areas():
+    # Their signed areas cancelled: the centre landed far outside both (at longitude 312 for a
+    # nearly equal pair) and the upload of the outline failed with a server error.
+    small, large_clockwise = square(112.2, -7.6), [list(reversed(square(112.4, -7.6, 0.2)[0]))]
+    two = {"type": "MultiPolygon", "coordinates": [small, large_clockwise]}
+    # Areas 0.01 and 0.04, centres (112.25, -7.55) and (112.5, -7.5).
+    assert centroid(two) == pytest.approx((-7.51, 112.45))
+    alone = {"type": "Polygon", "coordinates": large_clockwise}
+    assert centroid(alone) == pytest.approx((-7.5, 112.5))
+
+
 def test_a_multipolygon_without_pieces_is_refused(kecamatan):
     kecamatan.boundary = {"type": "MultiPolygon", "coordinates": []}
     with pytest.raises(ValidationError) as error:
