@@ -11,7 +11,7 @@ import io
 import re
 from datetime import date, datetime
 
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, FieldError, ValidationError
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -196,6 +196,18 @@ class LabelledResource(SpreadsheetSafeResource):
             dataset.headers = [
                 aliases.get(" ".join(str(h or "").split()).casefold(), h) for h in dataset.headers
             ]
+        # The column that finds existing rows must be there; the library says so too, but in
+        # English only (its message is filled in before it is translated).
+        keys = [self.fields[name] for name in self.get_import_id_fields() if name != "id"]
+        missing = [str(f.column_name) for f in keys if f.column_name not in (dataset.headers or [])]
+        if missing:
+            raise FieldError(
+                _(
+                    "Kolom %(columns)s tidak ada di baris judul berkas: kolom itu wajib, untuk "
+                    "mencocokkan baris dengan data yang sudah ada."
+                )
+                % {"columns": ", ".join(f"“{name}”" for name in missing)}
+            )
         super().before_import(dataset, **kwargs)
 
     def import_row(self, row, instance_loader, **kwargs):

@@ -302,6 +302,26 @@ def test_import_with_one_bad_row_per_mistake_names_each_column_in_indonesian(
     assert Contact.objects.count() == 0
 
 
+def test_agencies_without_their_key_column_are_refused_naming_it_in_indonesian(
+    client, admin_user, desa
+):
+    # Agencies are matched by "Nama instansi": a file headed "Nama" was refused with the import
+    # library's English message, whose Indonesian translation could never apply.
+    client.force_login(admin_user)
+    upload = xlsx([["Nama", "Singkatan"], ["Dinas Uji", "DU"]])
+
+    response = import_file(client, "agency", upload, XLSX)
+
+    page = " ".join(response.content.decode().split())
+    assert "confirm_form" not in response.context
+    assert (
+        "Kolom “Nama instansi” tidak ada di baris judul berkas: kolom itu wajib, untuk "
+        "mencocokkan baris dengan data yang sudah ada."
+    ) in page.replace("&ldquo;", "“").replace("&rdquo;", "”")
+    assert "import_id_fields" not in page
+    assert not Agency.objects.filter(name="Dinas Uji").exists()
+
+
 def test_import_accepts_dd_mm_yyyy_and_shows_region_names_in_the_preview(client, admin_user, desa):
     from datetime import date
 
