@@ -19,9 +19,11 @@ from import_export import fields, resources, widgets
 from openpyxl import Workbook
 
 from core import sheets
+from core.models import ActivityLog
 from core.utils import spreadsheet_safe, spreadsheet_unescape
 from directory.choices import AgencyKind, ContactKind, LegalBasis
 from directory.models import Agency, Contact, Region
+from directory.services import CONTACT_ANONYMISE
 
 DATE_FORMATS = ("%d/%m/%Y", "%d-%m-%Y", "%Y-%m-%d", "%d/%m/%y")
 REGION_CODE = re.compile(r"^\d{2}(\.\d{2}){0,2}(\.\d{4})?$")
@@ -317,6 +319,33 @@ class ContactResource(LabelledResource):
         )
         clean_model_instances = True
         skip_unchanged = True
+
+    def get_or_init_instance(self, instance_loader, row):
+        """A row with an ID updates that contact, and only an existing one that was not
+        anonymised: an unknown ID would be stored under that number (which the database later
+        hands out again), and an old export would bring back the name and number of a person
+        whose data was erased at their request."""
+        instance, new = super().get_or_init_instance(instance_loader, row)
+        given = self.fields["id"].clean(row)
+        if new and given is not None:
+            raise ValidationError(
+                {
+                    "id": _("Tokoh dengan ID %(id)s tidak ada; kosongkan ID untuk data baru.")
+                    % {"id": given}
+                }
+            )
+        anonymised = ActivityLog.objects.for_object(instance).filter(action=CONTACT_ANONYMISE)
+        if not new and anonymised.exists():
+            raise ValidationError(
+                {
+                    "id": _(
+                        "Data pribadi tokoh ID %(id)s sudah dihapus atas permintaan yang bersangkutan "
+                        "(dianonimkan) dan tidak dapat dipulihkan lewat impor."
+                    )
+                    % {"id": given}
+                }
+            )
+        return instance, new
 
     def allowed_values(self):
         return [

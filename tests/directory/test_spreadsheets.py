@@ -8,6 +8,7 @@ import pytest
 from django.test import Client
 
 from directory.models import Agency, Contact
+from tests.factories import ContactFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -320,6 +321,50 @@ def test_agencies_without_their_key_column_are_refused_naming_it_in_indonesian(
     ) in page.replace("&ldquo;", "“").replace("&rdquo;", "”")
     assert "import_id_fields" not in page
     assert not Agency.objects.filter(name="Dinas Uji").exists()
+
+
+def row_problems(response) -> list[str]:
+    page = response.content.decode().replace("&ldquo;", "“").replace("&rdquo;", "”")
+    return [
+        " ".join(li.split()) for li in re.findall(r"<li>(.*?)</li>", page, re.S) if "Baris" in li
+    ]
+
+
+def test_contact_ids_must_name_a_contact_that_exists_and_was_not_anonymised(
+    client, admin_user, desa
+):
+    # An unknown ID was stored as the new contact's number (one the database hands out later
+    # again), and an old export brought back an anonymised person's name and phone.
+    kept, erased = ContactFactory(region=desa), ContactFactory(region=desa)
+    client.force_login(admin_user)
+    client.post(f"/admin/directory/contact/{erased.pk}/anonimkan/", {"confirm": "1"})
+    erased.refresh_from_db()
+    assert erased.name == f"Anonim #{erased.pk}"
+    unknown = max(kept.pk, erased.pk) + 1000
+    upload = xlsx(
+        [
+            LABELLED_HEADER,
+            contact_row("Diperbarui", ID=kept.pk),
+            contact_row("Tidak Ada", ID=unknown),
+            contact_row("Nama Lama Dipulihkan", ID=erased.pk),
+            contact_row("Bukan Nomor", ID="abc"),
+        ]
+    )
+
+    response = import_file(client, "contact", upload, XLSX)
+
+    assert "confirm_form" not in response.context
+    # Rows whose ID is no number are listed first, as every row the library could not read.
+    assert row_problems(response) == [
+        "Baris 5: Kolom “ID”: “abc” bukan nomor; kosongkan untuk data baru.",
+        f"Baris 3: kolom “ID”: Tokoh dengan ID {unknown} tidak ada; kosongkan ID untuk data baru.",
+        f"Baris 4: kolom “ID”: Data pribadi tokoh ID {erased.pk} sudah dihapus atas permintaan "
+        "yang bersangkutan (dianonimkan) dan tidak dapat dipulihkan lewat impor.",
+    ]
+    erased.refresh_from_db()
+    assert erased.name == f"Anonim #{erased.pk}" and erased.phone == ""
+    assert not Contact.objects.filter(pk=unknown).exists()
+    assert Contact.objects.get(pk=kept.pk).name == kept.name
 
 
 def test_import_accepts_dd_mm_yyyy_and_shows_region_names_in_the_preview(client, admin_user, desa):
