@@ -3,9 +3,10 @@ checks the named permission first, validates, saves and logs in one transaction.
 
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from core.services import evidence_store, log_action
@@ -93,7 +94,12 @@ def evaluation_finalise(*, evaluation: Evaluation, by) -> Evaluation:
     if evaluation.is_final:
         raise ValidationError(_("Evaluasi ini sudah final."))
     _require(by, "evaluations.finalise_evaluation", evaluation)
-    figures = compute_figures(scope_for(evaluation.year, evaluation.scope), evaluation, live=True)
+    # Frozen in the portal's language, whatever the finaliser reads in: units and formulas
+    # are stored as text, and the official documents print them.
+    with translation.override(settings.LANGUAGE_CODE):
+        figures = compute_figures(
+            scope_for(evaluation.year, evaluation.scope), evaluation, live=True
+        )
     if figures.unscored_manual:
         raise ValidationError(
             _("Nilai dulu indikator manual: %(names)s.")

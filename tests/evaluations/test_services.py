@@ -5,6 +5,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 
 from action_plans.models import Realisation
 from core.models import ActivityLog
@@ -120,6 +121,27 @@ def test_a_final_evaluation_does_not_move(world, sekretariat, settings):
         score_all(evaluation, sekretariat)
     with pytest.raises(ValidationError, match="sudah final"):
         services.evaluation_finalise(evaluation=evaluation, by=sekretariat)
+
+
+def test_an_evaluation_finalised_in_english_is_frozen_in_indonesian(world, sekretariat):
+    # The units and formulas are stored as text: finalised by someone reading the portal in
+    # English, they showed in English on the Indonesian page and in the official PDF for good.
+    evaluation = services.evaluation_get_or_create(year=2024, scope="tahun")
+    score_all(evaluation, sekretariat)
+    live = evaluation_figures(2024)
+    with translation.override("en"):
+        english = evaluation_figures(2024)
+        services.evaluation_finalise(evaluation=evaluation, by=sekretariat)
+    assert [r.mapping for r in english.indicators if r.mapping] != [
+        r.mapping for r in live.indicators if r.mapping
+    ]
+
+    frozen = evaluation_figures(2024)
+
+    assert frozen.status == EvaluationStatus.FINAL
+    assert [(r.unit, r.mapping) for r in frozen.indicators] == [
+        (r.unit, r.mapping) for r in live.indicators
+    ]
 
 
 def test_province_result_is_recorded_even_on_a_final_evaluation(world, sekretariat, pimpinan):
