@@ -7,9 +7,10 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pghistory
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from action_plans.choices import (
@@ -219,6 +220,13 @@ def _record_revision(plan, by, reason, changes):
 
 
 def _activity_snapshot(activity: Activity) -> dict:
+    # In the portal's language whatever the editor reads in: the revision log keeps these
+    # field names and labels as text, for every reader and the documents.
+    with translation.override(settings.LANGUAGE_CODE):
+        return _activity_fields(activity)
+
+
+def _activity_fields(activity: Activity) -> dict:
     if not activity.pk:
         return {}
 

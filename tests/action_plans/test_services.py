@@ -8,11 +8,12 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from action_plans import selectors, services
 from action_plans.choices import PeriodScheme
 from action_plans.models import Activity, ActivitySupportEvent, Realisation, Target
+from core.choices import Stage
 from tests.action_plans.conftest import realisation_actions, revisions
 from tests.helpers import add_activity
 
@@ -76,6 +77,24 @@ def test_locked_plan_changes_only_through_a_recorded_revision(established, sekre
     assert {"item": "1.1", "field": "target B04", "old": "1", "new": "5"} in revision.data[
         "changes"
     ]
+
+
+def test_a_revision_made_in_english_is_logged_in_indonesian(established, sekretariat):
+    # The log keeps field names and choice labels as text: an editor reading the portal in
+    # English wrote "Stage: Prevention → Recovery" into the plan's history for good.
+    activity = established.activities.get(code="1.1")
+    activity.stage = Stage.PEMULIHAN
+    supporting = list(activity.supporting_agencies.all())
+    with translation.override("en"):
+        services.activity_save(
+            activity=activity, targets={}, supporting=supporting, by=sekretariat, reason="Geser"
+        )
+    [change] = revisions().get().data["changes"]
+    assert (change["field"], change["old"], change["new"]) == (
+        "tahap",
+        "Pencegahan",
+        "Pemulihan pascakonflik",
+    )
 
 
 def test_closed_plan_refuses_any_change(established, sekretariat):
