@@ -15,7 +15,7 @@ from action_plans.choices import PeriodScheme, RealisationStatus
 from action_plans.models import Realisation, RealisationEvidence
 from incidents.models import Incident
 from reports import documents
-from tests.factories import IncidentFactory, jpeg_bytes
+from tests.factories import ActivityFactory, IncidentFactory, TargetFactory, jpeg_bytes
 from tests.reports.helpers import pdf_text, squash
 
 pytestmark = pytest.mark.django_db
@@ -36,7 +36,7 @@ def test_period_report_figures_equal_the_database(year_2024):
     # Realisation, achievement, absorption and timeliness per activity.
     assert squash("1.1 Kegiatan 1.1") in text and "200,0%" in text and "25,0%" in text
     assert squash("20 September 2024, 10.00") in text and "terlambat" in text
-    assert squash("realisasi disampaikan 4 dari 5 kegiatan, 1 terlambat") in text
+    assert squash("realisasi disampaikan 4 dari 5 kegiatan bertarget, 1 terlambat") in text
     assert "Rp2.500.000" in text
     # Conflict situation: 5 official reports in May-August, 2 resolved.
     assert squash("Tercatat 5 laporan") in text
@@ -48,6 +48,20 @@ def test_period_report_figures_equal_the_database(year_2024):
     assert "KepalaBadanUji" in text
     # The evidence annex lists the photo.
     assert "foto-rapat.jpg" in text
+
+
+def test_an_activity_without_a_target_this_period_owes_no_realisation(year_2024):
+    # A yearly meeting with a target in December only: the May-August report counted it among
+    # the activities and marked it in red as not reported.
+    meeting = ActivityFactory(plan=year_2024, code="1.3", title="Kegiatan 1.3", targets=False)
+    TargetFactory(activity=meeting, period=year_2024.periods.get(code="B12"), value=1)
+
+    text = pdf_text(documents.build("period", 2024, "B08").pdf(draft=False))
+
+    assert squash("realisasi disampaikan 4 dari 5 kegiatan bertarget, 1 terlambat") in text
+    assert squash("1.3 Kegiatan 1.3") in text
+    assert squash("tanpa target periode ini") in text
+    assert text.count(squash("belum disampaikan")) == 1  # 3.2 only
 
 
 def test_notable_cases_carry_no_personal_data(year_2024):
