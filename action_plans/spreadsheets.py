@@ -313,6 +313,16 @@ def _choice_map(choices):
     return mapping
 
 
+def plan_sheet(book):
+    """The sheet holding the plan: the template's "RAT" (an export's "RAT 2025"), else the
+    first one. Not whichever was open when the file was saved: a clerk who looked something up
+    on "Pilihan" would have that sheet read."""
+    for sheet in book.worksheets:
+        if sheet.title.strip().casefold().startswith("rat"):
+            return sheet
+    return book.worksheets[0]
+
+
 def read_rows(upload):
     """The sheet's rows, or ImportRejected when the file is no readable Excel workbook.
 
@@ -323,7 +333,7 @@ def read_rows(upload):
     try:
         book = load_workbook(upload, read_only=True, data_only=True)
         # Header, the allowed rows and one more to notice a file that is too long.
-        return list(islice(book.active.iter_rows(values_only=True), MAX_IMPORT_ROWS + 2))
+        return list(islice(plan_sheet(book).iter_rows(values_only=True), MAX_IMPORT_ROWS + 2))
     except Exception:
         raise ImportRejected(
             [

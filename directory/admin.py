@@ -22,7 +22,6 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 from import_export.admin import ImportExportModelAdmin
-from import_export.formats.base_formats import CSV, XLSX
 from import_export.forms import SelectableFieldsExportForm
 
 from core.admin import AutocompleteAdminMixin, LocalDatesAdminMixin, yes_no_column, yes_no_icon
@@ -30,7 +29,13 @@ from core.models import ActivityLog
 from core.services import log_action
 from core.utils import spreadsheet_safe
 from directory.models import Agency, Contact, Region, TeamDecree, TeamMember
-from directory.resources import AgencyResource, ContactResource
+from directory.resources import (
+    AgencyResource,
+    BoundedCSV,
+    BoundedXLSX,
+    ContactResource,
+    TooManyRows,
+)
 from directory.services import (
     CONTACT_SUBJECT_REPORT,
     CONTACT_VIEW,
@@ -57,13 +62,19 @@ class SpreadsheetImportExportAdmin(LocalDatesAdminMixin, ImportExportModelAdmin)
     """Excel and CSV only; the import page lists every bad row by its line in the file and offers
     an Excel template to fill. Exported files are named in Indonesian."""
 
-    formats = [XLSX, CSV]
+    formats = [BoundedXLSX, BoundedCSV]
     export_form_class = LabelledExportForm
     import_template_name = "admin/directory/import.html"
 
     # The files this session's previews kept for their confirmation (tempfile names, newest
     # last): a confirmation may take only one of those, never another file of the folder.
     KEPT_IMPORTS = "_kept_imports"
+
+    def add_data_read_fail_error_to_form(self, form, e):
+        if isinstance(e, TooManyRows):
+            form.add_error("import_file", str(e))
+        else:
+            super().add_data_read_fail_error_to_form(form, e)
 
     def has_import_permission(self, request):
         # django-import-export lets every staff user import unless told otherwise.

@@ -10,13 +10,16 @@ naming its column, and nothing is written unless every row is valid.
 import io
 import re
 from datetime import date, datetime
+from itertools import islice
 
+import tablib
 from django.core.exceptions import NON_FIELD_ERRORS, FieldError, ValidationError
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export import fields, resources, widgets
-from openpyxl import Workbook
+from import_export.formats import base_formats
+from openpyxl import Workbook, load_workbook
 
 from core import sheets
 from core.models import ActivityLog
@@ -27,6 +30,51 @@ from directory.services import CONTACT_ANONYMISE
 
 DATE_FORMATS = ("%d/%m/%Y", "%d-%m-%Y", "%Y-%m-%d", "%d/%m/%y")
 REGION_CODE = re.compile(r"^\d{2}(\.\d{2}){0,2}(\.\d{4})?$")
+
+
+# An import checks every row in a dry run (a few queries each) before anything is saved: a
+# bound keeps that well inside a request's time. A regency's agencies and contacts fit.
+IMPORT_MAX_ROWS = 5000
+
+
+class TooManyRows(ValueError):
+    def __init__(self, limit: int):
+        super().__init__(
+            _("Berkas memuat lebih dari %(max)s baris data. Bagi menjadi beberapa berkas.")
+            % {"max": f"{limit:,}".replace(",", ".")}
+        )
+
+
+class BoundedCSV(base_formats.CSV):
+    """CSV with at most IMPORT_MAX_ROWS data rows."""
+
+    def create_dataset(self, in_stream, **kwargs):
+        dataset = super().create_dataset(in_stream, **kwargs)
+        if len(dataset) > IMPORT_MAX_ROWS:
+            raise TooManyRows(IMPORT_MAX_ROWS)
+        return dataset
+
+
+class BoundedXLSX(base_formats.XLSX):
+    """The workbook's first sheet (the data; the template's "Pilihan" comes after it), not
+    whichever sheet was showing when the file was saved; at most IMPORT_MAX_ROWS data rows."""
+
+    def create_dataset(self, in_stream):
+        book = load_workbook(io.BytesIO(in_stream), read_only=True, data_only=True)
+        try:
+            rows = book.worksheets[0].iter_rows(values_only=True)
+            dataset = tablib.Dataset()
+            header = next(rows, None)
+            if header is None:
+                return dataset
+            dataset.headers = list(header)
+            for row in islice(rows, IMPORT_MAX_ROWS + 1):
+                dataset.append(list(row))
+        finally:
+            book.close()
+        if len(dataset) > IMPORT_MAX_ROWS:
+            raise TooManyRows(IMPORT_MAX_ROWS)
+        return dataset
 
 
 class SpreadsheetSafeResource(resources.ModelResource):
@@ -336,15 +384,11 @@ class ContactResource(LabelledResource):
             )
         anonymised = ActivityLog.objects.for_object(instance).filter(action=CONTACT_ANONYMISE)
         if not new and anonymised.exists():
-            raise ValidationError(
-                {
-                    "id": _(
-                        "Data pribadi tokoh ID %(id)s sudah dihapus atas permintaan yang bersangkutan "
-                        "(dianonimkan) dan tidak dapat dipulihkan lewat impor."
-                    )
-                    % {"id": given}
-                }
+            message = _(
+                "Data pribadi tokoh ID %(id)s sudah dihapus atas permintaan yang bersangkutan "
+                "(dianonimkan) dan tidak dapat dipulihkan lewat impor."
             )
+            raise ValidationError({"id": message % {"id": given}})
         return instance, new
 
     def allowed_values(self):

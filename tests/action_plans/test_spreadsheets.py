@@ -104,6 +104,23 @@ def test_import_template_round_trips(client, plan, sekretariat, dinsos, polres):
     assert activity.targets.count() == 3
 
 
+def test_import_reads_the_plan_sheet_whichever_sheet_was_open(client, plan, sekretariat, dinsos):
+    # Saved while "Pilihan" was showing, the file had that sheet read and was refused for
+    # missing every column.
+    client.force_login(sekretariat)
+    book = openpyxl.load_workbook(io.BytesIO(client.get("/rat/2024/impor/templat.xlsx").content))
+    book.active = book.worksheets.index(book["Pilihan"])
+    upload = io.BytesIO()
+    book.save(upload)
+    upload.seek(0)
+    upload.name = "templat.xlsx"
+
+    response = client.post("/rat/2024/impor/", {"file": upload})
+
+    assert response.status_code == 302, response.content.decode()[-2000:]
+    assert plan.activities.count() == 1
+
+
 def test_import_template_lists_the_allowed_values(client, plan, sekretariat, dinsos, kecamatan):
     client.force_login(sekretariat)
     book = openpyxl.load_workbook(io.BytesIO(client.get("/rat/2024/impor/templat.xlsx").content))

@@ -7,6 +7,7 @@ import openpyxl
 import pytest
 from django.test import Client
 
+from directory import resources
 from directory.models import Agency, Contact
 from tests.factories import ContactFactory
 
@@ -365,6 +366,46 @@ def test_contact_ids_must_name_a_contact_that_exists_and_was_not_anonymised(
     assert erased.name == f"Anonim #{erased.pk}" and erased.phone == ""
     assert not Contact.objects.filter(pk=unknown).exists()
     assert Contact.objects.get(pk=kept.pk).name == kept.name
+
+
+def test_the_filled_template_is_read_whichever_sheet_was_showing(client, admin_user, desa):
+    # Saved while "Pilihan" was showing, the file had that sheet read instead of the data.
+    client.force_login(admin_user)
+    book = openpyxl.load_workbook(
+        io.BytesIO(client.get("/admin/directory/contact/import/templat.xlsx").content)
+    )
+    book.worksheets[0].append(contact_row("Tokoh Lembar Pertama"))
+    book.active = len(book.worksheets) - 1
+    assert book.active.title == "Pilihan"
+    upload = io.BytesIO()
+    book.save(upload)
+    upload.seek(0)
+    upload.name = "templat.xlsx"
+
+    response = import_file(client, "contact", upload, XLSX)
+
+    assert "confirm_form" in response.context, response.content.decode()[-3000:]
+    assert "Tokoh Lembar Pertama" in response.content.decode()
+
+
+@pytest.mark.parametrize("fmt", [XLSX, CSV])
+def test_a_file_longer_than_the_bound_is_refused_before_any_row_is_checked(
+    client, admin_user, desa, monkeypatch, fmt
+):
+    monkeypatch.setattr(resources, "IMPORT_MAX_ROWS", 3)
+    rows = [LABELLED_HEADER] + [contact_row(f"Tokoh {n}") for n in range(4)]
+    if fmt == XLSX:
+        upload = xlsx(rows)
+    else:
+        upload = csv_file("\n".join(",".join(str(v) for v in row) for row in rows))
+    client.force_login(admin_user)
+
+    response = import_file(client, "contact", upload, fmt)
+
+    page = response.content.decode()
+    assert "Berkas memuat lebih dari 3 baris data. Bagi menjadi beberapa berkas." in page
+    assert "confirm_form" not in response.context and "result" not in response.context
+    assert Contact.objects.count() == 0
 
 
 def test_import_accepts_dd_mm_yyyy_and_shows_region_names_in_the_preview(client, admin_user, desa):
