@@ -2,13 +2,14 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from action_plans.choices import Pillar
 from action_plans.models import ActionPlan, Activity, Period, Realisation
 from core.forms import BootstrapMixin, EvidenceFilesField, LocalDateField
 from core.pickers import PickerSelect, PickerSelectMultiple, get_picker
-from directory.models import Region
+from directory.models import Agency, Region
 from incidents.models import Incident
 
 REASON_HELP = _("Wajib diisi karena rencana sudah ditetapkan; dicatat sebagai revisi.")
@@ -78,6 +79,15 @@ class ActivityForm(BootstrapMixin, forms.ModelForm):
             )
         self.instance.plan = plan
         agencies = get_picker("instansi").queryset(user)
+        if self.instance.pk:
+            # An agency deactivated since it was linked is no longer offered, but stays linked
+            # (and can be removed) on an edit of something else: it was dropped without a word
+            # from the supporting ones, and a responsible one made the form unsaveable.
+            linked = [
+                self.instance.responsible_agency_id,
+                *self.instance.supporting_agencies.values_list("pk", flat=True),
+            ]
+            agencies = Agency.objects.filter(Q(pk__in=agencies.values("pk")) | Q(pk__in=linked))
         self.fields["responsible_agency"].queryset = agencies
         self.fields["supporting_agencies"].queryset = agencies
         self.fields["location"].queryset = Region.objects.kecamatan()

@@ -28,6 +28,7 @@ from action_plans.models import (
     RealisationEvidence,
     Target,
 )
+from directory.models import Agency
 from tests import personas as build
 from tests.action_plans.conftest import realisation_log, revisions
 from tests.factories import jpeg_bytes
@@ -435,6 +436,30 @@ def test_changing_a_code_to_one_already_used_is_refused(as_planner, draft_plan):
     assert_field_error(response, "code", "Kode kegiatan sudah dipakai di rencana ini.")
     second.refresh_from_db()
     assert second.code == "2.1"
+
+
+def test_an_agency_deactivated_since_it_was_linked_stays_linked_on_an_unrelated_edit(
+    as_planner, draft_plan, dinsos, polres
+):
+    # Inactive agencies are not offered: the page left them out, so the browser sent the
+    # supporting one no more (dropped without a word) and the responsible one as a bad choice.
+    activity = draft_plan.activities.get(code="1.1")
+    activity.supporting_agencies.set([polres])
+    Agency.objects.filter(pk__in=[dinsos.pk, polres.pk]).update(active=False)
+    url = f"/rat/2024/kegiatan/{activity.pk}/ubah/"
+    page = as_planner.get(url).content.decode()
+    for agency in (dinsos, polres):
+        assert re.search(rf'<option value="{agency.pk}"[^>]* selected', page), agency
+
+    response = as_planner.post(url, edit_activity(activity, title="Judul diperbaiki"))
+
+    assert response.status_code == 302
+    activity.refresh_from_db()
+    assert activity.title == "Judul diperbaiki" and activity.responsible_agency == dinsos
+    assert list(activity.supporting_agencies.all()) == [polres]
+    # Still not offered for a new activity.
+    new_page = as_planner.get("/rat/2024/kegiatan/baru/").content.decode()
+    assert f'<option value="{polres.pk}"' not in new_page
 
 
 def test_target_edit_on_an_established_plan_needs_a_reason(as_planner, established):
