@@ -1,12 +1,14 @@
 """Forms of the action-plan pages."""
 
 from django import forms
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from action_plans.choices import Pillar
 from action_plans.models import ActionPlan, Activity, Period, Realisation
+from action_plans.services import activity_snapshot
 from core.forms import BootstrapMixin, EvidenceFilesField, LocalDateField
 from core.pickers import PickerSelect, PickerSelectMultiple, get_picker
 from directory.models import Agency, Region
@@ -23,6 +25,11 @@ class PlanForm(BootstrapMixin, forms.ModelForm):
 
 class ActivityForm(BootstrapMixin, forms.ModelForm):
     """An activity with one target field per period of its plan (`target_<code>`)."""
+
+    # The activity as this form was opened (signed): saving on top of a change made meanwhile
+    # is refused with what changed (services.StaleActivity).
+    OPENED_SALT = "action_plans.activity.opened"
+    opened = forms.CharField(required=False, widget=forms.HiddenInput)
 
     pillars = forms.MultipleChoiceField(
         label=_("Pilar"),
@@ -78,6 +85,8 @@ class ActivityForm(BootstrapMixin, forms.ModelForm):
                 self.instance.incidents.values_list("pk", flat=True)
             )
         self.instance.plan = plan
+        if self.instance.pk and not self.is_bound:
+            self.initial["opened"] = self.sign_opened(activity_snapshot(self.instance))
         agencies = get_picker("instansi").queryset(user)
         if self.instance.pk:
             # An agency deactivated since it was linked is no longer offered, but stays linked
@@ -116,6 +125,19 @@ class ActivityForm(BootstrapMixin, forms.ModelForm):
                     attrs={"class": "form-control", "min": 0, "step": "any", "inputmode": "decimal"}
                 ),
             )
+
+    @classmethod
+    def sign_opened(cls, snapshot: dict) -> str:
+        return signing.dumps(snapshot, salt=cls.OPENED_SALT, compress=True)
+
+    def opened_snapshot(self) -> dict | None:
+        """The snapshot the form was opened with; None when it was not sent (or tampered with),
+        and the save goes ahead as before."""
+        try:
+            value = signing.loads(self.cleaned_data.get("opened") or "", salt=self.OPENED_SALT)
+        except signing.BadSignature:
+            return None
+        return value if isinstance(value, dict) else None
 
     @property
     def target_fields(self):

@@ -219,7 +219,18 @@ def _record_revision(plan, by, reason, changes):
         )
 
 
-def _activity_snapshot(activity: Activity) -> dict:
+@dataclass
+class StaleActivity(Exception):
+    """Somebody saved the activity after this user opened it: `changes` lists (label, as it
+    was opened, as it is now) for each field; nothing of this user's was written."""
+
+    current: dict
+    changes: list = field(default_factory=list)
+
+
+def activity_snapshot(activity: Activity) -> dict:
+    """The activity as a person reads it, label by label (targets included): what a revision
+    compares, and what the edit form keeps to notice a change made meanwhile."""
     # In the portal's language whatever the editor reads in: the revision log keeps these
     # field names and labels as text, for every reader and the documents.
     with translation.override(settings.LANGUAGE_CODE):
@@ -262,13 +273,31 @@ def _activity_fields(activity: Activity) -> dict:
 
 @transaction.atomic
 def activity_save(
-    *, activity: Activity, targets: dict, supporting=(), incidents=None, by, reason: str = ""
+    *,
+    activity: Activity,
+    targets: dict,
+    supporting=(),
+    incidents=None,
+    by,
+    reason: str = "",
+    opened: dict | None = None,
 ) -> Activity:
     """Create or edit an activity and its per-period targets (`{period: value}`). On an
-    established plan the change needs a reason and is recorded as a revision."""
+    established plan the change needs a reason and is recorded as a revision. `opened` is the
+    activity's snapshot when the editor opened it: StaleActivity when it changed since, so a
+    form sent back whole does not undo a colleague's change without a word."""
     _require_planner(by)
     plan = ActionPlan.objects.select_for_update().get(pk=activity.plan_id)
-    before = _activity_snapshot(Activity.objects.get(pk=activity.pk)) if activity.pk else {}
+    before = activity_snapshot(Activity.objects.get(pk=activity.pk)) if activity.pk else {}
+    if opened is not None and activity.pk and opened != before:
+        raise StaleActivity(
+            current=before,
+            changes=[
+                (key, opened.get(key, ""), before.get(key, ""))
+                for key in sorted(set(opened) | set(before))
+                if opened.get(key, "") != before.get(key, "")
+            ],
+        )
     for period, value in targets.items():
         if period.plan_id != plan.pk:
             raise ValidationError(
@@ -293,7 +322,7 @@ def activity_save(
                 target.value = value
                 target.full_clean()
                 target.save()
-    after = _activity_snapshot(activity)
+    after = activity_snapshot(activity)
     changes = [
         {"item": activity.code, "field": key, "old": before.get(key, ""), "new": after.get(key, "")}
         for key in sorted(set(before) | set(after))

@@ -345,6 +345,21 @@ class PeriodsView(PlannerMixin, TemplateView):
         )
 
 
+def stale_activity_message(stale) -> str:
+    def short(text):
+        return text if len(text) <= 80 else text[:79] + "…"
+
+    return _(
+        "Kegiatan ini diubah orang lain sejak Anda membukanya: %(changes)s. Isian Anda di bawah "
+        "belum disimpan; periksa, lalu simpan lagi untuk menimpa perubahan itu."
+    ) % {
+        "changes": "; ".join(
+            f"{label}: {short(old) or '—'} → {short(new) or '—'}"
+            for label, old, new in stale.changes
+        )
+    }
+
+
 class ActivityFormView(SubmitOnceMixin, PlannerMixin, FormView):
     """An activity, new or changed; a double tap saves it once (SubmitOnceMixin): the second
     tap was refused with "code already used" (new) or recorded a second revision (changed)."""
@@ -375,6 +390,7 @@ class ActivityFormView(SubmitOnceMixin, PlannerMixin, FormView):
                 incidents=form.cleaned_data["incidents"],
                 by=self.request.user,
                 reason=form.cleaned_data.get("reason", ""),
+                opened=form.opened_snapshot(),
             )
             return activity, self.plan.get_absolute_url()
 
@@ -382,6 +398,15 @@ class ActivityFormView(SubmitOnceMixin, PlannerMixin, FormView):
             self.submit_once(save)
         except AlreadySubmitted as done:
             return self.already_submitted(done, self.plan.get_absolute_url())
+        except services.StaleActivity as stale:
+            # Nothing was written. Keep what this user typed, say what changed meanwhile, and
+            # let them save again knowingly on top of the newer version.
+            data = self.request.POST.copy()
+            data["opened"] = ActivityForm.sign_opened(stale.current)
+            form = self.get_form_class()(**{**self.get_form_kwargs(), "data": data})
+            form.is_valid()
+            form.add_error(None, stale_activity_message(stale))
+            return self.form_invalid(form)
         except ValidationError as error:
             if hasattr(error, "error_dict") and "reason" in error.error_dict:
                 form.add_error("reason", error.error_dict["reason"])

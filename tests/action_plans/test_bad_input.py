@@ -6,6 +6,7 @@ and never be a 500. Every test starts from a payload that is first proven valid 
 thing.
 """
 
+import html
 import io
 import re
 import zipfile
@@ -460,6 +461,39 @@ def test_an_agency_deactivated_since_it_was_linked_stays_linked_on_an_unrelated_
     # Still not offered for a new activity.
     new_page = as_planner.get("/rat/2024/kegiatan/baru/").content.decode()
     assert f'<option value="{polres.pk}"' not in new_page
+
+
+def opened_field(page: str) -> str:
+    return html.unescape(re.search(r'name="opened" value="([^"]*)"', page).group(1))
+
+
+def test_an_edit_made_meanwhile_is_not_undone_by_a_form_opened_before_it(
+    client, draft_plan, sekretariat
+):
+    # Two planners open the same activity; the first raises a target, the second fixes the
+    # title. The second form sent back the old target whole and undid the first change.
+    activity = draft_plan.activities.get(code="1.1")
+    url = f"/rat/2024/kegiatan/{activity.pk}/ubah/"
+    client.force_login(sekretariat)
+    first = opened_field(client.get(url).content.decode())
+    second = opened_field(client.get(url).content.decode())
+    raised = edit_activity(activity, target_B04="8", opened=first)
+    assert client.post(url, raised).status_code == 302
+
+    retitled = edit_activity(activity, title="Judul diperbaiki", opened=second)
+    response = client.post(url, retitled)
+
+    assert response.status_code == 400
+    page = " ".join(html.unescape(response.content.decode()).split())
+    assert "Kegiatan ini diubah orang lain sejak Anda membukanya: target B04: 1 → 8." in page
+    assert 'value="Judul diperbaiki"' in page  # what this planner typed is still there
+    activity.refresh_from_db()
+    assert activity.title == "Kegiatan 1.1" and targets_of(activity)["B04"] == 8
+    # Sent again from the page that said so, it saves, knowingly.
+    again = {**retitled, "opened": opened_field(response.content.decode()), "target_B04": "8"}
+    assert client.post(url, again).status_code == 302
+    activity.refresh_from_db()
+    assert activity.title == "Judul diperbaiki" and targets_of(activity)["B04"] == 8
 
 
 def test_target_edit_on_an_established_plan_needs_a_reason(as_planner, established):
