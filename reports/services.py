@@ -2,6 +2,7 @@
 these; each checks the actor's permission itself, so no caller can skip it."""
 
 import hashlib
+from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
@@ -87,11 +88,43 @@ def report_download(*, report: IssuedReport, by) -> bytes:
     return content
 
 
-def narrative_save(*, year: int, by, **texts) -> AnnualNarrative:
+NARRATIVE_FIELDS = ("summary", "obstacles", "follow_up", "recommendations")
+
+
+def text_digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+@dataclass
+class NarrativeConflict(Exception):
+    """Sections a colleague saved after this user opened the page, and this user changed too
+    (`stored`: section name to the text stored now); nothing was written."""
+
+    stored: dict
+    by: object = None
+    at: object = None
+
+
+@transaction.atomic
+def narrative_save(*, year: int, by, opened: dict | None = None, **texts) -> AnnualNarrative:
+    """Save the year's narrative. With `opened` (each section's text_digest when the page was
+    opened), a section this user left as it was keeps what is stored (a colleague's newer
+    text), and one both changed raises NarrativeConflict instead of being overwritten."""
     _require(by, "reports.write_narrative")
-    narrative, _created = AnnualNarrative.objects.get_or_create(year=year)
-    for name in ("summary", "obstacles", "follow_up", "recommendations"):
-        setattr(narrative, name, texts.get(name, ""))
+    AnnualNarrative.objects.get_or_create(year=year)
+    narrative = AnnualNarrative.objects.select_for_update().get(year=year)
+    conflicts = {}
+    for name in NARRATIVE_FIELDS:
+        typed, stored = texts.get(name, ""), getattr(narrative, name)
+        if opened is not None and name in opened:
+            if text_digest(typed) == opened[name]:
+                continue  # untouched on this page
+            if text_digest(stored) != opened[name] and stored != typed:
+                conflicts[name] = stored
+                continue
+        setattr(narrative, name, typed)
+    if conflicts:
+        raise NarrativeConflict(stored=conflicts, by=narrative.updated_by, at=narrative.updated_at)
     narrative.updated_by = by
     narrative.full_clean()
     narrative.save()

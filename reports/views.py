@@ -11,6 +11,8 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dateformat import format as date_format
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, ListView
@@ -205,12 +207,46 @@ class NarrativeView(ReportPermissionMixin, FormView):
         return {**super().get_context_data(**kwargs), "year": self.kwargs["year"]}
 
     def form_valid(self, form):
-        services.narrative_save(year=self.kwargs["year"], by=self.request.user, **form.cleaned_data)
+        try:
+            services.narrative_save(
+                year=self.kwargs["year"],
+                by=self.request.user,
+                opened=form.opened_digests(),
+                **form.texts(),
+            )
+        except services.NarrativeConflict as conflict:
+            return self.conflicted(form, conflict)
         messages.success(self.request, _("Narasi laporan tahunan disimpan."))
         return redirect(f"{reverse('reports:index')}?tahun={self.kwargs['year']}")
 
     def form_invalid(self, form):
         return self.render_to_response(self.get_context_data(form=form), status=400)
+
+    def conflicted(self, form, conflict):
+        """Nothing was written. The page keeps what this user typed; each section a colleague
+        changed meanwhile says so and shows the stored text; sent again, this user's text
+        replaces it knowingly (its digest now stands for what was seen)."""
+        opened = form.opened_digests() or {}
+        opened.update({name: services.text_digest(text) for name, text in conflict.stored.items()})
+        data = self.request.POST.copy()
+        data["opened"] = NarrativeForm.sign_opened(opened)
+        form = self.get_form_class()(**{**self.get_form_kwargs(), "data": data})
+        form.is_valid()
+        who = (
+            conflict.by.get_full_name() or conflict.by.username if conflict.by else _("orang lain")
+        )
+        when = date_format(timezone.localtime(conflict.at), "j F Y, H.i")
+        for name, text in conflict.stored.items():
+            form.add_error(
+                name,
+                _(
+                    "Bagian ini diubah oleh %(who)s pada %(when)s sejak Anda membuka halaman ini. "
+                    "Tersimpan sekarang: “%(text)s”. Teks Anda masih di kotak ini; simpan lagi "
+                    "untuk menggantinya."
+                )
+                % {"who": who, "when": when, "text": Truncator(text).chars(300) or "—"},
+            )
+        return self.form_invalid(form)
 
 
 class LogoView(ReportPermissionMixin, View):

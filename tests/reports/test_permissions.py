@@ -2,10 +2,13 @@
 the roles (secretariat builds and issues; leadership and secretariat download), not read
 from reports/rules.py."""
 
+import html
+import re
 from unittest import mock
 
 import pytest
 from django.core.files.base import ContentFile
+from django.test import Client
 
 from accounts.choices import Role
 from directory.choices import RegionLevel
@@ -175,6 +178,61 @@ def test_narrative_too_long_is_refused_with_a_message(client, sekretariat, year_
     assert response.status_code == 400
     assert "10000" in response.content.decode() or "10.000" in response.content.decode()
     assert not AnnualNarrative.objects.exists()
+
+
+NARRATIVE = "/laporan-resmi/2024/narasi/"
+
+
+def narrative_page(client) -> dict:
+    """The narrative form as the browser would send it back unchanged."""
+    page = html.unescape(client.get(NARRATIVE).content.decode())
+    fields = dict(re.findall(r'<textarea name="(\w+)"[^>]*>\n?(.*?)</textarea>', page, re.S))
+    fields["opened"] = re.search(r'name="opened" value="([^"]*)"', page).group(1)
+    return fields
+
+
+def test_a_colleagues_narrative_saved_meanwhile_is_kept_or_shown_never_overwritten(
+    client, sekretariat, sekretariat2, year_2024
+):
+    # Every save wrote all four sections from the form: a page opened before a colleague
+    # saved "Rekomendasi" put the old text back without a word.
+    client.force_login(sekretariat)
+    client.post(NARRATIVE, {"summary": "Ringkasan awal.", "recommendations": "Rekomendasi awal."})
+    colleague = Client()
+    colleague.force_login(sekretariat2)
+    mine, theirs = narrative_page(client), narrative_page(colleague)
+    theirs["recommendations"] = "Rekomendasi dari rekan."
+    theirs["summary"] = "Ringkasan dari rekan."
+    assert colleague.post(NARRATIVE, theirs).status_code == 302
+
+    # This page changed "Kendala" only: the colleague's sections stay.
+    mine["obstacles"] = "Kendala dari saya."
+    assert client.post(NARRATIVE, {**mine}).status_code == 302
+    narrative = AnnualNarrative.objects.get(year=2024)
+    assert (narrative.summary, narrative.obstacles, narrative.recommendations) == (
+        "Ringkasan dari rekan.",
+        "Kendala dari saya.",
+        "Rekomendasi dari rekan.",
+    )
+
+    # Both changed "Ringkasan": refused there, the stored text shown, mine kept in the box.
+    mine["summary"] = "Ringkasan dari saya."
+    response = client.post(NARRATIVE, mine)
+    assert response.status_code == 400
+    page = " ".join(html.unescape(response.content.decode()).split())
+    assert (
+        "Bagian ini diubah oleh" in page and "Tersimpan sekarang: “Ringkasan dari rekan.”" in page
+    )
+    assert "Ringkasan dari saya.</textarea>" in page
+    assert AnnualNarrative.objects.get(year=2024).summary == "Ringkasan dari rekan."
+    # Sent again from that page, it replaces the colleague's text knowingly.
+    again = {**mine, "opened": re.search(r'name="opened" value="([^"]*)"', page).group(1)}
+    assert client.post(NARRATIVE, again).status_code == 302
+    narrative.refresh_from_db()
+    assert (narrative.summary, narrative.recommendations) == (
+        "Ringkasan dari saya.",
+        "Rekomendasi dari rekan.",
+    )
 
 
 def test_a_double_tap_on_one_preview_issues_one_version(client, sekretariat, year_2024):
