@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.paginator import Paginator
 from django.db import connections
-from django.db.models import F, OrderBy, Q
+from django.db.models import F, GeneratedField, OrderBy, Q
 from django.utils.functional import cached_property
 
 
@@ -238,6 +238,9 @@ class Keyset:
         typed = []
         for name, value in zip(names, values, strict=True):
             model_field = self._field("id" if name == "pk" else name)
+            if isinstance(model_field, GeneratedField):
+                # Its own to_python passes anything through; its output field types the value.
+                model_field = model_field.output_field
             try:
                 if model_field is not None:
                     value = model_field.to_python(value)

@@ -369,6 +369,10 @@ def test_cursor_pages_say_where_they_lead(client, sekretariat, kecamatan, monkey
         "after=W1sidGl0bGUiLCJwayJdLFsiYVx1MDAwMGIiLDFdXQ&sort=title",
         # a cursor of the title sort on the risk sort
         "after=W1sidGl0bGUiLCJwayJdLFsiYSIsMV1d&sort=-risk_level",
+        # the status sort's rank (a generated column) as text, a list, an object
+        "after=W1sic3RhdHVzX3JhbmsiLCJwayJdLFsieCIsMV1d&sort=status",
+        "after=W1sic3RhdHVzX3JhbmsiLCJwayJdLFtbMV0sMV1d&sort=status",
+        "before=W1sic3RhdHVzX3JhbmsiLCJwayJdLFt7ImEiOjF9LDFdXQ&sort=status",
     ],
 )
 def test_a_cursor_that_does_not_fit_shows_the_first_page(
