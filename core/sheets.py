@@ -53,13 +53,16 @@ class Column:
 
 def plain(value):
     """The value as openpyxl should write it: lazy labels as text, aware datetimes in local time
-    (Excel has no time zones), text made formula-safe; numbers, dates and None as they are."""
+    (Excel has no time zones), text made formula-safe and without the control characters a
+    workbook cannot hold (forms refuse only NUL); numbers, dates and None as they are."""
     if isinstance(value, Promise):
         value = str(value)
     if isinstance(value, datetime):
         if timezone.is_aware(value):
             value = timezone.localtime(value)
         return value.replace(tzinfo=None)
+    if isinstance(value, str):
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
     return spreadsheet_safe(value)
 
 

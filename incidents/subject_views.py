@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from openpyxl import Workbook
 
+from core import sheets
 from core.mixins import PermissionRequiredMixin
 from core.models import ActivityLog
 from core.utils import parse_id, spreadsheet_safe
@@ -129,7 +130,7 @@ class PartySubjectReportView(PermissionRequiredMixin, View):
         sheet = book.active
         sheet.title = _("Data subjek")
         for row in self.rows(parties, mentioned, accesses):
-            sheet.append([spreadsheet_safe(value) for value in row])
+            sheet.append([sheets.plain(value) for value in row])
         response = HttpResponse(
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         )

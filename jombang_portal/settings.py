@@ -346,6 +346,9 @@ IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 # The library's own escaping deletes a leading "=" (losing data) and lets + - @ through; the
 # resources escape every cell with core.utils.spreadsheet_safe instead (directory/resources.py).
 IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = False
+# A control character typed into a name (forms refuse only NUL) cannot go into an Excel file:
+# replaced there, instead of the export failing.
+IMPORT_EXPORT_ESCAPE_ILLEGAL_CHARS_ON_EXPORT = True
 
 # HTTPS hardening; all of these are needed for `manage.py check --deploy` to pass clean.
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=False)

@@ -10,7 +10,7 @@ import pytest
 import time_machine
 
 from action_plans import services
-from action_plans.models import Realisation
+from action_plans.models import Activity, Realisation
 
 pytestmark = pytest.mark.django_db
 
@@ -242,3 +242,15 @@ def test_import_refuses_what_the_model_refuses_naming_the_column(
     assert response.status_code == 400
     assert response.context["problems"] == ["Baris 3: kolom “Satuan”: Satuan ini tidak dipakai."]
     assert not plan.activities.exists()
+
+
+def test_rat_export_of_a_title_with_a_control_character(client, established, sekretariat):
+    # Forms refuse only NUL; openpyxl refuses every control character and the export failed.
+    Activity.objects.filter(plan=established, code="1.1").update(title="Rapat\x01koordinasi")
+    client.force_login(sekretariat)
+    response = client.get("/rat/2024/ekspor.xlsx")
+    assert response.status_code == 200
+    cells = [
+        v for row in openpyxl.load_workbook(io.BytesIO(response.content)).active.values for v in row
+    ]
+    assert "Rapatkoordinasi" in cells

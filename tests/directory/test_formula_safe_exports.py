@@ -84,3 +84,12 @@ def test_admin_export_imports_back_unchanged(client, admin_user, hostile_contact
     assert contact.name == PAYLOADS["name"]
     assert contact.organisation == PAYLOADS["organisation"]
     assert str(contact.phone) == "+6281234567890"
+
+
+@pytest.mark.parametrize("fmt", [XLSX, CSV])
+def test_admin_export_of_a_name_with_a_control_character(client, admin_user, desa, fmt):
+    # Forms refuse only NUL; openpyxl refuses every control character and the export failed.
+    Contact.objects.create(kind="agama", phone="081234567890", region=desa, name="Tokoh\x01Uji")
+    client.force_login(admin_user)
+    record, _content = export(client, fmt)
+    assert record["Nama"] == ("Tokoh\ufffdUji" if fmt == XLSX else "Tokoh\x01Uji")

@@ -110,3 +110,15 @@ def test_export_of_reports_records_the_address(client, sekretariat, named):
     client.get(reverse("incidents:export_csv"), REMOTE_ADDR="10.1.2.3")
     entry = ActivityLog.objects.get(action="incidents.export")
     assert entry.data["ip"] == "10.1.2.3"
+
+
+def test_a_control_character_in_a_name_does_not_fail_the_excel_export(
+    client, admin_user, kecamatan
+):
+    # Forms refuse only NUL; openpyxl refuses every control character and the export failed.
+    IncidentFactory(kecamatan=kecamatan, title="Judul\x0cberhalaman", parties=["Budi\x01Santoso"])
+    client.force_login(admin_user)
+    response = client.get(URL, {"nama": "Santoso", "format": "xlsx"})
+    assert response.status_code == 200
+    cells = [v for row in load_workbook(io.BytesIO(response.content)).active.values for v in row]
+    assert "BudiSantoso" in cells
