@@ -580,6 +580,11 @@ class Party(models.Model):
     def __str__(self):
         return self.name
 
+    @staticmethod
+    def anonymous_name(pk) -> str:
+        """The name an anonymised party keeps (services.party_anonymise): never replaced again."""
+        return f"Anonim #{pk}"
+
 
 @pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
 class HandlingStep(models.Model):

@@ -224,7 +224,13 @@ class StaleEdit(Exception):
 
 
 def _save_parties(incident, parties):
+    # An anonymised party's name is not restored, even from a form sent again knowingly.
+    stored = dict(
+        Party.objects.filter(pk__in=[p.pk for p in parties if p.pk]).values_list("pk", "name")
+    )
     for party in parties:
+        if party.pk and stored.get(party.pk) == Party.anonymous_name(party.pk):
+            party.name = stored[party.pk]
         party.incident = incident
         party.full_clean()
         party.save()
@@ -438,11 +444,16 @@ def party_anonymise(*, parties: list[Party], by, ip: str | None) -> int:
     and statistics do not move. The field history (pghistory) loses the name too; the
     reports' own free text (title, chronology) is the administrator's to edit."""
     count = 0
+    incidents = set()
     for party in Party.objects.select_for_update().filter(pk__in=[p.pk for p in parties]):
-        anonymous = f"Anonim #{party.pk}"
+        anonymous = Party.anonymous_name(party.pk)
         party.name = anonymous
         party.save(update_fields=["name"])
         Party.pgh_event_model.objects.filter(pgh_obj_id=party.pk).update(name=anonymous)
         log_action(actor=by, action=PARTY_ANONYMISE, obj=party.incident, ip=ip, party=party.pk)
+        incidents.add(party.incident_id)
         count += 1
+    # An edit form opened before this is now out of date (incident_update refuses it and says
+    # so) instead of writing the name it still shows back.
+    Incident.objects.filter(pk__in=incidents).update(version=F("version") + 1)
     return count

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from core.models import ActivityLog
 from directory.choices import RegionLevel
+from incidents import services
 from incidents.models import ConflictStatus, Evidence, HandlingStep, Incident, Party
 from tests.factories import ContactFactory, IncidentFactory, RegionFactory, jpeg_bytes
 from tests.helpers import assert_field_error, field_errors, jpeg_upload, local_input
@@ -492,6 +493,31 @@ def edit_payload(incident, **changes):
 @pytest.fixture
 def own_report(petugas, kecamatan):
     return IncidentFactory(kecamatan=kecamatan, reported_by=petugas, title=TITLE)
+
+
+def test_an_edit_form_opened_before_a_party_was_anonymised_does_not_bring_the_name_back(
+    as_petugas, own_report, admin_user
+):
+    # The version did not move with the anonymisation: the form, still showing the name, was
+    # saved over it and the erased name was stored again.
+    typed = edit_payload(own_report, killed="2")
+    party = own_report.parties.get()
+    services.party_anonymise(parties=[party], by=admin_user, ip=None)
+    url = f"/laporan/{own_report.pk}/ubah/"
+
+    response = as_petugas.post(url, typed)
+
+    assert response.status_code == 400
+    assert 'data-testid="stale-edit"' in response.content.decode()
+    party.refresh_from_db()
+    assert party.name == f"Anonim #{party.pk}"
+    # Sent again knowingly (the newer version), the edit saves and the name stays erased.
+    own_report.refresh_from_db()
+    assert as_petugas.post(url, {**typed, "version": own_report.version}).status_code == 302
+    party.refresh_from_db()
+    own_report.refresh_from_db()
+    assert party.name == f"Anonim #{party.pk}" and own_report.killed == 2
+    assert not Party.pgh_event_model.objects.filter(pgh_obj=party, name=typed["parties-0-name"])
 
 
 def test_valid_edit_payload_saves(as_petugas, own_report):
