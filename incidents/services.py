@@ -369,6 +369,8 @@ def field_display(model_field, value, cache: dict | None = None) -> str:
                 return name
             cache[key] = name
         return cache[key]
+    if isinstance(value, bool):
+        return _("Ya") if value else _("Tidak")
     if isinstance(value, str) and isinstance(model_field, models.DateTimeField):
         value = parse_datetime(value) or value
     if hasattr(value, "astimezone"):

@@ -520,6 +520,23 @@ def test_an_edit_form_opened_before_a_party_was_anonymised_does_not_bring_the_na
     assert not Party.pgh_event_model.objects.filter(pgh_obj=party, name=typed["parties-0-name"])
 
 
+def test_a_quick_report_completed_reads_ya_tidak_in_the_history(
+    as_petugas, own_report, client, sekretariat
+):
+    # The history showed the flag as "Perlu dilengkapi: True → False", in English.
+    Incident.objects.filter(pk=own_report.pk).update(needs_completion=True)
+    own_report.refresh_from_db()
+    url = f"/laporan/{own_report.pk}/ubah/"
+    assert as_petugas.post(url, edit_payload(own_report)).status_code == 302
+    client.force_login(sekretariat)
+
+    page = client.get(f"/laporan/{own_report.pk}/").content.decode()
+
+    history = " ".join(page.split('data-testid="history"')[1].split())
+    assert "Perlu dilengkapi: Ya → Tidak" in history
+    assert "True" not in history and "False" not in history
+
+
 def test_valid_edit_payload_saves(as_petugas, own_report):
     response = as_petugas.post(
         f"/laporan/{own_report.pk}/ubah/", edit_payload(own_report, killed="2")
