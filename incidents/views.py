@@ -1,6 +1,8 @@
 """Pages of the conflict reports. Every object is fetched from `Incident.objects.visible_to(user)`,
 so a report the user may not see is a 404 wherever its id is typed."""
 
+import copy
+
 from axes.helpers import get_client_ip_address
 from django.apps import apps
 from django.contrib import messages
@@ -519,9 +521,18 @@ class StepCreateView(SubmitOnceMixin, LoginRequiredMixin, CreateView):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
         self.incident = get_object_or_404(visible_incidents(request.user), pk=kwargs["pk"])
-        if not request.user.has_perm("incidents.add_step", self.incident):
+        # A report closed while the form was being filled: its status refuses, not the role.
+        # The form comes back with what was typed and says so (form_invalid).
+        closed_meanwhile = request.method == "POST" and self.allowed_in_handling()
+        if not request.user.has_perm("incidents.add_step", self.incident) and not closed_meanwhile:
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
+
+    def allowed_in_handling(self) -> bool:
+        """Whether this user may add steps to this report while it is being handled."""
+        probe = copy.copy(self.incident)
+        probe.status = Status.DITANGANI
+        return self.request.user.has_perm("incidents.add_step", probe)
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "user": self.request.user, "incident": self.incident}
@@ -547,10 +558,22 @@ class StepCreateView(SubmitOnceMixin, LoginRequiredMixin, CreateView):
             self.submit_once(add)
         except AlreadySubmitted as done:
             return self.already_submitted(done, url)
+        except PermissionDenied:
+            self.incident.refresh_from_db()  # closed meanwhile
+            return self.form_invalid(form)
         messages.success(self.request, _("Tindak lanjut tersimpan."))
         return HttpResponseRedirect(url)
 
     def form_invalid(self, form):
+        if not self.request.user.has_perm("incidents.add_step", self.incident):
+            form.add_error(
+                None,
+                _(
+                    "Laporan ini kini berstatus %(status)s: tindak lanjut tidak dapat ditambahkan "
+                    "lagi. Isian Anda di bawah belum disimpan."
+                )
+                % {"status": self.incident.get_status_display()},
+            )
         response = super().form_invalid(form)
         response.status_code = 400
         return response

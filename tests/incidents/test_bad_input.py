@@ -5,6 +5,7 @@ nothing, keep what else the user typed, and never be a 500. Every test starts fr
 that is first proven valid, and breaks exactly one thing.
 """
 
+import html
 from datetime import date, timedelta
 
 import pytest
@@ -751,6 +752,22 @@ def test_bad_step_is_refused_and_nothing_saved(
     assert DESCRIPTION in response.content.decode()
     verified.refresh_from_db()
     assert verified.stage == "pencegahan"
+
+
+def test_a_step_typed_while_the_report_was_closed_comes_back_with_the_reason(as_petugas, verified):
+    # The report was closed while the officer typed: the answer was the role refusal page
+    # ("Peran Anda tidak mengizinkan"), and the typed text was gone.
+    Incident.objects.filter(pk=verified.pk).update(status="ditutup", resolution="damai")
+
+    response = as_petugas.post(f"/laporan/{verified.pk}/tindak-lanjut/", step_payload())
+
+    assert response.status_code == 400
+    page = " ".join(html.unescape(response.content.decode()).split())
+    assert "Laporan ini kini berstatus Ditutup: tindak lanjut tidak dapat ditambahkan lagi." in page
+    assert DESCRIPTION in page
+    assert not HandlingStep.objects.exists()
+    # Opening the form on a closed report is still refused.
+    assert as_petugas.get(f"/laporan/{verified.pk}/tindak-lanjut/").status_code == 403
 
 
 def test_step_naming_a_contact_outside_the_officers_kecamatan(
