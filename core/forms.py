@@ -5,6 +5,7 @@ import functools
 import html
 
 from django import forms
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.forms.models import ModelChoiceIterator
 from django.forms.renderers import TemplatesSetting
@@ -232,6 +233,49 @@ class PortalFormRenderer(TemplatesSetting):
 
     field_template_name = "forms/field.html"
     bound_field_class = PortalBoundField
+
+
+class OpenedStateMixin:
+    """For a ModelForm that edits a saved row: the row's values as the form was opened travel
+    with it (signed, in the hidden `opened` field), so a save can see what a colleague changed
+    since instead of writing the whole row back over it (`changes_since_opened`)."""
+
+    OPENED_FIELD = "opened"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields[self.OPENED_FIELD] = forms.CharField(required=False, widget=forms.HiddenInput)
+        if self.instance.pk and not self.is_bound:
+            self.initial[self.OPENED_FIELD] = self.sign_state(self.instance)
+
+    def _salt(self) -> str:
+        return f"opened:{self._meta.model._meta.label_lower}"
+
+    def row_state(self, obj) -> dict:
+        """The form's fields of `obj` as text, in the form's order."""
+        opts = self._meta.model._meta
+        return {
+            name: str(opts.get_field(name).value_from_object(obj)) for name in self._meta.fields
+        }
+
+    def sign_state(self, obj) -> str:
+        return signing.dumps(self.row_state(obj), salt=self._salt())
+
+    def changes_since_opened(self, current) -> list[tuple[str, str, str]]:
+        """(label, as opened, as stored now) for each field changed since the form was opened;
+        empty when nothing changed or the form carries no (valid) opened state."""
+        try:
+            opened = signing.loads(self.data.get(self.OPENED_FIELD) or "", salt=self._salt())
+        except signing.BadSignature:
+            return []
+        if not isinstance(opened, dict):
+            return []
+        now = self.row_state(current)
+        return [
+            (str(self.fields[name].label), opened.get(name) or "—", now[name] or "—")
+            for name in now
+            if name in self.fields and opened.get(name, now[name]) != now[name]
+        ]
 
 
 class BootstrapMixin:

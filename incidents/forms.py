@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import BootstrapMixin, EvidenceFilesField, FastSelect
+from core.forms import BootstrapMixin, EvidenceFilesField, FastSelect, OpenedStateMixin
 from core.pickers import PickerSelectMultiple, get_picker
 from core.utils import parse_id
 from directory.models import Region
@@ -200,7 +200,7 @@ class HandlingStepForm(BootstrapMixin, forms.ModelForm):
         self.fields["stage"].initial = incident.stage
 
 
-class ConflictStatusForm(BootstrapMixin, forms.ModelForm):
+class ConflictStatusForm(OpenedStateMixin, BootstrapMixin, forms.ModelForm):
     class Meta:
         model = ConflictStatus
         fields = [

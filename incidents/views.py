@@ -603,6 +603,12 @@ class ConflictStatusListView(LoginRequiredMixin, PerPageMixin, ListView):
         return context
 
 
+class ChangedMeanwhile(Exception):
+    def __init__(self, current, changes):
+        super().__init__(changes)
+        self.current, self.changes = current, changes
+
+
 class ConflictStatusFormMixin(SubmitOnceMixin, RecheckAfterClashMixin, PermissionRequiredMixin):
     """A decree saved once per rendered form (SubmitOnceMixin): the second tap of a double tap
     was refused next to the number, "Nomor keputusan ini sudah tercatat", by the first tap.
@@ -620,6 +626,11 @@ class ConflictStatusFormMixin(SubmitOnceMixin, RecheckAfterClashMixin, Permissio
         url = reverse("incidents:conflict_status_list")
 
         def save():
+            if form.instance.pk:
+                current = ConflictStatus.objects.select_for_update().get(pk=form.instance.pk)
+                changes = form.changes_since_opened(current)
+                if changes:
+                    raise ChangedMeanwhile(current, changes)
             self.object = form.save()
             return self.object, url
 
@@ -627,6 +638,22 @@ class ConflictStatusFormMixin(SubmitOnceMixin, RecheckAfterClashMixin, Permissio
             self.submit_once(save)
         except AlreadySubmitted as done:
             return self.already_submitted(done, url)
+        except ChangedMeanwhile as changed:
+            # Nothing was written. Keep what this user typed, say what changed meanwhile; sent
+            # again from this page, it saves knowingly over the newer version.
+            data = self.request.POST.copy()
+            data[form.OPENED_FIELD] = form.sign_state(changed.current)
+            form = self.get_form_class()(**{**self.get_form_kwargs(), "data": data})
+            form.is_valid()
+            form.add_error(
+                None,
+                _(
+                    "Keputusan ini diubah orang lain sejak Anda membukanya: %(changes)s. Isian "
+                    "Anda di bawah belum disimpan; periksa, lalu simpan lagi untuk menimpanya."
+                )
+                % {"changes": "; ".join(f"{a}: {b} → {c}" for a, b, c in changed.changes)},
+            )
+            return self.form_invalid(form)
         messages.success(self.request, _("Status keadaan konflik tersimpan."))
         return redirect(url)
 

@@ -6,6 +6,7 @@ that is first proven valid, and breaks exactly one thing.
 """
 
 import html
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -815,6 +816,35 @@ def test_conflict_status_of_exactly_90_days_saves(as_sekretariat):
     response = as_sekretariat.post(CONFLICT_STATUS_URL, conflict_status_payload())
     assert response.status_code == 302
     assert ConflictStatus.objects.get().end_date == START + timedelta(days=89)
+
+
+def test_a_decree_edit_opened_before_a_colleagues_save_does_not_undo_it(as_sekretariat):
+    # One records an extension; the other, from a page opened earlier, a revocation: the second
+    # form sent the extension fields back empty and the extension was gone without a word.
+    as_sekretariat.post(CONFLICT_STATUS_URL, conflict_status_payload())
+    decree = ConflictStatus.objects.get()
+    url = f"/laporan/status-keadaan-konflik/{decree.pk}/ubah/"
+    opened = re.search(r'name="opened" value="([^"]*)"', as_sekretariat.get(url).content.decode())
+    extension = conflict_status_payload(
+        extension_decree_number="188/20/2026",
+        extended_until=(START + timedelta(days=150)).isoformat(),
+    )
+    assert as_sekretariat.post(url, extension).status_code == 302
+
+    revocation = conflict_status_payload(
+        revocation_decree_number="188/30/2026",
+        revoked_on=(START + timedelta(days=60)).isoformat(),
+        opened=html.unescape(opened.group(1)),
+    )
+    response = as_sekretariat.post(url, revocation)
+
+    assert response.status_code == 400
+    page = " ".join(html.unescape(response.content.decode()).split())
+    assert "Keputusan ini diubah orang lain sejak Anda membukanya:" in page
+    assert "188/20/2026" in page.split("Keputusan ini diubah")[1].split("Isian Anda")[0]
+    assert 'value="188/30/2026"' in page  # what was typed is kept
+    decree.refresh_from_db()
+    assert decree.extension_decree_number == "188/20/2026" and not decree.revoked_on
 
 
 def test_conflict_status_longer_than_90_days_without_extension(as_sekretariat):
