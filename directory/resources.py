@@ -368,13 +368,17 @@ class ContactResource(LabelledResource):
         clean_model_instances = True
         skip_unchanged = True
 
+    # What anonymising a contact erases (directory.services.contact_anonymise).
+    PERSONAL_FIELDS = ("name", "organisation", "community", "phone")
+
     def get_or_init_instance(self, instance_loader, row):
-        """A row with an ID updates that contact, and only an existing one that was not
-        anonymised: an unknown ID would be stored under that number (which the database later
-        hands out again), and an old export would bring back the name and number of a person
-        whose data was erased at their request."""
+        """A row with an ID updates that contact, and only an existing one: an unknown ID would
+        be stored under that number (which the database later hands out again). An anonymised
+        contact keeps its anonymous data: a row that would bring back a name or number erased
+        at the person's request is refused (an export imported back unchanged is not)."""
         instance, new = super().get_or_init_instance(instance_loader, row)
-        given = self.fields["id"].clean(row)
+        id_column = self.fields["id"].column_name
+        given = self.fields["id"].clean(row) if id_column in row else None
         if new and given is not None:
             raise ValidationError(
                 {
@@ -382,14 +386,29 @@ class ContactResource(LabelledResource):
                     % {"id": given}
                 }
             )
-        anonymised = ActivityLog.objects.for_object(instance).filter(action=CONTACT_ANONYMISE)
-        if not new and anonymised.exists():
+        if not new and self._restores_erased_data(instance, row):
             message = _(
                 "Data pribadi tokoh ID %(id)s sudah dihapus atas permintaan yang bersangkutan "
                 "(dianonimkan) dan tidak dapat dipulihkan lewat impor."
             )
             raise ValidationError({"id": message % {"id": given}})
         return instance, new
+
+    def _restores_erased_data(self, instance, row) -> bool:
+        for name in self.PERSONAL_FIELDS:
+            field = self.fields[name]
+            if field.column_name not in row:
+                continue
+            try:
+                typed = field.clean(row)
+            except ValueError:
+                typed = row[field.column_name]
+            if str(typed or "") != str(getattr(instance, name) or ""):
+                break
+        else:
+            return False
+        anonymised = ActivityLog.objects.for_object(instance).filter(action=CONTACT_ANONYMISE)
+        return anonymised.exists()
 
     def allowed_values(self):
         return [

@@ -408,6 +408,38 @@ def test_a_file_longer_than_the_bound_is_refused_before_any_row_is_checked(
     assert Contact.objects.count() == 0
 
 
+def test_new_contacts_import_without_an_id_column(client, admin_user, desa):
+    # The ID column is for updating contacts exported earlier: a file of new ones leaves it out.
+    client.force_login(admin_user)
+    header = [h for h in LABELLED_HEADER if h != "ID"]
+    upload = xlsx([header, contact_row("Tokoh Baru")[1:]])
+
+    response = import_file(client, "contact", upload, XLSX)
+
+    assert "confirm_form" in response.context, row_problems(response)
+    confirm(client, "contact", response)
+    assert Contact.objects.get().name == "Tokoh Baru"
+
+
+def test_an_export_with_an_anonymised_contact_imports_back_unchanged(client, admin_user, desa):
+    erased = ContactFactory(region=desa, phone="081234567890")
+    ContactFactory(region=desa)
+    client.force_login(admin_user)
+    client.post(f"/admin/directory/contact/{erased.pk}/anonimkan/", {"confirm": "1"})
+    fields = {f"contactresource_{name}": "on" for name in CONTACT_HEADER}
+    exported = client.post(
+        "/admin/directory/contact/export/", {"format": CSV, "resource": "0", **fields}
+    )
+    upload = io.BytesIO(exported.content)
+    upload.name = "tokoh.csv"
+
+    response = import_file(client, "contact", upload, CSV)
+
+    assert "confirm_form" in response.context, row_problems(response)
+    erased.refresh_from_db()
+    assert erased.name == f"Anonim #{erased.pk}" and erased.phone == ""
+
+
 def test_import_accepts_dd_mm_yyyy_and_shows_region_names_in_the_preview(client, admin_user, desa):
     from datetime import date
 
