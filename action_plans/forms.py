@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from action_plans.choices import Pillar
 from action_plans.models import ActionPlan, Activity, Period, Realisation
-from action_plans.services import activity_snapshot
+from action_plans.services import activity_opened_state
 from core.forms import BootstrapMixin, EvidenceFilesField, LocalDateField
 from core.pickers import PickerSelect, PickerSelectMultiple, get_picker
 from directory.models import Agency, Region
@@ -86,7 +86,7 @@ class ActivityForm(BootstrapMixin, forms.ModelForm):
             )
         self.instance.plan = plan
         if self.instance.pk and not self.is_bound:
-            self.initial["opened"] = self.sign_opened(activity_snapshot(self.instance))
+            self.initial["opened"] = self.sign_opened(activity_opened_state(self.instance))
         agencies = get_picker("instansi").queryset(user)
         if self.instance.pk:
             # An agency deactivated since it was linked is no longer offered, but stays linked

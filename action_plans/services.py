@@ -228,6 +228,15 @@ class StaleActivity(Exception):
     changes: list = field(default_factory=list)
 
 
+def activity_opened_state(activity: Activity) -> dict:
+    """What the edit form keeps to notice a change made meanwhile: the snapshot and the linked
+    reports (not part of a revision: linking a report needs no reason)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        linked = ", ".join(sorted(activity.incidents.values_list("reference", flat=True)))
+        label = str(Activity._meta.get_field("incidents").verbose_name)
+        return {**activity_snapshot(activity), label: linked}
+
+
 def activity_snapshot(activity: Activity) -> dict:
     """The activity as a person reads it, label by label (targets included): what a revision
     compares, and what the edit form keeps to notice a change made meanwhile."""
@@ -284,18 +293,21 @@ def activity_save(
 ) -> Activity:
     """Create or edit an activity and its per-period targets (`{period: value}`). On an
     established plan the change needs a reason and is recorded as a revision. `opened` is the
-    activity's snapshot when the editor opened it: StaleActivity when it changed since, so a
-    form sent back whole does not undo a colleague's change without a word."""
+    activity's state when the editor opened it (activity_opened_state): StaleActivity when it
+    changed since, so a form sent back whole does not undo a colleague's change without a
+    word."""
     _require_planner(by)
     plan = ActionPlan.objects.select_for_update().get(pk=activity.plan_id)
-    before = activity_snapshot(Activity.objects.get(pk=activity.pk)) if activity.pk else {}
-    if opened is not None and activity.pk and opened != before:
+    stored = Activity.objects.get(pk=activity.pk) if activity.pk else None
+    before = activity_snapshot(stored) if stored else {}
+    now = activity_opened_state(stored) if stored and opened is not None else {}
+    if opened is not None and stored and opened != now:
         raise StaleActivity(
-            current=before,
+            current=now,
             changes=[
-                (key, opened.get(key, ""), before.get(key, ""))
-                for key in sorted(set(opened) | set(before))
-                if opened.get(key, "") != before.get(key, "")
+                (key, opened.get(key, ""), now.get(key, ""))
+                for key in sorted(set(opened) | set(now))
+                if opened.get(key, "") != now.get(key, "")
             ],
         )
     for period, value in targets.items():

@@ -32,7 +32,7 @@ from action_plans.models import (
 from directory.models import Agency
 from tests import personas as build
 from tests.action_plans.conftest import realisation_log, revisions
-from tests.factories import jpeg_bytes
+from tests.factories import IncidentFactory, jpeg_bytes
 from tests.helpers import add_activity, assert_field_error, field_errors
 
 BAD_DATE = "Tanggal tidak valid; gunakan format HH/BB/TTTT."
@@ -494,6 +494,27 @@ def test_an_edit_made_meanwhile_is_not_undone_by_a_form_opened_before_it(
     assert client.post(url, again).status_code == 302
     activity.refresh_from_db()
     assert activity.title == "Judul diperbaiki" and targets_of(activity)["B04"] == 8
+
+
+def test_a_report_linked_meanwhile_is_not_unlinked_by_a_form_opened_before_it(
+    client, draft_plan, sekretariat, kecamatan
+):
+    activity = draft_plan.activities.get(code="1.1")
+    report = IncidentFactory(kecamatan=kecamatan, status="diverifikasi")
+    url = f"/rat/2024/kegiatan/{activity.pk}/ubah/"
+    client.force_login(sekretariat)
+    first = opened_field(client.get(url).content.decode())
+    second = opened_field(client.get(url).content.decode())
+    linked = edit_activity(activity, incidents=[report.pk], opened=first)
+    assert client.post(url, linked).status_code == 302
+    assert list(activity.incidents.all()) == [report]
+
+    response = client.post(url, edit_activity(activity, title="Judul baru", opened=second))
+
+    assert response.status_code == 400
+    page = " ".join(html.unescape(response.content.decode()).split())
+    assert f"laporan terkait: — → {report.reference}" in page
+    assert list(activity.incidents.all()) == [report]
 
 
 def test_target_edit_on_an_established_plan_needs_a_reason(as_planner, established):
