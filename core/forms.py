@@ -1,6 +1,7 @@
 """Form pieces shared by the apps: multiple evidence files, Bootstrap classes on widgets, dates
 typed as DD/MM/YYYY."""
 
+import datetime
 import functools
 import html
 
@@ -252,11 +253,18 @@ class OpenedStateMixin:
         return f"opened:{self._meta.model._meta.label_lower}"
 
     def row_state(self, obj) -> dict:
-        """The form's fields of `obj` as text, in the form's order."""
+        """The form's fields of `obj` as a person reads them (empty as "", dates DD/MM/YYYY), in
+        the form's order."""
         opts = self._meta.model._meta
-        return {
-            name: str(opts.get_field(name).value_from_object(obj)) for name in self._meta.fields
-        }
+        state = {}
+        for name in self._meta.fields:
+            value = opts.get_field(name).value_from_object(obj)
+            if value is None:
+                value = ""
+            elif isinstance(value, datetime.date):
+                value = value.strftime("%d/%m/%Y")
+            state[name] = str(value)
+        return state
 
     def sign_state(self, obj) -> str:
         return signing.dumps(self.row_state(obj), salt=self._salt())

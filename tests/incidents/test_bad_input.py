@@ -841,7 +841,9 @@ def test_a_decree_edit_opened_before_a_colleagues_save_does_not_undo_it(as_sekre
     assert response.status_code == 400
     page = " ".join(html.unescape(response.content.decode()).split())
     assert "Keputusan ini diubah orang lain sejak Anda membukanya:" in page
-    assert "188/20/2026" in page.split("Keputusan ini diubah")[1].split("Isian Anda")[0]
+    changes = page.split("sejak Anda membukanya:")[1].split("Isian Anda")[0]
+    assert "Diperpanjang sampai: — → 31/05/2026" in changes and "188/20/2026" in changes
+    assert "None" not in changes
     assert 'value="188/30/2026"' in page  # what was typed is kept
     decree.refresh_from_db()
     assert decree.extension_decree_number == "188/20/2026" and not decree.revoked_on
