@@ -257,9 +257,10 @@ def period_document(year: int, period_code: str) -> Document:
         classes=plan_selectors.class_counts(rows),
         class_labels=[c.label for c in plan_selectors.AchievementClass],
         mean_ratio=plan_selectors.mean_ratio(rows),
-        submitted_count=len(submitted),
         # Out of the activities that owe a realisation this period (as the annual report
-        # counts them): one without a target here is not missing a report.
+        # counts them): one without a target here is not missing a report, and one reported
+        # anyway is not counted (it would read "5 of 4").
+        submitted_count=sum(1 for row in submitted if row.target),
         with_target=sum(1 for row in rows if row.target),
         late_count=sum(1 for row in submitted if row.realisation.is_late),
         budget=sum(row.activity.budget for row in rows),
