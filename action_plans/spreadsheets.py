@@ -213,22 +213,22 @@ def import_template(plan) -> bytes:
     sheet.freeze_panes = "A2"
     example_agencies = list(Agency.objects.filter(active=True).order_by("name")[:3])
     acronyms = [a.acronym or a.name for a in example_agencies] or ["Bakesbangpol"]
-    sheet.append(
-        [
-            "1.1",
-            str(Stage.PENCEGAHAN.label),
-            ", ".join(str(p.label) for p in (Pillar.KOLABORASI, Pillar.KOMUNIKASI)),
-            _("Rapat koordinasi deteksi dini"),
-            acronyms[0],
-            "; ".join(acronyms[1:]),
-            _("Rapat terlaksana"),
-            _("kali"),
-            15000000,
-            str(BudgetSource.APBD.label),
-            "",
-        ]
-        + [1 for _p in periods]
-    )
+    example = [
+        "1.1",
+        str(Stage.PENCEGAHAN.label),
+        ", ".join(str(p.label) for p in (Pillar.KOLABORASI, Pillar.KOMUNIKASI)),
+        _("Rapat koordinasi deteksi dini"),
+        acronyms[0],
+        "; ".join(acronyms[1:]),
+        _("Rapat terlaksana"),
+        _("kali"),
+        15000000,
+        str(BudgetSource.APBD.label),
+        "",
+    ] + [1 for _p in periods]
+    # Agency names are typed by people (forms refuse only NUL): plain() drops what a workbook
+    # cannot hold.
+    sheet.append([sheets.plain(value) for value in example])
     agencies = Agency.objects.filter(active=True).order_by("acronym", "name")
     sheets.allowed_values_sheet(
         book,

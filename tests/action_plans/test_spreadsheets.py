@@ -254,3 +254,15 @@ def test_rat_export_of_a_title_with_a_control_character(client, established, sek
         v for row in openpyxl.load_workbook(io.BytesIO(response.content)).active.values for v in row
     ]
     assert "Rapatkoordinasi" in cells
+
+
+def test_import_template_with_a_control_character_in_an_agency_acronym(client, plan, sekretariat):
+    # The template's example row names agencies as typed (forms refuse only NUL): 500 before.
+    from tests.factories import AgencyFactory
+
+    AgencyFactory(name="AAA Dinas Uji", acronym="Dinas\x0bUji")
+    client.force_login(sekretariat)
+    response = client.get("/rat/2024/impor/templat.xlsx")
+    assert response.status_code == 200
+    example = list(openpyxl.load_workbook(io.BytesIO(response.content))["RAT"].values)[1]
+    assert example[4] == "DinasUji"
