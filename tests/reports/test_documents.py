@@ -8,14 +8,18 @@ from zoneinfo import ZoneInfo
 import openpyxl
 import pypdf
 import pytest
-from django.core.files.base import ContentFile
 
 from action_plans import services as plan_services
 from action_plans.choices import PeriodScheme, RealisationStatus
-from action_plans.models import Realisation, RealisationEvidence
+from action_plans.models import Realisation
 from incidents.models import Incident
 from reports import documents
-from tests.factories import ActivityFactory, IncidentFactory, TargetFactory, jpeg_bytes
+from tests.factories import (
+    ActivityFactory,
+    IncidentFactory,
+    RealisationEvidenceFactory,
+    TargetFactory,
+)
 from tests.reports.conftest import submit
 from tests.reports.helpers import pdf_text, squash
 
@@ -114,16 +118,7 @@ def test_annual_report_counts_evidence_of_submitted_realisations_only(year_2024,
     returned = Realisation.objects.get(activity__code="1.2", period=b08)
     Realisation.objects.filter(pk=returned.pk).update(status=RealisationStatus.DIKEMBALIKAN)
     for realisation in (draft, returned):
-        evidence = RealisationEvidence(
-            realisation=realisation,
-            original_name="foto.jpg",
-            content_type="image/jpeg",
-            size=100,
-            sha256="0" * 64,
-            uploaded_by=sekretariat,
-        )
-        evidence.file.save("foto.jpg", ContentFile(jpeg_bytes()), save=False)
-        evidence.save()
+        RealisationEvidenceFactory(realisation=realisation, uploaded_by=sekretariat)
 
     text = pdf_text(documents.build("annual", 2024).pdf(draft=False))
 
@@ -265,23 +260,11 @@ def test_pillar_scores_and_indicators_are_printed_when_available(year_2024, monk
 
 
 def test_the_annex_is_bounded(year_2024, settings, sekretariat):
-    from django.core.files.base import ContentFile
-
-    from action_plans.models import Realisation, RealisationEvidence
-    from tests.factories import jpeg_bytes
-
     realisation = Realisation.objects.get(activity__code="2.1")
     for n in range(3):
-        evidence = RealisationEvidence(
-            realisation=realisation,
-            original_name=f"notulen-{n}.jpg",
-            content_type="image/jpeg",
-            size=100,
-            sha256="0" * 64,
-            uploaded_by=sekretariat,
+        RealisationEvidenceFactory(
+            realisation=realisation, original_name=f"notulen-{n}.jpg", uploaded_by=sekretariat
         )
-        evidence.file.save("x.jpg", ContentFile(jpeg_bytes()), save=False)
-        evidence.save()
     settings.REPORTS_ANNEX_MAX_ITEMS = 2
     settings.REPORTS_ANNEX_MAX_THUMBNAILS = 1
 
