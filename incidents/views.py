@@ -43,7 +43,7 @@ from incidents.forms import (
     TransitionForm,
 )
 from incidents.listing import ListRow, list_markup
-from incidents.models import ConflictStatus, Evidence, Incident
+from incidents.models import ConflictStatus, Evidence, Incident, Party
 from incidents.querysets import search_is_plain
 from incidents.rules import edit_refusal
 
@@ -208,7 +208,8 @@ class IncidentFormMixin:
     def post(self, request, *args, **kwargs):
         self.object = self.get_object() if self.kwargs.get("pk") else None
         form = self.get_form()
-        parties = self.get_parties(request.POST)
+        self.party_data, self.vanished_parties = self.parties_sent(request.POST)
+        parties = self.get_parties(self.party_data)
         if not (form.is_valid() and parties.is_valid()):
             return self.invalid(form, parties)
         try:
@@ -216,6 +217,40 @@ class IncidentFormMixin:
         except ValidationError as error:
             form.add_error(None, error)
             return self.invalid(form, parties)
+
+    def parties_sent(self, data):
+        """The parties as sent, and the names of those deleted meanwhile (by a colleague's save
+        of this report): such a party comes back as a new one, after the existing ones. The
+        formset refused the id of a row no longer there with no visible message, on every
+        resend; now the save meets the newer version, the page says what changed, and the
+        person decides whether the party stays."""
+        if self.object is None:
+            return data, []
+        prefix = "parties"
+        initial = min(parse_id(data.get(f"{prefix}-INITIAL_FORMS")) or 0, 1000)
+        total = min(parse_id(data.get(f"{prefix}-TOTAL_FORMS")) or 0, 1000)
+        ids = {i: parse_id(data.get(f"{prefix}-{i}-id")) for i in range(initial)}
+        existing = set(Party.objects.filter(pk__in=ids.values()).values_list("pk", flat=True))
+        gone = [i for i, pk in ids.items() if pk is not None and pk not in existing]
+        if not gone:
+            return data, []
+        kept = [i for i in range(initial) if i not in gone]
+        order = kept + gone + list(range(initial, max(total, initial)))
+        rewritten = data.copy()
+        fields = {}  # form index: [(field name, values)]
+        for key in data:
+            _prefix, _sep, rest = key.partition("-")
+            index, _sep, name = rest.partition("-")
+            if _prefix == prefix and name and index.isascii() and index.isdigit():
+                del rewritten[key]
+                fields.setdefault(int(index), []).append((name, data.getlist(key)))
+        for new, old in enumerate(order):
+            for name, values in fields.get(old, []):
+                if not (old in gone and name == "id"):
+                    rewritten.setlist(f"{prefix}-{new}-{name}", values)
+        rewritten[f"{prefix}-INITIAL_FORMS"] = str(len(kept))
+        rewritten[f"{prefix}-TOTAL_FORMS"] = str(len(order))
+        return rewritten, [data.get(f"{prefix}-{i}-name", "") for i in gone]
 
     def invalid(self, form, parties, **extra):
         messages.error(self.request, _("Laporan belum tersimpan. Periksa isian yang ditandai."))
@@ -359,7 +394,7 @@ class IncidentUpdateView(SubmitOnceMixin, LoginRequiredMixin, IncidentFormMixin,
                 )
                 % {"status": current.get_status_display()},
             )
-            return self.invalid(form, self.get_parties(self.request.POST))
+            return self.invalid(form, self.get_parties(self.party_data))
         except services.StaleEdit as stale:
             # Nothing was written. Keep what this user typed, show what changed meanwhile, and
             # let them save again knowingly on top of the newer version.
@@ -369,7 +404,8 @@ class IncidentUpdateView(SubmitOnceMixin, LoginRequiredMixin, IncidentFormMixin,
                 data, self.request.FILES, instance=self.get_object(), user=self.request.user
             )
             form.is_valid()
-            return self.invalid(form, self.get_parties(self.request.POST), stale=stale)
+            stale.changes += [(_("pihak"), name, _("dihapus")) for name in self.vanished_parties]
+            return self.invalid(form, self.get_parties(self.party_data), stale=stale)
         messages.success(
             self.request, _("Perubahan laporan %(ref)s tersimpan.") % {"ref": incident.reference}
         )

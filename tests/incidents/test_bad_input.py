@@ -456,7 +456,10 @@ def test_more_than_ten_files(as_petugas, payload, fast_and_isolated):
 
 
 def edit_payload(incident, **changes):
-    party = incident.parties.get()
+    return {**edit_payload_of(incident, incident.parties.get()), **changes}
+
+
+def edit_payload_of(incident, party):
     data = {
         "version": incident.version,
         "kind": incident.kind,
@@ -488,13 +491,68 @@ def edit_payload(incident, **changes):
         "parties-0-party_type": party.party_type,
         "parties-0-estimated_size": "",
     }
-    data.update(changes)
     return data
 
 
 @pytest.fixture
 def own_report(petugas, kecamatan):
     return IncidentFactory(kecamatan=kecamatan, reported_by=petugas, title=TITLE)
+
+
+def two_party_payload(incident, **changes):
+    """The edit form of a report with two parties, as the browser sends it back."""
+    first, second = incident.parties.order_by("pk")
+    data = edit_payload_of(incident, first)
+    data.update(
+        {
+            "parties-TOTAL_FORMS": "2",
+            "parties-INITIAL_FORMS": "2",
+            "parties-1-id": second.pk,
+            "parties-1-name": second.name,
+            "parties-1-party_type": second.party_type,
+            "parties-1-estimated_size": "",
+        }
+    )
+    data.update(changes)
+    return data
+
+
+def test_a_party_deleted_by_a_colleague_meanwhile_is_said_and_the_edit_can_be_saved(
+    as_petugas, petugas, kecamatan
+):
+    # The other form sent the deleted party's id: refused as an invalid choice on a hidden
+    # field, with nothing marked on the page, on every resend; only a reload (losing the
+    # typing) got out.
+    report = IncidentFactory(
+        kecamatan=kecamatan, reported_by=petugas, title=TITLE, parties=["Pihak Satu", "Pihak Dua"]
+    )
+    url = f"/laporan/{report.pk}/ubah/"
+    mine = two_party_payload(report, title="Judul saya")
+    colleague = two_party_payload(report, **{"parties-1-DELETE": "on"})
+    assert as_petugas.post(url, colleague).status_code == 302
+
+    response = as_petugas.post(url, mine)
+
+    assert response.status_code == 400
+    page = " ".join(html.unescape(response.content.decode()).split())
+    assert 'data-testid="stale-edit"' in page
+    assert "<strong>Pihak</strong>: Pihak Dua → dihapus" in page
+    assert 'value="Judul saya"' in page and 'value="Pihak Dua"' in page
+    # Sent again knowingly without that party, it saves.
+    report.refresh_from_db()
+    shown = response.context["parties"]
+    assert (shown.initial_form_count(), shown.total_form_count()) == (1, 2)
+    again = {
+        **mine,
+        "version": report.version,
+        "parties-INITIAL_FORMS": "1",
+        "parties-1-id": "",
+        "parties-1-DELETE": "on",
+    }
+    assert as_petugas.post(url, again).status_code == 302
+    report.refresh_from_db()
+    assert report.title == "Judul saya"
+    assert list(report.parties.values_list("name", flat=True)) == ["Pihak Satu"]
 
 
 def test_an_edit_form_opened_before_a_party_was_anonymised_does_not_bring_the_name_back(
