@@ -1,7 +1,6 @@
 """Forms of the action-plan pages."""
 
 from django import forms
-from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -9,7 +8,13 @@ from django.utils.translation import gettext_lazy as _
 from action_plans.choices import Pillar
 from action_plans.models import ActionPlan, Activity, Period, Realisation
 from action_plans.services import activity_opened_state
-from core.forms import BootstrapMixin, EvidenceFilesField, LocalDateField
+from core.forms import (
+    BootstrapMixin,
+    EvidenceFilesField,
+    LocalDateField,
+    read_opened,
+    sign_opened,
+)
 from core.pickers import PickerSelect, PickerSelectMultiple, get_picker
 from directory.models import Agency, Region
 from incidents.models import Incident
@@ -128,16 +133,11 @@ class ActivityForm(BootstrapMixin, forms.ModelForm):
 
     @classmethod
     def sign_opened(cls, snapshot: dict) -> str:
-        return signing.dumps(snapshot, salt=cls.OPENED_SALT, compress=True)
+        return sign_opened(snapshot, cls.OPENED_SALT)
 
     def opened_snapshot(self) -> dict | None:
-        """The snapshot the form was opened with; None when it was not sent (or tampered with),
-        and the save goes ahead as before."""
-        try:
-            value = signing.loads(self.cleaned_data.get("opened") or "", salt=self.OPENED_SALT)
-        except signing.BadSignature:
-            return None
-        return value if isinstance(value, dict) else None
+        """The snapshot the form was opened with (None: the save goes ahead as before)."""
+        return read_opened(self.cleaned_data.get("opened"), self.OPENED_SALT)
 
     @property
     def target_fields(self):

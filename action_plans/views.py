@@ -36,6 +36,7 @@ from action_plans.models import (
     Realisation,
     RealisationEvidence,
 )
+from core.forms import changes_text
 from core.mixins import PermissionRequiredMixin, SubmitOnceMixin
 from core.services import AlreadySubmitted
 from core.views import serve_evidence
@@ -346,18 +347,10 @@ class PeriodsView(PlannerMixin, TemplateView):
 
 
 def stale_activity_message(stale) -> str:
-    def short(text):
-        return text if len(text) <= 80 else text[:79] + "…"
-
     return _(
         "Kegiatan ini diubah orang lain sejak Anda membukanya: %(changes)s. Isian Anda di bawah "
         "belum disimpan; periksa, lalu simpan lagi untuk menimpa perubahan itu."
-    ) % {
-        "changes": "; ".join(
-            f"{label}: {short(old) or '—'} → {short(new) or '—'}"
-            for label, old, new in stale.changes
-        )
-    }
+    ) % {"changes": changes_text(stale.changes)}
 
 
 class ActivityFormView(SubmitOnceMixin, PlannerMixin, FormView):

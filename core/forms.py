@@ -236,6 +236,31 @@ class PortalFormRenderer(TemplatesSetting):
     bound_field_class = PortalBoundField
 
 
+def sign_opened(state: dict, salt: str) -> str:
+    """A record's state as a form was opened, signed for the form's hidden `opened` field."""
+    return signing.dumps(state, salt=salt, compress=True)
+
+
+def read_opened(token: str, salt: str) -> dict | None:
+    """The state `sign_opened` signed; None when none was sent or it was tampered with (the
+    save then goes ahead as before)."""
+    try:
+        value = signing.loads(token or "", salt=salt)
+    except signing.BadSignature:
+        return None
+    return value if isinstance(value, dict) else None
+
+
+def changes_text(changes) -> str:
+    """(label, before, now) triples as one line of a "changed meanwhile" message."""
+
+    def short(text):
+        text = str(text) or "—"
+        return text if len(text) <= 80 else text[:79] + "…"
+
+    return "; ".join(f"{label}: {short(old)} → {short(new)}" for label, old, new in changes)
+
+
 class OpenedStateMixin:
     """For a ModelForm that edits a saved row: the row's values as the form was opened travel
     with it (signed, in the hidden `opened` field), so a save can see what a colleague changed
@@ -267,20 +292,17 @@ class OpenedStateMixin:
         return state
 
     def sign_state(self, obj) -> str:
-        return signing.dumps(self.row_state(obj), salt=self._salt())
+        return sign_opened(self.row_state(obj), self._salt())
 
     def changes_since_opened(self, current) -> list[tuple[str, str, str]]:
         """(label, as opened, as stored now) for each field changed since the form was opened;
         empty when nothing changed or the form carries no (valid) opened state."""
-        try:
-            opened = signing.loads(self.data.get(self.OPENED_FIELD) or "", salt=self._salt())
-        except signing.BadSignature:
-            return []
-        if not isinstance(opened, dict):
+        opened = read_opened(self.data.get(self.OPENED_FIELD), self._salt())
+        if opened is None:
             return []
         now = self.row_state(current)
         return [
-            (str(self.fields[name].label), opened.get(name) or "—", now[name] or "—")
+            (str(self.fields[name].label), opened.get(name, ""), now[name])
             for name in now
             if name in self.fields and opened.get(name, now[name]) != now[name]
         ]

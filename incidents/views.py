@@ -20,6 +20,7 @@ from django.views.generic import CreateView, DetailView, ListView, UpdateView
 from pghistory.models import Events
 
 from accounts.models import User
+from core.forms import changes_text
 from core.mixins import (
     PermissionRequiredMixin,
     PerPageMixin,
@@ -687,7 +688,7 @@ class ConflictStatusFormMixin(SubmitOnceMixin, RecheckAfterClashMixin, Permissio
                     "Keputusan ini diubah orang lain sejak Anda membukanya: %(changes)s. Isian "
                     "Anda di bawah belum disimpan; periksa, lalu simpan lagi untuk menimpanya."
                 )
-                % {"changes": "; ".join(f"{a}: {b} → {c}" for a, b, c in changed.changes)},
+                % {"changes": changes_text(changed.changes)},
             )
             return self.form_invalid(form)
         messages.success(self.request, _("Status keadaan konflik tersimpan."))

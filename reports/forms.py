@@ -1,6 +1,6 @@
 from django import forms
-from django.core import signing
 
+from core.forms import read_opened, sign_opened
 from reports.models import AnnualNarrative
 from reports.services import NARRATIVE_FIELDS, text_digest
 
@@ -25,14 +25,10 @@ class NarrativeForm(forms.ModelForm):
 
     @classmethod
     def sign_opened(cls, digests: dict) -> str:
-        return signing.dumps(digests, salt=cls.OPENED_SALT)
+        return sign_opened(digests, cls.OPENED_SALT)
 
     def opened_digests(self) -> dict | None:
-        try:
-            value = signing.loads(self.cleaned_data.get("opened") or "", salt=self.OPENED_SALT)
-        except signing.BadSignature:
-            return None
-        return value if isinstance(value, dict) else None
+        return read_opened(self.cleaned_data.get("opened"), self.OPENED_SALT)
 
     def texts(self) -> dict:
         return {name: self.cleaned_data[name] for name in NARRATIVE_FIELDS}
