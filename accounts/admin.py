@@ -37,7 +37,7 @@ class RoleFormMixin(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if self.instance.pk:
+        if self.instance.pk and "roles" in self.fields:
             self.fields["roles"].initial = list(
                 self.instance.groups.filter(name__in=Role.values).values_list("name", flat=True)
             )
@@ -58,6 +58,9 @@ class PasswordChangeForm(AdminPasswordChangeForm):
         SetUnusablePasswordMixin.usable_password_help_text,
         _("Bila dinonaktifkan, sandi pengguna ini yang sekarang akan hilang."),
     )
+
+
+NOT_YOURS = _("Akun superuser hanya dapat dikelola oleh superuser.")
 
 
 @admin.register(User)
@@ -96,8 +99,33 @@ class UserAdmin(AutocompleteAdminMixin, LocalDatesAdminMixin, BaseUserAdmin):
         ),
     )
 
+    # What an account may reach; not editable on one's own account (accounts.rules).
+    ACCESS_FIELDS = ("roles", "is_active", "is_staff", "cleared_restricted")
+
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("groups")
+
+    def has_change_permission(self, request, obj=None):
+        # A superuser's account is shown, not changed, to an administrator who is not one: no
+        # edit, password, reset link or two-factor reset (Django's password page asks this too).
+        return super().has_change_permission(request, obj) and (
+            obj is None or request.user.has_perm("accounts.manage_account", obj)
+        )
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not request.user.has_perm("accounts.grant_superuser"):
+            fields.append("is_superuser")
+        if obj is not None and not request.user.has_perm("accounts.change_account_access", obj):
+            fields += self.ACCESS_FIELDS
+        return fields
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if "roles" in self.get_readonly_fields(request, obj):
+            # A declared field outlives `exclude`: drop it, or a save would clear the roles.
+            form = type(form.__name__, (form,), {"roles": None})
+        return form
 
     def history_view(self, request, object_id, extra_context=None):
         user = self.get_object(request, unquote(object_id))
@@ -106,7 +134,8 @@ class UserAdmin(AutocompleteAdminMixin, LocalDatesAdminMixin, BaseUserAdmin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        user_set_roles(user=form.instance, roles=form.cleaned_data["roles"], by=request.user)
+        if "roles" in form.cleaned_data:
+            user_set_roles(user=form.instance, roles=form.cleaned_data["roles"], by=request.user)
 
     @admin.display(description=_("nama lengkap"))
     def get_full_name(self, obj):
@@ -121,6 +150,9 @@ class UserAdmin(AutocompleteAdminMixin, LocalDatesAdminMixin, BaseUserAdmin):
             self.message_user(request, _("Pilih tepat satu pengguna."), messages.ERROR)
             return None
         (user,) = users
+        if not request.user.has_perm("accounts.manage_account", user):
+            self.message_user(request, NOT_YOURS, messages.ERROR)
+            return None
         if not user.is_active:
             self.message_user(request, _("Akun ini tidak aktif: aktifkan dulu."), messages.ERROR)
             return None
@@ -144,6 +176,9 @@ class UserAdmin(AutocompleteAdminMixin, LocalDatesAdminMixin, BaseUserAdmin):
     def reset_two_factor(self, request, queryset):
         """For a lost phone without recovery codes: the user sets up again at the next sign-in."""
         users = list(queryset)
+        if not all(request.user.has_perm("accounts.manage_account", user) for user in users):
+            self.message_user(request, NOT_YOURS, messages.ERROR)
+            return
         for user in users:
             two_factor_reset(user=user, by=request.user)
         self.message_user(
@@ -152,6 +187,11 @@ class UserAdmin(AutocompleteAdminMixin, LocalDatesAdminMixin, BaseUserAdmin):
             % {"count": len(users)},
             messages.SUCCESS,
         )
+
+    @admin.display(description=_("Peran"))
+    def roles(self, obj):
+        """The roles, read-only (one's own account)."""
+        return self.role_list(obj)
 
     @admin.display(description=_("peran"))
     def role_list(self, obj):

@@ -34,3 +34,29 @@ may_see_restricted = is_secretariat | is_leader | is_cleared_restricted
 # Two-factor login (TOTP) is required of those who manage accounts and verify reports; anyone
 # else may turn it on (accounts.middleware.TwoFactorRequiredMiddleware).
 rules.add_perm("accounts.require_two_factor", is_admin | is_secretariat)
+
+
+# --- managing accounts (the admin's user pages) ------------------------------------------------
+
+
+@rules.predicate
+def is_self(user, account) -> bool:
+    return account is not None and user.pk == account.pk
+
+
+@rules.predicate
+def is_superuser_account(user, account) -> bool:
+    return bool(account is not None and account.is_superuser)
+
+
+# An administrator manages other accounts; a superuser's only another superuser (an active
+# superuser passes every rule, so taking over one would take over everything).
+rules.add_perm("accounts.manage_account", is_admin & (rules.is_superuser | ~is_superuser_account))
+# What an account may reach (roles, active, staff, restricted clearance): never one's own, so
+# nobody grants themselves more, or locks the last administrator out by a slip.
+rules.add_perm(
+    "accounts.change_account_access",
+    is_admin & ~is_self & (rules.is_superuser | ~is_superuser_account),
+)
+# Superuser status skips every rule above: only a superuser gives it.
+rules.add_perm("accounts.grant_superuser", rules.is_superuser)

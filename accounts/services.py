@@ -17,7 +17,7 @@ from django.utils.http import urlsafe_base64_encode
 from accounts.choices import Role
 from accounts.models import User
 from core.models import ActivityLog
-from core.services import log_action
+from core.services import log_action, require_perm
 from core.utils import lock_for_transaction
 
 RESET_REQUEST = "accounts.password_reset.request"
@@ -81,6 +81,7 @@ def password_reset_path(user) -> str:
 
 def password_reset_link_issue(*, user, by) -> str:
     """An administrator hands `user` a reset link in person (no email needed)."""
+    require_perm(by, "accounts.manage_account", user)
     log_action(actor=by, action=RESET_LINK_ISSUED, obj=user)
     return password_reset_path(user)
 
@@ -93,6 +94,7 @@ def password_reset_done(*, user, ip: str | None) -> None:
 def user_set_roles(*, user: User, roles: list[str], by: User) -> None:
     """Give `user` exactly these roles (Groups named after `Role`); other groups stay as they
     are. A change is logged with what was added and removed."""
+    require_perm(by, "accounts.change_account_access", user)
     wanted = set(roles) & set(Role.values)
     current = set(user.groups.filter(name__in=Role.values).values_list("name", flat=True))
     added, removed = sorted(wanted - current), sorted(current - wanted)

@@ -13,7 +13,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import User
-from core.services import log_action
+from core.services import log_action, require_perm
 
 ENROLLED = "accounts.two_factor.enrolled"
 RECOVERY_REGENERATED = "accounts.two_factor.recovery_regenerated"
@@ -157,6 +157,7 @@ def two_factor_wait_seconds(user) -> int:
 def two_factor_reset(*, user, by) -> None:
     """An administrator removes a user's authenticator and recovery codes (a lost phone): the
     user sets up again at the next sign-in, or may, when not required."""
+    require_perm(by, "accounts.manage_account", user)
     TOTPDevice.objects.filter(user=user).delete()
     StaticDevice.objects.filter(user=user).delete()
     log_action(actor=by, action=RESET, obj=user)

@@ -3,11 +3,18 @@
 from datetime import timedelta
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from core.models import ActivityLog, EvidenceFile, FormSubmission
 from core.utils import parse_uuid
+
+
+def require_perm(user, perm: str, obj=None) -> None:
+    """A service's own check of the named permission (views check it too, for their page)."""
+    if not user.has_perm(perm, obj):
+        raise PermissionDenied
 
 
 def log_action(*, actor, action: str, obj=None, **data) -> ActivityLog:

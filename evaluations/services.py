@@ -4,12 +4,12 @@ checks the named permission first, validates, saves and logs in one transaction.
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from core.services import evidence_store, log_action
+from core.services import evidence_store, log_action, require_perm
 from evaluations.choices import EvaluationStatus, IndicatorKind
 from evaluations.indicators import scope_for
 from evaluations.models import (
@@ -26,11 +26,6 @@ from evaluations.selectors import (
     framework_for,
     results_recount,
 )
-
-
-def _require(user, perm, obj=None):
-    if not user.has_perm(perm, obj):
-        raise PermissionDenied
 
 
 def evaluation_get_or_create(*, year: int, scope: str) -> Evaluation:
@@ -52,7 +47,7 @@ def manual_score_save(
     by,
 ) -> ManualScore:
     evaluation = Evaluation.objects.select_for_update().get(pk=evaluation.pk)
-    _require(by, "evaluations.score_evaluation", evaluation)
+    require_perm(by, "evaluations.score_evaluation", evaluation)
     framework = framework_for(evaluation.year)
     if not Indicator.objects.filter(
         pillar__framework=framework, code=indicator_code, kind=IndicatorKind.MANUAL
@@ -81,7 +76,7 @@ def results_refresh(*, year: int, scope: str, by) -> None:
     """Work out the computed indicators of a period or year again now (the secretariat's
     "Hitung ulang"), rather than waiting for them to age out. LookupError for no such period;
     RecountRunning (nothing done, nothing logged) when a recount of it is already under way."""
-    _require(by, "evaluations.refresh_results")
+    require_perm(by, "evaluations.refresh_results")
     results_recount(scope_for(year, scope), computed_codes(year))
     log_action(actor=by, action="evaluations.refresh", year=year, scope=scope)
 
@@ -93,7 +88,7 @@ def evaluation_finalise(*, evaluation: Evaluation, by) -> Evaluation:
     evaluation = Evaluation.objects.select_for_update().get(pk=evaluation.pk)
     if evaluation.is_final:
         raise ValidationError(_("Evaluasi ini sudah final."))
-    _require(by, "evaluations.finalise_evaluation", evaluation)
+    require_perm(by, "evaluations.finalise_evaluation", evaluation)
     # Frozen in the portal's language, whatever the finaliser reads in: units and formulas
     # are stored as text, and the official documents print them.
     with translation.override(settings.LANGUAGE_CODE):
@@ -131,7 +126,7 @@ def province_result_record(
     by,
 ) -> Evaluation:
     """What the province announced for this period or year, next to the portal's prediction."""
-    _require(by, "evaluations.record_province_result", evaluation)
+    require_perm(by, "evaluations.record_province_result", evaluation)
     evaluation = Evaluation.objects.select_for_update().get(pk=evaluation.pk)
     evaluation.province_rank, evaluation.province_score = rank, score
     evaluation.province_award, evaluation.province_note = award.strip(), note.strip()
@@ -176,7 +171,7 @@ def framework_weights_update(
     """Set the weights from `year` on (`pillar_weights`: pillar code -> weight,
     `indicator_weights`: indicator code -> weight). When the version in force began in an
     earlier year, a new version starting in `year` is made, so earlier years keep theirs."""
-    _require(by, "evaluations.change_framework")
+    require_perm(by, "evaluations.change_framework")
     # One save at a time: a second one sent at the same moment (a double tap, another tab)
     # waits here, then finds the version the first one made instead of making it again.
     list(Framework.objects.select_for_update().order_by("pk").values_list("pk", flat=True))

@@ -1,9 +1,14 @@
 """User administration: a role column and one role picker instead of raw permission rows."""
 
+import re
+
 import pytest
 from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied
 
 from accounts.models import User
+from accounts.services import password_reset_link_issue, user_set_roles
+from accounts.two_factor import two_factor_reset
 from core.models import ActivityLog
 from tests.factories import UserFactory
 
@@ -38,7 +43,8 @@ def test_change_page_offers_one_role_picker_not_raw_permissions(client, admin_us
     assert 'name="roles"' in page
     assert page.count('type="checkbox" name="roles"') == 4
     assert 'name="user_permissions"' not in page and 'name="groups"' not in page
-    assert 'value="petugas" checked' in page or 'value="petugas"\n' not in page
+    ticked = set(re.findall(r'name="roles" value="(\w+)"[^>]*\bchecked', page))
+    assert ticked == {"petugas"}
 
 
 def test_choosing_roles_sets_the_groups_and_is_logged(client, admin_user, petugas):
@@ -111,6 +117,93 @@ def test_password_page_warns_in_indonesian(client, admin_user, petugas):
 
 @pytest.mark.parametrize("persona", ["petugas", "sekretariat", "pimpinan"])
 def test_only_administrators_manage_users(client, personas, persona):
-    client.force_login(personas[persona])
+    # Given admin access (staff), a role without the user permissions is still refused.
+    user = personas[persona]
+    User.objects.filter(pk=user.pk).update(is_staff=True)
+    client.force_login(user)
     for url in ("/admin/accounts/user/", "/admin/accounts/user/add/"):
-        assert client.get(url).status_code in (302, 403)
+        assert client.get(url).status_code == 403
+
+
+def test_an_administrator_cannot_raise_their_own_access(client, admin_user):
+    # Superuser status skips every rule; clearance opens restricted reports. Both were ticked
+    # on one's own page and saved; so could one's own roles be dropped, locking the last
+    # administrator out.
+    client.force_login(admin_user)
+    url = f"/admin/accounts/user/{admin_user.pk}/change/"
+    page = client.get(url).content.decode()
+    for field in ("is_superuser", "cleared_restricted", "is_active", "is_staff", "roles"):
+        assert f'name="{field}"' not in page, field
+    assert "Administrator" in page  # the roles, shown
+
+    data = change_data(client, admin_user, first_name="Adi")
+    data |= {
+        "is_superuser": "on",
+        "cleared_restricted": "on",
+        "roles": ["sekretariat"],
+        "is_active": "",
+    }
+    response = client.post(url, data)
+
+    assert response.status_code == 302
+    admin_user.refresh_from_db()
+    assert admin_user.first_name == "Adi"
+    assert not admin_user.is_superuser and not admin_user.cleared_restricted
+    assert admin_user.is_active and admin_user.is_staff
+    assert set(admin_user.groups.values_list("name", flat=True)) == {"admin"}
+
+
+def test_an_administrator_clears_another_user_but_makes_no_superuser(client, admin_user, petugas):
+    client.force_login(admin_user)
+    url = f"/admin/accounts/user/{petugas.pk}/change/"
+    assert 'name="is_superuser"' not in client.get(url).content.decode()
+    data = change_data(client, petugas, cleared_restricted="on", is_superuser="on")
+    assert client.post(url, data).status_code == 302
+    petugas.refresh_from_db()
+    assert petugas.cleared_restricted and not petugas.is_superuser
+
+
+def test_a_superusers_account_is_shown_not_changed_to_an_administrator(client, admin_user, petugas):
+    owner = UserFactory(username="pemilik", is_staff=True, is_superuser=True)
+    client.force_login(admin_user)
+    url = f"/admin/accounts/user/{owner.pk}/change/"
+    page = client.get(url).content.decode()
+    assert 'name="username"' not in page and "pemilik" in page
+    assert client.post(url, {"username": "diambil"}).status_code == 403
+    assert client.get(f"/admin/accounts/user/{owner.pk}/password/").status_code == 403
+    for action, selected in [
+        ("issue_password_reset_link", [owner.pk]),
+        ("reset_two_factor", [owner.pk, petugas.pk]),
+    ]:
+        response = client.post(
+            "/admin/accounts/user/",
+            {"action": action, "_selected_action": selected},
+            follow=True,
+        )
+        assert "Akun superuser hanya dapat dikelola oleh superuser." in response.content.decode()
+    assert not ActivityLog.objects.filter(object_id=str(owner.pk)).exists()
+    owner.refresh_from_db()
+    assert owner.username == "pemilik"
+
+
+def test_a_superuser_makes_a_superuser(client, admin_user):
+    owner = UserFactory(username="pemilik", is_staff=True, is_superuser=True)
+    client.force_login(owner)
+    url = f"/admin/accounts/user/{admin_user.pk}/change/"
+    assert client.post(url, change_data(client, admin_user, is_superuser="on")).status_code == 302
+    admin_user.refresh_from_db()
+    assert admin_user.is_superuser
+
+
+def test_the_services_refuse_what_the_pages_refuse(admin_user, petugas):
+    owner = UserFactory(username="pemilik", is_superuser=True)
+    with pytest.raises(PermissionDenied):
+        user_set_roles(user=admin_user, roles=[], by=admin_user)
+    with pytest.raises(PermissionDenied):
+        two_factor_reset(user=owner, by=admin_user)
+    with pytest.raises(PermissionDenied):
+        password_reset_link_issue(user=owner, by=admin_user)
+    with pytest.raises(PermissionDenied):
+        user_set_roles(user=admin_user, roles=["admin"], by=petugas)
+    user_set_roles(user=petugas, roles=["pimpinan"], by=admin_user)
+    assert petugas.roles == {"pimpinan"}
