@@ -1,8 +1,10 @@
 import csv
+import datetime
 import os
 import tempfile
 import uuid
 
+import pghistory
 from axes.helpers import get_client_ip_address
 from django import forms
 from django.conf import settings
@@ -16,6 +18,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.text import slugify
 from django.utils.translation import gettext
@@ -357,7 +360,10 @@ class ContactAdmin(AutocompleteAdminMixin, SpreadsheetImportExportAdmin):
         for rel in contact._meta.related_objects:
             count = rel.related_model._base_manager.filter(**{rel.field.name: contact}).count()
             if count:
-                references.append((str(rel.related_model._meta.verbose_name_plural), count))
+                label = rel.related_model._meta.verbose_name_plural
+                if issubclass(rel.related_model, pghistory.models.Event):
+                    label = _("versi tersimpan di riwayat perubahan")
+                references.append((str(label), count))
         # Its own entries, and pages of other records that showed it (they list its id).
         accesses = list(
             (
@@ -394,6 +400,10 @@ class ContactAdmin(AutocompleteAdminMixin, SpreadsheetImportExportAdmin):
         if field.choices:
             return str(getattr(contact, f"get_{field.name}_display")())
         value = getattr(contact, field.name)
+        if isinstance(value, datetime.datetime):
+            return date_format(timezone.localtime(value), "DATETIME_FORMAT")
+        if isinstance(value, datetime.date):
+            return date_format(value, "DATE_FORMAT")
         return "" if value in (None, "") else str(value)
 
     @staticmethod

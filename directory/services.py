@@ -10,6 +10,8 @@ from importlib import resources
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib.admin.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext
@@ -152,7 +154,8 @@ def contact_access_log(*, contact: Contact, by, action: str, ip: str | None) -> 
 def contact_anonymise(*, contact: Contact, by, ip: str | None) -> Contact:
     """Remove what identifies the person; keep what counts (kind, region, legal basis, dates),
     so statistics and the records that name the contact still add up. The access log keeps
-    every entry, under the anonymous name."""
+    every entry, under the anonymous name. The field history's earlier versions and the admin's
+    own change log lose the identity too: they held every name and number the contact had."""
     contact = Contact.objects.select_for_update().get(pk=contact.pk)
     contact.name = f"Anonim #{contact.pk}"
     contact.organisation = ""
@@ -160,7 +163,13 @@ def contact_anonymise(*, contact: Contact, by, ip: str | None) -> Contact:
     contact.phone = ""
     contact.active = False
     contact.save()
+    Contact.pgh_event_model.objects.filter(pgh_obj_id=contact.pk).update(
+        name=contact.name, organisation="", community="", phone=""
+    )
     ActivityLog.objects.for_object(contact).update(object_repr=str(contact))
+    LogEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(Contact), object_id=str(contact.pk)
+    ).update(object_repr=str(contact))
     log_action(actor=by, action=CONTACT_ANONYMISE, obj=contact, ip=ip)
     return contact
 

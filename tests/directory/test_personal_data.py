@@ -7,7 +7,10 @@ import io
 from datetime import date
 
 import pytest
+from django.contrib.admin.models import LogEntry
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 
 from accounts.choices import Role
 from core.models import ActivityLog
@@ -119,6 +122,43 @@ def test_anonymising_removes_the_identity_and_keeps_the_statistics(
     }
     assert not ActivityLog.objects.filter(object_repr__contains="Abdul Basith").exists()
     assert "Abdul Basith" not in response.text
+
+
+def test_anonymising_erases_the_earlier_versions_and_the_admin_log_too(admin_client, contact):
+    # The field history held every earlier name and number, the admin's log and its home page
+    # the name: anonymised, the person could still be read there.
+    url = reverse("admin:directory_contact_change", args=[contact.pk])
+    data = {
+        "name": "Kyai Haji Abdul Basith",
+        "kind": contact.kind,
+        "region": contact.region_id,
+        "phone": "081299990000",
+        "legal_basis": contact.legal_basis,
+        "legal_basis_date": "",
+        "active": "on",
+    }
+    edited = admin_client.post(url, data, follow=True)
+    assert edited.redirect_chain, edited.context["adminform"].form.errors
+    events = Contact.pgh_event_model.objects.filter(pgh_obj_id=contact.pk)
+    assert events.filter(phone="+6281234567890").exists()
+    assert LogEntry.objects.filter(object_repr__contains="Abdul Basith").exists()
+
+    anonymise = reverse("admin:directory_contact_anonymise", args=[contact.pk])
+    admin_client.post(anonymise, {"confirm": "1"}, follow=True)
+
+    assert events.count() >= 3
+    for name, phone, organisation, community in events.values_list(
+        "name", "phone", "organisation", "community"
+    ):
+        assert (name, phone, organisation, community) == (f"Anonim #{contact.pk}", "", "", "")
+    assert not LogEntry.objects.filter(object_repr__contains="Abdul Basith").exists()
+    home = admin_client.get("/admin/").content.decode()
+    assert "Abdul Basith" not in home
+    report = " ".join(admin_client.get(report_url(contact)).content.decode().split())
+    assert "Versi tersimpan di riwayat perubahan: 3" in report and "Contact events" not in report
+    # Dates as a person reads them, not "2026-11-29 17:40:58.461787+00:00".
+    changed = timezone.localtime(contact.updated_at)
+    assert f"<td>{date_format(changed, 'DATETIME_FORMAT')}</td>" in report
 
 
 def test_a_report_page_showing_the_contact_counts_as_an_access(
