@@ -99,9 +99,9 @@ def test_leadership_reads_the_evaluation_on_a_phone(sign_in, phone_page, world, 
     phone_page.goto("/evaluasi/2024/tahun/")
     expect(phone_page.get_by_test_id("pillar-chart").locator("svg")).to_be_visible()
     expect(phone_page.get_by_test_id("score-kolaborasi.solusi_bersama")).to_have_count(0)
-    assert phone_page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), (
-        "the page scrolls sideways at 390 px"
-    )
+    # On a phone Chromium zooms a too-wide page out, so `innerWidth` grows with it: compare
+    # with the phone's own width.
+    assert phone_page.evaluate("document.documentElement.scrollWidth") <= 390
 
 
 @pytest.mark.usefixtures("world")

@@ -8,7 +8,13 @@ from accounts.choices import Role
 from action_plans.models import ActionPlan, Activity
 from directory.models import Agency, Contact, Region
 from incidents.models import ConflictStatus, Incident
-from tests.factories import ContactFactory, IncidentFactory, UserFactory
+from tests.factories import (
+    ActionPlanFactory,
+    ActivityFactory,
+    ContactFactory,
+    IncidentFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -88,7 +94,9 @@ def test_querysets_give_an_account_without_a_role_nothing(nobody, report, desa, 
         assert manager.all().exists()
         assert not manager.visible_to(nobody).exists(), manager.model
     assert ConflictStatus.objects.visible_to(report.reported_by).exists()
+    ActivityFactory(plan=ActionPlanFactory(established=True))
     for manager in (ConflictStatus.objects, ActionPlan.objects, Activity.objects):
+        assert manager.all().exists()
         assert not manager.visible_to(nobody).exists(), manager.model
 
 

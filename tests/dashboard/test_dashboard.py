@@ -104,8 +104,9 @@ def test_leadership_sees_the_situation_with_known_figures(client, situation, pim
     assert (dialogues["steps"], dialogues["reports"]) == (2, 1)
     assert "Status Keadaan Konflik berlaku" in page
     assert "15 Juli 2026" in page
-    # What a leader does not need: drafts, the secretariat's queue, the Lapor button.
-    assert 'data-testid="count-drafts"' not in page
+    # What a leader does not need: own reports and drafts, the secretariat's queue, the Lapor
+    # button.
+    assert 'data-testid="own-reports"' not in page
     assert 'data-testid="panel-sekretariat"' not in page
     assert 'data-testid="lapor"' not in page
     assert len(assert_links_match_the_list(client, page)) >= 15
