@@ -8,6 +8,7 @@ import html
 from django import forms
 from django.core import signing
 from django.core.exceptions import ValidationError
+from django.forms.fields import InvalidJSONInput
 from django.forms.models import ModelChoiceIterator
 from django.forms.renderers import TemplatesSetting
 from django.forms.utils import flatatt
@@ -576,3 +577,23 @@ def fast_widget_class(widget_class):
 
 class FilterForm(BootstrapMixin, forms.Form):
     """Base form of the FilterSets (`Meta.form`), so filters look like the other forms."""
+
+
+class SafeJSONField(forms.JSONField):
+    """Django's JSON form field, refusing what its parser cannot take as it refuses a syntax
+    error: very deep nesting (RecursionError) and an integer of thousands of digits (ValueError)
+    were a 500, on saving and on showing the form again."""
+
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except (RecursionError, ValueError) as error:
+            raise ValidationError(
+                self.error_messages["invalid"], code="invalid", params={"value": "…"}
+            ) from error
+
+    def bound_data(self, data, initial):
+        try:
+            return super().bound_data(data, initial)
+        except (RecursionError, ValueError):
+            return InvalidJSONInput(data)

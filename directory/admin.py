@@ -11,7 +11,8 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count
+from django.db import models
+from django.db.models import BooleanField, Count, ExpressionWrapper, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -28,6 +29,7 @@ from import_export.admin import ImportExportModelAdmin
 from import_export.forms import SelectableFieldsExportForm
 
 from core.admin import AutocompleteAdminMixin, LocalDatesAdminMixin, yes_no_column, yes_no_icon
+from core.forms import SafeJSONField
 from core.models import ActivityLog
 from core.services import log_action
 from core.utils import spreadsheet_safe
@@ -209,14 +211,23 @@ class RegionAdmin(AutocompleteAdminMixin, LocalDatesAdminMixin, admin.ModelAdmin
     search_fields = ["code", "name"]
     autocomplete_fields = ["parent"]
     change_list_template = "admin/directory/region/change_list.html"
+    formfield_overrides = {models.JSONField: {"form_class": SafeJSONField}}
 
     def get_queryset(self, request):
-        # The outline can be large; the list only says whether there is one.
-        return super().get_queryset(request).defer("boundary")
+        # The outline can be large; the list only says whether there is one (reading the
+        # deferred field for that was a query per row, each loading the whole outline).
+        return (
+            super()
+            .get_queryset(request)
+            .defer("boundary")
+            .annotate(
+                outlined=ExpressionWrapper(Q(boundary__isnull=False), output_field=BooleanField())
+            )
+        )
 
     @admin.display(description=_("batas"))
     def has_boundary(self, obj):
-        return yes_no_icon(obj.boundary is not None)
+        return yes_no_icon(obj.outlined)
 
     def get_urls(self):
         return [

@@ -93,10 +93,10 @@ def outer_rings(geometry: dict) -> list[list]:
 
 def centroid(geometry: dict) -> tuple[float, float]:
     """The area-weighted centre of the outer rings as (latitude, longitude); the plain mean of the
-    vertices when the rings have no area. Good enough for a marker at kecamatan scale. Each
-    piece counts by its own area whichever way it is drawn (RFC 7946 asks readers to accept
-    either winding): pieces drawn in opposite directions would otherwise cancel out and put the
-    centre far outside both."""
+    vertices when the rings have no area, or when a ring that crosses itself puts the centre
+    outside them. Good enough for a marker at kecamatan scale. Each piece counts by its own area
+    whichever way it is drawn (RFC 7946 asks readers to accept either winding): pieces drawn in
+    opposite directions would otherwise cancel out and put the centre far outside both."""
     area_sum = x_sum = y_sum = 0.0
     points = []
     for ring in outer_rings(geometry):
@@ -114,9 +114,13 @@ def centroid(geometry: dict) -> tuple[float, float]:
         area_sum += ring_area
         x_sum += ring_x
         y_sum += ring_y
+    mean = (sum(p[1] for p in points) / len(points), sum(p[0] for p in points) / len(points))
     if area_sum < 1e-12:
-        return (
-            sum(p[1] for p in points) / len(points),
-            sum(p[0] for p in points) / len(points),
-        )
-    return y_sum / (3 * area_sum), x_sum / (3 * area_sum)
+        return mean
+    lat, lon = y_sum / (3 * area_sum), x_sum / (3 * area_sum)
+    # A ring that crosses itself has no meaningful area: its "centre" can land anywhere, even
+    # past longitude 180. Outside the outline's box, the plain mean stands in.
+    lons, lats = [p[0] for p in points], [p[1] for p in points]
+    if not (min(lats) <= lat <= max(lats) and min(lons) <= lon <= max(lons)):
+        return mean
+    return lat, lon

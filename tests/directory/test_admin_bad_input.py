@@ -4,6 +4,8 @@ import pytest
 
 from core.models import ActivityLog
 from directory.models import TeamDecree
+from tests.directory.test_geography import SQUARE
+from tests.factories import RegionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -41,3 +43,47 @@ def test_a_huge_tampered_member_count_builds_no_more_forms_than_allowed(client, 
     [members] = response.context["inline_admin_formsets"]
     assert len(members.formset.forms) <= 300
     assert not TeamDecree.objects.exists()
+
+
+@pytest.mark.parametrize("junk", ["[" * 100_000, "9" * 5_000, '{"a": ' * 50_000])
+def test_an_outline_the_json_reader_cannot_take_is_refused_next_to_the_field(
+    client, admin_user, kecamatan, junk
+):
+    # Deep nesting (RecursionError) and a 5,000-digit number (ValueError) passed Django's check,
+    # which looks for syntax errors only: a 500 on saving, and again on showing the form.
+    client.force_login(admin_user)
+    url = f"/admin/directory/region/{kecamatan.pk}/change/"
+    data = {
+        "code": kecamatan.code,
+        "name": kecamatan.name,
+        "level": kecamatan.level,
+        "parent": kecamatan.parent_id,
+        "latitude": "",
+        "longitude": "",
+        "boundary": junk,
+    }
+    response = client.post(url, data)
+    assert response.status_code == 200
+    form = response.context["adminform"].form
+    assert form.errors["boundary"] == ["Masukkan JSON yang valid."]
+    kecamatan.refresh_from_db()
+    assert kecamatan.boundary is None
+
+
+def test_the_region_list_says_which_have_an_outline_in_a_fixed_number_of_queries(
+    client, admin_user, kecamatan, django_assert_num_queries
+):
+    for number in range(10, 30):
+        RegionFactory(
+            code=f"35.17.08.20{number}",
+            name=f"Desa {number}",
+            level="desa",
+            parent=kecamatan,
+            boundary=SQUARE if number % 2 else None,
+        )
+    client.force_login(admin_user)
+    # session, user, filter choices, counts x2, rows, the viewer's permissions x2 and roles,
+    # the session's expiry moved on: no query per row for its outline
+    with django_assert_num_queries(9):
+        page = client.get("/admin/directory/region/?level=desa").content.decode()
+    assert page.count('alt="Ya"') == 10 and page.count('alt="Tidak"') == 10

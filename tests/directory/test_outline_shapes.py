@@ -2,11 +2,15 @@
 pieces; a MultiPolygon with no piece is refused in Indonesian; a degenerate outline (no area)
 still gets a marker, at the mean of its points."""
 
+import json
+from decimal import Decimal
+
 import pytest
 from django.core.exceptions import ValidationError
 
 from directory.geometry import centroid
-from tests.directory.test_geography import SQUARE
+from directory.models import Region
+from tests.directory.test_geography import SQUARE, UPLOAD, collection, feature, upload
 
 pytestmark = pytest.mark.django_db
 
@@ -47,3 +51,22 @@ def test_an_outline_without_area_is_placed_at_the_mean_of_its_points():
     flat = {"type": "Polygon", "coordinates": [[[112.2, -7.6], [112.4, -7.6], [112.2, -7.6]]]}
     assert centroid(flat) == pytest.approx((-7.6, 112.3))
     assert centroid(SQUARE) == pytest.approx((-7.55, 112.25))
+
+
+def test_a_ring_that_crosses_itself_is_placed_inside_its_box_and_uploads(
+    client, admin_user, kecamatan
+):
+    # Its area-weighted centre came out at longitude ~1445: the region's own check refused it
+    # and the upload failed with a server error.
+    bow = [[[112, -7.5], [112.2, -7.3], [112.2, -7.5], [112, -7.30001], [112, -7.5]]]
+    crossing = {"type": "Polygon", "coordinates": bow}
+    latitude, longitude = centroid(crossing)
+    assert -7.5 <= latitude <= -7.3 and 112 <= longitude <= 112.2
+
+    Region.objects.filter(pk=kecamatan.pk).update(latitude=None, longitude=None)
+    client.force_login(admin_user)
+    data = json.dumps(collection(feature(kecamatan.code, crossing))).encode()
+    response = client.post(UPLOAD, upload(data), follow=True)
+    assert "Batas wilayah dimuat untuk 1 wilayah." in response.content.decode()
+    kecamatan.refresh_from_db()
+    assert 112 <= kecamatan.longitude <= Decimal("112.2")
