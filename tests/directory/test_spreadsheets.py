@@ -1,10 +1,12 @@
 """Excel and CSV import/export of agencies and contacts in the admin: all rows or none."""
 
+import html
 import io
 import re
 
 import openpyxl
 import pytest
+from django.contrib.admin.models import LogEntry
 from django.test import Client
 
 from accounts.models import User
@@ -494,7 +496,11 @@ def test_template_filled_in_imports(client, admin_user, desa):
     response = import_file(client, "contact", upload, XLSX)
     assert "confirm_form" in response.context, response.content.decode()[:3000]
     confirm(client, "contact", response)
-    assert Contact.objects.get().kind == "agama"
+    contact = Contact.objects.get()
+    assert contact.kind == "agama"
+    # Its history says how it came, in Indonesian ("new through import_export" before).
+    history = client.get(f"/admin/directory/contact/{contact.pk}/history/").content.decode()
+    assert "Ditambahkan lewat impor berkas." in history and "import_export" not in history
 
 
 def test_officer_without_admin_rights_cannot_import(client, petugas):
@@ -585,3 +591,29 @@ def test_only_the_uploader_sessions_preview_can_be_confirmed(client, admin_user,
     )
     assert "tidak ada yang diimpor" in response.content.decode()
     assert not Contact.objects.exists()
+
+
+def test_a_row_that_turned_bad_since_the_preview_saves_nothing_and_says_so(
+    client, admin_user, desa
+):
+    # The confirmation skipped the row and saved the others, saying "Impor selesai".
+    kept = ContactFactory(region=desa, name="Tokoh Lama")
+    client.force_login(admin_user)
+    upload = xlsx(
+        [LABELLED_HEADER, contact_row("Tokoh Baru"), contact_row("Nama Diperbarui", ID=kept.pk)]
+    )
+    preview = import_file(client, "contact", upload, XLSX)
+    assert "confirm_form" in preview.context
+    # Meanwhile, the person asks to be erased.
+    client.post(f"/admin/directory/contact/{kept.pk}/anonimkan/", {"confirm": "1"}, follow=True)
+
+    response = confirm(client, "contact", preview)
+
+    page = " ".join(html.unescape(response.content.decode()).split())
+    assert "Impor dibatalkan, tidak ada yang disimpan: data berubah sejak pratinjau." in page
+    assert f"Baris 3: ID: Data pribadi tokoh ID {kept.pk} sudah dihapus" in page
+    assert response.redirect_chain[-1][0] == "/admin/directory/contact/import/"
+    assert not Contact.objects.filter(name="Tokoh Baru").exists()
+    kept.refresh_from_db()
+    assert kept.name == f"Anonim #{kept.pk}"
+    assert not LogEntry.objects.filter(object_repr__in=["Tokoh Baru", "Nama Diperbarui"]).exists()
