@@ -7,7 +7,7 @@ from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminPasswordChangeForm, SetUnusablePasswordMixin
 from django.template.response import TemplateResponse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.cache import add_never_cache_headers
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
@@ -18,6 +18,7 @@ from accounts.models import User, UserGroupEvent
 from accounts.services import password_reset_link_issue, user_set_roles
 from accounts.two_factor import two_factor_reset
 from core.admin import AutocompleteAdminMixin, LocalDatesAdminMixin, yes_no_column
+from core.forms import OpenedStateMixin, changes_text
 
 
 class RoleFormMixin(forms.Form):
@@ -43,8 +44,41 @@ class RoleFormMixin(forms.Form):
             )
 
 
-class UserChangeForm(RoleFormMixin, BaseUserAdmin.form):
-    pass
+class UserChangeForm(OpenedStateMixin, RoleFormMixin, BaseUserAdmin.form):
+    """A change saved on top of a colleague's (a user deactivated, a role taken away since this
+    page was opened) is refused, saying what changed: the form wrote every field back and undid
+    it without a word. Sent again from the page that said so, it saves knowingly."""
+
+    # Declared, so the admin's fieldsets may name it (the mixin fills it in).
+    opened = forms.CharField(required=False, widget=forms.HiddenInput)
+    # The hash is shown, never sent back (a new password has its own page).
+    UNTRACKED_FIELDS = ("password", "last_login")
+
+    def row_state(self, obj) -> dict:
+        state = super().row_state(obj)
+        if "roles" in self.fields:
+            held = set(obj.groups.filter(name__in=Role.values).values_list("name", flat=True))
+            with translation.override(settings.LANGUAGE_CODE):
+                labels = [str(label) for value, label in Role.choices if value in held]
+            state["roles"] = ", ".join(labels)
+        return state
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk:
+            current = User.objects.select_for_update().get(pk=self.instance.pk)
+            if changes := self.changes_since_opened(current):
+                self.data = self.data.copy()
+                self.data[self.add_prefix(self.OPENED_FIELD)] = self.sign_state(current)
+                raise forms.ValidationError(
+                    _(
+                        "Pengguna ini diubah orang lain sejak Anda membukanya: %(changes)s. "
+                        "Isian Anda di bawah belum disimpan; periksa, lalu simpan lagi untuk "
+                        "menimpa perubahan itu."
+                    )
+                    % {"changes": changes_text(changes)}
+                )
+        return cleaned
 
 
 class UserCreationForm(RoleFormMixin, BaseUserAdmin.add_form):
@@ -85,7 +119,7 @@ class UserAdmin(AutocompleteAdminMixin, LocalDatesAdminMixin, BaseUserAdmin):
     readonly_fields = ["last_login", "date_joined"]
     actions = ["issue_password_reset_link", "reset_two_factor"]
     fieldsets = (
-        (None, {"fields": ("username", "password")}),
+        (None, {"fields": ("username", "password", "opened")}),
         (_("Informasi pribadi"), {"fields": ("first_name", "last_name", "email")}),
         (_("Peran dan akses"), {"fields": ("roles", "is_active", "is_staff", "is_superuser")}),
         (_("Tim Terpadu"), {"fields": ("agency", "kecamatan", "cleared_restricted")}),

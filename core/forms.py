@@ -6,12 +6,14 @@ import functools
 import html
 
 from django import forms
+from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.forms.fields import InvalidJSONInput
 from django.forms.models import ModelChoiceIterator
 from django.forms.renderers import TemplatesSetting
 from django.forms.utils import flatatt
+from django.utils import translation
 from django.utils.html import format_html
 from django.utils.safestring import SafeData, mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -268,6 +270,7 @@ class OpenedStateMixin:
     since instead of writing the whole row back over it (`changes_since_opened`)."""
 
     OPENED_FIELD = "opened"
+    UNTRACKED_FIELDS: tuple[str, ...] = ()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -279,17 +282,29 @@ class OpenedStateMixin:
         return f"opened:{self._meta.model._meta.label_lower}"
 
     def row_state(self, obj) -> dict:
-        """The form's fields of `obj` as a person reads them (empty as "", dates DD/MM/YYYY), in
-        the form's order."""
+        """The form's fields of `obj` as a person reads them (empty as "", dates DD/MM/YYYY, a
+        related row by its name, yes/no, a choice by its label), in the form's order; in the
+        portal's language, so a reader who switches language meanwhile sees no change."""
         opts = self._meta.model._meta
+        concrete = {field.name for field in opts.concrete_fields}
         state = {}
-        for name in self._meta.fields:
-            value = opts.get_field(name).value_from_object(obj)
-            if value is None:
-                value = ""
-            elif isinstance(value, datetime.date):
-                value = value.strftime("%d/%m/%Y")
-            state[name] = str(value)
+        with translation.override(settings.LANGUAGE_CODE):
+            for name in self._meta.fields:
+                if name not in concrete or name in self.UNTRACKED_FIELDS:
+                    continue  # a form's own field, or one it never writes back
+                field = opts.get_field(name)
+                value = field.value_from_object(obj)
+                if value is None or value == "":
+                    value = ""
+                elif field.many_to_one:
+                    value = getattr(obj, name)
+                elif field.choices:
+                    value = getattr(obj, f"get_{name}_display")()
+                elif isinstance(value, bool):
+                    value = _("Ya") if value else _("Tidak")
+                elif isinstance(value, datetime.date):
+                    value = value.strftime("%d/%m/%Y")
+                state[name] = str(value)
         return state
 
     def sign_state(self, obj) -> str:

@@ -1,5 +1,6 @@
 """User administration: a role column and one role picker instead of raw permission rows."""
 
+import html
 import re
 
 import pytest
@@ -207,3 +208,35 @@ def test_the_services_refuse_what_the_pages_refuse(admin_user, petugas):
         user_set_roles(user=admin_user, roles=["admin"], by=petugas)
     user_set_roles(user=petugas, roles=["pimpinan"], by=admin_user)
     assert petugas.roles == {"pimpinan"}
+
+
+def test_a_change_saved_meanwhile_is_not_undone_by_a_page_opened_before_it(
+    client, admin_user, petugas
+):
+    # One administrator deactivates a leaver and takes the role away; another, on a page opened
+    # before, fixes the last name: the whole form went back and the leaver was active again.
+    colleague = UserFactory(username="admin2", is_staff=True, roles=["admin"])
+    client.force_login(admin_user)
+    url = f"/admin/accounts/user/{petugas.pk}/change/"
+    stale = change_data(client, petugas, last_name="Diperbaiki")
+    client.force_login(colleague)
+    off = change_data(client, petugas, is_active=False, roles=[])
+    assert client.post(url, off).status_code == 302
+
+    client.force_login(admin_user)
+    response = client.post(url, stale)
+
+    assert response.status_code == 200
+    page = " ".join(html.unescape(response.content.decode()).split())
+    assert (
+        "Pengguna ini diubah orang lain sejak Anda membukanya: Aktif: Ya → Tidak; "
+        "Peran: Petugas → —." in page
+    )
+    assert 'value="Diperbaiki"' in page  # what was typed is kept
+    petugas.refresh_from_db()
+    assert not petugas.is_active and petugas.roles == set() and petugas.last_name != "Diperbaiki"
+    # Sent again from the page that said so, it saves knowingly.
+    again = {**stale, "opened": response.context["adminform"].form["opened"].value()}
+    assert client.post(url, again).status_code == 302
+    petugas.refresh_from_db()
+    assert petugas.last_name == "Diperbaiki" and petugas.is_active
