@@ -12,6 +12,7 @@ from core.forms import (
     BootstrapMixin,
     EvidenceFilesField,
     LocalDateField,
+    OpenedStateMixin,
     read_opened,
     sign_opened,
 )
@@ -167,7 +168,7 @@ class ActivityForm(BootstrapMixin, forms.ModelForm):
 MAX_PERIODS = 12
 
 
-class PeriodForm(BootstrapMixin, forms.ModelForm):
+class PeriodForm(OpenedStateMixin, BootstrapMixin, forms.ModelForm):
     class Meta:
         model = Period
         fields = ["name", "start_date", "end_date", "due_date"]

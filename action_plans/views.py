@@ -4,6 +4,7 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -327,14 +328,29 @@ class PeriodsView(PlannerMixin, TemplateView):
         elif formset.is_valid():
             reason = reason_form.cleaned_data["reason"]
             try:
-                # All periods or none, checked together.
-                services.periods_update(
-                    plan=self.plan,
-                    periods=[
-                        form.save(commit=False) for form in formset.forms if form.has_changed()
-                    ],
-                    by=request.user,
-                    reason=reason,
+                with transaction.atomic():
+                    keep = self.changed_meanwhile(formset)
+                    # All periods or none, checked together.
+                    services.periods_update(
+                        plan=self.plan,
+                        periods=[
+                            form.save(commit=False)
+                            for form in formset.forms
+                            if form.has_changed() and form not in keep
+                        ],
+                        by=request.user,
+                        reason=reason,
+                    )
+            except PeriodsChangedMeanwhile as changed:
+                formset = changed.formset
+                messages.error(
+                    request,
+                    _(
+                        "Periode diubah orang lain sejak Anda membukanya: %(changes)s. Isian Anda "
+                        "di bawah belum disimpan; periksa, lalu simpan lagi untuk menimpa "
+                        "perubahan itu."
+                    )
+                    % {"changes": changes_text(changed.changes)},
                 )
             except ValidationError as error:
                 _refuse(request, error)
@@ -344,6 +360,42 @@ class PeriodsView(PlannerMixin, TemplateView):
         return self.render_to_response(
             self.get_context_data(formset=formset, reason=reason), status=400
         )
+
+    def changed_meanwhile(self, formset) -> list:
+        """The forms of periods a colleague changed since this page was opened and this one
+        left as they were: their stored values stay (the page sent the old ones back, and the
+        save undid the change). A period changed both here and there refuses the save
+        (PeriodsChangedMeanwhile), with every period's values as stored now where this page
+        left it alone, so a second send saves knowingly."""
+        stored = {p.pk: p for p in self.plan.periods.select_for_update()}
+        keep, changes = [], []
+        for form in formset.forms:
+            current = stored[form.instance.pk]  # the formset refused periods of other plans
+            changed = form.changes_since_opened(current)
+            if not changed:
+                continue
+            if form.edited_since_opened():
+                changes += [(f"{current.code} {label}", old, new) for label, old, new in changed]
+            else:
+                keep.append(form)
+        if not changes:
+            return keep
+        data = self.request.POST.copy()
+        for form in formset.forms:
+            current = stored[form.instance.pk]
+            if not form.edited_since_opened():
+                for name, value in form.row_state(current).items():
+                    data[form.add_prefix(name)] = value
+            data[form.add_prefix(form.OPENED_FIELD)] = form.sign_state(current)
+        fresh = PeriodFormSet(data, queryset=self.plan.periods.all())
+        fresh.is_valid()
+        raise PeriodsChangedMeanwhile(fresh, changes)
+
+
+class PeriodsChangedMeanwhile(Exception):
+    def __init__(self, formset, changes):
+        super().__init__(changes)
+        self.formset, self.changes = formset, changes
 
 
 def stale_activity_message(stale) -> str:

@@ -310,10 +310,22 @@ class OpenedStateMixin:
     def sign_state(self, obj) -> str:
         return sign_opened(self.row_state(obj), self._salt())
 
+    @functools.cached_property
+    def changed_data(self):
+        # The opened state is no value of the row: a form whose fields are as stored has not
+        # changed (a formset saves only the forms that have).
+        return [name for name in super().changed_data if name != self.OPENED_FIELD]
+
+    def edited_since_opened(self) -> bool:
+        """Whether what this valid form sends differs from the row as it was opened (True when
+        the form carries no opened state: all of it counts as typed)."""
+        opened = read_opened(self.data.get(self.add_prefix(self.OPENED_FIELD)), self._salt())
+        return opened is None or self.row_state(self.instance) != opened
+
     def changes_since_opened(self, current) -> list[tuple[str, str, str]]:
         """(label, as opened, as stored now) for each field changed since the form was opened;
         empty when nothing changed or the form carries no (valid) opened state."""
-        opened = read_opened(self.data.get(self.OPENED_FIELD), self._salt())
+        opened = read_opened(self.data.get(self.add_prefix(self.OPENED_FIELD)), self._salt())
         if opened is None:
             return []
         now = self.row_state(current)

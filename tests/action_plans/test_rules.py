@@ -1,7 +1,9 @@
 """The plan's data rules live in the models: the form, the services and the Excel import refuse
 the same bad data with the same Indonesian message, and the database refuses what slips past."""
 
+import html
 import io
+import re
 from datetime import date
 from decimal import Decimal
 
@@ -201,3 +203,49 @@ def test_plan_events_are_logged(plan, sekretariat, dinsos):
         ("dasar penetapan (SK)", "SK 188/12/2024"),
         ("tanggal SK", "2024-01-02"),
     ]
+
+
+def periods_page_from(page: str) -> dict:
+    """The periods form in `page`, as a browser would send it back."""
+    data = {
+        name: html.unescape(value)
+        for name, value in re.findall(r'<input[^>]* name="([^"]+)"[^>]* value="([^"]*)"', page)
+        if name.startswith("form-")
+    }
+    return {**data, "reason": ""}
+
+
+def periods_page(client, plan):
+    return periods_page_from(client.get(f"/rat/{plan.year}/periode/").content.decode())
+
+
+def test_a_period_changed_meanwhile_keeps_the_change_or_refuses_the_save(client, plan, sekretariat):
+    # Two planners open the periods page; the first moves B08's due date. The second's page
+    # sent B08's old date back with its own change and undid the first one without a word.
+    client.force_login(sekretariat)
+    before = plan.periods.get(code="B08").due_date.strftime("%d/%m/%Y")
+    first, second, third = (periods_page(client, plan) for _ in range(3))
+    first["form-1-due_date"] = "15/09/2024"
+    assert client.post("/rat/2024/periode/", first).status_code == 302
+
+    second["form-2-name"] = "Periode III (akhir tahun)"
+    assert client.post("/rat/2024/periode/", second).status_code == 302
+    b08, b12 = plan.periods.get(code="B08"), plan.periods.get(code="B12")
+    assert b08.due_date == date(2024, 9, 15) and b12.name == "Periode III (akhir tahun)"
+
+    # The same period changed on both pages: refused, saying what changed, the typing kept.
+    third["form-1-due_date"] = "20/09/2024"
+    response = client.post("/rat/2024/periode/", third)
+    assert response.status_code == 400
+    page = " ".join(html.unescape(response.content.decode()).split())
+    assert (
+        "Periode diubah orang lain sejak Anda membukanya: B08 Batas laporan realisasi: "
+        f"{before} → 15/09/2024." in page
+    )
+    assert 'value="20/09/2024"' in page and 'value="Periode III (akhir tahun)"' in page
+    assert plan.periods.get(code="B08").due_date == date(2024, 9, 15)
+    # Sent again from that page, it saves knowingly, and keeps the other period's new name.
+    again = periods_page_from(response.content.decode())
+    assert client.post("/rat/2024/periode/", again).status_code == 302
+    b08, b12 = plan.periods.get(code="B08"), plan.periods.get(code="B12")
+    assert b08.due_date == date(2024, 9, 20) and b12.name == "Periode III (akhir tahun)"
