@@ -9,6 +9,7 @@ from django.test import Client
 from django.utils import timezone
 
 from accounts.choices import Role
+from accounts.models import User
 from tests.factories import DEFAULT_PASSWORD, UserFactory
 from tests.helpers import form_as_sent, run_in_threads
 
@@ -268,3 +269,26 @@ def test_password_change_sent_four_times_at_once_changes_it_without_a_server_err
     assert any(a["Location"] == "/akun/kata-sandi/selesai/" for a in answers)
     sekretariat.refresh_from_db()
     assert sekretariat.check_password(new)
+
+
+def test_a_deactivated_account_is_told_so_and_not_locked_out(client, petugas, settings):
+    # Told "Nama pengguna atau sandi salah" for the right password, the person tried again and
+    # again, and the tries locked the account.
+    User.objects.filter(pk=petugas.pk).update(is_active=False)
+    for _ in range(settings.AXES_FAILURE_LIMIT + 1):
+        response = client.post(LOGIN_URL, {"username": "petugas", "password": DEFAULT_PASSWORD})
+        assert response.status_code == 200
+        assert "Akun ini tidak aktif. Hubungi administrator portal." in response.content.decode()
+    assert "_auth_user_id" not in client.session
+    assert client.get("/").status_code == 302  # still signed out
+
+    wrong = client.post(LOGIN_URL, {"username": "petugas", "password": "salah"})
+    assert "Nama pengguna atau sandi salah" in wrong.content.decode()
+    assert "tidak aktif" not in wrong.content.decode()  # nothing told without the password
+
+
+def test_a_session_ends_when_its_account_is_deactivated(client, petugas):
+    client.force_login(petugas)
+    assert client.get("/").status_code == 200
+    User.objects.filter(pk=petugas.pk).update(is_active=False)
+    assert client.get("/").status_code == 302
