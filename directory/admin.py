@@ -1,6 +1,7 @@
 import csv
 import datetime
 import os
+import re
 import tempfile
 import uuid
 
@@ -43,6 +44,7 @@ from directory.resources import (
     TooManyRows,
 )
 from directory.services import (
+    CONTACT_LIST,
     CONTACT_SUBJECT_REPORT,
     CONTACT_VIEW,
     BoundaryImportError,
@@ -396,6 +398,31 @@ class ContactAdmin(AutocompleteAdminMixin, SpreadsheetImportExportAdmin):
                 contact=obj, by=request.user, action=CONTACT_VIEW, ip=get_client_ip_address(request)
             )
         return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def get_search_results(self, request, queryset, search_term):
+        """A number typed as people write it (0812…) finds the contact stored as +62812…."""
+        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        local = re.sub(r"[\s.-]", "", search_term)
+        if re.fullmatch(r"0\d{2,14}", local):
+            results |= queryset.filter(phone__startswith="+62" + local[1:])
+        return results, may_have_duplicates
+
+    def changelist_view(self, request, extra_context=None):
+        """The list shows names and phone numbers (and finds whose a number is): who saw which
+        contacts, when and from where is kept, as for one contact's page (UU 27/2022); each
+        contact's data-subject report finds the entry by its id."""
+        response = super().changelist_view(request, extra_context)
+        changelist = (getattr(response, "context_data", None) or {}).get("cl")
+        if changelist is not None and request.method == "GET":
+            shown = sorted(contact.pk for contact in changelist.result_list)
+            if shown:
+                log_action(
+                    actor=request.user,
+                    action=CONTACT_LIST,
+                    ip=get_client_ip_address(request),
+                    contacts=shown,
+                )
+        return response
 
     def get_urls(self):
         view = self.admin_site.admin_view

@@ -18,6 +18,7 @@ class DirectoryConfig(AppConfig):
             {
                 "directory.contact.export": _("Data tokoh diekspor"),
                 "directory.contact.view": _("Data tokoh dilihat"),
+                "directory.contact.list": _("Daftar tokoh dilihat"),
                 "directory.contact.subject_report": _("Laporan subjek data tokoh dibuat"),
                 "directory.contact.anonymise": _("Data tokoh dianonimkan"),
                 "directory.region.boundaries_set": _("Batas wilayah dimuat"),

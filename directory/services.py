@@ -141,6 +141,7 @@ def reference_agencies_load(*, regency: Region, rows: Iterable[dict]) -> int:
 
 
 CONTACT_VIEW = "directory.contact.view"
+CONTACT_LIST = "directory.contact.list"
 CONTACT_SUBJECT_REPORT = "directory.contact.subject_report"
 CONTACT_ANONYMISE = "directory.contact.anonymise"
 

@@ -188,3 +188,22 @@ def test_a_report_page_showing_the_contact_counts_as_an_access(
     report = client.get(report_url(contact))
     assert "Identitas pihak dan tokoh dalam laporan dilihat" in report.text
     assert incident.reference in report.text
+
+
+def test_the_contact_list_is_an_access_to_each_contact_it_shows(
+    admin_client, admin_user, contact, desa
+):
+    # The list shows names and numbers and finds whose a number is: nothing was logged.
+    other = ContactFactory(name="Ibu Nyai Fatimah", phone="085600001111", region=desa)
+    response = admin_client.get("/admin/directory/contact/", {"q": "0812"}, REMOTE_ADDR="10.4.4.4")
+    assert "Kyai Haji Abdul Basith" in response.text and "Ibu Nyai Fatimah" not in response.text
+
+    (entry,) = ActivityLog.objects.filter(action="directory.contact.list")
+    assert (entry.actor, entry.data["contacts"], entry.data["ip"]) == (
+        admin_user,
+        [contact.pk],
+        "10.4.4.4",
+    )
+    shown = admin_client.get(report_url(contact)).text
+    assert "Daftar tokoh dilihat" in shown
+    assert "Daftar tokoh dilihat" not in admin_client.get(report_url(other)).text
