@@ -354,8 +354,33 @@ class RegionAdmin(AutocompleteAdminMixin, LocalDatesAdminMixin, admin.ModelAdmin
         )
 
 
+class KeptWhileNamedMixin:
+    """An agency or contact named by a record (an activity's supporting agencies, a handling
+    step's agencies and contacts) is not deleted: the links went with it, and closed plans and
+    past steps changed after the fact without a revision. Django's delete page lists the
+    records instead; deactivating (or anonymising a contact) is the way."""
+
+    def get_deleted_objects(self, objs, request):
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        for obj in objs:
+            for relation in obj._meta.related_objects:
+                if not relation.many_to_many:
+                    continue
+                named = getattr(obj, relation.get_accessor_name()).count()
+                if named:
+                    protected.append(
+                        gettext("%(object)s: disebut di %(count)s %(records)s")
+                        % {
+                            "object": obj,
+                            "count": named,
+                            "records": relation.related_model._meta.verbose_name_plural,
+                        }
+                    )
+        return deleted, counts, perms_needed, protected
+
+
 @admin.register(Agency)
-class AgencyAdmin(AutocompleteAdminMixin, SpreadsheetImportExportAdmin):
+class AgencyAdmin(KeptWhileNamedMixin, AutocompleteAdminMixin, SpreadsheetImportExportAdmin):
     resource_classes = [AgencyResource]
     list_display = ["name", "acronym", "kind", "region", yes_no_column("active", _("aktif"))]
     list_filter = ["kind", "active"]
@@ -365,7 +390,7 @@ class AgencyAdmin(AutocompleteAdminMixin, SpreadsheetImportExportAdmin):
 
 
 @admin.register(Contact)
-class ContactAdmin(AutocompleteAdminMixin, SpreadsheetImportExportAdmin):
+class ContactAdmin(KeptWhileNamedMixin, AutocompleteAdminMixin, SpreadsheetImportExportAdmin):
     resource_classes = [ContactResource]
     list_display = [
         "name",

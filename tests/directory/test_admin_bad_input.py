@@ -3,9 +3,16 @@
 import pytest
 
 from core.models import ActivityLog
-from directory.models import TeamDecree
+from directory.models import Agency, TeamDecree
 from tests.directory.test_geography import SQUARE
-from tests.factories import RegionFactory
+from tests.factories import (
+    ActionPlanFactory,
+    ActivityFactory,
+    AgencyFactory,
+    ContactFactory,
+    HandlingStepFactory,
+    RegionFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -87,3 +94,34 @@ def test_the_region_list_says_which_have_an_outline_in_a_fixed_number_of_queries
     with django_assert_num_queries(9):
         page = client.get("/admin/directory/region/?level=desa").content.decode()
     assert page.count('alt="Ya"') == 10 and page.count('alt="Tidak"') == 10
+
+
+def test_an_agency_or_contact_named_by_a_record_is_not_deleted(client, admin_user, desa):
+    # The links went with them: a closed plan's activity lost a supporting agency and a past
+    # handling step its contact, with no revision and no word.
+    agency, contact = AgencyFactory(name="Kemenag Jombang"), ContactFactory(region=desa)
+    activity = ActivityFactory(plan=ActionPlanFactory(established=True), supporting=[agency])
+    step = HandlingStepFactory(incident__kecamatan=desa.parent)
+    step.contacts.add(contact)
+    client.force_login(admin_user)
+    for model, obj, named in [
+        ("agency", agency, f"{agency}: disebut di 1 kegiatan"),
+        ("contact", contact, f"{contact.name}: disebut di 1 tindak lanjut"),
+    ]:
+        url = f"/admin/directory/{model}/{obj.pk}/delete/"
+        page = client.get(url).content.decode()
+        assert named in page, page[:3000]
+        client.post(url, {"post": "yes"})
+        assert type(obj).objects.filter(pk=obj.pk).exists()
+        # Nor by the list's bulk action.
+        client.post(
+            f"/admin/directory/{model}/",
+            {"action": "delete_selected", "_selected_action": [obj.pk], "post": "yes"},
+        )
+        assert type(obj).objects.filter(pk=obj.pk).exists()
+    assert list(activity.supporting_agencies.all()) == [agency]
+    assert list(step.contacts.all()) == [contact]
+
+    unused = AgencyFactory(name="Instansi Tanpa Rujukan")
+    client.post(f"/admin/directory/agency/{unused.pk}/delete/", {"post": "yes"})
+    assert not Agency.objects.filter(pk=unused.pk).exists()
