@@ -17,7 +17,12 @@ from accounts.choices import Role
 from accounts.models import User, UserGroupEvent
 from accounts.services import password_reset_link_issue, user_set_roles
 from accounts.two_factor import two_factor_reset
-from core.admin import AutocompleteAdminMixin, LocalDatesAdminMixin, yes_no_column
+from core.admin import (
+    AutocompleteAdminMixin,
+    LocalDatesAdminMixin,
+    ReadOnlyYesNoMixin,
+    yes_no_column,
+)
 from core.forms import OpenedStateMixin, changes_text
 
 
@@ -98,7 +103,7 @@ NOT_YOURS = _("Akun superuser hanya dapat dikelola oleh superuser.")
 
 
 @admin.register(User)
-class UserAdmin(AutocompleteAdminMixin, LocalDatesAdminMixin, BaseUserAdmin):
+class UserAdmin(ReadOnlyYesNoMixin, AutocompleteAdminMixin, LocalDatesAdminMixin, BaseUserAdmin):
     form = UserChangeForm
     add_form = UserCreationForm
     change_password_form = PasswordChangeForm
@@ -152,7 +157,7 @@ class UserAdmin(AutocompleteAdminMixin, LocalDatesAdminMixin, BaseUserAdmin):
             fields.append("is_superuser")
         if obj is not None and not request.user.has_perm("accounts.change_account_access", obj):
             fields += self.ACCESS_FIELDS
-        return fields
+        return self.with_yes_no(fields)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)

@@ -84,6 +84,49 @@ def yes_no_column(field: str, description):
     return column
 
 
+class ReadOnlyYesNoMixin:
+    """A yes/no field shown read-only on a change page reads "Ya"/"Tidak": Django's icon says
+    the English True/False there, as in a list. The admin's outermost `get_readonly_fields`
+    returns `self.with_yes_no(fields)`; in the fieldsets such a field's name is then swapped
+    for `<name>__yes_no`, a display of its own."""
+
+    SUFFIX = "__yes_no"
+
+    def _booleans(self, names) -> list[str]:
+        return [
+            field.name
+            for field in self.model._meta.concrete_fields
+            if isinstance(field, models.BooleanField) and field.name in names
+        ]
+
+    def with_yes_no(self, fields) -> list[str]:
+        return [*fields, *(f"{name}{self.SUFFIX}" for name in self._booleans(fields))]
+
+    def get_fieldsets(self, request, obj=None):
+        swap = set(self._booleans(self.get_readonly_fields(request, obj)))
+
+        def swapped(names):
+            if isinstance(names, list | tuple):
+                return type(names)(swapped(name) for name in names)
+            return f"{names}{self.SUFFIX}" if names in swap else names
+
+        return [
+            (title, {**options, "fields": swapped(options["fields"])})
+            for title, options in super().get_fieldsets(request, obj)
+        ]
+
+    def __getattr__(self, name):
+        if not name.endswith(ReadOnlyYesNoMixin.SUFFIX):
+            raise AttributeError(name)
+        field = self.model._meta.get_field(name.removesuffix(ReadOnlyYesNoMixin.SUFFIX))
+
+        @admin.display(description=field.verbose_name)
+        def shown(obj):
+            return yes_no_icon(getattr(obj, field.name))
+
+        return shown
+
+
 def yes_no_icon(value: bool):
     """Django's check icon for a boolean list column, with the text "Ya"/"Tidak"."""
     icon = static(f"admin/img/icon-{'yes' if value else 'no'}.svg")

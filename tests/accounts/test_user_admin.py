@@ -136,6 +136,11 @@ def test_an_administrator_cannot_raise_their_own_access(client, admin_user):
     for field in ("is_superuser", "cleared_restricted", "is_active", "is_staff", "roles"):
         assert f'name="{field}"' not in page, field
     assert "Administrator" in page  # the roles, shown
+    # Shown read-only, yes/no in Indonesian (Django's icon text is the English True/False).
+    assert 'alt="False"' not in page and 'alt="True"' not in page
+    assert re.search(
+        r'<label>Status superuser:</label>\s*<div class="readonly"><img [^>]*alt="Tidak"', page
+    )
 
     data = change_data(client, admin_user, first_name="Adi")
     data |= {
