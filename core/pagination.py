@@ -231,7 +231,7 @@ class Keyset:
         try:
             raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
             names, values = json.loads(raw)
-        except (binascii.Error, ValueError, TypeError, UnicodeDecodeError):
+        except (binascii.Error, ValueError, TypeError, UnicodeDecodeError, RecursionError):
             return None
         if names != [name for name, _d in self.keys] or len(values) != len(names):
             return None
@@ -246,8 +246,8 @@ class Keyset:
                     value = model_field.to_python(value)
                 elif not isinstance(value, int) or isinstance(value, bool):
                     return None
-            except (ValidationError, TypeError, ValueError):
-                return None
+            except (ValidationError, TypeError, ValueError, OverflowError):
+                return None  # OverflowError: JSON's Infinity made an id
             if value is None or not _storable(value):
                 return None
             typed.append(value)

@@ -44,7 +44,9 @@ def sniff_content_type(upload) -> str | None:
         try:
             with zipfile.ZipFile(upload) as archive:
                 names = set(archive.namelist())
-        except (zipfile.BadZipFile, OSError, ValueError):
+        except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError):
+            # NotImplementedError: a zip asking for a newer version of the format than Python
+            # reads (a byte in its header), which no document we take needs.
             return None
         finally:
             upload.seek(0)

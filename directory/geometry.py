@@ -5,6 +5,8 @@ database, so a validated JSON document is enough. Positions are `[longitude, lat
 as GeoJSON has them (note the order: the opposite of how people say coordinates).
 """
 
+import math
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -13,7 +15,11 @@ GEOMETRY_TYPES = ("Polygon", "MultiPolygon")
 
 
 def _number(value) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
+    """A number the database stores: JSON's NaN and Infinity (which GIS tools write for a
+    missing height) are not JSON to PostgreSQL."""
+    if isinstance(value, bool):
+        return False
+    return isinstance(value, int) or (isinstance(value, float) and math.isfinite(value))
 
 
 def _check_ring(ring, counted: list[int]) -> None:
@@ -25,7 +31,7 @@ def _check_ring(ring, counted: list[int]) -> None:
         if (
             not isinstance(position, list)
             or len(position) < 2
-            or not all(_number(v) for v in position[:2])
+            or not all(_number(v) for v in position)
         ):
             raise ValidationError(
                 _("Setiap titik harus berupa pasangan angka [bujur, lintang]."), code="position"
@@ -83,6 +89,13 @@ def validate_boundary(geometry) -> None:
             )
         for polygon in coordinates:
             _check_polygon(polygon, counted)
+
+
+def clean_geometry(geometry) -> dict:
+    """The checked geometry with only what an outline needs: other members of the object (a
+    `bbox`, foreign members) may hold anything, NaN or a NUL character included."""
+    validate_boundary(geometry)
+    return {"type": geometry["type"], "coordinates": geometry["coordinates"]}
 
 
 def outer_rings(geometry: dict) -> list[list]:

@@ -18,7 +18,7 @@ from directory.choices import (
     SubTeam,
     TeamPosition,
 )
-from directory.geometry import validate_boundary
+from directory.geometry import clean_geometry
 from directory.querysets import AgencyQuerySet, ContactQuerySet, RegionQuerySet
 
 
@@ -106,7 +106,7 @@ class Region(models.Model):
             )
         if self.boundary is not None:
             try:
-                validate_boundary(self.boundary)
+                self.boundary = clean_geometry(self.boundary)
             except ValidationError as error:
                 raise ValidationError({"boundary": error.messages}) from error
 

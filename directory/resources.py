@@ -87,6 +87,15 @@ class SpreadsheetSafeResource(resources.ModelResource):
 
     def before_import_row(self, row, **kwargs):
         for key, value in row.items():
+            if isinstance(value, str) and "\x00" in value:
+                # PostgreSQL stores no NUL: the row failed with the database driver's English.
+                raise ValueError(
+                    _(
+                        "Kolom “%(col)s” memuat karakter NUL yang tidak dapat disimpan; ketik "
+                        "ulang isinya."
+                    )
+                    % {"col": key}
+                )
             row[key] = spreadsheet_unescape(value)
         super().before_import_row(row, **kwargs)
 
@@ -213,7 +222,7 @@ class IdWidget(widgets.IntegerWidget):
         if value in (None, ""):
             return None
         text = str(value).strip().removesuffix(".0")
-        if not text.isdigit():
+        if not (text.isascii() and text.isdigit()):  # "²" is a digit to isdigit()
             raise ValueError(
                 _("Kolom “%(col)s”: “%(value)s” bukan nomor; kosongkan untuk data baru.")
                 % {"col": _("ID"), "value": value}

@@ -20,10 +20,11 @@ from core.models import ActivityLog
 from core.services import log_action
 from directory.choices import AgencyKind, RegionLevel
 from directory.geometry import centroid as geometry_centroid
-from directory.geometry import validate_boundary
+from directory.geometry import clean_geometry
 from directory.models import Agency, Contact, Region
 
 REGENCY_CODE = re.compile(r"^\d{2}\.\d{2}$")
+REGION_CODE = re.compile(r"^\d{2}\.\d{2}(\.\d{2}(\.\d{4})?)?$")
 LEVEL_BY_PARTS = {2: RegionLevel.KABUPATEN, 3: RegionLevel.KECAMATAN, 4: RegionLevel.DESA}
 
 
@@ -58,18 +59,29 @@ def read_region_rows(path: Path, *, regency_code: str) -> list[tuple[str, str]]:
     _check_regency_code(regency_code)
     prefix = regency_code + "."
     rows = []
-    with path.open(newline="", encoding="utf-8-sig") as handle:
-        for line_no, record in enumerate(csv.reader(handle), start=1):
-            if not record or not record[0].strip():
-                continue
-            code = record[0].strip()
-            if code != regency_code and not code.startswith(prefix):
-                continue
-            if len(record) < 2 or not record[1].strip():
-                raise RegionImportError(f"{path}:{line_no}: code {code} has no name")
-            if code.count(".") + 1 not in LEVEL_BY_PARTS:
-                raise RegionImportError(f"{path}:{line_no}: unexpected code {code}")
-            rows.append((code, record[1].strip()))
+    longest_name = Region._meta.get_field("name").max_length
+    try:
+        with path.open(newline="", encoding="utf-8-sig") as handle:
+            for line_no, record in enumerate(csv.reader(handle), start=1):
+                if not record or not record[0].strip():
+                    continue
+                code = record[0].strip()
+                if code != regency_code and not code.startswith(prefix):
+                    continue
+                if len(record) < 2 or not record[1].strip():
+                    raise RegionImportError(f"{path}:{line_no}: code {code} has no name")
+                if code.count(".") + 1 not in LEVEL_BY_PARTS or not REGION_CODE.match(code):
+                    raise RegionImportError(f"{path}:{line_no}: unexpected code {code[:40]}")
+                if len(record[1].strip()) > longest_name or "\x00" in record[1]:
+                    raise RegionImportError(
+                        f"{path}:{line_no}: the name of {code} is not a name "
+                        f"(over {longest_name} characters or a NUL character)"
+                    )
+                rows.append((code, record[1].strip()))
+    except UnicodeDecodeError as error:
+        raise RegionImportError(f"{path}: not UTF-8 text; save the CSV as UTF-8") from error
+    except csv.Error as error:
+        raise RegionImportError(f"{path}: not a readable CSV ({error})") from error
     return rows
 
 
@@ -255,8 +267,14 @@ def region_boundaries_load(
             )
             continue
         code = code.strip()
+        if len(code) > 20 or not code.isprintable():
+            errors.append(
+                gettext("Fitur %(n)s: kode %(code)s bukan kode Kemendagri.")
+                % {"n": number, "code": repr(code[:20])}
+            )
+            continue
         try:
-            validate_boundary(feature.get("geometry"))
+            geometry = clean_geometry(feature.get("geometry"))
         except ValidationError as error:
             errors.append(
                 gettext("Fitur %(n)s (%(code)s): %(problem)s")
@@ -265,7 +283,7 @@ def region_boundaries_load(
             continue
         if code in by_code:
             errors.append(gettext("Kode %(code)s muncul lebih dari sekali.") % {"code": code[:20]})
-        by_code[code] = feature["geometry"]
+        by_code[code] = geometry
     if errors:
         raise BoundaryImportError(errors)
     regions = {r.code: r for r in Region.objects.select_for_update().filter(code__in=by_code)}

@@ -221,4 +221,6 @@ def render_pdf(html: str, resources=None, *, timeout=None, memory_mb=None, stats
                 "laporan atau hubungi administrator."
             )
         )
+    # What failed, for the administrator the message sends the user to.
+    logger.error("PDF rendering failed: %s", payload)
     raise RenderError(_("PDF gagal dibuat. Coba lagi atau hubungi administrator."))

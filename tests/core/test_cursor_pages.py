@@ -2,6 +2,8 @@
 cursors, a cursor past the last row gives an empty page that still leads back, and a sort that
 is no column cannot be paged by cursor. Plain lists page as well (with a count)."""
 
+import base64
+
 import pytest
 from django.db.models.functions import Lower
 
@@ -42,3 +44,17 @@ def test_a_plain_list_pages_with_its_count():
     paginator = CappedPaginator(list(range(45)), 20)
     assert (paginator.count, paginator.num_pages, paginator.capped) == (45, 3, False)
     assert list(paginator.page(3)) == list(range(40, 45))
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        '[["code","pk"],["35.17",Infinity]]',  # JSON's Infinity as an id: int() overflows
+        '[["code","pk"],["35.17",-Infinity]]',
+        "[" * 1000,  # nested past Python's recursion limit
+    ],
+)
+def test_a_cursor_that_only_json_can_read_is_no_cursor(kecamatan, payload):
+    keyset = Keyset(Region.objects.order_by("code"))
+    token = base64.urlsafe_b64encode(payload.encode()).decode().rstrip("=")
+    assert keyset.decode(token) is None

@@ -26,12 +26,28 @@ def test_blank_lines_are_skipped(tmp_path):
             "99.01,KAB. CONTOH\n99.01.01.2001.7,Dusun\n",
             r"wilayah.csv:2: unexpected code 99.01.01.2001.7",
         ),
+        # A code or name longer than its column, a NUL: a database error and a traceback.
+        ("99.01,KAB. CONTOH\n99.01.0123,Satu\n", r"wilayah.csv:2: unexpected code 99.01.0123"),
+        (
+            "99.01,KAB. CONTOH\n99.01.01," + "Panjang " * 20 + "\n",
+            r"wilayah.csv:2: the name of 99.01.01 is not a name \(over 100 characters",
+        ),
+        ("99.01,KAB. CONTOH\n99.01.01,Sa\x00tu\n", r"wilayah.csv:2: the name of 99.01.01"),
     ],
-    ids=["no-name-column", "blank-name", "too-deep"],
+    ids=["no-name-column", "blank-name", "too-deep", "long-code", "long-name", "nul"],
 )
 def test_a_bad_row_rejects_the_whole_file_naming_its_line(tmp_path, rows, message):
     path = tmp_path / "wilayah.csv"
     path.write_text(rows, encoding="utf-8")
     with pytest.raises(CommandError, match=message):
+        run("--code", "99.01", "--csv", str(path))
+    assert not Region.objects.exists()
+
+
+def test_a_file_excel_saved_in_another_encoding_is_named_not_a_traceback(tmp_path):
+    path = tmp_path / "wilayah.csv"
+    text = "99.01,KAB. CONTOH\n99.01.01,Kecamatan Ngoro Selatan – Barat\n"
+    path.write_bytes(text.encode("cp1252"))
+    with pytest.raises(CommandError, match=r"wilayah.csv: not UTF-8 text; save the CSV as UTF-8"):
         run("--code", "99.01", "--csv", str(path))
     assert not Region.objects.exists()

@@ -2,6 +2,7 @@
 pieces; a MultiPolygon with no piece is refused in Indonesian; a degenerate outline (no area)
 still gets a marker, at the mean of its points."""
 
+import html
 import json
 from decimal import Decimal
 
@@ -70,3 +71,45 @@ def test_a_ring_that_crosses_itself_is_placed_inside_its_box_and_uploads(
     assert "Batas wilayah dimuat untuk 1 wilayah." in response.content.decode()
     kecamatan.refresh_from_db()
     assert 112 <= kecamatan.longitude <= Decimal("112.2")
+
+
+def test_nan_infinity_and_foreign_members_never_reach_the_database(client, admin_user, kecamatan):
+    # GIS tools write NaN for a missing height; PostgreSQL's JSON has no NaN: a 500 on upload.
+    client.force_login(admin_user)
+    ring = [[112.2, -7.5, "NaN"], [112.3, -7.5, 0], [112.3, -7.6, 0], [112.2, -7.5, "NaN"]]
+    text = json.dumps(
+        collection(feature(kecamatan.code, {"type": "Polygon", "coordinates": [ring]}))
+    )
+    text = text.replace('"NaN"', "NaN")
+    page = client.post(UPLOAD, upload(text.encode())).content.decode()
+    assert "Setiap titik harus berupa pasangan angka [bujur, lintang]." in html.unescape(page)
+
+    square = {**SQUARE, "bbox": [float("nan")], "catatan": "a\x00b"}
+    data = json.dumps(collection(feature(kecamatan.code, square)))
+    response = client.post(UPLOAD, upload(data.encode()), follow=True)
+    assert "Batas wilayah dimuat untuk 1 wilayah." in response.content.decode()
+    kecamatan.refresh_from_db()
+    assert kecamatan.boundary == {"type": "Polygon", "coordinates": SQUARE["coordinates"]}
+
+    nul_code = json.dumps(collection(feature("35.17.08\x00", SQUARE))).encode()
+    page = html.unescape(client.post(UPLOAD, upload(nul_code)).content.decode())
+    assert "Fitur 1: kode '35.17.08\\x00' bukan kode Kemendagri." in page
+
+
+def test_nan_typed_into_the_outline_field_is_refused_next_to_it(client, admin_user, kecamatan):
+    client.force_login(admin_user)
+    ring = "[[112.2, -7.5, NaN], [112.3, -7.5], [112.3, -7.6], [112.2, -7.5, NaN]]"
+    data = {
+        "code": kecamatan.code,
+        "name": kecamatan.name,
+        "level": kecamatan.level,
+        "parent": kecamatan.parent_id,
+        "latitude": "",
+        "longitude": "",
+        "boundary": f'{{"type": "Polygon", "coordinates": [{ring}]}}',
+    }
+    response = client.post(f"/admin/directory/region/{kecamatan.pk}/change/", data)
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["boundary"] == [
+        "Setiap titik harus berupa pasangan angka [bujur, lintang]."
+    ]

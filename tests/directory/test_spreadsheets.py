@@ -617,3 +617,24 @@ def test_a_row_that_turned_bad_since_the_preview_saves_nothing_and_says_so(
     kept.refresh_from_db()
     assert kept.name == f"Anonim #{kept.pk}"
     assert not LogEntry.objects.filter(object_repr__in=["Tokoh Baru", "Nama Diperbarui"]).exists()
+
+
+def test_a_nul_character_or_a_superscript_id_is_named_in_indonesian(client, admin_user, desa):
+    # The preview showed the driver's "PostgreSQL text fields cannot contain NUL (0x00) bytes"
+    # and Python's "invalid literal for int() with base 10: '²'".
+    rows = [
+        LABELLED_HEADER,
+        contact_row("Kyai\x00Basith"),
+        contact_row("Tokoh Dua", ID="²"),
+    ]
+    text = "\n".join(",".join("" if v is None else str(v) for v in row) for row in rows)
+    client.force_login(admin_user)
+
+    response = import_file(client, "contact", csv_file(text), CSV)
+
+    assert "confirm_form" not in response.context
+    assert row_problems(response) == [
+        "Baris 2: Kolom “Nama” memuat karakter NUL yang tidak dapat disimpan; ketik ulang isinya.",
+        "Baris 3: Kolom “ID”: “²” bukan nomor; kosongkan untuk data baru.",
+    ]
+    assert not Contact.objects.exists()

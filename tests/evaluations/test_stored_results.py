@@ -9,7 +9,7 @@ import io
 from datetime import timedelta
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import connection
 from django.utils import timezone
 
@@ -229,6 +229,13 @@ def test_the_timer_command_skips_a_scope_being_recounted(world):
     assert "2024 B04: sedang dihitung ulang, dilewati." in out.getvalue()
     assert "2024 B08: dihitung ulang." in out.getvalue()
     assert not StoredResults.objects.filter(scope="B04").exists()
+
+
+@pytest.mark.parametrize("year", [0, 9999, 20255])
+def test_the_timer_command_names_a_year_out_of_range(year):
+    # A year past the calendar's end failed with ValueError or OverflowError: a traceback.
+    with pytest.raises(CommandError, match=rf"--year harus antara 2012 dan 2100, bukan {year}\."):
+        call_command("refresh_evaluation_results", year=[year])
 
 
 def test_one_reading_gives_each_scope_the_same_figures_as_reading_it_alone(world, sekretariat):

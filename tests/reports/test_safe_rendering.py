@@ -184,6 +184,12 @@ def test_undecodable_images_are_dropped_not_fatal():
     assert ready == {}
 
 
+def test_a_pdf_that_cannot_be_made_says_why_in_the_log(caplog, monkeypatch):
+    with pytest.raises(rendering.RenderError):
+        rendering.render_pdf(None, {})  # no document at all: the child fails
+    assert "PDF rendering failed" in caplog.text
+
+
 def test_a_bound_reached_in_the_portal_is_a_message_not_an_error(
     client, year_2024, sekretariat, settings
 ):

@@ -18,7 +18,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, days, **options):
-        if days < 1:
-            raise CommandError("--days harus 1 atau lebih.")
+        if not 1 <= days <= 36500:
+            raise CommandError("--days harus antara 1 dan 36500.")
         deleted = submission_purge(older_than_days=days)
         self.stdout.write(f"{deleted} token pengiriman formulir dihapus (lebih dari {days} hari).")

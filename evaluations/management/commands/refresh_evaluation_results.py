@@ -2,7 +2,7 @@
 year) of this year and last year again, so no page has to: meant for a timer running more often
 than EVALUATION_RESULTS_MAX_AGE (e.g. every 30 minutes)."""
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from evaluations.choices import YEAR_SCOPE, EvaluationStatus
@@ -21,6 +21,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, year=None, **options):
         this_year = timezone.localdate().year
+        for each in year or []:
+            if not 2012 <= each <= 2100:
+                raise CommandError(f"--year harus antara 2012 dan 2100, bukan {each}.")
         for each in year or [this_year - 1, this_year]:
             final = set(
                 Evaluation.objects.filter(year=each, status=EvaluationStatus.FINAL).values_list(
