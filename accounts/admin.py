@@ -23,7 +23,7 @@ from core.admin import (
     ReadOnlyYesNoMixin,
     yes_no_column,
 )
-from core.forms import OpenedStateMixin, changes_text
+from core.forms import OpenedStateMixin
 
 
 class RoleFormMixin(forms.Form):
@@ -71,18 +71,14 @@ class UserChangeForm(OpenedStateMixin, RoleFormMixin, BaseUserAdmin.form):
     def clean(self):
         cleaned = super().clean()
         if self.instance.pk:
-            current = User.objects.select_for_update().get(pk=self.instance.pk)
-            if changes := self.changes_since_opened(current):
-                self.data = self.data.copy()
-                self.data[self.add_prefix(self.OPENED_FIELD)] = self.sign_state(current)
-                raise forms.ValidationError(
-                    _(
-                        "Pengguna ini diubah orang lain sejak Anda membukanya: %(changes)s. "
-                        "Isian Anda di bawah belum disimpan; periksa, lalu simpan lagi untuk "
-                        "menimpa perubahan itu."
-                    )
-                    % {"changes": changes_text(changes)}
-                )
+            self.refused_as_changed_meanwhile(
+                User.objects.select_for_update().get(pk=self.instance.pk),
+                _(
+                    "Pengguna ini diubah orang lain sejak Anda membukanya: %(changes)s. Isian "
+                    "Anda di bawah belum disimpan; periksa, lalu simpan lagi untuk menimpa "
+                    "perubahan itu."
+                ),
+            )
         return cleaned
 
 

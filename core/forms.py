@@ -310,6 +310,18 @@ class OpenedStateMixin:
     def sign_state(self, obj) -> str:
         return sign_opened(self.row_state(obj), self._salt())
 
+    def refused_as_changed_meanwhile(self, current, message) -> bool:
+        """Whether `current` (the row as stored now, locked by the caller) changed since this
+        form was opened. If so the form gets `message` (with `%(changes)s`), keeps what was
+        typed, and now carries `current` as opened: sent again, it saves knowingly."""
+        changes = self.changes_since_opened(current)
+        if not changes:
+            return False
+        self.data = self.data.copy()
+        self.data[self.add_prefix(self.OPENED_FIELD)] = self.sign_state(current)
+        self.add_error(None, message % {"changes": changes_text(changes)})
+        return True
+
     @functools.cached_property
     def changed_data(self):
         # The opened state is no value of the row: a form whose fields are as stored has not

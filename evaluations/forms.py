@@ -5,7 +5,7 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import BootstrapMixin, EvidenceFilesField
+from core.forms import BootstrapMixin, EvidenceFilesField, OpenedStateMixin
 from evaluations.models import SCORE_VALIDATORS, Evaluation
 
 
@@ -21,6 +21,9 @@ class ManualScoreForm(BootstrapMixin, forms.Form):
         label=_("Alasan penilaian"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4})
     )
     files = EvidenceFilesField()
+    # The score as the form was opened (signed): a colleague's later score is not written over
+    # unseen.
+    opened = forms.CharField(required=False, widget=forms.HiddenInput)
 
 
 class FinaliseForm(forms.Form):
@@ -30,7 +33,7 @@ class FinaliseForm(forms.Form):
     )
 
 
-class ProvinceResultForm(BootstrapMixin, forms.ModelForm):
+class ProvinceResultForm(OpenedStateMixin, BootstrapMixin, forms.ModelForm):
     class Meta:
         model = Evaluation
         fields = ["province_rank", "province_score", "province_award", "province_note"]

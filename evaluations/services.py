@@ -36,6 +36,22 @@ def evaluation_get_or_create(*, year: int, scope: str) -> Evaluation:
     return evaluation
 
 
+class ScoreChangedMeanwhile(Exception):
+    """A manual score saved by someone else since the form was opened: nothing was written.
+    `changes`: (label, as opened, as stored now); `state`: the score as stored now."""
+
+    def __init__(self, changes, state):
+        super().__init__(changes)
+        self.changes, self.state = changes, state
+
+
+def manual_score_state(manual: ManualScore | None) -> dict:
+    """A manual score as its form shows it, to see later whether it changed meanwhile."""
+    if manual is None or manual.pk is None:
+        return {"score": "", "justification": ""}
+    return {"score": f"{manual.score.normalize():f}", "justification": manual.justification}
+
+
 @transaction.atomic
 def manual_score_save(
     *,
@@ -45,7 +61,10 @@ def manual_score_save(
     justification: str,
     files=(),
     by,
+    opened: dict | None = None,
 ) -> ManualScore:
+    """Store a manual score with its files. With `opened` (the score as the form showed it),
+    a score someone else saved since is not written over unseen (ScoreChangedMeanwhile)."""
     evaluation = Evaluation.objects.select_for_update().get(pk=evaluation.pk)
     require_perm(by, "evaluations.score_evaluation", evaluation)
     framework = framework_for(evaluation.year)
@@ -56,6 +75,15 @@ def manual_score_save(
     manual = ManualScore.objects.filter(
         evaluation=evaluation, indicator_code=indicator_code
     ).first() or ManualScore(evaluation=evaluation, indicator_code=indicator_code)
+    state = manual_score_state(manual)
+    if opened is not None and opened != state:
+        labels = {"score": _("Nilai"), "justification": _("Alasan penilaian")}
+        changes = [
+            (labels[name], opened.get(name, ""), value)
+            for name, value in state.items()
+            if opened.get(name, "") != value
+        ]
+        raise ScoreChangedMeanwhile(changes, state)
     manual.score, manual.justification, manual.scored_by = score, justification.strip(), by
     manual.full_clean()
     manual.save()

@@ -4,6 +4,7 @@ reads, the secretariat also scores, finalises and records the province's result.
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -15,13 +16,14 @@ from django.views.generic import FormView, TemplateView
 from action_plans.choices import Stage
 from action_plans.models import ActionPlan, Activity, Realisation
 from core.charts import bar_chart, stacked_bar
+from core.forms import changes_text, read_opened, sign_opened
 from core.mixins import PermissionRequiredMixin, SubmitOnceMixin
 from core.services import AlreadySubmitted
 from core.views import serve_evidence
 from evaluations import indicators, selectors, services
 from evaluations.choices import YEAR_SCOPE, ActionClass, EvaluationStatus
 from evaluations.forms import FinaliseForm, ManualScoreForm, ProvinceResultForm, WeightsForm
-from evaluations.models import Evaluation, ManualScoreEvidence
+from evaluations.models import Evaluation, ManualScore, ManualScoreEvidence
 from incidents.models import HandlingStep, Incident
 
 MAX_LISTED = 200  # records listed per kind on a drill-down page
@@ -254,10 +256,20 @@ class ManualScoreView(SubmitOnceMixin, EvaluationAccessMixin, FormView):
         self.setup_row()
         return super().post(request, *args, **kwargs)
 
+    OPENED_SALT = "opened:evaluations.manualscore"
+
     def get_initial(self):
+        stored = ManualScore.objects.filter(
+            evaluation=self.evaluation, indicator_code=self.row.code
+        ).first()
+        initial = {"opened": sign_opened(services.manual_score_state(stored), self.OPENED_SALT)}
         if self.row.score is None:
-            return {}
-        return {"score": self.row.score.normalize(), "justification": self.row.justification}
+            return initial
+        return {
+            **initial,
+            "score": self.row.score.normalize(),
+            "justification": self.row.justification,
+        }
 
     def get_context_data(self, **kwargs):
         return {
@@ -279,6 +291,7 @@ class ManualScoreView(SubmitOnceMixin, EvaluationAccessMixin, FormView):
                 justification=data["justification"],
                 files=data["files"],
                 by=self.request.user,
+                opened=read_opened(data["opened"], self.OPENED_SALT),
             )
             return None, page
 
@@ -286,6 +299,20 @@ class ManualScoreView(SubmitOnceMixin, EvaluationAccessMixin, FormView):
             self.submit_once(save)
         except ValidationError as error:
             form.add_error(None, error)
+            return self.form_invalid(form)
+        except services.ScoreChangedMeanwhile as changed:
+            # Nothing was written; sent again from this page, it saves knowingly.
+            form.data = form.data.copy()
+            form.data["opened"] = sign_opened(changed.state, self.OPENED_SALT)
+            form.add_error(
+                None,
+                _(
+                    "Nilai ini disimpan orang lain sejak Anda membukanya: %(changes)s. Isian "
+                    "Anda di bawah belum disimpan (pilih lagi berkas buktinya); periksa, lalu "
+                    "simpan lagi untuk menimpanya."
+                )
+                % {"changes": changes_text(changed.changes)},
+            )
             return self.form_invalid(form)
         except AlreadySubmitted as done:
             return self.already_submitted(done, page)
@@ -360,14 +387,26 @@ class ProvinceResultView(EvaluationAccessMixin, FormView):
 
     def form_valid(self, form):
         data = form.cleaned_data
-        services.province_result_record(
-            evaluation=self.get_or_create_evaluation(),
-            rank=data["province_rank"],
-            score=data["province_score"],
-            award=data["province_award"],
-            note=data["province_note"],
-            by=self.request.user,
-        )
+        with transaction.atomic():
+            evaluation = self.get_or_create_evaluation()
+            # A result a colleague recorded since this page was opened is not written over
+            # unseen (a corrected rank put back to the old one).
+            if form.refused_as_changed_meanwhile(
+                Evaluation.objects.select_for_update().get(pk=evaluation.pk),
+                _(
+                    "Hasil ini dicatat orang lain sejak Anda membukanya: %(changes)s. Isian Anda "
+                    "di bawah belum disimpan; periksa, lalu simpan lagi untuk menimpanya."
+                ),
+            ):
+                return self.form_invalid(form)
+            services.province_result_record(
+                evaluation=evaluation,
+                rank=data["province_rank"],
+                score=data["province_score"],
+                award=data["province_award"],
+                note=data["province_note"],
+                by=self.request.user,
+            )
         messages.success(self.request, _("Hasil dari provinsi tercatat."))
         return redirect("evaluations:detail", self.year, self.scope.code)
 

@@ -1,6 +1,8 @@
 """The evaluation pages: who may open what (permission matrix), what they show, and pinned
 query counts that do not grow with the number of records."""
 
+import html
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
@@ -8,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 
 from directory.choices import RegionLevel
 from evaluations import services
-from evaluations.models import Evaluation, ManualScoreEvidence
+from evaluations.models import Evaluation, ManualScore, ManualScoreEvidence
 from tests import personas as build
 from tests.evaluations.conftest import build_world
 from tests.factories import RegionFactory, jpeg_bytes
@@ -256,3 +258,66 @@ def test_a_manual_score_sent_twice_from_one_form_stores_its_files_once(
             answer = client.post(url, {**data, "submission_token": token}, follow=True)
     assert ManualScoreEvidence.objects.count() == 1
     assert "Formulir ini sudah terkirim sebelumnya" in answer.content.decode()
+
+
+def province_form(client, url) -> dict:
+    form = client.get(url).context["form"]
+    data = {name: form[name].value() or "" for name in form.fields}
+    return {name: str(value) for name, value in data.items()}
+
+
+def test_a_province_result_recorded_meanwhile_is_not_written_over_unseen(
+    client, world, sekretariat
+):
+    # Two members of the secretariat open the form; one corrects the rank, the other (still
+    # seeing the old rank) adds the award and put the old rank back.
+    client.force_login(sekretariat)
+    url = "/evaluasi/2024/tahun/hasil-provinsi/"
+    client.post(url, {"province_rank": "7", "province_score": "", "province_award": ""})
+    first, second = province_form(client, url), province_form(client, url)
+    assert first["province_rank"] == "7" and first["opened"]
+    assert client.post(url, {**first, "province_rank": "6"}).status_code == 302
+
+    response = client.post(url, {**second, "province_award": "Terbaik VI"})
+
+    assert response.status_code == 400
+    page = " ".join(html.unescape(response.content.decode()).split())
+    assert "Hasil ini dicatat orang lain sejak Anda membukanya: " in page
+    assert ": 7 → 6." in page and 'value="Terbaik VI"' in page
+    evaluation = Evaluation.objects.get(year=2024, scope="tahun")
+    assert (evaluation.province_rank, evaluation.province_award) == (6, "")
+    # Sent again from that page, it saves knowingly.
+    again = {
+        **second,
+        "province_award": "Terbaik VI",
+        "opened": response.context["form"]["opened"].value(),
+    }
+    assert client.post(url, again).status_code == 302
+    evaluation.refresh_from_db()
+    assert (evaluation.province_rank, evaluation.province_award) == (7, "Terbaik VI")
+
+
+def test_a_manual_score_saved_meanwhile_is_not_written_over_unseen(client, world, sekretariat):
+    client.force_login(sekretariat)
+    url = "/evaluasi/2024/B04/nilai/kolaborasi.solusi_bersama/"
+    first, second = (client.get(url).context["form"]["opened"].value() for _ in range(2))
+    saved = {"score": "80", "justification": "Tiga forum lintas sektor.", "opened": first}
+    assert client.post(url, saved).status_code == 302
+
+    mine = {"score": "70", "justification": "Dua forum.", "opened": second}
+    response = client.post(url, mine)
+
+    assert response.status_code == 400
+    page = " ".join(html.unescape(response.content.decode()).split())
+    assert (
+        "Nilai ini disimpan orang lain sejak Anda membukanya: Nilai: — → 80; Alasan penilaian: "
+        "— → Tiga forum lintas sektor." in page
+    )
+    assert 'value="70"' in page and "Dua forum." in page
+    (score,) = ManualScore.objects.all()
+    assert (score.score, score.justification) == (80, "Tiga forum lintas sektor.")
+    # Sent again from that page, it saves knowingly.
+    again = {**mine, "opened": response.context["form"]["opened"].value()}
+    assert client.post(url, again).status_code == 302
+    score.refresh_from_db()
+    assert (score.score, score.justification) == (70, "Dua forum.")
