@@ -367,6 +367,9 @@ class PeriodsView(PlannerMixin, TemplateView):
         save undid the change). A period changed both here and there refuses the save
         (PeriodsChangedMeanwhile), with every period's values as stored now where this page
         left it alone, so a second send saves knowingly."""
+        # The plan first, as every save of a plan's parts locks it (an activity's new targets
+        # point at its periods): periods first would deadlock with such a save.
+        ActionPlan.objects.select_for_update().filter(pk=self.plan.pk).exists()
         stored = {p.pk: p for p in self.plan.periods.select_for_update()}
         keep, changes = [], []
         for form in formset.forms:

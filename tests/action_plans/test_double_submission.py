@@ -1,15 +1,18 @@
 """Double submissions, races and stale forms on the action plan: one record, a clear message,
 never a 500 (issue 13 items 3-5)."""
 
+import threading
+import time
 import uuid
 from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection, transaction
 from django.test import Client
 
 from action_plans import services
-from action_plans.models import ActionPlan, Period, Realisation
+from action_plans.models import ActionPlan, Period, Realisation, Target
 from tests import personas as build
 from tests.action_plans.conftest import realisation_actions
 from tests.action_plans.test_bad_input import (
@@ -21,7 +24,8 @@ from tests.action_plans.test_bad_input import (
     workbook,
 )
 from tests.action_plans.test_permissions import activity_payload
-from tests.factories import RealisationFactory, UserFactory, jpeg_bytes
+from tests.action_plans.test_rules import periods_page
+from tests.factories import ActivityFactory, RealisationFactory, UserFactory, jpeg_bytes
 from tests.helpers import SUBMISSION_TOKEN, run_in_threads, submission_token
 
 pytestmark = pytest.mark.django_db
@@ -370,3 +374,39 @@ def test_each_form_of_the_activity_page_has_a_token_of_its_own(
     tokens = SUBMISSION_TOKEN.findall(page)
     assert len(tokens) >= 2  # the evidence form and the return form
     assert len(set(tokens)) == len(tokens)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_periods_save_during_an_activity_save_waits_instead_of_deadlocking(plan, sekretariat):
+    # An activity save locks the plan, then writes targets pointing at periods; the periods
+    # page locked the periods, then the plan: each waited for the other, and PostgreSQL
+    # aborted one of them (a 500, or a lost activity save).
+    activity = ActivityFactory(plan=plan, targets=False)
+    b04 = plan.periods.get(code="B04")
+    client = Client(raise_request_exception=False)
+    client.force_login(sekretariat)
+    data = periods_page(client, plan)
+    data["form-1-due_date"] = "15/09/2024"
+    plan_locked, errors = threading.Event(), []
+
+    def activity_save():
+        try:
+            with transaction.atomic():
+                ActionPlan.objects.select_for_update().get(pk=plan.pk)
+                plan_locked.set()
+                time.sleep(1.5)  # the periods save reaches its locks meanwhile
+                Target.objects.create(activity=activity, period=b04, value=3)
+        except Exception as error:  # asserted on below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    other = threading.Thread(target=activity_save)
+    other.start()
+    assert plan_locked.wait(10)
+    response = client.post("/rat/2024/periode/", data)
+    other.join(30)
+
+    assert errors == [] and response.status_code == 302
+    assert plan.periods.get(code="B08").due_date.isoformat() == "2024-09-15"
+    assert Target.objects.filter(activity=activity, period=b04, value=3).exists()
