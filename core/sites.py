@@ -2,6 +2,7 @@
 own: core.admin registers models on `admin.site`, which is this site being made."""
 
 import functools
+import logging
 import uuid
 from datetime import date, timedelta
 
@@ -9,7 +10,7 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.exceptions import DisallowedModelAdminToField
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
-from django.contrib.admin.options import TO_FIELD_VAR
+from django.contrib.admin.options import IS_POPUP_VAR, TO_FIELD_VAR
 from django.contrib.admin.views.main import ERROR_FLAG
 from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.contrib.auth.views import redirect_to_login
@@ -18,6 +19,8 @@ from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -29,6 +32,8 @@ from core.services import (
     submission_earlier,
 )
 from core.utils import once_more_after_clash, parse_uuid
+
+logger = logging.getLogger(__name__)
 
 
 class PortalAdminSite(admin.AdminSite):
@@ -48,13 +53,22 @@ class PortalAdminSite(admin.AdminSite):
         """One sign-in for the whole portal: the portal's own page, with its length checks,
         lockout and second step. Django's admin form let a 256-character name through to the
         lockout log (255) and failed there with a 500. Signed in without admin access: 403, not
-        the sign-in page again (it would send the user straight back here)."""
+        the sign-in page again (it would send the user straight back here); with it, on to the page
+        the link names."""
+        index = reverse("admin:index", current_app=self.name)
+        target = request.GET.get(REDIRECT_FIELD_NAME) or index
         if request.user.is_authenticated:
-            raise PermissionDenied
-        target = request.GET.get(REDIRECT_FIELD_NAME) or reverse(
-            "admin:index", current_app=self.name
-        )
-        return redirect_to_login(target, settings.LOGIN_URL)
+            if not self.has_permission(request):
+                raise PermissionDenied
+            # Signed in already (a bookmark, the back button): on to where the link leads.
+            safe = url_has_allowed_host_and_scheme(
+                target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+            )
+            response = HttpResponseRedirect(target if safe else index)
+        else:
+            response = redirect_to_login(target, settings.LOGIN_URL)
+        add_never_cache_headers(response)
+        return response
 
     def admin_view(self, view, cacheable=False):
         """Every admin page refuses an empty `_to_field` as Django refuses a field it does not
@@ -106,13 +120,16 @@ class PortalAdminSite(admin.AdminSite):
                     request.POST.setlist(ACTION_CHECKBOX_NAME, ids)
             if hierarchy and not hierarchy_dates_exist(hierarchy, request.GET):
                 return HttpResponseRedirect(f"{request.path}?{ERROR_FLAG}=1")
-            if lists_rows and request.GET and ERROR_FLAG not in request.GET:
+            if lists_rows and set(request.GET) - {ERROR_FLAG, IS_POPUP_VAR, TO_FIELD_VAR}:
                 if any(key.endswith(REGEX_LOOKUPS) for key in request.GET):
-                    return HttpResponseRedirect(f"{request.path}?{ERROR_FLAG}=1")
-                try:
-                    return inner(request, *args, **kwargs)
-                except (ValueError, OverflowError):
-                    return HttpResponseRedirect(f"{request.path}?{ERROR_FLAG}=1")
+                    return whole_list(request)
+                if request.method == "GET" or view.__name__ == "export_action":
+                    # Only where rows are listed (not around an action a list page runs).
+                    try:
+                        return inner(request, *args, **kwargs)
+                    except (ValueError, OverflowError):
+                        logger.warning("Admin list filter refused: %s", request.path, exc_info=True)
+                        return whole_list(request)
             if saves_a_form and request.method == "POST" and self.has_permission(request):
                 # The retry outside: a reference broken by a row deleted meanwhile shows when
                 # admin_form_once's transaction commits.
@@ -126,6 +143,12 @@ class PortalAdminSite(admin.AdminSite):
 
 
 REGEX_LOOKUPS = ("__regex", "__iregex")
+
+
+def whole_list(request):
+    """Back to the whole list with Django's "wrong filter" mark (?e=1), in the popup it was in."""
+    kept = {key: request.GET[key] for key in (IS_POPUP_VAR, TO_FIELD_VAR) if key in request.GET}
+    return HttpResponseRedirect(f"{request.path}?{urlencode({**kept, ERROR_FLAG: 1})}")
 
 
 def admin_form_once(request, respond):

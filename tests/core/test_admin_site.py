@@ -171,6 +171,9 @@ def test_a_date_hierarchy_whose_next_month_exists_still_lists(client, admin_user
         ("/admin/directory/agency/", {"name__regex": "["}),
         ("/admin/directory/agency/", {"name__iregex": "(("}),
         ("/admin/directory/agency/export/", {"name__regex": "["}),
+        # Django's own "wrong filter" mark does not switch the filter off.
+        ("/admin/accounts/user/", {"e": "1", "date_joined__year": "10000"}),
+        ("/admin/directory/agency/", {"e": "1", "name__regex": "["}),
     ],
 )
 def test_a_list_filtered_by_a_lookup_that_fails_in_the_query_says_the_filter_is_wrong(
@@ -184,6 +187,12 @@ def test_a_list_filtered_by_a_lookup_that_fails_in_the_query_says_the_filter_is_
     assert response.status_code == 302
     assert response.url == f"{url}?e=1"
     assert client.get(response.url).status_code == 200
+
+
+def test_a_popup_list_with_a_bad_lookup_stays_a_popup(client, admin_user):
+    client.force_login(admin_user)
+    response = client.get("/admin/directory/agency/", {"_popup": "1", "name__regex": "["})
+    assert response.url == "/admin/directory/agency/?_popup=1&e=1"
 
 
 def test_a_good_lookup_still_filters_the_list(client, admin_user):
@@ -203,3 +212,16 @@ def test_the_admin_signs_in_through_the_portals_own_page(client, petugas):
     # Signed in without admin access: refused, not sent to sign in again (a loop).
     client.force_login(petugas)
     assert client.get("/admin/login/", {"next": "/admin/"}).status_code == 403
+
+
+def test_an_administrator_signed_in_already_goes_on_from_the_sign_in_link(client, admin_user):
+    client.force_login(admin_user)
+    for next_url, landing in [
+        (None, "/admin/"),
+        ("/admin/directory/agency/", "/admin/directory/agency/"),
+        ("https://elsewhere.example/", "/admin/"),  # never away from the portal
+    ]:
+        query = {"next": next_url} if next_url else {}
+        response = client.get("/admin/login/", query)
+        assert (response.status_code, response.url) == (302, landing)
+        assert "no-cache" in response["Cache-Control"]
