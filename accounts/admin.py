@@ -7,7 +7,7 @@ from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminPasswordChangeForm, SetUnusablePasswordMixin
 from django.template.response import TemplateResponse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
@@ -63,10 +63,13 @@ class UserChangeForm(OpenedStateMixin, RoleFormMixin, BaseUserAdmin.form):
         state = super().row_state(obj)
         if "roles" in self.fields:
             held = set(obj.groups.filter(name__in=Role.values).values_list("name", flat=True))
-            with translation.override(settings.LANGUAGE_CODE):
-                labels = [str(label) for value, label in Role.choices if value in held]
-            state["roles"] = ", ".join(labels)
+            state["roles"] = ",".join(value for value in Role.values if value in held)
         return state
+
+    def shown(self, name, stored):
+        if name == "roles":
+            return ", ".join(str(Role(value).label) for value in stored.split(",") if value)
+        return super().shown(name, stored)
 
     def clean(self):
         cleaned = super().clean()

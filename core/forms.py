@@ -6,14 +6,13 @@ import functools
 import html
 
 from django import forms
-from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.forms.fields import InvalidJSONInput
 from django.forms.models import ModelChoiceIterator
 from django.forms.renderers import TemplatesSetting
 from django.forms.utils import flatatt
-from django.utils import translation
 from django.utils.html import format_html
 from django.utils.safestring import SafeData, mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -282,30 +281,40 @@ class OpenedStateMixin:
         return f"opened:{self._meta.model._meta.label_lower}"
 
     def row_state(self, obj) -> dict:
-        """The form's fields of `obj` as a person reads them (empty as "", dates DD/MM/YYYY, a
-        related row by its name, yes/no, a choice by its label), in the form's order; in the
-        portal's language, so a reader who switches language meanwhile sees no change."""
+        """The form's fields of `obj` as stored (empty as "", dates DD/MM/YYYY, a related row
+        by its id, a choice by its code), in the form's order: a renamed agency or a reworded
+        label is no change of this row. `shown` puts them as a person reads them."""
         opts = self._meta.model._meta
         concrete = {field.name for field in opts.concrete_fields}
         state = {}
-        with translation.override(settings.LANGUAGE_CODE):
-            for name in self._meta.fields:
-                if name not in concrete or name in self.UNTRACKED_FIELDS:
-                    continue  # a form's own field, or one it never writes back
-                field = opts.get_field(name)
-                value = field.value_from_object(obj)
-                if value is None or value == "":
-                    value = ""
-                elif field.many_to_one:
-                    value = getattr(obj, name)
-                elif field.choices:
-                    value = getattr(obj, f"get_{name}_display")()
-                elif isinstance(value, bool):
-                    value = _("Ya") if value else _("Tidak")
-                elif isinstance(value, datetime.date):
-                    value = value.strftime("%d/%m/%Y")
-                state[name] = str(value)
+        for name in self._meta.fields:
+            if name not in concrete or name in self.UNTRACKED_FIELDS:
+                continue  # a form's own field, or one it never writes back
+            value = opts.get_field(name).value_from_object(obj)
+            if value is None:
+                value = ""
+            elif isinstance(value, datetime.date):
+                value = value.strftime("%d/%m/%Y")
+            state[name] = str(value)
         return state
+
+    def shown(self, name: str, stored: str) -> str:
+        """A value of `row_state` as a person reads it: a related row by its name, yes/no, a
+        choice by its label."""
+        opts = self._meta.model._meta
+        if stored == "" or name not in {field.name for field in opts.concrete_fields}:
+            return stored
+        field = opts.get_field(name)
+        if field.many_to_one:
+            related = field.related_model._base_manager.filter(pk=stored).first()
+            return str(related) if related is not None else stored
+        if field.choices:
+            return str(
+                next((label for key, label in field.flatchoices if str(key) == stored), stored)
+            )
+        if isinstance(field, models.BooleanField):
+            return str(_("Ya") if stored == "True" else _("Tidak"))
+        return stored
 
     def sign_state(self, obj) -> str:
         return sign_opened(self.row_state(obj), self._salt())
@@ -342,7 +351,11 @@ class OpenedStateMixin:
             return []
         now = self.row_state(current)
         return [
-            (str(self.fields[name].label), opened.get(name, ""), now[name])
+            (
+                str(self.fields[name].label),
+                self.shown(name, opened.get(name, "")),
+                self.shown(name, now[name]),
+            )
             for name in now
             if name in self.fields and opened.get(name, now[name]) != now[name]
         ]

@@ -245,3 +245,19 @@ def test_a_change_saved_meanwhile_is_not_undone_by_a_page_opened_before_it(
     assert client.post(url, again).status_code == 302
     petugas.refresh_from_db()
     assert petugas.last_name == "Diperbaiki" and petugas.is_active
+
+
+def test_renaming_the_users_agency_meanwhile_is_no_change_of_the_user(
+    client, admin_user, petugas, agency
+):
+    # The page compared the agency by its name: renamed in another tab, the user's own save
+    # was refused as "changed meanwhile" though nothing of the user had changed.
+    User.objects.filter(pk=petugas.pk).update(agency=agency)
+    client.force_login(admin_user)
+    url = f"/admin/accounts/user/{petugas.pk}/change/"
+    stale = change_data(client, petugas, last_name="Diperbaiki")
+    type(agency).objects.filter(pk=agency.pk).update(name="Nama Baru", acronym="BARU")
+
+    assert client.post(url, stale).status_code == 302
+    petugas.refresh_from_db()
+    assert petugas.last_name == "Diperbaiki" and petugas.agency == agency
