@@ -7,6 +7,7 @@ from pathlib import PurePath
 import pgtrigger
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.contrib.postgres.indexes import GinIndex
 from django.core.exceptions import NON_FIELD_ERRORS, FieldError, ValidationError
 from django.db import DatabaseError, connections, models, router, transaction
 from django.db.models import Q
@@ -246,6 +247,9 @@ class ActivityLog(models.Model):
         indexes = [
             # The timeline of one record (detail pages, data-subject reports).
             models.Index(fields=["content_type", "object_id", "at"], name="core_log_object_idx"),
+            # The pages that named a contact (`data @> {"contacts": [id]}`), for its
+            # data-subject report: without it, a scan of the whole log.
+            GinIndex(fields=["data"], opclasses=["jsonb_path_ops"], name="core_log_data_idx"),
         ]
 
     def __str__(self):

@@ -470,6 +470,8 @@ class ContactAdmin(KeptWhileNamedMixin, AutocompleteAdminMixin, SpreadsheetImpor
             raise PermissionDenied
         return get_object_or_404(self.get_queryset(request), pk=object_id)
 
+    SUBJECT_REPORT_ACCESSES = 1000
+
     def subject_report_view(self, request, object_id):
         """Everything stored about one contact, what refers to it, and every access to it;
         on screen or as CSV."""
@@ -490,12 +492,21 @@ class ContactAdmin(KeptWhileNamedMixin, AutocompleteAdminMixin, SpreadsheetImpor
                     label = _("versi tersimpan di riwayat perubahan")
                 references.append((str(label), count))
         # Its own entries, and pages of other records that showed it (they list its id).
-        accesses = list(
-            (
-                ActivityLog.objects.for_object(contact)
-                | ActivityLog.objects.filter(data__contacts__contains=[contact.pk])
-            ).select_related("actor")
-        )
+        logged = (
+            ActivityLog.objects.for_object(contact)
+            | ActivityLog.objects.filter(data__contacts__contains=[contact.pk])
+        ).order_by("-at", "-pk")
+        if as_csv:  # the whole record, for the person who asked
+            accesses = list(logged.select_related("actor"))
+            access_total = len(accesses)
+        else:
+            # Every list page that showed the contact counts: on the page, the newest, with
+            # the total.
+            accesses = list(logged.select_related("actor")[: self.SUBJECT_REPORT_ACCESSES + 1])
+            access_total = len(accesses)
+            if access_total > self.SUBJECT_REPORT_ACCESSES:
+                accesses = accesses[: self.SUBJECT_REPORT_ACCESSES]
+                access_total = logged.count()
         contact_access_log(
             contact=contact,
             by=request.user,
@@ -515,6 +526,7 @@ class ContactAdmin(KeptWhileNamedMixin, AutocompleteAdminMixin, SpreadsheetImpor
                     "fields": fields,
                     "references": references,
                     "accesses": accesses,
+                    "access_total": access_total,
                 },
             )
         add_never_cache_headers(response)

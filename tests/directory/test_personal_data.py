@@ -14,6 +14,7 @@ from django.utils.formats import date_format
 
 from accounts.choices import Role
 from core.models import ActivityLog
+from directory.admin import ContactAdmin
 from directory.models import Contact
 from incidents.models import HandlingStep
 from tests.factories import ContactFactory, IncidentFactory, UserFactory
@@ -207,3 +208,20 @@ def test_the_contact_list_is_an_access_to_each_contact_it_shows(
     shown = admin_client.get(report_url(contact)).text
     assert "Daftar tokoh dilihat" in shown
     assert "Daftar tokoh dilihat" not in admin_client.get(report_url(other)).text
+
+
+def test_the_report_shows_the_newest_accesses_and_the_csv_all_of_them(
+    admin_client, admin_user, contact, monkeypatch
+):
+    # Every list page that showed the contact is an access: the page grew without bound.
+    monkeypatch.setattr(ContactAdmin, "SUBJECT_REPORT_ACCESSES", 3)
+    for _ in range(5):
+        admin_client.get("/admin/directory/contact/")
+    page = admin_client.get(report_url(contact)).content.decode()
+    assert "Menampilkan 3 akses terbaru dari 5; unduh CSV untuk semuanya." in page
+    assert page.count("<td>Daftar tokoh dilihat</td>") == 3
+
+    exported = admin_client.get(report_url(contact, "?format=csv")).content.decode()
+    rows = list(csv.reader(io.StringIO(exported)))
+    # The five list views and the on-screen report.
+    assert [row[2] for row in rows if len(row) == 5].count("Daftar tokoh dilihat") == 5
