@@ -12,8 +12,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import connections
-from django.test import Client, TransactionTestCase
+from django.test import Client
 from playwright.sync_api import expect, sync_playwright
 
 from tests.helpers import login
@@ -47,49 +46,6 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if "tests/browser/" in str(item.fspath):
             item.add_marker(pytest.mark.browser)
-
-
-# Filled by the migrations' post_migrate signal only and the same in every test: a browser test
-# leaves them, so nothing has to fill them again.
-KEPT_TABLES = {"django_content_type", "auth_permission"}
-
-
-def empty_filled_tables(connection):
-    """What Django's flush after a transactional test does, for a small data set: TRUNCATE only the
-    tables holding a row (and, by CASCADE, those referring to them) instead of all ~75, and leave
-    the content types and permissions, so the post_migrate signal need not make them again
-    (0.7-1.3 s per test against 0.25 s)."""
-    tables = sorted(
-        set(connection.introspection.django_table_names(only_existing=True, include_views=False))
-        - KEPT_TABLES
-    )
-    quote = connection.ops.quote_name
-    with connection.cursor() as cursor:
-        cursor.execute(
-            " UNION ALL ".join(f"(SELECT %s FROM {quote(table)} LIMIT 1)" for table in tables),
-            tables,
-        )
-        filled = [table for (table,) in cursor.fetchall()]
-        if filled:
-            cursor.execute(f"TRUNCATE {', '.join(quote(table) for table in filled)} CASCADE")
-
-
-@pytest.fixture(scope="session", autouse=True)
-def browser_tests_empty_only_filled_tables():
-    """pytest-django ends every browser test (transactional, for the live server's own
-    connection) with TransactionTestCase's flush; browser tests use `empty_filled_tables` instead.
-    Other transactional tests of the worker keep the flush."""
-    flush = TransactionTestCase._fixture_teardown
-
-    def fixture_teardown(test_case):
-        if "tests/browser/" not in os.environ.get("PYTEST_CURRENT_TEST", ""):
-            return flush(test_case)
-        for alias in test_case._databases_names(include_mirrors=False):
-            empty_filled_tables(connections[alias])
-
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(TransactionTestCase, "_fixture_teardown", fixture_teardown)
-        yield
 
 
 @pytest.fixture(scope="session")
