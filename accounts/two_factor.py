@@ -143,14 +143,17 @@ def two_factor_verify(*, user, code: str):
     return None
 
 
+def device_wait_seconds(device) -> int:
+    """How long until a throttled device accepts a code again (0: not throttled)."""
+    allowed, details = device.verify_is_allowed()
+    if not allowed and details and details.get("locked_until"):
+        return int((details["locked_until"] - timezone.now()).total_seconds()) + 1
+    return 0
+
+
 def two_factor_wait_seconds(user) -> int:
     """How long until a throttled device of `user` accepts a code again (0: not throttled)."""
-    wait = 0
-    for device in devices_for_user(user, confirmed=True):
-        allowed, details = device.verify_is_allowed()
-        if not allowed and details and details.get("locked_until"):
-            wait = max(wait, int((details["locked_until"] - timezone.now()).total_seconds()) + 1)
-    return wait
+    return max(map(device_wait_seconds, devices_for_user(user, confirmed=True)), default=0)
 
 
 @transaction.atomic

@@ -258,13 +258,19 @@ class TwoFactorSetupView(TwoFactorMixin, View):
         except (two_factor.AlreadyEnrolled, AlreadySubmitted):
             return self.sent_twice()
         if codes is None:
-            form.add_error(
-                "code",
-                _(
+            device.refresh_from_db()
+            if wait := two_factor.device_wait_seconds(device):
+                # Throttled after wrong codes, the right one was refused too: blaming the
+                # phone's clock sent the person after a fault that was not there.
+                message = _(
+                    "Terlalu banyak kode salah. Tunggu %(seconds)s detik sebelum mencoba lagi."
+                ) % {"seconds": wait}
+            else:
+                message = _(
                     "Kode tidak cocok. Periksa jam ponsel (harus tepat) dan masukkan kode yang "
                     "sedang tampil."
-                ),
-            )
+                )
+            form.add_error("code", message)
             return self.page(form, status=400)
         device.refresh_from_db()
         otp_login(request, device)

@@ -2,6 +2,7 @@
 others; TOTP with one-time recovery codes; throttled; an admin can reset it."""
 
 import copy
+import re
 
 import pytest
 import time_machine
@@ -285,3 +286,24 @@ def test_set_up_confirmed_by_the_other_tap_after_this_one_passed_its_checks(
     ]
     device.refresh_from_db()
     assert device.throttling_failure_count == 0
+
+
+def test_setting_up_after_wrong_codes_says_to_wait_not_to_check_the_clock(client, sekretariat):
+    # Throttled after wrong codes, the set-up page answered even the right code with "Kode
+    # tidak cocok. Periksa jam ponsel…": the person fixed a clock that was right, again and
+    # again, each try doubling the wait.
+    sign_in(client, sekretariat)
+    client.get(SETUP)
+    device = two_factor.totp_pending(user=sekretariat, create=False)
+    with time_machine.travel(timezone.now(), tick=False):
+        for wrong in ("999999", "999998", "999997"):
+            client.post(SETUP, {"code": wrong})
+        response = client.post(SETUP, {"code": code_for(device)})
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert re.search(r"Terlalu banyak kode salah\. Tunggu \d+ detik sebelum mencoba lagi\.", page)
+    assert "Periksa jam ponsel" not in page
+    # Once the wait is over, the right code sets it up.
+    TOTPDevice.objects.update(throttling_failure_count=0)
+    assert client.post(SETUP, {"code": code_for(device)}).status_code == 200
+    assert two_factor.is_enrolled(sekretariat)
