@@ -245,6 +245,7 @@ class TwoFactorSetupView(TwoFactorMixin, View):
             # would answer "Kode tidak cocok" with a QR code nobody scanned.
             return self.sent_twice()
         device = device or two_factor.totp_pending(user=request.user)
+        waiting = two_factor.device_wait_seconds(device)  # before this code counts
         try:
             with transaction.atomic():
                 codes = two_factor.totp_confirm(
@@ -258,13 +259,12 @@ class TwoFactorSetupView(TwoFactorMixin, View):
         except (two_factor.AlreadyEnrolled, AlreadySubmitted):
             return self.sent_twice()
         if codes is None:
-            device.refresh_from_db()
-            if wait := two_factor.device_wait_seconds(device):
-                # Throttled after wrong codes, the right one was refused too: blaming the
+            if waiting:
+                # Throttled after wrong codes, this code was not even looked at: blaming the
                 # phone's clock sent the person after a fault that was not there.
                 message = _(
                     "Terlalu banyak kode salah. Tunggu %(seconds)s detik sebelum mencoba lagi."
-                ) % {"seconds": wait}
+                ) % {"seconds": waiting}
             else:
                 message = _(
                     "Kode tidak cocok. Periksa jam ponsel (harus tepat) dan masukkan kode yang "
