@@ -84,6 +84,11 @@ class SpreadsheetImportExportAdmin(LocalDatesAdminMixin, ImportExportModelAdmin)
         else:
             super().add_data_read_fail_error_to_form(form, e)
 
+    def has_export_permission(self, request):
+        # django-import-export lets every staff user export unless told otherwise, even one
+        # who may not see the list.
+        return self.has_view_permission(request)
+
     def has_import_permission(self, request):
         # django-import-export lets every staff user import unless told otherwise.
         opts = self.model._meta

@@ -15,7 +15,11 @@ MAX_LOGO_BYTES = 2 * 1024 * 1024
 
 
 def validate_logo(upload):
-    """A PNG or JPEG of at most 2 MB, judged by its content."""
+    """A PNG or JPEG of at most 2 MB, judged by its content. The stored logo was judged when it
+    was uploaded: a save without a new one does not read it again (its file may be gone,
+    which failed the save with a 500)."""
+    if getattr(upload, "_committed", False):
+        return
     if upload.size > MAX_LOGO_BYTES:
         raise ValidationError(_("Logo paling besar 2 MB."), code="too_big")
     if sniff_content_type(upload) not in ("image/png", "image/jpeg"):

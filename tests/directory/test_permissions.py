@@ -6,6 +6,7 @@ from django.contrib.contenttypes.models import ContentType
 
 from core.models import ActivityLog
 from directory.models import Contact
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -56,3 +57,9 @@ def test_rules_alone_decide_a_named_permission(sekretariat):
     user = type(sekretariat).objects.get(pk=sekretariat.pk)  # fresh permission caches
     assert not user.has_perm("directory.export_contact")
     assert user.has_perm("directory.view_contact")
+
+
+def test_the_agency_export_is_for_who_may_see_agencies(client, roles):
+    # Any staff account could download it, even one that may not see the list.
+    client.force_login(UserFactory(username="staf-tanpa-peran", is_staff=True))
+    assert client.get("/admin/directory/agency/export/").status_code == 403

@@ -295,3 +295,15 @@ def test_charts_are_the_same_svg_on_the_page_and_in_the_pdf(year_2024):
         svg = str(chart)
         assert svg in preview and svg in printed
         assert "style=" not in svg
+
+
+def test_the_letterhead_saves_without_a_new_logo_when_the_stored_file_is_gone(admin_user, client):
+    # The stored logo was read again on every save: its file gone (a restore without the
+    # media folder), the letterhead could not be saved at all (a 500).
+    from reports.models import Letterhead
+
+    letterhead = Letterhead.objects.create(logo="letterhead/hilang.png")
+    client.force_login(admin_user)
+    response = client.post(f"/admin/reports/letterhead/{letterhead.pk}/change/", {})
+    assert response.status_code == 302
+    assert Letterhead.objects.get().logo.name == "letterhead/hilang.png"
