@@ -188,13 +188,15 @@ def _period(plan, code: str):
     for period in plan.periods.all():
         if period.code == code:
             return period
+    choices = ", ".join(p.code for p in plan.periods.all())
+    if not code:
+        raise DocumentUnavailable(
+            _("Pilih periode laporan RAT %(year)s: %(choices)s.")
+            % {"year": plan.year, "choices": choices}
+        )
     raise DocumentUnavailable(
         _("Periode %(code)s tidak ada di RAT %(year)s. Pilihan: %(choices)s.")
-        % {
-            "code": code or "-",
-            "year": plan.year,
-            "choices": ", ".join(p.code for p in plan.periods.all()),
-        }
+        % {"code": code[:20], "year": plan.year, "choices": choices}
     )
 
 

@@ -20,7 +20,7 @@ from accounts.services import (
     RESETS_PER_CLIENT,
 )
 from core.models import ActivityLog
-from tests.helpers import run_in_threads, submission_token
+from tests.helpers import field_errors, run_in_threads, submission_token
 
 pytestmark = pytest.mark.django_db
 
@@ -121,7 +121,7 @@ def test_mail_server_down_is_logged_not_an_error(client, siti, monkeypatch, capl
 def test_bad_address_is_refused_next_to_the_field(client):
     response = client.post(reverse("accounts:password_reset"), {"email": "bukan email"})
     assert response.status_code == 200
-    assert response.context["form"].errors["email"]
+    assert field_errors(response)["email"] == ["Masukkan alamat email yang valid."]
 
 
 def test_admin_issues_a_one_time_link(client, admin_user, petugas):

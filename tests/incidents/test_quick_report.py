@@ -13,7 +13,7 @@ from directory.choices import RegionLevel
 from incidents import services
 from incidents.models import Evidence, Incident
 from tests.factories import RegionFactory
-from tests.helpers import jpeg_upload
+from tests.helpers import assert_field_error, jpeg_upload
 from tests.incidents.test_bad_input import valid_payload
 
 pytestmark = pytest.mark.django_db
@@ -121,7 +121,7 @@ def test_bad_input_is_refused_next_to_the_field_in_indonesian(
     errors = response.context["form"].errors
     assert field in errors
     assert any(message.rstrip(".") in error for error in errors[field]), errors
-    assert f'data-field="{field}"' in html
+    assert_field_error(response, field, message.rstrip("."))  # on the page, under the field
     assert "Laporan belum terkirim." in html
     assert not Incident.objects.exists()
 

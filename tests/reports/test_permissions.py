@@ -136,21 +136,30 @@ def test_bad_urls_are_404(client, sekretariat, year_2024, url):
 
 
 @pytest.mark.parametrize(
-    "url",
+    ("url", "told"),
     [
-        "/laporan-resmi/2024/periode/?periode=B99",
-        "/laporan-resmi/2024/periode/",
-        "/laporan-resmi/2031/tahunan/",
-        "/laporan-resmi/2024/periode/?periode=%FF%FE",
-        "/laporan-resmi/?tahun=abc",
-        "/laporan-resmi/?tahun=²",
-        "/laporan-resmi/?page=999&per_page=x",
+        (
+            "/laporan-resmi/2024/periode/?periode=B99",
+            "Periode B99 tidak ada di RAT 2024. Pilihan: B04, B08, B12.",
+        ),
+        ("/laporan-resmi/2024/periode/", "Pilih periode laporan RAT 2024: B04, B08, B12."),
+        ("/laporan-resmi/2031/tahunan/", "Belum ada Rencana Aksi Terpadu untuk tahun 2031."),
+        ("/laporan-resmi/2024/periode/?periode=%FF%FE", "tidak ada di RAT 2024."),
+        ("/laporan-resmi/?tahun=abc", None),
+        ("/laporan-resmi/?tahun=²", None),
+        ("/laporan-resmi/?page=999&per_page=x", None),
     ],
 )
-def test_bad_input_is_a_message_not_an_error(client, sekretariat, year_2024, url):
+def test_bad_input_is_a_message_not_an_error(client, sekretariat, year_2024, url, told):
     client.force_login(sekretariat)
     response = client.get(url, follow=True)
     assert response.status_code == 200
+    messages = [str(message) for message in response.context["messages"]]
+    if told is None:  # a list page that ignores what it cannot read
+        assert not response.redirect_chain and not messages
+    else:
+        assert response.redirect_chain[-1][0].startswith("/laporan-resmi/?tahun=")
+        assert any(told in message for message in messages), messages
 
 
 @pytest.mark.parametrize("typed", ["b08", "B08%0A", "%0D%0AB08 "])
