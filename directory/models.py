@@ -100,6 +100,7 @@ class Region(models.Model):
     def clean(self):
         super().clean()
         self._clean_parent()
+        self._clean_keeps_children()
         if (self.latitude is None) != (self.longitude is None):
             raise ValidationError(
                 {"longitude": _("Isi lintang dan bujur titik tengah bersama-sama.")}
@@ -134,6 +135,26 @@ class Region(models.Model):
                 {
                     "code": _("Kode harus diawali kode induknya, %(prefix)s.")
                     % {"prefix": f"{parent.code}."}
+                }
+            )
+
+    def _clean_keeps_children(self):
+        """A region with regions under it keeps its code and level: theirs start with its code,
+        and a kecamatan's officers see its desa by that prefix. Changed, the desa fell out of
+        the kecamatan without a word."""
+        if self.pk is None:
+            return
+        stored = Region.objects.filter(pk=self.pk).values_list("code", "level").first()
+        if stored is None or stored == (self.code, self.level):
+            return
+        if Region.objects.filter(parent_id=self.pk).exists():
+            raise ValidationError(
+                {
+                    "code": _(
+                        "Kode dan tingkat wilayah yang memiliki wilayah di bawahnya tidak dapat "
+                        "diubah (kode mereka diawali kode ini). Tambahkan wilayah baru bila "
+                        "pemekaran."
+                    )
                 }
             )
 

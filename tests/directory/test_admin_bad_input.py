@@ -125,3 +125,32 @@ def test_an_agency_or_contact_named_by_a_record_is_not_deleted(client, admin_use
     unused = AgencyFactory(name="Instansi Tanpa Rujukan")
     client.post(f"/admin/directory/agency/{unused.pk}/delete/", {"post": "yes"})
     assert not Agency.objects.filter(pk=unused.pk).exists()
+
+
+def test_a_kecamatan_with_desa_keeps_its_code(client, admin_user, kecamatan, desa):
+    # Renumbered, its desa (codes starting with the old one) fell out of it: its officers no
+    # longer saw them.
+    client.force_login(admin_user)
+    data = {
+        "code": "35.17.99",
+        "name": kecamatan.name,
+        "level": kecamatan.level,
+        "parent": kecamatan.parent_id,
+        "latitude": "",
+        "longitude": "",
+        "boundary": "",
+    }
+    response = client.post(f"/admin/directory/region/{kecamatan.pk}/change/", data)
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["code"] == [
+        "Kode dan tingkat wilayah yang memiliki wilayah di bawahnya tidak dapat diubah (kode "
+        "mereka diawali kode ini). Tambahkan wilayah baru bila pemekaran."
+    ]
+    kecamatan.refresh_from_db()
+    assert kecamatan.code == "35.17.08"
+    # Its name may change.
+    response = client.post(
+        f"/admin/directory/region/{kecamatan.pk}/change/",
+        {**data, "code": "35.17.08", "name": "Diwek Baru"},
+    )
+    assert response.status_code == 302
