@@ -4,7 +4,7 @@ import pytest
 
 from core.models import ActivityLog
 from directory.models import Agency, TeamDecree
-from tests.directory.test_geography import SQUARE
+from tests.directory.test_geography import SQUARE, region_change
 from tests.factories import (
     ActionPlanFactory,
     ActivityFactory,
@@ -59,17 +59,7 @@ def test_an_outline_the_json_reader_cannot_take_is_refused_next_to_the_field(
     # Deep nesting (RecursionError) and a 5,000-digit number (ValueError) passed Django's check,
     # which looks for syntax errors only: a 500 on saving, and again on showing the form.
     client.force_login(admin_user)
-    url = f"/admin/directory/region/{kecamatan.pk}/change/"
-    data = {
-        "code": kecamatan.code,
-        "name": kecamatan.name,
-        "level": kecamatan.level,
-        "parent": kecamatan.parent_id,
-        "latitude": "",
-        "longitude": "",
-        "boundary": junk,
-    }
-    response = client.post(url, data)
+    response = region_change(client, kecamatan, boundary=junk)
     assert response.status_code == 200
     form = response.context["adminform"].form
     assert form.errors["boundary"] == ["Masukkan JSON yang valid."]
@@ -131,16 +121,7 @@ def test_a_kecamatan_with_desa_keeps_its_code(client, admin_user, kecamatan, des
     # Renumbered, its desa (codes starting with the old one) fell out of it: its officers no
     # longer saw them.
     client.force_login(admin_user)
-    data = {
-        "code": "35.17.99",
-        "name": kecamatan.name,
-        "level": kecamatan.level,
-        "parent": kecamatan.parent_id,
-        "latitude": "",
-        "longitude": "",
-        "boundary": "",
-    }
-    response = client.post(f"/admin/directory/region/{kecamatan.pk}/change/", data)
+    response = region_change(client, kecamatan, code="35.17.99")
     assert response.status_code == 200
     assert response.context["adminform"].form.errors["code"] == [
         "Kode dan tingkat wilayah yang memiliki wilayah di bawahnya tidak dapat diubah (kode "
@@ -149,8 +130,5 @@ def test_a_kecamatan_with_desa_keeps_its_code(client, admin_user, kecamatan, des
     kecamatan.refresh_from_db()
     assert kecamatan.code == "35.17.08"
     # Its name may change.
-    response = client.post(
-        f"/admin/directory/region/{kecamatan.pk}/change/",
-        {**data, "code": "35.17.08", "name": "Diwek Baru"},
-    )
+    response = region_change(client, kecamatan, name="Diwek Baru")
     assert response.status_code == 302

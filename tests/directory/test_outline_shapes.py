@@ -11,7 +11,14 @@ from django.core.exceptions import ValidationError
 
 from directory.geometry import centroid
 from directory.models import Region
-from tests.directory.test_geography import SQUARE, UPLOAD, collection, feature, upload
+from tests.directory.test_geography import (
+    SQUARE,
+    UPLOAD,
+    collection,
+    feature,
+    region_change,
+    upload,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -99,16 +106,8 @@ def test_nan_infinity_and_foreign_members_never_reach_the_database(client, admin
 def test_nan_typed_into_the_outline_field_is_refused_next_to_it(client, admin_user, kecamatan):
     client.force_login(admin_user)
     ring = "[[112.2, -7.5, NaN], [112.3, -7.5], [112.3, -7.6], [112.2, -7.5, NaN]]"
-    data = {
-        "code": kecamatan.code,
-        "name": kecamatan.name,
-        "level": kecamatan.level,
-        "parent": kecamatan.parent_id,
-        "latitude": "",
-        "longitude": "",
-        "boundary": f'{{"type": "Polygon", "coordinates": [{ring}]}}',
-    }
-    response = client.post(f"/admin/directory/region/{kecamatan.pk}/change/", data)
+    boundary = f'{{"type": "Polygon", "coordinates": [{ring}]}}'
+    response = region_change(client, kecamatan, boundary=boundary)
     assert response.status_code == 200
     assert response.context["adminform"].form.errors["boundary"] == [
         "Setiap titik harus berupa pasangan angka [bujur, lintang]."
