@@ -158,13 +158,6 @@ class UserAdmin(ReadOnlyYesNoMixin, AutocompleteAdminMixin, LocalDatesAdminMixin
             fields += self.ACCESS_FIELDS
         return self.with_yes_no(fields)
 
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        form = super().get_form(request, obj, change=change, **kwargs)
-        if "roles" in self.get_readonly_fields(request, obj):
-            # A declared field outlives `exclude`: drop it, or a save would clear the roles.
-            form = type(form.__name__, (form,), {"roles": None})
-        return form
-
     def history_view(self, request, object_id, extra_context=None):
         user = self.get_object(request, unquote(object_id))
         extra = {"reach_history": user_history(user) if user is not None else []}

@@ -20,7 +20,6 @@ from django.views.generic import CreateView, DetailView, ListView, UpdateView
 from pghistory.models import Events
 
 from accounts.models import User
-from core.forms import changes_text
 from core.mixins import (
     PermissionRequiredMixin,
     PerPageMixin,
@@ -641,9 +640,7 @@ class ConflictStatusListView(LoginRequiredMixin, PerPageMixin, ListView):
 
 
 class ChangedMeanwhile(Exception):
-    def __init__(self, current, changes):
-        super().__init__(changes)
-        self.current, self.changes = current, changes
+    """Nothing was saved: the form says what a colleague changed (refused_as_changed_meanwhile)."""
 
 
 class ConflictStatusFormMixin(SubmitOnceMixin, RecheckAfterClashMixin, PermissionRequiredMixin):
@@ -663,11 +660,16 @@ class ConflictStatusFormMixin(SubmitOnceMixin, RecheckAfterClashMixin, Permissio
         url = reverse("incidents:conflict_status_list")
 
         def save():
-            if form.instance.pk:
-                current = ConflictStatus.objects.select_for_update().get(pk=form.instance.pk)
-                changes = form.changes_since_opened(current)
-                if changes:
-                    raise ChangedMeanwhile(current, changes)
+            # Keep what this user typed, say what changed meanwhile; sent again from this page,
+            # it saves knowingly over the newer version.
+            if form.instance.pk and form.refused_as_changed_meanwhile(
+                ConflictStatus.objects.select_for_update().get(pk=form.instance.pk),
+                _(
+                    "Keputusan ini diubah orang lain sejak Anda membukanya: %(changes)s. Isian "
+                    "Anda di bawah belum disimpan; periksa, lalu simpan lagi untuk menimpanya."
+                ),
+            ):
+                raise ChangedMeanwhile
             self.object = form.save()
             return self.object, url
 
@@ -675,21 +677,7 @@ class ConflictStatusFormMixin(SubmitOnceMixin, RecheckAfterClashMixin, Permissio
             self.submit_once(save)
         except AlreadySubmitted as done:
             return self.already_submitted(done, url)
-        except ChangedMeanwhile as changed:
-            # Nothing was written. Keep what this user typed, say what changed meanwhile; sent
-            # again from this page, it saves knowingly over the newer version.
-            data = self.request.POST.copy()
-            data[form.OPENED_FIELD] = form.sign_state(changed.current)
-            form = self.get_form_class()(**{**self.get_form_kwargs(), "data": data})
-            form.is_valid()
-            form.add_error(
-                None,
-                _(
-                    "Keputusan ini diubah orang lain sejak Anda membukanya: %(changes)s. Isian "
-                    "Anda di bawah belum disimpan; periksa, lalu simpan lagi untuk menimpanya."
-                )
-                % {"changes": changes_text(changed.changes)},
-            )
+        except ChangedMeanwhile:
             return self.form_invalid(form)
         messages.success(self.request, _("Status keadaan konflik tersimpan."))
         return redirect(url)
