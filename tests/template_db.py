@@ -108,7 +108,21 @@ def setup(verbosity: int = 0) -> tuple[str, str]:
         finally:
             cursor.execute("SELECT pg_advisory_unlock(%s)", [LOCK_KEY])
     _point_at(worker)
+    _note_data_rows()
     return original, worker
+
+
+# What the copy held before any test ran: a transactional test empties the tables on its way
+# out, so a test reading the data migrations' rows later on this worker could find none.
+ROWS_AT_COPY: dict = {}
+
+
+def _note_data_rows() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name FROM auth_group")
+        ROWS_AT_COPY["groups"] = {name for (name,) in cursor.fetchall()}
+        cursor.execute("SELECT count(*) FROM evaluations_framework")
+        ROWS_AT_COPY["frameworks"] = cursor.fetchone()[0]
 
 
 def teardown(original: str, worker: str) -> None:

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 LOGIN_URL = "/akun/masuk/"
 
 
-def test_data_migration_created_the_four_roles_with_permissions():
+def test_data_migration_created_the_four_roles_with_permissions(roles):
     groups = {
         g.name: set(g.permissions.values_list("codename", flat=True)) for g in Group.objects.all()
     }
