@@ -150,6 +150,17 @@ class UserAdmin(ReadOnlyYesNoMixin, AutocompleteAdminMixin, LocalDatesAdminMixin
             obj is None or request.user.has_perm("accounts.manage_account", obj)
         )
 
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or request.user.has_perm("accounts.manage_account", obj):
+            return fieldsets
+        # Shown, the password's summary carries a "Reset password" button to a page that
+        # refuses this administrator.
+        return [
+            (name, {**options, "fields": [f for f in options["fields"] if f != "password"]})
+            for name, options in fieldsets
+        ]
+
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
         if not request.user.has_perm("accounts.grant_superuser"):

@@ -1,4 +1,6 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
 
 from core.admin import LocalDatesAdminMixin
 from reports.models import Letterhead
@@ -17,6 +19,14 @@ class LetterheadAdmin(LocalDatesAdminMixin, admin.ModelAdmin):
         if match is None or not (match.url_name or "").startswith("reports_letterhead_"):
             return True
         return not Letterhead.objects.exists()
+
+    def add_view(self, request, form_url="", extra_context=None):
+        # The menu's "Tambah" link (offered without a query) leads to the letterhead there is.
+        existing = Letterhead.objects.only("pk").first()
+        if existing is not None and self.has_change_permission(request, existing):
+            messages.info(request, _("Kop surat sudah ada: ubah kop surat yang ada."))
+            return redirect("admin:reports_letterhead_change", existing.pk)
+        return super().add_view(request, form_url, extra_context)
 
     def has_delete_permission(self, request, obj=None):
         return False

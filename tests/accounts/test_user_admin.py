@@ -175,6 +175,8 @@ def test_a_superusers_account_is_shown_not_changed_to_an_administrator(client, a
     url = f"/admin/accounts/user/{owner.pk}/change/"
     page = client.get(url).content.decode()
     assert 'name="username"' not in page and "pemilik" in page
+    # No button to the password page that refuses this administrator.
+    assert "../password/" not in page
     assert client.post(url, {"username": "diambil"}).status_code == 403
     assert client.get(f"/admin/accounts/user/{owner.pk}/password/").status_code == 403
     for action, selected in [

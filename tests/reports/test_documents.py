@@ -206,12 +206,15 @@ def test_a_logo_that_is_not_an_image_is_refused(admin_user, client):
     assert "PNG atau JPEG" in response.content.decode()
 
 
-def test_a_second_letterhead_cannot_be_added(admin_user, client):
+def test_adding_a_second_letterhead_leads_to_the_one_there_is(admin_user, client):
     from reports.models import Letterhead
 
-    Letterhead.objects.create()
+    letterhead = Letterhead.objects.create()
     client.force_login(admin_user)
-    assert client.get("/admin/reports/letterhead/add/").status_code == 403
+    # The menu's "Tambah" leads to the one there is, saying so.
+    response = client.get("/admin/reports/letterhead/add/", follow=True)
+    assert response.redirect_chain == [(f"/admin/reports/letterhead/{letterhead.pk}/change/", 302)]
+    assert "Kop surat sudah ada: ubah kop surat yang ada." in response.content.decode()
     assert client.get("/admin/reports/letterhead/").status_code == 200
 
 
