@@ -255,8 +255,13 @@ class Keyset:
 
 
 def _storable(value) -> bool:
-    """What PostgreSQL takes as a bound value: no NUL in text, integers within bigint."""
+    """What PostgreSQL takes as a bound value: text without NUL that UTF-8 can encode (JSON's
+    "\\ud800" reads as half a UTF-16 pair, which psycopg cannot send), integers within bigint."""
     if isinstance(value, str):
+        try:
+            value.encode()
+        except UnicodeEncodeError:
+            return False
         return "\x00" not in value
     if isinstance(value, int):
         return -(2**63) <= value < 2**63

@@ -52,6 +52,7 @@ def test_a_plain_list_pages_with_its_count():
         '[["code","pk"],["35.17",Infinity]]',  # JSON's Infinity as an id: int() overflows
         '[["code","pk"],["35.17",-Infinity]]',
         "[" * 1000,  # nested past Python's recursion limit
+        r'[["code","pk"],["\ud800",1]]',  # half a UTF-16 pair: no text PostgreSQL can take
     ],
 )
 def test_a_cursor_that_only_json_can_read_is_no_cursor(kecamatan, payload):
