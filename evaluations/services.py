@@ -66,6 +66,9 @@ def manual_score_save(
     """Store a manual score with its files. With `opened` (the score as the form showed it),
     a score someone else saved since is not written over unseen (ScoreChangedMeanwhile)."""
     evaluation = Evaluation.objects.select_for_update().get(pk=evaluation.pk)
+    if evaluation.is_final:
+        # Finalised by a colleague since the form was opened: a message, not a refused role.
+        raise ValidationError(_("Evaluasi ini sudah final; nilainya tidak dapat diubah lagi."))
     require_perm(by, "evaluations.score_evaluation", evaluation)
     framework = framework_for(evaluation.year)
     if not Indicator.objects.filter(

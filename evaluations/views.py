@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
@@ -245,15 +246,31 @@ class ManualScoreView(SubmitOnceMixin, EvaluationAccessMixin, FormView):
         self.row = figures.indicator(self.kwargs["code"])
         if self.row is None or not self.row.is_manual:
             raise Http404
-        if not self.request.user.has_perm("evaluations.score_evaluation", self.evaluation):
+        user = self.request.user
+        # Finalised since the page was opened (or a bookmark): said so, not refused as if the
+        # role could not score.
+        self.finalised = self.evaluation is not None and self.evaluation.is_final
+        may_score = user.has_perm("evaluations.score_evaluation", self.evaluation)
+        if not may_score and not (self.finalised and user.has_perm("evaluations.score_evaluation")):
             raise PermissionDenied
+
+    FINAL_MESSAGE = gettext_lazy("Evaluasi ini sudah final; nilainya tidak dapat diubah lagi.")
 
     def get(self, request, *args, **kwargs):
         self.setup_row()
+        if self.finalised:
+            messages.info(request, self.FINAL_MESSAGE)
+            return redirect("evaluations:detail", self.year, self.scope.code)
         return super().get(request, *args, **kwargs)
 
     def post(self, request, *args, **kwargs):
         self.setup_row()
+        if self.finalised:
+            # What was typed stays on the page (the files must be chosen again anyway).
+            form = self.get_form()
+            form.is_valid()
+            form.add_error(None, self.FINAL_MESSAGE)
+            return self.form_invalid(form)
         return super().post(request, *args, **kwargs)
 
     OPENED_SALT = "opened:evaluations.manualscore"

@@ -1,13 +1,22 @@
 """The secretariat's scoring pages: a finalisation with manual indicators still unscored is
 refused with the names of those indicators, and a scored indicator opens with its score."""
 
+from decimal import Decimal
+
 import pytest
 
+from evaluations import services
 from evaluations.models import Evaluation
 
 pytestmark = pytest.mark.django_db
 
 SCORE_URL = "/evaluasi/2024/B04/nilai/kolaborasi.solusi_bersama/"
+MANUAL_CODES = [
+    "kolaborasi.solusi_bersama",
+    "komunikasi.keterbukaan_informasi",
+    "inklusivitas.kelompok_rentan",
+    "evaluasi.pelajaran_dicatat",
+]
 
 
 def test_finalising_before_the_manual_scores_names_what_is_missing(client, world, sekretariat):
@@ -28,3 +37,37 @@ def test_a_scored_indicator_opens_with_its_score_and_justification(client, world
 
     assert 'value="75"' in form
     assert "Notulen rapat terlampir." in form
+
+
+def test_a_score_sent_after_a_colleague_finalised_keeps_the_text_and_says_so(
+    client, world, sekretariat, sekretariat2, pimpinan
+):
+    evaluation = services.evaluation_get_or_create(year=2024, scope="B04")
+    for code in MANUAL_CODES:
+        services.manual_score_save(
+            evaluation=evaluation,
+            indicator_code=code,
+            score=Decimal(75),
+            justification="Ada.",
+            by=sekretariat,
+        )
+    client.force_login(sekretariat)
+    assert client.get(SCORE_URL).status_code == 200
+    services.evaluation_finalise(evaluation=evaluation, by=sekretariat2)
+
+    sent = client.post(SCORE_URL, {"score": "80", "justification": "Notulen rapat 3 Mei."})
+
+    page = sent.content.decode()
+    assert sent.status_code == 400
+    assert "Evaluasi ini sudah final; nilainya tidak dapat diubah lagi." in page
+    assert "Notulen rapat 3 Mei." in page  # what was typed is still there
+    stored = evaluation.manual_scores.get(indicator_code="kolaborasi.solusi_bersama")
+    assert stored.score == 75
+    # Opened again (a bookmark): back to the evaluation, saying why.
+    again = client.get(SCORE_URL, follow=True)
+    assert again.redirect_chain == [("/evaluasi/2024/B04/", 302)]
+    assert "Evaluasi ini sudah final" in again.content.decode()
+    # The leadership is still refused for its role.
+    client.force_login(pimpinan)
+    assert client.get(SCORE_URL).status_code == 403
+    assert client.post(SCORE_URL, {"score": "80", "justification": "x"}).status_code == 403
