@@ -66,6 +66,7 @@ def manual_score_save(
     """Store a manual score with its files. With `opened` (the score as the form showed it),
     a score someone else saved since is not written over unseen (ScoreChangedMeanwhile)."""
     evaluation = Evaluation.objects.select_for_update().get(pk=evaluation.pk)
+    require_perm(by, "evaluations.score_evaluation")  # the role, before the state
     if evaluation.is_final:
         # Finalised by a colleague since the form was opened: a message, not a refused role.
         raise ValidationError(_("Evaluasi ini sudah final; nilainya tidak dapat diubah lagi."))
@@ -117,6 +118,7 @@ def evaluation_finalise(*, evaluation: Evaluation, by) -> Evaluation:
     """Freeze every value, score and count (and the ids of the records behind them) so later
     edits to reports, realisations or weights do not move this evaluation."""
     evaluation = Evaluation.objects.select_for_update().get(pk=evaluation.pk)
+    require_perm(by, "evaluations.score_evaluation")  # the role, before the state
     if evaluation.is_final:
         raise ValidationError(_("Evaluasi ini sudah final."))
     require_perm(by, "evaluations.finalise_evaluation", evaluation)

@@ -116,8 +116,8 @@ def test_a_final_evaluation_does_not_move(world, sekretariat, settings):
             before.denominator,
         )
         assert after.records == before.records
-    # Scoring after final is refused.
-    with pytest.raises(PermissionDenied):
+    # Scoring after final is refused, saying why.
+    with pytest.raises(ValidationError, match="sudah final"):
         score_all(evaluation, sekretariat)
     with pytest.raises(ValidationError, match="sudah final"):
         services.evaluation_finalise(evaluation=evaluation, by=sekretariat)
