@@ -274,7 +274,9 @@ class OpenedStateMixin:
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields[self.OPENED_FIELD] = forms.CharField(required=False, widget=forms.HiddenInput)
-        if self.instance.pk and not self.is_bound:
+        if not self.is_bound:
+            # A row not saved yet is opened blank: one a colleague creates meanwhile (the
+            # year's evaluation, made by the first save) is then compared with blanks.
             self.initial[self.OPENED_FIELD] = self.sign_state(self.instance)
 
     def _salt(self) -> str:

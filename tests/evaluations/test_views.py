@@ -297,6 +297,26 @@ def test_a_province_result_recorded_meanwhile_is_not_written_over_unseen(
     assert (evaluation.province_rank, evaluation.province_award) == (7, "Terbaik VI")
 
 
+def test_a_first_province_result_recorded_meanwhile_is_not_written_over_unseen(
+    client, world, sekretariat
+):
+    # Both open the form before the year's evaluation exists; the first save creates it.
+    client.force_login(sekretariat)
+    url = "/evaluasi/2024/tahun/hasil-provinsi/"
+    assert not Evaluation.objects.filter(year=2024, scope="tahun").exists()
+    first, second = province_form(client, url), province_form(client, url)
+    saved = {**first, "province_rank": "6", "province_award": "Terbaik VI"}
+    assert client.post(url, saved).status_code == 302
+
+    response = client.post(url, {**second, "province_rank": "7"})
+
+    assert response.status_code == 400
+    page = " ".join(html.unescape(response.content.decode()).split())
+    assert "Hasil ini dicatat orang lain sejak Anda membukanya: " in page
+    evaluation = Evaluation.objects.get(year=2024, scope="tahun")
+    assert (evaluation.province_rank, evaluation.province_award) == (6, "Terbaik VI")
+
+
 def test_a_manual_score_saved_meanwhile_is_not_written_over_unseen(client, world, sekretariat):
     client.force_login(sekretariat)
     url = "/evaluasi/2024/B04/nilai/kolaborasi.solusi_bersama/"
