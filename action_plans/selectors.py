@@ -370,14 +370,36 @@ def _unreported(activities, period):
     )
 
 
+def period_due_now(user, today=None):
+    """The period whose realisation report is due next among the established plans the user
+    sees (its plan selected with it; one query): started, its due date not passed. Last year's
+    last period (ending 31 December, due in January) stays the one due until its due date."""
+    today = today or timezone.localdate()
+    plans = (
+        ActionPlan.objects.visible_to(user)
+        .filter(year__in=(today.year - 1, today.year))
+        .exclude(status=PlanStatus.DRAFT)
+    )
+    return (
+        Period.objects.filter(plan__in=plans, start_date__lte=today, due_date__gte=today)
+        .select_related("plan")
+        .order_by("due_date")
+        .first()
+    )
+
+
 def operator_due(user, today=None) -> dict | None:
-    """What an agency operator must report in the current period of this year's plan, and what
+    """What an agency operator must report in the period due now (last year's last period
+    until its due date in January) or, between periods, this year's established plan, and what
     was returned to them for correction (four queries)."""
     today = today or timezone.localdate()
-    plan = ActionPlan.objects.visible_to(user).filter(year=today.year).first()
-    if plan is None or not plan.is_locked:
-        return None
-    period = current_period(plan, today)
+    period = period_due_now(user, today)
+    if period is not None:
+        plan = period.plan
+    else:
+        plan = ActionPlan.objects.visible_to(user).filter(year=today.year).first()
+        if plan is None or not plan.is_locked:
+            return None
     activities = Activity.objects.visible_to(user).filter(plan=plan)
     returned = list(
         Realisation.objects.visible_to(user)
@@ -395,13 +417,15 @@ def operator_due(user, today=None) -> dict | None:
 
 
 def periods_due(today=None, *, horizon: int = 7) -> list[Period]:
-    """Periods of this year's established plan whose report is due within `horizon` days or
-    overdue (one query). Only the current year, so last year's gaps stop nagging."""
+    """Periods of established plans whose report is due within `horizon` days or overdue (one
+    query): this year's plan, and last year's periods due this year (the last one, ending 31
+    December, is due in January). Older gaps stop nagging."""
     today = today or timezone.localdate()
     return list(
         Period.objects.filter(
+            models.Q(plan__year=today.year) | models.Q(due_date__year=today.year),
             plan__status=PlanStatus.DITETAPKAN,
-            plan__year=today.year,
+            plan__year__gte=today.year - 1,
             start_date__lte=today,
             due_date__lte=today + timedelta(days=horizon),
         ).select_related("plan")

@@ -10,7 +10,9 @@ import pghistory
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Max
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from action_plans.choices import (
@@ -146,6 +148,17 @@ def plan_close(*, plan: ActionPlan, by) -> ActionPlan:
     plan = ActionPlan.objects.select_for_update().get(pk=plan.pk)
     if plan.status != PlanStatus.DITETAPKAN:
         raise ValidationError(_("Hanya rencana yang sudah ditetapkan yang dapat ditutup."))
+    # A closed plan takes no more realisations: the last period (ending 31 December) is
+    # reported until its due date in January.
+    last_due = plan.periods.aggregate(last=Max("due_date"))["last"]
+    if last_due is not None and timezone.localdate() <= last_due:
+        raise ValidationError(
+            _(
+                "Rencana baru dapat ditutup setelah batas laporan periode terakhir "
+                "(%(date)s): sampai tanggal itu realisasinya masih dapat dilaporkan."
+            )
+            % {"date": date_format(last_due, "j F Y")}
+        )
     plan.status, plan.closed_at = PlanStatus.DITUTUP, timezone.now()
     plan.full_clean()
     with pghistory.context(user=by.pk):

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import ListView, TemplateView
 
-from action_plans.selectors import current_period, operator_due, plan_summary
+from action_plans.selectors import operator_due, period_due_now, plan_summary
 from core.mixins import PerPageMixin
 from core.utils import parse_id
 from dashboard import hotspots as hotspot_rules
@@ -92,7 +92,7 @@ class DashboardView(LoginRequiredMixin, TemplateView):
         if user.has_perm("dashboard.view_secretariat_panel"):
             context["incident_summary"] = incident_summary(user)
             first_step = awaiting_first_step(user)
-            period = current_period(plan["plan"], today) if plan else None
+            period = period_due_now(user, today)
             context["work"] = {
                 # How many wait is the card's incident_summary["submitted"]: one count.
                 "queue": verification_queue(user),

@@ -2,9 +2,12 @@
 not yet established, periods and targets that do not belong, returning a realisation without a
 note or as an operator, and data dukung added to a closed plan."""
 
+from datetime import datetime
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -15,6 +18,8 @@ from tests.factories import jpeg_bytes
 from tests.helpers import add_activity
 
 pytestmark = pytest.mark.django_db
+
+WIB = ZoneInfo("Asia/Jakarta")
 
 
 def messages(caught):
@@ -40,6 +45,19 @@ def test_a_draft_plan_cannot_be_closed(plan, sekretariat):
     with pytest.raises(ValidationError) as caught:
         services.plan_close(plan=plan, by=sekretariat)
     assert messages(caught) == ["Hanya rencana yang sudah ditetapkan yang dapat ditutup."]
+
+
+def test_a_plan_is_not_closed_before_its_last_report_is_due(established, sekretariat):
+    # The 2024 plan's B12 (September to December) is due on 10 January 2025.
+    new_years_eve = time_machine.travel(datetime(2024, 12, 31, 9, 0, tzinfo=WIB), tick=False)
+    with new_years_eve, pytest.raises(ValidationError) as caught:
+        services.plan_close(plan=established, by=sekretariat)
+    assert messages(caught) == [
+        "Rencana baru dapat ditutup setelah batas laporan periode terakhir (10 Januari 2025): "
+        "sampai tanggal itu realisasinya masih dapat dilaporkan."
+    ]
+    with time_machine.travel(datetime(2025, 1, 11, 9, 0, tzinfo=WIB), tick=False):
+        assert services.plan_close(plan=established, by=sekretariat).status == "ditutup"
 
 
 def test_periods_and_targets_of_another_plan_are_refused(plan, sekretariat, dinsos):

@@ -209,7 +209,7 @@ def test_operator_sees_activities_due_and_returned(client, roles, sekretariat, f
 
 @pytest.mark.parametrize(
     ("persona", "queries"),
-    [("pimpinan", 12), ("sekretariat", 12), ("petugas_unscoped", 7), ("admin_user", 9)],
+    [("pimpinan", 12), ("sekretariat", 13), ("petugas_unscoped", 7), ("admin_user", 9)],
 )
 def test_dashboard_query_count_does_not_grow_with_reports(
     client, situation, request, persona, queries, django_assert_num_queries, frozen, kecamatan

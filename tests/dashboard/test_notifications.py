@@ -159,7 +159,7 @@ def plan_2026(roles, sekretariat):
             indicator="Rapat",
             unit="kali",
         ),
-        targets={periods["B08"]: 1},
+        targets={periods["B08"]: 1, periods["B12"]: 1},
         supporting=(),
         by=sekretariat,
     )
@@ -197,6 +197,36 @@ def test_reminders_at_seven_and_three_days_and_when_overdue_each_once(
     assert "batasnya 10 September 2026" in messages[0]
     assert "melewati batas 10 September 2026" in messages[2]
     assert len(mail.outbox) == 6  # operator and secretariat, three stages, no repeats
+
+
+def test_the_last_period_due_in_january_is_reminded_and_shown_as_due(
+    client, plan_2026, sekretariat
+):
+    # B12 (September to December 2026) is due on 10 January 2027, in the next year.
+    operator = plan_2026["operator"]
+    for day in (5, 12):
+        with time_machine.travel(datetime(2027, 1, day, 7, 0, tzinfo=WIB), tick=False):
+            call_command("send_reminders", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    messages = list(
+        Notification.objects.filter(recipient=operator)
+        .order_by("created_at", "pk")
+        .values_list("message", flat=True)
+    )
+    assert len(messages) == 2
+    assert "periode B12 2026 belum dilaporkan; batasnya 10 Januari 2027" in messages[0]
+    assert "melewati batas 10 Januari 2027" in messages[1]
+    assert kinds(sekretariat) == [NotificationKind.READINESS] * 2
+    # The dashboards name it as the period due until then.
+    with time_machine.travel(datetime(2027, 1, 5, 7, 0, tzinfo=WIB), tick=False):
+        for user, text in [
+            (operator, "Periode B12 2026: laporan realisasi paling lambat 10 Januari 2027"),
+            (sekretariat, "Periode B12 2026: realisasi paling lambat 10 Januari 2027"),
+        ]:
+            client.force_login(user)
+            page = " ".join(client.get("/").content.decode().split())
+            assert text in page
+    client.force_login(operator)
+    assert "Rapat FKUB" in client.get("/").content.decode()
 
 
 def test_reported_activities_need_no_reminder(plan_2026, sekretariat):
