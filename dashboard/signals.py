@@ -15,6 +15,7 @@ from dashboard.services import audience, notify_and_email
 from incidents.choices import Confidentiality, Kind, Status
 from incidents.models import Incident
 from incidents.selectors import HIGH_RISK
+from incidents.services import RISK_RAISED
 
 
 def describe(incident) -> str:
@@ -34,8 +35,36 @@ def notify_from_log(sender, instance, created, raw=False, **kwargs):
         return
     if instance.action.startswith("incidents.report."):
         notify_transition(instance)
+    elif instance.action == RISK_RAISED:
+        notify_risk_raised(instance)
     elif instance.action == "action_plans.realisation.return":
         notify_realisation_returned(instance)
+
+
+def alert_high_risk(incident, entry, message):
+    notify_and_email(
+        recipients=[
+            user
+            for user in audience("dashboard.receive_high_risk_alerts")
+            if user.pk != entry.actor_id
+        ],
+        kind=NotificationKind.HIGH_RISK,
+        # Once per report: submitted again after a rejection, or assessed high again.
+        key=f"incident:{incident.pk}:risiko-tinggi",
+        message=message
+        % {"risk": incident.get_risk_level_display().lower(), "report": describe(incident)},
+        url=reverse("incidents:detail", args=[incident.pk]),
+    )
+
+
+def notify_risk_raised(entry):
+    """An open potential conflict assessed high risk after it was submitted (a quick report
+    completed, a risk re-assessed)."""
+    incident = Incident.objects.filter(pk=entry.object_id).first()
+    if incident is None:
+        return
+    with translation.override(settings.LANGUAGE_CODE):
+        alert_high_risk(incident, entry, _("Potensi konflik dinilai berisiko %(risk)s: %(report)s"))
 
 
 def notify_transition(entry):
@@ -52,18 +81,10 @@ def notify_transition(entry):
             and incident.kind == Kind.POTENSI
             and incident.risk_level in HIGH_RISK
         ):
-            notify_and_email(
-                recipients=[
-                    user
-                    for user in audience("dashboard.receive_high_risk_alerts")
-                    if user.pk != entry.actor_id
-                ],
-                kind=NotificationKind.HIGH_RISK,
-                # Once per report, even when it is submitted again after a rejection.
-                key=f"incident:{incident.pk}:risiko-tinggi",
-                message=_("Potensi konflik berisiko %(risk)s diajukan: %(report)s")
-                % {"risk": incident.get_risk_level_display().lower(), "report": describe(incident)},
-                url=url,
+            alert_high_risk(
+                incident,
+                entry,
+                _("Potensi konflik berisiko %(risk)s diajukan: %(report)s"),
             )
         elif to_status in (Status.DIVERIFIKASI, Status.DITOLAK):
             verified = to_status == Status.DIVERIFIKASI

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from core.badges import register_badge_tones
 from core.log import register_actions, register_data
 from core.pickers import register_picker
-from incidents.choices import Resolution, Status
+from incidents.choices import Resolution, RiskLevel, Status
 
 
 class IncidentsConfig(AppConfig):
@@ -49,6 +49,7 @@ class IncidentsConfig(AppConfig):
                 "incidents.report.handle": _("Laporan ditandai ditangani"),
                 "incidents.report.resolve": _("Laporan dinyatakan selesai"),
                 "incidents.report.close": _("Laporan ditutup"),
+                "incidents.risk_raised": _("Potensi dinilai berisiko tinggi"),
                 "incidents.identities.view": _("Identitas pihak dan tokoh dalam laporan dilihat"),
                 "incidents.party.subject_report": _("Laporan subjek data pihak dibuka"),
                 "incidents.party.anonymise": _("Nama pihak dianonimkan"),
@@ -59,3 +60,4 @@ class IncidentsConfig(AppConfig):
             choices=Status.choices,
         )
         register_data({"resolution": _("penyelesaian")}, choices=Resolution.choices)
+        register_data({"risk_level": _("tingkat risiko")}, choices=RiskLevel.choices)

@@ -16,8 +16,9 @@ from django.utils.translation import gettext_lazy
 from accounts.models import User
 from core.models import ActivityLog
 from core.services import evidence_save, evidence_store, log_action
-from incidents.choices import DatePrecision, LocationPrecision, Resolution, Status
+from incidents.choices import DatePrecision, Kind, LocationPrecision, Resolution, Status
 from incidents.models import QUICK_INCOMPLETE, Evidence, HandlingStep, Incident, Party
+from incidents.selectors import HIGH_RISK, OPEN_STATUSES
 
 # --- reference numbers -------------------------------------------------------------------------
 
@@ -310,6 +311,7 @@ def incident_update(
     # at least one party), so a save through it completes the report.
     incident.needs_completion = False
     incident.full_clean()
+    was_high_risk = _is_high_risk_potential(current)
     with pghistory.context(user=by.pk):
         incident.save()
         for party in deleted_parties:
@@ -318,7 +320,28 @@ def incident_update(
         _save_parties(incident, parties)
         for upload in files:
             evidence_attach(incident=incident, upload=upload, by=by)
+        # A quick report is sent before its risk is assessed: completed (or re-assessed) as a
+        # high-risk potential conflict while open, it raises the same alert as one submitted so.
+        incident.refresh_from_db(fields=["risk_level"])
+        if not was_high_risk and _is_high_risk_potential(incident):
+            log_action(
+                actor=by,
+                action=RISK_RAISED,
+                obj=incident,
+                risk_level=incident.risk_level,
+            )
     return incident
+
+
+RISK_RAISED = "incidents.risk_raised"
+
+
+def _is_high_risk_potential(incident: Incident) -> bool:
+    return (
+        incident.kind == Kind.POTENSI
+        and incident.risk_level in HIGH_RISK
+        and incident.status in OPEN_STATUSES
+    )
 
 
 # What a person edits, plus the workflow fields the services change.

@@ -14,7 +14,7 @@ from dashboard.models import Notification, NotificationKind, NotificationPrefere
 from incidents import services as incident_services
 from incidents.models import Incident, Party
 from tests.dashboard.conftest import WIB
-from tests.factories import AgencyFactory, UserFactory
+from tests.factories import AgencyFactory, RegionFactory, UserFactory
 
 
 def new_report(by, kecamatan, **fields):
@@ -107,6 +107,47 @@ def test_resubmitting_a_high_risk_report_does_not_alert_twice(
         incident=report, by=sekretariat, action="reject", note="Lengkapi pihak"
     )
     incident_services.incident_transition(incident=report, by=petugas_unscoped, action="submit")
+    assert kinds(sekretariat) == [NotificationKind.HIGH_RISK]
+
+
+def test_a_quick_report_completed_as_high_risk_alerts_the_secretariat_once(
+    petugas_unscoped, sekretariat, kecamatan, django_capture_on_commit_callbacks
+):
+    desa = RegionFactory(code=f"{kecamatan.code}.2001", level="desa", parent=kecamatan)
+    quick = incident_services.incident_quick_report(
+        incident=Incident(
+            kind="potensi",
+            title="Ketegangan jelang Pilkades",
+            chronology="Dua kubu saling mengancam.",
+            information_source="babinsa",
+            desa=desa,
+        ),
+        by=petugas_unscoped,
+    )
+    assert kinds(sekretariat) == []  # no risk assessed yet
+
+    def complete(likelihood, impact):
+        report = Incident.objects.get(pk=quick.pk)
+        report.conflict_source, report.aspect, report.form = "poleksosbud", "politik", "intimidasi"
+        report.likelihood, report.impact = likelihood, impact
+        with django_capture_on_commit_callbacks(execute=True):
+            incident_services.incident_update(
+                incident=report,
+                expected_version=report.version,
+                by=petugas_unscoped,
+                parties=[Party(name="Pendukung calon A", party_type="warga")],
+            )
+
+    complete(4, 4)
+    note = Notification.objects.get(recipient=sekretariat)
+    assert note.kind == NotificationKind.HIGH_RISK
+    assert "dinilai berisiko sangat tinggi" in note.message and quick.reference in note.message
+    assert note.url == f"/laporan/{quick.pk}/"
+    assert [m.to for m in mail.outbox] == [[sekretariat.email]]
+    # Saved again, lowered and raised again: still the one alert.
+    complete(4, 4)
+    complete(1, 1)
+    complete(4, 3)
     assert kinds(sekretariat) == [NotificationKind.HIGH_RISK]
 
 
