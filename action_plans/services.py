@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pghistory
 from django.conf import settings
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
@@ -44,6 +45,13 @@ def _require_planner(user):
 
 
 def default_periods(year: int, scheme: str) -> list[Period]:
+    # Stored as text, in the portal's language whatever the creator reads in: the names appear
+    # in the official PDFs ("Periode B04 (Januari-April)").
+    with translation.override(settings.LANGUAGE_CODE):
+        return _default_periods(year, scheme)
+
+
+def _default_periods(year: int, scheme: str) -> list[Period]:
     periods = []
     for order, (code, name, first, last) in enumerate(PERIOD_LAYOUTS[scheme]):
         end = date(year, last, calendar.monthrange(year, last)[1])
@@ -167,6 +175,11 @@ def plan_close(*, plan: ActionPlan, by) -> ActionPlan:
     return plan
 
 
+def _period_value(period: Period, name: str) -> str:
+    value = getattr(period, name)
+    return date_format(value, "j F Y") if isinstance(value, date) else str(value or "")
+
+
 @transaction.atomic
 def periods_update(*, plan: ActionPlan, periods: list[Period], by, reason: str = "") -> None:
     """Save changed dates of some of a plan's periods together; on an established plan only
@@ -181,16 +194,18 @@ def periods_update(*, plan: ActionPlan, periods: list[Period], by, reason: str =
                 _("Periode %(code)s bukan bagian dari rencana ini.") % {"code": period.code}
             )
         before = stored[period.pk]
-        changes += [
-            {
-                "item": period.code,
-                "field": str(Period._meta.get_field(name).verbose_name),
-                "old": str(getattr(before, name)),
-                "new": str(getattr(period, name)),
-            }
-            for name in ("name", "start_date", "end_date", "due_date")
-            if getattr(before, name) != getattr(period, name)
-        ]
+        # Logged as text in the portal's language, dates as people read them.
+        with translation.override(settings.LANGUAGE_CODE):
+            changes += [
+                {
+                    "item": period.code,
+                    "field": str(Period._meta.get_field(name).verbose_name),
+                    "old": _period_value(before, name),
+                    "new": _period_value(period, name),
+                }
+                for name in ("name", "start_date", "end_date", "due_date")
+                if getattr(before, name) != getattr(period, name)
+            ]
         stored[period.pk] = period
     _check_change_allowed(plan, reason, changes)
     Period.check_no_overlap(stored.values())
@@ -264,8 +279,11 @@ def _activity_fields(activity: Activity) -> dict:
         return {}
 
     def shown(name):
-        # Choice fields as their labels, so a revision reads "Pencegahan", not "pencegahan".
+        # Choice fields as their labels, so a revision reads "Pencegahan", not "pencegahan";
+        # the budget grouped as people read it (its label says "(Rp)": "15.000.000").
         display = getattr(activity, f"get_{name}_display", None)
+        if name == "budget" and activity.budget is not None:
+            return intcomma(int(activity.budget))
         return str(display() if display else getattr(activity, name) or "")
 
     snapshot = {

@@ -689,8 +689,8 @@ def test_period_change_on_an_established_plan_needs_a_reason(as_planner, establi
         {
             "item": "B04",
             "field": "batas laporan realisasi",
-            "old": "2024-05-10",
-            "new": "2024-05-31",
+            "old": "10 Mei 2024",
+            "new": "31 Mei 2024",
         }
     ]
 

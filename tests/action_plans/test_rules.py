@@ -180,7 +180,7 @@ def test_revision_is_logged_with_its_reason_and_kept_by_the_row_history(
     entry = revisions().get()
     assert entry.action_label == "Rencana aksi diubah setelah penetapan"
     assert ("alasan", "Tambahan anggaran perubahan APBD.") in entry.details
-    assert ("perubahan", "1.1 · anggaran (Rp): 10000000 → 12000000") in entry.details
+    assert ("perubahan", "1.1 · anggaran (Rp): 10.000.000 → 12.000.000") in entry.details
     event = activity.events.order_by("pgh_id").last()
     assert event.budget == 12_000_000
     assert event.pgh_context.metadata["reason"] == "Tambahan anggaran perubahan APBD."

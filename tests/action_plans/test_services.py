@@ -97,6 +97,46 @@ def test_a_revision_made_in_english_is_logged_in_indonesian(established, sekreta
     )
 
 
+def test_periods_and_budgets_are_named_in_indonesian_whoever_reads_in_english(
+    established, sekretariat
+):
+    with translation.override("en"):
+        plan = services.plan_create(year=2027, scheme="caturwulan", by=sekretariat)
+        b04 = established.periods.get(code="B04")
+        b04.end_date, b04.due_date = date(2024, 5, 15), date(2024, 5, 25)
+        b08 = established.periods.get(code="B08")
+        b08.start_date = date(2024, 5, 16)
+        services.periods_update(
+            plan=established, periods=[b04, b08], by=sekretariat, reason="Geser"
+        )
+        activity = established.activities.get(code="1.1")
+        activity.budget = 15_000_000
+        supporting = list(activity.supporting_agencies.all())
+        services.activity_save(
+            activity=activity, targets={}, supporting=supporting, by=sekretariat, reason="Pagu"
+        )
+    # The names appear in the official PDFs.
+    assert list(plan.periods.values_list("name", flat=True)) == [
+        "Januari–April",
+        "Mei–Agustus",
+        "September–Desember",
+    ]
+    periods, budget = (entry.data["changes"] for entry in revisions().order_by("at", "pk"))
+    assert {
+        "item": "B04",
+        "field": "selesai",
+        "old": "30 April 2024",
+        "new": "15 Mei 2024",
+    } in periods
+    assert {
+        "item": "B04",
+        "field": "batas laporan realisasi",
+        "old": "10 Mei 2024",
+        "new": "25 Mei 2024",
+    } in periods
+    assert budget[0]["new"] == "15.000.000"
+
+
 def test_closed_plan_refuses_any_change(established, sekretariat):
     services.plan_close(plan=established, by=sekretariat)
     activity = established.activities.get(code="1.1")
