@@ -264,7 +264,7 @@ def period_document(year: int, period_code: str) -> Document:
         # anyway is not counted (it would read "5 of 4").
         submitted_count=sum(1 for row in submitted if row.target),
         with_target=sum(1 for row in rows if row.target),
-        late_count=sum(1 for row in submitted if row.realisation.is_late),
+        late_count=sum(1 for row in submitted if row.target and row.realisation.is_late),
         budget=sum(row.activity.budget for row in rows),
         spent=sum(row.spent for row in rows),
         annex=annex,
@@ -295,7 +295,8 @@ def annual_document(year: int) -> Document:
             for cell in row.cells
             if cell.period.pk == period.pk
         ]
-        submitted = [row for row in rows if row.realisation]
+        # Out of the activities with a target in the period, as the period report counts.
+        submitted = [row for row in rows if row.realisation and row.target]
         periods.append(
             {
                 "period": period,

@@ -43,6 +43,8 @@ def test_period_report_figures_equal_the_database(year_2024):
     assert squash("20 September 2024, 10.00") in text and "terlambat" in text
     assert squash("realisasi disampaikan 4 dari 5 kegiatan bertarget, 1 terlambat") in text
     assert "Rp2.500.000" in text
+    # The year's budget beside this period's spending, each named as what it is.
+    assert squash("anggaran setahun Rp") in text and squash("terserap pada periode ini Rp") in text
     # Conflict situation: 5 official reports in May-August, 2 resolved.
     assert squash("Tercatat 5 laporan") in text
     assert squash("tingkat penyelesaian 40,0%") in text
@@ -60,9 +62,10 @@ def test_an_activity_without_a_target_this_period_owes_no_realisation(year_2024,
     # the activities and marked it in red as not reported.
     meeting = ActivityFactory(plan=year_2024, code="1.3", title="Kegiatan 1.3", targets=False)
     TargetFactory(activity=meeting, period=year_2024.periods.get(code="B12"), value=1)
-    # Reported in B08 anyway: not counted among the activities that owed it ("5 of 5").
+    # Reported in B08 anyway, and late: not counted among the activities that owed it ("5 of
+    # 5", "2 late"), in the period report and in the annual one.
     b08 = year_2024.periods.get(code="B08")
-    submit(meeting, b08, 1, when=datetime(2024, 9, 2, 10, tzinfo=WIB), by=sekretariat)
+    submit(meeting, b08, 1, when=datetime(2024, 9, 20, 10, tzinfo=WIB), by=sekretariat)
     yearly = ActivityFactory(plan=year_2024, code="1.4", title="Kegiatan 1.4", targets=False)
     TargetFactory(activity=yearly, period=year_2024.periods.get(code="B12"), value=1)
 
@@ -72,6 +75,8 @@ def test_an_activity_without_a_target_this_period_owes_no_realisation(year_2024,
     assert squash("1.3 Kegiatan 1.3") in text
     assert squash("1.4 Kegiatan 1.4") in text and squash("tanpa target periode ini") in text
     assert text.count(squash("belum disampaikan")) == 1  # 3.2 only
+    annual = pdf_text(documents.build("annual", 2024).pdf(draft=False))
+    assert squash("B08 (Mei–Agustus) 5 4 1 80,0%") in annual
 
 
 def test_notable_cases_carry_no_personal_data(year_2024):
