@@ -152,7 +152,9 @@ def matrix_workbook(plan, rows, *, above=None) -> bytes:
                 obstacles.append(f"{cell.period.code}: {submitted.obstacles}")
             if submitted and submitted.follow_up:
                 follow_ups.append(f"{cell.period.code}: {submitted.follow_up}")
-        ratio = row.achievement
+        # One activity's own achievement, past 100% when exceeded (the matrix shows the same);
+        # the capped figure is for averages across activities.
+        ratio = row.achievement_uncapped
         line += [
             activity.budget,
             activity.get_budget_source_display(),

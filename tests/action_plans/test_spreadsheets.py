@@ -39,7 +39,7 @@ def test_export_has_one_row_per_activity_and_columns_per_period(
             realisation=Realisation(
                 activity=activity,
                 period=established.periods.get(code="B04"),
-                achieved_value=Decimal(1),
+                achieved_value=Decimal(6),
                 narrative="Rapat",
                 budget_spent=3_000_000,
                 obstacles="Undangan terlambat",
@@ -59,7 +59,8 @@ def test_export_has_one_row_per_activity_and_columns_per_period(
     records = [dict(zip(header, row, strict=True)) for row in table_rows(rows)]
     assert [r["Kode"] for r in records] == ["1.1", "2.1", "3.1"]
     first = records[0]
-    assert first["Target B04"] == 1 and first["Realisasi B04"] == 1
+    assert first["Target B04"] == 1 and first["Realisasi B04"] == 6
+    assert first["Capaian (%)"] == 150  # 6 of the year's 4, not capped at 100
     assert first["Tepat waktu B04"] == "ya"
     assert first["Realisasi anggaran (Rp)"] == 3_000_000
     assert first["Instansi pendukung"] == "Kepolisian Resor Jombang"
