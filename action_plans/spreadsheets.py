@@ -334,8 +334,7 @@ def read_rows(upload):
     book = None
     try:
         book = load_workbook(upload, read_only=True, data_only=True)
-        # Header, the allowed rows and one more to notice a file that is too long.
-        return list(islice(plan_sheet(book).iter_rows(values_only=True), MAX_IMPORT_ROWS + 2))
+        return _filled_rows(plan_sheet(book).iter_rows(values_only=True))
     except Exception:
         raise ImportRejected(
             [
@@ -348,6 +347,25 @@ def read_rows(upload):
     finally:
         if book is not None:
             book.close()
+
+
+# Rows a sheet may hold before its last filled one: rows with only borders or colours count
+# as rows to openpyxl (a template formatted down to row 2,500 held 40 activities).
+MAX_SCANNED_ROWS = 20 * MAX_IMPORT_ROWS
+
+
+def _filled_rows(rows) -> list:
+    """The header, then every row up to the last one with a value (blank ones kept, so a row's
+    number is its line in Excel), stopping at one filled row past the allowed number (to notice
+    a file that is too long) or after MAX_SCANNED_ROWS rows."""
+    kept, filled, last = [], 0, 0
+    for values in islice(rows, MAX_SCANNED_ROWS + 1):
+        kept.append(values)
+        if any(_text(v) for v in values):
+            filled, last = filled + 1, len(kept)
+            if filled > MAX_IMPORT_ROWS + 1:
+                break
+    return kept[:last]
 
 
 def _header_keys(periods) -> dict:
@@ -389,6 +407,16 @@ def parse(plan, raw_rows) -> list[ParsedRow]:
                 _("Kolom “%(col)s” tidak sesuai periode rencana (%(codes)s).")
                 % {"col": text, "codes": ", ".join(p.upper() for p in periods)}
             )
+        elif key is None and text:
+            # Read as nothing, its data would be lost without a word ("Sumber Dana" leaving
+            # every row at the default source, "Pagu" every budget at 0).
+            problems.append(
+                _(
+                    "Kolom “%(col)s” tidak dikenali: ganti judulnya dengan judul kolom templat "
+                    "(%(known)s) atau hapus kolom itu."
+                )
+                % {"col": text[:60], "known": ", ".join(str(label) for _k, label in IMPORT_COLUMNS)}
+            )
         header.append(key or "")
     missing = [str(label) for key, label in IMPORT_COLUMNS if key in REQUIRED and key not in header]
     if missing:
@@ -398,7 +426,7 @@ def parse(plan, raw_rows) -> list[ParsedRow]:
     if problems:
         raise ImportRejected(problems)
     body = raw_rows[1:]
-    if len(body) > MAX_IMPORT_ROWS:
+    if sum(1 for values in body if any(_text(v) for v in values)) > MAX_IMPORT_ROWS:
         raise ImportRejected(
             [_("Paling banyak %(max)s baris sekali impor.") % {"max": MAX_IMPORT_ROWS}]
         )

@@ -8,9 +8,11 @@ from zoneinfo import ZoneInfo
 import openpyxl
 import pytest
 import time_machine
+from openpyxl.styles import Border, Side
 
 from action_plans import services
 from action_plans.models import Activity, Realisation
+from action_plans.spreadsheets import MAX_IMPORT_ROWS
 
 pytestmark = pytest.mark.django_db
 
@@ -267,3 +269,48 @@ def test_import_template_with_a_control_character_in_an_agency_acronym(client, p
     assert response.status_code == 200
     example = list(openpyxl.load_workbook(io.BytesIO(response.content))["RAT"].values)[1]
     assert example[4] == "DinasUji"
+
+
+def test_import_refuses_a_column_it_does_not_know_instead_of_dropping_it(
+    client, plan, sekretariat, dinsos, kecamatan
+):
+    # "Sumber Dana" for "Sumber anggaran": read as nothing, every row would get the default.
+    book = openpyxl.load_workbook(labelled_xlsx([good("1.1")]))
+    book.active.cell(row=1, column=LABELS.index("Sumber anggaran") + 1, value="Sumber Dana")
+    buffer = io.BytesIO()
+    book.save(buffer)
+    buffer.seek(0)
+    buffer.name = "rat.xlsx"
+    client.force_login(sekretariat)
+
+    response = client.post("/rat/2024/impor/", {"file": buffer})
+
+    assert response.status_code == 400
+    [problem] = response.context["problems"]
+    assert problem.startswith(
+        "Kolom “Sumber Dana” tidak dikenali: ganti judulnya dengan judul kolom templat (Kode, "
+    )
+    assert problem.endswith("atau hapus kolom itu.")
+    assert not plan.activities.exists()
+
+
+def test_import_counts_filled_rows_not_rows_with_only_borders(
+    client, plan, sekretariat, dinsos, kecamatan
+):
+    client.force_login(sekretariat)
+    book = openpyxl.load_workbook(labelled_xlsx([good("1.1"), good("1.2")]))
+    for row in range(3, 2_600):  # a template with borders drawn far down
+        book.active.cell(row=row, column=1).border = Border(bottom=Side(style="thin"))
+    buffer = io.BytesIO()
+    book.save(buffer)
+    buffer.seek(0)
+    buffer.name = "rat.xlsx"
+
+    response = client.post("/rat/2024/impor/", {"file": buffer}, follow=True)
+
+    assert response.status_code == 200, response.context.get("problems")
+    assert sorted(plan.activities.values_list("code", flat=True)) == ["1.1", "1.2"]
+    # More filled rows than allowed are still refused.
+    too_many = labelled_xlsx([good(f"9.{n}") for n in range(MAX_IMPORT_ROWS + 1)])
+    response = client.post("/rat/2024/impor/", {"file": too_many})
+    assert response.context["problems"] == ["Paling banyak 2000 baris sekali impor."]
