@@ -41,11 +41,15 @@ def rupiah(value) -> str:
 
 @register.filter
 def percent(value, digits=0) -> str:
-    """A fraction as a percentage: `0.456` -> `46%` (`45,6%` with one digit)."""
+    """A fraction as a percentage: `0.456` -> `46%` (`45,6%` with one digit; `12,5` ->
+    `1.250%`, grouped as the locale groups thousands)."""
     if value is None or value == "":
         return "—"
     digits = int(digits)
-    return f"{number_format(round(float(value) * 100, digits), decimal_pos=digits)}%"
+    shown = number_format(
+        round(float(value) * 100, digits), decimal_pos=digits, force_grouping=True
+    )
+    return f"{shown}%"
 
 
 @register.filter
