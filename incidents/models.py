@@ -526,6 +526,11 @@ class Incident(ConstraintFieldsMixin, models.Model):
 
     def clean(self):
         errors = {}
+        if self.kind == Kind.KEJADIAN:
+            # The risk assessment is a potential conflict's (the form hides it for an event):
+            # one sent by the hidden fields, or left from a potential turned event, counted the
+            # event among the high risks the dashboard and the alerts are about.
+            self.likelihood = self.impact = None
         if self.occurred_at and self.occurred_at > timezone.now() + CLOCK_SKEW:
             errors["occurred_at"] = _("Waktu kejadian tidak boleh di masa depan.")
         elif self.occurred_at and self.occurred_at < EARLIEST_OCCURRENCE:

@@ -216,3 +216,26 @@ def test_step_moves_the_report_stage_and_needs_verified_report(
     incident.refresh_from_db()
     assert incident.stage == "penghentian"
     assert list(incident.steps.get().agencies.all()) == [agency]
+
+
+def test_an_event_keeps_no_risk_assessment(petugas, sekretariat, kecamatan):
+    # Sent by the form's hidden risk fields: the event counted among the high risks.
+    event = services.incident_create(
+        incident=new_incident(kecamatan, likelihood=4, impact=4),
+        parties=[Party(name="Pelajar SMK", party_type="warga")],
+        by=petugas,
+    )
+    event.refresh_from_db()
+    assert (event.likelihood, event.impact, event.risk_level) == (None, None, None)
+    # A potential conflict that turned violent loses its risk assessment with its kind.
+    potential = services.incident_create(
+        incident=new_incident(kecamatan, kind="potensi", likelihood=4, impact=4),
+        parties=[Party(name="Pemuda dusun", party_type="warga")],
+        by=petugas,
+    )
+    potential.refresh_from_db()
+    assert potential.risk_level == "sangat_tinggi"
+    potential.kind = "kejadian"
+    services.incident_update(incident=potential, expected_version=potential.version, by=petugas)
+    potential.refresh_from_db()
+    assert (potential.likelihood, potential.impact, potential.risk_level) == (None, None, None)
