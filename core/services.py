@@ -2,10 +2,11 @@
 
 from datetime import timedelta
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from core.models import ActivityLog, EvidenceFile, FormSubmission
 from core.utils import parse_uuid
@@ -26,7 +27,9 @@ def log_action(*, actor, action: str, obj=None, **data) -> ActivityLog:
     if obj is not None:
         entry.content_type = ContentType.objects.get_for_model(obj)
         entry.object_id = str(obj.pk)
-        entry.object_repr = str(obj)[:200]
+        # Kept as text: in the portal's language, whatever the actor reads in.
+        with translation.override(settings.LANGUAGE_CODE):
+            entry.object_repr = str(obj)[:200]
     entry.save()
     return entry
 

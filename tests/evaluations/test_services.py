@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
 
 from action_plans.models import Realisation
+from core.log import data_lines
 from core.models import ActivityLog
 from evaluations import services
 from evaluations.choices import EvaluationStatus
@@ -205,3 +206,25 @@ def test_changing_weights_for_2027_keeps_2025(default_framework, sekretariat):
     )
     assert Framework.objects.count() == 2
     assert ActivityLog.objects.filter(action="evaluations.framework.change").count() == 2
+
+
+def test_evaluation_entries_of_the_activity_log_read_in_indonesian(world, sekretariat):
+    # Scored by someone reading the portal in English: the log keeps the evaluation's name as
+    # text, and its data keys were shown raw ("indicator", "score", "files").
+    evaluation = services.evaluation_get_or_create(year=2024, scope="B04")
+    with translation.override("en"):
+        services.manual_score_save(
+            evaluation=evaluation,
+            indicator_code="kolaborasi.solusi_bersama",
+            score=Decimal("87.5"),
+            justification="Notulen.",
+            by=sekretariat,
+        )
+    entry = ActivityLog.objects.get(action="evaluations.score")
+    with translation.override("id"):
+        assert entry.object_repr == str(evaluation)
+        assert dict(data_lines(entry.data)) == {
+            "indikator": "kolaborasi.solusi_bersama",
+            "nilai": "87.5",
+            "berkas bukti": "0",
+        }
