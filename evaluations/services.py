@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from core.services import evidence_store, log_action, require_perm
@@ -122,12 +123,17 @@ def evaluation_finalise(*, evaluation: Evaluation, by) -> Evaluation:
     if evaluation.is_final:
         raise ValidationError(_("Evaluasi ini sudah final."))
     require_perm(by, "evaluations.finalise_evaluation", evaluation)
+    scope = scope_for(evaluation.year, evaluation.scope)
+    if timezone.localdate() <= scope.end:
+        # Finalising is for good: a period still running would be frozen half counted.
+        raise ValidationError(
+            _("Evaluasi ini baru dapat difinalkan setelah periodenya berakhir (%(date)s).")
+            % {"date": date_format(scope.end, "j F Y")}
+        )
     # Frozen in the portal's language, whatever the finaliser reads in: units and formulas
     # are stored as text, and the official documents print them.
     with translation.override(settings.LANGUAGE_CODE):
-        figures = compute_figures(
-            scope_for(evaluation.year, evaluation.scope), evaluation, live=True
-        )
+        figures = compute_figures(scope, evaluation, live=True)
     if figures.unscored_manual:
         raise ValidationError(
             _("Nilai dulu indikator manual: %(names)s.")

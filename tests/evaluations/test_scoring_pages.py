@@ -1,14 +1,19 @@
 """The secretariat's scoring pages: a finalisation with manual indicators still unscored is
 refused with the names of those indicators, and a scored indicator opens with its score."""
 
+from datetime import datetime
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 
 from evaluations import services
 from evaluations.models import Evaluation
 
 pytestmark = pytest.mark.django_db
+
+WIB = ZoneInfo("Asia/Jakarta")
 
 SCORE_URL = "/evaluasi/2024/B04/nilai/kolaborasi.solusi_bersama/"
 MANUAL_CODES = [
@@ -71,3 +76,31 @@ def test_a_score_sent_after_a_colleague_finalised_keeps_the_text_and_says_so(
     client.force_login(pimpinan)
     assert client.get(SCORE_URL).status_code == 403
     assert client.post(SCORE_URL, {"score": "80", "justification": "x"}).status_code == 403
+
+
+def test_a_period_still_running_is_not_finalised(client, world, sekretariat):
+    # Finalising is for good: B12 2024 frozen in November would have missed December.
+    evaluation = services.evaluation_get_or_create(year=2024, scope="B12")
+    for code in MANUAL_CODES:
+        services.manual_score_save(
+            evaluation=evaluation,
+            indicator_code=code,
+            score=Decimal(75),
+            justification="Ada.",
+            by=sekretariat,
+        )
+    client.force_login(sekretariat)
+    with time_machine.travel(datetime(2024, 11, 20, 9, tzinfo=WIB), tick=False):
+        page = client.get("/evaluasi/2024/B12/").content.decode()
+        assert "Dapat difinalkan setelah periodenya berakhir (31 Desember 2024)." in page
+        assert 'data-testid="finalise"' not in page
+        response = client.post("/evaluasi/2024/B12/final/", {"confirm": "on"}, follow=True)
+    assert (
+        "Evaluasi ini baru dapat difinalkan setelah periodenya berakhir (31 Desember 2024)."
+        in response.content.decode()
+    )
+    assert not Evaluation.objects.get(scope="B12").is_final
+    with time_machine.travel(datetime(2025, 1, 2, 9, tzinfo=WIB), tick=False):
+        assert 'data-testid="finalise"' in client.get("/evaluasi/2024/B12/").content.decode()
+        client.post("/evaluasi/2024/B12/final/", {"confirm": "on"})
+    assert Evaluation.objects.get(scope="B12").is_final
