@@ -5,8 +5,15 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import BootstrapMixin, EvidenceFilesField, OpenedStateMixin
+from core.forms import (
+    BootstrapMixin,
+    EvidenceFilesField,
+    OpenedStateMixin,
+    read_opened,
+    sign_opened,
+)
 from evaluations.models import SCORE_VALIDATORS, Evaluation
+from evaluations.services import weights_state
 
 
 class ManualScoreForm(BootstrapMixin, forms.Form):
@@ -44,8 +51,14 @@ class ProvinceResultForm(OpenedStateMixin, BootstrapMixin, forms.ModelForm):
 class WeightsForm(forms.Form):
     """One weight field per pillar and per indicator of the framework in force."""
 
+    OPENED_SALT = "opened:evaluations.weights"
+
     def __init__(self, *args, framework, **kwargs):
         super().__init__(*args, **kwargs)
+        # The weights as shown, signed: a colleague's change saved meanwhile is not undone.
+        self.fields["opened"] = forms.CharField(required=False, widget=forms.HiddenInput)
+        if not self.is_bound:
+            self.initial["opened"] = sign_opened(weights_state(framework), self.OPENED_SALT)
         self.groups = []
         for pillar in framework.pillars.all():
             name = f"pillar__{pillar.code}"
@@ -68,6 +81,14 @@ class WeightsForm(forms.Form):
             localize=True,
             widget=forms.TextInput(attrs={"class": "form-control", "inputmode": "decimal"}),
         )
+
+    def opened(self) -> dict | None:
+        return read_opened(self.cleaned_data.get("opened"), self.OPENED_SALT)
+
+    def reopened(self, state: dict) -> None:
+        """Carry `state` (the weights as stored now) as opened: sent again, it saves knowingly."""
+        self.data = self.data.copy()
+        self.data["opened"] = sign_opened(state, self.OPENED_SALT)
 
     def weights(self):
         data = self.cleaned_data

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone, translation
-from django.utils.formats import date_format
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 
 from core.services import evidence_store, log_action, require_perm
@@ -44,6 +44,18 @@ class ScoreChangedMeanwhile(Exception):
     def __init__(self, changes, state):
         super().__init__(changes)
         self.changes, self.state = changes, state
+
+
+class WeightsChangedMeanwhile(ScoreChangedMeanwhile):
+    """Weights saved by someone else since the weights form was opened: nothing was written."""
+
+
+def shown_number(value: str) -> str:
+    """A stored number ("87.5") as people read it here ("87,5")."""
+    try:
+        return number_format(Decimal(value)) if value != "" else ""
+    except ArithmeticError:
+        return value
 
 
 def manual_score_state(manual: ManualScore | None) -> dict:
@@ -83,8 +95,13 @@ def manual_score_save(
     state = manual_score_state(manual)
     if opened is not None and opened != state:
         labels = {"score": _("Nilai"), "justification": _("Alasan penilaian")}
+        shown = {"score": shown_number}
         changes = [
-            (labels[name], opened.get(name, ""), value)
+            (
+                labels[name],
+                shown.get(name, str)(opened.get(name, "")),
+                shown.get(name, str)(value),
+            )
             for name, value in state.items()
             if opened.get(name, "") != value
         ]
@@ -203,18 +220,50 @@ def check_weights(pillar_weights: dict, indicator_weights: dict, pillar_names: d
         raise ValidationError(errors)
 
 
+def weights_state(framework: Framework) -> dict:
+    """The weights of `framework` as the weights form shows them (field name -> weight), to
+    see later whether they changed meanwhile."""
+    state = {}
+    for pillar in framework.pillars.all():
+        state[f"pillar__{pillar.code}"] = f"{pillar.weight.normalize():f}"
+        for indicator in pillar.indicators.all():
+            state[f"indicator__{indicator.code}"] = f"{indicator.weight.normalize():f}"
+    return state
+
+
+def _weight_labels(framework: Framework) -> dict:
+    labels = {}
+    for pillar in framework.pillars.all():
+        labels[f"pillar__{pillar.code}"] = pillar.name
+        for indicator in pillar.indicators.all():
+            labels[f"indicator__{indicator.code}"] = indicator.name
+    return labels
+
+
 @transaction.atomic
 def framework_weights_update(
-    *, year: int, pillar_weights: dict, indicator_weights: dict, by
+    *, year: int, pillar_weights: dict, indicator_weights: dict, by, opened: dict | None = None
 ) -> Framework:
     """Set the weights from `year` on (`pillar_weights`: pillar code -> weight,
     `indicator_weights`: indicator code -> weight). When the version in force began in an
-    earlier year, a new version starting in `year` is made, so earlier years keep theirs."""
+    earlier year, a new version starting in `year` is made, so earlier years keep theirs.
+    With `opened` (the weights as the form showed them), weights someone else saved since are
+    not written over unseen (WeightsChangedMeanwhile)."""
     require_perm(by, "evaluations.change_framework")
     # One save at a time: a second one sent at the same moment (a double tap, another tab)
     # waits here, then finds the version the first one made instead of making it again.
     list(Framework.objects.select_for_update().order_by("pk").values_list("pk", flat=True))
     current = framework_for(year)
+    if opened is not None:
+        state = weights_state(current)
+        if opened != state:
+            labels = _weight_labels(current)
+            changes = [
+                (labels[name], shown_number(opened.get(name, "")), shown_number(value))
+                for name, value in state.items()
+                if opened.get(name, "") != value
+            ]
+            raise WeightsChangedMeanwhile(changes, state)
     pillars = list(current.pillars.all())
     check_weights(
         pillar_weights,

@@ -485,7 +485,19 @@ class FrameworkView(EvaluationAccessMixin, FormView):
                 pillar_weights=pillars,
                 indicator_weights=indicator_weights,
                 by=self.request.user,
+                opened=form.opened(),
             )
+        except services.WeightsChangedMeanwhile as changed:
+            form.reopened(changed.state)
+            form.add_error(
+                None,
+                _(
+                    "Bobot ini diubah orang lain sejak Anda membukanya: %(changes)s. Isian Anda "
+                    "di bawah belum disimpan; periksa, lalu simpan lagi untuk menimpanya."
+                )
+                % {"changes": changes_text(changed.changes)},
+            )
+            return self.form_invalid(form)
         except ValidationError as error:
             for message in error.messages:
                 form.add_error(None, message)

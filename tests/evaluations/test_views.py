@@ -2,6 +2,7 @@
 query counts that do not grow with the number of records."""
 
 import html
+from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -11,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from directory.choices import RegionLevel
 from evaluations import services
 from evaluations.models import Evaluation, ManualScore, ManualScoreEvidence
+from evaluations.selectors import framework_for
 from tests import personas as build
 from tests.evaluations.conftest import build_world
 from tests.factories import RegionFactory, jpeg_bytes
@@ -211,6 +213,34 @@ def test_weights_page_refuses_a_wrong_sum_with_a_message(client, world, sekretar
     assert client.post("/evaluasi/2027/bobot/", data).status_code == 302
 
 
+def weights_form(client, url) -> dict:
+    form = client.get(url).context["form"]
+    return {name: str(form[name].value()) for name in form.fields}
+
+
+def test_weights_saved_meanwhile_are_not_undone_unseen(client, world, sekretariat):
+    # Two members open the weights; one moves five points from Komunikasi to Kolaborasi, the
+    # other (still seeing the old weights) changes indicator weights only.
+    client.force_login(sekretariat)
+    url = "/evaluasi/2027/bobot/"
+    first, second = weights_form(client, url), weights_form(client, url)
+    assert first["opened"]
+    moved = {**first, "pillar__kolaborasi": "30", "pillar__komunikasi": "20"}
+    assert client.post(url, moved).status_code == 302
+
+    response = client.post(url, second)
+
+    assert response.status_code == 400
+    page = " ".join(html.unescape(response.content.decode()).split())
+    assert "Bobot ini diubah orang lain sejak Anda membukanya: " in page
+    assert "Kolaborasi lintas sektor: 25 → 30" in page and "Komunikasi efektif: 25 → 20" in page
+    assert framework_for(2027).pillars.get(code="kolaborasi").weight == 30
+    # Sent again from that page, it saves knowingly.
+    again = {**second, "opened": response.context["form"]["opened"].value()}
+    assert client.post(url, again).status_code == 302
+    assert framework_for(2027).pillars.get(code="kolaborasi").weight == 25
+
+
 def count(client, url):
     with CaptureQueriesContext(connection) as captured:
         assert client.get(url).status_code == 200
@@ -321,7 +351,7 @@ def test_a_manual_score_saved_meanwhile_is_not_written_over_unseen(client, world
     client.force_login(sekretariat)
     url = "/evaluasi/2024/B04/nilai/kolaborasi.solusi_bersama/"
     first, second = (client.get(url).context["form"]["opened"].value() for _ in range(2))
-    saved = {"score": "80", "justification": "Tiga forum lintas sektor.", "opened": first}
+    saved = {"score": "80,5", "justification": "Tiga forum lintas sektor.", "opened": first}
     assert client.post(url, saved).status_code == 302
 
     mine = {"score": "70", "justification": "Dua forum.", "opened": second}
@@ -330,12 +360,12 @@ def test_a_manual_score_saved_meanwhile_is_not_written_over_unseen(client, world
     assert response.status_code == 400
     page = " ".join(html.unescape(response.content.decode()).split())
     assert (
-        "Nilai ini disimpan orang lain sejak Anda membukanya: Nilai: — → 80; Alasan penilaian: "
+        "Nilai ini disimpan orang lain sejak Anda membukanya: Nilai: — → 80,5; Alasan penilaian: "
         "— → Tiga forum lintas sektor." in page
     )
     assert 'value="70"' in page and "Dua forum." in page
     (score,) = ManualScore.objects.all()
-    assert (score.score, score.justification) == (80, "Tiga forum lintas sektor.")
+    assert (score.score, score.justification) == (Decimal("80.5"), "Tiga forum lintas sektor.")
     # Sent again from that page, it saves knowingly.
     again = {**mine, "opened": response.context["form"]["opened"].value()}
     assert client.post(url, again).status_code == 302
