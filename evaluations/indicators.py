@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.db.models import Count, Exists, F, Min, OuterRef, Q
@@ -31,6 +31,13 @@ from incidents.choices import ActionType, Status
 from incidents.models import HandlingStep, Incident
 
 HUNDRED = Decimal(100)
+
+
+def tenths(value: Decimal) -> Decimal:
+    """To one decimal, halves up as people round (5 of 16 is 31,3 %, not Python's 31,2)."""
+    return value.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
 # Reports that count as reports: submitted and not rejected.
 COUNTED_STATUSES = [
     Status.DIAJUKAN,
@@ -224,7 +231,7 @@ def share(numerator: int, denominator: int, records: dict) -> Result:
     """A share in percent, scored one point per percent; nothing to share of is no score."""
     if not denominator:
         return Result(None, None, numerator, denominator, records)
-    value = (HUNDRED * numerator / denominator).quantize(Decimal("0.1"))
+    value = tenths(HUNDRED * numerator / denominator)
     return Result(value, value, numerator, denominator, records)
 
 
@@ -232,7 +239,7 @@ def count_score(count: int, target: int) -> Decimal:
     """`count` against `target`: full score at the target, proportionally below it."""
     if target <= 0:
         return HUNDRED
-    return min(HUNDRED, (HUNDRED * count / target).quantize(Decimal("0.1")))
+    return min(HUNDRED, tenths(HUNDRED * count / target))
 
 
 def days_score(days: Decimal, good: int, poor: int) -> Decimal:
@@ -241,7 +248,7 @@ def days_score(days: Decimal, good: int, poor: int) -> Decimal:
         return HUNDRED
     if days >= poor:
         return Decimal(0)
-    return (HUNDRED * (poor - days) / (poor - good)).quantize(Decimal("0.1"))
+    return tenths(HUNDRED * (poor - days) / (poor - good))
 
 
 # --- shared record sets --------------------------------------------------------------------------
@@ -449,7 +456,7 @@ def leader_kinds_engaged(scope: Scope) -> Result:
     value = Decimal(len(kinds))
     return Result(
         value,
-        (HUNDRED * len(kinds) / len(LEADER_KINDS)).quantize(Decimal("0.1")),
+        tenths(HUNDRED * len(kinds) / len(LEADER_KINDS)),
         len(kinds),
         len(LEADER_KINDS),
         {STEPS: sorted({pk for pk, _kind in rows})},
@@ -613,5 +620,5 @@ def mean_of(items: list[Achievement]) -> Result:
     """The mean capped achievement of `items` (see `mean_achievement`)."""
     if not items:
         return Result(None, None, 0, 0, {ACTIVITIES: []})
-    mean = (HUNDRED * sum(i.capped for i in items) / len(items)).quantize(Decimal("0.1"))
+    mean = tenths(HUNDRED * sum(i.capped for i in items) / len(items))
     return Result(mean, mean, len(items), len(items), {ACTIVITIES: [i.activity_id for i in items]})

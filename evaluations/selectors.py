@@ -181,7 +181,7 @@ def weighted(pairs) -> Decimal | None:
     total_weight = sum((weight for _s, weight in scored), Decimal(0))
     if not total_weight:
         return None
-    return (sum(score * weight for score, weight in scored) / total_weight).quantize(Decimal("0.1"))
+    return indicators.tenths(sum(score * weight for score, weight in scored) / total_weight)
 
 
 def _computed(framework: Framework | None) -> list[str]:
