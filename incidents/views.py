@@ -438,6 +438,7 @@ class IncidentDetailView(LoginRequiredMixin, DetailView):
             can_edit=user.has_perm("incidents.edit_incident", incident),
             can_add_step=user.has_perm("incidents.add_step", incident),
             resolution_form=TransitionForm(),
+            typed=typed_action(self.request, incident),
         )
         if user.has_perm("incidents.view_history", incident):
             context["history"] = incident_history(incident)
@@ -514,6 +515,7 @@ class IncidentTransitionView(LoginRequiredMixin, View):
                 request,
                 _("Centang pernyataan konfirmasi dulu: tindakan ini tidak dapat dibatalkan."),
             )
+            keep_typed_action(request, incident, data)
             return redirect(incident)
         try:
             incident = services.incident_transition(
@@ -537,14 +539,39 @@ class IncidentTransitionView(LoginRequiredMixin, View):
             return redirect(incident)
         except PermissionDenied as refusal:
             messages.error(request, str(refusal) or _("Anda tidak berwenang."))
+            keep_typed_action(request, incident, data)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
+            keep_typed_action(request, incident, data)
         else:
             messages.success(
                 request,
                 _("Status laporan kini: %(status)s.") % {"status": incident.get_status_display()},
             )
         return redirect(incident)
+
+
+TYPED_ACTION_KEY = "incidents.typed_action"
+
+
+def keep_typed_action(request, incident, data) -> None:
+    """A refused action (the report changed meanwhile, the confirmation not ticked) goes back
+    to the report page: what was typed for it (a rejection's reason, a resolution) is kept for
+    that page, not lost with the redirect."""
+    if data.get("note") or data.get("resolution"):
+        request.session[TYPED_ACTION_KEY] = {
+            "incident": incident.pk,
+            "action": data["action"],
+            "note": data.get("note") or "",
+            "resolution": data.get("resolution") or "",
+        }
+
+
+def typed_action(request, incident) -> dict | None:
+    typed = request.session.pop(TYPED_ACTION_KEY, None)
+    if isinstance(typed, dict) and typed.get("incident") == incident.pk:
+        return typed
+    return None
 
 
 class StepCreateView(SubmitOnceMixin, LoginRequiredMixin, CreateView):

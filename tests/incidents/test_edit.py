@@ -89,6 +89,34 @@ def test_verifying_a_report_changed_since_it_was_opened_is_refused(
     assert Incident.objects.get(pk=report.pk).status == "diajukan"
 
 
+def test_a_refused_rejection_keeps_its_reason_on_the_report_page(
+    client, petugas, sekretariat, kecamatan
+):
+    from incidents import services
+
+    report = IncidentFactory(kecamatan=kecamatan, reported_by=petugas)
+    client.force_login(sekretariat)
+    seen_version = report.version
+    changed = Incident.objects.get(pk=report.pk)
+    changed.title = "Diubah pelapor"
+    services.incident_update(incident=changed, expected_version=seen_version, by=petugas)
+    reason = "Identitas saksi belum dilengkapi & lokasi <tidak jelas>"
+
+    response = client.post(
+        f"/laporan/{report.pk}/status/",
+        {"action": "reject", "version": seen_version, "note": reason},
+        follow=True,
+    )
+
+    page = response.content.decode()
+    assert "baru saja diubah" in page
+    # What was typed is there to send again, escaped.
+    assert 'value="Identitas saksi belum dilengkapi &amp; lokasi &lt;tidak jelas&gt;"' in page
+    assert Incident.objects.get(pk=report.pk).status == "diajukan"
+    # Only once: the next visit shows an empty field.
+    assert "Identitas saksi" not in client.get(f"/laporan/{report.pk}/").content.decode()
+
+
 def test_a_handling_step_cannot_be_undone_by_an_older_edit_form(
     client, petugas, sekretariat, kecamatan
 ):
