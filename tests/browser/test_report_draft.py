@@ -1,9 +1,13 @@
 """A report typed on a phone survives a lost connection (issue 13 item 9): the form keeps the
 typing in the browser until the server confirms, and offers to send it again."""
 
+import re
+
+from django.conf import settings
 from playwright.sync_api import expect
 
 from incidents.models import Incident
+from tests.factories import DEFAULT_PASSWORD, IncidentFactory
 
 TITLE = "Ketegangan warga soal batas sawah"
 CHRONOLOGY = "Dua dusun berselisih soal patok batas sawah setelah panen."
@@ -80,4 +84,69 @@ def test_a_refused_report_keeps_the_draft_until_it_is_accepted(sign_in, phone_pa
     page.get_by_label("Judul").fill(TITLE)
     page.get_by_role("button", name="Simpan dan ajukan").click()
     expect(page.get_by_test_id("status")).to_have_text("Diajukan")
+    assert draft_keys(page) == []
+
+
+def test_a_quick_report_sent_after_the_session_ended_is_kept_through_the_login(
+    sign_in, phone_page, petugas, desa
+):
+    # Typed in the field for longer than the idle timeout: the send meets the login page.
+    page = phone_page
+    sign_in(page, petugas.username)
+    page.goto("/laporan/lapor-cepat/")
+    page.get_by_text("Kejadian konflik", exact=True).click()
+    page.get_by_label("Judul").fill(TITLE)
+    page.get_by_label("Apa yang terjadi").fill(CHRONOLOGY)
+    page.get_by_label("Sumber informasi").select_option("babinsa")
+    page.context.clear_cookies(name=settings.SESSION_COOKIE_NAME)  # the CSRF cookie stays
+    page.get_by_role("button", name="Kirim laporan").click()
+    expect(page).to_have_url(re.compile(r"/akun/masuk/\?next=/laporan/lapor-cepat/"))
+    assert not Incident.objects.exists()
+
+    page.get_by_label("Nama pengguna").fill(petugas.username)
+    page.get_by_label("Sandi").fill(DEFAULT_PASSWORD)
+    page.get_by_role("button", name="Masuk").click()
+
+    expect(page.get_by_test_id("draft-restored")).to_be_visible()
+    expect(page.get_by_label("Judul")).to_have_value(TITLE)
+    expect(page.get_by_label("Apa yang terjadi")).to_have_value(CHRONOLOGY)
+    page.get_by_label("Desa/kelurahan").select_option(label=f"{desa.name} ({desa.parent.name})")
+    page.get_by_role("button", name="Kirim laporan").click()
+    expect(page.get_by_test_id("status")).to_have_text("Diajukan")
+    assert Incident.objects.get().chronology == CHRONOLOGY
+    assert draft_keys(page) == []
+
+
+def test_a_handling_step_typed_during_an_outage_is_kept_and_sent_again(
+    sign_in, phone_page, sekretariat, petugas, kecamatan
+):
+    report = IncidentFactory(kecamatan=kecamatan, reported_by=petugas, status="diverifikasi")
+    page = phone_page
+    sign_in(page, sekretariat.username)
+    page.goto(f"/laporan/{report.pk}/tindak-lanjut/")
+    page.get_by_label("Tahap").select_option("pencegahan")
+    page.get_by_label("Jenis tindakan").select_option("dialog")
+    page.get_by_label("Uraian").fill("Dialog kedua kubu difasilitasi camat dan FKUB.")
+    page.get_by_label("Hasil").fill("Kedua kubu sepakat menahan diri.")
+    page.reload()  # the tab was closed and opened again
+    expect(page.get_by_test_id("draft-restored")).to_be_visible()
+    expect(page.get_by_label("Uraian")).to_have_value(
+        "Dialog kedua kubu difasilitasi camat dan FKUB."
+    )
+
+    def offline(route):
+        if route.request.method == "POST":
+            route.abort("internetdisconnected")
+        else:
+            route.continue_()
+
+    page.route("**/tindak-lanjut/", offline)
+    page.get_by_role("button", name="Simpan tindak lanjut").click()
+    expect(page.get_by_test_id("draft-failed")).to_contain_text("Tindak lanjut belum terkirim")
+    assert not report.steps.exists()
+
+    page.unroute("**/tindak-lanjut/", offline)
+    page.get_by_role("button", name="Kirim lagi").click()
+    expect(page.get_by_test_id("step")).to_contain_text("Dialog kedua kubu")
+    assert report.steps.get().outcome == "Kedua kubu sepakat menahan diri."
     assert draft_keys(page) == []
