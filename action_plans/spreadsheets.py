@@ -3,6 +3,7 @@ of a draft plan, all rows or none, every bad row listed with its line and reason
 
 import io
 import re
+from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from itertools import islice
@@ -280,15 +281,27 @@ class _Lookup:
         self.stages = _choice_map(Stage.choices)
         self.pillars = _choice_map(Pillar.choices)
         self.sources = _choice_map(BudgetSource.choices)
-        self.agencies = {}
-        for agency in Agency.objects.filter(active=True):
-            for key in (agency.name, agency.acronym):
-                if key:
-                    self.agencies.setdefault(key.casefold(), agency)
+        # A full name names one agency; an acronym may be shared ("Kesbangpol" of two offices):
+        # such a one is refused by name instead of taking whichever came first.
+        self.agency_names, self.agency_acronyms = {}, defaultdict(list)
+        for agency in Agency.objects.filter(active=True).order_by("name"):
+            self.agency_names.setdefault(agency.name.casefold(), agency)
+            if agency.acronym:
+                self.agency_acronyms[agency.acronym.casefold()].append(agency)
         self.kecamatan = {}
         for region in Region.objects.kecamatan():
             self.kecamatan[region.code] = region
             self.kecamatan.setdefault(region.name.casefold(), region)
+
+    def agency(self, key: str):
+        """(the agency, the agencies an ambiguous acronym could mean)."""
+        key = key.casefold()
+        if key in self.agency_names:
+            return self.agency_names[key], []
+        found = self.agency_acronyms.get(key, [])
+        if len(found) == 1:
+            return found[0], []
+        return None, found
 
 
 THOUSANDS = re.compile(r"^-?\d{1,3}(\.\d{3})+$")
@@ -539,8 +552,20 @@ def _parse_row(plan, line, record, lookup, periods, problems):
         return parsed
 
     def agency(column, name):
-        found = lookup.agencies.get(name.casefold())
-        if found is None:
+        found, could_be = lookup.agency(name)
+        if could_be:
+            problems.append(
+                _(
+                    "kolom %(col)s: “%(name)s” bisa berarti %(names)s; tulis nama lengkap "
+                    "instansinya"
+                )
+                % {
+                    "col": column_label(column),
+                    "name": name,
+                    "names": ", ".join(f"“{a.name}”" for a in could_be),
+                }
+            )
+        elif found is None:
             problems.append(
                 _("kolom %(col)s: instansi “%(name)s” tidak ditemukan (lihat lembar %(sheet)s)")
                 % {"col": column_label(column), "name": name, "sheet": ALLOWED_SHEET}

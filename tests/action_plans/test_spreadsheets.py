@@ -13,6 +13,7 @@ from openpyxl.styles import Border, Side
 from action_plans import services
 from action_plans.models import Activity, Realisation
 from action_plans.spreadsheets import MAX_IMPORT_ROWS
+from tests.factories import AgencyFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -82,8 +83,6 @@ def test_operator_export_holds_only_their_agency(client, established, operator):
 
 
 def test_import_template_round_trips(client, plan, sekretariat, dinsos, polres):
-    from tests.factories import AgencyFactory
-
     AgencyFactory(name="Badan Kesatuan Bangsa dan Politik", acronym="Bakesbangpol")
     client.force_login(sekretariat)
     response = client.get("/rat/2024/impor/templat.xlsx")
@@ -261,8 +260,6 @@ def test_rat_export_of_a_title_with_a_control_character(client, established, sek
 
 def test_import_template_with_a_control_character_in_an_agency_acronym(client, plan, sekretariat):
     # The template's example row names agencies as typed (forms refuse only NUL): 500 before.
-    from tests.factories import AgencyFactory
-
     AgencyFactory(name="AAA Dinas Uji", acronym="Dinas\x0bUji")
     client.force_login(sekretariat)
     response = client.get("/rat/2024/impor/templat.xlsx")
@@ -314,3 +311,21 @@ def test_import_counts_filled_rows_not_rows_with_only_borders(
     too_many = labelled_xlsx([good(f"9.{n}") for n in range(MAX_IMPORT_ROWS + 1)])
     response = client.post("/rat/2024/impor/", {"file": too_many})
     assert response.context["problems"] == ["Paling banyak 2000 baris sekali impor."]
+
+
+def test_import_refuses_an_acronym_two_agencies_share(client, plan, sekretariat, kecamatan):
+    AgencyFactory(name="Badan Kesatuan Bangsa dan Politik", acronym="Bakesbangpol")
+    AgencyFactory(name="Kantor Kesatuan Bangsa Kecamatan", acronym="Bakesbangpol")
+    client.force_login(sekretariat)
+    rows = [
+        good("1.1", **{"Penanggung jawab": "Bakesbangpol"}),
+        good("1.2", **{"Penanggung jawab": "Badan Kesatuan Bangsa dan Politik"}),
+    ]
+
+    response = client.post("/rat/2024/impor/", {"file": labelled_xlsx(rows)})
+
+    assert response.context["problems"] == [
+        "Baris 2: kolom “Penanggung jawab”: “Bakesbangpol” bisa berarti “Badan Kesatuan Bangsa "
+        "dan Politik”, “Kantor Kesatuan Bangsa Kecamatan”; tulis nama lengkap instansinya."
+    ]
+    assert not plan.activities.exists()
