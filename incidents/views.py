@@ -353,6 +353,19 @@ class IncidentUpdateView(SubmitOnceMixin, LoginRequiredMixin, IncidentFormMixin,
     def get_queryset(self):
         return visible_incidents(self.request.user)
 
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        # The form shows the parties' names and addresses: an access to personal data, kept as
+        # the report page keeps it (the parties' data-subject reports list it).
+        log_action(
+            actor=request.user,
+            action="incidents.identities.view",
+            obj=self.object,
+            ip=get_client_ip_address(request),
+            contacts=[],
+        )
+        return response
+
     def get_object(self, queryset=None):
         incident = super().get_object(queryset)
         user = self.request.user

@@ -54,6 +54,20 @@ def test_report_finds_the_name_in_every_report_and_lists_accesses(
     assert sorted(entry.data["incidents"]) == sorted([first.pk, hidden.pk])
 
 
+def test_opening_a_report_s_edit_form_is_listed_among_the_accesses(
+    client, admin_user, petugas, named
+):
+    # The edit form shows the parties' names and addresses, as the report page does.
+    _first, draft, _other = named  # the officer's own draft
+    client.force_login(petugas)
+    assert client.get(reverse("incidents:update", args=[draft.pk])).status_code == 200
+    entry = ActivityLog.objects.get(action="incidents.identities.view")
+    assert (entry.actor, entry.object_id) == (petugas, str(draft.pk))
+    client.force_login(admin_user)
+    accesses = client.get(URL, {"nama": "sukarmin"}).content.decode()
+    assert "Identitas pihak dan tokoh" in accesses.split('data-testid="accesses"')[1]
+
+
 def test_short_search_asks_for_more_letters(client, admin_user, named):
     client.force_login(admin_user)
     response = client.get(URL, {"nama": "Pa"})
