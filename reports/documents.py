@@ -147,10 +147,15 @@ def _logo():
 
 def _thumbnail(evidence):
     def load():
-        # Read here; decoded into a thumbnail by the renderer's bounded child process.
+        # Decoded into a thumbnail by the renderer's bounded child process, which reads the
+        # file itself where the store has paths (the web worker holds none of the images).
+        try:
+            return Thumbnail(path=evidence.file.path)
+        except NotImplementedError:  # a store without paths (S3): read here
+            pass
         try:
             with evidence.file.open("rb") as handle:
-                return Thumbnail(handle.read())
+                return Thumbnail(data=handle.read())
         except OSError:
             return None
 

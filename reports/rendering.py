@@ -40,6 +40,8 @@ STATIC_ALLOWED_DIR = "reports/"
 DOCUMENT_STYLESHEET = "reports/print.css"
 STATIC_TYPES = {".css": "text/css", ".svg": "image/svg+xml", ".png": "image/png"}
 THUMBNAIL_SIZE = (320, 240)
+# More than any upload may be (evidence is refused past its own, smaller limit).
+MAX_IMAGE_BYTES = 64 * 1024 * 1024
 
 logger = logging.getLogger(__name__)
 
@@ -51,14 +53,24 @@ CONTEXT.set_forkserver_preload(["reports.render_server"])
 
 @dataclass(frozen=True)
 class Thumbnail:
-    """An uploaded image, as stored, to be shrunk to a JPEG thumbnail in the bounded child."""
+    """An uploaded image, as stored, to be shrunk to a JPEG thumbnail in the bounded child: by
+    its path on this machine's disk (read there, so 60 phone photos of a period's annex are not
+    held in the web worker), or, from a store without paths, its bytes."""
 
-    data: bytes
+    data: bytes | None = None
+    path: str | None = None
 
 
-def thumbnail(data: bytes) -> tuple[bytes, str] | None:
-    """A JPEG thumbnail of an uploaded image, or None when it cannot be decoded."""
+def thumbnail(image: Thumbnail) -> tuple[bytes, str] | None:
+    """A JPEG thumbnail of an uploaded image, or None when it cannot be read or decoded."""
     try:
+        if image.path is not None:
+            with open(image.path, "rb") as handle:
+                data = handle.read(MAX_IMAGE_BYTES + 1)
+            if len(data) > MAX_IMAGE_BYTES:
+                return None
+        else:
+            data = image.data
         with Image.open(io.BytesIO(data)) as picture:
             picture.draft("RGB", THUMBNAIL_SIZE)  # JPEG: decode at a reduced scale
             picture.thumbnail(THUMBNAIL_SIZE)
@@ -74,7 +86,7 @@ def prepare(resources: dict) -> dict[str, tuple[bytes, str]]:
     ready = {}
     for url, content in resources.items():
         if isinstance(content, Thumbnail):
-            content = thumbnail(content.data)
+            content = thumbnail(content)
         if content is not None:
             ready[url] = content
     return ready

@@ -152,7 +152,7 @@ def test_a_rendering_that_fails_gives_a_message_not_a_traceback():
     with pytest.raises(rendering.RenderError) as error:
         rendering.render_pdf(
             '<img src="https://portal.invalid/thumb/1.jpg">',
-            {"https://portal.invalid/thumb/1.jpg": rendering.Thumbnail(12345)},
+            {"https://portal.invalid/thumb/1.jpg": rendering.Thumbnail(data=12345)},
         )
     assert "PDF gagal dibuat" in str(error.value.message)
 
@@ -179,7 +179,7 @@ def test_rendering_children_do_not_fork_the_web_worker():
 
 def test_undecodable_images_are_dropped_not_fatal():
     ready = rendering.prepare(
-        {"https://portal.invalid/thumb/1.jpg": rendering.Thumbnail(b"bukan gambar")}
+        {"https://portal.invalid/thumb/1.jpg": rendering.Thumbnail(data=b"bukan gambar")}
     )
     assert ready == {}
 
@@ -198,3 +198,20 @@ def test_a_bound_reached_in_the_portal_is_a_message_not_an_error(
     response = client.get("/laporan-resmi/2024/periode/draf.pdf?periode=B08", follow=True)
     assert response.status_code == 200
     assert "melewati batas waktu" in response.content.decode()
+
+
+def test_annex_photos_are_read_by_the_renderer_not_held_by_the_web_worker(
+    year_2024, sekretariat, tmp_path
+):
+    # A period annex shows up to 60 phone photos: read into the worker, then copied to the
+    # renderer, they took hundreds of MB outside the renderer's memory bound.
+    document = documents.build("period", 2024, "B08")
+    [photo] = [image for image in document.images if image.key.startswith("thumb/")]
+    handed_over = photo.load()
+    assert handed_over.data is None and handed_over.path.endswith(".jpg")
+    body, content_type = rendering.thumbnail(handed_over)
+    assert content_type == "image/jpeg" and body.startswith(b"\xff\xd8")
+    # The renderer, in its own process, reads it from the path into the PDF.
+    assert document.pdf(draft=True).count(b"/Subtype /Image") == 1
+    # A path that is gone, or too big to be an upload, is dropped like an undecodable image.
+    assert rendering.thumbnail(rendering.Thumbnail(path=str(tmp_path / "hilang.jpg"))) is None
