@@ -198,6 +198,28 @@ def test_stale_realisation_edit_is_refused_then_saved_knowingly(
     assert saved.version == 3
 
 
+def test_a_form_sent_after_a_colleague_submitted_says_where_the_typing_is(
+    client, operator, colleague, activity
+):
+    # Submitted meanwhile, the realisation is locked: no form is shown below, so the page must
+    # not promise one; what was typed is in the list of differences.
+    client.force_login(operator)
+    draft = {k: v for k, v in report(draft="1").items() if k != "submit"}
+    client.post(realisation_url(activity), {**draft, "version": "0"})
+    client.force_login(colleague)
+    assert client.post(realisation_url(activity), report(version="1")).status_code == 302
+    client.force_login(operator)
+
+    response = client.post(
+        realisation_url(activity), {**draft, "version": "1", "narrative": "Uraian saya"}
+    )
+
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "Uraian saya" in page.split('data-testid="stale-edit"')[1].split("</div>")[0]
+    assert "isinya ada di daftar di atas" in page and "masih ada di bawah" not in page
+
+
 def test_a_return_by_the_secretariat_makes_an_open_form_stale(
     client, operator, sekretariat, activity
 ):
