@@ -42,11 +42,14 @@ def notify_from_log(sender, instance, created, raw=False, **kwargs):
 
 
 def alert_high_risk(incident, entry, message):
+    # Only to those who may see the report: an account scoped to another kecamatan is not told
+    # its title (by email too).
     notify_and_email(
         recipients=[
             user
             for user in audience("dashboard.receive_high_risk_alerts")
             if user.pk != entry.actor_id
+            and Incident.objects.visible_to(user).filter(pk=incident.pk).exists()
         ],
         kind=NotificationKind.HIGH_RISK,
         # Once per report: submitted again after a rejection, or assessed high again.

@@ -63,6 +63,16 @@ def test_high_risk_potential_goes_to_the_secretariat_only(
     assert report.title in mail.outbox[0].body
 
 
+def test_a_high_risk_alert_goes_only_to_those_who_may_see_the_report(
+    petugas_unscoped, sekretariat, sekretariat2, kecamatan, other_kecamatan
+):
+    sekretariat2.kecamatan = other_kecamatan  # a secretariat account scoped to one kecamatan
+    sekretariat2.save()
+    new_report(petugas_unscoped, kecamatan)
+    assert kinds(sekretariat) == [NotificationKind.HIGH_RISK]
+    assert kinds(sekretariat2) == []
+
+
 def test_low_risk_and_events_raise_no_alert(petugas_unscoped, sekretariat, kecamatan):
     new_report(petugas_unscoped, kecamatan, likelihood=1, impact=2)
     new_report(petugas_unscoped, kecamatan, kind="kejadian", likelihood=None, impact=None)
