@@ -12,6 +12,7 @@ class IncidentsConfig(AppConfig):
     verbose_name = _("Laporan konflik")
 
     def ready(self):
+        from incidents import signals  # noqa: F401  (connects the receivers)
         from incidents.pickers import IncidentPicker
 
         register_picker("laporan", IncidentPicker())

@@ -11,6 +11,7 @@ from django.utils import timezone
 from core.models import ActivityLog
 from incidents import services
 from incidents.models import Incident, Party
+from tests.directory.test_geography import region_change
 from tests.factories import IncidentFactory
 
 pytestmark = pytest.mark.django_db
@@ -239,3 +240,25 @@ def test_an_event_keeps_no_risk_assessment(petugas, sekretariat, kecamatan):
     services.incident_update(incident=potential, expected_version=potential.version, by=petugas)
     potential.refresh_from_db()
     assert (potential.likelihood, potential.impact, potential.risk_level) == (None, None, None)
+
+
+def test_a_desa_moved_to_another_kecamatan_takes_its_reports_along(
+    client, admin_user, sekretariat, petugas_unscoped, desa, other_kecamatan
+):
+    report = services.incident_create(
+        incident=new_incident(desa.parent, desa=desa),
+        parties=[Party(name="Warga", party_type="warga")],
+        by=petugas_unscoped,
+        submit=True,
+    )
+    client.force_login(admin_user)
+    moved = region_change(
+        client, desa, code=f"{other_kecamatan.code}.2001", parent=other_kecamatan.pk
+    )
+    assert moved.status_code == 302
+
+    report.refresh_from_db()
+    assert report.kecamatan_id == other_kecamatan.pk
+    # Its workflow goes on (it failed "Desa ini tidak berada di kecamatan yang dipilih").
+    services.incident_transition(incident=report, by=sekretariat, action="verify")
+    assert Incident.objects.get(pk=report.pk).status == "diverifikasi"
