@@ -97,6 +97,11 @@ class Scope:
         return self.periods[-1].end_date
 
     @property
+    def last_due(self) -> date:
+        """When the last realisation report of the scope is due."""
+        return max(p.due_date for p in self.periods)
+
+    @property
     def period_ids(self) -> list[int]:
         return [p.pk for p in self.periods if p.pk]
 

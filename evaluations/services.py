@@ -141,11 +141,15 @@ def evaluation_finalise(*, evaluation: Evaluation, by) -> Evaluation:
         raise ValidationError(_("Evaluasi ini sudah final."))
     require_perm(by, "evaluations.finalise_evaluation", evaluation)
     scope = scope_for(evaluation.year, evaluation.scope)
-    if timezone.localdate() <= scope.end:
-        # Finalising is for good: a period still running would be frozen half counted.
+    if timezone.localdate() <= scope.last_due:
+        # Finalising is for good: frozen before the period's realisations were due, it would
+        # count them half (the last one, ending 31 December, is due in January).
         raise ValidationError(
-            _("Evaluasi ini baru dapat difinalkan setelah periodenya berakhir (%(date)s).")
-            % {"date": date_format(scope.end, "j F Y")}
+            _(
+                "Evaluasi ini baru dapat difinalkan setelah batas laporan periodenya "
+                "(%(date)s)."
+            )
+            % {"date": date_format(scope.last_due, "j F Y")}
         )
     # Frozen in the portal's language, whatever the finaliser reads in: units and formulas
     # are stored as text, and the official documents print them.

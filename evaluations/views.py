@@ -160,8 +160,8 @@ class EvaluationView(EvaluationAccessMixin, TemplateView):
             "can_refresh": user.has_perm("evaluations.refresh_results"),
             "results_max_age": settings.EVALUATION_RESULTS_MAX_AGE,
             "can_finalise": user.has_perm("evaluations.finalise_evaluation", self.evaluation),
-            # Finalising waits for the period's end (evaluations.services.evaluation_finalise).
-            "period_running": timezone.localdate() <= self.scope.end,
+            # Finalising waits for the period's report deadline (services.evaluation_finalise).
+            "reports_still_due": timezone.localdate() <= self.scope.last_due,
             "can_record": user.has_perm("evaluations.record_province_result", self.evaluation),
             "finalise_form": FinaliseForm(),
         }

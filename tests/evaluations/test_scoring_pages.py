@@ -78,8 +78,9 @@ def test_a_score_sent_after_a_colleague_finalised_keeps_the_text_and_says_so(
     assert client.post(SCORE_URL, {"score": "80", "justification": "x"}).status_code == 403
 
 
-def test_a_period_still_running_is_not_finalised(client, world, sekretariat):
-    # Finalising is for good: B12 2024 frozen in November would have missed December.
+def test_a_period_is_not_finalised_before_its_reports_are_due(client, world, sekretariat):
+    # Finalising is for good: B12 2024 (September-December) frozen before its realisations were
+    # due on 10 January 2025 would have counted them half.
     evaluation = services.evaluation_get_or_create(year=2024, scope="B12")
     for code in MANUAL_CODES:
         services.manual_score_save(
@@ -90,17 +91,17 @@ def test_a_period_still_running_is_not_finalised(client, world, sekretariat):
             by=sekretariat,
         )
     client.force_login(sekretariat)
-    with time_machine.travel(datetime(2024, 11, 20, 9, tzinfo=WIB), tick=False):
+    with time_machine.travel(datetime(2025, 1, 10, 9, tzinfo=WIB), tick=False):
         page = client.get("/evaluasi/2024/B12/").content.decode()
-        assert "Dapat difinalkan setelah periodenya berakhir (31 Desember 2024)." in page
+        assert "Dapat difinalkan setelah batas laporan periodenya (10 Januari 2025)." in page
         assert 'data-testid="finalise"' not in page
         response = client.post("/evaluasi/2024/B12/final/", {"confirm": "on"}, follow=True)
     assert (
-        "Evaluasi ini baru dapat difinalkan setelah periodenya berakhir (31 Desember 2024)."
+        "Evaluasi ini baru dapat difinalkan setelah batas laporan periodenya (10 Januari 2025)."
         in response.content.decode()
     )
     assert not Evaluation.objects.get(scope="B12").is_final
-    with time_machine.travel(datetime(2025, 1, 2, 9, tzinfo=WIB), tick=False):
+    with time_machine.travel(datetime(2025, 1, 11, 9, tzinfo=WIB), tick=False):
         assert 'data-testid="finalise"' in client.get("/evaluasi/2024/B12/").content.decode()
         client.post("/evaluasi/2024/B12/final/", {"confirm": "on"})
     assert Evaluation.objects.get(scope="B12").is_final
