@@ -347,15 +347,6 @@ def attach_realisation_history(realisations) -> None:
         realisation.history = history[str(realisation.pk)]
 
 
-def current_period(plan, today=None):
-    """The period whose realisation report is due next: the earliest period that has started
-    and whose due date has not passed (one query); None between plans or before the first."""
-    today = today or timezone.localdate()
-    return (
-        plan.periods.filter(start_date__lte=today, due_date__gte=today).order_by("due_date").first()
-    )
-
-
 def _unreported(activities, period):
     """Activities with a target in `period` and no submitted realisation for it."""
     return (

@@ -3,7 +3,7 @@ of a draft plan, all rows or none, every bad row listed with its line and reason
 
 import io
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from itertools import islice
@@ -214,8 +214,17 @@ def import_template(plan) -> bytes:
     for index, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
     sheet.freeze_panes = "A2"
-    example_agencies = list(Agency.objects.filter(active=True).order_by("name")[:3])
-    acronyms = [a.acronym or a.name for a in example_agencies] or ["Bakesbangpol"]
+    agencies = list(Agency.objects.filter(active=True).order_by("acronym", "name"))
+    shared = Counter(a.acronym.casefold() for a in agencies if a.acronym)
+
+    def key(agency):
+        # What the import takes for it: its acronym, unless another agency has it too.
+        if agency.acronym and shared[agency.acronym.casefold()] == 1:
+            return agency.acronym
+        return agency.name
+
+    example_agencies = sorted(agencies, key=lambda a: a.name)[:3]
+    acronyms = [key(a) for a in example_agencies] or ["Bakesbangpol"]
     example = [
         "1.1",
         str(Stage.PENCEGAHAN.label),
@@ -232,7 +241,6 @@ def import_template(plan) -> bytes:
     # Agency names are typed by people (forms refuse only NUL): plain() drops what a workbook
     # cannot hold.
     sheet.append([sheets.plain(value) for value in example])
-    agencies = Agency.objects.filter(active=True).order_by("acronym", "name")
     sheets.allowed_values_sheet(
         book,
         str(ALLOWED_SHEET),
@@ -240,7 +248,7 @@ def import_template(plan) -> bytes:
             (_("Tahap"), [(label, value) for value, label in Stage.choices]),
             (_("Pilar"), [(label, value) for value, label in Pillar.choices]),
             (_("Sumber anggaran"), [(label, value) for value, label in BudgetSource.choices]),
-            (_("Instansi"), [(a.acronym or a.name, a.name) for a in agencies]),
+            (_("Instansi"), [(key(a), a.name) for a in agencies]),
             (_("Kecamatan"), [(r.code, r.name) for r in Region.objects.kecamatan()]),
         ],
     )

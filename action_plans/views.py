@@ -174,6 +174,12 @@ class MatrixView(PlanMixin, TemplateView):
             close_form=CloseForm(),
             next_year_form=NextYearForm(plan=self.plan),
         )
+        periods = context["periods"]
+        last_due = max((p.due_date for p in periods), default=None)
+        # Closed only once the last realisation is due (services.plan_close): until then the
+        # page names the date instead of offering a button every press of which is refused.
+        if last_due is not None and timezone.localdate() <= last_due:
+            context["closes_after"] = last_due
         return context
 
 

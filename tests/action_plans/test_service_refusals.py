@@ -60,6 +60,16 @@ def test_a_plan_is_not_closed_before_its_last_report_is_due(established, sekreta
         assert services.plan_close(plan=established, by=sekretariat).status == "ditutup"
 
 
+def test_the_plan_page_names_the_date_it_can_be_closed(client, established, sekretariat):
+    client.force_login(sekretariat)
+    with time_machine.travel(datetime(2025, 1, 10, 9, 0, tzinfo=WIB), tick=False):
+        page = client.get("/rat/2024/").content.decode()
+    assert "Rencana dapat ditutup setelah batas laporan periode terakhir (10 Januari 2025)." in page
+    assert 'data-testid="close"' not in page
+    with time_machine.travel(datetime(2025, 1, 11, 9, 0, tzinfo=WIB), tick=False):
+        assert 'data-testid="close"' in client.get("/rat/2024/").content.decode()
+
+
 def test_periods_and_targets_of_another_plan_are_refused(plan, sekretariat, dinsos):
     other = services.plan_create(year=2025, scheme=PeriodScheme.CATURWULAN, by=sekretariat)
     stray = other.periods.get(code="B04")

@@ -329,3 +329,12 @@ def test_import_refuses_an_acronym_two_agencies_share(client, plan, sekretariat,
         "dan Politik”, “Kantor Kesatuan Bangsa Kecamatan”; tulis nama lengkap instansinya."
     ]
     assert not plan.activities.exists()
+    # The template names those two in full, so its own example row imports as it is.
+    template = client.get("/rat/2024/impor/templat.xlsx").content
+    allowed = list(openpyxl.load_workbook(io.BytesIO(template))["Pilihan"].values)
+    agencies = [row[allowed[0].index("Instansi")] for row in allowed[1:]]
+    assert "Bakesbangpol" not in agencies
+    assert "Kantor Kesatuan Bangsa Kecamatan" in agencies
+    upload = io.BytesIO(template)
+    upload.name = "templat.xlsx"
+    assert client.post("/rat/2024/impor/", {"file": upload}).status_code == 302
