@@ -11,11 +11,15 @@
   const failedNotice = document.querySelector("[data-draft-failed]");
   let pending = null;
 
+  // Not kept: the tokens. A restored draft is a new send with this page's own submission token
+  // (an old one, already used by a send that did arrive, would have the server answer "already
+  // sent" and drop the new typing); "Kirim lagi" on the same page resends with the first one.
+  const UNKEPT = ["csrfmiddlewaretoken", "submission_token"];
   const fields = () =>
     Array.from(form.elements).filter(
       (el) =>
         el.name &&
-        el.name !== "csrfmiddlewaretoken" &&
+        !UNKEPT.includes(el.name) &&
         !["file", "submit", "button", "reset"].includes(el.type),
     );
 
@@ -118,8 +122,9 @@
       forget(); // the server confirmed: it now holds the report
       return replacePage(await response.text(), response.url);
     }
-    if (response.status === 400) {
-      // Refused with messages next to the fields; the draft stays until a send succeeds.
+    if (response.status === 400 || response.status === 403) {
+      // Refused with messages next to the fields, or refused outright (a stale security token,
+      // a role taken away) with the page saying why: the draft stays until a send succeeds.
       return replacePage(await response.text());
     }
     return failed();

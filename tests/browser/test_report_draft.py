@@ -98,6 +98,9 @@ def test_a_quick_report_sent_after_the_session_ended_is_kept_through_the_login(
     page.get_by_label("Judul").fill(TITLE)
     page.get_by_label("Apa yang terjadi").fill(CHRONOLOGY)
     page.get_by_label("Sumber informasi").select_option("babinsa")
+    # The draft keeps the typing, not the page's one-time submission token.
+    stored = page.evaluate("JSON.stringify(Object.entries(localStorage))")
+    assert TITLE in stored and "submission_token" not in stored
     page.context.clear_cookies(name=settings.SESSION_COOKIE_NAME)  # the CSRF cookie stays
     page.get_by_role("button", name="Kirim laporan").click()
     expect(page).to_have_url(re.compile(r"/akun/masuk/\?next=/laporan/lapor-cepat/"))
