@@ -145,10 +145,7 @@ def evaluation_finalise(*, evaluation: Evaluation, by) -> Evaluation:
         # Finalising is for good: frozen before the period's realisations were due, it would
         # count them half (the last one, ending 31 December, is due in January).
         raise ValidationError(
-            _(
-                "Evaluasi ini baru dapat difinalkan setelah batas laporan periodenya "
-                "(%(date)s)."
-            )
+            _("Evaluasi ini baru dapat difinalkan setelah batas laporan periodenya (%(date)s).")
             % {"date": date_format(scope.last_due, "j F Y")}
         )
     # Frozen in the portal's language, whatever the finaliser reads in: units and formulas
