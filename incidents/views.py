@@ -581,8 +581,10 @@ def keep_typed_action(request, incident, data) -> None:
 
 
 def typed_action(request, incident) -> dict | None:
-    typed = request.session.pop(TYPED_ACTION_KEY, None)
+    # Taken by this report's page only: another report opened in between leaves it.
+    typed = request.session.get(TYPED_ACTION_KEY)
     if isinstance(typed, dict) and typed.get("incident") == incident.pk:
+        del request.session[TYPED_ACTION_KEY]
         return typed
     return None
 

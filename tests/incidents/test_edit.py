@@ -115,6 +115,14 @@ def test_a_refused_rejection_keeps_its_reason_on_the_report_page(
     assert Incident.objects.get(pk=report.pk).status == "diajukan"
     # Only once: the next visit shows an empty field.
     assert "Identitas saksi" not in client.get(f"/laporan/{report.pk}/").content.decode()
+    # Another report opened in between (a second tab) leaves it for this report's page.
+    other = IncidentFactory(kecamatan=kecamatan, reported_by=petugas)
+    client.post(
+        f"/laporan/{report.pk}/status/",
+        {"action": "reject", "version": seen_version, "note": "Alasan kedua"},
+    )
+    assert "Alasan kedua" not in client.get(f"/laporan/{other.pk}/").content.decode()
+    assert 'value="Alasan kedua"' in client.get(f"/laporan/{report.pk}/").content.decode()
 
 
 def test_a_handling_step_cannot_be_undone_by_an_older_edit_form(
