@@ -355,7 +355,9 @@ def compute_figures(
     framework_pillars = list(framework.pillars.all()) if framework else []
     codes = _computed(framework)
     computed = _live(scope, codes) if live else indicator_results(scope, codes)
-    results = computed.values
+    # A period not started yet has nothing to judge: "tidak ada data", not 0 for a share of
+    # nothing (kecamatan reached 0/21) that pulled the total to 0,0.
+    results = computed.values if scope.start <= timezone.localdate() else {}
     pillars = []
     for pillar in framework_pillars:
         rows = []

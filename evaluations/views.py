@@ -160,6 +160,7 @@ class EvaluationView(EvaluationAccessMixin, TemplateView):
             "can_refresh": user.has_perm("evaluations.refresh_results"),
             "results_max_age": settings.EVALUATION_RESULTS_MAX_AGE,
             "can_finalise": user.has_perm("evaluations.finalise_evaluation", self.evaluation),
+            "not_started": timezone.localdate() < self.scope.start,
             # Finalising waits for the period's report deadline (services.evaluation_finalise).
             "reports_still_due": timezone.localdate() <= self.scope.last_due,
             "can_record": user.has_perm("evaluations.record_province_result", self.evaluation),

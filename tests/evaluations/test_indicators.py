@@ -32,12 +32,14 @@ def test_every_indicator_is_empty_without_data(default_framework):
         else:
             assert result.score is None, code
         assert not any(result.records.values()), code
-    figures = evaluation_figures(2030)
+    figures = evaluation_figures(2023)  # a year gone by, with nothing recorded
     # No dialogue held and no leader engaged score 0; the shares have nothing to judge.
     assert [p.score for p in figures.pillars] == [None, 0, 0, None]
     assert figures.total == 0
     assert figures.activities == 0
     assert figures.classes == {c: 0 for c in ActionClass.values}
+    # A year not started yet is not judged at all.
+    assert evaluation_figures(2030).total is None
 
 
 def test_activities_with_several_agencies(world):

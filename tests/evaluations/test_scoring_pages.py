@@ -105,3 +105,26 @@ def test_a_period_is_not_finalised_before_its_reports_are_due(client, world, sek
         assert 'data-testid="finalise"' in client.get("/evaluasi/2024/B12/").content.decode()
         client.post("/evaluasi/2024/B12/final/", {"confirm": "on"})
     assert Evaluation.objects.get(scope="B12").is_final
+
+
+def test_a_period_not_started_yet_has_no_data_rather_than_zero(client, world, sekretariat):
+    client.force_login(sekretariat)
+    with time_machine.travel(datetime(2024, 6, 1, 9, tzinfo=WIB), tick=False):
+        response = client.get("/evaluasi/2024/B12/")
+    page = " ".join(response.content.decode().split())
+    assert "Periode ini belum dimulai (mulai 1 September 2024): belum ada yang dinilai." in page
+    figures = response.context["figures"]
+    assert figures.total is None  # not 0,0
+    computed = [row for pillar in figures.pillars for row in pillar.indicators if not row.is_manual]
+    assert computed and all(row.raw is None and row.score is None for row in computed)
+    assert 'data-testid="total">—<' in page
+    # Once it has started, the same page counts.
+    with time_machine.travel(datetime(2024, 9, 2, 9, tzinfo=WIB), tick=False):
+        started = client.get("/evaluasi/2024/B12/")
+    assert 'data-testid="not-started"' not in started.content.decode()
+    assert any(
+        row.raw is not None
+        for pillar in started.context["figures"].pillars
+        for row in pillar.indicators
+        if not row.is_manual
+    )
