@@ -9,7 +9,10 @@
   const key = `portal-draft:${form.dataset.draftKey}`;
   const restoredNotice = document.querySelector("[data-draft-restored]");
   const failedNotice = document.querySelector("[data-draft-failed]");
-  let pending = null;
+  // The button that sent the form ("Simpan dan ajukan" or "Simpan sebagai draf"): a resend
+  // sends the same choice with the form as it is now.
+  let submitter = null;
+  let failedOnce = false;
 
   // Not kept: the tokens. A restored draft is a new send with this page's own submission token
   // (an old one, already used by a send that did arrive, would have the server answer "already
@@ -70,7 +73,10 @@
       const saved = values[el.name];
       if (!saved) continue;
       if (el.type === "checkbox" || el.type === "radio") {
+        const was = el.checked;
         el.checked = saved.includes(el.value);
+        // Let what depends on the choice follow it (the risk section shows for a potential).
+        if (el.checked && !was) el.dispatchEvent(new Event("change", { bubbles: true }));
       } else if (el.tagName === "SELECT") {
         const changed = !el.multiple && el.value !== saved[0];
         for (const option of el.options) option.selected = saved.includes(option.value);
@@ -97,8 +103,13 @@
     for (const button of form.querySelectorAll("[type=submit]")) button.disabled = busy;
   }
 
+  function formData() {
+    const data = new FormData(form);
+    if (submitter?.name) data.append(submitter.name, submitter.value);
+    return data;
+  }
+
   async function send(data) {
-    pending = data;
     if (failedNotice) failedNotice.hidden = true;
     setBusy(true);
     let response;
@@ -131,6 +142,7 @@
   }
 
   function failed() {
+    failedOnce = true;
     setBusy(false);
     if (failedNotice) {
       failedNotice.hidden = false;
@@ -138,10 +150,15 @@
     }
   }
 
-  document.body.addEventListener("htmx:afterSwap", () => {
+  document.body.addEventListener("htmx:afterSwap", (event) => {
+    // Only the swap that filled that list (the desa of the restored kecamatan), not the
+    // notification bell's or another list's.
+    const target = event.detail.target;
     for (const el of form.querySelectorAll("select[data-draft-value]")) {
+      if (target !== el) continue;
       el.value = el.dataset.draftValue;
       delete el.dataset.draftValue;
+      save();
     }
   });
   form.addEventListener("input", save);
@@ -149,25 +166,35 @@
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     save();
-    const data = new FormData(form);
-    if (event.submitter?.name) data.append(event.submitter.name, event.submitter.value);
-    send(data);
+    submitter = event.submitter;
+    send(formData());
   });
 
+  // "Kirim lagi" sends the form as it is now (a typo fixed since the failed send is kept); its
+  // submission token is the page's own, so a first send that did arrive is not filed twice.
   document.querySelector("[data-draft-resend]")?.addEventListener("click", () => {
-    if (pending) send(pending);
-    else form.requestSubmit(form.querySelector("[type=submit]"));
+    if (failedOnce) {
+      save();
+      send(formData());
+    } else form.requestSubmit(form.querySelector("[type=submit]"));
   });
   document.querySelector("[data-draft-discard]")?.addEventListener("click", () => {
     forget();
     window.location.reload();
   });
 
-  const stored = read();
-  if (form.dataset.draftBound) {
-    save(); // a form shown again by the server: what it shows is the latest typing
-  } else if (stored) {
-    restore(stored);
-    if (restoredNotice) restoredNotice.hidden = false;
+  function start() {
+    const stored = read();
+    if (form.dataset.draftBound) {
+      save(); // a form shown again by the server: what it shows is the latest typing
+    } else if (stored) {
+      restore(stored);
+      if (restoredNotice) restoredNotice.hidden = false;
+    }
   }
+
+  // htmx wires its requests up once the document is parsed: a list reloaded for a restored
+  // choice (the desa of the kecamatan) must wait for that, or the request is never made.
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
 })();

@@ -153,3 +153,49 @@ def test_a_handling_step_typed_during_an_outage_is_kept_and_sent_again(
     expect(page.get_by_test_id("step")).to_contain_text("Dialog kedua kubu")
     assert report.steps.get().outcome == "Kedua kubu sepakat menahan diri."
     assert draft_keys(page) == []
+
+
+def test_a_restored_draft_brings_back_the_desa_and_the_kind_s_risk_section(
+    sign_in, phone_page, petugas_unscoped, kecamatan, other_kecamatan, desa
+):
+    # An officer for the whole regency picks the kecamatan, then its desa (loaded for it).
+    page = phone_page
+    sign_in(page, petugas_unscoped.username)
+    fill_report(page)
+    page.locator("#id_kecamatan").select_option(label=kecamatan.name)
+    expect(page.locator("#id_desa option", has_text=desa.name)).to_have_count(1)
+    page.locator("#id_desa").select_option(value=str(desa.pk))
+
+    page.reload()  # the desa list is loaded again for the restored kecamatan
+
+    expect(page.get_by_test_id("draft-restored")).to_be_visible()
+    expect(page.locator("#id_kecamatan option:checked")).to_have_text(kecamatan.name)
+    expect(page.locator("#id_desa")).to_have_value(str(desa.pk))
+    expect(page.get_by_label("Kemungkinan")).to_be_visible()  # a potential's risk section
+    page.wait_for_load_state("networkidle")  # the bell's count swapped in: the desa stays
+    expect(page.locator("#id_desa")).to_have_value(str(desa.pk))
+    page.get_by_role("button", name="Simpan dan ajukan").click()
+    expect(page.get_by_test_id("status")).to_have_text("Diajukan")
+    assert Incident.objects.get().desa == desa
+
+
+def test_send_again_sends_what_was_corrected_after_the_failure(sign_in, phone_page, petugas, desa):
+    page = phone_page
+    sign_in(page, petugas.username)
+    fill_report(page)
+    page.get_by_label("Judul").fill("Ketegangan wraga")  # a typo
+
+    def offline(route):
+        if route.request.method == "POST":
+            route.abort("internetdisconnected")
+        else:
+            route.continue_()
+
+    page.route("**/laporan/baru/", offline)
+    page.get_by_role("button", name="Simpan dan ajukan").click()
+    expect(page.get_by_test_id("draft-failed")).to_be_visible()
+    page.get_by_label("Judul").fill(TITLE)  # corrected while waiting for the signal
+    page.unroute("**/laporan/baru/", offline)
+    page.get_by_role("button", name="Kirim lagi").click()
+    expect(page.get_by_test_id("status")).to_have_text("Diajukan")
+    assert Incident.objects.get().title == TITLE
