@@ -31,7 +31,7 @@ help: ## List the commands
 
 $(BIN)/.installed: pyproject.toml
 	scripts/system-deps.sh run
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	test -x $(BIN)/pip || $(PYTHON) -m venv --clear $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet --editable '.[dev]'
 	touch $@

@@ -21,7 +21,13 @@ pwfile="$base/db-password"
 db_user=portal
 db_name=portal
 
-bindir="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)"
+# The cluster's own version when it was made by an older PostgreSQL still installed (a newer one
+# cannot start it), else the newest installed.
+bindir=""
+if [ -f "$data/PG_VERSION" ] && [ -d "/usr/lib/postgresql/$(cat "$data/PG_VERSION")/bin" ]; then
+  bindir="/usr/lib/postgresql/$(cat "$data/PG_VERSION")/bin"
+fi
+[ -n "$bindir" ] || bindir="$( (ls -d /usr/lib/postgresql/*/bin 2>/dev/null || true) | sort -V | tail -n 1)"
 if [ -z "$bindir" ]; then
   echo "PostgreSQL server binaries not found: run scripts/system-deps.sh or install 'postgresql'." >&2
   exit 1

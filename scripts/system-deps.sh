@@ -9,7 +9,11 @@ set -euo pipefail
 want="${1:-run}"
 missing=()
 
-has_lib() { ldconfig -p 2>/dev/null | grep -q "$1"; }
+# The cache is read once, then searched: `ldconfig -p | grep -q` under pipefail failed now and
+# then (grep stops at the first match, ldconfig gets SIGPIPE). ldconfig is in /sbin, which is
+# not on a normal user's PATH on Debian.
+libraries="$( (ldconfig -p || /sbin/ldconfig -p) 2>/dev/null || true)"
+has_lib() { grep -q "$1" <<<"$libraries"; }
 
 if [ -z "${DATABASE_URL:-}" ] && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
   missing+=(postgresql)
@@ -17,6 +21,8 @@ fi
 has_lib 'libpango-1.0.so' || missing+=(libpango-1.0-0)
 has_lib 'libpangoft2-1.0.so' || missing+=(libpangoft2-1.0-0)
 command -v npm >/dev/null || missing+=(npm)
+# `python3 -m venv` needs ensurepip, which Debian and Ubuntu ship apart (python3-venv).
+python3 -c 'import ensurepip' 2>/dev/null || missing+=(python3-venv)
 command -v msgfmt >/dev/null || missing+=(gettext)
 if [ "$want" = test ]; then
   [ -x /usr/bin/chromium ] || missing+=(chromium)
