@@ -1,5 +1,9 @@
 """Writes of the dashboard app: creating notifications and sending them by email."""
 
+import logging
+import smtplib
+from datetime import timedelta
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
@@ -9,6 +13,8 @@ from django.utils.translation import gettext as _
 
 from dashboard.models import Notification, NotificationPreference
 from dashboard.rules import AUDIENCES
+
+logger = logging.getLogger(__name__)
 
 
 def audience(perm: str, **filters) -> list:
@@ -68,20 +74,30 @@ def deliver(notifications) -> int:
             if notification.recipient_id in opted_out:
                 continue
             link = settings.PORTAL_BASE_URL.rstrip("/") + notification.url
-            send_mail(
-                subject=_("[Portal PKS] %(message)s") % {"message": notification.message[:120]},
-                message=_(
-                    "%(message)s\n\nBuka di portal: %(link)s\n\n"
-                    "Email ini dikirim otomatis oleh Portal Tim Terpadu PKS. Email notifikasi "
-                    "dapat dimatikan di halaman Notifikasi."
-                )
-                % {"message": notification.message, "link": link},
-                from_email=None,
-                recipient_list=[notification.recipient.email],
-            )
+            try:
+                _send(notification, link)
+            except (OSError, smtplib.SMTPException) as error:
+                # The mail server is down or refuses: the action stays done, the bell still
+                # rings, and the daily reminder run sends it again (emailed_at stays empty).
+                logger.warning("Notification %s not emailed: %r", notification.pk, error)
+                continue
             sent.append(notification.pk)
     Notification.objects.filter(pk__in=sent).update(emailed_at=timezone.now())
     return len(sent)
+
+
+def _send(notification, link):
+    send_mail(
+        subject=_("[Portal PKS] %(message)s") % {"message": notification.message[:120]},
+        message=_(
+            "%(message)s\n\nBuka di portal: %(link)s\n\n"
+            "Email ini dikirim otomatis oleh Portal Tim Terpadu PKS. Email notifikasi "
+            "dapat dimatikan di halaman Notifikasi."
+        )
+        % {"message": notification.message, "link": link},
+        from_email=None,
+        recipient_list=[notification.recipient.email],
+    )
 
 
 def notify_and_email(**kwargs) -> list[Notification]:
@@ -89,8 +105,19 @@ def notify_and_email(**kwargs) -> list[Notification]:
     rolled-back action sends nothing)."""
     new = notify(**kwargs)
     if new:
-        transaction.on_commit(lambda: deliver(new))
+        # robust: whatever the email does, the committed action answers as done.
+        transaction.on_commit(lambda: deliver(new), robust=True)
     return new
+
+
+def unsent_recently(days: int = 3) -> list[Notification]:
+    """Notifications of the last `days` days whose email did not go out (the mail server was
+    down): the daily reminder run tries them again."""
+    return list(
+        Notification.objects.filter(
+            emailed_at=None, created_at__gte=timezone.now() - timedelta(days=days)
+        ).select_related("recipient")
+    )
 
 
 def notifications_mark_read(*, user, pk: int | None = None) -> int:

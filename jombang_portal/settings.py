@@ -215,6 +215,8 @@ else:
     EMAIL_HOST_USER = env.str("DJANGO_EMAIL_HOST_USER", default="")
     EMAIL_HOST_PASSWORD = env.str("DJANGO_EMAIL_HOST_PASSWORD", default="")
     EMAIL_USE_TLS = env.bool("DJANGO_EMAIL_USE_TLS", default=False)
+# A mail server that does not answer must not hold a request (or the daily run) for minutes.
+EMAIL_TIMEOUT = env.int("DJANGO_EMAIL_TIMEOUT", default=10)
 DEFAULT_FROM_EMAIL = env.str(
     "DJANGO_DEFAULT_FROM_EMAIL", default="Portal Tim Terpadu PKS <noreply@localhost>"
 )

@@ -5,6 +5,7 @@ from datetime import date, datetime
 import pytest
 import time_machine
 from django.core import mail
+from django.core.mail.backends.base import BaseEmailBackend
 from django.core.management import call_command
 
 from accounts.choices import Role
@@ -71,6 +72,35 @@ def test_a_high_risk_alert_goes_only_to_those_who_may_see_the_report(
     new_report(petugas_unscoped, kecamatan)
     assert kinds(sekretariat) == [NotificationKind.HIGH_RISK]
     assert kinds(sekretariat2) == []
+
+
+class MailServerDown(BaseEmailBackend):
+    def send_messages(self, email_messages):
+        raise ConnectionRefusedError(111, "Connection refused")
+
+
+def test_a_mail_server_that_is_down_neither_fails_the_action_nor_loses_the_email(
+    client, petugas_unscoped, sekretariat, kecamatan, settings, django_capture_on_commit_callbacks
+):
+    settings.EMAIL_BACKEND = f"{__name__}.MailServerDown"
+    with django_capture_on_commit_callbacks(execute=True):
+        report = new_report(petugas_unscoped, kecamatan)
+    note = Notification.objects.get(recipient=sekretariat)
+    assert note.emailed_at is None  # the bell rings; the email is still owed
+    # The secretariat's answer to it is not a server error either.
+    client.force_login(sekretariat)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            f"/laporan/{report.pk}/status/", {"action": "verify", "version": report.version}
+        )
+    assert response.status_code == 302
+    # Back up: the daily run sends what was owed.
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    call_command("send_reminders", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(
+        [sekretariat.email, petugas_unscoped.email]
+    )
+    assert not Notification.objects.filter(emailed_at=None).exists()
 
 
 def test_low_risk_and_events_raise_no_alert(petugas_unscoped, sekretariat, kecamatan):

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from action_plans.selectors import due_reports, periods_due, readiness_gaps
 from dashboard.models import NotificationKind
-from dashboard.services import audience, deliver, notify
+from dashboard.services import audience, deliver, notify, unsent_recently
 
 
 def stage(days_left: int) -> str:
@@ -86,7 +86,9 @@ class Command(BaseCommand):
                     },
                     url=reverse("action_plans:overview", args=[period.plan.year]),
                 )
-        emailed = deliver(created)
+        # With those of the last days whose email did not go out (the mail server was down).
+        created_pks = {n.pk for n in created}
+        emailed = deliver(created + [n for n in unsent_recently() if n.pk not in created_pks])
         self.stdout.write(
             _("%(created)s notifikasi baru, %(emailed)s email terkirim.")
             % {"created": len(created), "emailed": emailed}
