@@ -42,12 +42,12 @@ DATETIME_INVALID = _("Waktu tidak valid; gunakan format HH/BB/TTTT JJ:MM.")
 
 
 class LocalDateInput(forms.DateInput):
-    """A text box for DD/MM/YYYY with the phone's number keyboard (a native date picker shows
-    the phone's own order and language, and cannot be typed into quickly)."""
+    """A text box for DD/MM/YYYY (a native date picker shows the phone's own order and
+    language, and cannot be typed into quickly). No numeric inputmode: iOS's number pad has no
+    "/", so a cleared date could not be typed again."""
 
     def __init__(self, attrs=None):
         attrs = {
-            "inputmode": "numeric",
             "placeholder": _("HH/BB/TTTT"),
             "autocomplete": "off",
             "maxlength": 10,
@@ -58,9 +58,10 @@ class LocalDateInput(forms.DateInput):
 
 
 class LocalDateTimeInput(forms.DateTimeInput):
+    """DD/MM/YYYY HH:MM, typed on the full keyboard (a number pad has no "/", ":" or space)."""
+
     def __init__(self, attrs=None):
         attrs = {
-            "inputmode": "numeric",
             "placeholder": _("HH/BB/TTTT JJ:MM"),
             "autocomplete": "off",
             "maxlength": 17,

@@ -51,8 +51,10 @@ class IncidentForm(BootstrapMixin, forms.ModelForm):
         for name in ("conflict_source", "aspect", "form"):
             self.fields[name].required = True
         self.fields["chronology"].widget.attrs["maxlength"] = 20000
-        self.fields["latitude"].widget.attrs.update({"step": "any", "inputmode": "decimal"})
-        self.fields["longitude"].widget.attrs.update({"step": "any", "inputmode": "decimal"})
+        # No inputmode: iOS's decimal keypad has no minus sign, and Jombang lies south of the
+        # equator (a latitude typed without it put the report in the South China Sea).
+        self.fields["latitude"].widget.attrs.update({"step": "any"})
+        self.fields["longitude"].widget.attrs.update({"step": "any"})
         for name in (
             "killed",
             "injured",
