@@ -102,11 +102,9 @@ def create_backup(*, database: dict, storage: Storage, output_dir: Path) -> Path
     manifest: list[tuple[str, str]] = []
     with tempfile.TemporaryDirectory() as scratch:
         dump = Path(scratch) / DUMP
-        result = subprocess.run(
+        result = _run(
             ["pg_dump", "--format=custom", "--no-owner", "--no-privileges", "--file", str(dump)],
-            env=libpq_env(database),
-            capture_output=True,
-            text=True,
+            database,
         )
         if result.returncode != 0:
             raise BackupError(f"pg_dump failed: {result.stderr.strip()}")
@@ -204,15 +202,24 @@ def restore_backup(
             command += ["--single-transaction", "--dbname", database["NAME"]]
             if existing:
                 command += ["--clean", "--if-exists"]
-            result = subprocess.run(
-                [*command, str(dump)], env=libpq_env(database), capture_output=True, text=True
-            )
+            result = _run([*command, str(dump)], database)
             if result.returncode != 0:
                 raise BackupError(f"pg_restore failed: {result.stderr.strip()}")
         files = [member for member in expected if member.startswith(FILES)]
         for member in files:
             _restore_file(archive, storage, member, expected[member])
     return {"tables": table_count(database), "files": len(files)}
+
+
+def _run(command: list[str], database) -> subprocess.CompletedProcess:
+    try:
+        return subprocess.run(command, env=libpq_env(database), capture_output=True, text=True)
+    except FileNotFoundError as error:
+        # A database given by DATABASE_URL: no local cluster brought the client tools along.
+        raise BackupError(
+            f"{command[0]} not found: install the PostgreSQL client tools "
+            "(Debian: apt-get install postgresql-client)."
+        ) from error
 
 
 def _restore_file(archive: tarfile.TarFile, storage: Storage, member: str, digest: str) -> None:

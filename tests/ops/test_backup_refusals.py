@@ -99,6 +99,18 @@ def test_a_backup_of_a_database_that_cannot_be_dumped_fails_and_leaves_no_archiv
     assert list((tmp_path / "cadangan").iterdir()) == []
 
 
+def test_a_machine_without_the_postgresql_client_is_told_what_to_install(tmp_path, monkeypatch):
+    # With DATABASE_URL no local cluster brings pg_dump along: a traceback, not a message.
+    monkeypatch.setenv("PATH", str(tmp_path))
+    with pytest.raises(BackupError, match="pg_dump not found: install the PostgreSQL client"):
+        create_backup(
+            database={**DATABASE, "OPTIONS": {}},
+            storage=FileSystemStorage(location=tmp_path / "belum-ada"),
+            output_dir=tmp_path / "cadangan",
+        )
+    assert list((tmp_path / "cadangan").iterdir()) == []
+
+
 def test_pg_dump_gets_the_connection_through_the_environment_not_the_command_line():
     env = libpq_env(
         {
