@@ -68,7 +68,12 @@ class ListMarkup:
 
 
 def list_markup(rows: list[ListRow]) -> ListMarkup:
-    lock = '<i class="bi bi-lock-fill text-danger" title="{}"></i>'.format(escape(_("Terbatas")))
+    # Named for screen readers (a title alone is not read, nor shown on a phone).
+    restricted = escape(_("Terbatas"))
+    lock = (
+        f'<i class="bi bi-lock-fill text-danger" title="{restricted}" aria-hidden="true"></i>'
+        f'<span class="visually-hidden">{restricted}</span>'
+    )
     completion = '<span class="badge text-bg-warning">{}</span>'.format(
         escape(_("Perlu dilengkapi"))
     )

@@ -203,8 +203,11 @@ def test_email_can_be_turned_off_but_the_bell_still_rings(
     assert mail.outbox == []
     assert "1 notifikasi belum dibaca" in client.get("/notifikasi/jumlah/").content.decode()
     note = Notification.objects.get(recipient=sekretariat)
+    # Unread is said in words, not only by the row's colour.
+    assert 'data-testid="unread">Baru<' in client.get("/notifikasi/").content.decode()
     response = client.post("/notifikasi/", {"notification": note.pk})
     assert response.url == note.url
+    assert 'data-testid="unread"' not in client.get("/notifikasi/").content.decode()
     assert client.get("/notifikasi/jumlah/").content.decode().strip() == ""
 
 

@@ -138,7 +138,10 @@ def test_card_and_table_row_escape_what_was_typed_and_mark_restricted_and_incomp
         for part in _cards_and_table(html):
             assert "&lt;script&gt;alert(1)&lt;/script&gt; Warga &amp; santri" in part
             assert "Ceweng &amp; &quot;Kidul&quot;" in part
-            assert f'<i class="bi bi-lock-fill text-danger" title="{restricted}"></i>' in part
+            assert (
+                f'<i class="bi bi-lock-fill text-danger" title="{restricted}" aria-hidden="true">'
+                f'</i><span class="visually-hidden">{restricted}</span>' in part
+            )
             assert f'<span class="badge text-bg-warning">{incomplete}</span>' in part
 
 
