@@ -209,6 +209,11 @@ def test_weights_page_refuses_a_wrong_sum_with_a_message(client, world, sekretar
     response = client.post("/evaluasi/2027/bobot/", data)
     assert response.status_code == 400
     assert "Jumlah bobot keempat pilar harus 100 (sekarang 105)." in response.content.decode()
+    # A weight out of range is told next to its field, tied to it for screen readers.
+    data["pillar__kolaborasi"] = "150"
+    page = client.post("/evaluasi/2027/bobot/", data).content.decode()
+    assert 'aria-describedby="id_pillar__kolaborasi_error"' in page
+    assert '<div class="text-danger small" id="id_pillar__kolaborasi_error">' in page
     data["pillar__kolaborasi"] = "25"
     assert client.post("/evaluasi/2027/bobot/", data).status_code == 302
 
