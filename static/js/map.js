@@ -85,7 +85,11 @@
         link.textContent = text;
         root.appendChild(link);
         path.bindPopup(root);
-        path.bindTooltip(text);
+        // An element, not a string: Leaflet puts a string in as HTML, and region names are
+        // typed by administrators.
+        var tip = document.createElement("span");
+        tip.textContent = text;
+        path.bindTooltip(tip);
       },
     }).addTo(map);
     layer.bringToBack();
