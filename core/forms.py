@@ -8,6 +8,7 @@ import html
 from django import forms
 from django.core import signing
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import models
 from django.forms.fields import InvalidJSONInput
 from django.forms.models import ModelChoiceIterator
@@ -111,6 +112,12 @@ class MultipleFileInput(forms.FileInput):
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
         context["widget"]["attrs"]["class"] = "file-picker-input"
+        # A form sent back with a message elsewhere: the browser cannot keep chosen files, so
+        # the page says which were not saved (sent again as it is, they were silently left out).
+        chosen = value if isinstance(value, list | tuple) else [value]
+        context["widget"]["unsaved"] = ", ".join(
+            upload.name for upload in chosen if isinstance(upload, UploadedFile)
+        )
         return context
 
 
@@ -129,6 +136,11 @@ class EvidenceFilesField(forms.FileField):
         )
         super().__init__(**kwargs)
         self.widget.attrs["accept"] = ",".join(f".{ext}" for ext in ALLOWED)
+
+    def bound_data(self, data, initial):
+        # The files sent, for the widget to name them when the form comes back unsaved
+        # (FileField gives the initial value, none here).
+        return data or initial
 
     def clean(self, data, initial=None):
         uploads = [f for f in (data if isinstance(data, list | tuple) else [data]) if f]

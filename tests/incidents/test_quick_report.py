@@ -126,6 +126,25 @@ def test_bad_input_is_refused_next_to_the_field_in_indonesian(
     assert not Incident.objects.exists()
 
 
+def test_photos_chosen_for_a_refused_report_are_said_to_be_unsaved(client, petugas, desa):
+    # The browser cannot keep chosen files on the page sent back: sent again as it is, the
+    # report went in without them and nobody said so.
+    client.force_login(petugas)
+    photos = [jpeg_upload("batu-1.jpg"), jpeg_upload("batu-2.jpg")]
+    response = client.post(URL, quick_payload(desa, title="", files=photos))
+
+    assert response.status_code == 400
+    notice = response.content.decode().split('data-testid="files-not-saved">')[1].split("<")[0]
+    assert notice == (
+        "Berkas yang tadi dipilih belum tersimpan (batu-1.jpg, batu-2.jpg): pilih lagi sebelum "
+        "mengirim."
+    )
+    # An empty form, or one sent back without files, has no such notice.
+    assert "files-not-saved" not in client.get(URL).content.decode()
+    again = client.post(URL, quick_payload(desa, title="")).content.decode()
+    assert "files-not-saved" not in again
+
+
 def test_a_desa_outside_the_officers_kecamatan_is_refused(client, petugas, other_kecamatan):
     elsewhere = RegionFactory(
         code="35.17.05.2003", name="Carangwulung", level=RegionLevel.DESA, parent=other_kecamatan
