@@ -28,6 +28,14 @@ def fill_report(page):
     page.get_by_label("Jenis pihak").select_option("warga")
 
 
+def sends_fail(route):
+    """For page.route(): the signal drops as the form is sent; pages still load."""
+    if route.request.method == "POST":
+        route.abort("internetdisconnected")
+    else:
+        route.continue_()
+
+
 def draft_keys(page):
     return page.evaluate("Object.keys(localStorage).filter((k) => k.startsWith('portal-draft:'))")
 
@@ -45,13 +53,7 @@ def test_report_typed_during_an_outage_is_kept_and_sent_again(sign_in, phone_pag
     expect(page.get_by_label("Nama pihak")).to_have_value("Warga Dusun Kidul")
 
     # The signal drops as "Simpan dan ajukan" is tapped.
-    def offline(route):
-        if route.request.method == "POST":
-            route.abort("internetdisconnected")
-        else:
-            route.continue_()
-
-    page.route("**/laporan/baru/", offline)
+    page.route("**/laporan/baru/", sends_fail)
     page.get_by_role("button", name="Simpan dan ajukan").click()
     expect(page.get_by_test_id("draft-failed")).to_be_visible()
     expect(page.get_by_label("Judul")).to_have_value(TITLE)
@@ -59,7 +61,7 @@ def test_report_typed_during_an_outage_is_kept_and_sent_again(sign_in, phone_pag
     assert draft_keys(page)
 
     # Back online: one tap sends it; the server's confirmation clears the stored copy.
-    page.unroute("**/laporan/baru/", offline)
+    page.unroute("**/laporan/baru/", sends_fail)
     page.get_by_role("button", name="Kirim lagi").click()
     expect(page.locator(".alert-success")).to_contain_text("diajukan untuk diverifikasi")
     expect(page.get_by_test_id("status")).to_have_text("Diajukan")
@@ -137,18 +139,12 @@ def test_a_handling_step_typed_during_an_outage_is_kept_and_sent_again(
         "Dialog kedua kubu difasilitasi camat dan FKUB."
     )
 
-    def offline(route):
-        if route.request.method == "POST":
-            route.abort("internetdisconnected")
-        else:
-            route.continue_()
-
-    page.route("**/tindak-lanjut/", offline)
+    page.route("**/tindak-lanjut/", sends_fail)
     page.get_by_role("button", name="Simpan tindak lanjut").click()
     expect(page.get_by_test_id("draft-failed")).to_contain_text("Tindak lanjut belum terkirim")
     assert not report.steps.exists()
 
-    page.unroute("**/tindak-lanjut/", offline)
+    page.unroute("**/tindak-lanjut/", sends_fail)
     page.get_by_role("button", name="Kirim lagi").click()
     expect(page.get_by_test_id("step")).to_contain_text("Dialog kedua kubu")
     assert report.steps.get().outcome == "Kedua kubu sepakat menahan diri."
@@ -185,17 +181,11 @@ def test_send_again_sends_what_was_corrected_after_the_failure(sign_in, phone_pa
     fill_report(page)
     page.get_by_label("Judul").fill("Ketegangan wraga")  # a typo
 
-    def offline(route):
-        if route.request.method == "POST":
-            route.abort("internetdisconnected")
-        else:
-            route.continue_()
-
-    page.route("**/laporan/baru/", offline)
+    page.route("**/laporan/baru/", sends_fail)
     page.get_by_role("button", name="Simpan dan ajukan").click()
     expect(page.get_by_test_id("draft-failed")).to_be_visible()
     page.get_by_label("Judul").fill(TITLE)  # corrected while waiting for the signal
-    page.unroute("**/laporan/baru/", offline)
+    page.unroute("**/laporan/baru/", sends_fail)
     page.get_by_role("button", name="Kirim lagi").click()
     expect(page.get_by_test_id("status")).to_have_text("Diajukan")
     assert Incident.objects.get().title == TITLE

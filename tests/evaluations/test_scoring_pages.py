@@ -10,18 +10,13 @@ import time_machine
 
 from evaluations import services
 from evaluations.models import Evaluation
+from tests.evaluations.test_services import score_all
 
 pytestmark = pytest.mark.django_db
 
 WIB = ZoneInfo("Asia/Jakarta")
 
 SCORE_URL = "/evaluasi/2024/B04/nilai/kolaborasi.solusi_bersama/"
-MANUAL_CODES = [
-    "kolaborasi.solusi_bersama",
-    "komunikasi.keterbukaan_informasi",
-    "inklusivitas.kelompok_rentan",
-    "evaluasi.pelajaran_dicatat",
-]
 
 
 def test_finalising_before_the_manual_scores_names_what_is_missing(client, world, sekretariat):
@@ -48,14 +43,7 @@ def test_a_score_sent_after_a_colleague_finalised_keeps_the_text_and_says_so(
     client, world, sekretariat, sekretariat2, pimpinan
 ):
     evaluation = services.evaluation_get_or_create(year=2024, scope="B04")
-    for code in MANUAL_CODES:
-        services.manual_score_save(
-            evaluation=evaluation,
-            indicator_code=code,
-            score=Decimal(75),
-            justification="Ada.",
-            by=sekretariat,
-        )
+    score_all(evaluation, sekretariat, score=Decimal(75))
     client.force_login(sekretariat)
     assert client.get(SCORE_URL).status_code == 200
     services.evaluation_finalise(evaluation=evaluation, by=sekretariat2)
@@ -82,14 +70,7 @@ def test_a_period_is_not_finalised_before_its_reports_are_due(client, world, sek
     # Finalising is for good: B12 2024 (September-December) frozen before its realisations were
     # due on 10 January 2025 would have counted them half.
     evaluation = services.evaluation_get_or_create(year=2024, scope="B12")
-    for code in MANUAL_CODES:
-        services.manual_score_save(
-            evaluation=evaluation,
-            indicator_code=code,
-            score=Decimal(75),
-            justification="Ada.",
-            by=sekretariat,
-        )
+    score_all(evaluation, sekretariat, score=Decimal(75))
     client.force_login(sekretariat)
     with time_machine.travel(datetime(2025, 1, 10, 9, tzinfo=WIB), tick=False):
         page = client.get("/evaluasi/2024/B12/").content.decode()
