@@ -69,17 +69,23 @@ def test_edit_saved_after_the_report_was_verified_is_refused_with_a_message(
     assert Incident.objects.get(pk=report.pk).address != "Alamat yang diketik petugas"
 
 
-def test_verifying_a_report_changed_since_it_was_opened_is_refused(
-    client, petugas, sekretariat, kecamatan
-):
+def changed_by_its_author(report, author) -> int:
+    """The author saves an edit after the report was opened: returns the version then seen."""
     from incidents import services
 
-    report = IncidentFactory(kecamatan=kecamatan, reported_by=petugas)
-    client.force_login(sekretariat)
     seen_version = report.version
     changed = Incident.objects.get(pk=report.pk)
     changed.title = "Diubah pelapor"
-    services.incident_update(incident=changed, expected_version=seen_version, by=petugas)
+    services.incident_update(incident=changed, expected_version=seen_version, by=author)
+    return seen_version
+
+
+def test_verifying_a_report_changed_since_it_was_opened_is_refused(
+    client, petugas, sekretariat, kecamatan
+):
+    report = IncidentFactory(kecamatan=kecamatan, reported_by=petugas)
+    client.force_login(sekretariat)
+    seen_version = changed_by_its_author(report, petugas)
 
     response = client.post(
         f"/laporan/{report.pk}/status/", {"action": "verify", "version": seen_version}, follow=True
@@ -92,14 +98,9 @@ def test_verifying_a_report_changed_since_it_was_opened_is_refused(
 def test_a_refused_rejection_keeps_its_reason_on_the_report_page(
     client, petugas, sekretariat, kecamatan
 ):
-    from incidents import services
-
     report = IncidentFactory(kecamatan=kecamatan, reported_by=petugas)
     client.force_login(sekretariat)
-    seen_version = report.version
-    changed = Incident.objects.get(pk=report.pk)
-    changed.title = "Diubah pelapor"
-    services.incident_update(incident=changed, expected_version=seen_version, by=petugas)
+    seen_version = changed_by_its_author(report, petugas)
     reason = "Identitas saksi belum dilengkapi & lokasi <tidak jelas>"
 
     response = client.post(
