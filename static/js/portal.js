@@ -52,3 +52,22 @@ document.addEventListener("DOMContentLoaded", () => {
     search.hidden = false;
   }
 });
+
+// Drafts (report-draft.js) belong to the account that typed them, under keys ending in
+// "-<account id>". Signing out ("Keluar") forgets them all, so a shared phone keeps no report
+// text after its user signs out; a page of another account forgets the previous account's (its
+// typing survived an idle logout for that account, not for the next person to sign in).
+function forgetDrafts(owner) {
+  try {
+    Object.keys(localStorage)
+      .filter((key) => key.startsWith("portal-draft:"))
+      .filter((key) => !owner || !key.endsWith(`-${owner}`))
+      .forEach((key) => localStorage.removeItem(key));
+  } catch {
+    // Storage disabled: nothing was kept.
+  }
+}
+document.addEventListener("submit", (event) => {
+  if (event.target.matches("form[data-sign-out]")) forgetDrafts(null);
+});
+if (document.body.dataset.draftOwner) forgetDrafts(document.body.dataset.draftOwner);

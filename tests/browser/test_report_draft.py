@@ -189,3 +189,34 @@ def test_send_again_sends_what_was_corrected_after_the_failure(sign_in, phone_pa
     page.get_by_role("button", name="Kirim lagi").click()
     expect(page.get_by_test_id("status")).to_have_text("Diajukan")
     assert Incident.objects.get().title == TITLE
+
+
+def test_signing_out_forgets_the_drafts_on_the_device(sign_in, phone_page, petugas, desa):
+    # A shared office phone: the next person must not find the report text in its storage.
+    page = phone_page
+    sign_in(page, petugas.username)
+    fill_report(page)
+    assert draft_keys(page)
+
+    page.get_by_role("button", name="Buka menu").click()
+    page.get_by_test_id("user-menu").click()
+    page.get_by_role("button", name="Keluar").click()
+    expect(page).to_have_url(re.compile(r"/akun/masuk/"))
+    assert draft_keys(page) == []
+
+
+def test_another_account_signing_in_forgets_the_previous_account_s_draft(
+    sign_in, phone_page, petugas, petugas_unscoped, desa
+):
+    # The first officer's session ended while typing (kept for them, see above); a colleague
+    # then signs in on the same phone.
+    page = phone_page
+    sign_in(page, petugas.username)
+    fill_report(page)
+    page.context.clear_cookies(name=settings.SESSION_COOKIE_NAME)
+
+    sign_in(page, petugas_unscoped.username)
+    page.goto("/")
+    assert draft_keys(page) == []
+    page.goto("/laporan/baru/")
+    expect(page.get_by_label("Judul")).to_have_value("")
