@@ -138,13 +138,17 @@
       // a role taken away) with the page saying why: the draft stays until a send succeeds.
       return replacePage(await response.text());
     }
-    return failed();
+    // 413: the proxy in front of the portal refused the send as too large (its own page, in
+    // English): the attachments must shrink, a plain resend would fail the same way.
+    return failed(response.status === 413);
   }
 
-  function failed() {
+  function failed(tooLarge = false) {
     failedOnce = true;
     setBusy(false);
     if (failedNotice) {
+      failedNotice.querySelector("[data-draft-unsent]").hidden = tooLarge;
+      failedNotice.querySelector("[data-draft-too-large]").hidden = !tooLarge;
       failedNotice.hidden = false;
       failedNotice.scrollIntoView({ block: "center" });
     }
