@@ -17,6 +17,14 @@
   // the page's language.
   L.control.zoom({ zoomInTitle: data.labelZoomIn, zoomOutTitle: data.labelZoomOut }).addTo(map);
   map.attributionControl.setPrefix('<a href="https://leafletjs.com">Leaflet</a>');
+  // So is the popup's close button ("Close popup", read out by screen readers).
+  map.on("popupopen", function (event) {
+    var close = event.popup.getElement().querySelector(".leaflet-popup-close-button");
+    if (close) {
+      close.setAttribute("aria-label", data.labelClose);
+      close.title = data.labelClose;
+    }
+  });
   if (data.tiles) {
     L.tileLayer(data.tiles, { maxZoom: 18, attribution: data.attribution }).addTo(map);
   }
@@ -167,8 +175,9 @@
       payload.features.forEach(function (feature) {
         var approx = feature.placed !== "tepat";
         var icon = L.divIcon({
-          className: "map-pin dot risk-" + colour(feature) + (approx ? " approx" : ""),
-          iconSize: [14, 14],
+          className: "map-pin risk-" + colour(feature) + (approx ? " approx" : ""),
+          // 24 px: the smallest target a finger hits reliably (WCAG 2.2 target size).
+          iconSize: [24, 24],
         });
         var label = feature.reference + (approx ? " (" + data.labelApprox + ")" : "");
         var marker = L.marker([feature.lat, feature.lon], {

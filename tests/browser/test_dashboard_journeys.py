@@ -174,8 +174,15 @@ def test_map_shades_kecamatan_and_marks_approximate_places(
     exact = page.locator(f'.leaflet-marker-icon[title="{located.reference}"]')
     expect(exact).to_have_count(1)
     expect(exact).not_to_have_class(re.compile(r"\bapprox\b"))
+    # A finger-sized target (24 px, WCAG 2.2), and the popup's close button speaks Indonesian.
+    box_size = approx.bounding_box()
+    assert box_size["width"] >= 24 and box_size["height"] >= 24
     approx.click()
     expect(page.locator(".leaflet-popup")).to_contain_text("Perkiraan: titik tengah desa")
+    close = page.locator(".leaflet-popup-close-button")
+    expect(close).to_have_attribute("aria-label", "Tutup")
+    close.click()
+    expect(page.locator(".leaflet-popup")).to_have_count(0)
 
 
 def test_above_the_marker_limit_the_map_shows_counts_per_kecamatan_and_says_so(
