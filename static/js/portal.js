@@ -42,6 +42,16 @@ document.addEventListener("change", (event) => {
   });
   const output = picker.querySelector("[data-file-names]");
   output.textContent = names.length ? names.join(", ") : output.dataset.empty;
+  // "Ambil foto" takes one photo per tap, and a second tap would replace the first in the same
+  // input: the taken photo stays in its input, hidden, and a fresh one takes the next.
+  const camera = event.target;
+  if (camera.hasAttribute("capture") && camera.files.length && camera.id) {
+    const fresh = camera.cloneNode(false);
+    fresh.value = "";
+    camera.removeAttribute("id");
+    camera.hidden = true;
+    camera.after(fresh);
+  }
 });
 
 // Searchable pickers (core/pickers.py): the search box above a select is hidden in the HTML, so

@@ -39,6 +39,14 @@ def test_a_quick_report_with_photo_and_location_from_the_lapor_button(
     )
     page.locator("#id_files").set_input_files(str(photo))
     expect(page.get_by_test_id("file-names")).to_have_text("foto-lokasi.jpg")
+    # Two photos taken with "Ambil foto", one tap each: the second does not replace the first.
+    for name in ("kamera-1.jpg", "kamera-2.jpg"):
+        page.locator("#id_files_camera").set_input_files(
+            {"name": name, "mimeType": "image/jpeg", "buffer": photo.read_bytes()}
+        )
+    expect(page.get_by_test_id("file-names")).to_have_text(
+        "foto-lokasi.jpg, kamera-1.jpg, kamera-2.jpg"
+    )
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     page.get_by_role("button", name="Kirim laporan").click()
     expect(page.get_by_test_id("status")).to_have_text("Diajukan")
@@ -47,7 +55,11 @@ def test_a_quick_report_with_photo_and_location_from_the_lapor_button(
     reference = page.get_by_test_id("reference").inner_text()
     incident = Incident.objects.get(reference=reference)
     assert str(incident.latitude) == "-7.561200"
-    assert incident.evidence.get().original_name == "foto-lokasi.jpg"
+    assert sorted(incident.evidence.values_list("original_name", flat=True)) == [
+        "foto-lokasi.jpg",
+        "kamera-1.jpg",
+        "kamera-2.jpg",
+    ]
 
     # It is in "Laporan saya".
     page.goto("/laporan/")
