@@ -50,8 +50,17 @@ DIALOGUE_TYPES = (ActionType.DIALOG, ActionType.MEDIASI)
 
 
 def list_query(**params) -> str:
-    """The report list's query string for these filters (lists become repeated parameters)."""
-    return urlencode({k: v for k, v in params.items() if v not in (None, "", [])}, doseq=True)
+    """The report list's query string for these filters (lists become repeated parameters).
+    Dates are written as the list's date boxes show them (31/12/2026), since the list fills
+    its filter form from the query string as sent."""
+    return urlencode(
+        {
+            key: value.strftime("%d/%m/%Y") if isinstance(value, date) else value
+            for key, value in params.items()
+            if value not in (None, "", [])
+        },
+        doseq=True,
+    )
 
 
 def _author_only_condition(user) -> Q:
@@ -231,8 +240,8 @@ def events_year_on_year(user, today: date) -> dict:
         result[f"{key}_query"] = list_query(
             kind=Kind.KEJADIAN,
             status=list(COUNTED_STATUSES),
-            occurred_from=start.isoformat(),
-            occurred_to=end.isoformat(),
+            occurred_from=start,
+            occurred_to=end,
         )
     return result
 
@@ -246,7 +255,7 @@ def dialogues(user, year: int) -> dict:
         action_type__in=DIALOGUE_TYPES,
         date__gte=since,
     ).aggregate(steps=Count("pk"), reports=Count("incident", distinct=True))
-    figures["query"] = list_query(step_type=list(DIALOGUE_TYPES), step_from=since.isoformat())
+    figures["query"] = list_query(step_type=list(DIALOGUE_TYPES), step_from=since)
     return figures
 
 

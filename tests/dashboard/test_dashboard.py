@@ -84,6 +84,8 @@ def assert_links_match_the_list(client, page):
         # The list's total may come from the same tallies as the figure: count its reports too.
         counted = response.context["view"].filterset.qs.count()
         assert listed == counted == int(shown), link
+        # The list's date boxes show the dates as typed there (01/06/2026), not 2026-06-01.
+        assert not re.search(r'value="\d{4}-\d\d-\d\d"', response.content.decode()), link
     return links
 
 
