@@ -156,6 +156,9 @@ class ActivityLogAdmin(LocalDatesAdminMixin, admin.ModelAdmin):
     search_fields = ["actor__username", "action", "object_repr"]
     date_hierarchy = "at"
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).visible_to(request.user)
+
     @admin.display(description=_("tindakan"), ordering="action")
     def action_label(self, obj):
         return obj.action_label

@@ -7,6 +7,7 @@ replace stored codes), so the data reads "Status baru: Diverifikasi" instead of 
 
 _LABELS: dict[str, str] = {}
 _DATA: dict[str, tuple[str, dict]] = {}
+_VISIBLE: dict = {}
 
 
 def register_actions(labels: dict[str, str]) -> None:
@@ -53,3 +54,14 @@ def _item_text(item) -> str:
         prefix = f"{item['item']} · " if item.get("item") else ""
         return f"{prefix}{item['field']}: {item['old'] or '—'} → {item['new'] or '—'}"
     return str(item)
+
+
+def register_visibility(model, visible) -> None:
+    """`visible(user)`: the queryset of `model` rows the user may see. The log shows an entry
+    about such a row only to those who may see the row (a restricted report's rejection reason
+    is not for an administrator without clearance); see ActivityLogQuerySet.visible_to."""
+    _VISIBLE[model] = visible
+
+
+def visibility_rules():
+    return _VISIBLE.items()

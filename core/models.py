@@ -11,14 +11,14 @@ from django.contrib.postgres.indexes import GinIndex
 from django.core.exceptions import NON_FIELD_ERRORS, FieldError, ValidationError
 from django.db import DatabaseError, connections, models, router, transaction
 from django.db.models import Q
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Cast, Coalesce
 from django.db.models.sql import Query
 from django.db.models.sql.constants import SINGLE
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core import constraints
-from core.log import action_label, data_lines
+from core.log import action_label, data_lines, visibility_rules
 from core.uploads import copy_of, sha256_of, validate_evidence_file
 
 
@@ -184,6 +184,21 @@ class EvidenceFile(models.Model):
 
 
 class ActivityLogQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The entries the user may read: those about a record of a model with a visibility
+        rule (core.log.register_visibility) only when the user may see that record."""
+        queryset = self
+        for model, visible in visibility_rules():
+            hidden = (
+                model._default_manager.exclude(pk__in=visible(user).values("pk"))
+                .annotate(key=Cast("pk", models.CharField()))
+                .values("key")
+            )
+            queryset = queryset.exclude(
+                content_type=ContentType.objects.get_for_model(model), object_id__in=hidden
+            )
+        return queryset
+
     def for_object(self, obj):
         return self.for_objects(type(obj), [obj.pk])
 

@@ -27,9 +27,11 @@ def log_action(*, actor, action: str, obj=None, **data) -> ActivityLog:
     if obj is not None:
         entry.content_type = ContentType.objects.get_for_model(obj)
         entry.object_id = str(obj.pk)
-        # Kept as text: in the portal's language, whatever the actor reads in.
+        # Kept as text: in the portal's language, whatever the actor reads in. A record whose
+        # name says more than the log's readers may know (a report's title) offers a
+        # `log_label` (its reference number).
         with translation.override(settings.LANGUAGE_CODE):
-            entry.object_repr = str(obj)[:200]
+            entry.object_repr = str(getattr(obj, "log_label", None) or obj)[:200]
     entry.save()
     return entry
 

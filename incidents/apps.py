@@ -2,7 +2,7 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 from core.badges import register_badge_tones
-from core.log import register_actions, register_data
+from core.log import register_actions, register_data, register_visibility
 from core.pickers import register_picker
 from incidents.choices import Resolution, RiskLevel, Status
 
@@ -13,8 +13,10 @@ class IncidentsConfig(AppConfig):
 
     def ready(self):
         from incidents import signals  # noqa: F401  (connects the receivers)
+        from incidents.models import Incident
         from incidents.pickers import IncidentPicker
 
+        register_visibility(Incident, Incident.objects.visible_to)
         register_picker("laporan", IncidentPicker())
         register_badge_tones(
             "incidents.incident",

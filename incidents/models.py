@@ -524,6 +524,12 @@ class Incident(ConstraintFieldsMixin, models.Model):
     def get_absolute_url(self):
         return reverse("incidents:detail", args=[self.pk])
 
+    @property
+    def log_label(self) -> str:
+        # The activity log names a report by its number only: a title may name people, and
+        # the log's readers (administrators, a data subject's copy) may not see the report.
+        return self.reference
+
     def clean(self):
         errors = {}
         if self.kind == Kind.KEJADIAN:
