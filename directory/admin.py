@@ -50,6 +50,7 @@ from directory.services import (
     BoundaryImportError,
     contact_access_log,
     contact_anonymise,
+    contact_delete,
     read_boundary_collection,
     region_boundaries_load,
 )
@@ -420,6 +421,15 @@ class ContactAdmin(KeptWhileNamedMixin, AutocompleteAdminMixin, SpreadsheetImpor
             reverse("admin:directory_contact_subject_report", args=[obj.pk]),
             gettext("Laporan subjek data: isi yang disimpan dan setiap akses"),
         )
+
+    def delete_model(self, request, obj):
+        # Anonymised first (contact_delete): the history and the logs keep no name, and the
+        # admin's deletion entry (written just before) is renamed with the rest.
+        contact_delete(contact=obj, by=request.user, ip=get_client_ip_address(request))
+
+    def delete_queryset(self, request, queryset):
+        for contact in queryset:
+            self.delete_model(request, contact)
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         # Opening a contact shows its personal data: who looked, when, from where (UU 27/2022).

@@ -21,6 +21,7 @@ class DirectoryConfig(AppConfig):
                 "directory.contact.list": _("Daftar tokoh dilihat"),
                 "directory.contact.subject_report": _("Laporan subjek data tokoh dibuat"),
                 "directory.contact.anonymise": _("Data tokoh dianonimkan"),
+                "directory.contact.delete": _("Data tokoh dihapus"),
                 "directory.region.boundaries_set": _("Batas wilayah dimuat"),
             }
         )

@@ -156,6 +156,7 @@ CONTACT_VIEW = "directory.contact.view"
 CONTACT_LIST = "directory.contact.list"
 CONTACT_SUBJECT_REPORT = "directory.contact.subject_report"
 CONTACT_ANONYMISE = "directory.contact.anonymise"
+CONTACT_DELETE = "directory.contact.delete"
 
 
 def contact_access_log(*, contact: Contact, by, action: str, ip: str | None) -> None:
@@ -185,6 +186,16 @@ def contact_anonymise(*, contact: Contact, by, ip: str | None) -> Contact:
     ).update(object_repr=str(contact))
     log_action(actor=by, action=CONTACT_ANONYMISE, obj=contact, ip=ip)
     return contact
+
+
+@transaction.atomic
+def contact_delete(*, contact: Contact, by, ip: str | None) -> None:
+    """Delete a contact no record names, anonymised first: a plain delete left every earlier
+    version (name, number, religion) in the field history and the names in the logs, with no
+    contact left to find and erase them by."""
+    contact = contact_anonymise(contact=contact, by=by, ip=ip)
+    log_action(actor=by, action=CONTACT_DELETE, obj=contact, ip=ip)
+    contact.delete()
 
 
 REGION_BOUNDARIES_SET = "directory.region.boundaries_set"

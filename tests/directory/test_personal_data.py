@@ -162,6 +162,31 @@ def test_anonymising_erases_the_earlier_versions_and_the_admin_log_too(admin_cli
     assert f"<td>{date_format(changed, 'DATETIME_FORMAT')}</td>" in report
 
 
+@pytest.mark.parametrize("how", ["delete page", "delete action"])
+def test_deleting_a_contact_leaves_no_name_or_number_behind(admin_client, contact, how):
+    # The obvious way to honour an erasure request: once the row was gone, its earlier versions
+    # and the logs kept the person, with no contact left to find and erase them by.
+    pk = contact.pk
+    admin_client.get(reverse("admin:directory_contact_change", args=[pk]))  # a logged view
+    if how == "delete page":
+        url = reverse("admin:directory_contact_delete", args=[pk])
+        response = admin_client.post(url, {"post": "yes"}, follow=True)
+    else:
+        data = {"action": "delete_selected", "_selected_action": [pk], "post": "yes"}
+        response = admin_client.post(reverse("admin:directory_contact_changelist"), data)
+    assert response.status_code in (200, 302)
+
+    assert not Contact.objects.filter(pk=pk).exists()
+    events = Contact.pgh_event_model.objects.filter(pgh_obj_id=pk)
+    assert events.exists()
+    assert not events.exclude(name=f"Anonim #{pk}").exists()
+    assert not events.exclude(phone="").exists()
+    assert not LogEntry.objects.filter(object_repr__contains="Abdul Basith").exists()
+    assert not ActivityLog.objects.filter(object_repr__contains="Abdul Basith").exists()
+    assert ActivityLog.objects.filter(action="directory.contact.delete", object_id=str(pk)).exists()
+    assert "Abdul Basith" not in admin_client.get("/admin/").content.decode()
+
+
 def test_a_report_page_showing_the_contact_counts_as_an_access(
     client, admin_user, contact, sekretariat, petugas
 ):
