@@ -13,13 +13,16 @@ from datetime import date, datetime
 from itertools import islice
 
 import tablib
+from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, FieldError, ValidationError
+from django.db.models import Q
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export import fields, resources, widgets
 from import_export.formats import base_formats
 from openpyxl import Workbook, load_workbook
+from phonenumber_field.phonenumber import to_python
 
 from core import sheets
 from core.models import ActivityLog
@@ -230,9 +233,18 @@ class IdWidget(widgets.IntegerWidget):
         return int(text)
 
 
+class TextWidget(widgets.CharWidget):
+    """Text as typed, without the spaces around it: "Dinas Sosial " is the agency "Dinas Sosial"
+    (found by name, not added a second time), as the admin's own form would have it."""
+
+    def clean(self, value, row=None, **kwargs):
+        text = super().clean(value, row, **kwargs)
+        return text.strip() if isinstance(text, str) else text
+
+
 def column(attribute, label, widget=None):
     # Text columns take what Excel holds as text, even a number typed in a name column.
-    widget = widget or widgets.CharWidget(allow_blank=True)
+    widget = widget or TextWidget(allow_blank=True)
     return fields.Field(attribute=attribute, column_name=label, widget=widget)
 
 
@@ -395,6 +407,8 @@ class ContactResource(LabelledResource):
                     % {"id": given}
                 }
             )
+        if new:
+            self._refuse_known_person(row)
         if not new and self._restores_erased_data(instance, row):
             message = _(
                 "Data pribadi tokoh ID %(id)s sudah dihapus atas permintaan yang bersangkutan "
@@ -402,6 +416,35 @@ class ContactResource(LabelledResource):
             )
             raise ValidationError({"id": message % {"id": given}})
         return instance, new
+
+    def _refuse_known_person(self, row) -> None:
+        """A row without an ID is a new person, unless the directory already has one with the
+        same number, or the same name in the same region: the same list imported again (next
+        month, with a few rows added) added everyone a second time."""
+        try:
+            name = self.fields["name"].clean(row)
+            region = self.fields["region"].clean(row)
+            phone = (
+                self.fields["phone"].clean(row) if self.fields["phone"].column_name in row else ""
+            )
+        except (KeyError, ValueError):
+            return  # the row's own errors are reported as they are
+        same = Q(name__iexact=" ".join(str(name or "").split()), region=region) if name else Q()
+        if phone:
+            number = to_python(phone, region=settings.PHONENUMBER_DEFAULT_REGION)
+            if number.is_valid():  # a bad number is the phone column's own error
+                same |= Q(phone=number)
+        existing = Contact.objects.filter(same).order_by("pk").first() if same else None
+        if existing is not None:
+            raise ValidationError(
+                {
+                    "id": _(
+                        "Tokoh ini sudah ada di direktori (ID %(id)s, %(name)s). Isi kolom ID "
+                        "dengan %(id)s untuk memperbarui datanya, atau hapus baris ini."
+                    )
+                    % {"id": existing.pk, "name": existing.name}
+                }
+            )
 
     def _restores_erased_data(self, instance, row) -> bool:
         for name in self.PERSONAL_FIELDS:

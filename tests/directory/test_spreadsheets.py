@@ -3,6 +3,7 @@
 import html
 import io
 import re
+import zlib
 
 import openpyxl
 import pytest
@@ -243,6 +244,8 @@ LABELLED_HEADER = [
 
 
 def contact_row(name, **changes):
+    # A number of one's own: a second row with the same number is the same person.
+    number = f"08123{zlib.crc32(name.encode()) % 10**7:07d}"
     values = dict(
         zip(
             LABELLED_HEADER,
@@ -253,7 +256,7 @@ def contact_row(name, **changes):
                 "",
                 "",
                 "35.17.08",
-                "081234567890",
+                number,
                 "tugas_publik",
                 "19/12/2025",
                 "ya",
@@ -422,6 +425,47 @@ def test_new_contacts_import_without_an_id_column(client, admin_user, desa):
     assert "confirm_form" in response.context, row_problems(response)
     confirm(client, "contact", response)
     assert Contact.objects.get().name == "Tokoh Baru"
+
+
+def test_the_same_list_imported_again_adds_nobody_twice(client, admin_user, desa):
+    # Next month's list: last month's rows again, one added. Every row was added a second time.
+    client.force_login(admin_user)
+    first = [LABELLED_HEADER, contact_row("Kyai Abdul Basith"), contact_row("Romo Yohanes")]
+    confirm(client, "contact", import_file(client, "contact", xlsx(first), XLSX))
+    basith = Contact.objects.get(name="Kyai Abdul Basith")
+
+    again = [
+        *first,
+        contact_row("Pendeta Markus"),
+        # The same person with a new number, or with the old number under a spelling variant.
+        contact_row("romo  yohanes", **{"Nomor telepon": "085600001111"}),
+        contact_row("K.H. Abdul Basith", **{"Nomor telepon": str(basith.phone)}),
+    ]
+    response = import_file(client, "contact", xlsx(again), XLSX)
+
+    assert "confirm_form" not in response.context
+    problems = row_problems(response)
+    assert problems[0] == (
+        f"Baris 2: kolom “ID”: Tokoh ini sudah ada di direktori (ID {basith.pk}, Kyai Abdul "
+        f"Basith). Isi kolom ID dengan {basith.pk} untuk memperbarui datanya, atau hapus baris ini."
+    )
+    assert [problem.split(":")[0] for problem in problems] == [
+        "Baris 2",
+        "Baris 3",
+        "Baris 5",
+        "Baris 6",
+    ]
+    assert Contact.objects.count() == 2
+
+
+def test_an_agency_name_with_spaces_around_it_is_the_same_agency(client, admin_user):
+    client.force_login(admin_user)
+    Agency.objects.create(name="Dinas Sosial", acronym="Dinsos lama", kind="pemda")
+    upload = csv_file("name,acronym,kind,region,active\n Dinas Sosial ,Dinsos,pemda,,ya\n")
+
+    confirm(client, "agency", import_file(client, "agency", upload, CSV))
+
+    assert Agency.objects.get().acronym == "Dinsos"
 
 
 def test_an_export_with_an_anonymised_contact_imports_back_unchanged(client, admin_user, desa):
