@@ -137,8 +137,9 @@ class UserAdmin(ReadOnlyYesNoMixin, AutocompleteAdminMixin, LocalDatesAdminMixin
         ),
     )
 
-    # What an account may reach; not editable on one's own account (accounts.rules).
-    ACCESS_FIELDS = ("roles", "is_active", "is_staff", "cleared_restricted")
+    # What an account may reach (its agency and kecamatan decide what it sees); not editable on
+    # one's own account (accounts.rules).
+    ACCESS_FIELDS = ("roles", "is_active", "is_staff", "cleared_restricted", "agency", "kecamatan")
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("groups")

@@ -126,14 +126,24 @@ def test_only_administrators_manage_users(client, personas, persona):
         assert client.get(url).status_code == 403
 
 
-def test_an_administrator_cannot_raise_their_own_access(client, admin_user):
+def test_an_administrator_cannot_raise_their_own_access(client, admin_user, kecamatan, agency):
     # Superuser status skips every rule; clearance opens restricted reports. Both were ticked
     # on one's own page and saved; so could one's own roles be dropped, locking the last
-    # administrator out.
+    # administrator out, and a kecamatan-scoped administrator's kecamatan be cleared.
+    admin_user.kecamatan = kecamatan
+    admin_user.save()
     client.force_login(admin_user)
     url = f"/admin/accounts/user/{admin_user.pk}/change/"
     page = client.get(url).content.decode()
-    for field in ("is_superuser", "cleared_restricted", "is_active", "is_staff", "roles"):
+    for field in (
+        "is_superuser",
+        "cleared_restricted",
+        "is_active",
+        "is_staff",
+        "roles",
+        "agency",
+        "kecamatan",
+    ):
         assert f'name="{field}"' not in page, field
     assert "Administrator" in page  # the roles, shown
     # Shown read-only, yes/no in Indonesian (Django's icon text is the English True/False).
@@ -148,6 +158,8 @@ def test_an_administrator_cannot_raise_their_own_access(client, admin_user):
         "cleared_restricted": "on",
         "roles": ["sekretariat"],
         "is_active": "",
+        "kecamatan": "",
+        "agency": agency.pk,
     }
     response = client.post(url, data)
 
@@ -156,6 +168,7 @@ def test_an_administrator_cannot_raise_their_own_access(client, admin_user):
     assert admin_user.first_name == "Adi"
     assert not admin_user.is_superuser and not admin_user.cleared_restricted
     assert admin_user.is_active and admin_user.is_staff
+    assert (admin_user.kecamatan, admin_user.agency) == (kecamatan, None)
     assert set(admin_user.groups.values_list("name", flat=True)) == {"admin"}
 
 
