@@ -1,7 +1,7 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
-from core.log import register_actions
+from core.log import register_actions, register_data
 
 
 class AccountsConfig(AppConfig):
@@ -9,6 +9,8 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Akun")
 
     def ready(self):
+        from accounts.choices import Role
+
         register_actions(
             {
                 "accounts.user.roles": _("Peran pengguna diubah"),
@@ -20,4 +22,9 @@ class AccountsConfig(AppConfig):
                 "accounts.two_factor.recovery_used": _("Kode pemulihan dipakai untuk masuk"),
                 "accounts.two_factor.reset": _("Verifikasi dua langkah diatur ulang oleh admin"),
             }
+        )
+        # The reset request's address is kept as a digest only (accounts.services).
+        register_data({"email": _("alamat surel (sidik)")})
+        register_data(
+            {"added": _("peran ditambahkan"), "removed": _("peran dicabut")}, choices=Role.choices
         )

@@ -36,5 +36,6 @@ class CoreConfig(AppConfig):
                 "changes": _("perubahan"),
                 "decree": _("dasar penetapan (SK)"),
                 "decree_date": _("tanggal SK"),
+                "ip": _("alamat IP"),
             }
         )

@@ -5,6 +5,13 @@ log reads "Laporan diekspor" in pages and the admin instead of `incidents.export
 the keys of its entries' data with `register_data` (optionally with the choices whose labels
 replace stored codes), so the data reads "Status baru: Diverifikasi" instead of raw JSON."""
 
+import re
+from datetime import date
+
+from django.utils.formats import date_format
+
+ISO_DATE = re.compile(r"\d{4}-\d\d-\d\d")
+
 _LABELS: dict[str, str] = {}
 _DATA: dict[str, tuple[str, dict]] = {}
 _VISIBLE: dict = {}
@@ -39,21 +46,34 @@ def data_lines(data: dict) -> list[tuple[str, str]]:
             continue
         label, named = _DATA.get(key, (key, {}))
         if isinstance(value, list):
-            text = "; ".join(_item_text(item) for item in value)
+            text = "; ".join(_item_text(item, named) for item in value)
         elif isinstance(value, dict):
             text = "; ".join(f"{k}: {v}" for k, v in value.items())
         else:
-            text = str(named.get(value, value))
+            text = _value_text(value, named)
         lines.append((str(label), text))
     return lines
 
 
-def _item_text(item) -> str:
+def _value_text(value, named: dict) -> str:
+    # A stored code by its label ("sekretariat" → "Sekretariat"), a date as people read it.
+    if isinstance(value, str):
+        if value in named:
+            return str(named[value])
+        if ISO_DATE.fullmatch(value):
+            try:
+                return date_format(date.fromisoformat(value))
+            except ValueError:
+                return value
+    return str(value)
+
+
+def _item_text(item, named: dict) -> str:
     # A changed value: {"item": "1.1", "field": "anggaran", "old": "…", "new": "…"}.
     if isinstance(item, dict) and {"field", "old", "new"} <= item.keys():
         prefix = f"{item['item']} · " if item.get("item") else ""
         return f"{prefix}{item['field']}: {item['old'] or '—'} → {item['new'] or '—'}"
-    return str(item)
+    return _value_text(item, named)
 
 
 def register_visibility(model, visible) -> None:

@@ -15,6 +15,7 @@ from django.db.models.functions import Cast, Coalesce
 from django.db.models.sql import Query
 from django.db.models.sql.constants import SINGLE
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from core import constraints
@@ -268,7 +269,9 @@ class ActivityLog(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.at:%Y-%m-%d %H:%M} {self.actor or '-'} {self.action}"
+        # The admin's heading and breadcrumb of an entry: "29 November 2026, 14.03 · budi · …".
+        at = date_format(timezone.localtime(self.at), "DATETIME_FORMAT")
+        return f"{at} · {self.actor or '—'} · {self.action_label}"
 
     @property
     def action_label(self) -> str:

@@ -151,7 +151,7 @@ class MapView(PermissionRequiredMixin, TemplateView):
             filter_fields=filterset.bound_fields(IncidentFilter.MAP_FIELDS),
             querystring=query.urlencode(),
             tile_url=settings.MAP_TILE_URL,
-            tile_attribution=settings.MAP_TILE_ATTRIBUTION,
+            tile_attribution=settings.MAP_TILE_ATTRIBUTION or _("© kontributor OpenStreetMap"),
             alert_score=settings.HOTSPOT_ALERT_SCORE,
         )
         return context

@@ -1,7 +1,7 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
-from core.log import register_actions
+from core.log import register_actions, register_data
 from core.pickers import register_picker
 
 
@@ -23,5 +23,12 @@ class DirectoryConfig(AppConfig):
                 "directory.contact.anonymise": _("Data tokoh dianonimkan"),
                 "directory.contact.delete": _("Data tokoh dihapus"),
                 "directory.region.boundaries_set": _("Batas wilayah dimuat"),
+            }
+        )
+        register_data(
+            {
+                "contacts": _("tokoh (ID)"),
+                "codes": _("kode wilayah"),
+                "unknown": _("kode tidak dikenal"),
             }
         )

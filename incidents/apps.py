@@ -64,3 +64,6 @@ class IncidentsConfig(AppConfig):
         )
         register_data({"resolution": _("penyelesaian")}, choices=Resolution.choices)
         register_data({"risk_level": _("tingkat risiko")}, choices=RiskLevel.choices)
+        register_data(
+            {"incidents": _("laporan (ID)"), "parties": _("pihak (ID)"), "party": _("pihak (ID)")}
+        )

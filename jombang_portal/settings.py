@@ -410,7 +410,8 @@ HOTSPOT_ALERT_SCORE = env.float("HOTSPOT_ALERT_SCORE", default=10.0)
 
 # Map tiles: any XYZ tile server; the page still shows markers and the list without tiles.
 MAP_TILE_URL = env.str("MAP_TILE_URL", default="https://tile.openstreetmap.org/{z}/{x}/{y}.png")
-MAP_TILE_ATTRIBUTION = env.str("MAP_TILE_ATTRIBUTION", default="© OpenStreetMap contributors")
+# Empty: OpenStreetMap's credit in the reader's language ("© kontributor OpenStreetMap").
+MAP_TILE_ATTRIBUTION = env.str("MAP_TILE_ATTRIBUTION", default="")
 
 
 def tile_source(url: str) -> list[str]:

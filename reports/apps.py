@@ -28,5 +28,6 @@ class ReportsConfig(AppConfig):
                 "period": _("periode"),
                 "region": _("kode wilayah"),
                 "version": _("versi"),
+                "sha256": _("sidik SHA-256 berkas"),
             }
         )

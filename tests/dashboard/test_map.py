@@ -4,8 +4,11 @@ approximate) or counted apart; the kecamatan outlines shaded by hotspot score.""
 
 import re
 from decimal import Decimal
+from types import SimpleNamespace
 
 import pytest
+from django.template.loader import render_to_string
+from django.utils import translation
 
 from incidents.filters import IncidentFilter
 from tests.factories import IncidentFactory, UserFactory
@@ -294,3 +297,24 @@ def test_map_and_list_render_the_same_filter_form(client, pimpinan):
     assert mapped == list(IncidentFilter.MAP_FIELDS)
     assert set(mapped) <= set(listed)
     assert set(IncidentFilter.LIST_FIELDS) <= set(IncidentFilter.base_filters)
+
+
+@pytest.mark.parametrize(
+    "language, credit",
+    [("id", "© kontributor OpenStreetMap"), ("en", "© OpenStreetMap contributors")],
+)
+def test_the_map_credit_speaks_the_reader_s_language(client, pimpinan, settings, language, credit):
+    client.force_login(pimpinan)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    assert f'data-attribution="{credit}"' in client.get("/peta/").content.decode()
+    # Another tile server's own credit, as configured.
+    settings.MAP_TILE_ATTRIBUTION = "© Peta Kabupaten"
+    assert 'data-attribution="© Peta Kabupaten"' in client.get("/peta/").content.decode()
+
+
+@pytest.mark.parametrize("language, label", [("id", "Tutup"), ("en", "Close")])
+def test_a_message_s_close_button_speaks_the_reader_s_language(language, label):
+    message = SimpleNamespace(tags="success", message="Tersimpan.")
+    with translation.override(language):
+        html = render_to_string("includes/messages.html", {"messages": [message]})
+    assert f'aria-label="{label}"' in html

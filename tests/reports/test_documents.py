@@ -315,3 +315,14 @@ def test_the_letterhead_saves_without_a_new_logo_when_the_stored_file_is_gone(ad
     response = client.post(f"/admin/reports/letterhead/{letterhead.pk}/change/", {})
     assert response.status_code == 302
     assert Letterhead.objects.get().logo.name == "letterhead/hilang.png"
+
+
+def test_an_english_reader_gets_the_preview_s_buttons_in_english_and_the_document_in_indonesian(
+    client, year_2024, sekretariat, settings
+):
+    client.force_login(sekretariat)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get("/laporan-resmi/2024/rat/").content.decode()
+    assert "Back to the report list" in page and "Kembali ke daftar laporan" not in page
+    assert "Download draft PDF" in page
+    assert "Dasar hukum" in page and "Legal basis" not in page
