@@ -4,11 +4,15 @@ Django's LocaleMiddleware also follows the browser's Accept-Language, which woul
 to an officer whose phone happens to be set to English; the portal's working language is
 Indonesian, so only an explicit choice (the language cookie) changes it."""
 
+from urllib.parse import urlsplit, urlunsplit
+
 from django.conf import settings
 from django.core.exceptions import BadRequest
-from django.shortcuts import render
+from django.http import QueryDict
+from django.shortcuts import render, resolve_url
 from django.utils import timezone, translation
 from django.utils.cache import patch_cache_control
+from django.utils.http import url_has_allowed_host_and_scheme
 
 
 class PortalLanguageMiddleware:
@@ -127,3 +131,44 @@ class NoStoreMiddleware:
         if signed_in or download:
             patch_cache_control(response, private=True, no_store=True)
         return response
+
+
+class FormAddressMiddleware:
+    """Addresses that only take a sent form (verify, return, issue, finalise …) opened as pages.
+
+    A form sent after the session ended is answered with the sign-in page, whose `next` was that
+    address: after signing in, the browser opened it with GET and got an empty 405. `next` is
+    now the page the form was sent from (the Referer, this site only), so the person is back
+    where they pressed the button. An address like that opened directly (a bookmark, a reload)
+    gets a page saying what happened instead of an empty one."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if request.method == "POST" and response.status_code == 302:
+            self._next_from_referer(request, response)
+        elif response.status_code == 405 and not getattr(response, "content", b"x"):
+            allowed = response.get("Allow", "")
+            response = render(request, "405.html", status=405)
+            response["Allow"] = allowed
+        return response
+
+    @staticmethod
+    def _next_from_referer(request, response):
+        user = getattr(request, "user", None)
+        if user is None or user.is_authenticated:
+            return
+        target = urlsplit(response["Location"])
+        if target.path != resolve_url(settings.LOGIN_URL):
+            return
+        referer = request.headers.get("Referer", "")
+        if not url_has_allowed_host_and_scheme(
+            referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            return
+        page = urlsplit(referer)
+        query = QueryDict(target.query, mutable=True)
+        query["next"] = page.path + (f"?{page.query}" if page.query else "")
+        response["Location"] = urlunsplit(target._replace(query=query.urlencode(safe="/")))

@@ -109,6 +109,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A form sent after the session ended: back to its page after signing in; a form-only
+    # address opened as a page: an Indonesian 405 page instead of an empty one.
+    "core.middleware.FormAddressMiddleware",
     # Idle logout: the session expires SESSION_COOKIE_AGE after the last request, written at
     # most once every SESSION_REFRESH_SECONDS (instead of on every request).
     "core.middleware.IdleSessionMiddleware",

@@ -8,6 +8,7 @@ that is first proven valid, and breaks exactly one thing.
 import html
 import re
 from datetime import date, timedelta
+from urllib.parse import quote
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -720,6 +721,33 @@ def test_transition_by_get_is_not_allowed(client, sekretariat, submitted):
     client.force_login(sekretariat)
     response = client.get(f"/laporan/{submitted.pk}/status/?action=verify")
     assert response.status_code == 405
+    assert response["Allow"] == "POST, OPTIONS"
+    # A page saying what happened (it was an empty one), with the way back.
+    assert "Alamat ini hanya untuk mengirim formulir" in response.content.decode()
+    submitted.refresh_from_db()
+    assert submitted.status == "diajukan"
+
+
+def test_a_button_pressed_after_the_session_ended_returns_to_its_page_after_signing_in(
+    client, sekretariat, submitted
+):
+    # "Verifikasi" pressed after 30 idle minutes: signed in again, the browser opened the
+    # form-only address with GET (an empty 405), not the report.
+    page = f"/laporan/{submitted.pk}/?tab=riwayat"
+    response = client.post(
+        f"/laporan/{submitted.pk}/status/",
+        {"action": "verify"},
+        headers={"referer": f"http://testserver{page}"},
+    )
+    assert response.status_code == 302
+    assert response["Location"] == "/akun/masuk/?next=" + quote(page, safe="/")
+    # From another site, or without a Referer: the address as before.
+    elsewhere = client.post(
+        f"/laporan/{submitted.pk}/status/",
+        {"action": "verify"},
+        headers={"referer": "https://example.com/laporan/1/"},
+    )
+    assert elsewhere["Location"] == f"/akun/masuk/?next=/laporan/{submitted.pk}/status/"
     submitted.refresh_from_db()
     assert submitted.status == "diajukan"
 
