@@ -59,7 +59,13 @@ def notify(*, recipients, kind: str, key: str, message: str, url: str = "") -> l
 def deliver(notifications) -> int:
     """Email the notifications whose recipient has an address and has not turned email off.
     Returns how many emails were sent."""
-    wanted = [n for n in notifications if n.recipient.email and n.emailed_at is None]
+    # An account closed since the notification was made (an owed email retried a day later)
+    # gets nothing more.
+    wanted = [
+        n
+        for n in notifications
+        if n.recipient.is_active and n.recipient.email and n.emailed_at is None
+    ]
     if not wanted:
         return 0
     opted_out = set(

@@ -103,6 +103,20 @@ def test_a_mail_server_that_is_down_neither_fails_the_action_nor_loses_the_email
     assert not Notification.objects.filter(emailed_at=None).exists()
 
 
+def test_an_owed_email_is_not_sent_to_an_account_deactivated_since(
+    petugas_unscoped, sekretariat, kecamatan, settings, django_capture_on_commit_callbacks
+):
+    # The mail server was down; the next day the officer left and the account was closed.
+    settings.EMAIL_BACKEND = f"{__name__}.MailServerDown"
+    with django_capture_on_commit_callbacks(execute=True):
+        new_report(petugas_unscoped, kecamatan)
+    sekretariat.is_active = False
+    sekretariat.save()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    call_command("send_reminders", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert sekretariat.email not in [m.to[0] for m in mail.outbox]
+
+
 def test_low_risk_and_events_raise_no_alert(petugas_unscoped, sekretariat, kecamatan):
     new_report(petugas_unscoped, kecamatan, likelihood=1, impact=2)
     new_report(petugas_unscoped, kecamatan, kind="kejadian", likelihood=None, impact=None)
