@@ -4,13 +4,16 @@ import logging
 import smtplib
 from datetime import timedelta
 
+from axes.models import AccessFailureLog, AccessLog
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.sessions.models import Session
 from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from core.services import submission_purge
 from dashboard.models import Notification, NotificationPreference
 from dashboard.rules import AUDIENCES
 
@@ -139,3 +142,24 @@ def preference_set(*, user, email: bool) -> NotificationPreference:
         user=user, defaults={"email": email}
     )
     return preference
+
+
+def old_data_purge() -> dict[str, int]:
+    """What is kept only for a while, deleted once older (UU 27/2022: personal data no longer
+    than needed), for a daily timer. Returns how many rows of each kind went:
+    - `form_tokens`: double-submission tokens (FORM_SUBMISSION_KEEP_DAYS);
+    - `sessions`: expired sessions (a typed rejection reason may wait in one);
+    - `sign_ins`: the sign-in log's usernames, addresses and browsers (SIGN_IN_LOG_KEEP_DAYS);
+    - `notifications`: notifications, which carry report titles (NOTIFICATION_KEEP_DAYS).
+    The activity log is kept: it is the record of who did what."""
+    now = timezone.now()
+    sign_in_cutoff = now - timedelta(days=settings.SIGN_IN_LOG_KEEP_DAYS)
+    return {
+        "form_tokens": submission_purge(older_than_days=settings.FORM_SUBMISSION_KEEP_DAYS),
+        "sessions": Session.objects.filter(expire_date__lt=now).delete()[0],
+        "sign_ins": AccessLog.objects.filter(attempt_time__lt=sign_in_cutoff).delete()[0]
+        + AccessFailureLog.objects.filter(attempt_time__lt=sign_in_cutoff).delete()[0],
+        "notifications": Notification.objects.filter(
+            created_at__lt=now - timedelta(days=settings.NOTIFICATION_KEEP_DAYS)
+        ).delete()[0],
+    }

@@ -241,6 +241,10 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 # Double-submission tokens (core.FormSubmission) older than this many days are deleted by
 # `manage.py purge_form_submissions` (a daily timer, docs/deploy.md).
 FORM_SUBMISSION_KEEP_DAYS = env.int("FORM_SUBMISSION_KEEP_DAYS", default=30)
+# `manage.py purge_old_data` (daily): the sign-in log (usernames, addresses, browsers) and
+# notifications (report titles) are deleted once older than this many days.
+SIGN_IN_LOG_KEEP_DAYS = env.int("SIGN_IN_LOG_KEEP_DAYS", default=90)
+NOTIFICATION_KEEP_DAYS = env.int("NOTIFICATION_KEEP_DAYS", default=180)
 
 # Two-factor login (django-otp, accounts/two_factor.py): required for the roles granted
 # `accounts.require_two_factor` (accounts/rules.py), optional for everyone else. On in every
