@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from core.imports import purge_kept_imports
 from core.services import submission_purge
 from dashboard.models import Notification, NotificationPreference
 from dashboard.rules import AUDIENCES
@@ -150,7 +151,8 @@ def old_data_purge() -> dict[str, int]:
     - `form_tokens`: double-submission tokens (FORM_SUBMISSION_KEEP_DAYS);
     - `sessions`: expired sessions (a typed rejection reason may wait in one);
     - `sign_ins`: the sign-in log's usernames, addresses and browsers (SIGN_IN_LOG_KEEP_DAYS);
-    - `notifications`: notifications, which carry report titles (NOTIFICATION_KEEP_DAYS).
+    - `notifications`: notifications, which carry report titles (NOTIFICATION_KEEP_DAYS);
+    - `imports`: spreadsheets kept for an import's confirmation that never came (a day).
     The activity log is kept: it is the record of who did what."""
     now = timezone.now()
     sign_in_cutoff = now - timedelta(days=settings.SIGN_IN_LOG_KEEP_DAYS)
@@ -162,4 +164,5 @@ def old_data_purge() -> dict[str, int]:
         "notifications": Notification.objects.filter(
             created_at__lt=now - timedelta(days=settings.NOTIFICATION_KEEP_DAYS)
         ).delete()[0],
+        "imports": purge_kept_imports(older_than_hours=24),
     }

@@ -2,7 +2,6 @@ import csv
 import datetime
 import os
 import re
-import tempfile
 import uuid
 
 import pghistory
@@ -32,6 +31,7 @@ from import_export.forms import SelectableFieldsExportForm
 
 from core.admin import AutocompleteAdminMixin, LocalDatesAdminMixin, yes_no_column, yes_no_icon
 from core.forms import SafeJSONField
+from core.imports import kept_imports_folder, remove_kept_import
 from core.models import ActivityLog
 from core.services import log_action
 from core.utils import spreadsheet_safe
@@ -105,6 +105,15 @@ class SpreadsheetImportExportAdmin(LocalDatesAdminMixin, ImportExportModelAdmin)
             ]
         return initial
 
+    def import_action(self, request, **kwargs):
+        response = super().import_action(request, **kwargs)
+        # A preview with bad rows offers no confirmation: its kept upload goes at once.
+        kept = getattr(request.FILES.get("import_file"), "tmp_storage_name", None)
+        context = getattr(response, "context_data", None) or {}
+        if kept and "confirm_form" not in context:
+            remove_kept_import(kept)
+        return response
+
     def process_import(self, request, **kwargs):
         """The confirmation takes the file kept since this session's preview by renaming it
         (atomically) before the import reads it: a second confirmation of the same upload (a
@@ -130,7 +139,7 @@ class SpreadsheetImportExportAdmin(LocalDatesAdminMixin, ImportExportModelAdmin)
                 name for name in request.session[self.KEPT_IMPORTS] if name != kept
             ]
             taken = f"{kept}.{uuid.uuid4().hex}"
-            folder = tempfile.gettempdir()
+            folder = kept_imports_folder()
             try:
                 os.rename(os.path.join(folder, kept), os.path.join(folder, taken))
             except FileNotFoundError:

@@ -351,6 +351,10 @@ PHONENUMBER_DB_FORMAT = "E164"
 PHONENUMBER_DEFAULT_FORMAT = "E164"
 
 IMPORT_EXPORT_USE_TRANSACTIONS = True
+# Uploads kept between an import's preview and its confirmation: a private folder, removed
+# when the preview has bad rows and by purge_old_data when never confirmed (core/imports.py).
+IMPORT_EXPORT_TMP_STORAGE_CLASS = "core.imports.KeptImportStorage"
+IMPORT_KEPT_DIR = env.str("IMPORT_KEPT_DIR", default="")  # empty: portal-impor-<uid> in $TMPDIR
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 # The library's own escaping deletes a leading "=" (losing data) and lets + - @ through; the
 # resources escape every cell with core.utils.spreadsheet_safe instead (directory/resources.py).

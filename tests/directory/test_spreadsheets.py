@@ -2,7 +2,10 @@
 
 import html
 import io
+import os
 import re
+import stat
+import time
 import zlib
 
 import openpyxl
@@ -11,6 +14,7 @@ from django.contrib.admin.models import LogEntry
 from django.test import Client
 
 from accounts.models import User
+from core.imports import purge_kept_imports
 from directory import resources
 from directory.models import Agency, Contact
 from tests.factories import ContactFactory
@@ -682,3 +686,36 @@ def test_a_nul_character_or_a_superscript_id_is_named_in_indonesian(client, admi
         "Baris 3: Kolom “ID”: “²” bukan nomor; kosongkan untuk data baru.",
     ]
     assert not Contact.objects.exists()
+
+
+def test_an_upload_is_kept_privately_and_only_while_a_confirmation_may_come(
+    client, admin_user, desa, settings, tmp_path
+):
+    # A whole contact list (names, numbers, religion) stayed in the shared temporary folder
+    # after every preview with bad rows, and after every preview nobody confirmed.
+    settings.IMPORT_KEPT_DIR = str(tmp_path / "kept")
+    client.force_login(admin_user)
+    bad = xlsx([LABELLED_HEADER, contact_row("Tokoh Baik"), contact_row("X", **{"Aktif": "?"})])
+    import_file(client, "contact", bad, XLSX)
+    assert os.listdir(settings.IMPORT_KEPT_DIR) == []
+
+    good = import_file(client, "contact", xlsx([LABELLED_HEADER, contact_row("Tokoh")]), XLSX)
+    [kept] = os.listdir(settings.IMPORT_KEPT_DIR)
+    assert stat.S_IMODE(os.stat(settings.IMPORT_KEPT_DIR).st_mode) == 0o700
+    assert stat.S_IMODE(os.stat(os.path.join(settings.IMPORT_KEPT_DIR, kept)).st_mode) == 0o600
+    # Not confirmed within a day: the daily purge removes it.
+    assert purge_kept_imports(older_than_hours=24) == 0
+    day_ago = time.time() - 25 * 3600
+    os.utime(os.path.join(settings.IMPORT_KEPT_DIR, kept), (day_ago, day_ago))
+    assert purge_kept_imports(older_than_hours=24) == 1
+    assert os.listdir(settings.IMPORT_KEPT_DIR) == []
+    # Its confirmation then imports nothing, and says so.
+    page = confirm(client, "contact", good).content.decode()
+    assert "sudah dikonfirmasi atau berkasnya tidak ada lagi" in page
+    assert not Contact.objects.exists()
+
+    # Confirmed in time: imported, and the kept file is gone.
+    good = import_file(client, "contact", xlsx([LABELLED_HEADER, contact_row("Tokoh")]), XLSX)
+    confirm(client, "contact", good)
+    assert Contact.objects.get().name == "Tokoh"
+    assert os.listdir(settings.IMPORT_KEPT_DIR) == []

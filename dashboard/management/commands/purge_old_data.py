@@ -9,7 +9,7 @@ from dashboard.services import old_data_purge
 class Command(BaseCommand):
     help = (
         "Hapus data yang disimpan sementara: token formulir, sesi kedaluwarsa, catatan masuk "
-        "dan notifikasi yang melewati masa simpannya."
+        "notifikasi dan berkas impor yang melewati masa simpannya."
     )
 
     def handle(self, *args, **options):
@@ -19,5 +19,6 @@ class Command(BaseCommand):
             f"{settings.FORM_SUBMISSION_KEEP_DAYS} hari), {counts['sessions']} sesi kedaluwarsa, "
             f"{counts['sign_ins']} catatan masuk (lebih dari {settings.SIGN_IN_LOG_KEEP_DAYS} "
             f"hari), {counts['notifications']} notifikasi (lebih dari "
-            f"{settings.NOTIFICATION_KEEP_DAYS} hari)."
+            f"{settings.NOTIFICATION_KEEP_DAYS} hari), {counts['imports']} berkas impor yang "
+            "tidak dikonfirmasi."
         )
