@@ -561,6 +561,8 @@ class ContactAdmin(KeptWhileNamedMixin, AutocompleteAdminMixin, SpreadsheetImpor
         if field.choices:
             return str(getattr(contact, f"get_{field.name}_display")())
         value = getattr(contact, field.name)
+        if isinstance(value, bool):
+            return gettext("Ya") if value else gettext("Tidak")
         if isinstance(value, datetime.datetime):
             return date_format(timezone.localtime(value), "DATETIME_FORMAT")
         if isinstance(value, datetime.date):
@@ -594,7 +596,7 @@ class ContactAdmin(KeptWhileNamedMixin, AutocompleteAdminMixin, SpreadsheetImpor
         for entry in accesses:
             writer.writerow(
                 [
-                    timezone.localtime(entry.at).isoformat(timespec="seconds"),
+                    date_format(timezone.localtime(entry.at), "DATETIME_FORMAT"),
                     spreadsheet_safe(entry.actor.get_username() if entry.actor else "-"),
                     spreadsheet_safe(entry.action_label),
                     spreadsheet_safe(entry.object_repr),

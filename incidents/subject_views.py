@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
+from django.utils.formats import date_format
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views import View
@@ -110,7 +111,7 @@ class PartySubjectReportView(PermissionRequiredMixin, View):
         yield [_("Waktu"), _("Pengguna"), _("Tindakan"), _("Data"), _("Alamat IP")]
         for entry in accesses:
             yield [
-                timezone.localtime(entry.at).isoformat(timespec="seconds"),
+                date_format(timezone.localtime(entry.at), "DATETIME_FORMAT"),
                 entry.actor.get_username() if entry.actor else "-",
                 str(entry.action_label),
                 entry.object_repr,

@@ -4,6 +4,7 @@ the identity and keeps the statistics."""
 
 import csv
 import io
+import re
 from datetime import date
 
 import pytest
@@ -61,6 +62,12 @@ def test_subject_report_lists_what_is_stored_and_every_access(admin_client, cont
     assert exported["Content-Disposition"].startswith("attachment;")
     rows = list(csv.reader(io.StringIO(exported.content.decode())))
     assert ["nama", "Kyai Haji Abdul Basith"] in rows
+    # Read by the person who asked: "Ya", not "True"; "29 November 2026, 14.03", not ISO.
+    assert ["aktif", "Ya"] in rows
+    access_times = [row[0] for row in rows if len(row) == 5][1:]
+    assert access_times and all(
+        re.fullmatch(r"\d{1,2} \w+ \d{4}, \d\d\.\d\d", t) for t in access_times
+    )
     actions = [row[2] for row in rows if len(row) == 5]
     # The change page, then the on-screen report (the CSV's own access is logged after).
     assert actions.count("Data tokoh dilihat") == 1

@@ -3,6 +3,7 @@ report by name across all reports, with every access, exportable; anonymising ke
 
 import csv
 import io
+import re
 
 import pytest
 from django.urls import reverse
@@ -75,13 +76,18 @@ def test_short_search_asks_for_more_letters(client, admin_user, named):
     assert not ActivityLog.objects.filter(action="incidents.party.subject_report").exists()
 
 
-def test_report_exports_as_csv_and_excel(client, admin_user, named):
+def test_report_exports_as_csv_and_excel(client, admin_user, sekretariat, named):
     first, _hidden, _other = named
+    client.force_login(sekretariat)
+    client.get(f"/laporan/{first.pk}/")  # an access to the report that names the party
     client.force_login(admin_user)
     response = client.get(URL, {"nama": "Sukarmin", "format": "csv"})
     assert response["Content-Disposition"].startswith("attachment")
     rows = list(csv.reader(io.StringIO(response.content.decode())))
     assert any(row[:2] == [first.reference, "Pak Sukarmin"] for row in rows)
+    # The accesses (the search page just opened) dated as people read them, not ISO.
+    times = [row[0] for row in rows if len(row) == 5 and row[2] and row[0] != "Waktu"]
+    assert times and all(re.fullmatch(r"\d{1,2} \w+ \d{4}, \d\d\.\d\d", t) for t in times)
     response = client.get(URL, {"nama": "Sukarmin", "format": "xlsx"})
     book = load_workbook(io.BytesIO(response.content))
     values = [cell for row in book.active.iter_rows(values_only=True) for cell in row]
