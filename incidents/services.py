@@ -2,6 +2,7 @@
 workflow and history with the acting user, and nothing else writes incidents."""
 
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 
 import pghistory
 from django.apps import apps
@@ -374,6 +375,24 @@ def incident_changes_since(current: Incident, version: int) -> StaleEdit:
     return StaleEdit(changes=changes, by=by, at=current.updated_at)
 
 
+NUMBER_FIELDS = (models.IntegerField, models.DecimalField, models.FloatField)
+
+
+def _number_display(model_field, value) -> str:
+    # "1.250.000" and "-7,556" as the pages show numbers, not "1250000" and "-7.556000".
+    try:
+        number = Decimal(str(value))
+    except InvalidOperation:
+        return str(value)
+    if not number.is_finite():
+        return str(value)
+    number = (
+        number.quantize(Decimal(1)) if number == number.to_integral_value() else number.normalize()
+    )
+    text = formats.number_format(number, force_grouping=True)
+    return f"Rp {text}" if model_field.name.endswith("rupiah") else text
+
+
 def field_display(model_field, value, cache: dict | None = None) -> str:
     """A stored value as a person reads it: choice labels, related names, local times.
 
@@ -398,6 +417,8 @@ def field_display(model_field, value, cache: dict | None = None) -> str:
         value = parse_datetime(value) or value
     if hasattr(value, "astimezone"):
         return formats.date_format(timezone.localtime(value), "DATETIME_FORMAT")
+    if isinstance(model_field, NUMBER_FIELDS):
+        return _number_display(model_field, value)
     text = str(value)
     return text if len(text) <= 120 else text[:117] + "…"
 

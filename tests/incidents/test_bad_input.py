@@ -598,6 +598,21 @@ def test_a_quick_report_completed_reads_ya_tidak_in_the_history(
     assert "True" not in history and "False" not in history
 
 
+def test_the_history_shows_numbers_as_the_pages_do(as_petugas, own_report, client, sekretariat):
+    # "Kerugian (Rp): 1250000 → 1500000" and "Lintang: -7.556000" read like raw data.
+    Incident.objects.filter(pk=own_report.pk).update(loss_rupiah=1_250_000, latitude=None)
+    own_report.refresh_from_db()
+    payload = edit_payload(own_report, loss_rupiah="1500000", latitude="-7.556", longitude="112.2")
+    assert as_petugas.post(f"/laporan/{own_report.pk}/ubah/", payload).status_code == 302
+    client.force_login(sekretariat)
+
+    page = client.get(f"/laporan/{own_report.pk}/").content.decode()
+
+    history = " ".join(page.split('data-testid="history"')[1].split())
+    assert "Rp 1.250.000 → Rp 1.500.000" in history
+    assert "— → -7,556" in history
+
+
 def test_valid_edit_payload_saves(as_petugas, own_report):
     response = as_petugas.post(
         f"/laporan/{own_report.pk}/ubah/", edit_payload(own_report, killed="2")
