@@ -101,6 +101,21 @@ class PasswordChangeForm(AdminPasswordChangeForm):
 NOT_YOURS = _("Akun superuser hanya dapat dikelola oleh superuser.")
 
 
+class RoleFilter(admin.SimpleListFilter):
+    """By role, named as the role column names it ("Petugas lapangan"), not by group name."""
+
+    title = _("peran")
+    parameter_name = "peran"
+
+    def lookups(self, request, model_admin):
+        return Role.choices
+
+    def queryset(self, request, queryset):
+        if self.value() in Role.values:
+            return queryset.filter(groups__name=self.value())
+        return queryset
+
+
 @admin.register(User)
 class UserAdmin(ReadOnlyYesNoMixin, AutocompleteAdminMixin, LocalDatesAdminMixin, BaseUserAdmin):
     form = UserChangeForm
@@ -115,7 +130,7 @@ class UserAdmin(ReadOnlyYesNoMixin, AutocompleteAdminMixin, LocalDatesAdminMixin
         yes_no_column("is_active", _("aktif")),
         "last_login",
     ]
-    list_filter = ["groups", "is_active", "agency__kind", "kecamatan"]
+    list_filter = [RoleFilter, "is_active", "agency__kind", "kecamatan"]
     list_select_related = ["agency", "kecamatan"]
     search_fields = ["username", "first_name", "last_name", "email", "agency__name"]
     autocomplete_fields = ["agency", "kecamatan"]
