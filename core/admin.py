@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.core.exceptions import ValidationError
@@ -7,7 +8,13 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import LocalDateField, LocalDateInput, LocalDateTimeField, LocalDateTimeInput
+from core.forms import (
+    LocalDateField,
+    LocalDateInput,
+    LocalDateTimeField,
+    LocalDateTimeInput,
+    OpenedStateMixin,
+)
 from core.log import action_choices
 from core.models import ActivityLog
 
@@ -131,6 +138,28 @@ def yes_no_icon(value: bool):
     """Django's check icon for a boolean list column, with the text "Ya"/"Tidak"."""
     icon = static(f"admin/img/icon-{'yes' if value else 'no'}.svg")
     return format_html('<img src="{}" alt="{}">', icon, _("Ya") if value else _("Tidak"))
+
+
+class ChangedMeanwhileAdminForm(OpenedStateMixin, forms.ModelForm):
+    """An admin change form that does not write a colleague's change back: saved on top of one
+    made since the page was opened (a number corrected, a contact deactivated), it is refused
+    saying what changed, with what was typed kept; sent again, it saves knowingly."""
+
+    opened = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk:
+            current = type(self.instance)._default_manager.select_for_update()
+            self.refused_as_changed_meanwhile(
+                current.get(pk=self.instance.pk),
+                _(
+                    "Data ini diubah orang lain sejak Anda membukanya: %(changes)s. Isian Anda "
+                    "di bawah belum disimpan; periksa, lalu simpan lagi untuk menimpa perubahan "
+                    "itu."
+                ),
+            )
+        return cleaned
 
 
 class ActionFilter(admin.SimpleListFilter):

@@ -29,7 +29,13 @@ from django.views.decorators.http import require_POST
 from import_export.admin import ImportExportModelAdmin
 from import_export.forms import SelectableFieldsExportForm
 
-from core.admin import AutocompleteAdminMixin, LocalDatesAdminMixin, yes_no_column, yes_no_icon
+from core.admin import (
+    AutocompleteAdminMixin,
+    ChangedMeanwhileAdminForm,
+    LocalDatesAdminMixin,
+    yes_no_column,
+    yes_no_icon,
+)
 from core.forms import SafeJSONField
 from core.imports import kept_imports_folder, remove_kept_import
 from core.models import ActivityLog
@@ -396,6 +402,7 @@ class KeptWhileNamedMixin:
 
 @admin.register(Agency)
 class AgencyAdmin(KeptWhileNamedMixin, AutocompleteAdminMixin, SpreadsheetImportExportAdmin):
+    form = ChangedMeanwhileAdminForm
     resource_classes = [AgencyResource]
     list_display = ["name", "acronym", "kind", "region", yes_no_column("active", _("aktif"))]
     list_filter = ["kind", "active"]
@@ -406,6 +413,7 @@ class AgencyAdmin(KeptWhileNamedMixin, AutocompleteAdminMixin, SpreadsheetImport
 
 @admin.register(Contact)
 class ContactAdmin(KeptWhileNamedMixin, AutocompleteAdminMixin, SpreadsheetImportExportAdmin):
+    form = ChangedMeanwhileAdminForm
     resource_classes = [ContactResource]
     list_display = [
         "name",

@@ -257,3 +257,41 @@ def test_the_report_shows_the_newest_accesses_and_the_csv_all_of_them(
     rows = list(csv.reader(io.StringIO(exported)))
     # The five list views and the on-screen report.
     assert [row[2] for row in rows if len(row) == 5].count("Daftar tokoh dilihat") == 5
+
+
+def test_a_contact_saved_on_top_of_a_colleague_s_change_is_refused_saying_what_changed(
+    admin_client, contact
+):
+    # Two administrators open the same contact; one corrects the number, the other then saves
+    # the organisation: the old number was written back without a word.
+    url = reverse("admin:directory_contact_change", args=[contact.pk])
+    page = admin_client.get(url)
+    data = {
+        "name": contact.name,
+        "kind": contact.kind,
+        "organisation": "PCNU Jombang",
+        "community": "",
+        "region": contact.region_id,
+        "phone": "081234567890",
+        "legal_basis": contact.legal_basis,
+        "legal_basis_date": "",
+        "active": "on",
+        "opened": page.context["adminform"].form["opened"].value(),
+    }
+    Contact.objects.filter(pk=contact.pk).update(phone="+6285700001111")
+
+    refused = admin_client.post(url, data)
+
+    assert refused.status_code == 200
+    text = " ".join(refused.content.decode().split())
+    assert "Data ini diubah orang lain sejak Anda membukanya" in text
+    assert "+6285700001111" in text
+    contact.refresh_from_db()
+    assert str(contact.phone) == "+6285700001111" and contact.organisation != "PCNU Jombang"
+
+    # Sent again from the page that said so: saved knowingly.
+    data["opened"] = refused.context["adminform"].form["opened"].value()
+    data["phone"] = "085700001111"
+    assert admin_client.post(url, data).status_code == 302
+    contact.refresh_from_db()
+    assert contact.organisation == "PCNU Jombang"
