@@ -201,7 +201,8 @@ class DateWidget(widgets.Widget):
 
 
 class YesNoWidget(widgets.BooleanWidget):
-    """`ya`/`tidak` as well as true/false/1/0; empty means yes (active)."""
+    """`ya`/`tidak` as well as true/false/1/0; empty means yes (active) for a new row (an
+    existing contact's is left alone: ContactResource.import_field)."""
 
     TRUE = {"ya", "y", "true", "1", "aktif"}
     FALSE = {"tidak", "t", "false", "0", "nonaktif"}
@@ -416,6 +417,17 @@ class ContactResource(LabelledResource):
             )
             raise ValidationError({"id": message % {"id": given}})
         return instance, new
+
+    def import_field(self, field, instance, row, is_m2m=False, **kwargs):
+        # An empty "Aktif" cell means active for a new contact, and leaves an existing one as
+        # it is: a contact deactivated after withdrawing consent came back active.
+        if (
+            field.attribute == "active"
+            and instance.pk is not None
+            and str(row.get(field.column_name) or "").strip() == ""
+        ):
+            return
+        super().import_field(field, instance, row, is_m2m, **kwargs)
 
     def _refuse_known_person(self, row) -> None:
         """A row without an ID is a new person, unless the directory already has one with the

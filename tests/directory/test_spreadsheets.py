@@ -719,3 +719,18 @@ def test_an_upload_is_kept_privately_and_only_while_a_confirmation_may_come(
     confirm(client, "contact", good)
     assert Contact.objects.get().name == "Tokoh"
     assert os.listdir(settings.IMPORT_KEPT_DIR) == []
+
+
+def test_an_empty_active_cell_leaves_a_deactivated_contact_inactive(client, admin_user, desa):
+    # Deactivated after withdrawing consent; a later file updating the contact by ID left the
+    # "Aktif" column empty, and the contact came back active.
+    client.force_login(admin_user)
+    withdrawn = ContactFactory(region=desa, name="Romo Yohanes", active=False)
+    row = contact_row("Romo Yohanes", ID=withdrawn.pk, Aktif="", **{"Organisasi/lembaga": "Paroki"})
+    confirm(client, "contact", import_file(client, "contact", xlsx([LABELLED_HEADER, row]), XLSX))
+    withdrawn.refresh_from_db()
+    assert withdrawn.organisation == "Paroki" and not withdrawn.active
+    # A new contact without the cell is active.
+    new = contact_row("Pendeta Markus", Aktif="")
+    confirm(client, "contact", import_file(client, "contact", xlsx([LABELLED_HEADER, new]), XLSX))
+    assert Contact.objects.get(name="Pendeta Markus").active
