@@ -629,12 +629,17 @@ class ContactAdmin(KeptWhileNamedMixin, AutocompleteAdminMixin, SpreadsheetImpor
         return request.user.has_perm("directory.export_contact")
 
     def get_export_data(self, file_format, request, queryset, **kwargs):
-        # Contacts are personal data: who exported them, and how many, is kept (UU 27/2022).
+        # Contacts are personal data: who exported which of them, from where, is kept (UU
+        # 27/2022), so a contact's data-subject report lists the export (`data.contacts`, as
+        # the list views log them) and a lost file's people can be named.
+        exported = sorted(queryset.values_list("pk", flat=True))
         log_action(
             actor=request.user,
             action="directory.contact.export",
             format=file_format.get_title(),
-            count=queryset.count(),
+            count=len(exported),
+            contacts=exported,
+            ip=get_client_ip_address(request),
         )
         return super().get_export_data(file_format, request, queryset, **kwargs)
 

@@ -12,6 +12,7 @@ import openpyxl
 import pytest
 from django.contrib.admin.models import LogEntry
 from django.test import Client
+from django.urls import reverse
 
 from accounts.models import User
 from core.imports import purge_kept_imports
@@ -213,6 +214,10 @@ def test_contacts_export_to_excel_with_e164_numbers(client, admin_user, desa):
     # Text starting with + is neutralised like a formula; the number itself is kept whole.
     assert record["Nomor telepon"] == "'+6281234567890"
     assert record["Wilayah"] == "35.17.08.2001 Ceweng"
+    # Which contacts went out, and to whom, is in the person's data-subject report.
+    exported = Contact.objects.get(name="Tokoh Ekspor")
+    report = client.get(reverse("admin:directory_contact_subject_report", args=[exported.pk]))
+    assert "Data tokoh diekspor" in report.content.decode()
     assert record["Tanggal dasar pemrosesan"] in ("", None)  # empty, not "None"
 
 
