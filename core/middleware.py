@@ -149,8 +149,13 @@ class FormAddressMiddleware:
         response = self.get_response(request)
         if request.method == "POST" and response.status_code == 302:
             self._next_from_referer(request, response)
-        elif response.status_code == 405 and not getattr(response, "content", b"x"):
-            allowed = response.get("Allow", "")
+        elif (
+            response.status_code == 405
+            and not getattr(response, "content", b"x")
+            and "POST" in response.get("Allow", "")
+            and "HX-Request" not in request.headers
+        ):
+            allowed = response["Allow"]
             response = render(request, "405.html", status=405)
             response["Allow"] = allowed
         return response
@@ -162,6 +167,10 @@ class FormAddressMiddleware:
             return
         target = urlsplit(response["Location"])
         if target.path != resolve_url(settings.LOGIN_URL):
+            return
+        # Only the redirect of a form sent to this very address (not signing out, whose page
+        # is the login page too: the next person would land on the previous one's page).
+        if QueryDict(target.query).get("next") != request.get_full_path():
             return
         referer = request.headers.get("Referer", "")
         if not url_has_allowed_host_and_scheme(

@@ -109,9 +109,6 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    # A form sent after the session ended: back to its page after signing in; a form-only
-    # address opened as a page: an Indonesian 405 page instead of an empty one.
-    "core.middleware.FormAddressMiddleware",
     # Idle logout: the session expires SESSION_COOKIE_AGE after the last request, written at
     # most once every SESSION_REFRESH_SECONDS (instead of on every request).
     "core.middleware.IdleSessionMiddleware",
@@ -128,6 +125,10 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     # Cache-Control: private, no-store on pages, exports and files that carry report data.
     "core.middleware.NoStoreMiddleware",
+    # A form sent after the session ended: back to its page after signing in; a form-only
+    # address opened as a page: an Indonesian 405 page instead of an empty one. Inside the
+    # middleware above, so the page it draws gets their headers and reads its messages.
+    "core.middleware.FormAddressMiddleware",
     # Last, as django-axes requires: it turns a lockout into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]

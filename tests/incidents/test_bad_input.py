@@ -739,6 +739,8 @@ def test_transition_by_get_is_not_allowed(client, sekretariat, submitted):
     assert response["Allow"] == "POST, OPTIONS"
     # A page saying what happened (it was an empty one), with the way back.
     assert "Alamat ini hanya untuk mengirim formulir" in response.content.decode()
+    # With the headers every page has.
+    assert "Content-Security-Policy" in response and "no-store" in response["Cache-Control"]
     submitted.refresh_from_db()
     assert submitted.status == "diajukan"
 
@@ -763,6 +765,13 @@ def test_a_button_pressed_after_the_session_ended_returns_to_its_page_after_sign
         headers={"referer": "https://example.com/laporan/1/"},
     )
     assert elsewhere["Location"] == f"/akun/masuk/?next=/laporan/{submitted.pk}/status/"
+    # Signing out, from a page whose address holds a search: the sign-in page for whoever
+    # comes next, not a way back to the previous person's page.
+    client.force_login(sekretariat)
+    signed_out = client.post(
+        "/akun/keluar/", headers={"referer": "http://testserver/laporan/?q=Sukarmin"}
+    )
+    assert signed_out["Location"] == "/akun/masuk/"
     submitted.refresh_from_db()
     assert submitted.status == "diajukan"
 
