@@ -11,7 +11,7 @@ from django.contrib.postgres.indexes import GinIndex
 from django.core.exceptions import NON_FIELD_ERRORS, FieldError, ValidationError
 from django.db import DatabaseError, connections, models, router, transaction
 from django.db.models import Q
-from django.db.models.functions import Cast, Coalesce
+from django.db.models.functions import Coalesce
 from django.db.models.sql import Query
 from django.db.models.sql.constants import SINGLE
 from django.utils import timezone
@@ -186,19 +186,14 @@ class EvidenceFile(models.Model):
 
 class ActivityLogQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """The entries the user may read: those about a record of a model with a visibility
-        rule (core.log.register_visibility) only when the user may see that record."""
-        queryset = self
-        for model, visible in visibility_rules():
-            hidden = (
-                model._default_manager.exclude(pk__in=visible(user).values("pk"))
-                .annotate(key=Cast("pk", models.CharField()))
-                .values("key")
-            )
-            queryset = queryset.exclude(
-                content_type=ContentType.objects.get_for_model(model), object_id__in=hidden
-            )
-        return queryset
+        """The entries the user may read: those about a model with a visibility rule
+        (core.log.register_visibility) only when the user may see all of that model's rows."""
+        hidden = [
+            ContentType.objects.get_for_model(model)
+            for model, reads_all in visibility_rules()
+            if not reads_all(user)
+        ]
+        return self.exclude(content_type__in=hidden) if hidden else self
 
     def for_object(self, obj):
         return self.for_objects(type(obj), [obj.pk])

@@ -12,11 +12,16 @@ class IncidentsConfig(AppConfig):
     verbose_name = _("Laporan konflik")
 
     def ready(self):
+        from accounts.rules import may_see_restricted
         from incidents import signals  # noqa: F401  (connects the receivers)
         from incidents.models import Incident
         from incidents.pickers import IncidentPicker
 
-        register_visibility(Incident, Incident.objects.visible_to)
+        # Entries about reports: for those who see every report (cleared and not scoped to a
+        # kecamatan); the others read a report's events on its own page.
+        register_visibility(
+            Incident, lambda user: may_see_restricted(user) and not user.kecamatan_id
+        )
         register_picker("laporan", IncidentPicker())
         register_badge_tones(
             "incidents.incident",

@@ -36,17 +36,26 @@ def test_the_admin_log_hides_restricted_reports_and_names_reports_by_number(
             incident=report, by=sekretariat, action="reject", note=SECRET_NOTE
         )
 
+    # An administrator without clearance reads no report's entries (each report's page shows
+    # its events to those who may open it); other entries stay.
+    log_action(actor=sekretariat, action="incidents.export", format="csv")
     client.force_login(admin_user)
     page = client.get("/admin/core/activitylog/").content.decode()
-    assert plain.reference in page
-    assert "Sumbersari" not in page  # the title stays on the report
-    assert secret.reference not in page
-    assert SECRET_TITLE not in page
-    assert page.count(SECRET_NOTE) == 1  # the internal report's reason only
+    assert "Laporan diekspor" in page
+    assert secret.reference not in page and plain.reference not in page
+    assert SECRET_TITLE not in page and SECRET_NOTE not in page
 
-    # Whoever may see both reports reads both entries.
-    shown = ActivityLog.objects.visible_to(sekretariat).filter(action="incidents.report.reject")
-    assert {entry.object_repr for entry in shown} == {secret.reference, plain.reference}
+    # Cleared, and not scoped to one kecamatan: every report's entries, by number only.
+    admin_user.cleared_restricted = True
+    admin_user.save()
+    page = client.get("/admin/core/activitylog/").content.decode()
+    assert secret.reference in page and plain.reference in page
+    assert page.count(SECRET_NOTE) == 2
+    assert SECRET_TITLE not in page and "Sumbersari" not in page  # titles stay on the reports
+    # Scoped to a kecamatan: not every report is theirs to see.
+    admin_user.kecamatan = kecamatan
+    admin_user.save()
+    assert secret.reference not in client.get("/admin/core/activitylog/").content.decode()
 
 
 def test_entries_written_before_are_renamed_to_the_report_number(petugas_unscoped, kecamatan):
