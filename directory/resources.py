@@ -15,7 +15,7 @@ from itertools import islice
 import tablib
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, FieldError, ValidationError
-from django.db.models import Q
+from django.db.models import Max
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -429,34 +429,42 @@ class ContactResource(LabelledResource):
             return
         super().import_field(field, instance, row, is_m2m, **kwargs)
 
+    def before_import(self, dataset, **kwargs):
+        super().before_import(dataset, **kwargs)
+        # Rows of this file are saved (and rolled back) during the preview: a contact newer than
+        # this is one of the file's own rows, not someone already in the directory.
+        self.known_up_to = Contact.objects.aggregate(last=Max("pk"))["last"] or 0
+
     def _refuse_known_person(self, row) -> None:
         """A row without an ID is a new person, unless the directory already has one with the
-        same number, or the same name in the same region: the same list imported again (next
-        month, with a few rows added) added everyone a second time."""
+        same name and the same number: the same list imported again (next month, with a few
+        rows added) added everyone a second time. Namesakes with other numbers, and different
+        people sharing an office number, are different people."""
         try:
-            name = self.fields["name"].clean(row)
-            region = self.fields["region"].clean(row)
+            name = " ".join(str(self.fields["name"].clean(row) or "").split())
             phone = (
                 self.fields["phone"].clean(row) if self.fields["phone"].column_name in row else ""
             )
         except (KeyError, ValueError):
             return  # the row's own errors are reported as they are
-        same = Q(name__iexact=" ".join(str(name or "").split()), region=region) if name else Q()
-        if phone:
-            number = to_python(phone, region=settings.PHONENUMBER_DEFAULT_REGION)
-            if number.is_valid():  # a bad number is the phone column's own error
-                same |= Q(phone=number)
-        existing = Contact.objects.filter(same).order_by("pk").first() if same else None
-        if existing is not None:
-            raise ValidationError(
-                {
-                    "id": _(
-                        "Tokoh ini sudah ada di direktori (ID %(id)s, %(name)s). Isi kolom ID "
-                        "dengan %(id)s untuk memperbarui datanya, atau hapus baris ini."
-                    )
-                    % {"id": existing.pk, "name": existing.name}
-                }
+        if not (name and phone):
+            return
+        number = to_python(phone, region=settings.PHONENUMBER_DEFAULT_REGION)
+        if not number.is_valid():
+            return  # a bad number is the phone column's own error
+        existing = Contact.objects.filter(name__iexact=name, phone=number).order_by("pk").first()
+        if existing is None:
+            return
+        if existing.pk > getattr(self, "known_up_to", existing.pk):
+            message = _(
+                "Baris ini sama dengan baris sebelumnya di berkas ini (nama dan nomor sama)."
             )
+        else:
+            message = _(
+                "Tokoh ini sudah ada di direktori (ID %(id)s, %(name)s). Isi kolom ID dengan "
+                "%(id)s untuk memperbarui datanya, atau hapus baris ini."
+            ) % {"id": existing.pk, "name": existing.name}
+        raise ValidationError({"id": message})
 
     def _restores_erased_data(self, instance, row) -> bool:
         for name in self.PERSONAL_FIELDS:

@@ -443,28 +443,39 @@ def test_the_same_list_imported_again_adds_nobody_twice(client, admin_user, desa
     confirm(client, "contact", import_file(client, "contact", xlsx(first), XLSX))
     basith = Contact.objects.get(name="Kyai Abdul Basith")
 
-    again = [
-        *first,
-        contact_row("Pendeta Markus"),
-        # The same person with a new number, or with the old number under a spelling variant.
-        contact_row("romo  yohanes", **{"Nomor telepon": "085600001111"}),
-        contact_row("K.H. Abdul Basith", **{"Nomor telepon": str(basith.phone)}),
-    ]
+    markus = contact_row("Pendeta Markus")
+    number = markus[LABELLED_HEADER.index("Nomor telepon")]
+    again = [*first, markus, contact_row("pendeta  markus", **{"Nomor telepon": number})]
     response = import_file(client, "contact", xlsx(again), XLSX)
 
     assert "confirm_form" not in response.context
     problems = row_problems(response)
-    assert problems[0] == (
+    assert problems == [
         f"Baris 2: kolom “ID”: Tokoh ini sudah ada di direktori (ID {basith.pk}, Kyai Abdul "
-        f"Basith). Isi kolom ID dengan {basith.pk} untuk memperbarui datanya, atau hapus baris ini."
-    )
-    assert [problem.split(":")[0] for problem in problems] == [
-        "Baris 2",
-        "Baris 3",
-        "Baris 5",
-        "Baris 6",
+        f"Basith). Isi kolom ID dengan {basith.pk} untuk memperbarui datanya, atau hapus baris "
+        "ini.",
+        problems[1],
+        # Within the file: named as such, not by an ID that exists only in the preview.
+        "Baris 5: kolom “ID”: Baris ini sama dengan baris sebelumnya di berkas ini (nama dan "
+        "nomor sama).",
     ]
+    assert problems[1].startswith("Baris 3: kolom “ID”: Tokoh ini sudah ada di direktori")
     assert Contact.objects.count() == 2
+
+
+def test_namesakes_and_people_sharing_an_office_number_are_different_people(
+    client, admin_user, desa
+):
+    client.force_login(admin_user)
+    ContactFactory(region=desa, name="Siti Aminah", phone="081233334444")
+    rows = [
+        LABELLED_HEADER,
+        contact_row("Siti Aminah", **{"Nomor telepon": "081255556666"}),  # another Siti
+        contact_row("Ustadz Hasan", **{"Nomor telepon": "081233334444"}),  # the pesantren's
+    ]
+    confirm(client, "contact", import_file(client, "contact", xlsx(rows), XLSX))
+    assert Contact.objects.filter(name="Siti Aminah").count() == 2
+    assert Contact.objects.filter(name="Ustadz Hasan").exists()
 
 
 def test_an_agency_name_with_spaces_around_it_is_the_same_agency(client, admin_user):
