@@ -9,6 +9,7 @@ and `purge_kept_imports` (in the daily `purge_old_data`) removes those never con
 
 import contextlib
 import os
+import stat
 import tempfile
 import time
 
@@ -23,6 +24,13 @@ def kept_imports_folder() -> str:
         tempfile.gettempdir(), f"{FOLDER_NAME}-{os.getuid()}"
     )
     os.makedirs(folder, mode=0o700, exist_ok=True)
+    # The default name is predictable in a shared /tmp: a folder someone else made first (or a
+    # link to one) is not used.
+    found = os.lstat(folder)
+    if not stat.S_ISDIR(found.st_mode) or found.st_uid != os.getuid():
+        raise PermissionError(f"{folder}: not a folder of this user; set IMPORT_KEPT_DIR")
+    if stat.S_IMODE(found.st_mode) != 0o700:
+        os.chmod(folder, 0o700)
     return folder
 
 
