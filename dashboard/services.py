@@ -10,12 +10,13 @@ from django.contrib.auth import get_user_model
 from django.contrib.sessions.models import Session
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from core.imports import purge_kept_imports
 from core.services import submission_purge
-from dashboard.models import Notification, NotificationPreference
+from dashboard.models import Notification, NotificationKind, NotificationPreference
 from dashboard.rules import AUDIENCES
 
 logger = logging.getLogger(__name__)
@@ -145,6 +146,22 @@ def preference_set(*, user, email: bool) -> NotificationPreference:
     return preference
 
 
+# A reminder's key is what keeps it from being sent twice (`notify`), and a period stays due
+# (its reminders may be made again) until the plan after next: kept at least this long.
+REMINDER_KEYS_KEEP_DAYS = 400
+
+
+def _old_notifications(now):
+    old = now - timedelta(days=settings.NOTIFICATION_KEEP_DAYS)
+    reminders_old = now - timedelta(
+        days=max(settings.NOTIFICATION_KEEP_DAYS, REMINDER_KEYS_KEEP_DAYS)
+    )
+    reminders = [NotificationKind.REALISATION_DUE, NotificationKind.READINESS]
+    return Notification.objects.filter(
+        Q(created_at__lt=old) & ~Q(kind__in=reminders) | Q(created_at__lt=reminders_old)
+    )
+
+
 def old_data_purge() -> dict[str, int]:
     """What is kept only for a while, deleted once older (UU 27/2022: personal data no longer
     than needed), for a daily timer. Returns how many rows of each kind went:
@@ -161,8 +178,6 @@ def old_data_purge() -> dict[str, int]:
         "sessions": Session.objects.filter(expire_date__lt=now).delete()[0],
         "sign_ins": AccessLog.objects.filter(attempt_time__lt=sign_in_cutoff).delete()[0]
         + AccessFailureLog.objects.filter(attempt_time__lt=sign_in_cutoff).delete()[0],
-        "notifications": Notification.objects.filter(
-            created_at__lt=now - timedelta(days=settings.NOTIFICATION_KEEP_DAYS)
-        ).delete()[0],
+        "notifications": _old_notifications(now).delete()[0],
         "imports": purge_kept_imports(older_than_hours=24),
     }
