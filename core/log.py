@@ -50,17 +50,18 @@ def data_lines(data: dict) -> list[tuple[str, str]]:
         elif isinstance(value, dict):
             text = "; ".join(f"{k}: {v}" for k, v in value.items())
         else:
-            text = _value_text(value, named)
+            text = _value_text(value, named, as_date=key.endswith("date"))
         lines.append((str(label), text))
     return lines
 
 
-def _value_text(value, named: dict) -> str:
-    # A stored code by its label ("sekretariat" → "Sekretariat"), a date as people read it.
+def _value_text(value, named: dict, *, as_date: bool = False) -> str:
+    # A stored code by its label ("sekretariat" → "Sekretariat"); a date (a key named so, or a
+    # changed value) as people read it, not a note that merely looks like one.
     if isinstance(value, str):
         if value in named:
             return str(named[value])
-        if ISO_DATE.fullmatch(value):
+        if as_date and ISO_DATE.fullmatch(value):
             try:
                 return date_format(date.fromisoformat(value))
             except ValueError:
@@ -72,7 +73,8 @@ def _item_text(item, named: dict) -> str:
     # A changed value: {"item": "1.1", "field": "anggaran", "old": "…", "new": "…"}.
     if isinstance(item, dict) and {"field", "old", "new"} <= item.keys():
         prefix = f"{item['item']} · " if item.get("item") else ""
-        return f"{prefix}{item['field']}: {item['old'] or '—'} → {item['new'] or '—'}"
+        old, new = (_value_text(item[side] or "—", {}, as_date=True) for side in ("old", "new"))
+        return f"{prefix}{item['field']}: {old} → {new}"
     return _value_text(item, named)
 
 

@@ -46,6 +46,8 @@ def test_roles_dates_and_addresses_read_in_indonesian(roles):
                     "decree_date": "2026-01-15",
                     "ip": "10.0.0.7",
                     "contacts": [12, 15],
+                    "note": "2026-01-15",  # a note that looks like a date stays as typed
+                    "changes": [{"item": "", "field": "batas", "old": "2026-05-10", "new": ""}],
                 }
             )
         )
@@ -55,6 +57,8 @@ def test_roles_dates_and_addresses_read_in_indonesian(roles):
         "tanggal SK": "15 Januari 2026",
         "alamat IP": "10.0.0.7",
         "tokoh (ID)": "12; 15",
+        "catatan": "2026-01-15",
+        "perubahan": "batas: 10 Mei 2026 → —",
     }
 
 

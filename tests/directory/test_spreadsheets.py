@@ -1,6 +1,7 @@
 """Excel and CSV import/export of agencies and contacts in the admin: all rows or none."""
 
 import html
+import importlib
 import io
 import os
 import re
@@ -10,6 +11,7 @@ import zlib
 
 import openpyxl
 import pytest
+from django.apps import apps
 from django.contrib.admin.models import LogEntry
 from django.test import Client
 from django.urls import reverse
@@ -750,3 +752,16 @@ def test_an_empty_active_cell_leaves_a_deactivated_contact_inactive(client, admi
     new = contact_row("Pendeta Markus", Aktif="")
     confirm(client, "contact", import_file(client, "contact", xlsx([LABELLED_HEADER, new]), XLSX))
     assert Contact.objects.get(name="Pendeta Markus").active
+
+
+def test_agency_names_stored_with_spaces_are_trimmed_so_the_import_finds_them(admin_user):
+    stored = Agency.objects.create(name="Dinas Sosial ", kind="pemda")
+    both = Agency.objects.create(name=" Polres Jombang", kind="pemda")
+    Agency.objects.create(name="Polres Jombang", kind="pemda")  # left for a person to merge
+    migration = importlib.import_module(
+        "directory.migrations.0005_agency_names_without_surrounding_spaces"
+    )
+    migration.strip(apps, None)
+    stored.refresh_from_db()
+    both.refresh_from_db()
+    assert (stored.name, both.name) == ("Dinas Sosial", " Polres Jombang")
