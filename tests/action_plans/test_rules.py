@@ -201,7 +201,7 @@ def test_plan_events_are_logged(plan, sekretariat, dinsos):
     ]
     assert entries[1].details == [
         ("dasar penetapan (SK)", "SK 188/12/2024"),
-        ("tanggal SK", "2024-01-02"),
+        ("tanggal SK", "2 Januari 2024"),
     ]
 
 
