@@ -33,15 +33,36 @@ document.addEventListener("change", (event) => {
 });
 
 // [data-file-picker]: the "Pilih berkas / Ambil foto" control lists the chosen files' names.
+function listChosenFiles(picker) {
+  const output = picker.querySelector("[data-file-names]");
+  output.replaceChildren();
+  let count = 0;
+  picker.querySelectorAll("input[type=file]").forEach((input) => {
+    Array.from(input.files).forEach((file) => {
+      if (count) output.append(", ");
+      count += 1;
+      output.append(file.name);
+      if (!input.hidden) return;
+      // A photo taken with "Ambil foto" (below) can be dropped again: a blurred one, or one
+      // too many for the form or the connection.
+      const drop = document.createElement("button");
+      drop.type = "button";
+      drop.className = "btn btn-link btn-sm py-0 px-1 align-baseline";
+      drop.textContent = "✕";
+      drop.setAttribute("aria-label", `${output.dataset.remove} ${file.name}`);
+      drop.addEventListener("click", () => {
+        input.remove();
+        listChosenFiles(picker);
+      });
+      output.append(drop);
+    });
+  });
+  if (!count) output.textContent = output.dataset.empty;
+}
+
 document.addEventListener("change", (event) => {
   const picker = event.target.closest("[data-file-picker]");
   if (!picker || event.target.type !== "file") return;
-  const names = [];
-  picker.querySelectorAll("input[type=file]").forEach((input) => {
-    Array.from(input.files).forEach((file) => names.push(file.name));
-  });
-  const output = picker.querySelector("[data-file-names]");
-  output.textContent = names.length ? names.join(", ") : output.dataset.empty;
   // "Ambil foto" takes one photo per tap, and a second tap would replace the first in the same
   // input: the taken photo stays in its input, hidden, and a fresh one takes the next.
   const camera = event.target;
@@ -51,7 +72,9 @@ document.addEventListener("change", (event) => {
     camera.removeAttribute("id");
     camera.hidden = true;
     camera.after(fresh);
+    fresh.focus(); // the keyboard stays on "Ambil foto", not on the hidden input
   }
+  listChosenFiles(picker);
 });
 
 // Searchable pickers (core/pickers.py): the search box above a select is hidden in the HTML, so

@@ -39,14 +39,16 @@ def test_a_quick_report_with_photo_and_location_from_the_lapor_button(
     )
     page.locator("#id_files").set_input_files(str(photo))
     expect(page.get_by_test_id("file-names")).to_have_text("foto-lokasi.jpg")
-    # Two photos taken with "Ambil foto", one tap each: the second does not replace the first.
-    for name in ("kamera-1.jpg", "kamera-2.jpg"):
+    # Three photos taken with "Ambil foto", one tap each: a tap does not replace the photo
+    # before; a blurred one is dropped again.
+    for name in ("kamera-1.jpg", "kamera-buram.jpg", "kamera-2.jpg"):
         page.locator("#id_files_camera").set_input_files(
             {"name": name, "mimeType": "image/jpeg", "buffer": photo.read_bytes()}
         )
-    expect(page.get_by_test_id("file-names")).to_have_text(
-        "foto-lokasi.jpg, kamera-1.jpg, kamera-2.jpg"
-    )
+    names = page.get_by_test_id("file-names")
+    expect(names).to_have_text("foto-lokasi.jpg, kamera-1.jpg✕, kamera-buram.jpg✕, kamera-2.jpg✕")
+    names.get_by_role("button", name="Hapus kamera-buram.jpg").click()
+    expect(names).to_have_text("foto-lokasi.jpg, kamera-1.jpg✕, kamera-2.jpg✕")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     page.get_by_role("button", name="Kirim laporan").click()
     expect(page.get_by_test_id("status")).to_have_text("Diajukan")
