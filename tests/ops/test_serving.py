@@ -4,14 +4,17 @@ import http.client
 import json
 import logging
 import os
+import re
 import socket
 import subprocess
 import sys
 import time
 import urllib.error
 import urllib.request
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.db import OperationalError
 from django.test import RequestFactory
 from django.urls import reverse
@@ -246,3 +249,16 @@ def test_a_worker_stopped_for_taking_too_long_names_the_request():
         ("Worker stopped after 1 s while serving GET /ekspor-lambat/", "GET", "/ekspor-lambat/")
     ]
     assert "Saksi" not in output
+
+
+def test_the_proxy_s_own_error_pages_exist_and_speak_indonesian():
+    # nginx answers a form too large (413) or an app restarting (502-504) with its own English
+    # page unless docs/deploy.md's error_page lines find these files.
+    root = Path(settings.BASE_DIR)
+    guide = (root / "docs" / "deploy.md").read_text()
+    folder = re.search(r"location /galat/ \{\s*alias /srv/portal/app/(\S+);", guide).group(1)
+    named = re.findall(r"error_page [\d ]+ /galat/(\S+);", guide)
+    assert sorted(named) == ["413.html", "50x.html"]
+    for name in named:
+        page = (root / folder / name).read_text()
+        assert '<html lang="id">' in page and "Portal Tim Terpadu" in page
