@@ -5,7 +5,7 @@ import csv
 
 from axes.helpers import get_client_ip_address
 from django.contrib import messages
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -22,7 +22,7 @@ from core.mixins import PermissionRequiredMixin
 from core.models import ActivityLog
 from core.utils import parse_id, spreadsheet_safe
 from incidents import services
-from incidents.models import Incident, Party
+from incidents.models import Evidence, HandlingStep, Incident, Party
 
 MIN_QUERY = 3
 MAX_PARTIES = 500
@@ -51,11 +51,24 @@ class PartySubjectReportView(PermissionRequiredMixin, View):
             .order_by("incident__occurred_at", "pk")[:MAX_PARTIES]
         )
         incident_ids = sorted({party.incident_id for party in parties})
-        # Reports whose own text names the person: anonymising parties does not touch them.
+        # Reports whose own text names the person (title, chronology, place, rejection reason,
+        # a handling step's account or result, an attached file's name): anonymising parties
+        # does not touch them.
+        in_text = (
+            Q(title__icontains=name)
+            | Q(chronology__icontains=name)
+            | Q(address__icontains=name)
+            | Q(rejection_reason__icontains=name)
+        )
+        in_steps = HandlingStep.objects.filter(incident=OuterRef("pk")).filter(
+            Q(description__icontains=name) | Q(outcome__icontains=name)
+        )
+        in_files = Evidence.objects.filter(incident=OuterRef("pk"), original_name__icontains=name)
         mentioned = list(
             Incident.objects.for_subject_request(request.user)
-            .filter(Q(title__icontains=name) | Q(chronology__icontains=name))
-            .only("pk", "reference", "title")[:MAX_PARTIES]
+            .filter(in_text | Exists(in_steps) | Exists(in_files))
+            .only("pk", "reference", "title")
+            .order_by("occurred_at", "pk")[:MAX_PARTIES]
         )
         accesses = list(self.accesses(parties, incident_ids))
         services.party_subject_report_log(
@@ -104,7 +117,7 @@ class PartySubjectReportView(PermissionRequiredMixin, View):
                 "" if party.estimated_size is None else party.estimated_size,
             ]
         yield []
-        yield [_("Disebut dalam teks laporan")]
+        yield [_("Disebut dalam teks laporan, tindak lanjut atau nama berkas")]
         for incident in mentioned:
             yield [incident.reference, incident.title]
         yield []

@@ -10,7 +10,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from core.models import ActivityLog
-from incidents.models import Party
+from incidents.models import Evidence, HandlingStep, Incident, Party
 from tests.factories import IncidentFactory
 
 URL = reverse("incidents:party_subject_report")
@@ -46,13 +46,52 @@ def test_report_finds_the_name_in_every_report_and_lists_accesses(
     assert "no-store" in response["Cache-Control"]
     assert first.reference in page and hidden.reference in page
     assert other.reference not in page and "Karang Taruna" not in page
-    assert "Disebut dalam teks laporan" in page  # the chronology names him too
+    assert "Disebut dalam teks laporan, tindak lanjut atau nama berkas" in page  # chronology
     accesses = page.split('data-testid="accesses"')[1]
     assert "Budi Sekretariat" in accesses and "Identitas pihak dan tokoh" in accesses
     entry = ActivityLog.objects.get(action="incidents.party.subject_report")
     # The log names rows by id, never the searched name.
     assert "ukarmin" not in str(entry.data)
     assert sorted(entry.data["incidents"]) == sorted([first.pk, hidden.pk])
+
+
+def test_report_finds_the_name_in_steps_places_rejections_and_file_names(
+    client, admin_user, sekretariat, kecamatan
+):
+    # A name removed from the parties, or never one, still stood in a step's account, the
+    # place, a rejection reason or an attached file's name, and the search found none of them.
+    in_step, at_place, rejected, in_file, elsewhere = (
+        IncidentFactory(kecamatan=kecamatan) for _ in range(5)
+    )
+    HandlingStep.objects.create(
+        incident=in_step,
+        date=in_step.occurred_at.date(),
+        stage="penghentian",
+        action_type="mediasi",
+        description="Mediasi dipimpin Kades.",
+        outcome="Pak Sukarmin bersedia berdamai.",
+        created_by=sekretariat,
+    )
+    Incident.objects.filter(pk=at_place.pk).update(address="Rumah Pak Sukarmin, Dusun Kidul")
+    Incident.objects.filter(pk=rejected.pk).update(rejection_reason="Sukarmin sudah melapor.")
+    Evidence.objects.create(
+        incident=in_file,
+        file="bukti/ktp.jpg",
+        original_name="KTP_Sukarmin.jpg",
+        content_type="image/jpeg",
+        size=1,
+        sha256="0" * 64,
+        uploaded_by=sekretariat,
+    )
+
+    client.force_login(admin_user)
+    page = client.get(URL, {"nama": "sukarmin"}).content.decode()
+
+    mentioned = page.split("Disebut dalam teks laporan, tindak lanjut atau nama berkas")[1]
+    mentioned = mentioned.split('data-testid="accesses"')[0]
+    for report in (in_step, at_place, rejected, in_file):
+        assert report.reference in mentioned
+    assert elsewhere.reference not in mentioned
 
 
 def test_opening_a_report_s_edit_form_is_listed_among_the_accesses(
