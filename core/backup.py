@@ -107,7 +107,7 @@ def create_backup(*, database: dict, storage: Storage, output_dir: Path) -> Path
             database,
         )
         if result.returncode != 0:
-            raise BackupError(f"pg_dump failed: {result.stderr.strip()}")
+            raise BackupError(f"pg_dump gagal: {result.stderr.strip()}")
         fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         try:
             with os.fdopen(fd, "wb") as raw, tarfile.open(fileobj=raw, mode="w") as archive:
@@ -151,28 +151,29 @@ def read_manifest(archive: tarfile.TarFile) -> dict[str, str]:
     try:
         text = archive.extractfile(MANIFEST).read().decode()
     except (KeyError, AttributeError, UnicodeDecodeError):
-        raise BackupError(f"The archive has no readable {MANIFEST}.") from None
+        raise BackupError(f"Arsip tidak memuat {MANIFEST} yang dapat dibaca.") from None
     expected: dict[str, str] = {}
     for line in text.splitlines():
         digest, sep, member = line.partition("  ")
         if not sep or len(digest) != 64:
-            raise BackupError(f"Malformed line in {MANIFEST}: {line!r}")
+            raise BackupError(f"Baris {MANIFEST} tidak sah: {line!r}")
         path = PurePosixPath(member)
         if path.is_absolute() or ".." in path.parts:
-            raise BackupError(f"Unsafe name in the archive: {member!r}")
+            raise BackupError(f"Nama tidak aman di dalam arsip: {member!r}")
         expected[member] = digest
     if DUMP not in expected:
-        raise BackupError("The archive holds no database dump.")
+        raise BackupError("Arsip tidak memuat cadangan basis data.")
     members = {m.name: m for m in archive.getmembers()}
     for member, digest in expected.items():
         info = members.get(member)
         if info is None or not info.isfile():
-            raise BackupError(f"{member} is listed in the manifest but missing.")
+            raise BackupError(f"{member} tercantum di daftar periksa tetapi tidak ada di arsip.")
         if _sha256(archive.extractfile(info)) != digest:
-            raise BackupError(f"Checksum mismatch for {member}: the archive is damaged.")
+            raise BackupError(f"Checksum {member} tidak cocok: arsip rusak.")
     unlisted = set(members) - set(expected) - {MANIFEST}
     if unlisted:
-        raise BackupError(f"Members not in the manifest: {', '.join(sorted(unlisted))}")
+        listed = ", ".join(sorted(unlisted))
+        raise BackupError(f"Isi arsip yang tidak tercantum di daftar periksa: {listed}")
     return expected
 
 
@@ -184,14 +185,14 @@ def restore_backup(
     try:
         archive = tarfile.open(path, mode="r:")  # noqa: SIM115 -- closed by the with below
     except (OSError, tarfile.TarError) as error:
-        raise BackupError(f"Cannot read {path}: {error}") from None
+        raise BackupError(f"{path} tidak dapat dibaca: {error}") from None
     with archive:
         expected = read_manifest(archive)
         existing = table_count(database)
         if existing and not replace:
             raise BackupError(
-                f"The database {database['NAME']!r} already holds {existing} tables. Restoring "
-                "replaces its data: repeat with confirmation (make restore ... CONFIRM=yes, or "
+                f"Basis data {database['NAME']!r} sudah berisi {existing} tabel. Pemulihan "
+                "mengganti datanya: ulangi dengan konfirmasi (make restore ... CONFIRM=yes, atau "
                 "manage.py restore --replace)."
             )
         with tempfile.TemporaryDirectory() as scratch:
@@ -204,7 +205,7 @@ def restore_backup(
                 command += ["--clean", "--if-exists"]
             result = _run([*command, str(dump)], database)
             if result.returncode != 0:
-                raise BackupError(f"pg_restore failed: {result.stderr.strip()}")
+                raise BackupError(f"pg_restore gagal: {result.stderr.strip()}")
         files = [member for member in expected if member.startswith(FILES)]
         for member in files:
             _restore_file(archive, storage, member, expected[member])
@@ -217,7 +218,7 @@ def _run(command: list[str], database) -> subprocess.CompletedProcess:
     except FileNotFoundError as error:
         # A database given by DATABASE_URL: no local cluster brought the client tools along.
         raise BackupError(
-            f"{command[0]} not found: install the PostgreSQL client tools "
+            f"{command[0]} tidak ditemukan: pasang alat klien PostgreSQL "
             "(Debian: apt-get install postgresql-client)."
         ) from error
 
@@ -229,7 +230,7 @@ def _restore_file(archive: tarfile.TarFile, storage: Storage, member: str, diges
     with archive.extractfile(member) as source:
         saved = storage.save(name, File(source, name=name))
     if saved != name:
-        raise BackupError(f"The store saved {name} as {saved}.")
+        raise BackupError(f"Penyimpanan berkas menyimpan {name} sebagai {saved}.")
     with storage.open(name, "rb") as handle:
         if _sha256(handle) != digest:
-            raise BackupError(f"{name} does not read back with its checksum.")
+            raise BackupError(f"{name} yang tersimpan tidak cocok dengan checksum-nya.")

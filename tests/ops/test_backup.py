@@ -91,7 +91,7 @@ def test_restore_into_a_fresh_database_gives_the_same_rows_and_files(
 def test_a_database_with_data_is_replaced_only_with_confirmation(source, tmp_path):
     archive = create_backup(database=source, storage=default_storage, output_dir=tmp_path)
     before = row_counts(source)
-    with pytest.raises(BackupError, match="already holds"):
+    with pytest.raises(BackupError, match="sudah berisi"):
         restore_backup(archive, database=source, storage=default_storage)
     assert row_counts(source) == before
 
@@ -106,7 +106,7 @@ def test_a_damaged_archive_is_refused_before_anything_changes(source, fresh_data
                 data = data[:-1] + b"\x00"
             member.size = len(data)
             copy.addfile(member, io.BytesIO(data))
-    with pytest.raises(BackupError, match="Checksum mismatch"):
+    with pytest.raises(BackupError, match="tidak cocok: arsip rusak"):
         restore_backup(damaged, database=fresh_database, storage=default_storage)
     assert row_counts(fresh_database) == {}
 

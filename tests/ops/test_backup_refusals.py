@@ -55,24 +55,24 @@ def refusal(path, tmp_path):
 def test_a_file_that_is_not_an_archive_is_refused(tmp_path):
     path = tmp_path / "bukan.tar"
     path.write_bytes(b"ini bukan arsip tar")
-    assert refusal(path, tmp_path).startswith(f"Cannot read {path}")
+    assert refusal(path, tmp_path).startswith(f"{path} tidak dapat dibaca")
 
 
 def test_an_archive_without_a_manifest_is_refused(tmp_path):
     path = archive(tmp_path, {DUMP: DUMP_BYTES}, manifest="")
-    assert refusal(path, tmp_path) == f"The archive has no readable {MANIFEST}."
+    assert refusal(path, tmp_path) == f"Arsip tidak memuat {MANIFEST} yang dapat dibaca."
 
 
 @pytest.mark.parametrize(
     ("manifest", "message"),
     [
-        ("tanpa-checksum database.dump\n", "Malformed line in MANIFEST.sha256"),
-        (f"{'0' * 64}  ../etc/passwd\n", "Unsafe name in the archive: '../etc/passwd'"),
-        (f"{'0' * 64}  /etc/passwd\n", "Unsafe name in the archive: '/etc/passwd'"),
-        (f"{digest(b'x')}  files/a.jpg\n", "The archive holds no database dump."),
+        ("tanpa-checksum database.dump\n", "Baris MANIFEST.sha256 tidak sah"),
+        (f"{'0' * 64}  ../etc/passwd\n", "Nama tidak aman di dalam arsip: '../etc/passwd'"),
+        (f"{'0' * 64}  /etc/passwd\n", "Nama tidak aman di dalam arsip: '/etc/passwd'"),
+        (f"{digest(b'x')}  files/a.jpg\n", "Arsip tidak memuat cadangan basis data."),
         (
             f"{digest(DUMP_BYTES)}  {DUMP}\n{digest(b'x')}  files/hilang.jpg\n",
-            "files/hilang.jpg is listed in the manifest but missing.",
+            "files/hilang.jpg tercantum di daftar periksa tetapi tidak ada di arsip.",
         ),
     ],
 )
@@ -84,13 +84,15 @@ def test_a_forged_or_broken_manifest_is_refused(tmp_path, manifest, message):
 def test_a_member_smuggled_in_without_the_manifest_is_refused(tmp_path):
     manifest = f"{digest(DUMP_BYTES)}  {DUMP}\n"
     path = archive(tmp_path, {DUMP: DUMP_BYTES, "files/selundupan.jpg": b"x"}, manifest=manifest)
-    assert refusal(path, tmp_path) == "Members not in the manifest: files/selundupan.jpg"
+    assert refusal(path, tmp_path) == (
+        "Isi arsip yang tidak tercantum di daftar periksa: files/selundupan.jpg"
+    )
 
 
 def test_a_backup_of_a_database_that_cannot_be_dumped_fails_and_leaves_no_archive(tmp_path):
     empty_store = FileSystemStorage(location=tmp_path / "belum-ada")
     assert list(storage_names(empty_store)) == []  # no upload yet: an empty store, no error
-    with pytest.raises(BackupError, match="pg_dump failed"):
+    with pytest.raises(BackupError, match="pg_dump gagal"):
         create_backup(
             database={**DATABASE, "NAME": "basis_data_yang_tidak_ada", "OPTIONS": {}},
             storage=empty_store,
@@ -102,7 +104,7 @@ def test_a_backup_of_a_database_that_cannot_be_dumped_fails_and_leaves_no_archiv
 def test_a_machine_without_the_postgresql_client_is_told_what_to_install(tmp_path, monkeypatch):
     # With DATABASE_URL no local cluster brings pg_dump along: a traceback, not a message.
     monkeypatch.setenv("PATH", str(tmp_path))
-    with pytest.raises(BackupError, match="pg_dump not found: install the PostgreSQL client"):
+    with pytest.raises(BackupError, match="pg_dump tidak ditemukan: pasang alat klien PostgreSQL"):
         create_backup(
             database={**DATABASE, "OPTIONS": {}},
             storage=FileSystemStorage(location=tmp_path / "belum-ada"),

@@ -10,12 +10,16 @@ from core.backup import BackupError, create_backup
 
 class Command(BaseCommand):
     help = (
-        "Back up the database (pg_dump, custom format) and every uploaded file, with a checksum "
-        "manifest, into one timestamped archive (default folder: backups/)."
+        "Cadangkan basis data (pg_dump, format custom) dan setiap berkas unggahan, dengan daftar "
+        "checksum, ke satu arsip bertanda waktu (folder bawaan: backups/)."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--output-dir", default=str(settings.BASE_DIR / "backups"))
+        parser.add_argument(
+            "--output-dir",
+            default=str(settings.BASE_DIR / "backups"),
+            help="Folder tempat arsip ditulis.",
+        )
 
     def handle(self, *args, output_dir, **options):
         try:
@@ -26,4 +30,4 @@ class Command(BaseCommand):
             )
         except BackupError as error:
             raise CommandError(str(error)) from None
-        self.stdout.write(f"Backup written: {path}")
+        self.stdout.write(f"Cadangan tersimpan: {path}")

@@ -9,17 +9,17 @@ from core.backup import BackupError, restore_backup
 
 class Command(BaseCommand):
     help = (
-        "Restore an archive made by `manage.py backup` into the configured database and file "
-        "store, after verifying every checksum. A database that already has tables is replaced "
-        "only with --replace."
+        "Pulihkan arsip buatan `manage.py backup` ke basis data dan penyimpanan berkas yang "
+        "dikonfigurasi, setelah setiap checksum diperiksa. Basis data yang sudah berisi tabel "
+        "hanya diganti dengan --replace."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("archive")
+        parser.add_argument("archive", help="Arsip portal-<waktu>.tar yang dipulihkan.")
         parser.add_argument(
             "--replace",
             action="store_true",
-            help="Replace the data of a database that is not empty.",
+            help="Ganti data basis data yang tidak kosong.",
         )
 
     def handle(self, *args, archive, replace, **options):
@@ -35,5 +35,5 @@ class Command(BaseCommand):
         except BackupError as error:
             raise CommandError(str(error)) from None
         self.stdout.write(
-            f"Restored {counts['tables']} tables and {counts['files']} files from {archive}."
+            f"Dipulihkan: {counts['tables']} tabel dan {counts['files']} berkas dari {archive}."
         )
