@@ -61,6 +61,7 @@ class IncidentsConfig(AppConfig):
                 "incidents.identities.view": _("Identitas pihak dan tokoh dalam laporan dilihat"),
                 "incidents.party.subject_report": _("Laporan subjek data pihak dibuka"),
                 "incidents.party.anonymise": _("Nama pihak dianonimkan"),
+                "incidents.party.text_redact": _("Nama disamarkan dalam teks laporan"),
             }
         )
         register_data(

@@ -1,6 +1,7 @@
 """Every write to a report goes through these functions: they validate, save, record the
 workflow and history with the acting user, and nothing else writes incidents."""
 
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
@@ -469,6 +470,16 @@ def evidence_attach(*, incident: Incident, upload, by, step: HandlingStep | None
 
 PARTY_SUBJECT_REPORT = "incidents.party.subject_report"
 PARTY_ANONYMISE = "incidents.party.anonymise"
+PARTY_TEXT_REDACT = "incidents.party.text_redact"
+# What stands in a report's text where a person's name was (stored, in the portal's language).
+REDACTED_NAME = "[nama disamarkan]"
+# Where a report's own text may name a person, by model: its current rows and every earlier
+# version in the field history are rewritten.
+REDACTED_FIELDS = {
+    Incident: ("title", "chronology", "address", "rejection_reason"),
+    HandlingStep: ("description", "outcome"),
+    Evidence: ("original_name",),
+}
 
 
 def party_subject_report_log(*, parties: list[Party], by, ip: str | None, fmt: str) -> None:
@@ -503,3 +514,48 @@ def party_anonymise(*, parties: list[Party], by, ip: str | None) -> int:
     # so) instead of writing the name it still shows back.
     Incident.objects.filter(pk__in=incidents).update(version=F("version") + 1)
     return count
+
+
+@transaction.atomic
+def party_text_redact(*, name: str, incidents: list[Incident], by, ip: str | None) -> int:
+    """Replace `name` (in any case) with "[nama disamarkan]" wherever these reports' own text
+    holds it: title, chronology, place, rejection reason, their handling steps' accounts and
+    results, their files' names, and every earlier version of those in the field history. The
+    parties are anonymised separately (`party_anonymise`); the log keeps the report ids, never
+    the name. Returns how many reports had the name."""
+    name = name.strip()
+    if len(name) < 3:
+        raise ValidationError(_("Ketik paling sedikit 3 huruf nama."))
+    pattern = re.compile(re.escape(name), re.IGNORECASE)
+    ids = [incident.pk for incident in incidents]
+    changed: set[int] = set()
+    for model, fields in REDACTED_FIELDS.items():
+        owner = "pk" if model is Incident else "incident_id"
+        live = model.objects.select_for_update().filter(**{f"{owner}__in": ids})
+        history = model.pgh_event_model.objects.filter(
+            **{"pgh_obj_id__in" if model is Incident else "incident_id__in": ids}
+        )
+        for queryset in (live, history):
+            for row in queryset:
+                updates = _redacted(row, fields, pattern)
+                if updates:
+                    type(row).objects.filter(pk=row.pk).update(**updates)
+                    if queryset is live:
+                        changed.add(row.pk if model is Incident else row.incident_id)
+    if changed:
+        # An edit form opened before this is out of date (incident_update says so) instead of
+        # writing the name it still shows back.
+        Incident.objects.filter(pk__in=changed).update(version=F("version") + 1)
+        log_action(actor=by, action=PARTY_TEXT_REDACT, ip=ip, incidents=sorted(changed))
+    return len(changed)
+
+
+def _redacted(row, fields, pattern) -> dict:
+    updates = {}
+    for name in fields:
+        value = getattr(row, name)
+        if value and pattern.search(value):
+            text = pattern.sub(REDACTED_NAME, value)
+            limit = row._meta.get_field(name).max_length
+            updates[name] = text[:limit] if limit else text
+    return updates

@@ -30,6 +30,28 @@ MAX_PARTIES = 500
 ACCESS_ACTIONS = ("incidents.identities.view", services.PARTY_ANONYMISE)
 
 
+def mentioning(user, name: str):
+    """Reports whose own text names the person (title, chronology, place, rejection reason, a
+    handling step's account or result, an attached file's name): anonymising parties does not
+    touch them; `party_text_redact` does."""
+    in_text = (
+        Q(title__icontains=name)
+        | Q(chronology__icontains=name)
+        | Q(address__icontains=name)
+        | Q(rejection_reason__icontains=name)
+    )
+    in_steps = HandlingStep.objects.filter(incident=OuterRef("pk")).filter(
+        Q(description__icontains=name) | Q(outcome__icontains=name)
+    )
+    in_files = Evidence.objects.filter(incident=OuterRef("pk"), original_name__icontains=name)
+    return (
+        Incident.objects.for_subject_request(user)
+        .filter(in_text | Exists(in_steps) | Exists(in_files))
+        .only("pk", "reference", "title")
+        .order_by("occurred_at", "pk")
+    )
+
+
 class PartySubjectReportView(PermissionRequiredMixin, View):
     permission_required = "incidents.party_subject_report"
     template_name = "incidents/party_subject_report.html"
@@ -51,25 +73,7 @@ class PartySubjectReportView(PermissionRequiredMixin, View):
             .order_by("incident__occurred_at", "pk")[:MAX_PARTIES]
         )
         incident_ids = sorted({party.incident_id for party in parties})
-        # Reports whose own text names the person (title, chronology, place, rejection reason,
-        # a handling step's account or result, an attached file's name): anonymising parties
-        # does not touch them.
-        in_text = (
-            Q(title__icontains=name)
-            | Q(chronology__icontains=name)
-            | Q(address__icontains=name)
-            | Q(rejection_reason__icontains=name)
-        )
-        in_steps = HandlingStep.objects.filter(incident=OuterRef("pk")).filter(
-            Q(description__icontains=name) | Q(outcome__icontains=name)
-        )
-        in_files = Evidence.objects.filter(incident=OuterRef("pk"), original_name__icontains=name)
-        mentioned = list(
-            Incident.objects.for_subject_request(request.user)
-            .filter(in_text | Exists(in_steps) | Exists(in_files))
-            .only("pk", "reference", "title")
-            .order_by("occurred_at", "pk")[:MAX_PARTIES]
-        )
+        mentioned = list(mentioning(request.user, name)[:MAX_PARTIES])
         accesses = list(self.accesses(parties, incident_ids))
         services.party_subject_report_log(
             parties=parties, by=request.user, ip=get_client_ip_address(request), fmt=fmt or "html"
@@ -174,6 +178,34 @@ class PartyAnonymiseView(PermissionRequiredMixin, View):
             _(
                 "Nama %(count)s pihak sudah dihapus; jenis dan jumlahnya tetap tercatat. Periksa "
                 "juga teks laporan yang menyebut nama itu."
+            )
+            % {"count": count},
+        )
+        return redirect(back)
+
+
+class PartyTextRedactView(PermissionRequiredMixin, View):
+    """The name, found in the reports' own text, replaced there by "[nama disamarkan]"."""
+
+    permission_required = "incidents.party_subject_report"
+
+    def post(self, request):
+        name = request.POST.get("nama", "").strip()[:150]
+        back = reverse("incidents:party_subject_report") + "?" + urlencode({"nama": name})
+        if request.POST.get("confirm_text") != "1" or len(name) < MIN_QUERY:
+            messages.error(request, _("Centang konfirmasi dulu; tidak ada yang diubah."))
+            return redirect(back)
+        count = services.party_text_redact(
+            name=name,
+            incidents=list(mentioning(request.user, name)[:MAX_PARTIES]),
+            by=request.user,
+            ip=get_client_ip_address(request),
+        )
+        messages.success(
+            request,
+            _(
+                "Nama itu sudah disamarkan di %(count)s laporan, termasuk versi-versi "
+                "sebelumnya di riwayat perubahan."
             )
             % {"count": count},
         )

@@ -27,6 +27,11 @@ urlpatterns = [
         subject_views.PartyAnonymiseView.as_view(),
         name="party_anonymise",
     ),
+    path(
+        "data-subjek/pihak/samarkan-teks/",
+        subject_views.PartyTextRedactView.as_view(),
+        name="party_text_redact",
+    ),
     path("lapor-cepat/", views.QuickReportView.as_view(), name="quick_report"),
     path("pilihan-desa/", views.DesaOptionsView.as_view(), name="desa_options"),
     path("<int:pk>/", views.IncidentDetailView.as_view(), name="detail"),

@@ -181,3 +181,66 @@ def test_a_control_character_in_a_name_does_not_fail_the_excel_export(
     assert response.status_code == 200
     cells = [v for row in load_workbook(io.BytesIO(response.content)).active.values for v in row]
     assert "BudiSantoso" in cells
+
+
+def test_the_name_is_redacted_in_the_reports_text_and_its_earlier_versions(
+    client, admin_user, sekretariat, petugas, kecamatan
+):
+    # Anonymising the parties left "Pak Sukarmin" in the title, chronology, a step's result and
+    # a file's name, and in every earlier version in the field history.
+    report = IncidentFactory(
+        kecamatan=kecamatan,
+        reported_by=petugas,
+        title="Sengketa tanah Pak Sukarmin",
+        chronology="Warga menuduh PAK SUKARMIN memindah patok.",
+        parties=["Pak Sukarmin"],
+    )
+    Incident.objects.filter(pk=report.pk).update(address="Rumah Sukarmin")  # a second version
+    step = HandlingStep.objects.create(
+        incident=report,
+        date=report.occurred_at.date(),
+        stage="penghentian",
+        action_type="mediasi",
+        description="Mediasi di balai desa.",
+        outcome="Pak Sukarmin bersedia berdamai.",
+        created_by=sekretariat,
+    )
+    Evidence.objects.create(
+        incident=report,
+        file="bukti/ktp.jpg",
+        original_name="KTP_Sukarmin.jpg",
+        content_type="image/jpeg",
+        size=1,
+        sha256="0" * 64,
+        uploaded_by=sekretariat,
+    )
+    untouched = IncidentFactory(kecamatan=kecamatan, title="Sengketa irigasi")
+    client.force_login(admin_user)
+    url = reverse("incidents:party_text_redact")
+    page = client.get(URL, {"nama": "sukarmin"}).content.decode()
+    assert 'data-testid="redact-text"' in page and "Samarkan nama di teks laporan" in page
+
+    # Without the confirmation nothing changes.
+    client.post(url, {"nama": "sukarmin"})
+    report.refresh_from_db()
+    assert "Sukarmin" in report.title
+
+    response = client.post(url, {"nama": "sukarmin", "confirm_text": "1"}, follow=True)
+
+    assert "sudah disamarkan di 1 laporan" in response.content.decode()
+    report.refresh_from_db()
+    step.refresh_from_db()
+    assert report.title == "Sengketa tanah Pak [nama disamarkan]"
+    assert report.chronology == "Warga menuduh PAK [nama disamarkan] memindah patok."
+    assert report.address == "Rumah [nama disamarkan]"
+    assert step.outcome == "Pak [nama disamarkan] bersedia berdamai."
+    assert report.evidence.get().original_name == "KTP_[nama disamarkan].jpg"
+    for model in (Incident, HandlingStep, Evidence):
+        rows = model.pgh_event_model.objects.values()
+        assert rows and not any("ukarmin" in str(row).lower() for row in rows), model
+    untouched.refresh_from_db()
+    assert untouched.title == "Sengketa irigasi"
+    entry = ActivityLog.objects.get(action="incidents.party.text_redact")
+    assert entry.data["incidents"] == [report.pk] and "ukarmin" not in str(entry.data).lower()
+    # The party itself is the anonymise button's (it stays until then).
+    assert report.parties.get().name == "Pak Sukarmin"

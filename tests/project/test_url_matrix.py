@@ -82,6 +82,7 @@ EXPECTATIONS = {
     # Data-subject requests about parties: administrators only; anonymising is POST only.
     "incidents:party_subject_report": (None, "", only(200, "admin")),
     "incidents:party_anonymise": (None, "", only(405, "admin")),
+    "incidents:party_text_redact": (None, "", only(405, "admin")),
     # Two-factor login: every account may set it up; the code step sends an account without an
     # authenticator on to the portal; new recovery codes are made by POST only.
     "accounts:two_factor": (None, "", everyone(200, anonymous=LOGIN)),
