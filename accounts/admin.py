@@ -157,7 +157,24 @@ class UserAdmin(ReadOnlyYesNoMixin, AutocompleteAdminMixin, LocalDatesAdminMixin
     ACCESS_FIELDS = ("roles", "is_active", "is_staff", "cleared_restricted", "agency", "kecamatan")
 
     def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("groups")
+        users = super().get_queryset(request).prefetch_related("groups")
+        # An administrator scoped to a kecamatan manages that kecamatan's accounts only.
+        if self._scope(request):
+            users = users.filter(kecamatan_id=self._scope(request))
+        return users
+
+    @staticmethod
+    def _scope(request):
+        return None if request.user.is_superuser else request.user.kecamatan_id
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        # ... and gives accounts no other reach: an unscoped account (or another kecamatan's)
+        # would see more than its maker.
+        if db_field.name == "kecamatan" and field is not None and self._scope(request):
+            field.queryset = field.queryset.filter(pk=self._scope(request))
+            field.required = True
+        return field
 
     def has_change_permission(self, request, obj=None):
         # A superuser's account is shown, not changed, to an administrator who is not one: no

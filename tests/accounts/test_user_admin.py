@@ -281,3 +281,41 @@ def test_renaming_the_users_agency_meanwhile_is_no_change_of_the_user(
     assert client.post(url, stale).status_code == 302
     petugas.refresh_from_db()
     assert petugas.last_name == "Diperbaiki" and petugas.agency == agency
+
+
+def test_an_administrator_scoped_to_a_kecamatan_gives_no_wider_reach(
+    client, admin_user, petugas, petugas_unscoped, kecamatan, other_kecamatan
+):
+    # Locked out of their own scope, a kecamatan-scoped administrator could still make an
+    # unscoped account (or one of another kecamatan), or widen a colleague's.
+    admin_user.kecamatan = kecamatan
+    admin_user.save()
+    client.force_login(admin_user)
+    listed = client.get("/admin/accounts/user/").content.decode()
+    assert petugas.username in listed and petugas_unscoped.username not in listed
+    assert client.get(f"/admin/accounts/user/{petugas_unscoped.pk}/change/").status_code == 302
+
+    new = {
+        "username": "baru",
+        "usable_password": "true",
+        "password1": "Sandi-Kuat-2025!",
+        "password2": "Sandi-Kuat-2025!",
+        "first_name": "Petugas",
+        "last_name": "Baru",
+        "roles": ["petugas"],
+    }
+    for kecamatan_given in ("", other_kecamatan.pk):
+        refused = client.post("/admin/accounts/user/add/", {**new, "kecamatan": kecamatan_given})
+        assert refused.status_code == 200
+        assert refused.context["adminform"].form.errors["kecamatan"]
+    assert (
+        client.post("/admin/accounts/user/add/", {**new, "kecamatan": kecamatan.pk}).status_code
+        == 302
+    )
+    assert User.objects.get(username="baru").kecamatan == kecamatan
+
+    url = f"/admin/accounts/user/{petugas.pk}/change/"
+    refused = client.post(url, change_data(client, petugas, kecamatan=""))
+    assert refused.status_code == 200
+    petugas.refresh_from_db()
+    assert petugas.kecamatan == kecamatan
