@@ -14,6 +14,7 @@ from django.utils import formats, timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from pghistory.models import Context as HistoryContext
 
 from accounts.models import User
 from core.models import ActivityLog
@@ -312,6 +313,7 @@ def incident_update(
     # The report form asks for everything a quick report left out (classification, risk,
     # at least one party), so a save through it completes the report.
     incident.needs_completion = False
+    _keep_redactions(incident, current)
     incident.full_clean()
     was_high_risk = _is_high_risk_potential(current)
     with pghistory.context(user=by.pk):
@@ -336,6 +338,16 @@ def incident_update(
 
 
 RISK_RAISED = "incidents.risk_raised"
+
+
+def _keep_redactions(incident: Incident, current: Incident) -> None:
+    # A name redacted since the form was opened (`party_text_redact`) is not written back by
+    # that form, even sent again knowingly: a text with fewer "[nama disamarkan]" than stored
+    # is from before the redaction, and the stored text stays.
+    for name in REDACTED_FIELDS[Incident]:
+        stored = getattr(current, name) or ""
+        if stored.count(REDACTED_NAME) > (getattr(incident, name) or "").count(REDACTED_NAME):
+            setattr(incident, name, stored)
 
 
 def _is_high_risk_potential(incident: Incident) -> bool:
@@ -516,19 +528,29 @@ def party_anonymise(*, parties: list[Party], by, ip: str | None) -> int:
     return count
 
 
+def name_pattern(name: str) -> re.Pattern:
+    """The name as a whole word, in any case ("Adi", not the "adi" in "terjadi"), or the
+    placeholder already put in its place (kept as it is, so redacting twice changes nothing)."""
+    word = re.escape(" ".join(name.split())).replace(r"\ ", r"\s+")
+    # Bounded by anything but a letter or digit: "KTP_Sukarmin.jpg" names him too.
+    return re.compile(rf"({re.escape(REDACTED_NAME)})|(?<![^\W_]){word}(?![^\W_])", re.IGNORECASE)
+
+
 @transaction.atomic
 def party_text_redact(*, name: str, incidents: list[Incident], by, ip: str | None) -> int:
-    """Replace `name` (in any case) with "[nama disamarkan]" wherever these reports' own text
-    holds it: title, chronology, place, rejection reason, their handling steps' accounts and
-    results, their files' names, and every earlier version of those in the field history. The
-    parties are anonymised separately (`party_anonymise`); the log keeps the report ids, never
-    the name. Returns how many reports had the name."""
-    name = name.strip()
-    if len(name) < 3:
+    """Replace `name` (a whole word, in any case) with "[nama disamarkan]" wherever these
+    reports' own text holds it: title, chronology, place, rejection reason, their handling
+    steps' accounts and results, their files' names, every earlier version of those in the
+    field history, and the reasons recorded with those versions. The parties are anonymised
+    separately (`party_anonymise`); each report's log entry keeps no name. The activity log's
+    own notes are append-only and keep what was written. Returns how many reports changed."""
+    name = " ".join(name.split())
+    if len(name) < 3 or "\x00" in name:
         raise ValidationError(_("Ketik paling sedikit 3 huruf nama."))
-    pattern = re.compile(re.escape(name), re.IGNORECASE)
+    pattern = name_pattern(name)
     ids = [incident.pk for incident in incidents]
     changed: set[int] = set()
+    contexts: set = set()
     for model, fields in REDACTED_FIELDS.items():
         owner = "pk" if model is Incident else "incident_id"
         live = model.objects.select_for_update().filter(**{f"{owner}__in": ids})
@@ -538,15 +560,28 @@ def party_text_redact(*, name: str, incidents: list[Incident], by, ip: str | Non
         for queryset in (live, history):
             for row in queryset:
                 updates = _redacted(row, fields, pattern)
+                if queryset is history and row.pgh_context_id:
+                    contexts.add(row.pgh_context_id)
                 if updates:
                     type(row).objects.filter(pk=row.pk).update(**updates)
-                    if queryset is live:
-                        changed.add(row.pk if model is Incident else row.incident_id)
+                    if model is not Incident:
+                        changed.add(row.incident_id)
+                    else:
+                        changed.add(row.pk if queryset is live else row.pgh_obj_id)
+    # The reason given with a change (a rejection's note) is kept with its history context.
+    for context in HistoryContext.objects.filter(pk__in=contexts):
+        reason = (context.metadata or {}).get("reason")
+        if isinstance(reason, str) and pattern.search(reason):
+            context.metadata["reason"] = pattern.sub(REDACTED_NAME, reason)
+            HistoryContext.objects.filter(pk=context.pk).update(metadata=context.metadata)
     if changed:
-        # An edit form opened before this is out of date (incident_update says so) instead of
-        # writing the name it still shows back.
-        Incident.objects.filter(pk__in=changed).update(version=F("version") + 1)
-        log_action(actor=by, action=PARTY_TEXT_REDACT, ip=ip, incidents=sorted(changed))
+        # An edit form opened before this is out of date (incident_update says so, and keeps
+        # the placeholders: `_keep_redactions`).
+        Incident.objects.filter(pk__in=changed).update(
+            version=F("version") + 1, updated_at=timezone.now()
+        )
+        for incident in Incident.objects.filter(pk__in=changed):
+            log_action(actor=by, action=PARTY_TEXT_REDACT, obj=incident, ip=ip)
     return len(changed)
 
 
@@ -554,8 +589,17 @@ def _redacted(row, fields, pattern) -> dict:
     updates = {}
     for name in fields:
         value = getattr(row, name)
-        if value and pattern.search(value):
-            text = pattern.sub(REDACTED_NAME, value)
-            limit = row._meta.get_field(name).max_length
-            updates[name] = text[:limit] if limit else text
+        if not value:
+            continue
+        text = pattern.sub(lambda m: m.group(1) or REDACTED_NAME, value)
+        if text == value:
+            continue
+        field = row._meta.get_field(name)
+        if isinstance(field, models.CharField) and len(text) > field.max_length:
+            # A varchar column: the end goes, but a file keeps its extension.
+            stem, dot, extension = text.rpartition(".")
+            if name != "original_name" or not dot:
+                stem, dot, extension = text, "", ""
+            text = stem[: field.max_length - len(dot + extension)] + dot + extension
+        updates[name] = text
     return updates

@@ -2,6 +2,9 @@
 names the person, show what is stored and every access, export it, anonymise it."""
 
 import csv
+import operator
+import re
+from functools import reduce
 
 from axes.helpers import get_client_ip_address
 from django.contrib import messages
@@ -31,22 +34,29 @@ ACCESS_ACTIONS = ("incidents.identities.view", services.PARTY_ANONYMISE)
 
 
 def mentioning(user, name: str):
-    """Reports whose own text names the person (title, chronology, place, rejection reason, a
-    handling step's account or result, an attached file's name): anonymising parties does not
-    touch them; `party_text_redact` does."""
-    in_text = (
-        Q(title__icontains=name)
-        | Q(chronology__icontains=name)
-        | Q(address__icontains=name)
-        | Q(rejection_reason__icontains=name)
+    """Reports whose own text names the person as a whole word, now or in an earlier version
+    (title, chronology, place, rejection reason, a handling step's account or result, an
+    attached file's name): anonymising parties does not touch them; `party_text_redact` does."""
+    word = re.escape(" ".join(name.split())).replace(r"\ ", r"\s+")
+    regex = rf"(^|[^[:alnum:]]){word}($|[^[:alnum:]])"
+
+    def naming(fields) -> Q:
+        return reduce(operator.or_, (Q(**{f"{field}__iregex": regex}) for field in fields))
+
+    fields = services.REDACTED_FIELDS
+    report_history = Incident.pgh_event_model.objects.filter(pgh_obj_id=OuterRef("pk"))
+    owned = {"incident": OuterRef("pk")}
+    found = (
+        naming(fields[Incident])
+        | Exists(report_history.filter(naming(fields[Incident])))
+        | Exists(HandlingStep.objects.filter(naming(fields[HandlingStep]), **owned))
+        | Exists(HandlingStep.pgh_event_model.objects.filter(naming(fields[HandlingStep]), **owned))
+        | Exists(Evidence.objects.filter(naming(fields[Evidence]), **owned))
+        | Exists(Evidence.pgh_event_model.objects.filter(naming(fields[Evidence]), **owned))
     )
-    in_steps = HandlingStep.objects.filter(incident=OuterRef("pk")).filter(
-        Q(description__icontains=name) | Q(outcome__icontains=name)
-    )
-    in_files = Evidence.objects.filter(incident=OuterRef("pk"), original_name__icontains=name)
     return (
         Incident.objects.for_subject_request(user)
-        .filter(in_text | Exists(in_steps) | Exists(in_files))
+        .filter(found)
         .only("pk", "reference", "title")
         .order_by("occurred_at", "pk")
     )
@@ -192,7 +202,7 @@ class PartyTextRedactView(PermissionRequiredMixin, View):
     def post(self, request):
         name = request.POST.get("nama", "").strip()[:150]
         back = reverse("incidents:party_subject_report") + "?" + urlencode({"nama": name})
-        if request.POST.get("confirm_text") != "1" or len(name) < MIN_QUERY:
+        if request.POST.get("confirm_text") != "1" or len(name) < MIN_QUERY or "\x00" in name:
             messages.error(request, _("Centang konfirmasi dulu; tidak ada yang diubah."))
             return redirect(back)
         count = services.party_text_redact(
@@ -205,7 +215,9 @@ class PartyTextRedactView(PermissionRequiredMixin, View):
             request,
             _(
                 "Nama itu sudah disamarkan di %(count)s laporan, termasuk versi-versi "
-                "sebelumnya di riwayat perubahan."
+                "sebelumnya di riwayat perubahan. Catatan di log kegiatan (misalnya alasan "
+                "penolakan yang tercatat di riwayat status) tidak dapat diubah dan tetap seperti "
+                "ditulis."
             )
             % {"count": count},
         )

@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 from core.models import ActivityLog
 from incidents.models import Evidence, HandlingStep, Incident, Party
 from tests.factories import IncidentFactory
+from tests.incidents.test_bad_input import edit_payload
 
 URL = reverse("incidents:party_subject_report")
 ANONYMISE = reverse("incidents:party_anonymise")
@@ -241,6 +242,53 @@ def test_the_name_is_redacted_in_the_reports_text_and_its_earlier_versions(
     untouched.refresh_from_db()
     assert untouched.title == "Sengketa irigasi"
     entry = ActivityLog.objects.get(action="incidents.party.text_redact")
-    assert entry.data["incidents"] == [report.pk] and "ukarmin" not in str(entry.data).lower()
+    assert entry.object_id == str(report.pk) and "ukarmin" not in str(entry.data).lower()
     # The party itself is the anonymise button's (it stays until then).
     assert report.parties.get().name == "Pak Sukarmin"
+
+    # Sent twice (a double tap): nothing more changes.
+    client.post(url, {"nama": "sukarmin", "confirm_text": "1"})
+    report.refresh_from_db()
+    assert report.title == "Sengketa tanah Pak [nama disamarkan]"
+
+
+def test_redaction_takes_whole_words_and_an_edit_form_opened_before_keeps_it(
+    client, admin_user, petugas, kecamatan
+):
+    # "Adi" is no part of "terjadi"; a name only in an earlier version is found too; and the
+    # author's edit form, opened before, does not write the name back.
+    report = IncidentFactory(
+        kecamatan=kecamatan,
+        reported_by=petugas,
+        status="draft",
+        title="Keributan yang terjadi di pasar",
+        chronology="Adi dan ADI SUSANTO terlibat; kejadian terjadi malam hari.",
+    )
+    earlier = IncidentFactory(kecamatan=kecamatan, title="Laporan tentang Adi")
+    Incident.objects.filter(pk=earlier.pk).update(title="Laporan tentang seorang warga")
+    # The author's edit form, as opened before the redaction.
+    data = edit_payload(report, title="Keributan di pasar")
+
+    client.force_login(admin_user)
+    page = client.get(URL, {"nama": "adi"}).content.decode()
+    mentioned = page.split('data-testid="redact-text"')[0]
+    assert report.reference in mentioned and earlier.reference in mentioned
+    client.post(reverse("incidents:party_text_redact"), {"nama": "adi", "confirm_text": "1"})
+
+    report.refresh_from_db()
+    assert report.title == "Keributan yang terjadi di pasar"
+    assert report.chronology == (
+        "[nama disamarkan] dan [nama disamarkan] SUSANTO terlibat; kejadian terjadi malam hari."
+    )
+    assert not any(
+        "Adi " in row["title"] for row in Incident.pgh_event_model.objects.values("title")
+    )
+
+    client.force_login(petugas)
+    refused = client.post(f"/laporan/{report.pk}/ubah/", data)
+    assert refused.status_code == 400  # changed meanwhile: said so
+    data["version"] = refused.context["form"]["version"].value()
+    assert client.post(f"/laporan/{report.pk}/ubah/", data).status_code == 302
+    report.refresh_from_db()
+    assert report.title == "Keributan di pasar"
+    assert "Adi dan" not in report.chronology and "[nama disamarkan]" in report.chronology
