@@ -421,12 +421,13 @@ class ContactResource(LabelledResource):
     def import_field(self, field, instance, row, is_m2m=False, **kwargs):
         # An empty "Aktif" cell means active for a new contact, and leaves an existing one as
         # it is: a contact deactivated after withdrawing consent came back active.
+        typed = row.get(field.column_name)
         if (
             field.attribute == "active"
             and instance.pk is not None
-            and str(row.get(field.column_name) or "").strip() == ""
+            and (typed is None or (isinstance(typed, str) and not typed.strip()))
         ):
-            return
+            return  # (a 0 or FALSE typed in Excel is a value: inactive)
         super().import_field(field, instance, row, is_m2m, **kwargs)
 
     def before_import(self, dataset, **kwargs):
@@ -437,9 +438,10 @@ class ContactResource(LabelledResource):
 
     def _refuse_known_person(self, row) -> None:
         """A row without an ID is a new person, unless the directory already has one with the
-        same name and the same number: the same list imported again (next month, with a few
-        rows added) added everyone a second time. Namesakes with other numbers, and different
-        people sharing an office number, are different people."""
+        same name and the same number (or, without a number, the same name in the same region
+        and no number either): the same list imported again (next month, with a few rows added)
+        added everyone a second time. Namesakes with other numbers, and different people
+        sharing an office number, are different people."""
         try:
             name = " ".join(str(self.fields["name"].clean(row) or "").split())
             phone = (
@@ -447,12 +449,21 @@ class ContactResource(LabelledResource):
             )
         except (KeyError, ValueError):
             return  # the row's own errors are reported as they are
-        if not (name and phone):
+        if not name:
             return
-        number = to_python(phone, region=settings.PHONENUMBER_DEFAULT_REGION)
-        if not number.is_valid():
-            return  # a bad number is the phone column's own error
-        existing = Contact.objects.filter(name__iexact=name, phone=number).order_by("pk").first()
+        if phone:
+            number = to_python(phone, region=settings.PHONENUMBER_DEFAULT_REGION)
+            if not number.is_valid():
+                return  # a bad number is the phone column's own error
+            same = Contact.objects.filter(name__iexact=name, phone=number)
+        else:
+            # Without a number: the same name in the same region, among those without one.
+            try:
+                region = self.fields["region"].clean(row)
+            except (KeyError, ValueError):
+                return
+            same = Contact.objects.filter(name__iexact=name, region=region, phone="")
+        existing = same.order_by("pk").first()
         if existing is None:
             return
         if existing.pk > getattr(self, "known_up_to", existing.pk):

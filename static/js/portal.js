@@ -53,6 +53,9 @@ function listChosenFiles(picker) {
       drop.addEventListener("click", () => {
         input.remove();
         listChosenFiles(picker);
+        // The keyboard goes on to the next photo's "✕", or back to "Ambil foto".
+        const next = output.querySelector("button") || picker.querySelector("input[capture]");
+        next?.focus();
       });
       output.append(drop);
     });

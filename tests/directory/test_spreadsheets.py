@@ -480,6 +480,16 @@ def test_namesakes_and_people_sharing_an_office_number_are_different_people(
     assert Contact.objects.filter(name="Ustadz Hasan").exists()
 
 
+def test_a_list_without_numbers_imported_again_adds_nobody_twice(client, admin_user, desa):
+    client.force_login(admin_user)
+    rows = [LABELLED_HEADER, contact_row("Romo Yohanes", **{"Nomor telepon": ""})]
+    confirm(client, "contact", import_file(client, "contact", xlsx(rows), XLSX))
+    again = import_file(client, "contact", xlsx(rows), XLSX)
+    assert "confirm_form" not in again.context
+    assert row_problems(again)[0].startswith("Baris 2: kolom “ID”: Tokoh ini sudah ada")
+    assert Contact.objects.count() == 1
+
+
 def test_an_agency_name_with_spaces_around_it_is_the_same_agency(client, admin_user):
     client.force_login(admin_user)
     Agency.objects.create(name="Dinas Sosial", acronym="Dinsos lama", kind="pemda")
@@ -748,6 +758,13 @@ def test_an_empty_active_cell_leaves_a_deactivated_contact_inactive(client, admi
     confirm(client, "contact", import_file(client, "contact", xlsx([LABELLED_HEADER, row]), XLSX))
     withdrawn.refresh_from_db()
     assert withdrawn.organisation == "Paroki" and not withdrawn.active
+    # A 0 typed in Excel (a number, not text) is "tidak".
+    ContactFactory(region=desa, name="Ustadz Hasan", active=True)
+    hasan = Contact.objects.get(name="Ustadz Hasan")
+    row = contact_row("Ustadz Hasan", ID=hasan.pk, Aktif=0)
+    confirm(client, "contact", import_file(client, "contact", xlsx([LABELLED_HEADER, row]), XLSX))
+    hasan.refresh_from_db()
+    assert not hasan.active
     # A new contact without the cell is active.
     new = contact_row("Pendeta Markus", Aktif="")
     confirm(client, "contact", import_file(client, "contact", xlsx([LABELLED_HEADER, new]), XLSX))
