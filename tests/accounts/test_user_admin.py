@@ -74,20 +74,21 @@ def test_other_groups_survive_a_role_change(client, admin_user, petugas):
     assert set(petugas.groups.values_list("name", flat=True)) == {"uji-khusus", "pimpinan"}
 
 
+# The add form as an administrator fills it for a new field officer.
+NEW_USER = {
+    "username": "baru",
+    "usable_password": "true",
+    "password1": "Sandi-Kuat-2025!",
+    "password2": "Sandi-Kuat-2025!",
+    "first_name": "Petugas",
+    "last_name": "Baru",
+    "roles": ["petugas"],
+}
+
+
 def test_new_user_gets_the_chosen_role(client, admin_user):
     client.force_login(admin_user)
-    response = client.post(
-        "/admin/accounts/user/add/",
-        {
-            "username": "baru",
-            "usable_password": "true",
-            "password1": "Sandi-Kuat-2025!",
-            "password2": "Sandi-Kuat-2025!",
-            "first_name": "Petugas",
-            "last_name": "Baru",
-            "roles": ["petugas"],
-        },
-    )
+    response = client.post("/admin/accounts/user/add/", NEW_USER)
     assert response.status_code == 302, response.context["adminform"].form.errors
     assert User.objects.get(username="baru").roles == {"petugas"}
 
@@ -295,15 +296,7 @@ def test_an_administrator_scoped_to_a_kecamatan_gives_no_wider_reach(
     assert petugas.username in listed and petugas_unscoped.username not in listed
     assert client.get(f"/admin/accounts/user/{petugas_unscoped.pk}/change/").status_code == 302
 
-    new = {
-        "username": "baru",
-        "usable_password": "true",
-        "password1": "Sandi-Kuat-2025!",
-        "password2": "Sandi-Kuat-2025!",
-        "first_name": "Petugas",
-        "last_name": "Baru",
-        "roles": ["petugas"],
-    }
+    new = NEW_USER
     for kecamatan_given in ("", other_kecamatan.pk):
         refused = client.post("/admin/accounts/user/add/", {**new, "kecamatan": kecamatan_given})
         assert refused.status_code == 200
