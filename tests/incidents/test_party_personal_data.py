@@ -56,6 +56,32 @@ def test_report_finds_the_name_in_every_report_and_lists_accesses(
     assert sorted(entry.data["incidents"]) == sorted([first.pk, hidden.pk])
 
 
+def step_naming_him(report, *, by):
+    """A handling step whose result names Pak Sukarmin."""
+    return HandlingStep.objects.create(
+        incident=report,
+        date=report.occurred_at.date(),
+        stage="penghentian",
+        action_type="mediasi",
+        description="Mediasi di balai desa.",
+        outcome="Pak Sukarmin bersedia berdamai.",
+        created_by=by,
+    )
+
+
+def file_naming_him(report, *, by):
+    """An attached file whose name names him (a scan of his identity card)."""
+    return Evidence.objects.create(
+        incident=report,
+        file="bukti/ktp.jpg",
+        original_name="KTP_Sukarmin.jpg",
+        content_type="image/jpeg",
+        size=1,
+        sha256="0" * 64,
+        uploaded_by=by,
+    )
+
+
 def test_report_finds_the_name_in_steps_places_rejections_and_file_names(
     client, admin_user, sekretariat, kecamatan
 ):
@@ -64,26 +90,10 @@ def test_report_finds_the_name_in_steps_places_rejections_and_file_names(
     in_step, at_place, rejected, in_file, elsewhere = (
         IncidentFactory(kecamatan=kecamatan) for _ in range(5)
     )
-    HandlingStep.objects.create(
-        incident=in_step,
-        date=in_step.occurred_at.date(),
-        stage="penghentian",
-        action_type="mediasi",
-        description="Mediasi dipimpin Kades.",
-        outcome="Pak Sukarmin bersedia berdamai.",
-        created_by=sekretariat,
-    )
+    step_naming_him(in_step, by=sekretariat)
     Incident.objects.filter(pk=at_place.pk).update(address="Rumah Pak Sukarmin, Dusun Kidul")
     Incident.objects.filter(pk=rejected.pk).update(rejection_reason="Sukarmin sudah melapor.")
-    Evidence.objects.create(
-        incident=in_file,
-        file="bukti/ktp.jpg",
-        original_name="KTP_Sukarmin.jpg",
-        content_type="image/jpeg",
-        size=1,
-        sha256="0" * 64,
-        uploaded_by=sekretariat,
-    )
+    file_naming_him(in_file, by=sekretariat)
 
     client.force_login(admin_user)
     page = client.get(URL, {"nama": "sukarmin"}).content.decode()
@@ -197,24 +207,8 @@ def test_the_name_is_redacted_in_the_reports_text_and_its_earlier_versions(
         parties=["Pak Sukarmin"],
     )
     Incident.objects.filter(pk=report.pk).update(address="Rumah Sukarmin")  # a second version
-    step = HandlingStep.objects.create(
-        incident=report,
-        date=report.occurred_at.date(),
-        stage="penghentian",
-        action_type="mediasi",
-        description="Mediasi di balai desa.",
-        outcome="Pak Sukarmin bersedia berdamai.",
-        created_by=sekretariat,
-    )
-    Evidence.objects.create(
-        incident=report,
-        file="bukti/ktp.jpg",
-        original_name="KTP_Sukarmin.jpg",
-        content_type="image/jpeg",
-        size=1,
-        sha256="0" * 64,
-        uploaded_by=sekretariat,
-    )
+    step = step_naming_him(report, by=sekretariat)
+    file_naming_him(report, by=sekretariat)
     untouched = IncidentFactory(kecamatan=kecamatan, title="Sengketa irigasi")
     client.force_login(admin_user)
     url = reverse("incidents:party_text_redact")
