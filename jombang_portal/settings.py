@@ -273,7 +273,11 @@ AXES_USERNAME_FORM_FIELD = "username"
 # $proxy_add_x_forwarded_for). ipware counts only the proxies listed *inside* the header (the
 # nearest one is REMOTE_ADDR), hence N - 1. A header with more entries than that is forged and
 # resolves to the proxy's own address, so a forger can lock out only other forgers. Without a
-# proxy the header is ignored entirely: anyone can send it.
+# proxy the header is ignored entirely: anyone can send it. AXES_PROXY_ADDRESSES are the addresses
+# the proxy connects from (nginx on this machine by default; each app server of docs/scaling.md
+# lists its nginx): a request from any other address is its own client, whatever it claims.
+AXES_CLIENT_IP_CALLABLE = "core.network.client_ip"
+AXES_PROXY_ADDRESSES = env.list("AXES_PROXY_ADDRESSES", default=["127.0.0.1", "::1"])
 proxy_count = env.int("AXES_PROXY_COUNT", default=0)
 if proxy_count > 0:
     AXES_IPWARE_PROXY_COUNT = proxy_count - 1

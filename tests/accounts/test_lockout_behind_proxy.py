@@ -24,24 +24,25 @@ def one_proxy(settings):
     settings.AXES_IPWARE_PROXY_COUNT = 0
     settings.AXES_IPWARE_PROXY_ORDER = "left-most"
     settings.AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+    settings.AXES_PROXY_ADDRESSES = [PROXY]
 
 
-def fail_five_times(client, settings, forwarded_for):
+def fail_five_times(client, settings, forwarded_for, sender=PROXY):
     for _ in range(settings.AXES_FAILURE_LIMIT):
         response = client.post(
             LOGIN_URL,
             {"username": "sekretariat", "password": "salah"},
-            REMOTE_ADDR=PROXY,
+            REMOTE_ADDR=sender,
             HTTP_X_FORWARDED_FOR=forwarded_for,
         )
     return response
 
 
-def login(client, forwarded_for):
+def login(client, forwarded_for, sender=PROXY):
     return client.post(
         LOGIN_URL,
         {"username": "sekretariat", "password": DEFAULT_PASSWORD},
-        REMOTE_ADDR=PROXY,
+        REMOTE_ADDR=sender,
         HTTP_X_FORWARDED_FOR=forwarded_for,
     )
 
@@ -60,6 +61,22 @@ def test_a_forged_forwarded_for_chain_cannot_lock_out_the_client_it_names(
     # The attacker at CLIENT_A claims to be CLIENT_B; the proxy appends the real address.
     fail_five_times(client, settings, f"{CLIENT_B}, {CLIENT_A}")
     assert login(client, CLIENT_B).status_code == 302
+
+
+def test_a_sender_that_is_not_the_proxy_is_its_own_client_whatever_it_claims(
+    client, sekretariat, settings, one_proxy
+):
+    # An app server reachable from the network, bypassing nginx: each guess names a new address.
+    sender = "10.0.0.66"
+    for number in range(settings.AXES_FAILURE_LIMIT):
+        client.post(
+            LOGIN_URL,
+            {"username": "sekretariat", "password": "salah"},
+            REMOTE_ADDR=sender,
+            HTTP_X_FORWARDED_FOR=f"198.51.100.{number}",
+        )
+    assert login(client, "198.51.100.99", sender=sender).status_code == 429
+    assert login(client, CLIENT_B).status_code == 302  # through the proxy: another client
 
 
 def test_without_a_proxy_the_forwarded_header_is_ignored(client, sekretariat, settings):
