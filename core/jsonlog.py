@@ -15,6 +15,13 @@ QUERY_AFTER_PATH = re.compile(r"((?:https?://[^\s/'\"]*)?/[^\s?'\"]*)\?[^\s'\"]*
 # A request line quoted whole, whatever follows the path (spaces included): method and path.
 QUOTED_REQUEST_LINE = re.compile(r"'([A-Z]+ [^\s?']*)[^']*'")
 ACCESS_ATOMS = {"m": "method", "U": "path", "s": "status", "D": "duration_us", "h": "remote"}
+# A password-reset link ("/akun/kata-sandi/atur/<uid>/<token>/", accounts.urls) sets a password
+# for a day to whoever holds it: the log keeps where it led, not the token.
+RESET_LINK = re.compile(r"(/akun/kata-sandi/atur/)[^/\s?']+/[^/\s?']+/")
+
+
+def without_secrets(text):
+    return RESET_LINK.sub(r"\1…/", text) if isinstance(text, str) else text
 
 
 class JsonFormatter(logging.Formatter):
@@ -45,6 +52,9 @@ class JsonFormatter(logging.Formatter):
             # "Invalid request from ip=…: Invalid HTTP request line: 'GET /…?q=…'"): paths only.
             message = QUOTED_REQUEST_LINE.sub(r"'\1'", entry["message"])
             entry["message"] = QUERY_AFTER_PATH.sub(r"\1", message)
+        for key in ("path", "message"):
+            if key in entry:
+                entry[key] = without_secrets(entry[key])
         if record.exc_info:
             entry["exception"] = self.formatException(record.exc_info)
         if record.stack_info:

@@ -5,6 +5,8 @@ import json
 import logging
 
 import pytest
+from django.test import RequestFactory
+from django.urls import reverse
 
 from core.jsonlog import JsonFormatter
 
@@ -48,3 +50,21 @@ def test_gunicorn_s_own_lines_keep_paths_without_query_strings(message, args, lo
     # A query string can hold a searched name; gunicorn's error lines quoted whole targets.
     record = logging.LogRecord("gunicorn.error", logging.ERROR, __file__, 1, message, args, None)
     assert json.loads(JsonFormatter().format(record))["message"] == logged
+
+
+def test_a_password_reset_link_is_logged_without_its_token():
+    # Whoever reads the log could otherwise set the account's password for a day.
+    link = reverse("accounts:password_reset_confirm", args=["MTI", "cy1kj4-0a1b2c3d4e5f"])
+    access = logging.LogRecord("gunicorn.access", logging.INFO, __file__, 1, "akses", (), None)
+    access.args = {"m": "GET", "U": link, "s": "302"}
+    warning = logging.LogRecord("django.request", logging.WARNING, __file__, 1, "Not Found: %s",
+                                (link,), None)  # fmt: skip
+    warning.request = RequestFactory().get(link)
+
+    for record in (access, warning):
+        line = JsonFormatter().format(record)
+        assert "cy1kj4" not in line and "MTI" not in line
+        assert json.loads(line)["path"] == "/akun/kata-sandi/atur/…/"
+    done = reverse("accounts:password_reset_complete")
+    access.args = {"m": "GET", "U": done, "s": "200"}
+    assert json.loads(JsonFormatter().format(access))["path"] == done
