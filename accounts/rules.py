@@ -31,9 +31,10 @@ is_agency_operator = is_petugas & has_agency
 may_see_restricted = is_secretariat | is_leader | is_cleared_restricted
 
 
-# Two-factor login (TOTP) is required of those who manage accounts and verify reports; anyone
-# else may turn it on (accounts.middleware.TwoFactorRequiredMiddleware).
-rules.add_perm("accounts.require_two_factor", is_admin | is_secretariat)
+# Two-factor login (TOTP) is required of those who manage accounts, verify reports or read
+# restricted ones (leadership, cleared officers); anyone else may turn it on
+# (accounts.middleware.TwoFactorRequiredMiddleware).
+rules.add_perm("accounts.require_two_factor", is_admin | may_see_restricted)
 
 
 # --- managing accounts (the admin's user pages) ------------------------------------------------

@@ -1,5 +1,6 @@
-"""Two-factor login (issue 13 item 11): required for admin and secretariat, optional for
-others; TOTP with one-time recovery codes; throttled; an admin can reset it."""
+"""Two-factor login (issue 13 item 11): required for admin, secretariat and whoever reads
+restricted reports, optional for others; TOTP with one-time recovery codes; throttled; an admin
+can reset it."""
 
 import copy
 import re
@@ -67,6 +68,21 @@ def test_secretariat_without_authenticator_is_sent_to_set_up(client, sekretariat
 def test_admin_site_also_requires_the_second_factor(client, admin_user):
     sign_in(client, admin_user)
     response = client.get("/admin/")
+    assert response.status_code == 302
+    assert response.url.startswith(SETUP)
+
+
+@pytest.mark.parametrize("who", ["pimpinan", "cleared"])
+def test_whoever_reads_restricted_reports_is_sent_to_set_up(client, request, who, petugas):
+    # A password alone no longer opens restricted reports: leadership and cleared officers too.
+    if who == "cleared":
+        petugas.cleared_restricted = True
+        petugas.save(update_fields=["cleared_restricted"])
+        user = petugas
+    else:
+        user = request.getfixturevalue(who)
+    sign_in(client, user)
+    response = client.get(reverse("incidents:list"))
     assert response.status_code == 302
     assert response.url.startswith(SETUP)
 
