@@ -45,8 +45,11 @@ class IncidentQuerySet(models.QuerySet):
     def for_subject_request(self, user):
         """Every report, drafts and restricted ones included, for a data-subject request
         (`incidents.party_subject_report`): the answer must cover all that is stored about the
-        person. Anyone else: what they may see."""
+        person. An administrator scoped to a kecamatan answers for that kecamatan's reports only.
+        Anyone else: what they may see."""
         if user.has_perm("incidents.party_subject_report"):
+            if user.kecamatan_id:
+                return self.filter(kecamatan_id=user.kecamatan_id)
             return self.all()
         return self.visible_to(user)
 
@@ -88,8 +91,11 @@ class PartyQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Parties of the reports the user may see; for a data-subject request
         (`incidents.party_subject_report`) every report, drafts and restricted ones included,
-        since the answer must cover all that is stored about the person."""
+        since the answer must cover all that is stored about the person (within their kecamatan
+        for an administrator scoped to one, as `IncidentQuerySet.for_subject_request`)."""
         if user.has_perm("incidents.party_subject_report"):
+            if user.kecamatan_id:
+                return self.filter(incident__kecamatan_id=user.kecamatan_id)
             return self.all()
         # The report model through the relation: models.py imports this module.
         incident_model = self.model._meta.get_field("incident").related_model

@@ -9,9 +9,10 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from accounts.choices import Role
 from core.models import ActivityLog
 from incidents.models import Evidence, HandlingStep, Incident, Party
-from tests.factories import IncidentFactory
+from tests.factories import IncidentFactory, UserFactory
 from tests.incidents.test_bad_input import edit_payload
 
 URL = reverse("incidents:party_subject_report")
@@ -151,6 +152,34 @@ def test_only_administrators_may_search(client, sekretariat, named):
     response = client.post(ANONYMISE, {"nama": "x", "party": [party.pk], "confirm": "1"})
     assert response.status_code == 403
     assert Party.objects.filter(name="Pak Sukarmin").exists()
+
+
+def test_an_administrator_scoped_to_a_kecamatan_answers_for_that_kecamatan_only(
+    client, kecamatan, other_kecamatan, named
+):
+    elsewhere = IncidentFactory(
+        kecamatan=other_kecamatan,
+        parties=["Pak Sukarmin"],
+        confidentiality="terbatas",
+        chronology="Pak Sukarmin datang ke balai desa.",
+    )
+    scoped = UserFactory(roles=[Role.ADMIN], is_staff=True, kecamatan=kecamatan)
+    client.force_login(scoped)
+
+    page = client.get(URL, {"nama": "Sukarmin"})
+    assert kecamatan.name in page.content.decode()  # the page says the search is the kecamatan's
+    assert named[0].reference in page.content.decode()
+    assert elsewhere.reference not in page.content.decode()
+    theirs = elsewhere.parties.get()
+    client.post(ANONYMISE, {"nama": "Sukarmin", "party": [theirs.pk], "confirm": "1"})
+    client.post(
+        reverse("incidents:party_text_redact"), {"nama": "Pak Sukarmin", "confirm_text": "1"}
+    )
+    theirs.refresh_from_db()
+    elsewhere.refresh_from_db()
+    assert theirs.name == "Pak Sukarmin"
+    assert elsewhere.chronology == "Pak Sukarmin datang ke balai desa."
+    assert "[nama disamarkan]" in Incident.objects.get(pk=named[1].pk).chronology
 
 
 def test_anonymising_removes_the_name_everywhere_and_keeps_the_counts(client, admin_user, named):
