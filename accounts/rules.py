@@ -23,12 +23,20 @@ def is_cleared_restricted(user) -> bool:
     return bool(getattr(user, "cleared_restricted", False))
 
 
+@rules.predicate
+def is_regency_wide(user) -> bool:
+    """Not scoped to one kecamatan: sees the whole regency (what its roles let it see)."""
+    return not getattr(user, "kecamatan_id", None)
+
+
 # Field officers and the secretariat file reports of conflict.
 is_reporter = is_petugas | is_secretariat
 # An agency operator: a field officer tied to an agency (reports its RAT realisations).
 is_agency_operator = is_petugas & has_agency
 # `terbatas` (restricted) records: secretariat, leadership and individually cleared users.
 may_see_restricted = is_secretariat | is_leader | is_cleared_restricted
+# Every report there is: restricted ones, in every kecamatan.
+sees_every_report = may_see_restricted & is_regency_wide
 
 
 # Two-factor login (TOTP) is required of those who manage accounts, verify reports or read

@@ -12,16 +12,14 @@ class IncidentsConfig(AppConfig):
     verbose_name = _("Laporan konflik")
 
     def ready(self):
-        from accounts.rules import may_see_restricted
+        from accounts.rules import sees_every_report
         from incidents import signals  # noqa: F401  (connects the receivers)
         from incidents.models import Incident
         from incidents.pickers import IncidentPicker
 
         # Entries about reports: for those who see every report (cleared and not scoped to a
         # kecamatan); the others read a report's events on its own page.
-        register_visibility(
-            Incident, lambda user: may_see_restricted(user) and not user.kecamatan_id
-        )
+        register_visibility(Incident, sees_every_report)
         register_picker("laporan", IncidentPicker())
         register_badge_tones(
             "incidents.incident",

@@ -15,7 +15,7 @@ from directory.choices import RegionLevel
 from reports import documents
 from reports.models import AnnualNarrative, IssuedReport, Letterhead
 from tests import personas as build
-from tests.factories import RegionFactory, jpeg_bytes
+from tests.factories import RegionFactory, UserFactory, jpeg_bytes
 from tests.helpers import submission_token
 from tests.reports.conftest import build_year_2024
 from tests.reports.helpers import FAKE_PDF
@@ -89,6 +89,21 @@ class TestGetMatrix:
             assert response.status_code in (403, 404)
         else:
             assert response.status_code == expected[role]
+
+
+@pytest.mark.parametrize("role", [SEK, PIM])
+def test_an_account_scoped_to_a_kecamatan_gets_no_regency_document(
+    client, year_2024, sekretariat, kecamatan, role
+):
+    # The documents list every kecamatan's notable cases; such an account reads its own only.
+    from reports import services
+
+    issued = services.report_issue(kind="period", year=2024, period_code="B08", by=sekretariat)
+    client.force_login(UserFactory(roles=[role], kecamatan=kecamatan))
+    for url, _expected in GETS:
+        if url == "download":
+            url = f"/laporan-resmi/terbit/{issued.pk}/unduh/"
+        assert client.get(url).status_code in (403, 404), url
 
 
 @pytest.mark.parametrize("url", [g[0] for g in GETS if g[0] != "download"])
