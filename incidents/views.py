@@ -155,7 +155,16 @@ class IncidentExportView(LoginRequiredMixin, View):
 
     def get(self, request, fmt):
         base = visible_incidents(request.user)
-        queryset = IncidentFilter(request.GET or None, queryset=base, request=request).qs
+        filterset = IncidentFilter(request.GET or None, queryset=base, request=request)
+        if filterset.is_bound and not filterset.is_valid():
+            # The list shows the rest with the faulty filter marked; a file would leave the
+            # portal holding more reports than asked for, with nothing to say so.
+            messages.error(
+                request,
+                _("Ekspor tidak dibuat: perbaiki dulu isian saringan yang ditandai merah."),
+            )
+            return redirect(f"{reverse('incidents:list')}?{request.GET.urlencode()}")
+        queryset = filterset.qs
         filename = f"laporan-pks-{timezone.localdate():%Y%m%d}"
         # Reports name people: who exported what is kept (UU 27/2022).
         log_action(

@@ -12,6 +12,7 @@ import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
+from core.models import ActivityLog
 from core.pagination import CappedPaginator
 from incidents.filters import IncidentFilter
 from incidents.models import Incident
@@ -195,8 +196,24 @@ def test_invalid_filter_values_give_a_message_not_an_error(client, sekretariat, 
     page = response.content.decode()
     assert "rahasia bukan salah satu dari pilihan yang tersedia" in page
     assert "Tanggal tidak valid; gunakan format HH/BB/TTTT" in page
-    # The invalid values are ignored, the valid page of results is still shown.
+    # The invalid values are ignored, the valid page of results is still shown, and it says so
+    # above the results (on a phone the filter box, open now, is folded away otherwise).
     assert len(response.context["incidents"]) == 2
+    assert 'data-testid="filter-ignored"' in page
+    assert 'class="collapse d-md-block show" id="filters-box"' in page
+    assert 'data-testid="filter-ignored"' not in client.get("/laporan/?kind=kejadian").text
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_an_export_with_a_faulty_filter_is_not_made(client, sekretariat, rows, fmt):
+    # 31 April does not exist: the file would have held every report after 1 January.
+    client.force_login(sekretariat)
+    query = "occurred_from=01/01/2026&occurred_to=31/04/2026"
+    response = client.get(f"/laporan/ekspor.{fmt}?{query}", follow=True)
+    list_url = "/laporan/?occurred_from=01%2F01%2F2026&occurred_to=31%2F04%2F2026"
+    assert response.redirect_chain[-1][0] == list_url
+    assert "Ekspor tidak dibuat" in response.text
+    assert not ActivityLog.objects.filter(action="incidents.export").exists()
 
 
 def test_filters_live_in_the_url_for_sharing(client, sekretariat, rows):
