@@ -107,12 +107,13 @@ def region_places(user, region_ids) -> dict[int, tuple[str, tuple[float, float] 
 
 
 def kecamatan_outlines(user) -> list[Region]:
-    """The kecamatan the user may see that have an outline, with it (one query)."""
+    """The kecamatan the user may see that have an outline, with it (one query). `level` comes
+    along for `display_name` ("Kecamatan Diwek"): deferred, it cost a query per outline."""
     return list(
         Region.objects.visible_to(user)
         .kecamatan()
         .filter(boundary__isnull=False)
-        .only("pk", "code", "name", "boundary")
+        .only("pk", "code", "name", "level", "boundary")
         .order_by("code")
     )
 
