@@ -8,6 +8,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMix
 from django.db.models import Count
 from django.http import JsonResponse
 from django.shortcuts import redirect
+from django.template.defaultfilters import floatformat
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -317,6 +318,8 @@ class MapAreasView(PermissionRequiredMixin, View):
                         "code": region.code,
                         "name": str(region.display_name),
                         "score": score,
+                        # As the hotspot page prints it, in the reader's language ("12,5").
+                        "score_label": floatformat(score, "-1"),
                         "band": hotspot_rules.band(score),
                         "url": reverse("incidents:list") + "?" + list_query(kecamatan=region.pk),
                     },

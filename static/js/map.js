@@ -85,7 +85,7 @@
       onEachFeature: function (feature, path) {
         var text = fill(data.labelArea, {
           name: feature.properties.name,
-          score: feature.properties.score,
+          score: feature.properties.score_label,
         });
         var root = document.createElement("div");
         var link = document.createElement("a");

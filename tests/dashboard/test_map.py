@@ -229,6 +229,23 @@ def test_outlines_carry_the_hotspot_score_of_what_the_user_may_see(
     assert officer["score"] < props["score"]
 
 
+@pytest.mark.parametrize(("language", "shown"), [("id", "1,5"), ("en", "1.5")])
+def test_outline_score_reads_as_on_the_hotspot_page(
+    client, reports, kecamatan, pimpinan, settings, language, shown
+):
+    # Only the unresolved reports count, half a point each: Diwek's three make 1.5.
+    settings.HOTSPOT_WEIGHTS = {"unresolved": 0.5}
+    kecamatan.boundary = SQUARE
+    kecamatan.save()
+    client.force_login(pimpinan)
+    client.cookies["django_language"] = language
+    [area] = client.get("/peta/wilayah.json").json()["features"]
+    assert area["properties"]["score"] == 1.5
+    assert area["properties"]["score_label"] == shown
+    hotspots = client.get("/titik-rawan/").content.decode()
+    assert f'data-testid="hotspot-score">{shown}<' in hotspots
+
+
 def test_outline_query_count_does_not_grow(
     client,
     reports,
