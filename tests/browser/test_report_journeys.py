@@ -93,6 +93,38 @@ def test_secretariat_issues_and_leadership_downloads(
     assert IssuedReport.objects.count() == 1
 
 
+# Cells of the wide matrices whose content is wider than the cell (it runs into the next one).
+OVERFLOWING_CELLS = """
+() => [...document.querySelectorAll("table.matrix th, table.matrix td")]
+  .filter((cell) => cell.scrollWidth > cell.clientWidth + 1)
+  .map((cell) => cell.textContent.trim())
+"""
+# Whether each matrix can be scrolled sideways inside its wrapper.
+MATRIX_SCROLLS = """
+() => [...document.querySelectorAll("table.matrix")].map((table) => {
+  const wrap = table.closest(".table-wrap");
+  return !!wrap && getComputedStyle(wrap).overflowX === "auto"
+    && wrap.scrollWidth > wrap.clientWidth;
+})
+"""
+
+
+@pytest.mark.parametrize("address", ["periode/?periode=B08", "rat/"])
+def test_preview_matrix_scrolls_on_a_phone_without_overlapping_cells(
+    sign_in,
+    phone_page,
+    year_2024,  # noqa: F811
+    sekretariat,
+    address,
+):
+    sign_in(phone_page, "sekretariat")
+    phone_page.goto(f"/laporan-resmi/2024/{address}")
+    expect(phone_page.locator("table.matrix")).to_be_visible()
+    assert phone_page.evaluate(OVERFLOWING_CELLS) == []
+    assert phone_page.evaluate(MATRIX_SCROLLS) == [True]
+    assert fits_width(phone_page)
+
+
 def test_preview_fits_a_phone(sign_in, phone_page, year_2024, sekretariat):  # noqa: F811
     sign_in(phone_page, "sekretariat")
     phone_page.goto("/laporan-resmi/2024/periode/?periode=B08")
