@@ -22,6 +22,7 @@ from action_plans import selectors as plan_selectors
 from core.charts import Series, bar_chart, line_chart
 from directory import selectors as directory_selectors
 from evaluations import selectors as evaluation_selectors
+from evaluations.choices import EvaluationStatus
 from incidents import selectors as incident_selectors
 from reports.choices import ReportKind
 from reports.models import AnnualNarrative, Letterhead
@@ -318,6 +319,7 @@ def annual_document(year: int) -> Document:
     stats = incidents["stats"]
     overview = plan_selectors.overview(plan, matrix)
     narrative = AnnualNarrative.objects.filter(year=year).first()
+    evaluation = evaluation_figures(year)
     context.update(
         plan=plan,
         periods=periods,
@@ -338,7 +340,11 @@ def annual_document(year: int) -> Document:
                 for p in periods
             ],
         ),
-        evaluation=evaluation_figures(year),
+        evaluation=evaluation,
+        # A draft's scores may still move and its unscored manual indicators count as nothing
+        # yet: the document says so rather than pass them off as the year's result.
+        evaluation_provisional=evaluation is not None
+        and evaluation.status != EvaluationStatus.FINAL,
         **incidents,
     )
     return Document(ReportKind.ANNUAL, year, "", title, "reports/annual.html", context, images)

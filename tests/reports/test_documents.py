@@ -109,6 +109,24 @@ def test_annual_report_figures(year_2024, default_framework):
     assert squash("Nilai total") in text
 
 
+def test_a_draft_evaluation_is_printed_as_provisional_with_its_unscored_indicators(
+    year_2024, default_framework
+):
+    # No evaluation of 2024 finalised, none of the four manual indicators scored.
+    text = pdf_text(documents.build("annual", 2024).pdf(draft=False))
+    assert squash("Nilai sementara — evaluasi belum final.") in text
+    assert (
+        squash(
+            "Indikator yang dinilai sekretariat dan belum dinilai: "
+            "Kesepakatan atau solusi bersama (win-win) yang dicapai "
+            "Keterbukaan informasi dan komunikasi publik "
+            "Suara kelompok rentan (perempuan, anak, penyandang disabilitas) didengar "
+            "Pelajaran dicatat dan ditindaklanjuti dalam pencegahan"
+        )
+        in text
+    )
+
+
 def test_annual_report_counts_evidence_of_submitted_realisations_only(year_2024, sekretariat):
     # 1.1's submitted realisation has a photo. 3.2's is a draft with a photo, and 1.2's was
     # returned to its agency after its photo: neither is evidence given to the secretariat.
@@ -245,6 +263,8 @@ def test_pillar_scores_and_indicators_are_printed_when_available(year_2024, monk
     class Figures:
         total: Decimal
         pillars: list
+        status: str = "final"
+        unscored_manual: list = field(default_factory=list)
 
     figures = Figures(
         Decimal("78.4"),
@@ -265,6 +285,8 @@ def test_pillar_scores_and_indicators_are_printed_when_available(year_2024, monk
     assert "Nilaitotal78,4" in text
     assert "K1Kegiatanlintasinstansi60%81,5" in text
     assert "belumtersedia" not in text
+    # Final: no provisional note.
+    assert "Nilaisementara" not in text
 
 
 def test_the_annex_is_bounded(year_2024, settings, sekretariat):
