@@ -14,7 +14,7 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -213,6 +213,15 @@ def _grouped(rows):
     return list(groups.items())
 
 
+def _file_kind(evidence) -> str:
+    """What a data-dukung file is, in words a reader of the document knows (not its MIME type)."""
+    if evidence.is_image:
+        return _("Foto")
+    if evidence.content_type == "application/pdf":
+        return "PDF"
+    return _("Dokumen")
+
+
 def _incident_section(start: date, end: date) -> dict:
     stats = incident_selectors.incident_statistics(
         start, end, directory_selectors.regency_kecamatan()
@@ -255,7 +264,14 @@ def period_document(year: int, period_code: str) -> Document:
             image = _thumbnail(item)
             images.append(image)
             thumbnails += 1
-        annex.append({"evidence": item, "activity": item.realisation.activity, "image": image})
+        annex.append(
+            {
+                "evidence": item,
+                "activity": item.realisation.activity,
+                "image": image,
+                "kind": _file_kind(item),
+            }
+        )
     submitted = [row for row in rows if row.realisation]
     context.update(
         plan=plan,
@@ -341,6 +357,8 @@ def annual_document(year: int) -> Document:
             ],
         ),
         evaluation=evaluation,
+        # A past year's figures are its final ones; this year's are "so far".
+        year_closed=year < timezone.localdate().year,
         # A draft's scores may still move and its unscored manual indicators count as nothing
         # yet: the document says so rather than pass them off as the year's result.
         evaluation_provisional=evaluation is not None

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 import openpyxl
 import pypdf
 import pytest
+import time_machine
 
 from action_plans import services as plan_services
 from action_plans.choices import PeriodScheme, RealisationStatus
@@ -25,6 +26,7 @@ from tests.reports.helpers import pdf_text, squash
 
 pytestmark = pytest.mark.django_db
 WIB = ZoneInfo("Asia/Jakarta")
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def test_period_report_figures_equal_the_database(year_2024):
@@ -125,6 +127,46 @@ def test_a_draft_evaluation_is_printed_as_provisional_with_its_unscored_indicato
         )
         in text
     )
+
+
+def test_a_past_year_s_annual_report_names_its_year(year_2024):
+    # Read in 2026: 2024 is over, its figures are not "so far".
+    with time_machine.travel(datetime(2026, 3, 2, 9, tzinfo=WIB), tick=False):
+        text = pdf_text(documents.build("annual", 2024).pdf(draft=False))
+    assert squash("Rata-rata capaian terhadap target tahun 2024") in text
+    assert squash("Statistik konflik tahun 2024") in text
+    assert "sampaisaatini" not in text and "tahunini" not in text
+
+
+def test_this_year_s_annual_report_says_its_figures_are_so_far(year_2024):
+    with time_machine.travel(datetime(2024, 12, 20, 9, tzinfo=WIB), tick=False):
+        text = pdf_text(documents.build("annual", 2024).pdf(draft=True))
+    assert squash("Rata-rata capaian terhadap target tahun 2024 (sampai saat ini)") in text
+
+
+def test_a_year_without_conflict_says_so_for_the_year(plan):
+    text = pdf_text(documents.build("annual", 2024).pdf(draft=False))
+    assert squash("Tidak ada kejadian konflik pada tahun 2024.") in text
+    assert "padaperiodeini" not in text
+
+
+def test_the_annex_names_the_kind_of_each_file_not_its_mime_type(year_2024, sekretariat):
+    realisation = Realisation.objects.get(activity__code="2.1")
+    for name, content_type in [
+        ("notulen.pdf", "application/pdf"),
+        ("daftar-hadir.docx", DOCX),
+    ]:
+        RealisationEvidenceFactory(
+            realisation=realisation,
+            original_name=name,
+            content_type=content_type,
+            uploaded_by=sekretariat,
+        )
+    text = pdf_text(documents.build("period", 2024, "B08").pdf(draft=True))
+    assert squash("1.1 foto-rapat.jpg Foto") in text
+    assert squash("2.1 notulen.pdf PDF") in text
+    assert squash("2.1 daftar-hadir.docx Dokumen") in text
+    assert "image/jpeg" not in text and "application/" not in text
 
 
 def test_annual_report_counts_evidence_of_submitted_realisations_only(year_2024, sekretariat):
