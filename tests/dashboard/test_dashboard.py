@@ -14,6 +14,7 @@ from accounts.choices import Role
 from action_plans import services as plan_services
 from action_plans.models import Activity
 from incidents.models import ConflictStatus, HandlingStep
+from tests.dashboard.conftest import TODAY
 from tests.factories import (
     ActionPlanFactory,
     ActivityFactory,
@@ -207,6 +208,28 @@ def test_operator_sees_activities_due_and_returned(client, roles, sekretariat, f
     page = response.content.decode()
     assert 'data-testid="panel-operator"' in page
     assert "Rapat koordinasi FKUB" in page
+
+
+def test_an_operator_without_an_established_plan_still_finds_their_activities(client, roles):
+    operator = UserFactory(username="operator", agency=AgencyFactory(), roles=[Role.PETUGAS])
+    client.force_login(operator)
+    page = client.get("/").content.decode()
+    assert 'data-testid="panel-operator"' in page
+    assert "Belum ada rencana aksi yang ditetapkan untuk tahun ini." in page
+    assert 'href="/rat/saya/"' in page
+
+
+def test_on_the_due_date_both_panels_say_the_deadline_is_today(client, roles, sekretariat):
+    operator = UserFactory(username="operator", agency=AgencyFactory(), roles=[Role.PETUGAS])
+    # B08 (May to August) is due on 10 September.
+    with time_machine.travel(datetime(2026, 9, 10, 9, tzinfo=TODAY.tzinfo), tick=False):
+        ActionPlanFactory(year=2026, established=True)
+        for user, testid in [(sekretariat, "period-deadline"), (operator, "operator-deadline")]:
+            client.force_login(user)
+            page = client.get("/").content.decode()
+            panel = page[page.index(f'data-testid="{testid}"') :]
+            assert "paling lambat 10 September 2026 (batasnya hari ini)." in panel, testid
+            assert "hari lagi" not in panel[:400], testid
 
 
 @pytest.mark.parametrize(
