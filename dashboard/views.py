@@ -102,9 +102,6 @@ class DashboardView(LoginRequiredMixin, TemplateView):
                 "first_step_query": first_step[2],
                 "period": period,
                 "days_left": (period.due_date - today).days if period else None,
-                # Slot for the evaluation's readiness ("kesiapan laporan"): filled once
-                # evaluations/selectors.py offers it.
-                "readiness": None,
             }
         if user.has_perm("dashboard.view_field_panel"):
             context["own"] = my_reports(user)

@@ -126,7 +126,9 @@ def test_secretariat_sees_its_queue(client, situation, sekretariat, frozen):
     assert {i.status for i in work["queue"]} == {"diajukan"}
     # Verified/handled without any step yet: the tinggi and the rendah report.
     assert work["first_step_count"] == 2
-    assert 'data-testid="readiness-slot"' in page
+    # No period running: no readiness to check, and no promise of a module to come.
+    assert 'data-testid="readiness"' not in page
+    assert "tersedia setelah modul evaluasi aktif" not in page
     assert 'data-testid="panel-pimpinan"' not in page
     assert_links_match_the_list(client, page)
 
@@ -230,6 +232,19 @@ def test_on_the_due_date_both_panels_say_the_deadline_is_today(client, roles, se
             panel = page[page.index(f'data-testid="{testid}"') :]
             assert "paling lambat 10 September 2026 (batasnya hari ini)." in panel, testid
             assert "hari lagi" not in panel[:400], testid
+
+
+def test_secretariat_opens_the_readiness_of_the_period_due_now(client, sekretariat, frozen):
+    ActionPlanFactory(year=2026, established=True)
+    client.force_login(sekretariat)
+    page = client.get("/").content.decode()
+    # 15 June: B08 (May to August) is the period due now.
+    link = re.search(r'data-testid="readiness"><a href="([^"]+)">\s*([^<]+)</a>', page)
+    assert link.group(1) == "/evaluasi/2026/kesiapan/?periode=B08"
+    assert link.group(2).strip() == "Periksa kesiapan laporan periode B08 2026"
+    readiness = client.get(link.group(1))
+    assert readiness.status_code == 200
+    assert readiness.context["readiness"].period.code == "B08"
 
 
 @pytest.mark.parametrize(
