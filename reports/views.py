@@ -93,10 +93,14 @@ class ReportIndexView(ReportPermissionMixin, PerPageMixin, ListView):
             .prefetch_related("periods")
             .first()
         )
+        # The archive's pages keep the year chosen for the documents to build.
+        query = self.request.GET.copy()
+        query.pop(self.page_kwarg, None)
         context.update(
             year=year,
             plan=plan,
             periods=list(plan.periods.all()) if plan else [],
+            querystring=query.urlencode(),
             can_preview=self.request.user.has_perm("reports.preview_report"),
             can_write=self.request.user.has_perm("reports.write_narrative"),
             slugs=SLUG_OF,

@@ -2,10 +2,13 @@
 list with the reason, a narrative for an impossible year or a missing logo is not found, and a
 logo whose file is gone is not found either (never an error page)."""
 
+import re
+from urllib.parse import parse_qs
+
 import pytest
 from django.core.files.base import ContentFile
 
-from reports import documents
+from reports import documents, services
 from reports.models import IssuedReport, Letterhead
 from tests.factories import jpeg_bytes
 from tests.reports.helpers import FAKE_PDF
@@ -47,3 +50,29 @@ def test_the_logo_is_not_found_when_none_was_uploaded_or_its_file_is_gone(client
 
     letterhead.logo.storage.delete(letterhead.logo.name)
     assert client.get("/laporan-resmi/kop/logo/").status_code == 404
+
+
+def test_the_archive_s_pages_keep_the_year_chosen(client, year_2024, sekretariat):
+    for _ in range(11):
+        services.report_issue(kind="rat", year=2024, by=sekretariat)
+    client.force_login(sekretariat)
+    first = client.get("/laporan-resmi/?tahun=2024&per_page=10").content.decode()
+    [next_page] = re.findall(r'href="\?([^"]*)" rel="next"', first)
+    assert parse_qs(next_page.replace("&amp;", "&")) == {
+        "tahun": ["2024"],
+        "per_page": ["10"],
+        "page": ["2"],
+    }
+    second = client.get(f"/laporan-resmi/?{next_page.replace('&amp;', '&')}")
+    # Still the 2024 documents to build, and the eleventh report.
+    assert second.context["year"] == 2024
+    assert second.content.decode().count("Unduh PDF") == 1
+
+
+def test_the_year_box_is_for_those_who_build_reports(client, year_2024, sekretariat, pimpinan):
+    client.force_login(pimpinan)
+    page = client.get("/laporan-resmi/?tahun=2024").content.decode()
+    assert 'name="tahun"' not in page
+    client.force_login(sekretariat)
+    page = client.get("/laporan-resmi/?tahun=2024").content.decode()
+    assert 'name="tahun"' in page
