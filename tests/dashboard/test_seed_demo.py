@@ -42,9 +42,9 @@ def test_seed_demo_gives_each_role_a_user_and_a_year_to_walk_through(
     with time_machine.travel(SEPTEMBER, tick=False):
         output = seed("--password", "sandi-demo-uji")
 
-    assert "Demo users: 5 created" in output
-    assert f"Demo reports: {len(DEMO_REPORTS)} created." in output
-    assert "Demo action plan: RAT 2026 established." in output
+    assert "Pengguna demo: 5 dibuat (kata sandi: lihat DEMO_PASSWORD)." in output
+    assert f"Laporan demo: {len(DEMO_REPORTS)} dibuat." in output
+    assert "RAT demo: RAT 2026 ditetapkan." in output
     for username, role in [
         ("petugas", Role.PETUGAS),
         ("operator", Role.PETUGAS),
@@ -73,9 +73,9 @@ def test_seed_demo_gives_each_role_a_user_and_a_year_to_walk_through(
 
     with time_machine.travel(SEPTEMBER, tick=False):
         again = seed()
-    assert "Demo users: 0 created" in again
-    assert "Demo reports: 0 created." in again
-    assert "Demo action plan: already there." in again
+    assert "Pengguna demo: 0 dibuat" in again
+    assert "Laporan demo: 0 dibuat." in again
+    assert "RAT demo: sudah ada." in again
     assert Incident.objects.filter(title__startswith="[DEMO]").count() == len(DEMO_REPORTS)
 
 
@@ -83,6 +83,6 @@ def test_seed_demo_refuses_production_and_a_database_without_regions(roles, sett
     settings.DEBUG = False
     with pytest.raises(CommandError, match="--force"):
         seed()
-    with pytest.raises(CommandError, match="import_regions"):
+    with pytest.raises(CommandError, match=r"Jalankan import_regions dulu\."):
         seed("--force")
     assert not Incident.objects.exists()

@@ -1,5 +1,7 @@
 """`manage.py render_report`: a PDF on good arguments, a clear message and exit code otherwise."""
 
+import io
+
 import pytest
 from django.core.management import CommandError, call_command
 
@@ -10,6 +12,7 @@ pytestmark = pytest.mark.django_db
 
 def test_renders_the_period_report(year_2024, tmp_path):
     target = tmp_path / "b08.pdf"
+    out = io.StringIO()
     call_command(
         "render_report",
         "--kind",
@@ -20,8 +23,12 @@ def test_renders_the_period_report(year_2024, tmp_path):
         "B08",
         "--output",
         str(target),
+        stdout=out,
     )
     assert "KabupatenJombangPeriodeB08" in pdf_text(target.read_bytes())
+    # Told in Indonesian, the size grouped the Indonesian way ("48.213 byte").
+    size = f"{target.stat().st_size:,}".replace(",", ".")
+    assert out.getvalue().endswith(f": {target} ({size} byte)\n")
 
 
 @pytest.mark.parametrize(

@@ -6,6 +6,7 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.choices import Role
 from accounts.models import User
@@ -152,22 +153,33 @@ DEMO_ACTIVITIES = [
 
 class Command(BaseCommand):
     help = (
-        "Create demo users (one per role, password from DEMO_PASSWORD or 'demo12345') and "
-        "fictional demo contacts. Idempotent; refuses to run with DEBUG off unless --force."
+        "Buat pengguna demo (satu per peran, kata sandi dari DEMO_PASSWORD atau 'demo12345'), "
+        "kontak tokoh, laporan dan RAT tahun ini yang semuanya fiktif. Aman dijalankan ulang; "
+        "menolak berjalan bila DEBUG mati kecuali dengan --force."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--password", default=None)
-        parser.add_argument("--force", action="store_true")
+        parser.add_argument(
+            "--password",
+            default=None,
+            help="Kata sandi pengguna demo baru (bawaan: DEMO_PASSWORD).",
+        )
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Muat juga walau DEBUG mati (bukan untuk produksi).",
+        )
 
     @transaction.atomic
     def handle(self, *args, password, force, **options):
         if not settings.DEBUG and not force:
-            raise CommandError("Demo data is for development; use --force to load it anyway.")
+            raise CommandError(
+                _("Data demo untuk pengembangan; pakai --force untuk tetap memuatnya.")
+            )
         password = password or settings.DEMO_PASSWORD
         regency = Region.objects.filter(code=settings.PORTAL_REGION_CODE).first()
         if regency is None:
-            raise CommandError("Run import_regions first.")
+            raise CommandError(_("Jalankan import_regions dulu."))
         kecamatan = Region.objects.within(regency).kecamatan().first()
         secretariat = Agency.objects.filter(acronym="Bakesbangpol").first()
         social = Agency.objects.filter(acronym="Dinsos").first()
@@ -210,16 +222,19 @@ class Command(BaseCommand):
                     "legal_basis": LegalBasis.CONSENT,
                 },
             )
-        self.stdout.write(f"Demo users: {created} created (password: see DEMO_PASSWORD).")
+        self.stdout.write(
+            _("Pengguna demo: %(count)s dibuat (kata sandi: lihat DEMO_PASSWORD).")
+            % {"count": created}
+        )
         reports = self.seed_incidents(kecamatan)
-        self.stdout.write(f"Demo reports: {reports} created.")
-        self.stdout.write(f"Demo action plan: {self.seed_action_plan()}.")
+        self.stdout.write(_("Laporan demo: %(count)s dibuat.") % {"count": reports})
+        self.stdout.write(_("RAT demo: %(state)s.") % {"state": self.seed_action_plan()})
 
     def seed_action_plan(self):
         """This year's RAT, established, with an activity per stage and a few realisations."""
         year = timezone.localdate().year
         if ActionPlan.objects.filter(year=year).exists():
-            return "already there"
+            return _("sudah ada")
         secretariat = User.objects.get(username="sekretariat")
         operator = User.objects.get(username="operator")
         plan = plan_services.plan_create(year=year, scheme="caturwulan", by=secretariat)
@@ -278,7 +293,7 @@ class Command(BaseCommand):
                     first_submitted_at=when + timedelta(days=3),
                     submitted_at=when + timedelta(days=3),
                 )
-        return f"RAT {year} established"
+        return _("RAT %(year)s ditetapkan") % {"year": year}
 
     def seed_incidents(self, kecamatan):
         """A handful of plainly fictional reports on issues typical of the briefings, marked

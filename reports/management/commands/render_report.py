@@ -8,7 +8,9 @@ happens only in the portal, where the issuer is known. Same templates and bounds
 
 from pathlib import Path
 
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from reports import documents
 from reports.choices import ReportKind
@@ -41,4 +43,7 @@ class Command(BaseCommand):
         except (documents.DocumentUnavailable, RenderError) as error:
             raise CommandError(str(error.message)) from None
         target.write_bytes(content)
-        self.stdout.write(f"{document.title}: {target} ({len(content):,} bytes)")
+        self.stdout.write(
+            _("%(title)s: %(path)s (%(size)s byte)")
+            % {"title": document.title, "path": target, "size": intcomma(len(content))}
+        )
