@@ -185,6 +185,30 @@ def test_map_shades_kecamatan_and_marks_approximate_places(
     expect(page.locator(".leaflet-popup")).to_have_count(0)
 
 
+def test_map_outline_popup_shows_the_score_as_the_hotspot_page_does(
+    sign_in, page, pimpinan, petugas_unscoped, kecamatan, settings
+):
+    """The outline's popup prints the score with the Indonesian decimal comma (1,5), as the
+    hotspot page does, not as JavaScript prints a number (1.5)."""
+    settings.HOTSPOT_WEIGHTS = {"unresolved": 0.5}
+    kecamatan.boundary = {
+        "type": "Polygon",
+        "coordinates": [
+            [[112.2, -7.6], [112.3, -7.6], [112.3, -7.5], [112.2, -7.5], [112.2, -7.6]]
+        ],
+    }
+    kecamatan.save()
+    # Three unresolved reports without a place on the map: no marker over the outline.
+    IncidentFactory.create_batch(3, kecamatan=kecamatan, reported_by=petugas_unscoped)
+    sign_in(page, pimpinan.username)
+    page.goto("/peta/")
+    expect(page.get_by_test_id("map")).to_have_attribute("data-areas", "1")
+    page.locator("path.hotspot-area").click()
+    expect(page.locator(".leaflet-popup-content")).to_have_text(
+        "Kecamatan Diwek: skor titik rawan 1,5"
+    )
+
+
 def test_above_the_marker_limit_the_map_shows_counts_per_kecamatan_and_says_so(
     sign_in, page, pimpinan, petugas_unscoped, kecamatan, settings
 ):
