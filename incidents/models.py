@@ -15,6 +15,7 @@ from django.db.models.functions import Coalesce
 from django.db.models.lookups import GreaterThan, LessThanOrEqual
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from core.choices import Stage
@@ -552,6 +553,15 @@ class Incident(ConstraintFieldsMixin, models.Model):
         if errors:
             raise ValidationError(errors)
 
+    def earliest_day(self):
+        """The first day the event may have happened on, as precise as its date is known."""
+        day = timezone.localtime(self.occurred_at).date()
+        if self.occurred_precision == DatePrecision.WEEK:
+            return day - timedelta(days=6)
+        if self.occurred_precision == DatePrecision.MONTH:
+            return day.replace(day=1)
+        return day
+
     @property
     def region(self) -> Region:
         return self.desa or self.kecamatan
@@ -628,8 +638,23 @@ class HandlingStep(models.Model):
         if self.date > timezone.localdate():
             raise ValidationError({"date": _("Tanggal tindak lanjut tidak boleh di masa depan.")})
         occurred = self.incident.occurred_at if self.incident_id else None
-        if occurred and self.date < timezone.localtime(occurred).date() - timedelta(days=366):
+        if not occurred:
+            return
+        if self.date < timezone.localtime(occurred).date() - timedelta(days=366):
             raise ValidationError({"date": _("Tanggal terlalu jauh sebelum waktu kejadian.")})
+        # Prevention may come before what it tried to prevent; stopping and recovery cannot (a
+        # slip of the year counted the step in the year before and as handled in 0 days).
+        earliest = self.incident.earliest_day()
+        if self.stage != Stage.PENCEGAHAN and self.date < earliest:
+            raise ValidationError(
+                {
+                    "date": _(
+                        "Penghentian dan pemulihan tidak dapat sebelum kejadian (%(date)s). "
+                        "Tindakan sebelum kejadian dicatat sebagai pencegahan."
+                    )
+                    % {"date": date_format(earliest, "SHORT_DATE_FORMAT")}
+                }
+            )
 
 
 # The agencies and contacts of a step are link rows, only added or removed.
