@@ -258,6 +258,23 @@ class Activity(models.Model):
     def __str__(self):
         return f"{self.code} {self.title}"
 
+    def clean(self):
+        # A ceiling below what the agency already reported would refuse every later
+        # realisation, even one of Rp 0. A budget of 0 means no ceiling.
+        if not self.pk or not self.budget:
+            return
+        spent = self.realisations.aggregate(total=models.Sum("budget_spent"))["total"] or 0
+        if self.budget < spent:
+            raise ValidationError(
+                {
+                    "budget": _(
+                        "Anggaran tidak boleh di bawah realisasi anggaran yang sudah dicatat "
+                        "(Rp %(spent)s)."
+                    )
+                    % {"spent": f"{spent:,}".replace(",", ".")}
+                }
+            )
+
     def check_supporting(self, agencies):
         """The responsible agency leads; listing it again among the supporting ones is a
         mistake (many-to-many links cannot be checked by clean() or a row constraint)."""
@@ -380,8 +397,15 @@ class Realisation(models.Model):
             .aggregate(total=models.Sum("budget_spent"))["total"]
             or 0
         )
-        # An activity without a budget (0) records spending without a ceiling.
-        if budget and others + self.budget_spent > budget:
+        stored = (
+            Realisation.objects.filter(pk=self.pk).values_list("budget_spent", flat=True).first()
+            if self.pk
+            else None
+        ) or 0
+        # An activity without a budget (0) records spending without a ceiling. Only a report
+        # that raises the spending is refused: one that keeps or lowers it (a Rp 0 report of a
+        # later period) saves even when the total already stands above the ceiling.
+        if budget and self.budget_spent > stored and others + self.budget_spent > budget:
             raise ValidationError(
                 {
                     "budget_spent": _("Realisasi anggaran melebihi pagu kegiatan (Rp %(budget)s).")
