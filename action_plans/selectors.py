@@ -394,7 +394,10 @@ def operator_due(user, today=None) -> dict | None:
     activities = Activity.objects.visible_to(user).filter(plan=plan)
     returned = list(
         Realisation.objects.visible_to(user)
+        # A closed plan takes no corrections any more (plans closed before the close refused
+        # them may still hold some).
         .filter(status=RealisationStatus.DIKEMBALIKAN)
+        .exclude(activity__plan__status=PlanStatus.DITUTUP)
         .select_related("activity", "period")
         .order_by("period__due_date", "activity__code")
     )

@@ -167,6 +167,20 @@ def plan_close(*, plan: ActionPlan, by) -> ActionPlan:
             )
             % {"date": date_format(last_due, "j F Y")}
         )
+    # A closed plan takes no corrections: a report returned for one would be lost for good.
+    returned = (
+        Realisation.objects.filter(activity__plan=plan, status=RealisationStatus.DIKEMBALIKAN)
+        .select_related("activity", "period")
+        .order_by("activity__order", "activity__code", "period__order")
+    )
+    if returned:
+        raise ValidationError(
+            _(
+                "Rencana belum dapat ditutup: realisasi berikut masih dikembalikan untuk "
+                "perbaikan dan belum diserahkan lagi: %(list)s."
+            )
+            % {"list": ", ".join(f"{r.activity.code} {r.period.code}" for r in returned)}
+        )
     plan.status, plan.closed_at = PlanStatus.DITUTUP, timezone.now()
     plan.full_clean()
     with pghistory.context(user=by.pk):
