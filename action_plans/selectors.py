@@ -3,7 +3,7 @@ the plan's activities with a fixed number of queries, however many activities th
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -348,9 +348,16 @@ def attach_realisation_history(realisations) -> None:
 
 
 def _unreported(activities, period):
-    """Activities with a target in `period` and no submitted realisation for it."""
+    """Activities that owe a report for `period` (the rule of `report_expected`: an established
+    plan, a target above zero, in the plan by the due date) and have no submitted realisation
+    for it."""
+    after_due = datetime.combine(
+        period.due_date + timedelta(days=1), time.min, timezone.get_current_timezone()
+    )
     return (
-        activities.filter(targets__period=period)
+        activities.filter(targets__period=period, targets__value__gt=0)
+        .exclude(plan__status=PlanStatus.DRAFT)
+        .filter(models.Q(created_at__isnull=True) | models.Q(created_at__lt=after_due))
         .exclude(
             pk__in=Realisation.objects.filter(
                 period=period, status=RealisationStatus.DISERAHKAN
@@ -391,9 +398,14 @@ def operator_due(user, today=None) -> dict | None:
         plan = ActionPlan.objects.visible_to(user).filter(year=today.year).first()
         if plan is None or not plan.is_locked:
             return None
-    activities = Activity.objects.visible_to(user).filter(plan=plan)
+    # The operator's own agency, explicitly: visible_to gives a secretariat member who is also
+    # a field officer the whole plan, and this panel is about their agency's reports.
+    activities = Activity.objects.visible_to(user).filter(
+        plan=plan, responsible_agency_id=user.agency_id
+    )
     returned = list(
         Realisation.objects.visible_to(user)
+        .filter(activity__responsible_agency_id=user.agency_id)
         # A closed plan takes no corrections any more (plans closed before the close refused
         # them may still hold some).
         .filter(status=RealisationStatus.DIKEMBALIKAN)
