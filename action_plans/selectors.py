@@ -30,6 +30,9 @@ class Cell:
     period: object
     target: Decimal | None
     realisation: Realisation | None
+    # Whether a report is owed for the period (`report_expected`): only then is a missing one
+    # overdue after the due date.
+    expected: bool = False
 
     @property
     def submitted(self):
@@ -142,7 +145,15 @@ def matrix_rows(plan, activities, today=None) -> list[Row]:
     for activity in activities_for_matrix(activities):
         targets = {t.period_id: t.value for t in activity.targets.all()}
         realisations = {r.period_id: r for r in activity.realisations.all()}
-        cells = [Cell(p, targets.get(p.pk), realisations.get(p.pk)) for p in periods]
+        cells = [
+            Cell(
+                p,
+                targets.get(p.pk),
+                realisations.get(p.pk),
+                report_expected(plan, activity.created_at, p, targets.get(p.pk)),
+            )
+            for p in periods
+        ]
         submitted = {
             c.period.pk: (c.submitted.achieved_value, c.submitted.budget_spent)
             for c in cells
