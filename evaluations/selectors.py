@@ -476,6 +476,17 @@ def current_period_code(year: int, today: date | None = None) -> str:
     return periods[-1].code
 
 
+def due_scope(today: date | None = None) -> tuple[int, str]:
+    """The year and code of the period whose report is due now, as the dashboard finds it
+    (action_plans.selectors.period_due_now): last year's last period (ending 31 December, due
+    in January) until its due date, then this year's first period not yet due."""
+    today = today or timezone.localdate()
+    last = indicators.year_periods(today.year - 1)[0][-1]
+    if today <= last.due_date:
+        return today.year - 1, last.code
+    return today.year, current_period_code(today.year, today)
+
+
 def readiness(year: int, code: str, today: date | None = None) -> Readiness:
     scope = scope_for(year, code)
     [period] = scope.periods

@@ -94,10 +94,14 @@ class IndexView(EvaluationAccessMixin, TemplateView):
         for year, codes in indicators.period_codes(years).items():
             codes = [*codes, YEAR_SCOPE]
             rows.append((year, [(code, statuses.get((year, code))) for code in codes]))
+        due_year, due_code = selectors.due_scope()
         return {
             **super().get_context_data(**kwargs),
             "rows": rows,
             "this_year": this_year,
+            # In early January last year's B12 is the report due, not this year's first.
+            "due_year": due_year,
+            "due_code": due_code,
             "results_max_age": settings.EVALUATION_RESULTS_MAX_AGE,
         }
 
