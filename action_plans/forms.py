@@ -275,7 +275,11 @@ class EvidenceForm(forms.Form):
 
 
 class ReturnForm(forms.Form):
-    note = forms.CharField(label=_("Catatan perbaikan"), max_length=5000)
+    note = forms.CharField(
+        label=_("Catatan perbaikan"),
+        max_length=5000,
+        error_messages={"required": _("Tuliskan catatan perbaikan untuk operator.")},
+    )
 
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024

@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -495,7 +496,9 @@ class ActivityDetailView(PlanMixin, TemplateView):
             incidents=activity.incidents.filter(
                 pk__in=Incident.objects.visible_to(self.request.user).values("pk")
             ),
-            return_form=ReturnForm(),
+            # A refused return comes back with its note (`return_for`: whose form it is).
+            return_form=kwargs.get("return_form") or ReturnForm(),
+            return_for=kwargs.get("return_for"),
         )
         return context
 
@@ -633,17 +636,42 @@ class RealisationReturnView(SubmitOnceMixin, PermissionRequiredMixin, View):
             )
             return returned, url
 
+        if not form.is_valid():
+            return self.refused(request, realisation, form)
         try:
-            if not form.is_valid():
-                raise ValidationError(_("Tuliskan catatan perbaikan untuk operator."))
             self.submit_once(send_back)
         except AlreadySubmitted as done:
             return self.already_submitted(done, url)
         except ValidationError as error:
-            _refuse(request, error)
-        else:
-            messages.success(request, _("Realisasi dikembalikan untuk perbaikan."))
+            return self.refused(request, realisation, form, error)
+        messages.success(request, _("Realisasi dikembalikan untuk perbaikan."))
         return redirect(url)
+
+    def refused(self, request, realisation, form, error=None):
+        """The activity page again, the typed note kept in its form and the reason next to it;
+        when the form is no longer offered (the plan closed, or a colleague returned it
+        meanwhile) the reason stands at the top."""
+        realisation.refresh_from_db(fields=["status"])
+        plan = ActionPlan.objects.get(pk=realisation.activity.plan_id)
+        offered = (
+            realisation.status == RealisationStatus.DISERAHKAN
+            and plan.status == PlanStatus.DITETAPKAN
+        )
+        if error is not None and offered:
+            form.add_error("note", getattr(error, "error_dict", {}).get("note", error))
+        elif error is not None:
+            _refuse(request, error)
+            if form.cleaned_data.get("note"):
+                # No form to put it back in: shown, so it can be copied.
+                messages.info(
+                    request,
+                    _("Catatan yang Anda tulis (belum tersimpan): %(note)s")
+                    % {"note": form.cleaned_data["note"]},
+                )
+        page = ActivityDetailView(request=request, args=(), kwargs={"pk": realisation.activity_id})
+        page.plan = plan
+        context = page.get_context_data(return_form=form, return_for=realisation.pk)
+        return TemplateResponse(request, page.template_name, context, status=400)
 
 
 class RealisationEvidenceView(SubmitOnceMixin, LoginRequiredMixin, View):

@@ -729,8 +729,9 @@ def test_refused_return_keeps_the_realisation(
     status = realisation.status
     client.force_login(sekretariat)
     response = client.post(f"/rat/realisasi/{realisation.pk}/kembalikan/", {"note": note})
-    assert response.status_code == 302
-    assert message in alerts(page(client, response.url))
+    # The activity page again, the reason shown (next to the note while the form is offered).
+    assert response.status_code == 400
+    assert message in alerts(response.content.decode())
     realisation.refresh_from_db()
     assert realisation.status == status
     assert "dikembalikan" not in realisation_actions(realisation)
