@@ -504,15 +504,18 @@ def kecamatan_reached(scope: Scope) -> Result:
     _("Persentase laporan realisasi yang diserahkan tepat waktu = nilai."),
 )
 def reports_on_time(scope: Scope, today: date | None = None) -> Result:
-    """Share of the realisation reports owed in the scope (see `expected_reports`) whose first
-    submission came by the period's due date."""
+    """Share of the realisation reports owed in the scope (see `expected_reports`) that stand
+    submitted and whose first submission came by the period's due date. One returned for
+    correction and not handed in again is not a report (yet), whenever it first came."""
     expected = expected_reports(scope, today)
     due = {p.pk: p.due_date for p in scope.periods}
     submitted = {
         (r.activity_id, r.period_id): r
         for r in Realisation.objects.filter(
             period_id__in=scope.period_ids, first_submitted_at__isnull=False
-        ).only("pk", "activity_id", "period_id", "first_submitted_at")
+        )
+        .submitted()
+        .only("pk", "activity_id", "period_id", "first_submitted_at")
     }
     on_time = [
         submitted[pair].pk

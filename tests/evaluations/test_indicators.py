@@ -132,6 +132,19 @@ def test_reports_on_time_when_all_late(world):
     assert (result.numerator, result.denominator, result.score) == (0, 3, Decimal("0.0"))
 
 
+def test_a_returned_report_not_handed_in_again_is_not_on_time(world):
+    # 1.1's B04 came on time, then was returned for correction and never resubmitted.
+    Realisation.objects.filter(pk=world["r11_b04"].pk).update(status="dikembalikan")
+    b04 = run("evaluasi.laporan_tepat_waktu", 2024, "B04")
+    assert (b04.numerator, b04.denominator, b04.score) == (0, 2, Decimal("0.0"))
+    # Handed in again later, it counts by its first submission: on time.
+    Realisation.objects.filter(pk=world["r11_b04"].pk).update(
+        status="diserahkan", submitted_at=datetime(2024, 6, 1, 9, tzinfo=WIB)
+    )
+    b04 = run("evaluasi.laporan_tepat_waktu", 2024, "B04")
+    assert (b04.numerator, b04.denominator) == (1, 2)
+
+
 def test_a_draft_plan_owes_no_reports(world):
     world["plan"].status = PlanStatus.DRAFT
     world["plan"].save()
