@@ -582,9 +582,10 @@ class Achievement:
         return ActionClass(achievement_class(self.ratio).value)
 
 
-def achievements(scope: Scope) -> list[Achievement]:
+def achievements(scope: Scope, today: date | None = None) -> list[Achievement]:
     """Per planned activity: its submitted realisations against its targets (above zero) in the
-    scope's periods. For a year, the periods' targets and realisations are summed.
+    scope's periods that have started (one not started yet has nothing to judge: its targets
+    would read as 0 % achieved). For a year, the periods' targets and realisations are summed.
 
     Inside `one_reading()` the whole year is read once and each scope takes its periods from
     it: the year page shows the year and each of its periods."""
@@ -599,8 +600,12 @@ def achievements(scope: Scope) -> list[Achievement]:
             rows = [row for row in year_rows if row.period_id in wanted]
     if rows is None:
         rows = period_achievement(scope.period_ids)
+    today = today or timezone.localdate()
+    started = {p.pk for p in scope.periods if p.pk and p.start_date <= today}
     by_activity: dict[int, list] = {}
     for row in rows:
+        if row.period_id not in started:
+            continue
         by_activity.setdefault(row.activity_id, []).append(row)
     result = []
     for activity_id, items in by_activity.items():
