@@ -4,7 +4,6 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -316,7 +315,10 @@ class PlanActionView(PlannerMixin, View):
         return None
 
 
-class PeriodsView(PlannerMixin, TemplateView):
+class PeriodsView(SubmitOnceMixin, PlannerMixin, TemplateView):
+    """The plan's periods; a double tap saves them once (the form's `submission_token`): the
+    second tap was refused as "changed by someone else" (by the first)."""
+
     template_name = "action_plans/periods.html"
 
     def get_formset(self):
@@ -334,20 +336,26 @@ class PeriodsView(PlannerMixin, TemplateView):
             messages.error(request, " ".join(reason_form.errors["reason"]))
         elif formset.is_valid():
             reason = reason_form.cleaned_data["reason"]
+
+            def save():
+                keep = self.changed_meanwhile(formset)
+                # All periods or none, checked together.
+                services.periods_update(
+                    plan=self.plan,
+                    periods=[
+                        form.save(commit=False)
+                        for form in formset.forms
+                        if form.has_changed() and form not in keep
+                    ],
+                    by=request.user,
+                    reason=reason,
+                )
+                return None, self.plan.get_absolute_url()
+
             try:
-                with transaction.atomic():
-                    keep = self.changed_meanwhile(formset)
-                    # All periods or none, checked together.
-                    services.periods_update(
-                        plan=self.plan,
-                        periods=[
-                            form.save(commit=False)
-                            for form in formset.forms
-                            if form.has_changed() and form not in keep
-                        ],
-                        by=request.user,
-                        reason=reason,
-                    )
+                self.submit_once(save)
+            except AlreadySubmitted as done:
+                return self.already_submitted(done, self.plan.get_absolute_url())
             except PeriodsChangedMeanwhile as changed:
                 formset = changed.formset
                 messages.error(

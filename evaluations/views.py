@@ -4,7 +4,6 @@ reads, the secretariat also scores, finalises and records the province's result.
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -392,7 +391,10 @@ class FinaliseView(EvaluationAccessMixin, View):
         return redirect("evaluations:detail", year, scope)
 
 
-class ProvinceResultView(EvaluationAccessMixin, FormView):
+class ProvinceResultView(SubmitOnceMixin, EvaluationAccessMixin, FormView):
+    """The province's result; a double tap records it once (SubmitOnceMixin): the second tap
+    was refused as "recorded by someone else" (by the first)."""
+
     template_name = "evaluations/province_result.html"
     form_class = ProvinceResultForm
 
@@ -411,7 +413,9 @@ class ProvinceResultView(EvaluationAccessMixin, FormView):
 
     def form_valid(self, form):
         data = form.cleaned_data
-        with transaction.atomic():
+        page = reverse("evaluations:detail", args=[self.year, self.scope.code])
+
+        def record():
             evaluation = self.get_or_create_evaluation()
             # A result a colleague recorded since this page was opened is not written over
             # unseen (a corrected rank put back to the old one).
@@ -422,7 +426,7 @@ class ProvinceResultView(EvaluationAccessMixin, FormView):
                     "di bawah belum disimpan; periksa, lalu simpan lagi untuk menimpanya."
                 ),
             ):
-                return self.form_invalid(form)
+                raise RecordedMeanwhile  # nothing written, the token not spent
             services.province_result_record(
                 evaluation=evaluation,
                 rank=data["province_rank"],
@@ -431,11 +435,23 @@ class ProvinceResultView(EvaluationAccessMixin, FormView):
                 note=data["province_note"],
                 by=self.request.user,
             )
+            return None, page
+
+        try:
+            self.submit_once(record)
+        except AlreadySubmitted as done:
+            return self.already_submitted(done, page)
+        except RecordedMeanwhile:
+            return self.form_invalid(form)
         messages.success(self.request, _("Hasil dari provinsi tercatat."))
         return redirect("evaluations:detail", self.year, self.scope.code)
 
     def form_invalid(self, form):
         return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+class RecordedMeanwhile(Exception):
+    """The province's result changed since the form was opened (the form says what)."""
 
 
 class ReadinessView(EvaluationAccessMixin, TemplateView):
@@ -456,9 +472,10 @@ class ReadinessView(EvaluationAccessMixin, TemplateView):
         }
 
 
-class FrameworkView(EvaluationAccessMixin, FormView):
+class FrameworkView(SubmitOnceMixin, EvaluationAccessMixin, FormView):
     """Pillar and indicator weights in force for a year; saving makes a version from that year
-    on when the one in force began earlier."""
+    on when the one in force began earlier. A double tap saves once (SubmitOnceMixin): the
+    second tap was refused as "changed by someone else" (by the first)."""
 
     template_name = "evaluations/framework.html"
     form_class = WeightsForm
@@ -484,7 +501,9 @@ class FrameworkView(EvaluationAccessMixin, FormView):
 
     def form_valid(self, form):
         pillars, indicator_weights = form.weights()
-        try:
+        page = reverse("evaluations:framework", args=[self.year])
+
+        def save():
             services.framework_weights_update(
                 year=self.year,
                 pillar_weights=pillars,
@@ -492,6 +511,12 @@ class FrameworkView(EvaluationAccessMixin, FormView):
                 by=self.request.user,
                 opened=form.opened(),
             )
+            return None, page
+
+        try:
+            self.submit_once(save)
+        except AlreadySubmitted as done:
+            return self.already_submitted(done, page)
         except services.WeightsChangedMeanwhile as changed:
             form.reopened(changed.state)
             form.add_error(
@@ -510,7 +535,7 @@ class FrameworkView(EvaluationAccessMixin, FormView):
         messages.success(
             self.request, _("Bobot evaluasi mulai %(year)s tersimpan.") % {"year": self.year}
         )
-        return redirect(reverse("evaluations:framework", args=[self.year]))
+        return redirect(page)
 
     def form_invalid(self, form):
         return self.render_to_response(self.get_context_data(form=form), status=400)

@@ -24,7 +24,7 @@ from tests.action_plans.test_bad_input import (
     workbook,
 )
 from tests.action_plans.test_permissions import activity_payload
-from tests.action_plans.test_rules import periods_page
+from tests.action_plans.test_rules import periods_page, periods_page_from
 from tests.factories import ActivityFactory, RealisationFactory, UserFactory, jpeg_bytes
 from tests.helpers import SUBMISSION_TOKEN, run_in_threads, submission_token
 
@@ -432,3 +432,13 @@ def test_a_periods_save_during_an_activity_save_waits_instead_of_deadlocking(pla
     assert errors == [] and response.status_code == 302
     assert plan.periods.get(code="B08").due_date.isoformat() == "2024-09-15"
     assert Target.objects.filter(activity=activity, period=b04, value=3).exists()
+
+
+def test_periods_sent_twice_are_saved_once(as_planner, plan):
+    page = as_planner.get(f"/rat/{plan.year}/periode/")
+    data = {**periods_page_from(page.content.decode()), "form-1-due_date": "15/09/2024"}
+    data["submission_token"] = submission_token(page)
+    assert as_planner.post(f"/rat/{plan.year}/periode/", data).status_code == 302
+    again = as_planner.post(f"/rat/{plan.year}/periode/", data, follow=True)
+    assert "Formulir ini sudah terkirim sebelumnya" in again.content.decode()
+    assert plan.periods.get(code="B08").due_date.isoformat() == "2024-09-15"
