@@ -599,11 +599,13 @@ class RealisationView(SubmitOnceMixin, LoginRequiredMixin, FormView):
             # them save again knowingly on top of it.
             data = self.request.POST.copy()
             data["version"] = stale.current.version
+            # A page cannot hand chosen files back to the browser: named, to be chosen again.
+            dropped = [upload.name for upload in form.cleaned_data["files"]]
             self.realisation = stale.current
             form = self.get_form_class()(data, instance=stale.current)
             form.is_valid()
             return self.render_to_response(
-                self.get_context_data(form=form, stale=stale), status=400
+                self.get_context_data(form=form, stale=stale, dropped_files=dropped), status=400
             )
         except ValidationError as error:
             form.add_error(None, error)

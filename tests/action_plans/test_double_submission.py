@@ -442,3 +442,23 @@ def test_periods_sent_twice_are_saved_once(as_planner, plan):
     again = as_planner.post(f"/rat/{plan.year}/periode/", data, follow=True)
     assert "Formulir ini sudah terkirim sebelumnya" in again.content.decode()
     assert plan.periods.get(code="B08").due_date.isoformat() == "2024-09-15"
+
+
+def test_a_stale_save_names_the_chosen_files_to_choose_again(client, operator, colleague, activity):
+    client.force_login(operator)
+    draft = {k: v for k, v in report(draft="1").items() if k != "submit"}
+    client.post(realisation_url(activity), {**draft, "version": "0"})
+    client.force_login(colleague)
+    client.post(realisation_url(activity), {**draft, "version": "1", "obstacles": "Hujan"})
+    client.force_login(operator)
+    photo = SimpleUploadedFile("rapat-desa.jpg", jpeg_bytes(), content_type="image/jpeg")
+
+    response = client.post(realisation_url(activity), {**draft, "version": "1", "files": [photo]})
+
+    assert response.status_code == 400
+    warning = " ".join(response.content.decode().split('data-testid="stale-edit"')[1].split())
+    assert (
+        "Berkas yang Anda pilih belum diunggah: rapat-desa.jpg. Pilih lagi berkas itu sebelum "
+        "menyimpan." in warning
+    )
+    assert not Realisation.objects.get().evidence.exists()
