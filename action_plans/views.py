@@ -170,7 +170,8 @@ class MatrixView(PlanMixin, TemplateView):
                 else []
             ),
             next_year_exists=ActionPlan.objects.filter(year=self.plan.year + 1).exists(),
-            decree_form=DecreeForm(initial=self.decree_initial()),
+            # A refused establishment comes back with the decree as typed (PlanActionView).
+            decree_form=kwargs.get("decree_form") or DecreeForm(initial=self.decree_initial()),
             close_form=CloseForm(),
             next_year_form=NextYearForm(plan=self.plan),
         )
@@ -247,24 +248,14 @@ class PlanActionView(PlannerMixin, View):
     # The log code each status change records (see `pressed_twice`).
     LOGGED = {"tetapkan": "action_plans.plan.establish", "tutup": "action_plans.plan.close"}
 
+    # Where the service's refusals about the decree go in the establish form.
+    DECREE_FIELDS = {"decree_reference": "decree", "decree_date": "decree_date"}
+
     def post(self, request, year, action):
+        if action == "tetapkan":
+            return self.establish(request)
         try:
-            if action == "tetapkan":
-                decree = DecreeForm(request.POST)
-                if not decree.is_valid():
-                    raise ValidationError(
-                        [error for errors in decree.errors.values() for error in errors]
-                    )
-                services.plan_establish(
-                    plan=self.plan,
-                    by=request.user,
-                    decree_reference=decree.cleaned_data["decree"],
-                    decree_date=decree.cleaned_data["decree_date"],
-                )
-                messages.success(
-                    request, _("RAT %(year)s ditetapkan dan dikunci.") % {"year": year}
-                )
-            elif action == "tutup":
+            if action == "tutup":
                 if not CloseForm(request.POST).is_valid():
                     raise ValidationError(_("Centang konfirmasi untuk menutup rencana."))
                 services.plan_close(plan=self.plan, by=request.user)
@@ -286,6 +277,41 @@ class PlanActionView(PlannerMixin, View):
                 return answer
             _refuse(request, error)
         return redirect(self.plan)
+
+    def establish(self, request):
+        """Establish the plan under the decree typed; refused, the page comes back with the
+        decree as typed and the reason next to its field."""
+        decree = DecreeForm(request.POST)
+        if decree.is_valid():
+            try:
+                services.plan_establish(
+                    plan=self.plan,
+                    by=request.user,
+                    decree_reference=decree.cleaned_data["decree"],
+                    decree_date=decree.cleaned_data["decree_date"],
+                )
+            except ValidationError as error:
+                answer = self.pressed_twice(request, "tetapkan", error)
+                if answer is not None:
+                    return answer
+                for key, errors in getattr(error, "error_dict", {None: error}).items():
+                    decree.add_error(self.DECREE_FIELDS.get(key), errors)
+            else:
+                messages.success(
+                    request, _("RAT %(year)s ditetapkan dan dikunci.") % {"year": self.plan.year}
+                )
+                return redirect(self.plan)
+        self.plan.refresh_from_db()
+        if self.plan.status != PlanStatus.DRAFT:
+            # Established meanwhile: there is no form to come back to.
+            messages.error(
+                request, " ".join(e for errors in decree.errors.values() for e in errors)
+            )
+            return redirect(self.plan)
+        page = MatrixView(request=request, args=(), kwargs={"year": self.plan.year})
+        page.plan = self.plan
+        context = page.get_context_data(decree_form=decree)
+        return TemplateResponse(request, page.template_name, context, status=400)
 
     def pressed_twice(self, request, action, error):
         """The answer to a refused press that this person's own press moments ago explains

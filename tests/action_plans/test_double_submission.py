@@ -26,7 +26,12 @@ from tests.action_plans.test_bad_input import (
 from tests.action_plans.test_permissions import activity_payload
 from tests.action_plans.test_rules import periods_page, periods_page_from
 from tests.factories import ActivityFactory, RealisationFactory, UserFactory, jpeg_bytes
-from tests.helpers import SUBMISSION_TOKEN, run_in_threads, submission_token
+from tests.helpers import (
+    SUBMISSION_TOKEN,
+    assert_field_error,
+    run_in_threads,
+    submission_token,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -282,10 +287,12 @@ def test_close_pressed_twice_says_it_is_done_not_that_it_failed(as_planner, esta
 
 
 def test_a_plan_refused_for_another_reason_is_still_told_why(as_planner, plan):
-    # A draft without activities cannot be established: that refusal stays an error.
-    again = as_planner.post("/rat/2024/tetapkan/", ESTABLISH, follow=True)
+    # A draft without activities cannot be established: that refusal stays an error, shown
+    # in the establish form.
+    again = as_planner.post("/rat/2024/tetapkan/", ESTABLISH)
 
-    assert told(again) == ["Rencana tanpa kegiatan tidak dapat ditetapkan."]
+    assert_field_error(again, None, "Rencana tanpa kegiatan tidak dapat ditetapkan.")
+    assert told(again) == []
 
 
 @pytest.mark.django_db(transaction=True)

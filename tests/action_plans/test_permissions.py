@@ -43,7 +43,7 @@ from tests.action_plans.conftest import (
     revisions,
 )
 from tests.factories import jpeg_bytes
-from tests.helpers import add_activity
+from tests.helpers import add_activity, assert_field_error
 
 pytestmark = pytest.mark.django_db
 
@@ -552,11 +552,15 @@ class TestDraftPlan:
 
 def test_planner_actions_say_what_happened(client, draft_plan, sekretariat):
     client.force_login(sekretariat)
-    # Without the confirmation, the decree's date or number: refused with a message.
-    for missing in ("confirm", "decree_date", "decree"):
+    # Without the confirmation, the decree's date or number: refused next to what is missing.
+    for missing, message in (
+        ("confirm", "Centang konfirmasi untuk menetapkan rencana."),
+        ("decree_date", "Isi tanggal SK penetapan rencana."),
+        ("decree", "Isi nomor SK penetapan rencana."),
+    ):
         data = {key: value for key, value in ESTABLISH.items() if key != missing}
         response = client.post("/rat/2024/tetapkan/", data)
-        assert response.url == "/rat/2024/"
+        assert_field_error(response, missing, message)
         draft_plan.refresh_from_db()
         assert draft_plan.status == PlanStatus.DRAFT
     response = client.post("/rat/2024/tetapkan/", ESTABLISH)
@@ -586,8 +590,10 @@ def test_planner_actions_say_what_happened(client, draft_plan, sekretariat):
 def test_empty_draft_cannot_be_established(client, plan, sekretariat):
     client.force_login(sekretariat)
     response = client.post("/rat/2024/tetapkan/", ESTABLISH)
-    assert response.status_code == 302
-    assert "Rencana tanpa kegiatan tidak dapat ditetapkan." in alerts(page(client, response.url))
+    assert_field_error(response, None, "Rencana tanpa kegiatan tidak dapat ditetapkan.")
+    # The decree as typed stays in the form.
+    html = response.content.decode()
+    assert 'value="SK 188/12/2024"' in html and 'value="2024-01-15"' in html
     plan.refresh_from_db()
     assert plan.status == PlanStatus.DRAFT
 
