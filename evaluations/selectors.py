@@ -461,7 +461,7 @@ class Readiness:
     scope: Scope
     period: object
     missing_reports: list  # activities owing a realisation, with their agency
-    without_evidence: list  # realisations without any evidence file
+    without_evidence: list  # submitted realisations without any evidence file
     without_targets: list  # activities with no target for the period
     awaiting_verification: int  # reports submitted and not yet verified
 
@@ -511,8 +511,11 @@ def readiness(year: int, code: str, today: date | None = None) -> Readiness:
         and (a.created_at is None or timezone.localdate(a.created_at) <= period.due_date)
         and a.pk not in submitted
     ]
+    # Submitted ones only, as the evidence indicator counts them: a draft's or a returned
+    # one's files are the agency's work in progress.
     without_evidence = list(
         Realisation.objects.filter(period_id=period.pk)
+        .submitted()
         .annotate(files=Count("evidence"))
         .filter(files=0)
         .select_related("activity__responsible_agency")

@@ -8,6 +8,8 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
+from action_plans.models import Realisation
+
 pytestmark = pytest.mark.django_db
 
 WIB = ZoneInfo("Asia/Jakarta")
@@ -31,3 +33,18 @@ def test_the_current_period_link_opens_the_report_due_now(client, world, sekreta
     client.force_login(sekretariat)
     with time_machine.travel(day, tick=False):
         assert readiness_link(client) == link
+
+
+def test_only_submitted_realisations_are_listed_without_data_dukung(client, world, sekretariat):
+    client.force_login(sekretariat)
+
+    def listed():
+        page = client.get("/evaluasi/2024/kesiapan/?periode=B04").content.decode()
+        section = page.split('data-testid="without-evidence"')[1].split("</ul>")[0]
+        return re.findall(r">(\d\.\d) ", section)
+
+    # 1.2's B04 came without evidence; 1.1's has a photo.
+    assert listed() == ["1.2"]
+    # Returned for correction, it is the agency's work in progress again.
+    Realisation.objects.filter(pk=world["r12_b04"].pk).update(status="dikembalikan")
+    assert listed() == []
