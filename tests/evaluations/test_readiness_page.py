@@ -48,3 +48,17 @@ def test_only_submitted_realisations_are_listed_without_data_dukung(client, worl
     # Returned for correction, it is the agency's work in progress again.
     Realisation.objects.filter(pk=world["r12_b04"].pk).update(status="dikembalikan")
     assert listed() == []
+
+
+@pytest.mark.parametrize(("persona", "edits"), [("sekretariat", True), ("pimpinan", False)])
+def test_activities_without_a_target_link_to_a_page_the_reader_may_open(
+    request, client, world, persona, edits
+):
+    client.force_login(request.getfixturevalue(persona))
+    page = client.get("/evaluasi/2024/kesiapan/?periode=B04").content.decode()
+    section = page.split('data-testid="without-targets"')[1].split("</ul>")[0]
+    # 2.1 has a target in B08 only.
+    [link] = re.findall(r'href="([^"]+)"', section)
+    activity = world["a21"]
+    assert link == f"/rat/2024/kegiatan/{activity.pk}/" + ("ubah/" if edits else "")
+    assert client.get(link).status_code == 200
