@@ -4,6 +4,7 @@ typing in the browser until the server confirms, and offers to send it again."""
 import re
 
 from django.conf import settings
+from django.db.models import F
 from playwright.sync_api import expect
 
 from incidents.models import Incident
@@ -119,6 +120,39 @@ def test_a_quick_report_sent_after_the_session_ended_is_kept_through_the_login(
     page.get_by_role("button", name="Kirim laporan").click()
     expect(page.get_by_test_id("status")).to_have_text("Diajukan")
     assert Incident.objects.get().chronology == CHRONOLOGY
+    assert draft_keys(page) == []
+
+
+def test_an_edit_sent_after_the_session_ended_is_kept_and_meets_a_colleague_s_change(
+    sign_in, phone_page, petugas, kecamatan
+):
+    # Completing a report in the field outlasts the idle sign-out; meanwhile a colleague
+    # corrected the chronology. The typing comes back after the login, and saving it warns
+    # instead of writing the colleague's correction over.
+    report = IncidentFactory(kecamatan=kecamatan, reported_by=petugas, status="diajukan")
+    page = phone_page
+    sign_in(page, petugas.username)
+    page.goto(f"/laporan/{report.pk}/ubah/")
+    page.get_by_label("Judul").fill(TITLE)
+    page.context.clear_cookies(name=settings.SESSION_COOKIE_NAME)
+    Incident.objects.filter(pk=report.pk).update(chronology=CHRONOLOGY, version=F("version") + 1)
+    page.get_by_role("button", name="Simpan perubahan").click()
+    expect(page).to_have_url(re.compile(rf"/akun/masuk/\?next=/laporan/{report.pk}/ubah/"))
+
+    page.get_by_label("Nama pengguna").fill(petugas.username)
+    page.get_by_label("Sandi").fill(DEFAULT_PASSWORD)
+    page.get_by_role("button", name="Masuk").click()
+    expect(page.get_by_test_id("draft-restored")).to_be_visible()
+    expect(page.get_by_label("Judul")).to_have_value(TITLE)
+
+    page.get_by_role("button", name="Simpan perubahan").click()
+    expect(page.get_by_test_id("stale-edit")).to_be_visible()
+    report.refresh_from_db()
+    assert report.chronology == CHRONOLOGY and report.title != TITLE
+    page.get_by_role("button", name="Simpan perubahan").click()  # saved knowingly now
+    expect(page.get_by_test_id("status")).to_be_visible()
+    report.refresh_from_db()
+    assert report.title == TITLE
     assert draft_keys(page) == []
 
 
