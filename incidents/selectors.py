@@ -13,6 +13,7 @@ from django.db.models.functions import Coalesce, ExtractMonth, TruncMonth
 from django.utils import timezone
 from django.utils.dates import MONTHS
 from django.utils.http import urlencode
+from django.utils.translation import gettext
 
 from accounts.rules import may_see_restricted
 from core.choices import Stage
@@ -390,9 +391,15 @@ def official_incidents(start: date, end: date):
     )
 
 
-def _counted(queryset, field, choices):
+def _counted(queryset, field, choices, *, unclassified=False):
+    """(label, count) for each choice; with `unclassified`, a last row for the reports without
+    a value (quick reports not completed yet), so that the table adds up to the total."""
     counts = dict(queryset.values_list(field).annotate(n=Count("pk")).order_by())
-    return [(label, counts.get(value, 0)) for value, label in choices]
+    rows = [(label, counts.get(value, 0)) for value, label in choices]
+    blank = counts.get("", 0) + counts.get(None, 0)
+    if unclassified and blank:
+        rows.append((gettext("Belum diklasifikasi"), blank))
+    return rows
 
 
 @dataclass
@@ -435,8 +442,10 @@ def incident_statistics(start: date, end: date, kecamatan) -> IncidentStatistics
         resolved=totals["resolved"],
         kejadian=totals["kejadian"],
         by_kecamatan=[(k.name, per_kecamatan.get(k.pk, 0)) for k in kecamatan],
-        by_source=_counted(reports, "conflict_source", ConflictSource.choices),
-        by_form=[row for row in _counted(reports, "form", Form.choices) if row[1]],
+        by_source=_counted(reports, "conflict_source", ConflictSource.choices, unclassified=True),
+        by_form=[
+            row for row in _counted(reports, "form", Form.choices, unclassified=True) if row[1]
+        ],
         by_stage=_counted(reports, "stage", Stage.choices),
         by_status=_counted(
             reports, "status", [c for c in Status.choices if c[0] in OFFICIAL_STATUSES]

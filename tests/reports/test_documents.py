@@ -93,6 +93,21 @@ def test_notable_cases_carry_no_personal_data(year_2024):
     assert "DRAF" in text
 
 
+def test_a_quick_report_not_yet_classified_is_counted_as_such_so_the_tables_add_up(year_2024):
+    # Submitted from the field, not completed yet: no conflict source, no form.
+    IncidentFactory(
+        status="diajukan",
+        needs_completion=True,
+        conflict_source="",
+        aspect="",
+        form="",
+        occurred_at=datetime(2024, 6, 3, 10, tzinfo=WIB),
+    )
+    text = pdf_text(documents.build("period", 2024, "B08").pdf(draft=False))
+    assert squash("Tercatat 6 laporan") in text
+    assert text.count("Belumdiklasifikasi1") >= 2  # the tables by source and by form
+
+
 def test_annual_report_figures(year_2024, default_framework):
     text = pdf_text(documents.build("annual", 2024).pdf(draft=False))
     assert squash("Laporan Evaluasi Pelaporan Aksi Terpadu Penanganan Konflik Sosial") in text
