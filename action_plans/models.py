@@ -260,8 +260,13 @@ class Activity(models.Model):
 
     def clean(self):
         # A ceiling below what the agency already reported would refuse every later
-        # realisation, even one of Rp 0. A budget of 0 means no ceiling.
+        # realisation, even one of Rp 0. A budget of 0 means no ceiling. Only a budget being
+        # lowered is checked: an activity over-spent before this rule keeps its edits (a typo
+        # in the title), and raising its budget part of the way is allowed.
         if not self.pk or not self.budget:
+            return
+        stored = type(self).objects.filter(pk=self.pk).values_list("budget", flat=True).first()
+        if stored and self.budget >= stored:
             return
         spent = self.realisations.aggregate(total=models.Sum("budget_spent"))["total"] or 0
         if self.budget < spent:

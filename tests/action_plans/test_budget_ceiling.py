@@ -52,6 +52,26 @@ def test_budget_cut_below_reported_spending_is_refused_next_to_the_budget(
     assert activity.budget == 8_000_000
 
 
+def test_an_activity_over_spent_before_the_rule_can_still_be_edited(
+    client, established, sekretariat, operator
+):
+    activity = established.activities.get(code="1.1")
+    report(activity, "B04", 8_000_000, operator)
+    Activity.objects.filter(pk=activity.pk).update(budget=5_000_000)  # cut before the rule
+    activity.refresh_from_db()
+    client.force_login(sekretariat)
+    url = reverse("action_plans:activity_update", args=[established.year, activity.pk])
+    title = "Rapat koordinasi FKUB"
+    retitled = activity_payload(activity, title=title, reason="Salah ketik.")
+    assert client.post(url, retitled).status_code == 302
+    raised = activity_payload(activity, title=title, budget="6000000", reason="Tambahan.")
+    assert client.post(url, raised).status_code == 302  # part of the way back: allowed
+    lowered = activity_payload(activity, title=title, budget="4000000", reason="Dipotong.")
+    assert_field_error(client.post(url, lowered), "budget", BELOW_SPENT)
+    activity.refresh_from_db()
+    assert (activity.title, activity.budget) == ("Rapat koordinasi FKUB", 6_000_000)
+
+
 def test_a_report_spending_nothing_saves_when_earlier_spending_passed_the_budget(
     established, operator
 ):
