@@ -310,7 +310,8 @@ class PlanActionView(PlannerMixin, View):
             return redirect(self.plan)
         page = MatrixView(request=request, args=(), kwargs={"year": self.plan.year})
         page.plan = self.plan
-        context = page.get_context_data(decree_form=decree)
+        # Shown at the form-only address: the page's own links and forms lead to the matrix.
+        context = page.get_context_data(decree_form=decree, page_path=self.plan.get_absolute_url())
         return TemplateResponse(request, page.template_name, context, status=400)
 
     def pressed_twice(self, request, action, error):
@@ -706,7 +707,11 @@ class RealisationReturnView(SubmitOnceMixin, PermissionRequiredMixin, View):
                 )
         page = ActivityDetailView(request=request, args=(), kwargs={"pk": realisation.activity_id})
         page.plan = plan
-        context = page.get_context_data(return_form=form, return_for=realisation.pk)
+        context = page.get_context_data(
+            return_form=form,
+            return_for=realisation.pk,
+            page_path=reverse("action_plans:activity", args=[plan.year, realisation.activity_id]),
+        )
         return TemplateResponse(request, page.template_name, context, status=400)
 
 

@@ -587,6 +587,21 @@ def test_planner_actions_say_what_happened(client, draft_plan, sekretariat):
     assert ActionPlan.objects.filter(year=2025).count() == 1
 
 
+def test_the_page_of_a_refused_establishing_leads_to_the_matrix_s_own_address(
+    client, plan, sekretariat
+):
+    # Shown at the form-only address /rat/2024/tetapkan/: its filter form, "Cetak" and the
+    # language switch must lead to the matrix, which answers a GET (not a 405).
+    client.force_login(sekretariat)
+    html = client.post("/rat/2024/tetapkan/", ESTABLISH).content.decode()
+    assert (
+        'action="/rat/2024/" class="row g-2 align-items-end mb-3" data-testid="matrix-filters"'
+        in html
+    )
+    assert 'href="/rat/2024/?cetak=1"' in html
+    assert 'name="next" type="hidden" value="/rat/2024/"' in html
+
+
 def test_empty_draft_cannot_be_established(client, plan, sekretariat):
     client.force_login(sekretariat)
     response = client.post("/rat/2024/tetapkan/", ESTABLISH)

@@ -56,3 +56,15 @@ def test_a_return_refused_as_the_plan_closed_meanwhile_shows_the_typed_note(
     page = unescape(response.content.decode())
     assert "Rencana sudah ditutup; realisasinya tidak dapat dikembalikan lagi." in page
     assert "Catatan yang Anda tulis (belum tersimpan): Foto kegiatan belum dilampirkan." in page
+
+
+def test_the_page_of_a_refused_return_leads_to_the_activity_s_own_address(
+    client, realisation, sekretariat
+):
+    # Shown at the form-only address: switching the language must not open that address (405).
+    client.force_login(sekretariat)
+    token = submission_token(client.get(activity_url(realisation)))
+    response = client.post(return_url(realisation), {"note": "  ", "submission_token": token})
+    page = response.content.decode()
+    assert f'name="next" type="hidden" value="{activity_url(realisation)}"' in page
+    assert f'value="{return_url(realisation)}"' not in page
