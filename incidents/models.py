@@ -544,6 +544,20 @@ class Incident(ConstraintFieldsMixin, models.Model):
             errors["occurred_at"] = _(
                 "Waktu kejadian terlalu jauh di masa lalu (paling awal tahun %(year)s)."
             ) % {"year": EARLIEST_OCCURRENCE.year}
+        elif self.occurred_at and self._time_set_now():
+            # The other side of HandlingStep.clean: the event cannot be moved after its own
+            # stopping or recovery.
+            first = (
+                self.steps.exclude(stage=Stage.PENCEGAHAN)
+                .order_by("date")
+                .values_list("date", flat=True)
+                .first()
+            )
+            if first and first < self.earliest_day():
+                errors["occurred_at"] = _(
+                    "Tindak lanjut penghentian atau pemulihan sudah tercatat pada %(date)s: waktu "
+                    "kejadian tidak dapat sesudahnya."
+                ) % {"date": date_format(first, "SHORT_DATE_FORMAT")}
         if self.desa_id and self.kecamatan_id and self.desa.parent_id != self.kecamatan_id:
             errors["desa"] = _("Desa ini tidak berada di kecamatan yang dipilih.")
         if not self.needs_completion:
@@ -552,6 +566,20 @@ class Incident(ConstraintFieldsMixin, models.Model):
                     errors[name] = _("Wajib diisi.")
         if errors:
             raise ValidationError(errors)
+
+    def _time_set_now(self) -> bool:
+        """Whether this save changes a stored report's time or its precision. Other edits of
+        an older report are not refused for steps recorded before the rule existed. (Steps
+        come after verification, which a quick report reaches completed, with its real time.)"""
+        if not self.pk:
+            return False
+        stored = (
+            type(self)
+            .objects.filter(pk=self.pk)
+            .values_list("occurred_at", "occurred_precision")
+            .first()
+        )
+        return stored is not None and stored != (self.occurred_at, self.occurred_precision)
 
     def earliest_day(self):
         """The first day the event may have happened on, as precise as its date is known."""

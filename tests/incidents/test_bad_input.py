@@ -18,7 +18,13 @@ from core.models import ActivityLog
 from directory.choices import RegionLevel
 from incidents import services
 from incidents.models import ConflictStatus, Evidence, HandlingStep, Incident, Party
-from tests.factories import ContactFactory, IncidentFactory, RegionFactory, jpeg_bytes
+from tests.factories import (
+    ContactFactory,
+    HandlingStepFactory,
+    IncidentFactory,
+    RegionFactory,
+    jpeg_bytes,
+)
 from tests.helpers import assert_field_error, field_errors, jpeg_upload, local_input
 
 BAD_DATE = "Tanggal tidak valid; gunakan format HH/BB/TTTT."
@@ -827,6 +833,31 @@ def test_stopping_and_recovery_cannot_come_before_the_event(
     if refused:
         message = response.context["form"].errors["date"][0]
         assert message.startswith("Penghentian dan pemulihan tidak dapat sebelum kejadian")
+
+
+def test_the_event_cannot_be_moved_after_its_own_stopping_step(as_petugas, own_report):
+    occurred = timezone.localtime(own_report.occurred_at)
+    HandlingStepFactory(
+        incident=own_report,
+        stage="penghentian",
+        date=occurred.date(),
+        created_by=own_report.reported_by,
+    )
+    later = local_input(occurred + timedelta(days=2))
+    response = as_petugas.post(
+        f"/laporan/{own_report.pk}/ubah/", edit_payload(own_report, occurred_at=later)
+    )
+    assert_field_error(
+        response,
+        "occurred_at",
+        "Tindak lanjut penghentian atau pemulihan sudah tercatat pada "
+        f"{occurred.date():%d/%m/%Y}: waktu kejadian tidak dapat sesudahnya.",
+    )
+    # A step recorded before the rule does not stop other edits of the report.
+    retitled = as_petugas.post(
+        f"/laporan/{own_report.pk}/ubah/", edit_payload(own_report, title="Judul diperbaiki")
+    )
+    assert retitled.status_code == 302
 
 
 def test_valid_step_payload_saves(as_petugas, verified, agency):
