@@ -357,8 +357,9 @@ def annual_document(year: int) -> Document:
             ],
         ),
         evaluation=evaluation,
-        # A past year's figures are its final ones; this year's are "so far".
-        year_closed=year < timezone.localdate().year,
+        # A past year's figures are its final ones once its last report was due (B12 is due
+        # on 10 January); until then they are "so far", as this year's.
+        year_closed=_year_closed(year, periods),
         # A draft's scores may still move and its unscored manual indicators count as nothing
         # yet: the document says so rather than pass them off as the year's result.
         evaluation_provisional=evaluation is not None
@@ -366,6 +367,12 @@ def annual_document(year: int) -> Document:
         **incidents,
     )
     return Document(ReportKind.ANNUAL, year, "", title, "reports/annual.html", context, images)
+
+
+def _year_closed(year: int, periods) -> bool:
+    today = timezone.localdate()
+    last_due = max((p["period"].due_date for p in periods), default=None)
+    return year < today.year and (last_due is None or today > last_due)
 
 
 def evaluation_figures(year: int):

@@ -144,6 +144,14 @@ def test_a_draft_evaluation_is_printed_as_provisional_with_its_unscored_indicato
     )
 
 
+@pytest.mark.parametrize(("day", "so_far"), [(5, True), (11, False)])
+def test_the_year_s_figures_are_so_far_until_its_last_report_is_due(year_2024, day, so_far):
+    # B12 of 2024 may still be reported until 10 January 2025.
+    with time_machine.travel(datetime(2025, 1, day, 9, tzinfo=WIB), tick=False):
+        text = pdf_text(documents.build("annual", 2024).pdf(draft=False))
+    assert (squash("tahun 2024 (sampai saat ini)") in text) is so_far
+
+
 def test_a_past_year_s_annual_report_names_its_year(year_2024):
     # Read in 2026: 2024 is over, its figures are not "so far".
     with time_machine.travel(datetime(2026, 3, 2, 9, tzinfo=WIB), tick=False):
