@@ -17,7 +17,8 @@ QUOTED_REQUEST_LINE = re.compile(r"'([A-Z]+ [^\s?']*)[^']*'")
 ACCESS_ATOMS = {"m": "method", "U": "path", "s": "status", "D": "duration_us", "h": "remote"}
 # A password-reset link ("/akun/kata-sandi/atur/<uid>/<token>/", accounts.urls) sets a password
 # for a day to whoever holds it: the log keeps where it led, not the token.
-RESET_LINK = re.compile(r"(/akun/kata-sandi/atur/)[^/\s?']+/[^/\s?']+/")
+# Its last slash may be lost (a mail client, a copy): answered with a redirect, still logged.
+RESET_LINK = re.compile(r"(/akun/kata-sandi/atur/)[^/\s?']+/[^/\s?']+/?")
 
 
 def without_secrets(text):
