@@ -275,9 +275,9 @@ def plan_summary(user, year: int, today=None) -> dict | None:
         submitted[activity_id][period_id] = (achieved, spent)
     total = Summary(_("Seluruh rencana"))
     late = defaultdict(int)
-    overdue = 0
-    for pk, created_at, budget, agency in activities.values_list(
-        "pk", "created_at", "budget", "responsible_agency__name"
+    overdue = own_overdue = 0
+    for pk, created_at, budget, agency, agency_id in activities.values_list(
+        "pk", "created_at", "budget", "responsible_agency__name", "responsible_agency_id"
     ):
         figures = ActivityFigures.of(plan, created_at, periods, targets[pk], submitted[pk], today)
         total.count(
@@ -286,12 +286,17 @@ def plan_summary(user, year: int, today=None) -> dict | None:
         if figures.overdue_periods:
             late[agency] += len(figures.overdue_periods)
             overdue += len(figures.overdue_periods)
+            if agency_id and agency_id == getattr(user, "agency_id", None):
+                own_overdue += len(figures.overdue_periods)
     return {
         "plan": plan,
         "activities": total.activities,
         "achievement": total.achievement,
         "absorption": total.absorption,
         "overdue": overdue,
+        # Those of the user's own agency ("Kegiatan saya"): the whole plan's count for someone
+        # who reads it all would name other agencies' late reports on their agency's panel.
+        "own_overdue": own_overdue,
         # Agency name -> overdue reports, most overdue first (what the leadership asks about).
         "late_agencies": sorted(late.items(), key=lambda item: (-item[1], item[0])),
     }

@@ -6,6 +6,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 
 from accounts.choices import Role
 from action_plans import selectors
@@ -50,3 +51,17 @@ def test_agency_panel_of_a_secretariat_member_who_reports_lists_their_agency_onl
     due = selectors.operator_due(both, today=date(2024, 5, 8))
     assert due["period"] == owing_nothing
     assert [a.code for a in due["due"]] == ["1.1", "3.1"]
+
+
+def test_the_my_activities_badge_counts_the_own_agency_s_late_reports_only(
+    client, owing_nothing, dinsos, polres
+):
+    # On 20 May B04 is late for 1.1 and 3.1 (Dinsos) and 2.1 (Polres).
+    both = UserFactory(agency=polres, roles=[Role.PETUGAS, Role.SEKRETARIAT])
+    summary = selectors.plan_summary(both, 2024, today=date(2024, 5, 20))
+    assert (summary["overdue"], summary["own_overdue"]) == (3, 1)
+    client.force_login(both)
+    with time_machine.travel(datetime(2024, 5, 20, 9, tzinfo=WIB), tick=False):
+        page = client.get("/").content.decode()
+    assert 'data-testid="agency-overdue">1<' in page  # Polres's own, on its panel
+    assert 'data-testid="plan-overdue">3<' in page  # the whole plan, on the plan's card
