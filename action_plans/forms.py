@@ -3,11 +3,12 @@
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from action_plans.choices import Pillar
 from action_plans.models import ActionPlan, Activity, Period, Realisation
-from action_plans.services import activity_opened_state
+from action_plans.services import activity_opened_state, linked_reports_out_of_reach
 from core.forms import (
     BootstrapMixin,
     EvidenceFilesField,
@@ -90,6 +91,20 @@ class ActivityForm(BootstrapMixin, forms.ModelForm):
             self.fields["incidents"].initial = list(
                 self.instance.incidents.values_list("pk", flat=True)
             )
+            # Links this user may not see are neither shown nor sent back; saving keeps them
+            # (services.activity_save). Say so, or the list looks complete when it is not.
+            hidden = linked_reports_out_of_reach(self.instance, user).count()
+            if hidden:
+                field = self.fields["incidents"]
+                field.help_text = format_lazy(
+                    "{} {}",
+                    field.help_text,
+                    _(
+                        "%(count)s laporan terkait lain tidak ditampilkan karena di luar akses "
+                        "Anda; tautannya tetap tersimpan."
+                    )
+                    % {"count": hidden},
+                )
         self.instance.plan = plan
         if self.instance.pk and not self.is_bound:
             self.initial["opened"] = self.sign_opened(activity_opened_state(self.instance))

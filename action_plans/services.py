@@ -34,6 +34,8 @@ from action_plans.models import (
 )
 from core.services import evidence_store, log_action
 from directory.models import TeamDecree
+from incidents.models import Incident
+from incidents.selectors import linkable_reports
 
 
 def _require_planner(user):
@@ -279,6 +281,14 @@ def activity_opened_state(activity: Activity) -> dict:
         return {**activity_snapshot(activity), label: linked}
 
 
+def linked_reports_out_of_reach(activity: Activity, user):
+    """The reports linked to the activity that `user` may not link (not shown to them: restricted,
+    another kecamatan, a draft). The edit form cannot offer them, so a save keeps them linked."""
+    if not activity.pk:
+        return Incident.objects.none()
+    return activity.incidents.exclude(pk__in=linkable_reports(user).values("pk"))
+
+
 def activity_snapshot(activity: Activity) -> dict:
     """The activity as a person reads it, label by label (targets included): what a revision
     compares, and what the edit form keeps to notice a change made meanwhile."""
@@ -369,7 +379,10 @@ def activity_save(
         activity.save()
         activity.supporting_agencies.set(supporting)
         if incidents is not None:
-            activity.incidents.set(incidents)
+            # `incidents` are the links the editor chose among the reports they may see; the
+            # form never showed the others, which must not be unlinked by their absence.
+            kept = list(linked_reports_out_of_reach(activity, by).values_list("pk", flat=True))
+            activity.incidents.set([*incidents, *kept])
         for period, value in targets.items():
             if value is None:
                 Target.objects.filter(activity=activity, period=period).delete()

@@ -5,8 +5,7 @@ import re
 from django.utils.translation import gettext_lazy as _
 
 from core.pickers import Picker
-from incidents.choices import Status
-from incidents.models import Incident
+from incidents.selectors import linkable_reports
 
 # Something typed with a digit in it is a reference number or part of one (`PKS-2024-0007`,
 # `0007`); anything else is searched in titles and chronologies (full text, GIN index).
@@ -23,8 +22,7 @@ class IncidentPicker(Picker):
 
     def queryset(self, user):
         return (
-            Incident.objects.visible_to(user)
-            .exclude(status=Status.DRAFT)
+            linkable_reports(user)
             .only("pk", "reference", "title", "occurred_at")
             .order_by("-occurred_at", "-id")
         )

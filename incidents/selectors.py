@@ -50,6 +50,13 @@ RISK_POINTS = {
 DIALOGUE_TYPES = (ActionType.DIALOG, ActionType.MEDIASI)
 
 
+def linkable_reports(user):
+    """Reports the user may link to a plan activity: submitted ones they may see. The activity
+    form's picker offers these, and saving an activity keeps the links to any other report (one
+    the editor may not see) as they are."""
+    return Incident.objects.visible_to(user).exclude(status=Status.DRAFT)
+
+
 def list_query(**params) -> str:
     """The report list's query string for these filters (lists become repeated parameters).
     Dates are written as the list's date boxes show them (31/12/2026), since the list fills
