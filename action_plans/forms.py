@@ -107,7 +107,7 @@ class ActivityForm(BootstrapMixin, forms.ModelForm):
                 )
         self.instance.plan = plan
         if self.instance.pk and not self.is_bound:
-            self.initial["opened"] = self.sign_opened(activity_opened_state(self.instance))
+            self.initial["opened"] = self.sign_opened(activity_opened_state(self.instance, user))
         agencies = get_picker("instansi").queryset(user)
         if self.instance.pk:
             # An agency deactivated since it was linked is no longer offered, but stays linked

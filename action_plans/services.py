@@ -272,11 +272,13 @@ class StaleActivity(Exception):
     changes: list = field(default_factory=list)
 
 
-def activity_opened_state(activity: Activity) -> dict:
+def activity_opened_state(activity: Activity, user) -> dict:
     """What the edit form keeps to notice a change made meanwhile: the snapshot and the linked
-    reports (not part of a revision: linking a report needs no reason)."""
+    reports (not part of a revision: linking a report needs no reason) that `user` may see; a
+    save keeps the others as they are, and their numbers are not for this user to read."""
     with translation.override(settings.LANGUAGE_CODE):
-        linked = ", ".join(sorted(activity.incidents.values_list("reference", flat=True)))
+        references = activity.incidents.filter(pk__in=linkable_reports(user).values("pk"))
+        linked = ", ".join(sorted(references.values_list("reference", flat=True)))
         label = str(Activity._meta.get_field("incidents").verbose_name)
         return {**activity_snapshot(activity), label: linked}
 
@@ -355,7 +357,7 @@ def activity_save(
     plan = ActionPlan.objects.select_for_update().get(pk=activity.plan_id)
     stored = Activity.objects.get(pk=activity.pk) if activity.pk else None
     before = activity_snapshot(stored) if stored else {}
-    now = activity_opened_state(stored) if stored and opened is not None else {}
+    now = activity_opened_state(stored, by) if stored and opened is not None else {}
     if opened is not None and stored and opened != now:
         raise StaleActivity(
             current=now,

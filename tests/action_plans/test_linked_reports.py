@@ -8,7 +8,7 @@ import pytest
 from accounts.choices import Role
 from action_plans.models import ActivityIncidentEvent
 from tests.action_plans.conftest import revisions
-from tests.action_plans.test_bad_input import edit_activity
+from tests.action_plans.test_bad_input import edit_activity, opened_field
 from tests.factories import IncidentFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -96,3 +96,31 @@ def test_an_editor_who_sees_every_linked_report_is_told_nothing(client, linked, 
     client.force_login(sekretariat)
     page = client.get(f"/rat/2024/kegiatan/{activity.pk}/ubah/").content.decode()
     assert "di luar akses Anda" not in page
+
+
+def test_a_report_linked_meanwhile_out_of_the_editors_reach_neither_blocks_nor_shows(
+    client, linked, sekretariat, diwek_secretariat, other_kecamatan
+):
+    # The Diwek account opens the activity; meanwhile the regency-wide secretariat links another
+    # Wonosalam report. Saving was refused as "changed meanwhile", naming that report's number.
+    activity, reports = linked
+    url = f"/rat/2024/kegiatan/{activity.pk}/ubah/"
+    client.force_login(diwek_secretariat)
+    opened = opened_field(client.get(url).content.decode())
+    meanwhile = IncidentFactory(kecamatan=other_kecamatan, title="Pembakaran di Wonosalam")
+    activity.incidents.add(meanwhile)
+
+    data = edit_activity(
+        activity,
+        title="Judul diperbaiki",
+        incidents=[reports["diwek"].pk, reports["restricted"].pk],
+        reason="Judul diperbaiki.",
+        opened=opened,
+    )
+    response = client.post(url, data)
+
+    assert response.status_code == 302
+    assert meanwhile.reference not in response.content.decode()
+    activity.refresh_from_db()
+    assert activity.title == "Judul diperbaiki"
+    assert {meanwhile, reports["wonosalam"]} <= set(activity.incidents.all())
