@@ -7,6 +7,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from directory.choices import TeamPosition
+from directory.geometry import bounding_box
 from directory.models import Agency, Contact, Region, TeamDecree, TeamMember
 
 
@@ -38,6 +39,38 @@ def regency_title(region=None) -> str:
         if upper.startswith(prefix):
             return f"{title} {name[len(prefix) :].strip().title()}"
     return name.title() if name.isupper() else name
+
+
+@dataclass(frozen=True)
+class Bounds:
+    """A latitude/longitude box, in degrees (south and west are the smaller numbers)."""
+
+    south: float
+    west: float
+    north: float
+    east: float
+
+    def contains(self, latitude: float, longitude: float) -> bool:
+        return self.south <= latitude <= self.north and self.west <= longitude <= self.east
+
+
+def regency_bounds() -> Bounds | None:
+    """The box every report's coordinates must lie in: around the outline of the regency, or of
+    its kecamatan, drawn on the map (with a margin for a point on the border and for outlines
+    simplified for the map); without outlines, `PORTAL_REGION_BOUNDS`; None when neither is
+    known (nothing to check against)."""
+    code = settings.PORTAL_REGION_CODE
+    outlines = Region.objects.filter(boundary__isnull=False)
+    geometries = list(outlines.filter(code=code).values_list("boundary", flat=True)) or list(
+        outlines.kecamatan().filter(code__startswith=code + ".").values_list("boundary", flat=True)
+    )
+    box = bounding_box(geometries)
+    if box is None:
+        configured = settings.PORTAL_REGION_BOUNDS
+        return Bounds(*configured) if configured else None
+    margin = settings.PORTAL_REGION_BOUNDS_MARGIN
+    south, west, north, east = box
+    return Bounds(south - margin, west - margin, north + margin, east + margin)
 
 
 def regency_kecamatan():

@@ -116,6 +116,7 @@ class QuickReportForm(BootstrapMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         # Validated as what it is: a report to be completed later (Incident.clean()).
         self.instance.needs_completion = True
+        self.location_dropped = False  # see clean()
         self.fields["kind"].choices = Kind.choices
         self.fields["chronology"].widget.attrs["maxlength"] = 20000
         desa = self.fields["desa"]
@@ -135,6 +136,16 @@ class QuickReportForm(BootstrapMixin, forms.ModelForm):
             raise forms.ValidationError(
                 _("Lokasi tidak lengkap; tekan lagi “Gunakan lokasi saya”.")
             )
+        # The phone's reading outside the regency (the officer reports from elsewhere, or a poor
+        # fix) is not where it happened, and Incident.clean() refuses it; a quick report must
+        # not wait for that, so it goes without the point and the view says so.
+        self.location_dropped = bool(
+            Incident(
+                latitude=cleaned.get("latitude"), longitude=cleaned.get("longitude")
+            ).coordinates_errors()
+        )
+        if self.location_dropped:
+            cleaned["latitude"] = cleaned["longitude"] = None
         return cleaned
 
 

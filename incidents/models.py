@@ -15,13 +15,14 @@ from django.db.models.functions import Coalesce
 from django.db.models.lookups import GreaterThan, LessThanOrEqual
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext_lazy as _
 
 from core.choices import Stage
 from core.models import ConstraintFieldsMixin, EvidenceFile
 from core.querysets import TaskForceRecordQuerySet
 from directory.models import Agency, Contact, Region
+from directory.selectors import regency_bounds, regency_title
 from incidents.choices import (
     IMPACT_CHOICES,
     LIKELIHOOD_CHOICES,
@@ -564,6 +565,8 @@ class Incident(ConstraintFieldsMixin, models.Model):
             for name in ("conflict_source", "aspect", "form"):
                 if not getattr(self, name):
                     errors[name] = _("Wajib diisi.")
+        if self._coordinates_changed():
+            errors.update(self.coordinates_errors())
         if errors:
             raise ValidationError(errors)
 
@@ -580,6 +583,51 @@ class Incident(ConstraintFieldsMixin, models.Model):
             .first()
         )
         return stored is not None and stored != (self.occurred_at, self.occurred_precision)
+
+    def _coordinates_changed(self) -> bool:
+        """New coordinates, or changed ones: a report saved with coordinates outside the
+        regency before they were checked stays editable for anything else."""
+        if self.latitude is None or self.longitude is None:
+            return False
+        if self.pk is None:
+            return True
+        stored = Incident.objects.filter(pk=self.pk).values_list("latitude", "longitude").first()
+        return stored != (self.latitude, self.longitude)
+
+    def coordinates_errors(self) -> dict:
+        """{field: message} when the coordinates lie outside the regency (a latitude typed
+        without its minus sign put the marker in the South China Sea); {} when they lie inside
+        or nothing is known to check them against (directory.selectors.regency_bounds)."""
+        bounds = regency_bounds()
+        if bounds is None or self.latitude is None or self.longitude is None:
+            return {}
+        latitude, longitude = float(self.latitude), float(self.longitude)
+        if bounds.contains(latitude, longitude):
+            return {}
+        region = regency_title()
+        if bounds.contains(-latitude, longitude):
+            example = number_format(round((bounds.south + bounds.north) / 2, 2), 2)
+            return {
+                "latitude": _(
+                    "Lintang di %(region)s bernilai negatif (contoh %(example)s): tanda minus "
+                    "mungkin terlewat."
+                )
+                % {"region": region, "example": example}
+            }
+        field = "latitude" if not bounds.south <= latitude <= bounds.north else "longitude"
+        return {
+            field: _(
+                "Titik ini berada di luar %(region)s (lintang %(south)s sampai %(north)s, bujur "
+                "%(west)s sampai %(east)s). Periksa lintang dan bujurnya."
+            )
+            % {
+                "region": region,
+                **{
+                    side: number_format(round(getattr(bounds, side), 2), 2)
+                    for side in ("south", "north", "west", "east")
+                },
+            }
+        }
 
     def earliest_day(self):
         """The first day the event may have happened on, as precise as its date is known."""

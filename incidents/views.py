@@ -31,6 +31,7 @@ from core.services import AlreadySubmitted, log_action
 from core.utils import parse_id
 from core.views import serve_evidence
 from directory.models import Contact, Region
+from directory.selectors import regency_title
 from incidents import exports, selectors, services
 from incidents.choices import Status
 from incidents.filters import IncidentFilter
@@ -346,6 +347,15 @@ class QuickReportView(SubmitOnceMixin, PermissionRequiredMixin, CreateView):
             )
             % {"ref": incident.reference},
         )
+        if form.location_dropped:
+            messages.warning(
+                self.request,
+                _(
+                    "Lokasi dari perangkat Anda berada di luar %(region)s, jadi tidak disimpan. "
+                    "Isi koordinat tempat kejadian saat melengkapi laporan."
+                )
+                % {"region": regency_title()},
+            )
         return redirect(incident)
 
     def form_invalid(self, form):

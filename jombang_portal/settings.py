@@ -43,6 +43,19 @@ CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
 # The regency (kabupaten) this portal serves, as a Kemendagri code.
 PORTAL_REGION_CODE = env.str("PORTAL_REGION_CODE", default="35.17")
+# Where a report's coordinates may lie, as south,west,north,east in degrees, when no outline of
+# the regency or its kecamatan is loaded (a fresh install); empty: not checked then. The default
+# is a generous box around Kabupaten Jombang, the default regency; set it with the code.
+PORTAL_REGION_BOUNDS = env.list(
+    "PORTAL_REGION_BOUNDS",
+    cast=float,
+    default=[-8.0, 111.8, -7.1, 112.7] if PORTAL_REGION_CODE == "35.17" else [],
+)
+if PORTAL_REGION_BOUNDS and len(PORTAL_REGION_BOUNDS) != 4:
+    raise ImproperlyConfigured("PORTAL_REGION_BOUNDS: four numbers, south,west,north,east.")
+# Degrees added around the loaded outlines (about 5 km): a point on the border, a GPS reading a
+# few metres off, and outlines simplified for the map still pass.
+PORTAL_REGION_BOUNDS_MARGIN = 0.05
 
 # The four-pillar evaluation. The province's scoring sheet is not public: these are the portal's
 # assumptions, to be adjusted when the sheet is known.

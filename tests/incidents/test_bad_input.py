@@ -268,6 +268,21 @@ BAD_FIELDS = [
         "Pastikan nilai ini lebih kecil dari atau sama dengan 90.",
     ),
     (
+        # The marker landed in the South China Sea.
+        "latitude-without-its-minus-sign",
+        {"latitude": "7.55", "longitude": "112.23"},
+        "latitude",
+        "Lintang di Kabupaten Jombang bernilai negatif (contoh -7,55): tanda minus mungkin "
+        "terlewat.",
+    ),
+    (
+        "point-outside-the-regency",
+        {"latitude": "-6.2", "longitude": "106.8"},
+        "latitude",
+        "Titik ini berada di luar Kabupaten Jombang (lintang -8,00 sampai -7,10, bujur 111,80 "
+        "sampai 112,70). Periksa lintang dan bujurnya.",
+    ),
+    (
         "latitude-not-a-number",
         {"latitude": "tujuh", "longitude": "112.2309"},
         "latitude",
