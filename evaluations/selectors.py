@@ -34,7 +34,7 @@ from django.db.models import Count, Prefetch
 from django.utils import timezone
 
 from action_plans.choices import PlanStatus, Stage
-from action_plans.models import Activity, Realisation, Target
+from action_plans.models import ActionPlan, Activity, Realisation, Target
 from evaluations import indicators
 from evaluations.choices import YEAR_SCOPE, ActionClass, EvaluationStatus, IndicatorKind
 from evaluations.indicators import Scope, scope_for
@@ -479,10 +479,14 @@ def current_period_code(year: int, today: date | None = None) -> str:
 def due_scope(today: date | None = None) -> tuple[int, str]:
     """The year and code of the period whose report is due now, as the dashboard finds it
     (action_plans.selectors.period_due_now): last year's last period (ending 31 December, due
-    in January) until its due date, then this year's first period not yet due."""
+    in January) until its due date, when last year had a plan in force (in the portal's first
+    year there is nothing to report for it), then this year's first period not yet due."""
     today = today or timezone.localdate()
     last = indicators.year_periods(today.year - 1)[0][-1]
-    if today <= last.due_date:
+    if (
+        today <= last.due_date
+        and ActionPlan.objects.filter(year=today.year - 1).exclude(status=PlanStatus.DRAFT).exists()
+    ):
         return today.year - 1, last.code
     return today.year, current_period_code(today.year, today)
 

@@ -35,6 +35,13 @@ def test_the_current_period_link_opens_the_report_due_now(client, world, sekreta
         assert readiness_link(client) == link
 
 
+def test_in_the_first_year_of_use_early_january_opens_this_year_s_first_period(client, sekretariat):
+    # No plan for 2025 in the portal: nothing of it is due, as the dashboard also says.
+    client.force_login(sekretariat)
+    with time_machine.travel(datetime(2026, 1, 5, 9, tzinfo=WIB), tick=False):
+        assert readiness_link(client) == "/evaluasi/2026/kesiapan/?periode=B04"
+
+
 def test_only_submitted_realisations_are_listed_without_data_dukung(client, world, sekretariat):
     client.force_login(sekretariat)
 
