@@ -104,19 +104,6 @@ def outer_rings(geometry: dict) -> list[list]:
     return [polygon[0] for polygon in geometry["coordinates"]]
 
 
-def bounding_box(geometries) -> tuple[float, float, float, float] | None:
-    """(south, west, north, east) around the outer rings of the given geometries; None when
-    there are none."""
-    lats, lons = [], []
-    for geometry in geometries:
-        for ring in outer_rings(geometry):
-            lons.extend(position[0] for position in ring)
-            lats.extend(position[1] for position in ring)
-    if not lats:
-        return None
-    return min(lats), min(lons), max(lats), max(lons)
-
-
 def centroid(geometry: dict) -> tuple[float, float]:
     """The area-weighted centre of the outer rings as (latitude, longitude); the plain mean of the
     vertices when the rings have no area, or when a ring that crosses itself puts the centre

@@ -3,11 +3,11 @@
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Prefetch
+from django.db import connection
+from django.db.models import BooleanField, ExpressionWrapper, Prefetch, Q
 from django.utils import timezone
 
-from directory.choices import TeamPosition
-from directory.geometry import bounding_box
+from directory.choices import RegionLevel, TeamPosition
 from directory.models import Agency, Contact, Region, TeamDecree, TeamMember
 
 
@@ -54,17 +54,49 @@ class Bounds:
         return self.south <= latitude <= self.north and self.west <= longitude <= self.east
 
 
+# The positions of a stored outline's outer rings (Polygon or MultiPolygon), for jsonb_path_query.
+_OUTER_POSITIONS = (
+    "CASE WHEN r.boundary->>'type' = 'Polygon' THEN '$.coordinates[0][*]'::jsonpath "
+    "ELSE '$.coordinates[*][0][*]'::jsonpath END"
+)
+
+
+def _outline_box(region_ids) -> tuple[float, float, float, float] | None:
+    """(south, west, north, east) around the outer rings of these regions' outlines, worked out
+    in the database (one query, whatever the outlines' size); None without outlines."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT min((p->>1)::float8), min((p->>0)::float8), max((p->>1)::float8), "
+            "max((p->>0)::float8) FROM directory_region r CROSS JOIN LATERAL "
+            f"jsonb_path_query(r.boundary, {_OUTER_POSITIONS}) AS p WHERE r.id = ANY(%s)",
+            [list(region_ids)],
+        )
+        box = cursor.fetchone()
+    return None if box is None or box[0] is None else box
+
+
 def regency_bounds() -> Bounds | None:
     """The box every report's coordinates must lie in: around the outline of the regency, or of
-    its kecamatan, drawn on the map (with a margin for a point on the border and for outlines
-    simplified for the map); without outlines, `PORTAL_REGION_BOUNDS`; None when neither is
-    known (nothing to check against)."""
+    its kecamatan when every one of them has an outline, drawn on the map (with a margin for a
+    point on the border and for outlines simplified for the map); otherwise
+    `PORTAL_REGION_BOUNDS` (a few kecamatan outlined are not the regency: points in the others
+    would be refused); None when nothing is known to check against. Two queries."""
     code = settings.PORTAL_REGION_CODE
-    outlines = Region.objects.filter(boundary__isnull=False)
-    geometries = list(outlines.filter(code=code).values_list("boundary", flat=True)) or list(
-        outlines.kecamatan().filter(code__startswith=code + ".").values_list("boundary", flat=True)
+    regions = (
+        Region.objects.filter(
+            Q(code=code) | Q(level=RegionLevel.KECAMATAN, code__startswith=code + ".")
+        )
+        .annotate(outlined=ExpressionWrapper(Q(boundary__isnull=False), BooleanField()))
+        .values_list("pk", "code", "outlined")
     )
-    box = bounding_box(geometries)
+    regency = [pk for pk, region_code, outlined in regions if region_code == code and outlined]
+    kecamatan = [(pk, outlined) for pk, region_code, outlined in regions if region_code != code]
+    if regency:
+        box = _outline_box(regency)
+    elif kecamatan and all(outlined for _pk, outlined in kecamatan):
+        box = _outline_box(pk for pk, _outlined in kecamatan)
+    else:
+        box = None
     if box is None:
         configured = settings.PORTAL_REGION_BOUNDS
         return Bounds(*configured) if configured else None

@@ -43,8 +43,8 @@ CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
 # The regency (kabupaten) this portal serves, as a Kemendagri code.
 PORTAL_REGION_CODE = env.str("PORTAL_REGION_CODE", default="35.17")
-# Where a report's coordinates may lie, as south,west,north,east in degrees, when no outline of
-# the regency or its kecamatan is loaded (a fresh install); empty: not checked then. The default
+# Where a report's coordinates may lie, as south,west,north,east in degrees, until an outline of
+# the regency, or of every one of its kecamatan, is loaded; empty: not checked then. The default
 # is a generous box around Kabupaten Jombang, the default regency; set it with the code.
 PORTAL_REGION_BOUNDS = env.list(
     "PORTAL_REGION_BOUNDS",

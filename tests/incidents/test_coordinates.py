@@ -54,6 +54,23 @@ def test_the_loaded_outlines_decide_where_the_regency_is(as_petugas, kecamatan, 
     assert as_petugas.post("/laporan/baru/", near).status_code == 302
 
 
+def test_a_few_kecamatan_outlined_are_not_the_regency(
+    as_petugas, kecamatan, desa, other_kecamatan, settings
+):
+    # Only Diwek has an outline; a point in another kecamatan, well inside the regency, is not
+    # refused for lying outside Diwek: the configured box decides until every one is outlined.
+    kecamatan.boundary = DIWEK
+    kecamatan.save()
+    settings.PORTAL_REGION_BOUNDS = [-8.0, 111.8, -7.1, 112.7]
+    wonosalam = valid_payload(kecamatan, desa, latitude="-7.68", longitude="112.42")
+    assert as_petugas.post("/laporan/baru/", wonosalam).status_code == 302
+    other_kecamatan.boundary = DIWEK  # every kecamatan outlined now: the outlines decide
+    other_kecamatan.save()
+    response = as_petugas.post("/laporan/baru/", wonosalam)
+    assert response.status_code == 400
+    assert Incident.objects.count() == 1
+
+
 def test_nothing_is_checked_without_outlines_or_a_configured_box(settings, kecamatan):
     settings.PORTAL_REGION_BOUNDS = []
     assert Incident(latitude=7.55, longitude=112.23).coordinates_errors() == {}
