@@ -13,6 +13,11 @@
   // sends the same choice with the form as it is now.
   let submitter = null;
   let failedOnce = false;
+  // The version of the record the kept typing started from (an edit form's `version`): a page
+  // the server showed again after a colleague's change carries theirs, but the typing kept
+  // here predates it. Restored later, it must meet the "changed meanwhile" warning again
+  // rather than pass as written after their change.
+  let startedFrom = null;
 
   // Not kept: the tokens. A restored draft is a new send with this page's own submission token
   // (an old one, already used by a send that did arrive, would have the server answer "already
@@ -46,6 +51,7 @@
         values[el.name].push(el.value);
       }
     }
+    if (startedFrom && values.version) values.version = startedFrom;
     try {
       localStorage.setItem(key, JSON.stringify(values));
     } catch {
@@ -186,10 +192,15 @@
     forget();
     window.location.reload();
   });
+  // "Batal": the typing was given up on purpose.
+  for (const link of document.querySelectorAll("[data-draft-forget]")) {
+    link.addEventListener("click", forget);
+  }
 
   function start() {
     const stored = read();
     if (form.dataset.draftBound) {
+      startedFrom = stored?.version ?? null;
       save(); // a form shown again by the server: what it shows is the latest typing
     } else if (stored) {
       restore(stored);

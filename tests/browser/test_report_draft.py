@@ -149,11 +149,33 @@ def test_an_edit_sent_after_the_session_ended_is_kept_and_meets_a_colleague_s_ch
     expect(page.get_by_test_id("stale-edit")).to_be_visible()
     report.refresh_from_db()
     assert report.chronology == CHRONOLOGY and report.title != TITLE
+    # Leaving the warning and coming back: the kept typing still meets it, it is not saved as
+    # if written after the colleague's change.
+    page.goto(f"/laporan/{report.pk}/")
+    page.goto(f"/laporan/{report.pk}/ubah/")
+    expect(page.get_by_label("Judul")).to_have_value(TITLE)
+    page.get_by_role("button", name="Simpan perubahan").click()
+    expect(page.get_by_test_id("stale-edit")).to_be_visible()
+    report.refresh_from_db()
+    assert report.title != TITLE
     page.get_by_role("button", name="Simpan perubahan").click()  # saved knowingly now
     expect(page.get_by_test_id("status")).to_be_visible()
     report.refresh_from_db()
     assert report.title == TITLE
     assert draft_keys(page) == []
+
+
+def test_cancelling_an_edit_forgets_its_typing(sign_in, phone_page, petugas, kecamatan):
+    report = IncidentFactory(kecamatan=kecamatan, reported_by=petugas, status="diajukan")
+    page = phone_page
+    sign_in(page, petugas.username)
+    page.goto(f"/laporan/{report.pk}/ubah/")
+    page.get_by_label("Judul").fill(TITLE)
+    page.get_by_role("link", name="Batal").click()
+    expect(page).to_have_url(re.compile(rf"/laporan/{report.pk}/$"))
+    assert draft_keys(page) == []
+    page.goto(f"/laporan/{report.pk}/ubah/")
+    expect(page.get_by_label("Judul")).to_have_value(report.title)
 
 
 def test_a_handling_step_typed_during_an_outage_is_kept_and_sent_again(
