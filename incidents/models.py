@@ -582,7 +582,15 @@ class Incident(ConstraintFieldsMixin, models.Model):
             .values_list("occurred_at", "occurred_precision")
             .first()
         )
-        return stored is not None and stored != (self.occurred_at, self.occurred_precision)
+        if stored is None:
+            return False
+        # The form sends minutes; a stored time with seconds (a quick report's, the demo's)
+        # is the same time when its minute is.
+        minute = {"second": 0, "microsecond": 0}
+        return (stored[0].replace(**minute), stored[1]) != (
+            self.occurred_at.replace(**minute),
+            self.occurred_precision,
+        )
 
     def _coordinates_changed(self) -> bool:
         """New coordinates, or changed ones: a report saved with coordinates outside the

@@ -868,11 +868,26 @@ def test_the_event_cannot_be_moved_after_its_own_stopping_step(as_petugas, own_r
         "Tindak lanjut penghentian atau pemulihan sudah tercatat pada "
         f"{occurred.date():%d/%m/%Y}: waktu kejadian tidak dapat sesudahnya.",
     )
-    # A step recorded before the rule does not stop other edits of the report.
+
+
+def test_a_step_recorded_before_the_rule_does_not_stop_other_edits(as_petugas, own_report):
+    # A stopping step dated before the event, from before the rule; the stored time has
+    # seconds, the form sends minutes: the time is left alone, so the edit goes through.
+    occurred = timezone.localtime(own_report.occurred_at)
+    assert occurred.second or occurred.microsecond
+    step = HandlingStepFactory(
+        incident=own_report,
+        stage="penghentian",
+        date=occurred.date(),
+        created_by=own_report.reported_by,
+    )
+    HandlingStep.objects.filter(pk=step.pk).update(date=occurred.date() - timedelta(days=3))
     retitled = as_petugas.post(
         f"/laporan/{own_report.pk}/ubah/", edit_payload(own_report, title="Judul diperbaiki")
     )
     assert retitled.status_code == 302
+    own_report.refresh_from_db()
+    assert own_report.title == "Judul diperbaiki"
 
 
 def test_valid_step_payload_saves(as_petugas, verified, agency):
