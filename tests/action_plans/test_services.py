@@ -424,16 +424,20 @@ def _matrix_summary(plan, user, today):
     rows = selectors.matrix_rows(plan, Activity.objects.visible_to(user).filter(plan=plan), today)
     total = selectors.overview(plan, rows, today=today)["total"]
     late = {}
+    own = 0
     for row in rows:
         if row.overdue_periods:
             name = row.activity.responsible_agency.name
             late[name] = late.get(name, 0) + len(row.overdue_periods)
+            if row.activity.responsible_agency_id == user.agency_id:
+                own += len(row.overdue_periods)
     return {
         "plan": plan,
         "activities": len(rows),
         "achievement": total.achievement,
         "absorption": total.absorption,
         "overdue": sum(len(row.overdue_periods) for row in rows),
+        "own_overdue": own,
         "late_agencies": sorted(late.items(), key=lambda item: (-item[1], item[0])),
     }
 

@@ -154,7 +154,7 @@ def test_operator_reports_lateness_shows_and_a_return_is_resubmitted(
     page.get_by_role("button", name="Buka menu").click()
     # The menu slides open; a tap on a link still sliding can miss it.
     expect(page.locator("#mainNav")).to_have_class(re.compile(r"\bshow\b"))
-    page.get_by_role("link", name="Kegiatan saya").click()
+    page.locator("#mainNav").get_by_role("link", name="Kegiatan saya").click()
     expect(page.get_by_test_id("my-activities")).to_contain_text("3.1")
     expect(page.get_by_test_id("my-activities")).not_to_contain_text("1.1")
 
