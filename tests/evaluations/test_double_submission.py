@@ -13,18 +13,19 @@ pytestmark = pytest.mark.django_db
 SENT_BEFORE = "Formulir ini sudah terkirim sebelumnya dan tidak disimpan dua kali."
 
 
-def test_a_province_result_sent_twice_is_recorded_once(client, world, sekretariat):
-    client.force_login(sekretariat)
-    url = "/evaluasi/2024/tahun/hasil-provinsi/"
-    data = {
-        **province_form(client, url),
-        "province_rank": "6",
-        "province_award": "Terbaik VI",
-        "submission_token": submission_token(client.get(url)),
-    }
+def send_twice(client, url, form, **changes):
+    """The page's form with `changes`, sent twice with the page's one submission token: the
+    first is saved, the second answer says it was sent before."""
+    data = {**form(client, url), **changes, "submission_token": submission_token(client.get(url))}
     assert client.post(url, data).status_code == 302
     again = client.post(url, data, follow=True)
     assert SENT_BEFORE in again.content.decode()
+
+
+def test_a_province_result_sent_twice_is_recorded_once(client, world, sekretariat):
+    client.force_login(sekretariat)
+    url = "/evaluasi/2024/tahun/hasil-provinsi/"
+    send_twice(client, url, province_form, province_rank="6", province_award="Terbaik VI")
     evaluation = Evaluation.objects.get(year=2024, scope="tahun")
     assert (evaluation.province_rank, evaluation.province_award) == (6, "Terbaik VI")
 
@@ -32,13 +33,5 @@ def test_a_province_result_sent_twice_is_recorded_once(client, world, sekretaria
 def test_weights_sent_twice_are_saved_once(client, world, sekretariat):
     client.force_login(sekretariat)
     url = "/evaluasi/2027/bobot/"
-    data = {
-        **weights_form(client, url),
-        "pillar__kolaborasi": "30",
-        "pillar__komunikasi": "20",
-        "submission_token": submission_token(client.get(url)),
-    }
-    assert client.post(url, data).status_code == 302
-    again = client.post(url, data, follow=True)
-    assert SENT_BEFORE in again.content.decode()
+    send_twice(client, url, weights_form, pillar__kolaborasi="30", pillar__komunikasi="20")
     assert framework_for(2027).pillars.get(code="kolaborasi").weight == 30
