@@ -534,6 +534,16 @@ class Incident(ConstraintFieldsMixin, models.Model):
 
     def clean(self):
         errors = {}
+        # What is stored now (None for a new report): the time and place rules below apply to
+        # what this save changes, so older records stay editable for anything else.
+        stored = (
+            type(self)
+            .objects.filter(pk=self.pk)
+            .values("occurred_at", "occurred_precision", "latitude", "longitude")
+            .first()
+            if self.pk
+            else None
+        )
         if self.kind == Kind.KEJADIAN:
             # The risk assessment is a potential conflict's (the form hides it for an event):
             # one sent by the hidden fields, or left from a potential turned event, counted the
@@ -545,7 +555,7 @@ class Incident(ConstraintFieldsMixin, models.Model):
             errors["occurred_at"] = _(
                 "Waktu kejadian terlalu jauh di masa lalu (paling awal tahun %(year)s)."
             ) % {"year": EARLIEST_OCCURRENCE.year}
-        elif self.occurred_at and self._time_set_now():
+        elif self.occurred_at and self._time_moved(stored):
             # The other side of HandlingStep.clean: the event cannot be moved after its own
             # stopping or recovery.
             first = (
@@ -565,42 +575,33 @@ class Incident(ConstraintFieldsMixin, models.Model):
             for name in ("conflict_source", "aspect", "form"):
                 if not getattr(self, name):
                     errors[name] = _("Wajib diisi.")
-        if self._coordinates_changed():
+        if self._coordinates_changed(stored):
             errors.update(self.coordinates_errors())
         if errors:
             raise ValidationError(errors)
 
-    def _time_set_now(self) -> bool:
+    def _time_moved(self, stored) -> bool:
         """Whether this save changes a stored report's time or its precision. Other edits of
         an older report are not refused for steps recorded before the rule existed. (Steps
         come after verification, which a quick report reaches completed, with its real time.)"""
-        if not self.pk:
-            return False
-        stored = (
-            type(self)
-            .objects.filter(pk=self.pk)
-            .values_list("occurred_at", "occurred_precision")
-            .first()
-        )
         if stored is None:
             return False
         # The form sends minutes; a stored time with seconds (a quick report's, the demo's)
         # is the same time when its minute is.
         minute = {"second": 0, "microsecond": 0}
-        return (stored[0].replace(**minute), stored[1]) != (
+        return (stored["occurred_at"].replace(**minute), stored["occurred_precision"]) != (
             self.occurred_at.replace(**minute),
             self.occurred_precision,
         )
 
-    def _coordinates_changed(self) -> bool:
+    def _coordinates_changed(self, stored) -> bool:
         """New coordinates, or changed ones: a report saved with coordinates outside the
         regency before they were checked stays editable for anything else."""
         if self.latitude is None or self.longitude is None:
             return False
-        if self.pk is None:
+        if stored is None:
             return True
-        stored = Incident.objects.filter(pk=self.pk).values_list("latitude", "longitude").first()
-        return stored != (self.latitude, self.longitude)
+        return (stored["latitude"], stored["longitude"]) != (self.latitude, self.longitude)
 
     def coordinates_errors(self) -> dict:
         """{field: message} when the coordinates lie outside the regency (a latitude typed
