@@ -5,14 +5,15 @@ may open (expected answer 200) is visited, so a page added to the URLconf is che
 the matrix declares it. The administration adds its index, every changelist and a few forms.
 Non-HTML answers (exports, JSON, files) and htmx fragments are skipped.
 
-The walk is one test per size (desktop 1280, phone 390) and persona (the two with the most pages
-in halves), so that the workers share it. Each test seeds the same data set and opens one browser
-context; each page is visited once and given these checks:
-- axe-core (bundled by axe-playwright-python): no serious or critical violation;
+The walk is one test per persona (the two with the most pages in halves), so that the workers
+share it. Each test seeds the same data set and opens one browser context; each page is opened
+once, checked in a desktop window (1280 px), then narrowed to a phone's width (390 px) and checked
+again (`audit_page`):
+- axe-core (bundled by axe-playwright-python), at both widths: no serious or critical violation;
 - English words: none of the usual English interface words in the text of the page or in the
   `title`, `placeholder`, `aria-label` and `alt` attributes and button values, with the page in
   Indonesian. Words that are also Indonesian (Status, Data, Total, Detail...) are not listed;
-- no sideways scrolling: the page is no wider than the window (at 390 px: phone first);
+- no sideways scrolling, at both widths: the page is no wider than the window (phone first);
 - the strict Content-Security-Policy (issue 13): the page is sent with it, without
   'unsafe-inline', and Chromium blocks nothing on it (no script, style or image refused) while
   the walk runs.
@@ -68,7 +69,7 @@ from tests.factories import (
 from tests.helpers import add_activity, collect_csp_violations
 from tests.project.test_url_matrix import EXPECTATIONS, _objects
 
-# The sizes of the `page` and `phone_page` fixtures.
+# The sizes of the `page` and `phone_page` fixtures; the walk takes their widths and heights.
 SIZES = {
     "desktop": {"viewport": {"width": 1280, "height": 900}},
     "phone": {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True},
@@ -159,7 +160,6 @@ def english_words(text: str) -> set[str]:
 
 @dataclass
 class Findings:
-    size: str
     pages: int = 0
     violations: list[str] = field(default_factory=list)
     english: list[str] = field(default_factory=list)
@@ -365,9 +365,19 @@ SIDEWAYS = """width => {
 FILE_PATH = re.compile(r"\.[a-z]+$")
 
 
+# After a resize: the layout, and what scripts redraw on the window's resize event, are done.
+SETTLED = "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))"
+
+
 def audit_page(page, url, persona, findings, audit):
+    """Open the page once, check it at desktop size, then narrow the window to a phone's width
+    and check it again. The HTML is the same at both sizes (the server does not know the width;
+    no script of the portal reads it), so its words and its policy header are checked once; axe-core
+    and the sideways check run at both widths (`AxeAudit` keys its parts by width). The phone
+    journeys (test_phone_journeys.py) open pages in an emulated phone, touch included."""
     if FILE_PATH.search(url.partition("?")[0]):
         return
+    page.set_viewport_size(SIZES["desktop"]["viewport"])
     try:
         response = page.goto(url)
     except PlaywrightError as error:
@@ -382,26 +392,32 @@ def audit_page(page, url, persona, findings, audit):
     # Scripts run on jQuery's ready (a timer queued when the document was parsed) have run.
     page.evaluate("() => new Promise(resolve => setTimeout(resolve))")
     findings.pages += 1
-    where = f"{url} as {persona} ({findings.size})"
     policy = response.headers.get("content-security-policy", "")
     if not policy or "'unsafe-inline'" in policy:
-        findings.csp.append(f"- {where}: sent with the policy {policy!r}")
-    for violation in blocking_violations(page, audit):
-        nodes = violation["nodes"]
-        first = "; ".join(f"{' '.join(node['target'])} {node['html'][:120]}" for node in nodes[:3])
-        findings.violations.append(
-            f"- {violation['id']} ({violation['impact']}, {len(nodes)} node(s)) on {where}: "
-            f"{violation['help']}\n    {first}"
-        )
-    overflow = page.evaluate(SIDEWAYS, SIZES[findings.size]["viewport"]["width"])
-    if overflow:
-        findings.sideways.append(f"- {where}: {overflow}")
+        findings.csp.append(f"- {url} as {persona}: sent with the policy {policy!r}")
     hits = english_on_page(page)
     if hits:
         findings.english.append(
-            f"- {where}: "
+            f"- {url} as {persona}: "
             + ", ".join(f"{word!r} in {text!r}" for word, text in sorted(hits.items()))
         )
+    for size in SIZES:
+        if size != "desktop":
+            page.set_viewport_size(SIZES[size]["viewport"])
+            page.evaluate(SETTLED)
+        where = f"{url} as {persona} ({size})"
+        for violation in blocking_violations(page, audit):
+            nodes = violation["nodes"]
+            first = "; ".join(
+                f"{' '.join(node['target'])} {node['html'][:120]}" for node in nodes[:3]
+            )
+            findings.violations.append(
+                f"- {violation['id']} ({violation['impact']}, {len(nodes)} node(s)) on {where}: "
+                f"{violation['help']}\n    {first}"
+            )
+        overflow = page.evaluate(SIDEWAYS, SIZES[size]["viewport"]["width"])
+        if overflow:
+            findings.sideways.append(f"- {where}: {overflow}")
 
 
 # --- axe-core, without repeating a run whose result is known ------------------------------------
@@ -595,15 +611,10 @@ def same_data_every_time(transactional_db):
             member.reset_sequence(force=True)
 
 
-# The walk, one test per size and persona, and the personas with the most pages in two halves,
-# so that xdist spreads it over the workers and no test is much longer than a journey.
+# The walk, one test per persona, and the personas with the most pages in two halves, so that
+# xdist spreads it over the workers and no test is much longer than a journey.
 HALVES = {"sekretariat": 2, "admin": 2}
-WALKS = [
-    (size, persona, part)
-    for size in SIZES
-    for persona in PERSONAS
-    for part in range(1, HALVES.get(persona, 1) + 1)
-]
+WALKS = [(persona, part) for persona in PERSONAS for part in range(1, HALVES.get(persona, 1) + 1)]
 # Fewer HTML pages than this means the walk did not reach the pages (a broken sign-in, a matrix
 # that lost its names): about 90 % of what each persona opens today (anonymous 6, no_role 9,
 # petugas 23, operator 24, sekretariat 41, pimpinan 26, admin 34), per half where halved.
@@ -619,14 +630,11 @@ MIN_PAGES = {
 
 
 @pytest.mark.parametrize(
-    ("size", "persona", "part"),
+    ("persona", "part"),
     WALKS,
-    ids=[
-        f"{size}-{persona}" + (f"-{part}" if persona in HALVES else "")
-        for size, persona, part in WALKS
-    ],
+    ids=[f"{persona}" + (f"-{part}" if persona in HALVES else "") for persona, part in WALKS],
 )
-def test_every_page_of_every_role_passes_axe_and_speaks_indonesian(
+def test_every_page_of_every_role_passes_axe_and_speaks_indonesian_at_both_sizes(
     same_data_every_time,
     browser,
     live_server,
@@ -634,15 +642,16 @@ def test_every_page_of_every_role_passes_axe_and_speaks_indonesian(
     kecamatan,
     default_framework,
     audited_parts,
-    size,
     persona,
     part,
 ):
     started = time.monotonic()
     users, objects = seed(kecamatan)
-    findings = Findings(size=size)
+    findings = Findings()
     audit = AxeAudit(audited_parts)
-    context = browser.new_context(base_url=live_server.url, locale="id-ID", **SIZES[size])
+    context = browser.new_context(
+        base_url=live_server.url, locale="id-ID", viewport=SIZES["desktop"]["viewport"]
+    )
     context.set_default_timeout(BROWSER_TIMEOUT_MS)
     # Loaded by the browser into each page: cheaper than sending it over for every page.
     context.add_init_script(script=AXE_SOURCE)
@@ -660,7 +669,7 @@ def test_every_page_of_every_role_passes_axe_and_speaks_indonesian(
     context.close()
     findings.csp += [f"- blocked on {violation}" for violation in blocked]
     print(
-        f"{findings.pages} pages checked as {persona} (part {part}) at {size} in "
+        f"{findings.pages} pages checked as {persona} (part {part}) in "
         f"{time.monotonic() - started:.1f} s; axe-core runs: {audit.summary()}"
     )
     assert findings.pages >= MIN_PAGES[persona], findings.pages  # the walk did reach the pages
@@ -783,7 +792,7 @@ def test_a_page_sent_without_the_strict_policy_or_breaking_it_is_reported(browse
         )
 
     page.route("http://audit.invalid/**", serve)
-    findings = Findings(size="desktop")
+    findings = Findings()
     for path in policies:
         audit_page(page, f"http://audit.invalid{path}", "sekretariat", findings, AxeAudit())
     page.close()
@@ -812,3 +821,30 @@ def test_a_page_wider_than_a_phone_is_reported_and_a_table_scrolling_in_its_box_
     open_html(page, f"Tertahan</title>{head}<title>", held)
     assert page.evaluate(SIDEWAYS, 390) == ""
     page.close()
+
+
+def test_the_walk_checks_a_page_again_at_a_phone_s_width(browser):
+    """What only a phone's width shows is found: an unlabelled field that a media query shows
+    below 600 px, and a box wider than a phone. The desktop check of the same page finds
+    neither."""
+    page = browser.new_page()
+    page.add_init_script(script=AXE_SOURCE)
+    body = (
+        '<!doctype html><html lang="id"><head><title>Uji</title>'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        "<style>.kecil { display: none } @media (max-width: 600px) { .kecil { display: block } }"
+        " .lebar { width: 500px }</style></head><body><main><h1>Uji</h1>"
+        '<input type="text" class="kecil"><div class="lebar">Tabel</div></main></body></html>'
+    )
+    page.route(
+        "http://audit.invalid/**",
+        lambda route: route.fulfill(status=200, content_type="text/html", body=body),
+    )
+    findings = Findings()
+    audit_page(page, "http://audit.invalid/halaman/", "petugas", findings, AxeAudit())
+    page.close()
+    assert findings.pages == 1
+    assert len(findings.violations) == 1, findings.violations
+    assert findings.violations[0].startswith("- label ")
+    assert " on http://audit.invalid/halaman/ as petugas (phone): " in findings.violations[0]
+    assert len(findings.sideways) == 1 and "(phone)" in findings.sideways[0]
