@@ -1,4 +1,7 @@
-"""Browser test harness: Playwright driving Debian's Chromium, headless, against a live server.
+"""Browser test harness: Playwright, through pytest-playwright, driving Debian's Chromium, headless,
+against a live server. A failed test leaves a full-page screenshot (pytest-playwright's
+`--screenshot only-on-failure`) and the page's requests and console (`_open_page`) in
+test-artifacts/.
 
 Playwright's sync API runs an event loop in the test thread; Django's ORM refuses to run inside
 one unless told it is safe, which it is here (one thread per test, no real concurrency).
@@ -13,7 +16,7 @@ import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.test import Client
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from tests.helpers import login
 
@@ -49,15 +52,18 @@ def pytest_collection_modifyitems(items):
 
 
 @pytest.fixture(scope="session")
-def browser():
+def browser_type_launch_args(browser_type_launch_args):
+    """pytest-playwright's `browser` is Debian's Chromium, headless unless `--headed`."""
     if not Path(CHROMIUM).exists():
         pytest.fail(f"Chromium not found at {CHROMIUM}: run scripts/system-deps.sh test")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
-        )
-        yield browser
-        browser.close()
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args, live_server):
+    """Every context made through pytest-playwright (`context`, `new_context`, `page`) opens the
+    portal's live server, in Indonesian."""
+    return {**browser_context_args, "base_url": live_server.url, "locale": "id-ID"}
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -68,12 +74,13 @@ def pytest_runtest_makereport(item, call):
         item.failed_call = report.failed
 
 
-def _open_page(browser, live_server, request, **options):
-    context = browser.new_context(base_url=live_server.url, locale="id-ID", **options)
+def _open_page(new_context, request, **options):
+    context = new_context(**options)
     context.set_default_timeout(BROWSER_TIMEOUT_MS)
     page = context.new_page()
     # What the page asked of the server and said on its console, kept for a failed test's
-    # artifacts: a rare failure under load is otherwise only a screenshot.
+    # artifacts next to pytest-playwright's screenshot: a rare failure under load is otherwise
+    # only a picture.
     journal = []
 
     def note(kind):
@@ -91,21 +98,19 @@ def _open_page(browser, live_server, request, **options):
     if getattr(request.node, "failed_call", False):
         ARTIFACTS.mkdir(exist_ok=True)
         name = re.sub(r"[^\w.-]+", "_", request.node.nodeid)
-        page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
         (ARTIFACTS / f"{name}.log").write_text("\n".join(journal) + "\n")
-    context.close()
 
 
 @pytest.fixture
-def page(browser, live_server, request, transactional_db):
-    """A desktop-sized page."""
-    yield from _open_page(browser, live_server, request, viewport={"width": 1280, "height": 900})
+def page(new_context, live_server, request, transactional_db):
+    """A desktop-sized page (pytest-playwright's, sized and journalled)."""
+    yield from _open_page(new_context, request, viewport={"width": 1280, "height": 900})
 
 
 @pytest.fixture
-def phone_page(browser, live_server, request, transactional_db):
+def phone_page(new_context, live_server, request, transactional_db):
     """A phone-sized page (390 x 844, touch)."""
-    yield from _open_page(browser, live_server, request, **PHONE)
+    yield from _open_page(new_context, request, **PHONE)
 
 
 @pytest.fixture
