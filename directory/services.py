@@ -51,7 +51,9 @@ def default_region_csv() -> Path:
 
 def _check_regency_code(code: str) -> None:
     if not REGENCY_CODE.match(code):
-        raise RegionImportError(f"{code!r} is not a regency code like 35.17")
+        raise RegionImportError(
+            gettext("%(code)s bukan kode kabupaten/kota seperti 35.17.") % {"code": repr(code)}
+        )
 
 
 def read_region_rows(path: Path, *, regency_code: str) -> list[tuple[str, str]]:
@@ -69,19 +71,33 @@ def read_region_rows(path: Path, *, regency_code: str) -> list[tuple[str, str]]:
                 if code != regency_code and not code.startswith(prefix):
                     continue
                 if len(record) < 2 or not record[1].strip():
-                    raise RegionImportError(f"{path}:{line_no}: code {code} has no name")
+                    raise RegionImportError(
+                        gettext("%(where)s: kode %(code)s tidak punya nama.")
+                        % {"where": f"{path}:{line_no}", "code": code}
+                    )
                 if code.count(".") + 1 not in LEVEL_BY_PARTS or not REGION_CODE.match(code):
-                    raise RegionImportError(f"{path}:{line_no}: unexpected code {code[:40]}")
+                    raise RegionImportError(
+                        gettext("%(where)s: kode %(code)s tidak dikenal.")
+                        % {"where": f"{path}:{line_no}", "code": code[:40]}
+                    )
                 if len(record[1].strip()) > longest_name or "\x00" in record[1]:
                     raise RegionImportError(
-                        f"{path}:{line_no}: the name of {code} is not a name "
-                        f"(over {longest_name} characters or a NUL character)"
+                        gettext(
+                            "%(where)s: nama %(code)s bukan nama (lebih dari %(longest)s "
+                            "karakter atau ada karakter NUL)."
+                        )
+                        % {"where": f"{path}:{line_no}", "code": code, "longest": longest_name}
                     )
                 rows.append((code, record[1].strip()))
     except UnicodeDecodeError as error:
-        raise RegionImportError(f"{path}: not UTF-8 text; save the CSV as UTF-8") from error
+        raise RegionImportError(
+            gettext("%(path)s: bukan teks UTF-8; simpan CSV sebagai UTF-8.") % {"path": path}
+        ) from error
     except csv.Error as error:
-        raise RegionImportError(f"{path}: not a readable CSV ({error})") from error
+        raise RegionImportError(
+            gettext("%(path)s: bukan CSV yang dapat dibaca (%(error)s).")
+            % {"path": path, "error": error}
+        ) from error
     return rows
 
 
@@ -92,7 +108,9 @@ def regions_import(*, regency_code: str, rows: Iterable[tuple[str, str]]) -> Reg
     # Parents before children: a code's parent is the code minus its last part.
     ordered = sorted(set(rows), key=lambda row: (row[0].count("."), row[0]))
     if not ordered or ordered[0][0] != regency_code:
-        raise RegionImportError(f"regency {regency_code} is not in the file")
+        raise RegionImportError(
+            gettext("Kabupaten/kota %(code)s tidak ada dalam berkas.") % {"code": regency_code}
+        )
 
     existing = {
         region.code: region
@@ -103,7 +121,9 @@ def regions_import(*, regency_code: str, rows: Iterable[tuple[str, str]]) -> Reg
         level = LEVEL_BY_PARTS[code.count(".") + 1]
         parent = existing.get(code.rsplit(".", 1)[0]) if level != RegionLevel.KABUPATEN else None
         if level != RegionLevel.KABUPATEN and parent is None:
-            raise RegionImportError(f"{code} has no parent row in the file")
+            raise RegionImportError(
+                gettext("Kode %(code)s tidak punya baris induk dalam berkas.") % {"code": code}
+            )
         region = existing.get(code)
         if region is None:
             existing[code] = Region.objects.create(code=code, name=name, level=level, parent=parent)

@@ -14,14 +14,14 @@ pytestmark = pytest.mark.django_db
 
 
 def test_seed_bench_refuses_a_database_not_named_for_the_bench():
-    with pytest.raises(CommandError, match="not a benchmark database"):
+    with pytest.raises(CommandError, match="bukan basis data bench"):
         call_command("seed_bench", "--reports", "10")
     assert not Incident.objects.exists()
 
 
 def test_seed_bench_refuses_an_empty_load(settings, monkeypatch):
     monkeypatch.setitem(settings.DATABASES["default"], "NAME", "portal_bench")
-    with pytest.raises(CommandError, match="at least 1"):
+    with pytest.raises(CommandError, match="paling sedikit 1"):
         call_command("seed_bench", "--reports", "0")
 
 

@@ -20,19 +20,19 @@ def test_blank_lines_are_skipped(tmp_path):
 @pytest.mark.parametrize(
     ("rows", "message"),
     [
-        ("99.01,KAB. CONTOH\n99.01.01\n", r"wilayah.csv:2: code 99.01.01 has no name"),
-        ("99.01,KAB. CONTOH\n99.01.01, \n", r"wilayah.csv:2: code 99.01.01 has no name"),
+        ("99.01,KAB. CONTOH\n99.01.01\n", r"wilayah.csv:2: kode 99.01.01 tidak punya nama"),
+        ("99.01,KAB. CONTOH\n99.01.01, \n", r"wilayah.csv:2: kode 99.01.01 tidak punya nama"),
         (
             "99.01,KAB. CONTOH\n99.01.01.2001.7,Dusun\n",
-            r"wilayah.csv:2: unexpected code 99.01.01.2001.7",
+            r"wilayah.csv:2: kode 99.01.01.2001.7 tidak dikenal",
         ),
         # A code or name longer than its column, a NUL: a database error and a traceback.
-        ("99.01,KAB. CONTOH\n99.01.0123,Satu\n", r"wilayah.csv:2: unexpected code 99.01.0123"),
+        ("99.01,KAB. CONTOH\n99.01.0123,Satu\n", r"wilayah.csv:2: kode 99.01.0123 tidak dikenal"),
         (
             "99.01,KAB. CONTOH\n99.01.01," + "Panjang " * 20 + "\n",
-            r"wilayah.csv:2: the name of 99.01.01 is not a name \(over 100 characters",
+            r"wilayah.csv:2: nama 99.01.01 bukan nama \(lebih dari 100 karakter",
         ),
-        ("99.01,KAB. CONTOH\n99.01.01,Sa\x00tu\n", r"wilayah.csv:2: the name of 99.01.01"),
+        ("99.01,KAB. CONTOH\n99.01.01,Sa\x00tu\n", r"wilayah.csv:2: nama 99.01.01 bukan nama"),
     ],
     ids=["no-name-column", "blank-name", "too-deep", "long-code", "long-name", "nul"],
 )
@@ -48,6 +48,8 @@ def test_a_file_excel_saved_in_another_encoding_is_named_not_a_traceback(tmp_pat
     path = tmp_path / "wilayah.csv"
     text = "99.01,KAB. CONTOH\n99.01.01,Kecamatan Ngoro Selatan – Barat\n"
     path.write_bytes(text.encode("cp1252"))
-    with pytest.raises(CommandError, match=r"wilayah.csv: not UTF-8 text; save the CSV as UTF-8"):
+    with pytest.raises(
+        CommandError, match=r"wilayah.csv: bukan teks UTF-8; simpan CSV sebagai UTF-8"
+    ):
         run("--code", "99.01", "--csv", str(path))
     assert not Region.objects.exists()

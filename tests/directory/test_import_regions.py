@@ -30,7 +30,7 @@ def test_loads_jombang_from_the_packaged_list():
     kelurahan = [r for r in Region.objects.desa() if r.is_kelurahan]
     assert len(kelurahan) == 4
     assert {r.parent.code for r in kelurahan} == {"35.17.09"}
-    assert "328 created" in output
+    assert "328 dibuat" in output
 
 
 def test_every_desa_hangs_under_its_kecamatan():
@@ -46,7 +46,7 @@ def test_second_run_changes_nothing():
 
     output = run("--code", "35.17")
 
-    assert "0 created, 0 updated, 328 unchanged" in output
+    assert "0 dibuat, 0 diperbarui, 328 tetap" in output
     assert dict(Region.objects.values_list("code", "pk")) == ids
 
 
@@ -59,7 +59,7 @@ def test_a_renamed_desa_is_updated_in_place():
 
     desa.refresh_from_db()
     assert desa.name != "Nama Lama"
-    assert "1 updated" in output
+    assert "1 diperbarui" in output
 
 
 def test_another_regency_code_works_too():
@@ -92,7 +92,11 @@ def test_own_csv_file(tmp_path):
 
 @pytest.mark.parametrize(
     ("code", "message"),
-    [("35", "not a regency code"), ("35.99", "not in the file"), ("abc", "not a regency code")],
+    [
+        ("35", "bukan kode kabupaten/kota"),
+        ("35.99", "tidak ada dalam berkas"),
+        ("abc", "bukan kode kabupaten/kota"),
+    ],
 )
 def test_bad_codes_are_refused_with_a_message(code, message):
     with pytest.raises(CommandError, match=message):
@@ -104,11 +108,11 @@ def test_orphan_row_rejects_the_whole_file(tmp_path):
     path = tmp_path / "wilayah.csv"
     path.write_text("99.01,KAB. CONTOH\n99.01.02.2001,Desa Yatim\n", encoding="utf-8")
 
-    with pytest.raises(CommandError, match="no parent"):
+    with pytest.raises(CommandError, match="tidak punya baris induk"):
         run("--code", "99.01", "--csv", str(path))
     assert not Region.objects.exists()
 
 
 def test_missing_csv_file_is_a_clear_error(tmp_path):
-    with pytest.raises(CommandError, match="not found"):
+    with pytest.raises(CommandError, match="Berkas CSV tidak ditemukan"):
         run("--code", "35.17", "--csv", str(tmp_path / "nope.csv"))

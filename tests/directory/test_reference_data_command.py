@@ -19,14 +19,16 @@ def test_another_regency_gets_the_generic_agencies_and_no_centres(settings, role
 
     call_command("load_reference_data", stdout=out)
 
-    assert "Reference agencies:" in out.getvalue()
-    assert "Reference centres" not in out.getvalue()
+    assert "Instansi rujukan:" in out.getvalue()
+    assert "Titik tengah rujukan" not in out.getvalue()
     assert Agency.objects.exists()
     assert not Region.objects.filter(latitude__isnull=False).exists()
 
 
 def test_without_the_regions_it_says_to_import_them_first(settings):
     settings.PORTAL_REGION_CODE = "35.78"
-    with pytest.raises(CommandError, match=r"Region 35\.78 is not loaded"):
+    with pytest.raises(
+        CommandError, match=r"Wilayah 35\.78 belum dimuat: jalankan `manage.py import_regions`"
+    ):
         call_command("load_reference_data", stdout=io.StringIO())
     assert not Agency.objects.exists()

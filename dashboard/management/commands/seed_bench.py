@@ -3,6 +3,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
+from django.utils.translation import gettext as _
 from psycopg import sql
 
 from dashboard.benchdata import bench_seed
@@ -10,16 +11,18 @@ from incidents.models import Incident
 
 
 class Command(BaseCommand):
-    help = (
-        "Fill the benchmark's own database with N synthetic reports (and parties, handling "
-        "steps, RAT plans). Run with DJANGO_DB_NAME=portal_bench; the database is created when "
-        "missing, and reused as it is when it already holds N reports."
+    help = _(
+        "Mengisi basis data khusus bench dengan N laporan sintetis (beserta pihak, langkah "
+        "penanganan, RAT). Jalankan dengan DJANGO_DB_NAME=portal_bench; basis data dibuat bila "
+        "belum ada, dan dipakai lagi apa adanya bila sudah berisi N laporan."
     )
 
     def add_arguments(self, parser):
         parser.add_argument("--reports", type=int, default=1_000_000)
         parser.add_argument(
-            "--fresh", action="store_true", help="Delete the bench reports and load them again."
+            "--fresh",
+            action="store_true",
+            help=_("Hapus laporan bench lalu muat ulang."),
         )
 
     def handle(self, *args, reports, fresh, **options):
@@ -27,18 +30,24 @@ class Command(BaseCommand):
         if not str(name).endswith("bench"):
             # The demo or production data must never receive a million synthetic reports.
             raise CommandError(
-                f"Database '{name}' is not a benchmark database: run with "
-                "DJANGO_DB_NAME=portal_bench (any name ending in 'bench')."
+                _(
+                    "Basis data '%(name)s' bukan basis data bench: jalankan dengan "
+                    "DJANGO_DB_NAME=portal_bench (nama apa pun yang berakhiran 'bench')."
+                )
+                % {"name": name}
             )
         if reports < 1:
-            raise CommandError("--reports must be at least 1.")
+            raise CommandError(_("--reports paling sedikit 1."))
         self.create_database(name)
         call_command("migrate", verbosity=0)
         call_command("import_regions", verbosity=0)
         call_command("load_reference_data", verbosity=0)
         existing = Incident.objects.count()
         if existing == reports and not fresh:
-            self.stdout.write(f"'{name}' already holds {existing:,} reports: reused.")
+            self.stdout.write(
+                _("'%(name)s' sudah berisi %(count)s laporan: dipakai lagi.")
+                % {"name": name, "count": f"{existing:,}".replace(",", ".")}
+            )
             return
         if existing:
             with connection.cursor() as cursor:
@@ -47,10 +56,20 @@ class Command(BaseCommand):
                 )
         result = bench_seed(reports=reports)
         self.stdout.write(
-            f"'{name}': {result['reports']:,} reports, {result['parties']:,} parties, "
-            f"{result['steps']:,} handling steps, {result['plans']} RAT plans in "
-            f"{result['total_seconds']:.1f} s (rows {result['load_seconds']:.1f} s, then VACUUM "
-            "ANALYZE). History triggers were paused during the load only."
+            _(
+                "'%(name)s': %(reports)s laporan, %(parties)s pihak, %(steps)s langkah "
+                "penanganan, %(plans)s RAT dalam %(total)s detik (baris %(rows)s detik, lalu "
+                "VACUUM ANALYZE). Pemicu riwayat dijeda hanya selama pemuatan."
+            )
+            % {
+                "name": name,
+                "reports": f"{result['reports']:,}".replace(",", "."),
+                "parties": f"{result['parties']:,}".replace(",", "."),
+                "steps": f"{result['steps']:,}".replace(",", "."),
+                "plans": result["plans"],
+                "total": f"{result['total_seconds']:.1f}".replace(".", ","),
+                "rows": f"{result['load_seconds']:.1f}".replace(".", ","),
+            }
         )
 
     def create_database(self, name):
@@ -60,4 +79,4 @@ class Command(BaseCommand):
             found = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
             if not found.fetchone():
                 admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-                self.stdout.write(f"Created database '{name}'.")
+                self.stdout.write(_("Basis data '%(name)s' dibuat.") % {"name": name})

