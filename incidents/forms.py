@@ -6,7 +6,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import BootstrapMixin, EvidenceFilesField, FastSelect, OpenedStateMixin
+from core.forms import (
+    BootstrapMixin,
+    EvidenceFilesField,
+    FastSelect,
+    LocalDateField,
+    OpenedStateMixin,
+)
 from core.pickers import PickerSelectMultiple, get_picker
 from core.utils import parse_id
 from directory.models import Region
@@ -92,6 +98,13 @@ class QuickReportForm(BootstrapMixin, forms.ModelForm):
     services.incident_quick_report for what is filled in for the officer)."""
 
     files = EvidenceFilesField(label=_("Foto"))
+    # The day it happened, not the day it is sent: a report typed during an outage goes in the
+    # next morning. A date, so it is not among Meta.fields (the model keeps a date-time, which
+    # the service sets from it); named after the model's field so that Incident.clean()'s
+    # refusals of that time (in the future, too long ago) are shown next to it.
+    occurred_at = LocalDateField(
+        label=_("Kapan terjadi"), help_text=_("Ubah bila kejadiannya bukan hari ini.")
+    )
 
     class Meta:
         model = Incident
@@ -119,6 +132,7 @@ class QuickReportForm(BootstrapMixin, forms.ModelForm):
         self.location_dropped = False  # see clean()
         self.fields["kind"].choices = Kind.choices
         self.fields["chronology"].widget.attrs["maxlength"] = 20000
+        self.fields["occurred_at"].initial = timezone.localdate()
         desa = self.fields["desa"]
         desa.required = True
         desa.queryset = (

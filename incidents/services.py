@@ -3,6 +3,7 @@ workflow and history with the acting user, and nothing else writes incidents."""
 
 import re
 from dataclasses import dataclass, field
+from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
 
 import pghistory
@@ -275,17 +276,21 @@ def incident_create(
 
 
 @transaction.atomic
-def incident_quick_report(*, incident: Incident, files=(), by) -> Incident:
-    """A quick report ("Lapor cepat") from a phone: kind, title, what happened, desa, source,
-    optional location and photos. It is submitted at once, marked as needing completion, so the
-    secretariat sees it now and the author or the secretariat fills in the rest later.
+def incident_quick_report(
+    *, incident: Incident, occurred_on: date | None = None, files=(), by
+) -> Incident:
+    """A quick report ("Lapor cepat") from a phone: kind, title, what happened, when, desa,
+    source, optional location and photos. It is submitted at once, marked as needing
+    completion, so the secretariat sees it now and the author or the secretariat fills in the
+    rest later.
 
-    It happened today, as far as the officer says (day precision), in the desa's kecamatan.
+    It happened on `occurred_on` (today when not given), known to the day, in the desa's
+    kecamatan. A day in the future is refused by Incident.clean(), on `occurred_at`.
     """
     if incident.desa_id is None:
         raise ValidationError({"desa": _("Pilih desa/kelurahan.")})
     incident.kecamatan_id = incident.desa.parent_id
-    incident.occurred_at = timezone.now()
+    incident.occurred_at = _quick_report_time(occurred_on or timezone.localdate())
     incident.occurred_precision = DatePrecision.DAY
     if incident.latitude is not None and incident.longitude is not None:
         incident.location_precision = LocationPrecision.EXACT
@@ -293,6 +298,17 @@ def incident_quick_report(*, incident: Incident, files=(), by) -> Incident:
     incident = incident_create(incident=incident, parties=[], files=files, by=by, submit=True)
     log_action(actor=by, action="incidents.report.quick", obj=incident)
     return incident
+
+
+def _quick_report_time(day: date) -> datetime:
+    """The time stored for a quick report's day. Today: the moment it is sent, as quick reports
+    always stored and as the full form offers for a new report (now). An earlier day: its local
+    midnight, which the full form stores for a date typed without a time. A later day: its
+    midnight too, for Incident.clean() to refuse."""
+    now = timezone.localtime()
+    if day == now.date():
+        return now
+    return timezone.make_aware(datetime.combine(day, time.min))
 
 
 @transaction.atomic

@@ -328,7 +328,10 @@ class QuickReportView(SubmitOnceMixin, PermissionRequiredMixin, CreateView):
     def form_valid(self, form):
         def create():
             incident = services.incident_quick_report(
-                incident=form.instance, files=form.cleaned_data["files"], by=self.request.user
+                incident=form.instance,
+                occurred_on=form.cleaned_data["occurred_at"],
+                files=form.cleaned_data["files"],
+                by=self.request.user,
             )
             return incident, incident.get_absolute_url()
 

@@ -2,9 +2,12 @@
 completion; the secretariat sees it now, and it cannot be verified before it is completed."""
 
 import uuid
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
-from django.core.exceptions import PermissionDenied
+import time_machine
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -26,6 +29,8 @@ def quick_payload(desa, /, **changes):
         "kind": "kejadian",
         "title": "Lemparan batu di depan balai desa",
         "chronology": "Dua kelompok pemuda saling lempar batu selepas pengajian.",
+        # "Kapan terjadi" as the form shows it: today, local.
+        "occurred_at": timezone.localdate().strftime("%d/%m/%Y"),
         "desa": desa.pk,
         "information_source": "babinsa",
         "latitude": "-7.561200",
@@ -235,3 +240,119 @@ def test_a_desa_stored_without_its_kecamatan_does_not_break_the_form(
         page = response.content.decode()
         assert ">Tanpa Induk</option>" in page
         assert "Ceweng (Diwek)" in page
+
+
+# --- "Kapan terjadi": the day it happened, not the day it was sent -----------------------------
+
+WIB = ZoneInfo("Asia/Jakarta")
+
+
+def form_value(page: str, name: str) -> str:
+    return page.split(f'name="{name}"')[1].split('value="')[1].split('"')[0]
+
+
+def test_the_form_offers_today_in_the_portal_s_time_zone(client, petugas):
+    client.force_login(petugas)
+    # 06:00 in Jombang on 1 May is still 30 April in UTC.
+    with time_machine.travel(datetime(2025, 5, 1, 6, 0, tzinfo=WIB), tick=False):
+        page = client.get(URL).content.decode()
+    assert "Kapan terjadi" in page
+    assert form_value(page, "occurred_at") == "01/05/2025"
+
+
+def test_a_report_typed_in_an_outage_and_sent_next_morning_keeps_its_day(client, petugas, desa):
+    """Typed on the evening of 30 April (the last day of period B04), sent when the signal came
+    back on 1 May: the event stays on 30 April, in B04."""
+    client.force_login(petugas)
+    with time_machine.travel(datetime(2025, 4, 30, 21, 15, tzinfo=WIB), tick=False):
+        typed_on = form_value(client.get(URL).content.decode(), "occurred_at")
+    with time_machine.travel(datetime(2025, 5, 1, 7, 30, tzinfo=WIB), tick=False):
+        client.force_login(petugas)  # the idle session ended overnight
+        response = client.post(URL, quick_payload(desa, occurred_at=typed_on))
+        detail = client.get(response.url).content.decode()
+
+    assert response.status_code == 302
+    incident = Incident.objects.get()
+    # Known to the day: stored at the day's local midnight, as the full form stores a date
+    # typed without a time.
+    assert incident.occurred_at == datetime(2025, 4, 30, tzinfo=WIB)
+    assert incident.occurred_precision == "hari"
+    assert "30 April 2025" in detail
+
+
+def test_a_quick_report_of_today_keeps_the_time_it_was_sent(client, petugas, desa):
+    client.force_login(petugas)
+    sent = datetime(2025, 5, 1, 7, 30, 12, tzinfo=WIB)
+    with time_machine.travel(sent, tick=False):
+        client.post(URL, quick_payload(desa, occurred_at="01/05/2025"))
+    assert Incident.objects.get().occurred_at == sent
+
+
+@pytest.mark.parametrize(
+    ("now", "day"),
+    [
+        (datetime(2025, 5, 1, 10, 0), "02/05/2025"),
+        (datetime(2025, 5, 1, 23, 30), "02/05/2025"),  # late in the evening, tomorrow is not yet
+        (datetime(2025, 5, 1, 10, 0), "01/05/2026"),
+    ],
+)
+def test_a_day_in_the_future_is_refused_next_to_the_field(client, petugas, desa, now, day):
+    client.force_login(petugas)
+    with time_machine.travel(now.replace(tzinfo=WIB), tick=False):
+        response = client.post(URL, quick_payload(desa, occurred_at=day))
+    assert_field_error(response, "occurred_at", "Waktu kejadian tidak boleh di masa depan.")
+    assert "Laporan belum terkirim." in response.content.decode()
+    # What the officer typed is shown again, to be corrected.
+    assert form_value(response.content.decode(), "occurred_at") == day
+    assert not Incident.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("day", "message"),
+    [
+        # Cleared by the officer: not taken as today, which is what the field was showing.
+        ("", "Bidang ini tidak boleh kosong."),
+        ("kemarin", "Tanggal tidak valid; gunakan format HH/BB/TTTT."),
+        ("31/02/2025", "Tanggal tidak valid; gunakan format HH/BB/TTTT."),
+        ("01/01/1900", "Waktu kejadian terlalu jauh di masa lalu (paling awal tahun 1990)."),
+    ],
+)
+def test_a_missing_or_wrong_day_is_refused_next_to_the_field(client, petugas, desa, day, message):
+    client.force_login(petugas)
+    response = client.post(URL, quick_payload(desa, occurred_at=day))
+    assert_field_error(response, "occurred_at", message)
+    assert not Incident.objects.exists()
+
+
+def quick_incident(desa):
+    return Incident(
+        kind="kejadian",
+        title="Lemparan batu",
+        chronology="Dua kelompok pemuda saling lempar batu.",
+        desa=desa,
+        information_source="babinsa",
+    )
+
+
+def test_the_service_stores_the_day_it_is_given(petugas, desa):
+    with time_machine.travel(datetime(2025, 1, 1, 8, 0, tzinfo=WIB), tick=False):
+        incident = services.incident_quick_report(
+            incident=quick_incident(desa), occurred_on=date(2024, 12, 31), by=petugas
+        )
+    incident.refresh_from_db()
+    assert incident.occurred_at == datetime(2024, 12, 31, tzinfo=WIB)
+    assert incident.occurred_precision == "hari"
+
+
+def test_the_service_refuses_a_day_in_the_future_and_saves_nothing(petugas, desa):
+    with (
+        time_machine.travel(datetime(2025, 1, 1, 8, 0, tzinfo=WIB), tick=False),
+        pytest.raises(ValidationError) as caught,
+    ):
+        services.incident_quick_report(
+            incident=quick_incident(desa), occurred_on=date(2025, 1, 2), by=petugas
+        )
+    assert caught.value.message_dict == {
+        "occurred_at": ["Waktu kejadian tidak boleh di masa depan."]
+    }
+    assert not Incident.objects.exists()
