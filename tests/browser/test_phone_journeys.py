@@ -3,12 +3,17 @@ from the dashboard's Lapor button, and the report list readable at 390 px."""
 
 import re
 import time
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from incidents.models import Incident
 from tests.browser.conftest import BROWSER_TIMEOUT_MS, PHONE
 from tests.factories import IncidentFactory
+
+WIB = ZoneInfo("Asia/Jakarta")
 
 
 def test_a_quick_report_with_photo_and_location_from_the_lapor_button(
@@ -70,6 +75,47 @@ def test_a_quick_report_with_photo_and_location_from_the_lapor_button(
     expect(page.get_by_test_id("incident-cards")).to_contain_text(reference)
     expect(page.get_by_test_id("incident-cards")).to_contain_text("Perlu dilengkapi")
     context.close()
+
+
+def test_a_quick_report_of_last_evening_is_dated_yesterday(
+    sign_in, phone_page, petugas, desa, time_machine
+):
+    # Something seen last evening, reported in the morning: the officer changes the day the
+    # form offers (today) to yesterday.
+    time_machine.move_to(datetime(2025, 5, 1, 7, 30, tzinfo=WIB), tick=True)
+    page = phone_page
+    sign_in(page, petugas.username)
+    page.goto("/laporan/lapor-cepat/")
+    when = page.get_by_label("Kapan terjadi")
+    expect(when).to_have_value("01/05/2025")
+    page.get_by_text("Kejadian konflik", exact=True).click()
+    page.get_by_label("Judul").fill("Pembakaran pos ronda")
+    page.get_by_label("Apa yang terjadi").fill("Pos ronda dibakar orang tak dikenal semalam.")
+    when.fill("30/04/2025")
+    page.get_by_label("Desa/kelurahan").select_option(label=f"{desa.name} ({desa.parent.name})")
+    page.get_by_label("Sumber informasi").select_option("bhabinkamtibmas")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.get_by_role("button", name="Kirim laporan").click()
+    expect(page.get_by_test_id("status")).to_have_text("Diajukan")
+    expect(page.get_by_test_id("occurred-at")).to_contain_text("30 April 2025")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    incident = Incident.objects.get()
+    assert timezone.localtime(incident.occurred_at).date() == date(2025, 4, 30)
+
+    # Tomorrow is not a day it can have happened: said next to the field, nothing sent.
+    page.goto("/laporan/lapor-cepat/")
+    page.get_by_text("Kejadian konflik", exact=True).click()
+    page.get_by_label("Judul").fill("Ancaman pembakaran")
+    page.get_by_label("Apa yang terjadi").fill("Selebaran ancaman ditemukan.")
+    page.get_by_label("Kapan terjadi").fill("02/05/2025")
+    page.get_by_label("Desa/kelurahan").select_option(label=f"{desa.name} ({desa.parent.name})")
+    page.get_by_label("Sumber informasi").select_option("bhabinkamtibmas")
+    page.get_by_role("button", name="Kirim laporan").click()
+    expect(page.locator("[data-field=occurred_at] .invalid-feedback")).to_have_text(
+        "Waktu kejadian tidak boleh di masa depan."
+    )
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert Incident.objects.count() == 1
 
 
 def test_the_list_shows_status_and_risk_without_sideways_scrolling(

@@ -2,9 +2,12 @@
 typing in the browser until the server confirms, and offers to send it again."""
 
 import re
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db.models import F
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from incidents.models import Incident
@@ -12,6 +15,7 @@ from tests.factories import DEFAULT_PASSWORD, IncidentFactory
 
 TITLE = "Ketegangan warga soal batas sawah"
 CHRONOLOGY = "Dua dusun berselisih soal patok batas sawah setelah panen."
+WIB = ZoneInfo("Asia/Jakarta")
 
 
 def fill_report(page):
@@ -120,6 +124,45 @@ def test_a_quick_report_sent_after_the_session_ended_is_kept_through_the_login(
     page.get_by_role("button", name="Kirim laporan").click()
     expect(page.get_by_test_id("status")).to_have_text("Diajukan")
     assert Incident.objects.get().chronology == CHRONOLOGY
+    assert draft_keys(page) == []
+
+
+def test_a_quick_report_typed_in_an_outage_keeps_its_day_when_sent_next_morning(
+    sign_in, phone_page, petugas, desa, time_machine
+):
+    """Typed on the evening of 30 April (the last day of period B04) with no signal, sent the
+    next morning from a new page, which offers that morning's date: the restored draft keeps
+    the day the officer had, so the event stays on 30 April."""
+    page = phone_page
+    time_machine.move_to(datetime(2025, 4, 30, 21, 15, tzinfo=WIB), tick=True)
+    sign_in(page, petugas.username)
+    page.goto("/laporan/lapor-cepat/")
+    when = page.get_by_label("Kapan terjadi")
+    expect(when).to_have_value("30/04/2025")
+    page.get_by_text("Kejadian konflik", exact=True).click()
+    page.get_by_label("Judul").fill(TITLE)
+    page.get_by_label("Apa yang terjadi").fill(CHRONOLOGY)
+    page.get_by_label("Desa/kelurahan").select_option(label=f"{desa.name} ({desa.parent.name})")
+    page.get_by_label("Sumber informasi").select_option("babinsa")
+    page.route("**/laporan/lapor-cepat/", sends_fail)
+    page.get_by_role("button", name="Kirim laporan").click()
+    expect(page.get_by_test_id("draft-failed")).to_be_visible()
+    assert not Incident.objects.exists()
+
+    # The next morning, the signal back: the idle session has ended, the officer signs in
+    # again and opens "Lapor cepat" anew.
+    page.unroute("**/laporan/lapor-cepat/", sends_fail)
+    time_machine.move_to(datetime(2025, 5, 1, 7, 30, tzinfo=WIB), tick=True)
+    sign_in(page, petugas.username)
+    page.goto("/laporan/lapor-cepat/")
+    expect(page.get_by_test_id("draft-restored")).to_be_visible()
+    expect(page.get_by_label("Judul")).to_have_value(TITLE)
+    expect(when).to_have_value("30/04/2025")
+    page.get_by_role("button", name="Kirim laporan").click()
+    expect(page.get_by_test_id("status")).to_have_text("Diajukan")
+    expect(page.get_by_test_id("occurred-at")).to_contain_text("30 April 2025")
+    incident = Incident.objects.get()
+    assert timezone.localtime(incident.occurred_at).date() == date(2025, 4, 30)
     assert draft_keys(page) == []
 
 
