@@ -549,7 +549,7 @@ class Incident(ConstraintFieldsMixin, models.Model):
             # one sent by the hidden fields, or left from a potential turned event, counted the
             # event among the high risks the dashboard and the alerts are about.
             self.likelihood = self.impact = None
-        if self.occurred_at and self.occurred_at > timezone.now() + CLOCK_SKEW:
+        if self.occurred_at and self._in_the_future():
             errors["occurred_at"] = _("Waktu kejadian tidak boleh di masa depan.")
         elif self.occurred_at and self.occurred_at < EARLIEST_OCCURRENCE:
             errors["occurred_at"] = _(
@@ -579,6 +579,16 @@ class Incident(ConstraintFieldsMixin, models.Model):
             errors.update(self.coordinates_errors())
         if errors:
             raise ValidationError(errors)
+
+    def _in_the_future(self) -> bool:
+        """Later than now, give or take a phone clock running ahead; known only to the day, on a
+        day after today (tomorrow chosen at 23.55 is stored at a midnight within the skew)."""
+        now = timezone.now()
+        if self.occurred_at > now + CLOCK_SKEW:
+            return True
+        return self.occurred_precision == DatePrecision.DAY and timezone.localtime(
+            self.occurred_at
+        ).date() > timezone.localdate(now)
 
     def _time_moved(self, stored) -> bool:
         """Whether this save changes a stored report's time or its precision. Other edits of

@@ -293,6 +293,7 @@ def test_a_quick_report_of_today_keeps_the_time_it_was_sent(client, petugas, des
     [
         (datetime(2025, 5, 1, 10, 0), "02/05/2025"),
         (datetime(2025, 5, 1, 23, 30), "02/05/2025"),  # late in the evening, tomorrow is not yet
+        (datetime(2025, 5, 1, 23, 55), "02/05/2025"),  # within a phone clock's skew of midnight
         (datetime(2025, 5, 1, 10, 0), "01/05/2026"),
     ],
 )
