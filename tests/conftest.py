@@ -45,6 +45,13 @@ def ensure_roles():
 
 
 @pytest.fixture(scope="session")
+def delete_output_dir():
+    """pytest-playwright empties its output folder (test-artifacts/) as each xdist worker starts,
+    which could wipe what a worker that failed earlier left there; files are overwritten by
+    name instead."""
+
+
+@pytest.fixture(scope="session")
 def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
     """Test databases are thrown away after the run, so their commits (migrations, the flushes
     between browser tests) need not wait for the disk."""

@@ -1,7 +1,7 @@
 """Browser test harness: Playwright, through pytest-playwright, driving Debian's Chromium, headless,
-against a live server. A failed test leaves a full-page screenshot (pytest-playwright's
-`--screenshot only-on-failure`) and the page's requests and console (`_open_page`) in
-test-artifacts/.
+against a live server. A failed test that used `page` or `phone_page` leaves a full-page
+screenshot and the page's requests and console (`_open_page`) in test-artifacts/, where
+pytest-playwright's own artifacts go too (`--tracing retain-on-failure`, `--video`).
 
 Playwright's sync API runs an event loop in the test thread; Django's ORM refuses to run inside
 one unless told it is safe, which it is here (one thread per test, no real concurrency).
@@ -60,10 +60,15 @@ def browser_type_launch_args(browser_type_launch_args):
 
 
 @pytest.fixture(scope="session")
-def browser_context_args(browser_context_args, live_server):
+def base_url(live_server):
     """Every context made through pytest-playwright (`context`, `new_context`, `page`) opens the
-    portal's live server, in Indonesian."""
-    return {**browser_context_args, "base_url": live_server.url, "locale": "id-ID"}
+    portal's live server."""
+    return live_server.url
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    return {**browser_context_args, "locale": "id-ID"}
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -79,8 +84,9 @@ def _open_page(new_context, request, **options):
     context.set_default_timeout(BROWSER_TIMEOUT_MS)
     page = context.new_page()
     # What the page asked of the server and said on its console, kept for a failed test's
-    # artifacts next to pytest-playwright's screenshot: a rare failure under load is otherwise
-    # only a picture.
+    # artifacts next to its screenshot: a rare failure under load is otherwise only a picture.
+    # (pytest-playwright's --screenshot would photograph every page of every test, failed or
+    # not, and throw the passed ones away.)
     journal = []
 
     def note(kind):
@@ -98,6 +104,7 @@ def _open_page(new_context, request, **options):
     if getattr(request.node, "failed_call", False):
         ARTIFACTS.mkdir(exist_ok=True)
         name = re.sub(r"[^\w.-]+", "_", request.node.nodeid)
+        page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
         (ARTIFACTS / f"{name}.log").write_text("\n".join(journal) + "\n")
 
 

@@ -172,7 +172,7 @@ def test_operator_reports_lateness_shows_and_a_return_is_resubmitted(
     expect(b08.get_by_test_id("late")).to_have_count(0)
 
     # The secretariat returns B08 for correction.
-    context = browser.new_context(base_url=live_server.url)
+    context = browser.new_context(base_url=live_server.url, locale="id-ID")
     desk = context.new_page()
     sign_in(desk, sekretariat.username)
     desk.goto(f"/rat/2024/kegiatan/{activity.pk}/")

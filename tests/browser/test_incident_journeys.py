@@ -67,7 +67,7 @@ def test_officer_reports_and_secretariat_handles_to_closure(
     expect(page.get_by_role("button", name="Verifikasi")).to_have_count(0)
 
     # The secretariat takes over, in a desktop window.
-    context = browser.new_context(base_url=live_server.url)
+    context = browser.new_context(base_url=live_server.url, locale="id-ID")
     desk = context.new_page()
     sign_in(desk, sekretariat.username)
     desk.goto("/laporan/")

@@ -365,16 +365,27 @@ SIDEWAYS = """width => {
 FILE_PATH = re.compile(r"\.[a-z]+$")
 
 
-# After a resize: the layout, and what scripts redraw on the window's resize event, are done.
-SETTLED = "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))"
+# After a resize: the layout, and what scripts redraw on the window's resize event, are done. A
+# Leaflet map fits itself to the new size a moment later (its `moveend` comes after a 200 ms pan).
+SETTLED = """() => new Promise(resolve => {
+  const frames = () => requestAnimationFrame(() => requestAnimationFrame(resolve));
+  if (document.querySelector(".leaflet-container")) setTimeout(frames, 400);
+  else frames();
+})"""
+# A phone lays out a page without this at 980 px and zooms out: everything shrinks to a third.
+VIEWPORT_META = (
+    """() => !!document.querySelector('meta[name=viewport][content*="width=device-width"]')"""
+)
 
 
 def audit_page(page, url, persona, findings, audit):
     """Open the page once, check it at desktop size, then narrow the window to a phone's width
-    and check it again. The HTML is the same at both sizes (the server does not know the width;
-    no script of the portal reads it), so its words and its policy header are checked once; axe-core
-    and the sideways check run at both widths (`AxeAudit` keys its parts by width). The phone
-    journeys (test_phone_journeys.py) open pages in an emulated phone, touch included."""
+    and check it again. The HTML is the same at both sizes (the server does not know the width),
+    so its words, its policy header and its viewport tag are checked once; axe-core and the
+    sideways check run at both widths (`AxeAudit` keys its parts by width), after what lays itself
+    out for the window (the map) has followed the resize. A narrowed desktop window is not a phone
+    in two ways, both covered: it ignores the viewport tag (checked here instead), and it has no
+    touch (the phone journeys, test_phone_journeys.py, run in an emulated phone)."""
     if FILE_PATH.search(url.partition("?")[0]):
         return
     page.set_viewport_size(SIZES["desktop"]["viewport"])
@@ -395,6 +406,10 @@ def audit_page(page, url, persona, findings, audit):
     policy = response.headers.get("content-security-policy", "")
     if not policy or "'unsafe-inline'" in policy:
         findings.csp.append(f"- {url} as {persona}: sent with the policy {policy!r}")
+    if not page.evaluate(VIEWPORT_META):
+        findings.sideways.append(
+            f"- {url} as {persona}: no <meta name=viewport content=width=device-width>"
+        )
     hits = english_on_page(page)
     if hits:
         findings.english.append(
@@ -588,9 +603,9 @@ def english_on_page(page) -> dict[str, str]:
 @pytest.fixture(scope="session")
 def audited_parts():
     """The violations found in each part of a page (AxeAudit), kept for the whole run of a worker:
-    the walk is split into one test per size and persona, and a `<main>` several personas see is
-    audited in whichever of their tests comes first. The key holds everything that decides the
-    result, so which tests share a worker changes the time taken, never what is found."""
+    the walk is split into one test per persona (or half of one), and a `<main>` several personas
+    see is audited in whichever of their tests comes first. The key holds everything that decides
+    the result, so which tests share a worker changes the time taken, never what is found."""
     return {}
 
 
@@ -825,26 +840,48 @@ def test_a_page_wider_than_a_phone_is_reported_and_a_table_scrolling_in_its_box_
 
 def test_the_walk_checks_a_page_again_at_a_phone_s_width(browser):
     """What only a phone's width shows is found: an unlabelled field that a media query shows
-    below 600 px, and a box wider than a phone. The desktop check of the same page finds
-    neither."""
+    below 600 px, and a box wider than a phone; the desktop check of the same page finds neither.
+    The next page is checked at desktop width again: its field shown only above 600 px is found
+    there. A page without the viewport tag is named."""
     page = browser.new_page()
     page.add_init_script(script=AXE_SOURCE)
-    body = (
-        '<!doctype html><html lang="id"><head><title>Uji</title>'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+    head = (
+        '<!doctype html><html lang="id"><head><title>Uji</title>META'
         "<style>.kecil { display: none } @media (max-width: 600px) { .kecil { display: block } }"
+        " .besar { display: none } @media (min-width: 601px) { .besar { display: block } }"
         " .lebar { width: 500px }</style></head><body><main><h1>Uji</h1>"
-        '<input type="text" class="kecil"><div class="lebar">Tabel</div></main></body></html>'
     )
+    meta = '<meta name="viewport" content="width=device-width, initial-scale=1">'
+    bodies = {
+        "/ponsel/": head.replace("META", meta)
+        + '<input type="text" class="kecil"><div class="lebar">Tabel</div></main></body></html>',
+        "/layar/": head.replace("META", meta)
+        + '<input type="text" class="besar"></main></body></html>',
+        "/tanpa/": head.replace("META", "") + "<p>Isi</p></main></body></html>",
+    }
     page.route(
         "http://audit.invalid/**",
-        lambda route: route.fulfill(status=200, content_type="text/html", body=body),
+        lambda route: route.fulfill(
+            status=200,
+            content_type="text/html",
+            body=bodies[urllib.parse.urlsplit(route.request.url).path],
+        ),
     )
     findings = Findings()
-    audit_page(page, "http://audit.invalid/halaman/", "petugas", findings, AxeAudit())
+    for path in bodies:
+        audit_page(page, f"http://audit.invalid{path}", "petugas", findings, AxeAudit())
     page.close()
-    assert findings.pages == 1
-    assert len(findings.violations) == 1, findings.violations
-    assert findings.violations[0].startswith("- label ")
-    assert " on http://audit.invalid/halaman/ as petugas (phone): " in findings.violations[0]
-    assert len(findings.sideways) == 1 and "(phone)" in findings.sideways[0]
+    assert findings.pages == 3
+    found = sorted(
+        (line.split(" ")[1], line.split(" on http://audit.invalid")[1].split(":")[0])
+        for line in findings.violations
+    )
+    assert found == [
+        ("label", "/layar/ as petugas (desktop)"),
+        ("label", "/ponsel/ as petugas (phone)"),
+    ]
+    assert len(findings.sideways) == 2, findings.sideways
+    assert "/ponsel/ as petugas (phone): " in findings.sideways[0]
+    assert findings.sideways[1].endswith(
+        "/tanpa/ as petugas: no <meta name=viewport content=width=device-width>"
+    )
