@@ -133,6 +133,9 @@ class QuickReportForm(BootstrapMixin, forms.ModelForm):
         self.fields["kind"].choices = Kind.choices
         self.fields["chronology"].widget.attrs["maxlength"] = 20000
         self.fields["occurred_at"].initial = timezone.localdate()
+        # A draft restored on the device may bring back an older day than this page offers
+        # (report-draft.js then shows the notice under the field).
+        self.fields["occurred_at"].widget.attrs["data-draft-check"] = "1"
         desa = self.fields["desa"]
         desa.required = True
         desa.queryset = (

@@ -56,7 +56,8 @@ RISK_SCORE = F("likelihood") * F("impact")
 # every real score (see NullsLastOrderingFilter); the two sort indexes use the same expressions.
 RISK_SORT_LAST = 99
 RISK_SORT_FIRST = 0
-# A phone's clock may run a little ahead of the server's.
+# A phone's clock may run a little ahead of the server's (not into the next day for a time known
+# only to the day: Incident._in_the_future).
 CLOCK_SKEW = timedelta(minutes=10)
 # Older dates are typing mistakes (and year 1 does not even survive the UTC round trip).
 EARLIEST_OCCURRENCE = datetime(1990, 1, 1, tzinfo=ZoneInfo("Asia/Jakarta"))

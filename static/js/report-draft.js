@@ -205,6 +205,12 @@
     } else if (stored) {
       restore(stored);
       if (restoredNotice) restoredNotice.hidden = false;
+      // A restored value other than what this page offers (a date kept from an older draft,
+      // not today's) is pointed out next to its field, not only in the notice above.
+      for (const el of form.querySelectorAll("[data-draft-check]")) {
+        const notice = document.querySelector(`[data-draft-check-notice="${el.name}"]`);
+        if (notice) notice.hidden = el.value === el.defaultValue;
+      }
     }
   }
 

@@ -120,6 +120,7 @@ def test_a_quick_report_sent_after_the_session_ended_is_kept_through_the_login(
     expect(page.get_by_test_id("draft-restored")).to_be_visible()
     expect(page.get_by_label("Judul")).to_have_value(TITLE)
     expect(page.get_by_label("Apa yang terjadi")).to_have_value(CHRONOLOGY)
+    expect(page.get_by_test_id("occurred-restored")).to_be_hidden()  # the same day
     page.get_by_label("Desa/kelurahan").select_option(label=f"{desa.name} ({desa.parent.name})")
     page.get_by_role("button", name="Kirim laporan").click()
     expect(page.get_by_test_id("status")).to_have_text("Diajukan")
@@ -139,6 +140,7 @@ def test_a_quick_report_typed_in_an_outage_keeps_its_day_when_sent_next_morning(
     page.goto("/laporan/lapor-cepat/")
     when = page.get_by_label("Kapan terjadi")
     expect(when).to_have_value("30/04/2025")
+    expect(page.get_by_test_id("occurred-restored")).to_be_hidden()
     page.get_by_text("Kejadian konflik", exact=True).click()
     page.get_by_label("Judul").fill(TITLE)
     page.get_by_label("Apa yang terjadi").fill(CHRONOLOGY)
@@ -158,6 +160,8 @@ def test_a_quick_report_typed_in_an_outage_keeps_its_day_when_sent_next_morning(
     expect(page.get_by_test_id("draft-restored")).to_be_visible()
     expect(page.get_by_label("Judul")).to_have_value(TITLE)
     expect(when).to_have_value("30/04/2025")
+    # Not today's date: pointed out under the field, so an old draft cannot backdate unseen.
+    expect(page.get_by_test_id("occurred-restored")).to_be_visible()
     page.get_by_role("button", name="Kirim laporan").click()
     expect(page.get_by_test_id("status")).to_have_text("Diajukan")
     expect(page.get_by_test_id("occurred-at")).to_contain_text("30 April 2025")

@@ -3,7 +3,9 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from psycopg import sql
 
 from dashboard.benchdata import bench_seed
@@ -11,7 +13,7 @@ from incidents.models import Incident
 
 
 class Command(BaseCommand):
-    help = _(
+    help = gettext_lazy(
         "Mengisi basis data khusus bench dengan N laporan sintetis (beserta pihak, langkah "
         "penanganan, RAT). Jalankan dengan DJANGO_DB_NAME=portal_bench; basis data dibuat bila "
         "belum ada, dan dipakai lagi apa adanya bila sudah berisi N laporan."
@@ -46,7 +48,7 @@ class Command(BaseCommand):
         if existing == reports and not fresh:
             self.stdout.write(
                 _("'%(name)s' sudah berisi %(count)s laporan: dipakai lagi.")
-                % {"name": name, "count": f"{existing:,}".replace(",", ".")}
+                % {"name": name, "count": number_format(existing, force_grouping=True)}
             )
             return
         if existing:
@@ -63,12 +65,12 @@ class Command(BaseCommand):
             )
             % {
                 "name": name,
-                "reports": f"{result['reports']:,}".replace(",", "."),
-                "parties": f"{result['parties']:,}".replace(",", "."),
-                "steps": f"{result['steps']:,}".replace(",", "."),
+                "reports": number_format(result["reports"], force_grouping=True),
+                "parties": number_format(result["parties"], force_grouping=True),
+                "steps": number_format(result["steps"], force_grouping=True),
                 "plans": result["plans"],
-                "total": f"{result['total_seconds']:.1f}".replace(".", ","),
-                "rows": f"{result['load_seconds']:.1f}".replace(".", ","),
+                "total": number_format(result["total_seconds"], 1),
+                "rows": number_format(result["load_seconds"], 1),
             }
         )
 

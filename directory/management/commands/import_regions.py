@@ -3,6 +3,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from directory.services import (
     RegionImportError,
@@ -13,7 +14,7 @@ from directory.services import (
 
 
 class Command(BaseCommand):
-    help = _(
+    help = gettext_lazy(
         "Memuat satu kabupaten/kota beserta kecamatan dan desa/kelurahannya dari CSV Kemendagri "
         "`kode,nama`. Aman dijalankan berulang."
     )

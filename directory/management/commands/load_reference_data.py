@@ -4,6 +4,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from directory.models import Region
 from directory.services import reference_agencies_load, region_centres_load
@@ -12,7 +13,7 @@ REFERENCE_DIR = Path(__file__).resolve().parents[2] / "reference"
 
 
 class Command(BaseCommand):
-    help = _(
+    help = gettext_lazy(
         "Membuat instansi yang lazim ada dalam Tim Terpadu kabupaten dan satu kantor per "
         "kecamatan, serta titik tengah rujukan kecamatan dan desa (untuk peta) bila kabupaten "
         "punya daftarnya. Instansi dan titik tengah yang sudah ada dibiarkan. Jalankan "
