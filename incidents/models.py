@@ -649,6 +649,19 @@ class Incident(ConstraintFieldsMixin, models.Model):
             }
         }
 
+    @property
+    def occurred_label(self) -> str:
+        """When it happened, as precisely as it is known: the month alone for a month, the date
+        for a week, and for a day the time too unless it is local midnight, which is what a date
+        given without a time is stored as (the full form's date, a quick report dated an earlier
+        day)."""
+        local = timezone.localtime(self.occurred_at)
+        if self.occurred_precision == DatePrecision.MONTH:
+            return date_format(local, "YEAR_MONTH_FORMAT")
+        if self.occurred_precision == DatePrecision.WEEK or (local.hour, local.minute) == (0, 0):
+            return date_format(local, "DATE_FORMAT")
+        return date_format(local, "DATETIME_FORMAT")
+
     def earliest_day(self):
         """The first day the event may have happened on, as precise as its date is known."""
         day = timezone.localtime(self.occurred_at).date()
