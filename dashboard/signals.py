@@ -10,12 +10,12 @@ from django.utils.translation import gettext as _
 
 from action_plans.models import Realisation
 from core.models import ActivityLog
-from dashboard.models import NotificationKind
+from dashboard.models import Notification, NotificationKind
 from dashboard.services import audience, notify_and_email
 from incidents.choices import Confidentiality, Kind, Status
 from incidents.models import Incident
 from incidents.selectors import HIGH_RISK
-from incidents.services import RISK_RAISED
+from incidents.services import PARTY_TEXT_REDACT, RISK_RAISED
 
 
 def describe(incident) -> str:
@@ -39,6 +39,28 @@ def notify_from_log(sender, instance, created, raw=False, **kwargs):
         notify_risk_raised(instance)
     elif instance.action == "action_plans.realisation.return":
         notify_realisation_returned(instance)
+    elif instance.action == PARTY_TEXT_REDACT:
+        redescribe_notifications(instance)
+
+
+def redescribe_notifications(entry):
+    """A name redacted from a report's text (incidents.services.party_text_redact) goes from the
+    notifications that name the report by its title, which end with `describe(incident)`: they
+    are kept for months and shown on the bell's page. (An email already sent is out of reach.)"""
+    incident = Incident.objects.filter(pk=entry.object_id).first()
+    if incident is None:
+        return
+    with translation.override(settings.LANGUAGE_CODE):
+        described = describe(incident)
+        named = _("%(reference)s — %(title)s") % {"reference": incident.reference, "title": ""}
+    changed = []
+    for notification in Notification.objects.filter(
+        url=reverse("incidents:detail", args=[incident.pk]), message__contains=named
+    ):
+        before = notification.message.rpartition(named)[0]
+        notification.message = (before + described)[: Notification.message.field.max_length]
+        changed.append(notification)
+    Notification.objects.bulk_update(changed, ["message"])
 
 
 def alert_high_risk(incident, entry, message):

@@ -558,8 +558,10 @@ def party_text_redact(*, name: str, incidents: list[Incident], by, ip: str | Non
     reports' own text holds it: title, chronology, place, rejection reason, their handling
     steps' accounts and results, their files' names, every earlier version of those in the
     field history, and the reasons recorded with those versions. The parties are anonymised
-    separately (`party_anonymise`); each report's log entry keeps no name. The activity log's
-    own notes are append-only and keep what was written. Returns how many reports changed."""
+    separately (`party_anonymise`); each report's log entry keeps no name, and the dashboard,
+    hearing of it, takes the name from the notifications that carry the report's title. The
+    activity log's own notes are append-only and keep what was written. Returns how many reports
+    changed."""
     name = " ".join(name.split())
     if len(name) < 3 or "\x00" in name:
         raise ValidationError(_("Ketik paling sedikit 3 huruf nama."))

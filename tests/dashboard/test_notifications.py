@@ -375,3 +375,26 @@ def test_returned_realisation_tells_who_submitted_it(
             )
     assert kinds(operator) == [NotificationKind.REALISATION_RETURNED]
     assert mail.outbox[0].to == [operator.email]
+
+
+def test_a_name_redacted_from_a_report_goes_from_its_notifications_too(
+    petugas_unscoped, sekretariat, admin_user, kecamatan
+):
+    """The author's "diverifikasi" note and the secretariat's high-risk alert carry the title;
+    a name redacted from the report's text (a data subject's request) goes from them too, and
+    the rest of each message stays."""
+    report = new_report(petugas_unscoped, kecamatan, title="Ancaman oleh Pak Sukarmin")
+    incident_services.incident_transition(incident=report, by=sekretariat, action="verify")
+    other = new_report(petugas_unscoped, kecamatan, title="Sukarmin di balai desa")
+    before = dict(Notification.objects.values_list("pk", "message"))
+    assert sum("Sukarmin" in message for message in before.values()) == 3
+
+    incident_services.party_text_redact(name="Sukarmin", incidents=[report], by=admin_user, ip=None)
+
+    after = dict(Notification.objects.values_list("pk", "message"))
+    changed = {pk for pk in before if before[pk] != after[pk]}
+    assert len(changed) == 2
+    for pk in changed:
+        assert after[pk] == before[pk].replace("Sukarmin", "[nama disamarkan]")
+    # Another report's notification, not redacted, is left alone.
+    assert all(f"{other.reference} — Sukarmin" in after[pk] for pk in set(before) - changed)
