@@ -1,7 +1,7 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
-from core.log import register_actions, register_data
+from core.log import register_actions, register_data, register_visibility
 
 
 class AccountsConfig(AppConfig):
@@ -10,6 +10,8 @@ class AccountsConfig(AppConfig):
 
     def ready(self):
         from accounts.choices import Role
+        from accounts.rules import is_regency_wide
+        from directory.models import Contact
 
         register_actions(
             {
@@ -23,6 +25,10 @@ class AccountsConfig(AppConfig):
                 "accounts.two_factor.reset": _("Verifikasi dua langkah diatur ulang oleh admin"),
             }
         )
+        # Entries about community-leader contacts name them: for those who see every contact
+        # (not scoped to one kecamatan). The directory below cannot know the accounts' scopes,
+        # so the rule is registered here.
+        register_visibility(Contact, is_regency_wide)
         # The reset request's address is kept as a digest only (accounts.services).
         register_data({"email": _("alamat surel (sidik)")})
         register_data(

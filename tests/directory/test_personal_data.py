@@ -295,3 +295,26 @@ def test_a_contact_saved_on_top_of_a_colleague_s_change_is_refused_saying_what_c
     assert admin_client.post(url, data).status_code == 302
     contact.refresh_from_db()
     assert contact.organisation == "PCNU Jombang"
+
+
+def test_an_administrator_scoped_to_a_kecamatan_reads_no_contact_s_name_in_the_log(
+    client, admin_user, contact, other_kecamatan
+):
+    """The log's "Data tokoh dilihat" entries name the contact: an administrator scoped to
+    another kecamatan, who may not open that contact, does not read its name there either."""
+    viewer = UserFactory(username="admin-kabupaten", is_staff=True, roles=[Role.ADMIN])
+    client.force_login(viewer)
+    client.get(reverse("admin:directory_contact_change", args=[contact.pk]))
+    assert ActivityLog.objects.filter(action="directory.contact.view").exists()
+    log = reverse("admin:core_activitylog_changelist")
+    assert contact.name in client.get(log).content.decode()
+
+    admin_user.kecamatan = other_kecamatan
+    admin_user.save()
+    client.force_login(admin_user)
+    page = client.get(log).content.decode()
+    assert client.get(reverse("admin:directory_contact_change", args=[contact.pk])).status_code in (
+        302,
+        404,
+    )
+    assert contact.name not in page
