@@ -22,6 +22,7 @@ from action_plans import services
 from action_plans.choices import BudgetSource, Pillar, Stage, ordered_pillars
 from action_plans.models import Activity
 from core import sheets
+from core.imports import filled_rows, unknown_column_message
 from directory import selectors as directory_selectors
 from directory.models import Agency, Region
 
@@ -379,14 +380,15 @@ def _filled_rows(rows) -> list:
     """The header, then every row up to the last one with a value (blank ones kept, so a row's
     number is its line in Excel), stopping at one filled row past the allowed number (to notice
     a file that is too long) or after MAX_SCANNED_ROWS rows."""
-    kept, filled, last = [], 0, 0
-    for values in islice(rows, MAX_SCANNED_ROWS + 1):
+    kept = []
+    for count, (line, values) in enumerate(
+        filled_rows(islice(rows, MAX_SCANNED_ROWS + 1)), start=1
+    ):
+        kept += [()] * (line - 1 - len(kept))
         kept.append(values)
-        if any(_text(v) for v in values):
-            filled, last = filled + 1, len(kept)
-            if filled > MAX_IMPORT_ROWS + 1:
-                break
-    return kept[:last]
+        if count > MAX_IMPORT_ROWS + 1:
+            break
+    return kept
 
 
 def _header_keys(periods) -> dict:
@@ -429,15 +431,7 @@ def parse(plan, raw_rows) -> list[ParsedRow]:
                 % {"col": text, "codes": ", ".join(p.upper() for p in periods)}
             )
         elif key is None and text:
-            # Read as nothing, its data would be lost without a word ("Sumber Dana" leaving
-            # every row at the default source, "Pagu" every budget at 0).
-            problems.append(
-                _(
-                    "Kolom “%(col)s” tidak dikenali: ganti judulnya dengan judul kolom templat "
-                    "(%(known)s) atau hapus kolom itu."
-                )
-                % {"col": text[:60], "known": ", ".join(str(label) for _k, label in IMPORT_COLUMNS)}
-            )
+            problems.append(unknown_column_message(text, [label for _k, label in IMPORT_COLUMNS]))
         header.append(key or "")
     missing = [str(label) for key, label in IMPORT_COLUMNS if key in REQUIRED and key not in header]
     if missing:

@@ -1,5 +1,6 @@
-"""Where a spreadsheet import keeps the uploaded file between its preview and its confirmation
-(django-import-export's IMPORT_EXPORT_TMP_STORAGE_CLASS).
+"""What the spreadsheet imports share: where an import keeps the uploaded file between its
+preview and its confirmation (django-import-export's IMPORT_EXPORT_TMP_STORAGE_CLASS), and how
+a sheet's rows and headers are read.
 
 The library's own storage writes it to the shared temporary folder and removes it only when the
 import is confirmed: a preview with bad rows, or one nobody confirmed, left a whole contact list
@@ -12,8 +13,10 @@ import os
 import stat
 import tempfile
 import time
+from collections.abc import Iterable, Iterator, Sequence
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 from import_export.tmp_storages import TempFolderStorage
 
 FOLDER_NAME = "portal-impor"
@@ -63,3 +66,32 @@ def purge_kept_imports(*, older_than_hours: int = 24) -> int:
                 remove_kept_import(entry.name)
                 removed += 1
     return removed
+
+
+# --- reading rows ------------------------------------------------------------------------------
+
+
+def blank(value) -> bool:
+    """An empty cell: nothing, or only spaces (a cell cleared in Excel, `,,` in a CSV)."""
+    return value is None or not str(value).strip()
+
+
+def filled_rows(rows: Iterable[Sequence], *, start: int = 1) -> Iterator[tuple[int, Sequence]]:
+    """(line, values) of each row holding at least one value, lines counted from `start`.
+
+    Rows with only borders or colours are rows to openpyxl (in read-only mode, None-filled), a
+    cleared example row is one, and Excel writes `,,,,` lines to a CSV: none of them is data.
+    A caller bounds what it reads (itertools.islice), as such rows can run to the sheet's end.
+    """
+    for line, values in enumerate(rows, start):
+        if not all(blank(value) for value in values):
+            yield line, values
+
+
+def unknown_column_message(column: str, known: Iterable) -> str:
+    """A header the import does not know: read as nothing, its data would be lost without a
+    word (a "No. HP" column leaving every contact without a number)."""
+    return _(
+        "Kolom “%(col)s” tidak dikenali: ganti judulnya dengan judul kolom templat "
+        "(%(known)s) atau hapus kolom itu."
+    ) % {"col": column[:60], "known": ", ".join(str(label) for label in known)}
