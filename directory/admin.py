@@ -27,7 +27,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 from import_export.admin import ImportExportModelAdmin
-from import_export.forms import SelectableFieldsExportForm
+from import_export.forms import ImportForm, SelectableFieldsExportForm
 
 from core.admin import (
     AutocompleteAdminMixin,
@@ -41,13 +41,15 @@ from core.imports import kept_imports_folder, remove_kept_import
 from core.models import ActivityLog
 from core.services import log_action
 from core.utils import spreadsheet_safe
+from directory import resources as directory_resources
 from directory.models import Agency, Contact, Region, TeamDecree, TeamMember
 from directory.resources import (
     AgencyResource,
     BoundedCSV,
     BoundedXLSX,
     ContactResource,
-    TooManyRows,
+    FileTooLarge,
+    ImportFileError,
 )
 from directory.services import (
     CONTACT_LIST,
@@ -73,11 +75,22 @@ class LabelledExportForm(SelectableFieldsExportForm):
         return str(field.column_name) if field else field_name
 
 
+class BoundedImportForm(ImportForm):
+    """Refuses a file over IMPORT_MAX_BYTES before it is kept or read."""
+
+    def clean_import_file(self):
+        upload = self.cleaned_data["import_file"]
+        if upload.size > directory_resources.IMPORT_MAX_BYTES:
+            raise forms.ValidationError(str(FileTooLarge()))
+        return upload
+
+
 class SpreadsheetImportExportAdmin(LocalDatesAdminMixin, ImportExportModelAdmin):
     """Excel and CSV only; the import page lists every bad row by its line in the file and offers
     an Excel template to fill. Exported files are named in Indonesian."""
 
     formats = [BoundedXLSX, BoundedCSV]
+    import_form_class = BoundedImportForm
     export_form_class = LabelledExportForm
     import_template_name = "admin/directory/import.html"
 
@@ -86,10 +99,17 @@ class SpreadsheetImportExportAdmin(LocalDatesAdminMixin, ImportExportModelAdmin)
     KEPT_IMPORTS = "_kept_imports"
 
     def add_data_read_fail_error_to_form(self, form, e):
-        if isinstance(e, TooManyRows):
+        # The library's message names the exception in English ('UnicodeDecodeError').
+        if isinstance(e, ImportFileError):
             form.add_error("import_file", str(e))
         else:
-            super().add_data_read_fail_error_to_form(form, e)
+            form.add_error(
+                "import_file",
+                gettext(
+                    "Berkas tidak dapat dibaca. Pastikan format yang dipilih (xlsx atau csv) "
+                    "sesuai dengan berkasnya."
+                ),
+            )
 
     def has_export_permission(self, request):
         # django-import-export lets every staff user export unless told otherwise, even one

@@ -7,6 +7,8 @@ keyed by the column's header (never an exception), so an import lists all bad ro
 naming its column, and nothing is written unless every row is valid.
 """
 
+import codecs
+import csv
 import io
 import re
 from datetime import date, datetime
@@ -19,12 +21,13 @@ from django.db.models import Max
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from import_export import fields, resources, widgets
+from import_export import fields, resources, results, widgets
 from import_export.formats import base_formats
 from openpyxl import Workbook, load_workbook
 from phonenumber_field.phonenumber import to_python
 
 from core import sheets
+from core.imports import blank, filled_rows, unknown_column_message
 from core.models import ActivityLog
 from core.utils import spreadsheet_safe, spreadsheet_unescape
 from directory.choices import AgencyKind, ContactKind, LegalBasis
@@ -38,9 +41,20 @@ REGION_CODE = re.compile(r"^\d{2}(\.\d{2}){0,2}(\.\d{4})?$")
 # An import checks every row in a dry run (a few queries each) before anything is saved: a
 # bound keeps that well inside a request's time. A regency's agencies and contacts fit.
 IMPORT_MAX_ROWS = 5000
+# Rows a sheet may hold in all, filled or not: a template with borders drawn far down holds
+# many empty ones, but one past this is no contact list.
+IMPORT_MAX_SCANNED_ROWS = 20 * IMPORT_MAX_ROWS
+# Checked before the file is read (or kept for the confirmation); 5,000 rows fit many times.
+IMPORT_MAX_BYTES = 5 * 1024 * 1024
+# A numbering column of the clerk's own ("No.") carries no data: it is not refused as unknown.
+NUMBERING_HEADERS = {"no", "no.", "no urut", "no. urut", "nomor urut", "#"}
 
 
-class TooManyRows(ValueError):
+class ImportFileError(ValueError):
+    """The file as a whole cannot be imported; the message says why, in the user's language."""
+
+
+class TooManyRows(ImportFileError):
     def __init__(self, limit: int):
         super().__init__(
             _("Berkas memuat lebih dari %(max)s baris data. Bagi menjadi beberapa berkas.")
@@ -48,36 +62,123 @@ class TooManyRows(ValueError):
         )
 
 
+class FileTooLarge(ImportFileError):
+    def __init__(self):
+        # The same bound, and words, as the action plan's import.
+        super().__init__(_("Berkas terlalu besar: paling besar 5 MB."))
+
+
+def spreadsheet_dataset(rows) -> tablib.Dataset:
+    """The header row, then the rows holding data, each remembering its line in the sheet
+    (`dataset.lines`, for the messages: LabelledResource). Empty rows are left out: a cleared
+    example row, rows with only borders, the `,,,,` lines Excel writes to a CSV. Only filled
+    rows count against IMPORT_MAX_ROWS."""
+    rows = iter(rows)
+    dataset = tablib.Dataset()
+    dataset.lines = []
+    header = next(rows, None)
+    if header is None:
+        return dataset
+    header = list(header)
+    width = len(header)
+    data = []
+    for line, values in filled_rows(islice(rows, IMPORT_MAX_SCANNED_ROWS), start=2):
+        if len(data) == IMPORT_MAX_ROWS:
+            raise TooManyRows(IMPORT_MAX_ROWS)
+        values = list(values)
+        if any(not blank(value) for value in values[width:]):
+            raise ImportFileError(
+                _(
+                    "Baris %(line)s berisi data di kolom tanpa judul. Beri judul kolom itu atau "
+                    "hapus isinya."
+                )
+                % {"line": line}
+            )
+        data.append(values[:width] + [None] * (width - len(values)))
+        dataset.lines.append(line)
+    if next(rows, None) is not None:
+        raise TooManyRows(IMPORT_MAX_ROWS)
+    dataset.headers = header
+    for values in data:
+        dataset.append(values)
+    return dataset
+
+
+def decode_csv(data: bytes) -> str:
+    """CSV text as Excel saves it: "CSV UTF-8" (with or without its byte-order mark), "Unicode
+    text" (UTF-16), or plain "CSV", which Windows set to Indonesian or English writes in its
+    ANSI code page, Windows-1252 (where the curly apostrophe of a name like Ma'ruf is one byte,
+    not UTF-8's three). Text that is valid UTF-8 is almost never meant as Windows-1252, so
+    trying them in this order is unambiguous; bytes that are neither (a workbook uploaded as
+    CSV) are refused with a hint."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        encodings = ("utf-16",)
+    else:
+        encodings = ("utf-8-sig", "cp1252")
+    for encoding in encodings:
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise ImportFileError(
+        _(
+            "Berkas tidak dapat dibaca sebagai CSV. Pilih format yang sesuai dengan berkasnya, "
+            "atau simpan ulang dari Excel sebagai “CSV UTF-8”."
+        )
+    )
+
+
+CSV_DELIMITERS = (",", ";", "\t")
+
+
+def csv_delimiter(header_line: str) -> str:
+    """The delimiter that splits the header line into the most columns: Excel set to
+    Indonesian saves "CSV" with `;` (the comma is its decimal separator), and so does the
+    portal's own incident export. A comma inside a quoted header is not counted; a tie (a file
+    of one column) is a comma. (csv.Sniffer took "Nama;Organisasi, kota;Wilayah" for commas.)"""
+    return max(
+        CSV_DELIMITERS,
+        key=lambda delimiter: len(next(csv.reader([header_line], delimiter=delimiter), [])),
+    )
+
+
 class BoundedCSV(base_formats.CSV):
-    """CSV with at most IMPORT_MAX_ROWS data rows."""
+    """CSV separated by commas, semicolons or tabs, in UTF-8 or Windows-1252; empty lines are
+    left out; at most IMPORT_MAX_BYTES and IMPORT_MAX_ROWS data rows.
+
+    Read as bytes (the library would decode it as UTF-8 while reading it back, failing on any
+    other encoding with an English exception name): decode_csv decodes it."""
+
+    def is_binary(self):
+        return True
+
+    def get_read_mode(self):
+        return "rb"
 
     def create_dataset(self, in_stream, **kwargs):
-        dataset = super().create_dataset(in_stream, **kwargs)
-        if len(dataset) > IMPORT_MAX_ROWS:
-            raise TooManyRows(IMPORT_MAX_ROWS)
-        return dataset
+        if isinstance(in_stream, str):
+            text = in_stream.removeprefix("\ufeff")
+        else:
+            if len(in_stream) > IMPORT_MAX_BYTES:
+                raise FileTooLarge()
+            text = decode_csv(in_stream)
+        delimiter = csv_delimiter(text.partition("\n")[0].rstrip("\r"))
+        return spreadsheet_dataset(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
 
 
 class BoundedXLSX(base_formats.XLSX):
     """The workbook's first sheet (the data; the template's "Pilihan" comes after it), not
-    whichever sheet was showing when the file was saved; at most IMPORT_MAX_ROWS data rows."""
+    whichever sheet was showing when the file was saved; empty rows left out; at most
+    IMPORT_MAX_BYTES and IMPORT_MAX_ROWS data rows."""
 
     def create_dataset(self, in_stream):
+        if len(in_stream) > IMPORT_MAX_BYTES:
+            raise FileTooLarge()
         book = load_workbook(io.BytesIO(in_stream), read_only=True, data_only=True)
         try:
-            rows = book.worksheets[0].iter_rows(values_only=True)
-            dataset = tablib.Dataset()
-            header = next(rows, None)
-            if header is None:
-                return dataset
-            dataset.headers = list(header)
-            for row in islice(rows, IMPORT_MAX_ROWS + 1):
-                dataset.append(list(row))
+            return spreadsheet_dataset(book.worksheets[0].iter_rows(values_only=True))
         finally:
             book.close()
-        if len(dataset) > IMPORT_MAX_ROWS:
-            raise TooManyRows(IMPORT_MAX_ROWS)
-        return dataset
 
 
 class SpreadsheetSafeResource(resources.ModelResource):
@@ -202,7 +303,7 @@ class DateWidget(widgets.Widget):
 
 class YesNoWidget(widgets.BooleanWidget):
     """`ya`/`tidak` as well as true/false/1/0; empty means yes (active) for a new row (an
-    existing contact's is left alone: ContactResource.import_field)."""
+    existing row's is left alone: LabelledResource.import_field)."""
 
     TRUE = {"ya", "y", "true", "1", "aktif"}
     FALSE = {"tidak", "t", "false", "0", "nonaktif"}
@@ -249,6 +350,21 @@ def column(attribute, label, widget=None):
     return fields.Field(attribute=attribute, column_name=label, widget=widget)
 
 
+class LineNumberedResult(results.Result):
+    """Rows numbered by their line in the file less one, as the library numbers the rows of a
+    file without empty rows: spreadsheet_dataset leaves those out."""
+
+    lines: list = []
+
+    def line(self, number: int) -> int:
+        if 0 < number <= len(self.lines):
+            return self.lines[number - 1] - 1
+        return number
+
+    def row_errors(self):
+        return [(self.line(number), errors) for number, errors in super().row_errors()]
+
+
 class LabelledResource(SpreadsheetSafeResource):
     """Columns headed by labels; errors reported under those labels."""
 
@@ -270,17 +386,53 @@ class LabelledResource(SpreadsheetSafeResource):
             ]
         # The column that finds existing rows must be there; the library says so too, but in
         # English only (its message is filled in before it is translated).
+        problems = []
         keys = [self.fields[name] for name in self.get_import_id_fields() if name != "id"]
         missing = [str(f.column_name) for f in keys if f.column_name not in (dataset.headers or [])]
         if missing:
-            raise FieldError(
+            problems.append(
                 _(
                     "Kolom %(columns)s tidak ada di baris judul berkas: kolom itu wajib, untuk "
                     "mencocokkan baris dengan data yang sudah ada."
                 )
                 % {"columns": ", ".join(f"“{name}”" for name in missing)}
             )
+        # A header the import does not know is refused: read as nothing, its column was lost
+        # without a word ("No. HP", "Organisasi", "Kecamatan" imported contacts without them).
+        labels = [str(field.column_name) for field in self.fields.values()]
+        for header in dataset.headers or []:
+            text = " ".join(str(header or "").split())
+            if text and text not in labels and text.casefold() not in NUMBERING_HEADERS:
+                problems.append(unknown_column_message(text, labels))
+        if problems:
+            raise FieldError(" ".join(problems))
         super().before_import(dataset, **kwargs)
+
+    def import_field(self, field, instance, row, is_m2m=False, **kwargs):
+        # An empty "Aktif" or "Wilayah" cell gives a new row the field's default and leaves an
+        # existing one as it is: a contact deactivated after withdrawing consent, or an agency
+        # closed down, came back active, and an agency lost its region. (A 0 or FALSE typed in
+        # Excel is a value: inactive.) Clearing them is done in the admin's form.
+        if (
+            instance.pk is not None
+            and isinstance(field.widget, widgets.BooleanWidget | widgets.ForeignKeyWidget)
+            and blank(row.get(field.column_name))
+        ):
+            return
+        super().import_field(field, instance, row, is_m2m, **kwargs)
+
+    def get_result_class(self):
+        return LineNumberedResult
+
+    def after_import(self, dataset, result, **kwargs):
+        # Rows were numbered as the dataset holds them, without the sheet's empty rows: each
+        # gets its line in the file back (less one, the header's line: the messages add it).
+        lines = getattr(dataset, "lines", None)
+        if lines:
+            result.lines = lines
+            for row in [*result.invalid_rows, *result.error_rows]:
+                row.number = result.line(row.number)
+        super().after_import(dataset, result, **kwargs)
 
     def import_row(self, row, instance_loader, **kwargs):
         result = super().import_row(row, instance_loader, **kwargs)
@@ -417,18 +569,6 @@ class ContactResource(LabelledResource):
             )
             raise ValidationError({"id": message % {"id": given}})
         return instance, new
-
-    def import_field(self, field, instance, row, is_m2m=False, **kwargs):
-        # An empty "Aktif" cell means active for a new contact, and leaves an existing one as
-        # it is: a contact deactivated after withdrawing consent came back active.
-        typed = row.get(field.column_name)
-        if (
-            field.attribute == "active"
-            and instance.pk is not None
-            and (typed is None or (isinstance(typed, str) and not typed.strip()))
-        ):
-            return  # (a 0 or FALSE typed in Excel is a value: inactive)
-        super().import_field(field, instance, row, is_m2m, **kwargs)
 
     def before_import(self, dataset, **kwargs):
         super().before_import(dataset, **kwargs)
