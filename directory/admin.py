@@ -258,7 +258,9 @@ class SpreadsheetImportExportAdmin(LocalDatesAdminMixin, ImportExportModelAdmin)
     def import_template_view(self, request):
         if not self.has_import_permission(request):
             raise PermissionDenied
-        resource = self.get_import_resource_classes(request)[0]()
+        resource = self.get_import_resource_classes(request)[0](
+            **self.get_import_resource_kwargs(request)
+        )
         response = HttpResponse(resource.template(), content_type=XLSX_TYPE)
         name = slugify(self.opts.verbose_name_plural)
         response["Content-Disposition"] = f'attachment; filename="templat-impor-{name}.xlsx"'
@@ -448,6 +450,26 @@ class ContactAdmin(KeptWhileNamedMixin, AutocompleteAdminMixin, SpreadsheetImpor
     search_fields = ["name", "organisation", "community", "phone"]
     autocomplete_fields = ["region"]
     readonly_fields = ["created_at", "updated_at", "personal_data"]
+
+    def get_resource_kwargs(self, request, *args, **kwargs):
+        # The import finds, overwrites and names only the contacts and regions this user may
+        # see (ContactResource), as the list does.
+        return {**super().get_resource_kwargs(request, *args, **kwargs), "user": request.user}
+
+    def import_action(self, request, **kwargs):
+        """The preview shows the stored data of the contacts the file's rows matched: logged
+        as the list is (UU 27/2022)."""
+        response = super().import_action(request, **kwargs)
+        result = (getattr(response, "context_data", None) or {}).get("result")
+        shown = getattr(result, "contacts_shown", None)
+        if shown:
+            log_action(
+                actor=request.user,
+                action=CONTACT_LIST,
+                ip=get_client_ip_address(request),
+                contacts=shown,
+            )
+        return response
 
     @admin.display(description=_("data pribadi"))
     def personal_data(self, obj):

@@ -239,6 +239,8 @@ class RegionCodeWidget(widgets.ForeignKeyWidget):
 
     def __init__(self, **kwargs):
         super().__init__(Region, field="code", **kwargs)
+        # The regions a row may name; a resource acting for a kecamatan-scoped user narrows it.
+        self.regions = Region.objects.all()
 
     def clean(self, value, row=None, **kwargs):
         text = " ".join(str(value or "").split())
@@ -246,18 +248,27 @@ class RegionCodeWidget(widgets.ForeignKeyWidget):
             return None
         first = text.split(" ", 1)[0]
         if REGION_CODE.match(first):
-            region = Region.objects.filter(code=first).first()
-            if region is None:
-                raise ValueError(_("Kode wilayah “%(code)s” tidak ditemukan.") % {"code": first})
-            return region
-        named = list(Region.objects.filter(name__iexact=text)[:2])
+            region = self.regions.filter(code=first).first()
+            if region is not None:
+                return region
+            if Region.objects.filter(code=first).exists():
+                raise ValueError(self.outside_message(first))
+            raise ValueError(_("Kode wilayah “%(code)s” tidak ditemukan.") % {"code": first})
+        named = list(self.regions.filter(name__iexact=text)[:2])
         if len(named) == 1:
             return named[0]
         if named:
             raise ValueError(
                 _("Ada beberapa wilayah bernama “%(name)s”; tulis kodenya.") % {"name": text}
             )
+        if Region.objects.filter(name__iexact=text).exists():
+            raise ValueError(self.outside_message(text))
         raise ValueError(_("Wilayah “%(name)s” tidak ditemukan.") % {"name": text})
+
+    @staticmethod
+    def outside_message(region: str) -> str:
+        # Region names and codes are public data: saying that one exists reveals nothing.
+        return _("Wilayah “%(region)s” di luar wilayah kerja Anda.") % {"region": region}
 
     def render(self, value, obj=None, **kwargs):
         return f"{value.code} {value.name}" if value else ""
@@ -474,10 +485,10 @@ class LabelledResource(SpreadsheetSafeResource):
         return buffer.getvalue()
 
 
-def _regions():
+def _regions(regions=None):
+    regions = Region.objects.all() if regions is None else regions
     return [
-        (region.code, region.name)
-        for region in Region.objects.exclude(level="kabupaten").order_by("code")
+        (region.code, region.name) for region in regions.exclude(level="kabupaten").order_by("code")
     ]
 
 
@@ -545,6 +556,26 @@ class ContactResource(LabelledResource):
     # What anonymising a contact erases (directory.services.contact_anonymise).
     PERSONAL_FIELDS = ("name", "organisation", "community", "phone")
 
+    def __init__(self, *, user=None, **kwargs):
+        """`user`: whom the import or export acts for. Contacts are personal data: a row finds,
+        overwrites or is compared with only the contacts that user may see, and names only the
+        regions the user works in (a kecamatan-scoped administrator moved contacts into and out
+        of other kecamatan, and read their stored data in the preview). Without a user (the
+        library builds one to list the columns) it reaches no contact and no region."""
+        super().__init__(**kwargs)
+        self.user = user
+        self.fields["region"].widget.regions = (
+            Region.objects.none() if user is None else Region.objects.visible_to(user)
+        )
+        # Existing contacts whose stored data the preview shows (an updated or unchanged row,
+        # a duplicate named in a message): the admin logs them as read (UU 27/2022).
+        self.contacts_shown = set()
+
+    def get_queryset(self):
+        if self.user is None:
+            return Contact.objects.none()
+        return Contact.objects.visible_to(self.user)
+
     def get_or_init_instance(self, instance_loader, row):
         """A row with an ID updates that contact, and only an existing one: an unknown ID would
         be stored under that number (which the database later hands out again). An anonymised
@@ -562,6 +593,8 @@ class ContactResource(LabelledResource):
             )
         if new:
             self._refuse_known_person(row)
+        else:
+            self.contacts_shown.add(instance.pk)
         if not new and self._restores_erased_data(instance, row):
             message = _(
                 "Data pribadi tokoh ID %(id)s sudah dihapus atas permintaan yang bersangkutan "
@@ -595,14 +628,14 @@ class ContactResource(LabelledResource):
             number = to_python(phone, region=settings.PHONENUMBER_DEFAULT_REGION)
             if not number.is_valid():
                 return  # a bad number is the phone column's own error
-            same = Contact.objects.filter(name__iexact=name, phone=number)
+            same = self.get_queryset().filter(name__iexact=name, phone=number)
         else:
             # Without a number: the same name in the same region, among those without one.
             try:
                 region = self.fields["region"].clean(row)
             except (KeyError, ValueError):
                 return
-            same = Contact.objects.filter(name__iexact=name, region=region, phone="")
+            same = self.get_queryset().filter(name__iexact=name, region=region, phone="")
         existing = same.order_by("pk").first()
         if existing is None:
             return
@@ -611,11 +644,16 @@ class ContactResource(LabelledResource):
                 "Baris ini sama dengan baris sebelumnya di berkas ini (nama dan nomor sama)."
             )
         else:
+            self.contacts_shown.add(existing.pk)
             message = _(
                 "Tokoh ini sudah ada di direktori (ID %(id)s, %(name)s). Isi kolom ID dengan "
                 "%(id)s untuk memperbarui datanya, atau hapus baris ini."
             ) % {"id": existing.pk, "name": existing.name}
         raise ValidationError({"id": message})
+
+    def after_import(self, dataset, result, **kwargs):
+        super().after_import(dataset, result, **kwargs)
+        result.contacts_shown = sorted(self.contacts_shown)
 
     def _restores_erased_data(self, instance, row) -> bool:
         for name in self.PERSONAL_FIELDS:
@@ -638,7 +676,7 @@ class ContactResource(LabelledResource):
             (_("Jenis tokoh"), ContactKind.choices),
             (_("Dasar pemrosesan data"), LegalBasis.choices),
             (_("Aktif"), [("ya", _("aktif")), ("tidak", _("tidak aktif"))]),
-            (_("Wilayah"), _regions()),
+            (_("Wilayah"), _regions(self.fields["region"].widget.regions)),
         ]
 
     def example(self):
