@@ -336,6 +336,17 @@ class RegionAdmin(AutocompleteAdminMixin, LocalDatesAdminMixin, admin.ModelAdmin
     def has_boundary(self, obj):
         return yes_no_icon(obj.outlined)
 
+    # Pickers of other admins offering only the regions the user works in (their form fields
+    # are narrowed the same way): (app label, model name, field name).
+    SCOPED_PICKERS = {("directory", "contact", "region")}
+
+    def get_search_results(self, request, queryset, search_term):
+        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        picker = tuple(request.GET.get(key) for key in ("app_label", "model_name", "field_name"))
+        if picker in self.SCOPED_PICKERS:
+            results = results.filter(pk__in=Region.objects.visible_to(request.user).values("pk"))
+        return results, may_have_duplicates
+
     def get_urls(self):
         return [
             path(
@@ -470,6 +481,14 @@ class ContactAdmin(KeptWhileNamedMixin, AutocompleteAdminMixin, SpreadsheetImpor
                 contacts=shown,
             )
         return response
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # A contact is saved only in a region the user works in: one saved in another
+        # kecamatan vanished from a scoped administrator's own list. (The picker's search is
+        # narrowed the same way: RegionAdmin.get_search_results.)
+        if db_field.name == "region":
+            kwargs["queryset"] = Region.objects.visible_to(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     @admin.display(description=_("data pribadi"))
     def personal_data(self, obj):

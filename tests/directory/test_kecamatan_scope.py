@@ -153,3 +153,36 @@ def test_the_preview_is_logged_as_an_access_to_the_contacts_it_shows(
         sorted([ours.pk, twin.pk]),
         "10.5.5.5",
     )
+
+
+# --- the contact form ---------------------------------------------------------------------------
+
+
+def test_the_region_picker_offers_only_the_kecamatan(
+    client, admin_user, scoped_admin, kecamatan, desa, other_kecamatan
+):
+    picker = {"app_label": "directory", "model_name": "contact", "field_name": "region"}
+
+    def offered(user):
+        client.force_login(user)
+        found = client.get("/admin/autocomplete/", picker).json()["results"]
+        return {item["text"] for item in found}
+
+    assert offered(scoped_admin) == {str(kecamatan), str(desa)}
+    assert str(other_kecamatan) in offered(admin_user)
+
+    client.force_login(scoped_admin)
+    form = client.get("/admin/directory/contact/add/").context["adminform"].form
+    assert set(form.fields["region"].queryset) == {kecamatan, desa}
+    response = client.post(
+        "/admin/directory/contact/add/",
+        {
+            "name": "Tokoh Pindahan",
+            "kind": "agama",
+            "region": other_kecamatan.pk,
+            "legal_basis": "tugas_publik",
+            "active": "on",
+        },
+    )
+    assert response.status_code == 200 and "region" in response.context["adminform"].form.errors
+    assert not Contact.objects.filter(name="Tokoh Pindahan").exists()
