@@ -4,7 +4,7 @@ that names a role: every other module asks `user.has_perm(...)` for a named perm
 import rules
 
 from accounts.choices import Role
-from core.rules import holds_role
+from core.rules import holds_role, is_regency_wide
 
 is_petugas = holds_role(Role.PETUGAS)
 is_secretariat = holds_role(Role.SEKRETARIAT)
@@ -21,12 +21,6 @@ def has_agency(user) -> bool:
 @rules.predicate
 def is_cleared_restricted(user) -> bool:
     return bool(getattr(user, "cleared_restricted", False))
-
-
-@rules.predicate
-def is_regency_wide(user) -> bool:
-    """Not scoped to one kecamatan: sees the whole regency (what its roles let it see)."""
-    return not getattr(user, "kecamatan_id", None)
 
 
 # Field officers and the secretariat file reports of conflict.

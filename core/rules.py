@@ -23,6 +23,13 @@ def holds_any_role(user) -> bool:
     return bool(getattr(user, "roles", ()))
 
 
+@rules.predicate
+def is_regency_wide(user) -> bool:
+    """Not scoped to one kecamatan: sees the whole regency (what its roles let it see). Here,
+    below the directory, so the directory's own rules can ask it too."""
+    return not getattr(user, "kecamatan_id", None)
+
+
 # Deny by default: a signed-in account without a role sees no data at all (issue 13 item 7).
 # Superusers are the portal's technical owners and are members without a Group.
 is_task_force_member = rules.is_superuser | holds_any_role

@@ -336,6 +336,22 @@ class RegionAdmin(AutocompleteAdminMixin, LocalDatesAdminMixin, admin.ModelAdmin
     def has_boundary(self, obj):
         return yes_no_icon(obj.outlined)
 
+    # A region changes what a whole kecamatan's records mean (directory.manage_regions).
+    def has_add_permission(self, request):
+        return super().has_add_permission(request) and request.user.has_perm(
+            "directory.manage_regions"
+        )
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and request.user.has_perm(
+            "directory.manage_regions"
+        )
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and request.user.has_perm(
+            "directory.manage_regions"
+        )
+
     # Pickers of other admins offering only the regions the user works in (their form fields
     # are narrowed the same way): (app label, model name, field name).
     SCOPED_PICKERS = {("directory", "contact", "region")}

@@ -2,7 +2,7 @@
 
 import rules
 
-from core.rules import holds_role
+from core.rules import holds_role, is_regency_wide
 
 # The directory sits below accounts (where the roles are named as predicates), so the
 # administrator role is named here by its Group name.
@@ -15,5 +15,10 @@ rules.add_perm("directory.export_contact", is_admin)
 # administrators, whatever model permissions a Group gives for editing one row at a time.
 rules.add_perm("directory.import_agency", is_admin)
 rules.add_perm("directory.import_contact", is_admin)
+# Regions are the regency's: the outline decides which coordinates every officer's report may
+# have, and a contact or report belongs to a kecamatan by its region. Only an administrator for
+# the whole regency adds, changes or deletes them and uploads outlines; a kecamatan-scoped one
+# reads them.
+rules.add_perm("directory.manage_regions", is_admin & is_regency_wide)
 # The data-subject report of a contact (what is stored, every access) and anonymising one.
 rules.add_perm("directory.manage_contact_personal_data", is_admin)

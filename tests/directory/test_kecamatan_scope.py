@@ -4,13 +4,15 @@ Personas: a regency-wide administrator, one scoped to Diwek (35.17.08), and a co
 side of that kecamatan's border."""
 
 import io
+import json
 
 import openpyxl
 import pytest
 
 from accounts.choices import Role
 from core.models import ActivityLog
-from directory.models import Contact
+from directory.models import Contact, Region
+from tests.directory.test_geography import SQUARE, UPLOAD, collection, feature, upload
 from tests.directory.test_spreadsheets import (
     LABELLED_HEADER,
     XLSX,
@@ -186,3 +188,36 @@ def test_the_region_picker_offers_only_the_kecamatan(
     )
     assert response.status_code == 200 and "region" in response.context["adminform"].form.errors
     assert not Contact.objects.filter(name="Tokoh Pindahan").exists()
+
+
+# --- regions and outlines -----------------------------------------------------------------------
+
+
+def test_a_scoped_administrator_reads_regions_but_does_not_change_them(
+    client, scoped_admin, kecamatan
+):
+    client.force_login(scoped_admin)
+    url = f"/admin/directory/region/{kecamatan.pk}/change/"
+    assert client.get("/admin/directory/region/").status_code == 200
+    assert client.get(url).status_code == 200  # read-only
+    assert UPLOAD not in client.get("/admin/directory/region/").content.decode()
+
+    fields = {"code": kecamatan.code, "name": "Diganti", "level": "kecamatan"}
+    assert client.post(url, fields).status_code == 403
+    assert client.post("/admin/directory/region/add/", fields).status_code == 403
+    outline = json.dumps(collection(feature("35.17"), feature("35.17.08"))).encode()
+    assert client.get(UPLOAD).status_code == 403
+    assert client.post(UPLOAD, upload(outline)).status_code == 403
+    kecamatan.refresh_from_db()
+    assert kecamatan.name == "Diwek" and kecamatan.boundary is None
+    assert Region.objects.get(code="35.17").boundary is None
+
+
+def test_a_regency_wide_administrator_still_uploads_outlines(client, admin_user, kecamatan):
+    client.force_login(admin_user)
+    assert UPLOAD in client.get("/admin/directory/region/").content.decode()
+    outline = json.dumps(collection(feature("35.17.08"))).encode()
+    response = client.post(UPLOAD, upload(outline), follow=True)
+    assert "Batas wilayah dimuat untuk 1 wilayah." in response.content.decode()
+    kecamatan.refresh_from_db()
+    assert kecamatan.boundary == SQUARE
