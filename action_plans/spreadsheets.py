@@ -92,7 +92,7 @@ def matrix_workbook(plan, rows, *, above=None) -> bytes:
     sheet = book.active
     sheet.title = f"RAT {plan.year}"
     for line in above:
-        sheet.append([sheets.plain(v) for v in line])
+        sheet.append(sheets.cells(sheet, line))
     if above:
         sheet["A1"].font = Font(bold=True, size=12)
     # (header, width) in the order of the columns
@@ -122,7 +122,7 @@ def matrix_workbook(plan, rows, *, above=None) -> bytes:
         (_("Tindak lanjut"), 30),
         (_("Status"), 16),
     ]
-    sheet.append([sheets.plain(title) for title, _width in header])
+    sheet.append(sheets.cells(sheet, [title for title, _width in header]))
     header_row = sheet.max_row
     for cell in sheet[header_row]:
         cell.font = sheets.HEADER_FONT
@@ -166,7 +166,7 @@ def matrix_workbook(plan, rows, *, above=None) -> bytes:
             "\n".join(follow_ups),
             str(row.status),
         ]
-        sheet.append([sheets.plain(v) for v in line])
+        sheet.append(sheets.cells(sheet, line))
     sheet.freeze_panes = f"A{header_row + 1}"
     sheet.auto_filter.ref = f"A{header_row}:{get_column_letter(len(header))}{sheet.max_row}"
     _signature_block(sheet, plan, column=max(len(header) - 3, 1))
@@ -192,7 +192,7 @@ def _signature_block(sheet, plan, column):
         _("NIP %(nip)s") % {"nip": signer.nip} if signer.nip else None,
     ]
     for line in lines:
-        sheet.append([None] * (column - 1) + [sheets.plain(line)])
+        sheet.append(sheets.cells(sheet, [None] * (column - 1) + [line]))
         if line == name:
             sheet.cell(row=sheet.max_row, column=column).font = Font(bold=True, underline="single")
 
@@ -207,7 +207,7 @@ def import_template(plan) -> bytes:
     header = [str(label) for _key, label in IMPORT_COLUMNS] + [
         target_label(p.code) for p in periods
     ]
-    sheet.append(header)
+    sheet.append(sheets.cells(sheet, header))
     for cell in sheet[1]:
         cell.font = sheets.HEADER_FONT
         cell.alignment = sheets.HEADER_ALIGNMENT
@@ -239,9 +239,9 @@ def import_template(plan) -> bytes:
         str(BudgetSource.APBD.label),
         "",
     ] + [1 for _p in periods]
-    # Agency names are typed by people (forms refuse only NUL): plain() drops what a workbook
+    # Agency names are typed by people (forms refuse only NUL): cells() drops what a workbook
     # cannot hold.
-    sheet.append([sheets.plain(value) for value in example])
+    sheet.append(sheets.cells(sheet, example))
     sheets.allowed_values_sheet(
         book,
         str(ALLOWED_SHEET),

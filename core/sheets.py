@@ -1,8 +1,10 @@
 """Typed spreadsheet cells shared by every export and import template.
 
 A cell keeps the type of its value: a count or a coordinate is written as a number (so a negative
-latitude is a number Excel computes with, never text, never a formula), a date as a date. Only text
-goes through `spreadsheet_safe`, because only text can start a formula.
+latitude is a number Excel computes with, never text, never a formula), a date as a date, text as a
+string cell. A string cell is never read as a formula, so a workbook keeps text exactly as typed
+(`+6281234567890`, `=HYPERLINK(...)`); only CSV, which has no cell types, writes text starting
+like a formula with `spreadsheet_safe`'s apostrophe.
 """
 
 import io
@@ -53,8 +55,9 @@ class Column:
 
 def plain(value):
     """The value as openpyxl should write it: lazy labels as text, aware datetimes in local time
-    (Excel has no time zones), text made formula-safe and without the control characters a
-    workbook cannot hold (forms refuse only NUL); numbers, dates and None as they are."""
+    (Excel has no time zones), text without the control characters a workbook cannot hold (forms
+    refuse only NUL); numbers, dates and None as they are. Text must then be written as a string
+    cell (`store`, `cells`): openpyxl makes a formula of text starting with "=" on its own."""
     if isinstance(value, Promise):
         value = str(value)
     if isinstance(value, datetime):
@@ -63,13 +66,29 @@ def plain(value):
         return value.replace(tzinfo=None)
     if isinstance(value, str):
         value = ILLEGAL_CHARACTERS_RE.sub("", value)
-    return spreadsheet_safe(value)
+    return value
+
+
+def store(cell, value):
+    """`value` in `cell` as `plain` makes it, text as a string cell: openpyxl types text starting
+    with "=" as a formula, and "#N/A" and its kind as an error, whatever the cell is meant to
+    hold. Excel and LibreOffice show and copy a string cell's text as it is."""
+    cell.value = plain(value)
+    if isinstance(cell.value, str):
+        cell.data_type = "s"
+    return cell
+
+
+def cells(sheet, values) -> list:
+    """A row for `sheet.append` (write-only and normal sheets alike), each value `store`d."""
+    return [store(WriteOnlyCell(sheet), value) for value in values]
 
 
 def text_cell(value, *, decimal_separator=".") -> str:
-    """The value as CSV text: dates DD/MM/YYYY when the decimal separator is a comma (Excel set to
-    Indonesian), ISO otherwise; empty for None."""
-    value = plain(value)
+    """The value as CSV text: text formula-safe (`spreadsheet_safe`: CSV has no cell types, so a
+    spreadsheet program decides from the text), dates DD/MM/YYYY when the decimal separator is a
+    comma (Excel set to Indonesian), ISO otherwise; empty for None."""
+    value = spreadsheet_safe(plain(value))
     indonesian = decimal_separator == ","
     if value is None:
         return ""
@@ -94,8 +113,8 @@ WHITESPACE = (
     "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005"
     "\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
 )
-# Text starting like a formula gets `spreadsheet_safe`'s apostrophe: a regular expression, so
-# the value (often a subquery) is computed once.
+# Text starting like a formula gets `spreadsheet_safe`'s apostrophe in CSV: a regular
+# expression, so the value (often a subquery) is computed once.
 _FORMULA_RE = "^[" + "".join("\\" + c if c in "]\\^-" else c for c in FORMULA_STARTS) + "]"
 _SQL_DATE_FORMATS = {
     (DATE, "."): "YYYY-MM-DD",
@@ -223,7 +242,7 @@ def header_row(sheet, columns):
     """The header cells, bold and wrapped (works in write-only and normal sheets alike)."""
     cells = []
     for column in columns:
-        cell = WriteOnlyCell(sheet, value=plain(column.header))
+        cell = store(WriteOnlyCell(sheet), column.header)
         cell.font = HEADER_FONT
         cell.alignment = HEADER_ALIGNMENT
         cells.append(cell)
@@ -243,13 +262,11 @@ def allowed_values_sheet(book, title, lists):
     for block, (heading, items) in enumerate(lists):
         first = block * 3 + 1
         value_column, meaning_column = get_column_letter(first), get_column_letter(first + 1)
-        sheet[f"{value_column}1"] = plain(heading)
-        sheet[f"{meaning_column}1"] = plain(_("Keterangan"))
-        for cell in (sheet[f"{value_column}1"], sheet[f"{meaning_column}1"]):
-            cell.font = HEADER_FONT
+        for column, text in ((first, heading), (first + 1, _("Keterangan"))):
+            store(sheet.cell(row=1, column=column), text).font = HEADER_FONT
         for row, (value, meaning) in enumerate(items, start=2):
-            sheet[f"{value_column}{row}"] = plain(str(value))
-            sheet[f"{meaning_column}{row}"] = plain(str(meaning))
+            store(sheet.cell(row=row, column=first), str(value))
+            store(sheet.cell(row=row, column=first + 1), str(meaning))
         sheet.column_dimensions[value_column].width = 18
         sheet.column_dimensions[meaning_column].width = 40
     sheet.freeze_panes = "A2"
@@ -314,7 +331,6 @@ def _row_xml(number, columns, letters, item, date_styles) -> str:
             continue
         kind = type(value)
         if kind is str:  # most cells: a shortcut to what `plain` does with text
-            value = spreadsheet_safe(value)
             cells.append(f'<c r="{letter}{number}" t="inlineStr">{_text_xml(value)}</c>')
             continue
         if kind is int:
@@ -369,16 +385,14 @@ _ILLEGAL_RE = (
 
 
 def xlsx_value(column: Column) -> Sql:
-    """The column's `sql` value as `_row_xml` puts it in its cell: text formula-safe, without
-    the characters XML cannot carry, escaped; numbers as text; dates as Excel serial numbers
-    (days since 1899-12-30, local time). NULL for an empty cell."""
+    """The column's `sql` value as `_row_xml` puts it in its cell: text as it is (a string
+    cell), without the characters XML cannot carry, escaped; numbers as text; dates as Excel
+    serial numbers (days since 1899-12-30, local time). NULL for an empty cell."""
     if column.kind == TEXT:
         return Sql(
-            "replace(replace(replace(regexp_replace(regexp_replace(NULLIF(%s, ''), %s, %s),"
-            " %s, '', 'g'), '&', '&amp;'), '<', '&lt;'), '>', '&gt;')",
+            "replace(replace(replace(regexp_replace(NULLIF(%s, ''), %s, '', 'g'),"
+            " '&', '&amp;'), '<', '&lt;'), '>', '&gt;')",
             column.sql,
-            _FORMULA_RE,
-            "'\\&",
             _ILLEGAL_RE,
         )
     if column.kind == NUMBER:

@@ -29,10 +29,12 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def spreadsheet_safe(value):
-    """Text that Excel would run as a formula (`=HYPERLINK(...)`, `+1+cmd|...`, `@SUM(...)`) is
-    written with a leading apostrophe, so typed text can never execute in whoever opens the
-    export; the text itself is kept whole. Numbers and dates pass unchanged. Every export (CSV and
-    Excel, the portal's and the admin's) writes its cells through this one function."""
+    """Text that a spreadsheet program would run as a formula (`=HYPERLINK(...)`, `+1+cmd|...`,
+    `@SUM(...)`) gets a leading apostrophe, so typed text can never execute in whoever opens the
+    export; the text itself is kept whole. Numbers and dates pass unchanged. For CSV only, where
+    the program guesses each cell's type from its text: every CSV export (the portal's and the
+    admin's) writes its cells through this one function. A workbook writes text as string cells
+    instead (core.sheets.store), which are never formulas and show no apostrophe."""
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value
     return value

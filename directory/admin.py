@@ -42,11 +42,10 @@ from core.models import ActivityLog
 from core.services import log_action
 from core.utils import spreadsheet_safe
 from directory import resources as directory_resources
+from directory.formats import SpreadsheetCSV, SpreadsheetXLSX
 from directory.models import Agency, Contact, Region, TeamDecree, TeamMember
 from directory.resources import (
     AgencyResource,
-    BoundedCSV,
-    BoundedXLSX,
     ContactResource,
     FileTooLarge,
     ImportFileError,
@@ -89,7 +88,7 @@ class SpreadsheetImportExportAdmin(LocalDatesAdminMixin, ImportExportModelAdmin)
     """Excel and CSV only; the import page lists every bad row by its line in the file and offers
     an Excel template to fill. Exported files are named in Indonesian."""
 
-    formats = [BoundedXLSX, BoundedCSV]
+    formats = [SpreadsheetXLSX, SpreadsheetCSV]
     import_form_class = BoundedImportForm
     export_form_class = LabelledExportForm
     import_template_name = "admin/directory/import.html"

@@ -29,7 +29,7 @@ from phonenumber_field.phonenumber import to_python
 from core import sheets
 from core.imports import blank, filled_rows, unknown_column_message
 from core.models import ActivityLog
-from core.utils import spreadsheet_safe, spreadsheet_unescape
+from core.utils import spreadsheet_unescape
 from directory.choices import AgencyKind, ContactKind, LegalBasis
 from directory.models import Agency, Contact, Region
 from directory.services import CONTACT_ANONYMISE
@@ -182,12 +182,9 @@ class BoundedXLSX(base_formats.XLSX):
 
 
 class SpreadsheetSafeResource(resources.ModelResource):
-    """Every exported cell goes through core.utils.spreadsheet_safe (a leading = + - @ is
-    neutralised, never dropped); an import undoes exactly that escape, so an exported file
-    imports back unchanged."""
-
-    def export_field(self, field, instance, **kwargs):
-        return spreadsheet_safe(super().export_field(field, instance, **kwargs))
+    """An export's cells are made safe by its format (directory.formats: string cells in a
+    workbook, core.utils.spreadsheet_safe in CSV); an import undoes exactly that escape, so an
+    exported file imports back unchanged."""
 
     def before_import_row(self, row, **kwargs):
         for key, value in row.items():
@@ -478,7 +475,9 @@ class LabelledResource(SpreadsheetSafeResource):
         sheets.prepare(sheet, columns)
         sheet.append(sheets.header_row(sheet, columns))
         example = self.example()
-        sheet.append([sheets.plain(example.get(f.attribute, "")) for f in self.fields.values()])
+        sheet.append(
+            sheets.cells(sheet, [example.get(f.attribute, "") for f in self.fields.values()])
+        )
         sheets.allowed_values_sheet(book, _("Pilihan"), self.allowed_values())
         buffer = io.BytesIO()
         book.save(buffer)

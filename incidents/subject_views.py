@@ -158,7 +158,7 @@ class PartySubjectReportView(PermissionRequiredMixin, View):
         sheet = book.active
         sheet.title = _("Data subjek")
         for row in self.rows(parties, mentioned, accesses):
-            sheet.append([sheets.plain(value) for value in row])
+            sheet.append(sheets.cells(sheet, row))
         response = HttpResponse(
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         )

@@ -258,6 +258,24 @@ def test_rat_export_of_a_title_with_a_control_character(client, established, sek
     assert "Rapatkoordinasi" in cells
 
 
+def test_rat_export_keeps_text_starting_like_a_formula_as_typed(client, established, sekretariat):
+    # Sent to the province: a title starting with "-" or "=" is a string cell, shown as typed,
+    # not behind an apostrophe, and never a formula.
+    Activity.objects.filter(plan=established, code="1.1").update(title='=HYPERLINK("http://x")')
+    Activity.objects.filter(plan=established).exclude(code="1.1").update(title="-Patroli")
+    client.force_login(sekretariat)
+    response = client.get("/rat/2024/ekspor.xlsx")
+    cells = {
+        cell.value: cell.data_type
+        for row in openpyxl.load_workbook(io.BytesIO(response.content)).active.iter_rows()
+        for cell in row
+    }
+    assert cells['=HYPERLINK("http://x")'] == "s"
+    assert cells["-Patroli"] == "s"
+    assert "f" not in cells.values()
+    assert not any(isinstance(value, str) and value.startswith("'") for value in cells)
+
+
 def test_import_template_with_a_control_character_in_an_agency_acronym(client, plan, sekretariat):
     # The template's example row names agencies as typed (forms refuse only NUL): 500 before.
     AgencyFactory(name="AAA Dinas Uji", acronym="Dinas\x0bUji")

@@ -37,7 +37,7 @@ def test_cells_keep_their_types_and_text_is_safe():
     rows = list(sheet.values)
     assert rows[0] == ("Judul", "Tanggal", "Waktu", "Jumlah")
     assert rows[1] == (
-        '\'=HYPERLINK("http://x")',
+        '=HYPERLINK("http://x")',  # a string cell, as typed: never a formula, no apostrophe
         datetime(2026, 3, 14),
         datetime(2026, 3, 10, 20),
         0,
@@ -49,6 +49,36 @@ def test_cells_keep_their_types_and_text_is_safe():
     assert sheet["D3"].data_type == "n" and sheet["A2"].data_type == "s"
     assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref == "A1:D4"
     assert sheet["A1"].font.bold and sheet.column_dimensions["A"].width == 40
+
+
+def test_text_starting_like_a_formula_is_a_string_cell_as_typed():
+    typed = ["+6281234567890", '=HYPERLINK("http://x")', "-", "@SUM(A1)", "#N/A"]
+    sheet = workbook([(text, None, None, None) for text in typed])["Laporan"]
+    cells = [row[0] for row in sheet.iter_rows(min_row=2)]
+    assert [cell.value for cell in cells] == typed
+    assert {cell.data_type for cell in cells} == {"s"}
+
+
+def test_openpyxl_rows_write_text_as_string_cells():
+    # openpyxl alone makes a formula of "=…" and an error of "#N/A" (the RAT matrix, templates).
+    book = openpyxl.Workbook()
+    sheet = book.active
+    typed = ["+6281234567890", '=HYPERLINK("http://x")', "#N/A", "tab\x0bbed"]
+    sheet.append(sheets.cells(sheet, [*typed, 5, date(2026, 3, 14)]))
+    sheets.store(sheet.cell(row=2, column=1), "=1+1")
+    buffer = io.BytesIO()
+    book.save(buffer)
+    sheet = openpyxl.load_workbook(buffer).active
+    assert [c.value for c in sheet[1]] == [*typed[:3], "tabbed", 5, datetime(2026, 3, 14)]
+    assert [c.data_type for c in sheet[1]] == ["s", "s", "s", "s", "n", "d"]
+    assert (sheet["A2"].value, sheet["A2"].data_type) == ("=1+1", "s")
+
+
+def test_csv_text_keeps_the_apostrophe():
+    # CSV has no cell types: the spreadsheet program decides from the text.
+    assert sheets.text_cell("+6281234567890") == "'+6281234567890"
+    assert sheets.text_cell("=1+1") == "'=1+1"
+    assert sheets.text_cell(-5) == "-5"
 
 
 def test_an_empty_export_is_a_header_with_its_filter():

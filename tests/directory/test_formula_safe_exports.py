@@ -1,6 +1,7 @@
-"""Every export neutralises formulas with one helper (issue 13 item 6): a leading = + - @ gets an
-apostrophe, the text is kept whole, numbers are untouched, and an admin export imports back
-unchanged."""
+"""Every export neutralises formulas (issue 13 item 6) and keeps the text whole: a workbook writes
+text as string cells, never formulas, with no apostrophe to see or to copy; a CSV, which has no
+cell types, gives a leading = + - @ an apostrophe (one helper). Numbers are untouched, and an admin
+export imports back unchanged."""
 
 import csv
 import io
@@ -55,34 +56,53 @@ def export(client, fmt):
     )
     assert response.status_code == 200
     if fmt == XLSX:
-        rows = list(openpyxl.load_workbook(io.BytesIO(response.content)).active.values)
-    else:
-        rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
-    return dict(zip(rows[0], rows[1], strict=True)), response.content
+        sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+        rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
+        types = dict(zip(rows[0], [cell.data_type for cell in sheet[2]], strict=True))
+        return dict(zip(rows[0], rows[1], strict=True)), types, response.content
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    return dict(zip(rows[0], rows[1], strict=True)), None, response.content
 
 
-@pytest.mark.parametrize("fmt", [XLSX, CSV])
-def test_admin_export_neutralises_every_formula_and_drops_nothing(
-    client, admin_user, hostile_contact, fmt
+def test_admin_workbook_export_keeps_text_as_typed_in_string_cells(
+    client, admin_user, hostile_contact
+):
+    # A string cell is never a formula; an apostrophe in it was shown, and copied into WhatsApp.
+    client.force_login(admin_user)
+    record, types, _content = export(client, XLSX)
+    for name, value in PAYLOADS.items():
+        assert record[HEADERS[name]] == value
+        assert types[HEADERS[name]] == "s"
+    assert record["Nomor telepon"] == "+6281234567890"
+    assert types["Nomor telepon"] == "s"
+    assert record["Wilayah"] == "35.17.08.2001 Ceweng"
+
+
+def test_admin_csv_export_neutralises_every_formula_and_drops_nothing(
+    client, admin_user, hostile_contact
 ):
     client.force_login(admin_user)
-    record, _content = export(client, fmt)
+    record, _types, _content = export(client, CSV)
     for name, value in PAYLOADS.items():
         assert record[HEADERS[name]] == "'" + value
     assert record["Nomor telepon"] == "'+6281234567890"
     assert record["Wilayah"] == "35.17.08.2001 Ceweng"
 
 
-def test_admin_export_imports_back_unchanged(client, admin_user, hostile_contact):
+@pytest.mark.parametrize("fmt", [XLSX, CSV])
+def test_admin_export_imports_back_unchanged_in_either_format(
+    client, admin_user, hostile_contact, fmt
+):
     client.force_login(admin_user)
-    _record, content = export(client, CSV)
+    _record, _types, content = export(client, fmt)
     Contact.objects.filter(pk=hostile_contact.pk).update(name="diubah", phone="")
     upload = io.BytesIO(content)
-    upload.name = "kontak.csv"
-    confirm(client, "contact", import_file(client, "contact", upload, CSV))
+    upload.name = "kontak.xlsx" if fmt == XLSX else "kontak.csv"
+    confirm(client, "contact", import_file(client, "contact", upload, fmt))
     contact = Contact.objects.get(pk=hostile_contact.pk)
     assert contact.name == PAYLOADS["name"]
     assert contact.organisation == PAYLOADS["organisation"]
+    assert contact.community == PAYLOADS["community"]
     assert str(contact.phone) == "+6281234567890"
 
 
@@ -91,5 +111,5 @@ def test_admin_export_of_a_name_with_a_control_character(client, admin_user, des
     # Forms refuse only NUL; openpyxl refuses every control character and the export failed.
     Contact.objects.create(kind="agama", phone="081234567890", region=desa, name="Tokoh\x01Uji")
     client.force_login(admin_user)
-    record, _content = export(client, fmt)
+    record, _types, _content = export(client, fmt)
     assert record["Nama"] == ("Tokoh\ufffdUji" if fmt == XLSX else "Tokoh\x01Uji")

@@ -213,8 +213,8 @@ def test_contacts_export_to_excel_with_e164_numbers(client, admin_user, desa):
     header = list(rows[0])
     record = dict(zip(header, rows[1], strict=True))
     assert record["Nama"] == "Tokoh Ekspor"
-    # Text starting with + is neutralised like a formula; the number itself is kept whole.
-    assert record["Nomor telepon"] == "'+6281234567890"
+    # A string cell, as typed: no apostrophe to see or to copy into WhatsApp.
+    assert record["Nomor telepon"] == "+6281234567890"
     assert record["Wilayah"] == "35.17.08.2001 Ceweng"
     # Which contacts went out, and to whom, is in the person's data-subject report.
     exported = Contact.objects.get(name="Tokoh Ekspor")

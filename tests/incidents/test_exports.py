@@ -86,7 +86,7 @@ def test_excel_round_trip_keeps_numbers_dates_and_neutralised_text(client, sekre
     assert row["Waktu kejadian"] == datetime(2026, 3, 10, 20, 0)  # local time, as a date
     assert row["Meninggal"] == 0 and row["Luka"] is None  # zero stays 0, unknown stays empty
     assert row["Kerugian (Rp)"] == 1_250_000
-    assert row["Judul"] == '\'=HYPERLINK("http://x","klik")'
+    assert row["Judul"] == '=HYPERLINK("http://x","klik")'  # a string cell, as typed
     header = list(next(sheet.values))
     latitude = sheet.cell(row=2, column=header.index("Lintang") + 1)
     assert latitude.data_type == "n"

@@ -326,7 +326,8 @@ def test_incident_exports_never_carry_live_formulas(
     assert "'=HYPERLINK" in text
     content = b"".join(client.get("/laporan/ekspor.xlsx").streaming_content)
     sheet = openpyxl.load_workbook(io.BytesIO(content)).active
-    assert sheet.cell(row=2, column=3).value == '\'=HYPERLINK("http://x","klik")'
+    # A string cell is never a formula: the title is kept as typed, without an apostrophe.
+    assert sheet.cell(row=2, column=3).value == '=HYPERLINK("http://x","klik")'
     assert sheet.cell(row=2, column=3).data_type == "s"
 
 
