@@ -33,9 +33,19 @@ from stream_zip import ZIP_32, stream_zip
 
 from core.utils import FORMULA_STARTS, spreadsheet_safe
 
-TEXT, NUMBER, DATE, DATETIME = "text", "number", "date", "datetime"
+TEXT, NUMBER, DATE, DATETIME, MONTH = "text", "number", "date", "datetime", "month"
+# A column whose each value is a date, a month or a date and time, as precisely as it is known:
+# its `unit` is SQL naming the row's (DATE, MONTH or DATETIME).
+MOMENT = "moment"
 # Shown the Indonesian way whatever the reader's Excel locale (DD/MM/YYYY).
-NUMBER_FORMATS = {DATE: "DD/MM/YYYY", DATETIME: "DD/MM/YYYY HH:MM"}
+NUMBER_FORMATS = {DATE: "DD/MM/YYYY", DATETIME: "DD/MM/YYYY HH:MM", MONTH: "MM/YYYY"}
+
+
+class Month(date):
+    """A month as a cell value: its first day, shown as MM/YYYY (in CSV `03/2025` or
+    `2025-03`). Still a date, so a column of them sorts and filters with the dates."""
+
+
 HEADER_FONT = Font(bold=True)
 HEADER_ALIGNMENT = Alignment(wrap_text=True, vertical="top")
 
@@ -44,13 +54,16 @@ HEADER_ALIGNMENT = Alignment(wrap_text=True, vertical="top")
 class Column:
     """One column of an export: its header, how to read the value from an item (`get`) or, for
     exports PostgreSQL writes itself (`copy_csv`, `stream_xlsx_query`), the value as an
-    expression over the exported queryset's rows (`sql`), its type and its width."""
+    expression over the exported queryset's rows (`sql`), its type and its width. A MOMENT
+    column's `sql` is a timestamp and its `unit` names what of it each row shows; in Python,
+    `get` returns a `Month`, a date or a datetime."""
 
     header: str
     get: Callable[[Any], Any] | None = None
     kind: str = TEXT
     width: int = 14
     sql: Any = None
+    unit: Any = None
 
 
 def plain(value):
@@ -94,6 +107,8 @@ def text_cell(value, *, decimal_separator=".") -> str:
         return ""
     if isinstance(value, datetime):
         return value.strftime("%d/%m/%Y %H:%M" if indonesian else "%Y-%m-%d %H:%M")
+    if isinstance(value, Month):
+        return value.strftime("%m/%Y" if indonesian else "%Y-%m")
     if isinstance(value, date):
         return value.strftime("%d/%m/%Y" if indonesian else "%Y-%m-%d")
     if isinstance(value, Decimal | float):
@@ -121,6 +136,8 @@ _SQL_DATE_FORMATS = {
     (DATE, ","): "DD/MM/YYYY",
     (DATETIME, "."): "YYYY-MM-DD HH24:MI",
     (DATETIME, ","): "DD/MM/YYYY HH24:MI",
+    (MONTH, "."): "YYYY-MM",
+    (MONTH, ","): "MM/YYYY",
 }
 
 
@@ -171,6 +188,19 @@ def csv_cell(column: Column, *, decimal_separator=".") -> Sql:
         return Sql("NULLIF(regexp_replace(%s, %s, %s), '')", column.sql, _FORMULA_RE, "'\\&")
     if column.kind == NUMBER:
         return Sql("replace((%s)::text, '.', %s)", column.sql, decimal_separator)
+    if column.kind == MOMENT:
+        zone = timezone.get_current_timezone_name()
+        return Sql(
+            "to_char(timezone(%s, %s), CASE %s WHEN %s THEN %s WHEN %s THEN %s ELSE %s END)",
+            zone,
+            column.sql,
+            column.unit,
+            MONTH,
+            _SQL_DATE_FORMATS[MONTH, decimal_separator],
+            DATE,
+            _SQL_DATE_FORMATS[DATE, decimal_separator],
+            _SQL_DATE_FORMATS[DATETIME, decimal_separator],
+        )
     date_format = _SQL_DATE_FORMATS[column.kind, decimal_separator]
     if column.kind == DATETIME:
         zone = timezone.get_current_timezone_name()
@@ -344,7 +374,10 @@ def _row_xml(number, columns, letters, item, date_styles) -> str:
         elif isinstance(value, int | float | Decimal):
             cells.append(f'<c r="{letter}{number}" t="n"><v>{value}</v></c>')
         elif isinstance(value, date):
-            style = date_styles[DATETIME if isinstance(value, datetime) else DATE]
+            if isinstance(value, datetime):
+                style = date_styles[DATETIME]
+            else:
+                style = date_styles[MONTH if isinstance(value, Month) else DATE]
             cells.append(f'<c r="{letter}{number}" s="{style}" t="n"><v>{to_excel(value)}</v></c>')
         else:
             cells.append(f'<c r="{letter}{number}" t="inlineStr">{_text_xml(str(value))}</c>')
@@ -387,7 +420,8 @@ _ILLEGAL_RE = (
 def xlsx_value(column: Column) -> Sql:
     """The column's `sql` value as `_row_xml` puts it in its cell: text as it is (a string
     cell), without the characters XML cannot carry, escaped; numbers as text; dates as Excel
-    serial numbers (days since 1899-12-30, local time). NULL for an empty cell."""
+    serial numbers (days since 1899-12-30, local time; a MOMENT's date or month a whole day, the
+    month's first). NULL for an empty cell."""
     if column.kind == TEXT:
         return Sql(
             "replace(replace(replace(regexp_replace(NULLIF(%s, ''), %s, '', 'g'),"
@@ -404,6 +438,20 @@ def xlsx_value(column: Column) -> Sql:
             zone,
             column.sql,
         )
+    if column.kind == MOMENT:
+        zone = timezone.get_current_timezone_name()
+        local = Sql("timezone(%s, %s)", zone, column.sql)
+        return Sql(
+            "CASE %s WHEN %s THEN (extract(epoch FROM %s - TIMESTAMP '1899-12-30')::float8"
+            " / 86400)::text WHEN %s THEN (date_trunc('month', %s)::date - DATE '1899-12-30')::text"
+            " ELSE (%s::date - DATE '1899-12-30')::text END",
+            column.unit,
+            DATETIME,
+            local,
+            MONTH,
+            local,
+            local,
+        )
     return Sql("((%s) - DATE '1899-12-30')::text", column.sql)
 
 
@@ -413,6 +461,12 @@ def _rows_sql(queryset, columns, letters, date_styles):
     subquery: its ORDER BY keeps the subquery from being merged, so its rows come in order, and
     each value (some are subqueries) is read once."""
     values = {f"cell_{index}": xlsx_value(column) for index, column in enumerate(columns)}
+    # A MOMENT's unit picks its cell's style.
+    values |= {
+        f"unit_{index}": column.unit
+        for index, column in enumerate(columns)
+        if column.kind == MOMENT
+    }
     inner = queryset.annotate(**values).values_list(*values)
     inner_sql, inner_params = inner.query.get_compiler(using=inner.db).as_sql()
     cells, params = [], []
@@ -427,6 +481,14 @@ def _rows_sql(queryset, columns, letters, date_styles):
             params.append(WHITESPACE)
         elif column.kind == NUMBER:
             cells.append(f"'<c r=\"{ref}\" t=\"n\"><v>' || {value} || '</v></c>'")
+        elif column.kind == MOMENT:
+            style = (
+                f"CASE r.unit_{index} WHEN '{MONTH}' THEN '{date_styles[MONTH]}'"
+                f" WHEN '{DATE}' THEN '{date_styles[DATE]}' ELSE '{date_styles[DATETIME]}' END"
+            )
+            cells.append(
+                f"'<c r=\"{ref}\" s=\"' || {style} || '\" t=\"n\"><v>' || {value} || '</v></c>'"
+            )
         else:
             style = date_styles[column.kind]
             cells.append(f'\'<c r="{ref}" s="{style}" t="n"><v>\' || {value} || \'</v></c>\'')

@@ -11,10 +11,12 @@ import csv
 
 from django.db.models import F
 from django.http import StreamingHttpResponse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import sheets
-from core.sheets import DATE, DATETIME, NUMBER, Column, Sql
+from core.sheets import DATE, DATETIME, MOMENT, MONTH, NUMBER, Column, Sql
+from incidents.choices import DatePrecision
 from incidents.models import HandlingStep, Incident, Party
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -85,6 +87,38 @@ def _sql_last_step(expression, *args) -> Sql:
     )
 
 
+def occurred_cell(occurred_at, precision):
+    """When it happened, as precisely as it is known, as `Incident.occurred_label` says it: the
+    month for a month (`sheets.Month`), the date for a week, and for a day the date and time,
+    or the date alone at local midnight (a date given without a time). The Python form of
+    `_sql_occurred_unit`."""
+    local = timezone.localtime(occurred_at)
+    if precision == DatePrecision.MONTH:
+        return sheets.Month(local.year, local.month, 1)
+    if precision == DatePrecision.WEEK or (local.hour, local.minute) == (0, 0):
+        return local.date()
+    return occurred_at
+
+
+def _sql_occurred_unit() -> Sql:
+    """What of the report's time its cell shows (`occurred_cell`): MONTH, DATE or DATETIME.
+    Two values of the row, no lookup: the export stays one statement whatever its size."""
+    return Sql(
+        "CASE WHEN %s = %s THEN %s"
+        " WHEN %s = %s OR date_trunc('minute', timezone(%s, %s))::time = TIME '00:00' THEN %s"
+        " ELSE %s END",
+        F("occurred_precision"),
+        DatePrecision.MONTH.value,
+        MONTH,
+        F("occurred_precision"),
+        DatePrecision.WEEK.value,
+        timezone.get_current_timezone_name(),
+        F("occurred_at"),
+        DATE,
+        DATETIME,
+    )
+
+
 def columns() -> list[Column]:
     """The export's columns, in order. Unknown counts stay empty, zero stays 0."""
     action_type_sql, action_labels = sheets.label_case(
@@ -94,7 +128,13 @@ def columns() -> list[Column]:
         Column(_("Nomor laporan"), width=16, sql=F("reference")),
         Column(_("Jenis"), width=10, sql=_sql_choice("kind")),
         Column(_("Judul"), width=40, sql=F("title")),
-        Column(_("Waktu kejadian"), kind=DATETIME, width=17, sql=F("occurred_at")),
+        Column(
+            _("Waktu kejadian"),
+            kind=MOMENT,
+            width=17,
+            sql=F("occurred_at"),
+            unit=_sql_occurred_unit(),
+        ),
         Column(_("Ketepatan waktu"), sql=_sql_choice("occurred_precision")),
         Column(_("Kecamatan"), width=16, sql=F("kecamatan__name")),
         Column(_("Desa/kelurahan"), width=16, sql=F("desa__name")),

@@ -81,6 +81,14 @@ def test_csv_text_keeps_the_apostrophe():
     assert sheets.text_cell(-5) == "-5"
 
 
+def test_a_month_is_a_date_shown_as_its_month():
+    sheet = workbook([("Sebulan", sheets.Month(2025, 3, 1), None, None)])["Laporan"]
+    assert sheet["B2"].value == datetime(2025, 3, 1)
+    assert sheet["B2"].is_date and sheet["B2"].number_format == "MM/YYYY"
+    assert sheets.text_cell(sheets.Month(2025, 3, 1)) == "2025-03"
+    assert sheets.text_cell(sheets.Month(2025, 3, 1), decimal_separator=",") == "03/2025"
+
+
 def test_an_empty_export_is_a_header_with_its_filter():
     sheet = workbook([])["Laporan"]
     assert list(sheet.values) == [("Judul", "Tanggal", "Waktu", "Jumlah")]

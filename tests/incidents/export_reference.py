@@ -105,7 +105,7 @@ def getters() -> dict:
         _("Nomor laporan"): attrgetter("reference"),
         _("Jenis"): _choice("kind"),
         _("Judul"): attrgetter("title"),
-        _("Waktu kejadian"): attrgetter("occurred_at"),
+        _("Waktu kejadian"): lambda i: exports.occurred_cell(i.occurred_at, i.occurred_precision),
         _("Ketepatan waktu"): _choice("occurred_precision"),
         _("Kecamatan"): attrgetter("kecamatan_name"),
         _("Desa/kelurahan"): lambda i: i.desa_name or "",

@@ -154,11 +154,89 @@ def test_comma_csv_keeps_points_and_iso_dates(client, sekretariat, handled):
     assert row["Waktu kejadian"] == "2026-03-10 20:00"
 
 
+# Reported without a time of day (stored at local midnight), for a week, for a month.
+WHEN_KNOWN = [
+    (datetime(2025, 4, 30, 0, 0, tzinfo=WIB), "hari"),
+    (datetime(2025, 4, 30, 0, 0, tzinfo=WIB), "minggu"),
+    (datetime(2025, 3, 1, 0, 0, tzinfo=WIB), "bulan"),
+    (datetime(2025, 3, 17, 9, 30, tzinfo=WIB), "bulan"),
+    (datetime(2025, 4, 30, 0, 5, tzinfo=WIB), "hari"),
+]
+
+
+@pytest.fixture
+def when_known(kecamatan, petugas_unscoped):
+    return [
+        IncidentFactory(
+            kecamatan=kecamatan,
+            reported_by=petugas_unscoped,
+            occurred_at=occurred_at,
+            occurred_precision=precision,
+            title=f"Laporan {index}",
+        )
+        for index, (occurred_at, precision) in enumerate(WHEN_KNOWN)
+    ]
+
+
+def test_excel_says_when_it_happened_as_precisely_as_it_is_known(client, sekretariat, when_known):
+    # As the report page (Incident.occurred_label): no invented 00:00, a month for a month.
+    client.force_login(sekretariat)
+    sheet = xlsx_sheet(client, "?sort=title")
+    header = list(next(sheet.values))
+    column = header.index("Waktu kejadian") + 1
+    cells = [sheet.cell(row=row, column=column) for row in range(2, 2 + len(WHEN_KNOWN))]
+    assert [cell.value for cell in cells] == [
+        datetime(2025, 4, 30),
+        datetime(2025, 4, 30),
+        datetime(2025, 3, 1),
+        datetime(2025, 3, 1),
+        datetime(2025, 4, 30, 0, 5),
+    ]
+    assert all(cell.is_date for cell in cells)  # dates Excel sorts and filters, never text
+    assert [cell.number_format for cell in cells] == [
+        "DD/MM/YYYY",
+        "DD/MM/YYYY",
+        "MM/YYYY",
+        "MM/YYYY",
+        "DD/MM/YYYY HH:MM",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("path", "expected"),
+    [
+        (
+            "/laporan/ekspor-excel-id.csv",
+            ["30/04/2025", "30/04/2025", "03/2025", "03/2025", "30/04/2025 00:05"],
+        ),
+        (
+            "/laporan/ekspor.csv",
+            ["2025-04-30", "2025-04-30", "2025-03", "2025-03", "2025-04-30 00:05"],
+        ),
+    ],
+)
+def test_csv_says_when_it_happened_as_precisely_as_it_is_known(
+    client, sekretariat, when_known, path, expected
+):
+    client.force_login(sekretariat)
+    text = b"".join(client.get(path + "?sort=title").streaming_content).decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text), delimiter=";" if "excel-id" in path else ","))
+    records_ = [dict(zip(rows[0], row, strict=True)) for row in rows[1:]]
+    assert [record["Waktu kejadian"] for record in records_] == expected
+
+
 def test_export_queries_do_not_grow_with_the_rows(
     client, sekretariat, handled, kecamatan, petugas_unscoped, django_assert_num_queries
 ):
-    for _ in range(30):
-        IncidentFactory(kecamatan=kecamatan, reported_by=petugas_unscoped, parties=["A", "B"])
+    for index in range(30):
+        occurred_at, precision = WHEN_KNOWN[index % len(WHEN_KNOWN)]
+        IncidentFactory(
+            kecamatan=kecamatan,
+            reported_by=petugas_unscoped,
+            parties=["A", "B"],
+            occurred_at=occurred_at,
+            occurred_precision=precision,
+        )
     client.force_login(sekretariat)
     # session, user, roles, history context, the session's expiry moved on, then one cursor
     # for the rows, their parties and steps included.
@@ -251,6 +329,19 @@ def tricky(handled, kecamatan, other_kecamatan, desa, petugas_unscoped, sekretar
             event=True,
         ),
         IncidentFactory(kecamatan=kecamatan, reported_by=sekretariat, status="draft", title="\\"),
+        IncidentFactory(
+            kecamatan=kecamatan,
+            reported_by=petugas_unscoped,
+            title="Sebulan",
+            occurred_at=datetime(2025, 3, 17, 9, 30, tzinfo=WIB),
+            occurred_precision="bulan",
+        ),
+        IncidentFactory(
+            kecamatan=kecamatan,
+            reported_by=petugas_unscoped,
+            title="Tanpa jam",
+            occurred_at=datetime(2025, 4, 30, 0, 0, tzinfo=WIB),
+        ),
     ]
     Party.objects.create(incident=reports[0], name="", party_type="ormas", estimated_size=0)
     for day, description in [(5, '"Kutip" awal'), (2, "=SUM(A1)\n" + "panjang " * 80)]:
