@@ -26,8 +26,7 @@ class AccountsConfig(AppConfig):
             }
         )
         # Entries about community-leader contacts name them: for those who see every contact
-        # (not scoped to one kecamatan). The directory below cannot know the accounts' scopes,
-        # so the rule is registered here.
+        # (not scoped to one kecamatan), like the reports' entries (incidents.apps).
         register_visibility(Contact, is_regency_wide)
         # The reset request's address is kept as a digest only (accounts.services).
         register_data({"email": _("alamat surel (sidik)")})

@@ -503,6 +503,9 @@ class ContactAdmin(KeptWhileNamedMixin, AutocompleteAdminMixin, SpreadsheetImpor
         # narrowed the same way: RegionAdmin.get_search_results.)
         if db_field.name == "region":
             kwargs["queryset"] = Region.objects.visible_to(request.user)
+            # Without a region a scoped administrator's new contact would vanish the same way.
+            if request.user.kecamatan_id:
+                kwargs["required"] = True
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     @admin.display(description=_("data pribadi"))

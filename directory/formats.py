@@ -27,7 +27,9 @@ class SpreadsheetCSV(BoundedCSV):
         safe = tablib.Dataset(headers=[spreadsheet_safe(h) for h in dataset.headers or ()])
         for row in dataset:
             safe.append([spreadsheet_safe(value) for value in row])
-        return super().export_data(safe, **kwargs)
+        # With a byte-order mark Excel reads it as UTF-8, not the ANSI code page: a name with a
+        # curly apostrophe opened garbled and, saved again, came back garbled through the import.
+        return "\ufeff" + super().export_data(safe, **kwargs)
 
 
 class SpreadsheetXLSX(BoundedXLSX):

@@ -73,20 +73,30 @@ def spreadsheet_dataset(rows) -> tablib.Dataset:
     (`dataset.lines`, for the messages: LabelledResource). Empty rows are left out: a cleared
     example row, rows with only borders, the `,,,,` lines Excel writes to a CSV. Only filled
     rows count against IMPORT_MAX_ROWS."""
-    rows = iter(rows)
+    rows = filled_rows(islice(rows, IMPORT_MAX_SCANNED_ROWS), start=1)
     dataset = tablib.Dataset()
     dataset.lines = []
-    header = next(rows, None)
-    if header is None:
+    # The first row holding anything is the header (a title row cleared above it is skipped).
+    first = next(rows, None)
+    if first is None:
         return dataset
+    _header_line, header = first
     header = list(header)
     width = len(header)
+    # Columns without a header are dropped, and must be empty: Excel pads every row (and its
+    # CSV every line) to the sheet's used width, so numbers typed under no header would
+    # otherwise be lost without a word.
+    kept = [index for index, title in enumerate(header) if not blank(title)]
     data = []
-    for line, values in filled_rows(islice(rows, IMPORT_MAX_SCANNED_ROWS), start=2):
+    for line, values in rows:
         if len(data) == IMPORT_MAX_ROWS:
             raise TooManyRows(IMPORT_MAX_ROWS)
-        values = list(values)
-        if any(not blank(value) for value in values[width:]):
+        values = list(values) + [None] * (width - len(values))
+        if any(
+            not blank(value)
+            for index, value in enumerate(values)
+            if index >= width or blank(header[index])
+        ):
             raise ImportFileError(
                 _(
                     "Baris %(line)s berisi data di kolom tanpa judul. Beri judul kolom itu atau "
@@ -94,14 +104,20 @@ def spreadsheet_dataset(rows) -> tablib.Dataset:
                 )
                 % {"line": line}
             )
-        data.append(values[:width] + [None] * (width - len(values)))
+        data.append([values[index] for index in kept])
         dataset.lines.append(line)
     if next(rows, None) is not None:
         raise TooManyRows(IMPORT_MAX_ROWS)
-    dataset.headers = header
+    dataset.headers = [header[index] for index in kept]
     for values in data:
         dataset.append(values)
     return dataset
+
+
+CSV_UNREADABLE = gettext_lazy(
+    "Berkas tidak dapat dibaca sebagai CSV. Pilih format yang sesuai dengan berkasnya, atau "
+    "simpan ulang dari Excel sebagai “CSV UTF-8”."
+)
 
 
 def decode_csv(data: bytes) -> str:
@@ -120,12 +136,7 @@ def decode_csv(data: bytes) -> str:
             return data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise ImportFileError(
-        _(
-            "Berkas tidak dapat dibaca sebagai CSV. Pilih format yang sesuai dengan berkasnya, "
-            "atau simpan ulang dari Excel sebagai “CSV UTF-8”."
-        )
-    )
+    raise ImportFileError(CSV_UNREADABLE)
 
 
 CSV_DELIMITERS = (",", ";", "\t")
@@ -162,8 +173,14 @@ class BoundedCSV(base_formats.CSV):
             if len(in_stream) > IMPORT_MAX_BYTES:
                 raise FileTooLarge()
             text = decode_csv(in_stream)
-        delimiter = csv_delimiter(text.partition("\n")[0].rstrip("\r"))
-        return spreadsheet_dataset(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+        # Lines end in CR LF, LF, or CR alone (older Excel for Mac).
+        delimiter = csv_delimiter(re.split(r"\r\n|\r|\n", text, maxsplit=1)[0])
+        try:
+            return spreadsheet_dataset(
+                csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+            )
+        except csv.Error as error:
+            raise ImportFileError(CSV_UNREADABLE) from error
 
 
 class BoundedXLSX(base_formats.XLSX):
@@ -408,10 +425,22 @@ class LabelledResource(SpreadsheetSafeResource):
         # A header the import does not know is refused: read as nothing, its column was lost
         # without a word ("No. HP", "Organisasi", "Kecamatan" imported contacts without them).
         labels = [str(field.column_name) for field in self.fields.values()]
+        unknown = []
         for header in dataset.headers or []:
             text = " ".join(str(header or "").split())
-            if text and text not in labels and text.casefold() not in NUMBERING_HEADERS:
-                problems.append(unknown_column_message(text, labels))
+            if (
+                text
+                and text not in labels
+                and text.casefold() not in NUMBERING_HEADERS
+                and text not in unknown
+            ):
+                unknown.append(text)
+        # A few named, each with the template's columns; a junk file's thousands are not.
+        problems += [unknown_column_message(text, labels) for text in unknown[:3]]
+        if len(unknown) > 3:
+            problems.append(
+                _("Dan %(count)s kolom lain yang tidak dikenali.") % {"count": len(unknown) - 3}
+            )
         if problems:
             raise FieldError(" ".join(problems))
         super().before_import(dataset, **kwargs)
@@ -517,6 +546,12 @@ class AgencyResource(LabelledResource):
         return {"name": "Dinas Sosial", "acronym": "Dinsos", "kind": AgencyKind.PEMDA}
 
 
+REGION_REQUIRED_IN_SCOPE = gettext_lazy(
+    "Isi wilayah (kecamatan atau desa di wilayah kerja Anda): tokoh tanpa wilayah tidak tampil "
+    "bagi akun kecamatan."
+)
+
+
 class ContactResource(LabelledResource):
     id = column("id", gettext_lazy("ID"), IdWidget())
     name = column("name", gettext_lazy("Nama"))
@@ -591,6 +626,7 @@ class ContactResource(LabelledResource):
                 }
             )
         if new:
+            self._refuse_without_region(row)
             self._refuse_known_person(row)
         else:
             self.contacts_shown.add(instance.pk)
@@ -607,6 +643,16 @@ class ContactResource(LabelledResource):
         # Rows of this file are saved (and rolled back) during the preview: a contact newer than
         # this is one of the file's own rows, not someone already in the directory.
         self.known_up_to = Contact.objects.aggregate(last=Max("pk"))["last"] or 0
+
+    def _refuse_without_region(self, row) -> None:
+        """A kecamatan-scoped user sees the contacts of that kecamatan only: a new one without
+        a region would vanish from their list at once, and the next import of the same list
+        would add it again (the duplicate check finds only what they see)."""
+        if self.user is None or not self.user.kecamatan_id:
+            return
+        column = self.fields["region"].column_name
+        if blank(row.get(column)):
+            raise ValidationError({"region": REGION_REQUIRED_IN_SCOPE})
 
     def _refuse_known_person(self, row) -> None:
         """A row without an ID is a new person, unless the directory already has one with the

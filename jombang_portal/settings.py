@@ -375,7 +375,8 @@ IMPORT_EXPORT_TMP_STORAGE_CLASS = "core.imports.KeptImportStorage"
 IMPORT_KEPT_DIR = env.str("IMPORT_KEPT_DIR", default="")  # empty: portal-impor-<uid> in $TMPDIR
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 # The library's own escaping deletes a leading "=" (losing data) and lets + - @ through; the
-# resources escape every cell with core.utils.spreadsheet_safe instead (directory/resources.py).
+# portal's formats write text as string cells in a workbook and escape it with
+# core.utils.spreadsheet_safe in CSV instead (directory/formats.py).
 IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = False
 # A control character typed into a name (forms refuse only NUL) cannot go into an Excel file:
 # replaced there, instead of the export failing.

@@ -10,6 +10,7 @@ from openpyxl.styles import Border, Side
 
 from directory import resources
 from directory.models import Agency, Contact
+from tests.directory.test_formula_safe_exports import export
 from tests.directory.test_spreadsheets import (
     CSV,
     LABELLED_HEADER,
@@ -242,3 +243,73 @@ def test_a_file_over_the_size_limit_is_refused_before_it_is_read(
     assert "result" not in response.context
     assert not Contact.objects.exists()
     assert list(tmp_path.iterdir()) == []  # not even kept for a confirmation
+
+
+def test_numbers_typed_under_no_header_are_refused_not_dropped(client, admin_user, desa):
+    # Excel pads every row to the sheet's used width, the header row too: data in column K
+    # with no header was read as nothing.
+    client.force_login(admin_user)
+    rows = [
+        [*LABELLED_HEADER, None],
+        [*contact_row("Pak Darmo"), "081234567890"],
+    ]
+
+    response = import_file(client, "contact", xlsx(rows), XLSX)
+
+    assert "confirm_form" not in response.context
+    assert (
+        "Baris 2 berisi data di kolom tanpa judul. Beri judul kolom itu atau hapus isinya."
+        in unquoted(response)
+    )
+    # An empty column without a header (Excel's padding) is fine.
+    rows[1][-1] = None
+    assert "confirm_form" in import_file(client, "contact", xlsx(rows), XLSX).context
+
+
+def test_a_cleared_title_row_above_the_header_is_skipped(client, admin_user, desa):
+    client.force_login(admin_user)
+    rows = [[None] * len(LABELLED_HEADER), LABELLED_HEADER, contact_row("Ibu Nyai Aminah")]
+
+    response = import_file(client, "contact", xlsx(rows), XLSX)
+
+    assert "confirm_form" in response.context, unquoted(response)[-2000:]
+    confirm(client, "contact", response)
+    assert Contact.objects.get().name == "Ibu Nyai Aminah"
+
+
+def test_a_csv_with_lines_ending_in_a_carriage_return_alone_imports(client, admin_user, desa):
+    # Older Excel for Mac: the whole file was taken for one header line.
+    client.force_login(admin_user)
+    text = as_csv([LABELLED_HEADER, contact_row("Romo Yohanes")]).replace("\r\n", "\r")
+
+    response = import_file(client, "contact", csv_file(text), CSV)
+
+    assert "confirm_form" in response.context, unquoted(response)[-2000:]
+
+
+def test_a_broken_csv_is_refused_in_indonesian(client, admin_user, desa):
+    client.force_login(admin_user)
+    text = as_csv([LABELLED_HEADER]) + 'Kiai "Sepuh,adat\r\n"\x00\n'
+    response = import_file(client, "contact", csv_file(text), CSV)
+    assert "confirm_form" not in response.context
+    assert not Contact.objects.exists()
+
+
+def test_thousands_of_unknown_headers_name_a_few(client, admin_user):
+    client.force_login(admin_user)
+    header = ["Nama", "Jenis tokoh"] + [f"Kolom {n}" for n in range(2_000)] + ["Kolom 1"] * 50
+    row = ["Pak Darmo", "adat"] + [""] * 2_050
+    response = import_file(client, "contact", csv_file(as_csv([header, row])), CSV)
+    page = unquoted(response)
+    assert page.count("tidak dikenali: ganti judulnya") == 3
+    assert "Dan 1997 kolom lain yang tidak dikenali." in page
+
+
+def test_the_contact_csv_export_opens_in_excel_as_utf_8(client, admin_user, desa):
+    # Without a byte-order mark Excel read it in the ANSI code page: a curly apostrophe came
+    # out garbled and, saved again, went back in garbled through the Windows-1252 import.
+    Contact.objects.create(name="KH Ma’ruf", kind="agama", region=desa)
+    client.force_login(admin_user)
+    _record, _types, content = export(client, CSV)
+    assert content.startswith("\ufeff".encode())
+    assert "KH Ma’ruf" in content.decode("utf-8-sig")

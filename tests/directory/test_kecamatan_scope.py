@@ -221,3 +221,18 @@ def test_a_regency_wide_administrator_still_uploads_outlines(client, admin_user,
     assert "Batas wilayah dimuat untuk 1 wilayah." in response.content.decode()
     kecamatan.refresh_from_db()
     assert kecamatan.boundary == SQUARE
+
+
+def test_a_new_contact_of_a_scoped_administrator_needs_a_region(client, scoped_admin, desa):
+    # Without one it vanished from their own list, and the next import added it again.
+    client.force_login(scoped_admin)
+    rows = [LABELLED_HEADER, contact_row("Tokoh Tanpa Wilayah", Wilayah="")]
+
+    response = import_file(client, "contact", xlsx(rows), XLSX)
+
+    assert row_problems(response) == [
+        "Baris 2: kolom “Wilayah”: Isi wilayah (kecamatan atau desa di wilayah kerja Anda): "
+        "tokoh tanpa wilayah tidak tampil bagi akun kecamatan."
+    ]
+    form = client.get("/admin/directory/contact/add/").context["adminform"].form
+    assert form.fields["region"].required
