@@ -487,15 +487,18 @@ class ContactAdmin(KeptWhileNamedMixin, AutocompleteAdminMixin, SpreadsheetImpor
         as the list is (UU 27/2022)."""
         response = super().import_action(request, **kwargs)
         result = (getattr(response, "context_data", None) or {}).get("result")
-        shown = getattr(result, "contacts_shown", None)
-        if shown:
+        self.log_contacts_shown(request, getattr(result, "contacts_shown", None))
+        return response
+
+    @staticmethod
+    def log_contacts_shown(request, ids) -> None:
+        if ids:
             log_action(
                 actor=request.user,
                 action=CONTACT_LIST,
                 ip=get_client_ip_address(request),
-                contacts=shown,
+                contacts=sorted(ids),
             )
-        return response
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         # A contact is saved only in a region the user works in: one saved in another
@@ -550,14 +553,7 @@ class ContactAdmin(KeptWhileNamedMixin, AutocompleteAdminMixin, SpreadsheetImpor
         response = super().changelist_view(request, extra_context)
         changelist = (getattr(response, "context_data", None) or {}).get("cl")
         if changelist is not None and request.method == "GET":
-            shown = sorted(contact.pk for contact in changelist.result_list)
-            if shown:
-                log_action(
-                    actor=request.user,
-                    action=CONTACT_LIST,
-                    ip=get_client_ip_address(request),
-                    contacts=shown,
-                )
+            self.log_contacts_shown(request, [contact.pk for contact in changelist.result_list])
         return response
 
     def get_urls(self):
