@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from itertools import islice
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone, translation
@@ -330,10 +331,13 @@ def _number_text(value) -> str:
 
 
 def _choice_map(choices):
+    """Codes and labels, the labels in every language of the portal (see _header_keys)."""
     mapping = {}
-    for value, label in choices:
-        mapping[str(value).casefold()] = value
-        mapping[str(label).casefold()] = value
+    for language in sorted({code for code, _name in settings.LANGUAGES} | {"id"}):
+        with translation.override(language):
+            for value, label in choices:
+                mapping[str(value).casefold()] = value
+                mapping[str(label).casefold()] = value
     return mapping
 
 
@@ -394,8 +398,10 @@ def _filled_rows(rows) -> list:
 def _header_keys(periods) -> dict:
     """Every spelling of a header the import understands, casefolded, to its key."""
     keys = {}
-    languages = {"id", translation.get_language() or "id"}
-    for language in languages:
+    # Every language of the portal: a template downloaded by a colleague working in English is
+    # imported by one working in Indonesian.
+    languages = {code for code, _name in settings.LANGUAGES} | {"id"}
+    for language in sorted(languages):
         with translation.override(language):
             for key, label in IMPORT_COLUMNS:
                 keys[str(label).casefold()] = key
@@ -432,6 +438,9 @@ def parse(plan, raw_rows) -> list[ParsedRow]:
             )
         elif key is None and text:
             problems.append(unknown_column_message(text, [label for _k, label in IMPORT_COLUMNS]))
+        elif key is not None and key in header:
+            # Two "Target B04" columns: one of them was silently lost.
+            problems.append(_("Kolom “%(col)s” ada dua kali.") % {"col": text})
         header.append(key or "")
     missing = [str(label) for key, label in IMPORT_COLUMNS if key in REQUIRED and key not in header]
     if missing:
@@ -451,6 +460,17 @@ def parse(plan, raw_rows) -> list[ParsedRow]:
     parsed = []
     for line, values in enumerate(body, start=2):
         record = {header[i]: values[i] for i in range(min(len(header), len(values))) if header[i]}
+        # Excel pads every row to the sheet's used width: what was typed under no header would
+        # be lost without a word.
+        if any(_text(v) for i, v in enumerate(values) if i >= len(header) or not header[i]):
+            problems.append(
+                _(
+                    "Baris %(line)s berisi data di kolom tanpa judul. Beri judul kolom itu atau "
+                    "hapus isinya."
+                )
+                % {"line": line}
+            )
+            continue
         if not any(_text(v) for v in record.values()):
             continue  # blank lines are ignored
         row_problems = []
