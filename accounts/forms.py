@@ -1,3 +1,5 @@
+import logging
+
 from django import forms
 from django.contrib.auth.forms import (
     AuthenticationForm,
@@ -6,9 +8,12 @@ from django.contrib.auth.forms import (
     SetPasswordForm,
 )
 from django.core.validators import MaxLengthValidator
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import BootstrapMixin
+
+logger = logging.getLogger(__name__)
 
 
 class LoginForm(BootstrapMixin, AuthenticationForm):
@@ -34,7 +39,34 @@ class PortalPasswordChangeForm(BootstrapMixin, PasswordChangeForm):
 
 
 class PortalPasswordResetForm(BootstrapMixin, PasswordResetForm):
-    pass
+    """Django's form, except that the email is only written and sent by `send_deferred`, which
+    the view runs once its answer has gone out: otherwise the time an SMTP conversation takes
+    would tell whoever asks whether the address has an account."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.deferred = []
+
+    def send_mail(self, *args, **kwargs):
+        send = super().send_mail
+        # Written in the language of the page it was asked from, as Django's form would.
+        language = translation.get_language()
+
+        def deferred():
+            with translation.override(language):
+                send(*args, **kwargs)
+
+        self.deferred.append(deferred)
+
+    def send_deferred(self):
+        """Write and send the emails of `save()`. Django's `send_mail` already logs a mail
+        server that refuses; anything else is logged here too, the answer being long gone."""
+        deferred, self.deferred = self.deferred, []
+        for send in deferred:
+            try:
+                send()
+            except Exception:
+                logger.exception("Password reset email not sent")
 
 
 class PortalSetPasswordForm(BootstrapMixin, SetPasswordForm):

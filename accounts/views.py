@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db import transaction
+from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse, reverse_lazy
 from django.utils.cache import add_never_cache_headers
@@ -68,9 +69,36 @@ class PasswordResetView(auth_views.PasswordResetView):
                 ),
             )
             return self.form_invalid(form)
-        # Django logs a failing mail server and still shows the 'sent' page: the answer never
-        # tells whether an address has an account.
-        return super().form_valid(form)
+        # The answer never tells whether an address has an account: the same page, and the
+        # email (if any) written and sent only after the answer has gone out, so the time an
+        # SMTP conversation takes does not tell either. Django logs a failing mail server.
+        form.save(
+            use_https=self.request.is_secure(),
+            token_generator=self.token_generator,
+            from_email=self.from_email,
+            email_template_name=self.email_template_name,
+            subject_template_name=self.subject_template_name,
+            request=self.request,
+            html_email_template_name=self.html_email_template_name,
+            extra_email_context=self.extra_email_context,
+        )
+        return RedirectThen(self.get_success_url(), then=form.send_deferred)
+
+
+class RedirectThen(HttpResponseRedirect):
+    """A redirect that runs `then` after it has been sent: the WSGI server (gunicorn, the
+    development server) calls `close()` once the answer is written to the socket; Django's test
+    client calls it before handing the answer back."""
+
+    def __init__(self, url, *, then):
+        super().__init__(url)
+        self.then = then
+
+    def close(self):
+        try:
+            super().close()
+        finally:
+            self.then()
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):

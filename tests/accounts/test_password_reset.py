@@ -3,11 +3,17 @@
 import hashlib
 import re
 import smtplib
+import threading
+import time
 from datetime import timedelta
+from http.cookiejar import CookieJar
+from urllib.parse import urlencode
+from urllib.request import HTTPCookieProcessor, build_opener
 
 import pytest
 import time_machine
 from django.core import mail
+from django.core.mail.backends import locmem
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -243,3 +249,42 @@ def test_a_new_password_sent_twice_from_the_link_says_it_is_saved(client, siti):
     other = Client().post(form_url, data, follow=True)
     assert "tidak berlaku lagi" in other.text
     assert signs_in(Client(), NEW_PASSWORD)
+
+
+class HeldMailServer(locmem.EmailBackend):
+    """A mail server that answers only once the test lets it."""
+
+    answer = threading.Event()
+
+    def send_messages(self, messages):
+        HeldMailServer.answer.wait(timeout=60)
+        return super().send_messages(messages)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_answer_does_not_wait_for_the_mail_server(live_server, settings, siti):
+    """How long the mail server takes must not tell whoever asks that the address has an
+    account: the 'check your email' page arrives while the server still holds the email."""
+    settings.EMAIL_BACKEND = f"{__name__}.HeldMailServer"
+    HeldMailServer.answer.clear()
+    browser = build_opener(HTTPCookieProcessor(CookieJar()))
+    url = live_server.url + reverse("accounts:password_reset")
+    form = browser.open(url, timeout=30).read().decode()
+    csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form).group(1)
+    try:
+        answer = browser.open(
+            url,
+            data=urlencode({"csrfmiddlewaretoken": csrf, "email": siti.email}).encode(),
+            timeout=15,
+        )
+        assert answer.url.endswith(reverse("accounts:password_reset_done"))
+        assert mail.outbox == []  # still held by the mail server
+    finally:
+        HeldMailServer.answer.set()
+    for _ in range(100):
+        if mail.outbox:
+            break
+        time.sleep(0.1)
+    (message,) = mail.outbox
+    assert message.to == [siti.email]
+    assert "/kata-sandi/atur/" in reset_link(message)
