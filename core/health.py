@@ -5,12 +5,15 @@ check failed, never why (the reason goes to the log), so it leaks nothing to the
 it is open to."""
 
 import logging
+import time
 import uuid
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.core.signals import setting_changed
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.migrations.executor import MigrationExecutor
+from django.dispatch import receiver
 
 logger = logging.getLogger(__name__)
 
@@ -32,13 +35,37 @@ def migrations_applied() -> bool:
     return _migrations_applied
 
 
+# The check is open to anyone and writes a file: a writable store is taken as still writable
+# for this many seconds, so a flood of checks writes at most one file per app process in that
+# time. A failure is checked afresh every time, so recovery shows at once.
+STORAGE_RECHECK_SECONDS = 10
+_storage_writable_at = None  # time.time() of the last successful write
+
+
 def storage_writable() -> bool:
+    global _storage_writable_at
+    now = time.time()
+    if (
+        _storage_writable_at is not None
+        and 0 <= now - _storage_writable_at < STORAGE_RECHECK_SECONDS
+    ):
+        return True
     name = default_storage.save(f"health/{uuid.uuid4().hex}.txt", ContentFile(b"ok"))
     try:
         with default_storage.open(name, "rb") as handle:
-            return handle.read() == b"ok"
+            writable = handle.read() == b"ok"
     finally:
         default_storage.delete(name)
+    _storage_writable_at = now if writable else None
+    return writable
+
+
+@receiver(setting_changed)
+def _store_changed(*, setting, **kwargs):
+    """Another store (settings changed at run time, as tests do) is checked afresh."""
+    global _storage_writable_at
+    if setting in {"MEDIA_ROOT", "STORAGES"}:
+        _storage_writable_at = None
 
 
 CHECKS = {

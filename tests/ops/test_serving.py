@@ -14,6 +14,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+import time_machine
 from django.conf import settings
 from django.db import OperationalError
 from django.test import RequestFactory
@@ -262,3 +263,26 @@ def test_the_proxy_s_own_error_pages_exist_and_speak_indonesian():
     for name in named:
         page = (root / folder / name).read_text()
         assert '<html lang="id">' in page and "Portal Tim Terpadu" in page
+
+
+@pytest.mark.django_db
+def test_a_flood_of_health_checks_writes_the_store_once_in_a_while(
+    client, url, fast_and_isolated, monkeypatch
+):
+    """Open to anyone, the check must not let a flood of requests write a file each."""
+    written = []
+    save = health.default_storage.save
+
+    def counting_save(name, content, **kwargs):
+        written.append(name)
+        return save(name, content, **kwargs)
+
+    monkeypatch.setattr(health.default_storage, "save", counting_save)
+    with time_machine.travel("2026-11-30 08:00 +0700", tick=False) as traveller:
+        for _ in range(20):
+            assert client.get(url).json()["checks"]["storage"] == "ok"
+        assert len(written) == 1
+        traveller.shift(health.STORAGE_RECHECK_SECONDS + 1)
+        assert client.get(url).json()["checks"]["storage"] == "ok"
+        assert len(written) == 2
+    assert not list((fast_and_isolated / "health").iterdir())
