@@ -24,6 +24,7 @@ from action_plans.choices import BudgetSource, Pillar, Stage, ordered_pillars
 from action_plans.models import Activity
 from core import sheets
 from core.imports import filled_rows, unknown_column_message
+from core.utils import single_spaced
 from directory import selectors as directory_selectors
 from directory.models import Agency, Region
 
@@ -304,8 +305,9 @@ class _Lookup:
             self.kecamatan.setdefault(region.name.casefold(), region)
 
     def agency(self, key: str):
-        """(the agency, the agencies an ambiguous acronym could mean)."""
-        key = key.casefold()
+        """(the agency, the agencies an ambiguous acronym could mean). Names are compared as
+        the agency's unique name is: letter case and spacing aside."""
+        key = single_spaced(key).casefold()
         if key in self.agency_names:
             return self.agency_names[key], []
         found = self.agency_acronyms.get(key, [])

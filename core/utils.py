@@ -25,6 +25,13 @@ def parse_uuid(value) -> uuid.UUID | None:
         return None
 
 
+def single_spaced(text: str) -> str:
+    """`text` without spaces around it and with one space wherever it had several (tabs, line
+    breaks and the no-break space pasted from a web page count as spaces): how a name is kept,
+    so that "Dinas  Sosial " is the name "Dinas Sosial"."""
+    return " ".join(text.split())
+
+
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 

@@ -7,9 +7,12 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 
+from core.models import ConstraintFieldsMixin
+from core.utils import single_spaced
 from directory.choices import (
     AgencyKind,
     ContactKind,
@@ -174,11 +177,15 @@ class Region(models.Model):
 
 
 @pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
-class Agency(models.Model):
+class Agency(ConstraintFieldsMixin, models.Model):
     """An institution (instansi) taking part in the task force: a government office, Polri, TNI,
-    the prosecutor's office, a kecamatan office, a forum or a mass organisation."""
+    the prosecutor's office, a kecamatan office, a forum or a mass organisation.
 
-    name = models.CharField(_("nama"), max_length=200, unique=True)
+    Its name is its key for people and for the spreadsheet import: "DINAS SOSIAL" and
+    "Dinas  Sosial " are the agency "Dinas Sosial", never a second one."""
+
+    # Unique ignoring case: Meta.constraints.
+    name = models.CharField(_("nama"), max_length=200)
     acronym = models.CharField(_("singkatan"), max_length=40, blank=True)
     kind = models.CharField(_("jenis"), max_length=12, choices=AgencyKind.choices)
     region = models.ForeignKey(
@@ -193,13 +200,35 @@ class Agency(models.Model):
 
     objects = AgencyQuerySet.as_manager()
 
+    # The name's constraint is on an expression, which Django reports for the whole form.
+    CONSTRAINT_FIELDS = {"agency_name_taken": "name"}
+
     class Meta:
         verbose_name = _("instansi")
         verbose_name_plural = _("instansi")
         ordering = ["name"]
+        constraints = [
+            # A list typed in capitals ("DINAS SOSIAL") added every agency a second time. Its
+            # index also serves AgencyQuerySet.named(), the import's lookup by name.
+            models.UniqueConstraint(
+                Lower("name"),
+                name="agency_name_unique_ignoring_case",
+                violation_error_code="agency_name_taken",
+                violation_error_message=_(
+                    "Instansi dengan nama ini sudah ada (huruf besar/kecil dan spasi tidak "
+                    "dibedakan)."
+                ),
+            ),
+        ]
 
     def __str__(self):
         return self.acronym or self.name
+
+    def clean(self):
+        super().clean()
+        # Before the constraint is checked (full_clean runs clean() first): "Dinas  Sosial "
+        # is the name "Dinas Sosial", and clashes with it.
+        self.name = single_spaced(self.name or "")
 
 
 @pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())

@@ -1,8 +1,10 @@
 """Reads every view needs: what a user may see of the directory."""
 
 from django.db import models
+from django.db.models.functions import Lower
 
 from core.rules import is_task_force_member
+from core.utils import single_spaced
 from directory.choices import RegionLevel
 
 
@@ -30,6 +32,13 @@ class AgencyQuerySet(models.QuerySet):
     def visible_to(self, user):
         # The agency list is the task force's own roster: every member may read it.
         return self.all() if is_task_force_member(user) else self.none()
+
+    def named(self, name: str):
+        """The agency called `name` as the database compares names under the unique
+        constraint (agency_name_unique_ignoring_case): letter case ignored, spacing as the
+        model keeps it. Served by that constraint's index on lower(name)."""
+        wanted = single_spaced(name)
+        return self.alias(lower_name=Lower("name")).filter(lower_name=Lower(models.Value(wanted)))
 
 
 class ContactQuerySet(models.QuerySet):

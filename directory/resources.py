@@ -534,6 +534,23 @@ class AgencyResource(LabelledResource):
         clean_model_instances = True
         skip_unchanged = True
 
+    def get_instance(self, instance_loader, row):
+        """The agency the row names, found as the database compares names (letter case and
+        spacing aside): "DINAS SOSIAL" updates "Dinas Sosial" instead of adding it again."""
+        column = self.fields["name"].column_name
+        if column not in row:
+            return None
+        name = self.fields["name"].clean(row)
+        return Agency.objects.named(name).first() if name else None
+
+    def import_field(self, field, instance, row, is_m2m=False, **kwargs):
+        # A found agency keeps its name as stored: a list typed in capitals updated the other
+        # columns and turned every name on the plan's and the reports' pages into capitals.
+        # Renaming is done in the admin's form.
+        if field.attribute == "name" and instance.pk is not None:
+            return
+        super().import_field(field, instance, row, is_m2m, **kwargs)
+
     def allowed_values(self):
         return [
             (_("Jenis instansi"), AgencyKind.choices),

@@ -18,6 +18,7 @@ from django.utils.translation import gettext
 
 from core.models import ActivityLog
 from core.services import log_action
+from core.utils import single_spaced
 from directory.choices import AgencyKind, RegionLevel
 from directory.geometry import centroid as geometry_centroid
 from directory.geometry import clean_geometry
@@ -155,20 +156,24 @@ def reference_agencies_load(*, regency: Region, rows: Iterable[dict]) -> int:
     created.
     """
     short = regency_short_name(regency)
+    wanted = [
+        (
+            row["name"].format(regency=short),
+            {"acronym": row.get("acronym", "").format(regency=short), "kind": row["kind"]},
+        )
+        for row in rows
+    ]
+    wanted += [
+        (f"Kecamatan {kecamatan.name}", {"kind": AgencyKind.KECAMATAN, "region": kecamatan})
+        for kecamatan in Region.objects.within(regency).kecamatan()
+    ]
     created = 0
-    for row in rows:
-        name = row["name"].format(regency=short)
-        _agency, was_created = Agency.objects.get_or_create(
-            name=name,
-            defaults={"acronym": row.get("acronym", "").format(regency=short), "kind": row["kind"]},
-        )
-        created += was_created
-    for kecamatan in Region.objects.within(regency).kecamatan():
-        _agency, was_created = Agency.objects.get_or_create(
-            name=f"Kecamatan {kecamatan.name}",
-            defaults={"kind": AgencyKind.KECAMATAN, "region": kecamatan},
-        )
-        created += was_created
+    for name, defaults in wanted:
+        # Matched as the name's unique constraint compares: an admin's "KECAMATAN DIWEK" is
+        # the office "Kecamatan Diwek", not one more.
+        if not Agency.objects.named(name).exists():
+            Agency.objects.create(name=single_spaced(name), **defaults)
+            created += 1
     return created
 
 

@@ -356,3 +356,15 @@ def test_import_refuses_an_acronym_two_agencies_share(client, plan, sekretariat,
     upload = io.BytesIO(template)
     upload.name = "templat.xlsx"
     assert client.post("/rat/2024/impor/", {"file": upload}).status_code == 302
+
+
+def test_import_finds_an_agency_named_in_capitals_with_extra_spaces(
+    client, plan, sekretariat, dinsos, kecamatan
+):
+    client.force_login(sekretariat)
+    rows = [good("1.1", **{"Penanggung jawab": "DINAS  SOSIAL"})]
+
+    response = client.post("/rat/2024/impor/", {"file": labelled_xlsx(rows)})
+
+    assert response.status_code == 302, response.context["problems"]
+    assert plan.activities.get().responsible_agency == dinsos

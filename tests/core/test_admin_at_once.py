@@ -31,7 +31,7 @@ def test_an_agency_added_twice_at_once_is_added_once_without_a_server_error(admi
     assert sorted(a.status_code for a in answers) == [200, 200, 200, 302]
     for answer in answers:
         if answer.status_code == 200:
-            assert "Instansi dengan Nama telah ada." in answer.content.decode()
+            assert "Instansi dengan nama ini sudah ada" in answer.content.decode()
     assert Agency.objects.filter(name="Dinas Sosial Uji").count() == 1
 
 
