@@ -404,11 +404,7 @@ class RegionAdmin(AutocompleteAdminMixin, LocalDatesAdminMixin, admin.ModelAdmin
                     % {"n": len(result.updated)},
                 )
                 if result.unknown:
-                    messages.warning(
-                        request,
-                        gettext("Kode tidak dikenal dan dilewati: %(codes)s")
-                        % {"codes": ", ".join(result.unknown[:20])},
-                    )
+                    messages.warning(request, result.skipped_note())
                 return redirect("admin:directory_region_changelist")
         return TemplateResponse(
             request,

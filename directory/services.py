@@ -256,10 +256,29 @@ class BoundaryImportError(Exception):
         self.messages = messages
 
 
+# Codes named in a message about codes the portal does not know: a province-wide file skips
+# hundreds, and a few are enough to see what is wrong with them.
+UNKNOWN_CODES_SHOWN = 5
+
+
+def _some_codes(codes: list[str]) -> str:
+    shown = ", ".join(code[:20] for code in codes[:UNKNOWN_CODES_SHOWN])
+    return shown + (", …" if len(codes) > UNKNOWN_CODES_SHOWN else "")
+
+
 @dataclass(frozen=True)
 class BoundaryImportResult:
     updated: list[str]
     unknown: list[str]
+
+    def skipped_note(self) -> str:
+        """What was left out, for the person who loaded the file; empty when nothing was."""
+        if not self.unknown:
+            return ""
+        return gettext(
+            "Fitur yang dilewati karena kode wilayahnya tidak dikenal di portal ini: %(count)s "
+            "(%(codes)s)."
+        ) % {"count": len(self.unknown), "codes": _some_codes(self.unknown)}
 
 
 def read_boundary_collection(data: bytes) -> dict:
@@ -288,7 +307,10 @@ def region_boundaries_load(
 ) -> BoundaryImportResult:
     """Store each feature's geometry as the boundary of the region whose Kemendagri code is in
     the feature's `code_property`. All or nothing: one bad feature refuses the whole file, with a
-    message per problem. A region without a centre gets the boundary's centroid."""
+    message per problem. A region without a centre gets the boundary's centroid. Features of
+    codes the portal does not have are skipped (a province-wide file holds every regency's),
+    but a file none of whose codes is known is refused: it loaded nothing and said so in green
+    ("dimuat untuk 0 wilayah"), when its codes were of another form or another regency."""
     features = collection.get("features")
     if not isinstance(features, list) or not features:
         raise BoundaryImportError([gettext("FeatureCollection tidak memuat satu pun fitur.")])
@@ -323,6 +345,21 @@ def region_boundaries_load(
     if errors:
         raise BoundaryImportError(errors)
     regions = {r.code: r for r in Region.objects.select_for_update().filter(code__in=by_code)}
+    if not regions:
+        raise BoundaryImportError(
+            [
+                gettext(
+                    "Tidak satu pun dari %(count)s fitur memiliki kode wilayah yang ada di portal "
+                    "ini (properti “%(prop)s”: %(codes)s). Gunakan kode Kemendagri bertitik "
+                    "(mis. 35.17.08) dari wilayah yang sudah dimuat. Tidak ada yang diubah."
+                )
+                % {
+                    "count": len(by_code),
+                    "prop": code_property,
+                    "codes": _some_codes(sorted(by_code)),
+                }
+            ]
+        )
     updated = []
     for code, geometry in by_code.items():
         region = regions.get(code)

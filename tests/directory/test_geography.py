@@ -170,6 +170,19 @@ def test_command_loads_a_file(tmp_path, kecamatan):
     assert kecamatan.boundary == SQUARE
 
 
+def test_command_refuses_a_file_without_a_known_code_and_counts_skipped_ones(tmp_path, kecamatan):
+    path = tmp_path / "kecamatan.geojson"
+    path.write_text(json.dumps(collection(feature("35.99.01"))))
+    with pytest.raises(CommandError, match=r"Tidak satu pun dari 1 fitur .*35\.99\.01"):
+        call_command("load_region_boundaries", str(path))
+    assert not Region.objects.filter(boundary__isnull=False).exists()
+
+    path.write_text(json.dumps(collection(feature("35.17.08"), feature("35.99.01"))))
+    out = io.StringIO()
+    call_command("load_region_boundaries", str(path), stdout=out)
+    assert "tidak dikenal di portal ini: 1 (35.99.01)." in out.getvalue()
+
+
 @pytest.mark.parametrize(
     ("content", "message"),
     [

@@ -1,27 +1,59 @@
 """Region administration: an upload with codes the regency does not have loads the known ones
-and lists the skipped codes; the list filters regions with and without an outline."""
+and counts the skipped features, naming a few of their codes; one with no known code at all is
+refused; the list filters regions with and without an outline."""
 
 import json
 
 import pytest
 
+from core.models import ActivityLog
 from directory.models import Region
 from tests.directory.test_geography import SQUARE, UPLOAD, collection, feature, upload
 
 pytestmark = pytest.mark.django_db
 
 
-def test_unknown_codes_are_skipped_and_listed(client, admin_user, kecamatan):
+def test_unknown_codes_are_skipped_counted_and_a_few_named(client, admin_user, kecamatan):
     client.force_login(admin_user)
-    data = json.dumps(collection(feature("35.17.08"), feature("99.99.99"))).encode()
+    others = [feature(f"35.01.0{n}") for n in range(1, 8)]  # a province-wide file
+    data = json.dumps(collection(feature("35.17.08"), *others)).encode()
 
     response = client.post(UPLOAD, upload(data), follow=True)
 
-    page = response.content.decode()
-    assert "Batas wilayah dimuat untuk 1 wilayah." in page
-    assert "Kode tidak dikenal dan dilewati: 99.99.99" in page
+    told = [(m.level_tag, str(m)) for m in response.context["messages"]]
+    assert told == [
+        ("success", "Batas wilayah dimuat untuk 1 wilayah."),
+        (
+            "warning",
+            "Fitur yang dilewati karena kode wilayahnya tidak dikenal di portal ini: 7 "
+            "(35.01.01, 35.01.02, 35.01.03, 35.01.04, 35.01.05, …).",
+        ),
+    ]
     kecamatan.refresh_from_db()
     assert kecamatan.boundary == SQUARE
+
+
+def test_a_file_without_a_single_known_code_is_refused_and_changes_nothing(
+    client, admin_user, kecamatan
+):
+    client.force_login(admin_user)
+    # Codes as BPS writes them, without dots: none is a region of the portal.
+    data = json.dumps(collection(feature("3517080"), feature("3517050"))).encode()
+
+    response = client.post(UPLOAD, upload(data), follow=True)
+
+    assert response.status_code == 200
+    assert response.redirect_chain == []
+    assert list(response.context["messages"]) == []
+    assert response.context["problems"] == [
+        "Tidak satu pun dari 2 fitur memiliki kode wilayah yang ada di portal ini (properti "
+        "“kode”: 3517050, 3517080). Gunakan kode Kemendagri bertitik (mis. 35.17.08) dari "
+        "wilayah yang sudah dimuat. Tidak ada yang diubah."
+    ]
+    assert "Berkas tidak dimuat:" in response.content.decode()
+    kecamatan.refresh_from_db()
+    assert kecamatan.boundary is None
+    assert not ActivityLog.objects.filter(action="directory.region.boundaries_set").exists()
 
 
 def test_the_list_filters_regions_with_and_without_an_outline(

@@ -39,4 +39,4 @@ class Command(BaseCommand):
             raise CommandError("\n".join(error.messages)) from error
         self.stdout.write(f"Batas wilayah dimuat: {len(result.updated)} wilayah.")
         if result.unknown:
-            self.stdout.write("Kode tidak dikenal (dilewati): " + ", ".join(result.unknown[:20]))
+            self.stdout.write(result.skipped_note())
