@@ -23,7 +23,7 @@ from action_plans import services
 from action_plans.choices import BudgetSource, Pillar, Stage, ordered_pillars
 from action_plans.models import Activity
 from core import sheets
-from core.imports import filled_rows, unknown_column_message
+from core.imports import SheetRefused, filled_rows, sheet_rows, unknown_column_message
 from core.utils import single_spaced
 from directory import selectors as directory_selectors
 from directory.models import Agency, Region
@@ -354,7 +354,8 @@ def plan_sheet(book):
 
 
 def read_rows(upload):
-    """The sheet's rows, or ImportRejected when the file is no readable Excel workbook.
+    """The sheet's rows (a cell merged over several rows read in each of them: core.imports.
+    sheet_rows), or ImportRejected when the file is no readable Excel workbook.
 
     In read-only mode openpyxl parses the sheet while rows are read, so a damaged file can fail
     at either step, with zip, XML or value errors alike: all mean the same to the user.
@@ -362,7 +363,9 @@ def read_rows(upload):
     book = None
     try:
         book = load_workbook(upload, read_only=True, data_only=True)
-        return _filled_rows(plan_sheet(book).iter_rows(values_only=True))
+        return _filled_rows(sheet_rows(plan_sheet(book), max_row=MAX_SCANNED_ROWS + 1))
+    except SheetRefused as error:
+        raise ImportRejected([str(error)]) from None
     except Exception:
         raise ImportRejected(
             [

@@ -27,7 +27,7 @@ from openpyxl import Workbook, load_workbook
 from phonenumber_field.phonenumber import to_python
 
 from core import sheets
-from core.imports import blank, filled_rows, unknown_column_message
+from core.imports import SheetRefused, blank, filled_rows, sheet_rows, unknown_column_message
 from core.models import ActivityLog
 from core.utils import spreadsheet_unescape
 from directory.choices import AgencyKind, ContactKind, LegalBasis
@@ -185,15 +185,21 @@ class BoundedCSV(base_formats.CSV):
 
 class BoundedXLSX(base_formats.XLSX):
     """The workbook's first sheet (the data; the template's "Pilihan" comes after it), not
-    whichever sheet was showing when the file was saved; empty rows left out; at most
-    IMPORT_MAX_BYTES and IMPORT_MAX_ROWS data rows."""
+    whichever sheet was showing when the file was saved; empty rows left out; a cell merged
+    over several rows read in each of them; at most IMPORT_MAX_BYTES and IMPORT_MAX_ROWS data
+    rows. Read in openpyxl's read-only mode, row by row (a 5 MB workbook loaded whole takes
+    hundreds of MB): core.imports.sheet_rows finds the merged cells in a pass of its own."""
 
     def create_dataset(self, in_stream):
         if len(in_stream) > IMPORT_MAX_BYTES:
             raise FileTooLarge()
         book = load_workbook(io.BytesIO(in_stream), read_only=True, data_only=True)
         try:
-            return spreadsheet_dataset(book.worksheets[0].iter_rows(values_only=True))
+            return spreadsheet_dataset(
+                sheet_rows(book.worksheets[0], max_row=IMPORT_MAX_SCANNED_ROWS)
+            )
+        except SheetRefused as error:
+            raise ImportFileError(str(error)) from error
         finally:
             book.close()
 

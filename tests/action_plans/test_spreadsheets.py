@@ -368,3 +368,27 @@ def test_import_finds_an_agency_named_in_capitals_with_extra_spaces(
 
     assert response.status_code == 302, response.context["problems"]
     assert plan.activities.get().responsible_agency == dinsos
+
+
+def test_import_reads_a_merged_kecamatan_cell_in_each_of_its_rows(
+    client, plan, sekretariat, dinsos, kecamatan
+):
+    client.force_login(sekretariat)
+    book = openpyxl.load_workbook(
+        labelled_xlsx([good("1.1"), good("1.2", Kecamatan=None), good("1.3", Kecamatan=None)])
+    )
+    column = openpyxl.utils.get_column_letter(LABELS.index("Kecamatan") + 1)
+    book.active.merge_cells(f"{column}2:{column}4")
+    buffer = io.BytesIO()
+    book.save(buffer)
+    buffer.seek(0)
+    buffer.name = "rat.xlsx"
+
+    response = client.post("/rat/2024/impor/", {"file": buffer})
+
+    assert response.status_code == 302, response.context["problems"]
+    assert dict(plan.activities.values_list("code", "location")) == {
+        "1.1": kecamatan.pk,
+        "1.2": kecamatan.pk,
+        "1.3": kecamatan.pk,
+    }
