@@ -23,7 +23,13 @@ from action_plans import services
 from action_plans.choices import BudgetSource, Pillar, Stage, ordered_pillars
 from action_plans.models import Activity
 from core import sheets
-from core.imports import SheetRefused, filled_rows, sheet_rows, unknown_column_message
+from core.imports import (
+    SheetRefused,
+    filled_rows,
+    refuse_unpacking_too_much,
+    sheet_rows,
+    unknown_column_message,
+)
 from core.utils import single_spaced
 from directory import selectors as directory_selectors
 from directory.models import Agency, Region
@@ -362,6 +368,7 @@ def read_rows(upload):
     """
     book = None
     try:
+        refuse_unpacking_too_much(upload)
         book = load_workbook(upload, read_only=True, data_only=True)
         return _filled_rows(sheet_rows(plan_sheet(book), max_row=MAX_SCANNED_ROWS + 1))
     except SheetRefused as error:

@@ -14,6 +14,7 @@ import re
 import stat
 import tempfile
 import time
+import zipfile
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 
@@ -96,10 +97,41 @@ class SheetRefused(ValueError):
     language."""
 
 
+# A workbook is a zip archive: a few MB of upload can unpack to gigabytes of XML, which both
+# passes over the sheet (its merged cells, its rows) would read. A list of 5,000 rows saved by
+# Excel unpacks to a few tens of MB.
+MAX_UNPACKED_BYTES = 200 * 1024 * 1024
+
+
+def refuse_unpacking_too_much(stream) -> None:
+    """SheetRefused when the parts of the workbook in `stream` (a seekable file) would unpack
+    to more than MAX_UNPACKED_BYTES. The sizes are those the archive declares, and Python's zip
+    reader never hands out more than a part declares. Anything that is no zip archive is left
+    to openpyxl, which refuses it with the importer's own message."""
+    try:
+        with zipfile.ZipFile(stream) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError):
+        return
+    finally:
+        stream.seek(0)
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise SheetRefused(
+            _(
+                "Isi berkas Excel terlalu besar setelah dibuka (lebih dari %(mb)s MB). Hapus "
+                "lembar, baris, atau gambar yang tidak perlu, lalu unggah lagi."
+            )
+            % {"mb": MAX_UNPACKED_BYTES // (1024 * 1024)}
+        )
+
+
 # A <mergeCell ref="A2:A9"/> element of the sheet's XML (any namespace prefix), whose only
-# attribute is the range. Markup: the text of a cell cannot hold a raw "<".
+# attribute is the range. Markup: the text of a cell cannot hold a raw "<". A match never runs
+# past the next "<" or ">", so each attempt stops at the next tag: a file of unclosed
+# "<mergeCell " (no ">" anywhere) costs linear time, not a scan to the end of the piece from
+# every one of them.
 MERGE_CELL = re.compile(
-    rb"""<(?:[A-Za-z_][\w.-]*:)?mergeCell\s[^>]*?\bref\s*=\s*["']([^"'<>]*)["']"""
+    rb"""<(?:[A-Za-z_][\w.-]*:)?mergeCell\s[^<>]*?\bref\s*=\s*["']([^"'<>]*)["']"""
 )
 # The sheet's XML is read in pieces of this size; a tag cut at a piece's end is read again
 # with the next one when it starts in its last TAG_TAIL bytes.

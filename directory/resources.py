@@ -27,7 +27,14 @@ from openpyxl import Workbook, load_workbook
 from phonenumber_field.phonenumber import to_python
 
 from core import sheets
-from core.imports import SheetRefused, blank, filled_rows, sheet_rows, unknown_column_message
+from core.imports import (
+    SheetRefused,
+    blank,
+    filled_rows,
+    refuse_unpacking_too_much,
+    sheet_rows,
+    unknown_column_message,
+)
 from core.models import ActivityLog
 from core.utils import spreadsheet_unescape
 from directory.choices import AgencyKind, ContactKind, LegalBasis
@@ -193,7 +200,12 @@ class BoundedXLSX(base_formats.XLSX):
     def create_dataset(self, in_stream):
         if len(in_stream) > IMPORT_MAX_BYTES:
             raise FileTooLarge()
-        book = load_workbook(io.BytesIO(in_stream), read_only=True, data_only=True)
+        stream = io.BytesIO(in_stream)
+        try:
+            refuse_unpacking_too_much(stream)
+        except SheetRefused as error:
+            raise ImportFileError(str(error)) from error
+        book = load_workbook(stream, read_only=True, data_only=True)
         try:
             return spreadsheet_dataset(
                 sheet_rows(book.worksheets[0], max_row=IMPORT_MAX_SCANNED_ROWS)

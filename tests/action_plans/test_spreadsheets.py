@@ -13,6 +13,7 @@ from openpyxl.styles import Border, Side
 from action_plans import services
 from action_plans.models import Activity, Realisation
 from action_plans.spreadsheets import MAX_IMPORT_ROWS
+from core import imports
 from tests.factories import AgencyFactory
 
 pytestmark = pytest.mark.django_db
@@ -392,3 +393,16 @@ def test_import_reads_a_merged_kecamatan_cell_in_each_of_its_rows(
         "1.2": kecamatan.pk,
         "1.3": kecamatan.pk,
     }
+
+
+def test_a_workbook_unpacking_to_too_much_is_refused(client, plan, sekretariat, monkeypatch):
+    monkeypatch.setattr(imports, "MAX_UNPACKED_BYTES", 20_000)
+    client.force_login(sekretariat)
+    upload = labelled_xlsx([good(f"1.{n}") for n in range(1, 60)])
+    upload.name = "rat.xlsx"
+
+    response = client.post("/rat/2024/impor/", {"file": upload})
+
+    [problem] = response.context["problems"]
+    assert problem.startswith("Isi berkas Excel terlalu besar setelah dibuka")
+    assert not plan.activities.exists()

@@ -91,3 +91,29 @@ def test_merged_ranges_are_found_in_any_piece_and_with_a_namespace_prefix(monkey
     )
 
     assert list(imports._merge_refs(io.BytesIO(xml))) == ["A1:A3", "B2:B9"]
+
+
+def test_a_merge_cell_match_stops_at_the_next_tag():
+    """An unclosed `<mergeCell ` must not be matched across the tags after it: every such
+    attempt would scan on to the end of the piece (minutes for a few KB of upload)."""
+    assert imports.MERGE_CELL.search(b'<mergeCell <c r="A1" ref="A1:A3"/>') is None
+    assert imports.MERGE_CELL.search(b'<mergeCell x="1"\n ref="$A$1:$A$3"/>').group(1) == (
+        b"$A$1:$A$3"
+    )
+    hostile = b"<mergeCell " * 200_000 + b'<mergeCell ref="B2:B4"/>'
+    assert list(imports._merge_refs(io.BytesIO(hostile))) == ["B2:B4"]
+
+
+def test_a_workbook_unpacking_to_too_much_is_refused_before_it_is_read(monkeypatch):
+    book = workbook([["Nama", "Wilayah"]] + [[f"Tokoh {n}", "35.17.08"] for n in range(2000)])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    buffer.seek(0)
+    imports.refuse_unpacking_too_much(buffer)  # within the bound: nothing said
+    assert buffer.tell() == 0
+    monkeypatch.setattr(imports, "MAX_UNPACKED_BYTES", 50_000)
+    with pytest.raises(SheetRefused, match="terlalu besar setelah dibuka"):
+        imports.refuse_unpacking_too_much(buffer)
+    assert buffer.tell() == 0
+    # Not a zip archive: left to openpyxl and the importer's own message.
+    imports.refuse_unpacking_too_much(io.BytesIO(b"Nama;Wilayah\n"))

@@ -90,3 +90,17 @@ def test_a_sheet_with_more_merged_cells_than_the_bound_is_refused_by_name(
         "Cells), lalu unggah lagi."
     ]
     assert not Agency.objects.exists()
+
+
+def test_a_workbook_unpacking_to_too_much_is_refused_next_to_the_file(
+    client, admin_user, monkeypatch
+):
+    monkeypatch.setattr(imports, "MAX_UNPACKED_BYTES", 20_000)
+    client.force_login(admin_user)
+    rows = [["Nama instansi", "Jenis instansi"]] + [[f"Dinas {n}", "pemda"] for n in range(500)]
+
+    response = import_file(client, "agency", merged_xlsx(rows), XLSX)
+
+    [message] = response.context["form"].errors["import_file"]
+    assert message.startswith("Isi berkas Excel terlalu besar setelah dibuka (lebih dari 0 MB)")
+    assert not Agency.objects.exists()
