@@ -559,7 +559,25 @@ class AgencyResource(LabelledResource):
         if column not in row:
             return None
         name = self.fields["name"].clean(row)
-        return Agency.objects.named(name).first() if name else None
+        found = Agency.objects.named(name).first() if name else None
+        if found is not None and found.pk > getattr(self, "known_up_to", found.pk):
+            # Saved by an earlier row of this file (rows are saved, then rolled back, for the
+            # preview): the later row silently overwrote it, and the preview called it an
+            # update of an agency the directory did not have.
+            raise ValidationError(
+                {
+                    "name": _(
+                        "Nama instansi ini sudah ada di baris sebelumnya di berkas ini (huruf "
+                        "besar/kecil dan spasi tidak dibedakan). Hapus salah satu barisnya."
+                    )
+                }
+            )
+        return found
+
+    def before_import(self, dataset, **kwargs):
+        super().before_import(dataset, **kwargs)
+        # An agency newer than this was added by one of the file's own rows.
+        self.known_up_to = Agency.objects.aggregate(last=Max("pk"))["last"] or 0
 
     def import_field(self, field, instance, row, is_m2m=False, **kwargs):
         # A found agency keeps its name as stored: a list typed in capitals updated the other

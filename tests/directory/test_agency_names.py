@@ -11,7 +11,15 @@ from django.db import connection
 
 from directory.models import Agency
 from directory.services import reference_agencies_load
-from tests.directory.test_spreadsheets import CSV, XLSX, confirm, csv_file, import_file, xlsx
+from tests.directory.test_spreadsheets import (
+    CSV,
+    XLSX,
+    confirm,
+    csv_file,
+    import_file,
+    row_problems,
+    xlsx,
+)
 from tests.helpers import form_as_sent
 
 pytestmark = pytest.mark.django_db
@@ -42,6 +50,29 @@ def test_a_new_agency_is_stored_single_spaced(client, admin_user):
     confirm(client, "agency", import_file(client, "agency", upload, CSV))
 
     assert list(Agency.objects.values_list("name", flat=True)) == ["Dinas Pendidikan"]
+
+
+@pytest.mark.parametrize("again", ["DINAS  BARU", "Dinas Baru"])
+def test_a_name_repeated_in_one_file_is_named_not_merged(client, admin_user, again):
+    # The second row silently overwrote the first, and the preview called it an update of an
+    # agency the directory did not have.
+    client.force_login(admin_user)
+    upload = xlsx(
+        [
+            ["Nama instansi", "Singkatan", "Jenis instansi"],
+            ["Dinas Baru", "DB", "pemda"],
+            [again, "DB2", "polri"],
+        ]
+    )
+
+    response = import_file(client, "agency", upload, XLSX)
+
+    assert "confirm_form" not in response.context
+    assert row_problems(response) == [
+        "Baris 3: kolom “Nama instansi”: Nama instansi ini sudah ada di baris sebelumnya di "
+        "berkas ini (huruf besar/kecil dan spasi tidak dibedakan). Hapus salah satu barisnya."
+    ]
+    assert not Agency.objects.exists()
 
 
 def agency_form(client, name):
