@@ -314,37 +314,60 @@ def region_boundaries_load(
     features = collection.get("features")
     if not isinstance(features, list) or not features:
         raise BoundaryImportError([gettext("FeatureCollection tidak memuat satu pun fitur.")])
-    errors, by_code = [], {}
+    errors, coded = [], []
     for number, feature in enumerate(features, start=1):
         properties = feature.get("properties") if isinstance(feature, dict) else None
         code = properties.get(code_property) if isinstance(properties, dict) else None
         if not isinstance(code, str) or not code.strip():
             errors.append(
-                gettext("Fitur %(n)s: properti %(prop)s (kode Kemendagri) tidak ada.")
-                % {"n": number, "prop": code_property}
+                (
+                    number,
+                    gettext("Fitur %(n)s: properti %(prop)s (kode Kemendagri) tidak ada.")
+                    % {"n": number, "prop": code_property},
+                )
             )
             continue
         code = code.strip()
         if len(code) > 20 or not code.isprintable():
             errors.append(
-                gettext("Fitur %(n)s: kode %(code)s bukan kode Kemendagri.")
-                % {"n": number, "code": repr(code[:20])}
+                (
+                    number,
+                    gettext("Fitur %(n)s: kode %(code)s bukan kode Kemendagri.")
+                    % {"n": number, "code": repr(code[:20])},
+                )
             )
+            continue
+        coded.append((number, code, feature))
+    # Only the features of the portal's regions are checked: a province-wide file is loaded for
+    # this regency's, whatever the state of the other regencies' outlines.
+    regions = {
+        r.code: r
+        for r in Region.objects.select_for_update().filter(code__in={c for _n, c, _f in coded})
+    }
+    by_code, unknown = {}, set()
+    for number, code, feature in coded:
+        if code not in regions:
+            unknown.add(code)
             continue
         try:
             geometry = clean_geometry(feature.get("geometry"))
         except ValidationError as error:
             errors.append(
-                gettext("Fitur %(n)s (%(code)s): %(problem)s")
-                % {"n": number, "code": code[:20], "problem": " ".join(error.messages)}
+                (
+                    number,
+                    gettext("Fitur %(n)s (%(code)s): %(problem)s")
+                    % {"n": number, "code": code[:20], "problem": " ".join(error.messages)},
+                )
             )
             continue
         if code in by_code:
-            errors.append(gettext("Kode %(code)s muncul lebih dari sekali.") % {"code": code[:20]})
+            errors.append(
+                (number, gettext("Kode %(code)s muncul lebih dari sekali.") % {"code": code[:20]})
+            )
         by_code[code] = geometry
     if errors:
-        raise BoundaryImportError(errors)
-    regions = {r.code: r for r in Region.objects.select_for_update().filter(code__in=by_code)}
+        # In the file's order, whichever pass found them.
+        raise BoundaryImportError([message for _number, message in sorted(errors)])
     if not regions:
         raise BoundaryImportError(
             [
@@ -354,17 +377,15 @@ def region_boundaries_load(
                     "(mis. 35.17.08) dari wilayah yang sudah dimuat. Tidak ada yang diubah."
                 )
                 % {
-                    "count": len(by_code),
+                    "count": len(coded),
                     "prop": code_property,
-                    "codes": _some_codes(sorted(by_code)),
+                    "codes": _some_codes(sorted(unknown)),
                 }
             ]
         )
     updated = []
     for code, geometry in by_code.items():
-        region = regions.get(code)
-        if region is None:
-            continue
+        region = regions[code]
         region.boundary = geometry
         fields = ["boundary"]
         if region.latitude is None:
@@ -375,7 +396,7 @@ def region_boundaries_load(
         region.full_clean()
         region.save(update_fields=fields)
         updated.append(code)
-    unknown = sorted(set(by_code) - set(regions))
+    unknown = sorted(unknown)
     if updated:
         log_action(
             actor=by, action=REGION_BOUNDARIES_SET, obj=None, codes=sorted(updated), unknown=unknown

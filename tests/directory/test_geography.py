@@ -125,6 +125,21 @@ def test_one_bad_feature_refuses_the_whole_file(kecamatan, other_kecamatan):
     assert not Region.objects.filter(boundary__isnull=False).exists()
 
 
+def test_a_province_wide_file_loads_this_regency_s_outlines_whatever_the_others_hold(kecamatan):
+    # Other regencies' features are skipped unread: a bad ring or a repeated code among them
+    # refused the whole file.
+    bad = {"type": "Polygon", "coordinates": [[[1, 1], [2, 1], [2, 2], [1, 2]]]}
+    result = region_boundaries_load(
+        collection=collection(
+            feature("35.18.01", bad), feature("35.18.02"), feature("35.18.02"), feature("35.17.08")
+        )
+    )
+    assert result.updated == ["35.17.08"]
+    assert result.unknown == ["35.18.01", "35.18.02"]
+    kecamatan.refresh_from_db()
+    assert kecamatan.boundary is not None
+
+
 def test_a_centre_set_before_is_kept_and_unknown_codes_are_reported(kecamatan, admin_user):
     kecamatan.latitude, kecamatan.longitude = Decimal("-7.59"), Decimal("112.23")
     kecamatan.save()
