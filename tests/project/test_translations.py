@@ -1,11 +1,14 @@
 """The English catalog covers every text of the user interface, and stays in sync with the code."""
 
+import re
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 from django.utils import translation
+
+from tests.factories import AgencyFactory
 
 ROOT = Path(__file__).resolve().parents[2]
 SKIP = [
@@ -60,3 +63,25 @@ def test_english_is_served_from_the_catalog():
 def test_import_pages_speak_indonesian():
     with translation.override("id"):
         assert translation.gettext("Confirm import") == "Konfirmasi impor"
+
+
+def test_the_administration_s_indonesian_is_corrected_where_django_s_is_wrong(admin_client):
+    """Django ships typos and words meaning something else; locale-thirdparty/ corrects those the
+    administration shows (the action button read "Buka", "open")."""
+    AgencyFactory()  # the action bar is shown over a list with rows
+    changelist = admin_client.get("/admin/directory/agency/").content.decode()
+    assert re.search(
+        r"<button[^>]*title=\"Jalankan aksi terpilih\"[^>]*>Jalankan</button>", changelist
+    )
+    add_user = admin_client.get("/admin/accounts/user/add/").content.decode()
+    for wrong in ["Autentidikasi", "atau sedikit", "merubah", "Diadakan", "Ditiadakan"]:
+        assert wrong not in add_user
+    assert "Masuk dengan kata sandi" in add_user
+    assert "Paling banyak 150 karakter" in add_user
+    with translation.override("id"):
+        assert (
+            translation.ngettext(
+                "Please correct the error below.", "Please correct the errors below.", 2
+            )
+            == "Perbaiki kesalahan di bawah ini."
+        )
