@@ -1,13 +1,14 @@
 import psycopg
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.db import connection
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from psycopg import sql
 
+from core.management.base import BaseCommand
 from dashboard.benchdata import bench_seed
 from incidents.models import Incident
 

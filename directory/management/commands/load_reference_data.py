@@ -2,10 +2,11 @@ import csv
 from pathlib import Path
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.management.base import BaseCommand
 from directory.models import Region
 from directory.services import reference_agencies_load, region_centres_load
 
