@@ -10,6 +10,14 @@ class ActionPlansConfig(AppConfig):
     verbose_name = _("Rencana Aksi Terpadu")
 
     def ready(self):
+        # Imported once the models are loaded (services import them).
+        from action_plans.services import supporting_that_leads_drop
+        from directory.services import register_agency_merge_rule
+
+        register_agency_merge_rule(
+            _("Kegiatan (instansi pendukung yang juga penanggung jawab)"),
+            supporting_that_leads_drop,
+        )
         register_badge_tones(
             "action_plans.actionplan",
             "status",

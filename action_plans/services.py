@@ -27,6 +27,7 @@ from action_plans.choices import (
 from action_plans.models import (
     ActionPlan,
     Activity,
+    ActivitySupport,
     Period,
     Realisation,
     RealisationEvidence,
@@ -581,3 +582,14 @@ def achievement(target: Decimal | None, achieved: Decimal | None) -> Decimal | N
     activities, whose units differ; single activities and action classes use the uncapped one."""
     ratio = achievement_uncapped(target, achieved)
     return None if ratio is None else min(ratio, Decimal(1))
+
+
+def supporting_that_leads_drop(*, agencies) -> int:
+    """`agencies` are about to become one (directory.services.agency_merge): a supporting link
+    of one of them on an activity another of them is responsible for would list the responsible
+    agency again among the supporting ones (Activity.check_supporting). Such links are deleted,
+    under the merge's history context; returns how many."""
+    deleted, _by_model = ActivitySupport.objects.filter(
+        agency__in=agencies, activity__responsible_agency__in=agencies
+    ).delete()
+    return deleted

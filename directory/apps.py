@@ -23,6 +23,7 @@ class DirectoryConfig(AppConfig):
                 "directory.contact.anonymise": _("Data tokoh dianonimkan"),
                 "directory.contact.delete": _("Data tokoh dihapus"),
                 "directory.region.boundaries_set": _("Batas wilayah dimuat"),
+                "directory.agency.merge": _("Instansi duplikat digabungkan"),
             }
         )
         register_data(
@@ -30,5 +31,8 @@ class DirectoryConfig(AppConfig):
                 "contacts": _("tokoh (ID)"),
                 "codes": _("kode wilayah"),
                 "unknown": _("kode tidak dikenal"),
+                "kept": _("instansi yang dipertahankan"),
+                "merged": _("instansi yang digabungkan dan dihapus"),
+                "moved": _("data yang dipindahkan"),
             }
         )

@@ -1,20 +1,25 @@
-"""Writes to the directory with side effects: loading regions and reference agencies."""
+"""Writes to the directory with side effects: loading regions and reference agencies, merging a
+duplicate agency into the one kept."""
 
 import csv
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from importlib import resources
 from pathlib import Path
 
+import pghistory
 from django.conf import settings
 from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.utils.translation import gettext
+from django.db import IntegrityError, transaction
+from django.utils import translation
+from django.utils.text import capfirst, format_lazy
+from django.utils.translation import gettext, gettext_lazy
+from pghistory.models import Event
 
 from core.models import ActivityLog
 from core.services import log_action
@@ -402,3 +407,206 @@ def region_boundaries_load(
             actor=by, action=REGION_BOUNDARIES_SET, obj=None, codes=sorted(updated), unknown=unknown
         )
     return BoundaryImportResult(updated=sorted(updated), unknown=unknown)
+
+
+AGENCY_MERGE = "directory.agency.merge"
+
+# Rules the apps above keep about the agencies a row names that no database constraint holds,
+# and that making two agencies one could break: an activity's responsible agency listed again
+# among its supporting agencies. The directory sits below those apps and does not know their
+# rules, so each registers its own in its AppConfig.ready().
+_MERGE_RULES: list[tuple[str, Callable]] = []
+
+
+def register_agency_merge_rule(label: str, drop: Callable) -> None:
+    """`drop(agencies=[keep, duplicate])` deletes the rows that would break the rule once those
+    agencies are one, before any reference is moved, and returns how many; `label` names those
+    rows in the merge's counts."""
+    _MERGE_RULES.append((label, drop))
+
+
+@dataclass(frozen=True)
+class AgencyReferences:
+    """The duplicate's references of one kind (one model's field): how many now name the kept
+    agency, and how many were dropped instead, and why. Labels are lazy: the log writes them in
+    the portal's language whatever language the merge ran in."""
+
+    label: str
+    moved: int = 0
+    dropped: int = 0
+    dropped_because: str = ""
+
+    def __str__(self):
+        """`Pengguna (instansi): 2 dipindahkan, 1 dilepas (…)`, for the log and the command."""
+        counts = []
+        if self.moved or not self.dropped:
+            counts.append(gettext("%(count)s dipindahkan") % {"count": self.moved})
+        if self.dropped and self.dropped_because:
+            counts.append(
+                gettext("%(count)s dilepas (%(why)s)")
+                % {"count": self.dropped, "why": self.dropped_because}
+            )
+        elif self.dropped:
+            counts.append(gettext("%(count)s dilepas") % {"count": self.dropped})
+        return f"{self.label}: {', '.join(counts)}"
+
+
+@dataclass(frozen=True)
+class AgencyMergeResult:
+    keep: str  # “name” (ID n), as the log and migration 0006 name agencies
+    duplicate: str
+    references: list[AgencyReferences]
+
+
+def agency_label(agency: Agency) -> str:
+    return f"“{agency.name}” (ID {agency.pk})"
+
+
+def _agency_relations():
+    """Every field of another model that names an agency, found through the model's meta: the
+    apps holding them sit above the directory. The history's event rows are left alone, as they
+    are when an agency is deleted: they record what was, under the ids of the time. A custom
+    link model's own foreign key stands for its many-to-many field."""
+    for relation in Agency._meta.related_objects:
+        if issubclass(relation.related_model, Event):
+            continue
+        if relation.many_to_many and not relation.through._meta.auto_created:
+            continue
+        yield relation
+
+
+def _relation_label(relation) -> str:
+    model, field = relation.related_model, relation.field
+    return format_lazy("{} ({})", capfirst(model._meta.verbose_name_plural), field.verbose_name)
+
+
+def _move_references(relation, *, keep: Agency, duplicate: Agency) -> AgencyReferences:
+    model, name = relation.related_model, relation.field.name
+    try:
+        # A savepoint: a clash is refused with its own message, and the transaction goes on
+        # to roll back cleanly rather than fail on every later query.
+        with transaction.atomic():
+            moved = model._base_manager.filter(**{name: duplicate}).update(**{name: keep})
+    except IntegrityError as error:
+        # A unique constraint or a one-to-one field: the kept agency already has such a row.
+        constraint = getattr(getattr(error.__cause__, "diag", None), "constraint_name", None)
+        raise ValidationError(
+            gettext(
+                "Instansi tidak dapat digabungkan: %(records)s milik %(duplicate)s bentrok dengan "
+                "milik %(keep)s, padahal hanya boleh ada satu (batasan %(constraint)s). Ubah atau "
+                "hapus salah satunya lebih dulu. Tidak ada yang diubah."
+            )
+            % {
+                "records": _relation_label(relation),
+                "duplicate": agency_label(duplicate),
+                "keep": agency_label(keep),
+                "constraint": constraint or "?",
+            },
+            code="agency_merge_clash",
+        ) from error
+    return AgencyReferences(_relation_label(relation), moved=moved)
+
+
+def _move_links(relation, *, keep: Agency, duplicate: Agency) -> AgencyReferences:
+    """Many-to-many links of the duplicate become links of the kept agency; where the row is
+    linked to both, the duplicate's link is dropped (the link table allows one per pair).
+    Deleted and inserted rather than updated: the link tables' history records additions and
+    removals only, so an update would leave no trace."""
+    through, field = relation.through, relation.field
+    owner = through._meta.get_field(field.m2m_field_name()).attname
+    agency = through._meta.get_field(field.m2m_reverse_field_name()).attname
+    links = through._base_manager.filter(**{agency: duplicate.pk})
+    owners = set(links.values_list(owner, flat=True))
+    linked = set(
+        through._base_manager.filter(**{agency: keep.pk, f"{owner}__in": owners}).values_list(
+            owner, flat=True
+        )
+    )
+    links.delete()
+    through._base_manager.bulk_create(
+        [through(**{owner: pk, agency: keep.pk}) for pk in sorted(owners - linked)]
+    )
+    return AgencyReferences(
+        _relation_label(relation),
+        moved=len(owners - linked),
+        dropped=len(owners & linked),
+        dropped_because=gettext_lazy("sudah tertaut ke instansi yang dipertahankan"),
+    )
+
+
+@transaction.atomic
+def agency_merge(*, keep: Agency, duplicate: Agency, actor=None, reason: str) -> AgencyMergeResult:
+    """Merge `duplicate` into `keep`: every record naming the duplicate (users, activities,
+    their supporting agencies, team members, handling steps, whatever model names an agency)
+    names the kept agency instead, then the duplicate is deleted. The kept agency's own fields
+    stay as they are. All or nothing; logged with both names and ids, and the history of each
+    changed row carries `actor` and `reason`.
+
+    For two rows of one institution ("Dinas Sosial" and "DINAS SOSIAL", which migration 0006
+    stops on); also usable on a database that migration 0007 has not reached yet."""
+    if keep.pk == duplicate.pk:
+        raise ValidationError(
+            gettext("Instansi tidak dapat digabungkan dengan dirinya sendiri."),
+            code="agency_merge_self",
+        )
+    # Both rows FOR UPDATE, in id order (two merges at once wait for each other instead of
+    # deadlocking). While they are held no other transaction can add a row naming either
+    # agency, nor point one at it: PostgreSQL's foreign-key check takes a KEY SHARE lock on the
+    # agency, which FOR UPDATE excludes. What is read below stays true until the commit.
+    locked = {
+        agency.pk: agency
+        for agency in Agency.objects.select_for_update()
+        .filter(pk__in=[keep.pk, duplicate.pk])
+        .order_by("pk")
+    }
+    missing = [pk for pk in (keep.pk, duplicate.pk) if pk not in locked]
+    if missing:
+        raise ValidationError(
+            gettext("Instansi dengan ID %(ids)s tidak ada.")
+            % {"ids": ", ".join(str(pk) for pk in missing)},
+            code="agency_merge_missing",
+        )
+    keep, duplicate = locked[keep.pk], locked[duplicate.pk]
+    with pghistory.context(user=getattr(actor, "pk", None), reason=reason.strip()):
+        dropped_by_rules = [
+            AgencyReferences(label, dropped=drop(agencies=[keep, duplicate]))
+            for label, drop in _MERGE_RULES
+        ]
+        references = [
+            _move_links(relation, keep=keep, duplicate=duplicate)
+            if relation.many_to_many
+            else _move_references(relation, keep=keep, duplicate=duplicate)
+            for relation in _agency_relations()
+        ]
+        result = AgencyMergeResult(
+            keep=agency_label(keep),
+            duplicate=agency_label(duplicate),
+            references=references + dropped_by_rules,
+        )
+        duplicate.delete()
+    # Kept as text in the portal's language, as the log's other entries are.
+    with translation.override(settings.LANGUAGE_CODE):
+        counts = [
+            str(references)
+            for references in result.references
+            if references.moved or references.dropped
+        ]
+    log_action(
+        actor=actor,
+        action=AGENCY_MERGE,
+        obj=keep,
+        kept=result.keep,
+        merged=result.duplicate,
+        moved=counts,
+        reason=reason.strip(),
+    )
+    return result
+
+
+def agency_merge_preview(*, keep: Agency, duplicate: Agency) -> AgencyMergeResult:
+    """What agency_merge would move and drop, found by doing it and rolling it back: the counts
+    are those of the merge itself, and a clash it would refuse is refused here already."""
+    with transaction.atomic():
+        result = agency_merge(keep=keep, duplicate=duplicate, reason="")
+        transaction.set_rollback(True)
+    return result
