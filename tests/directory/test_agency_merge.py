@@ -1,10 +1,15 @@
 """Merging a duplicate agency into the one kept: every record that names it names the kept one,
 a link the kept agency already has is not doubled, the duplicate is gone, and the merge is in
-the activity log and the history under its reason."""
+the activity log and the history under its reason. Also from the command line, on a database
+that migration 0006 stopped on."""
+
+import io
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.management import CommandError, call_command
 from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 
 from accounts.models import User
 from action_plans.models import Activity, ActivitySupport
@@ -198,3 +203,131 @@ def test_the_preview_counts_what_the_merge_does_and_changes_nothing(keep, duplic
     assert not ActivityLog.objects.filter(action=AGENCY_MERGE).exists()
     merged = agency_merge(keep=keep, duplicate=duplicate, reason="")
     assert [str(r) for r in preview.references] == [str(r) for r in merged.references]
+
+
+# --- the command --------------------------------------------------------------------------------
+
+
+class Terminal(io.StringIO):
+    """Standard input typed at a terminal."""
+
+    def isatty(self):
+        return True
+
+
+def merge_command(*args, stdin=None, monkeypatch):
+    monkeypatch.setattr("sys.stdin", stdin if stdin is not None else io.StringIO(""))
+    out = io.StringIO()
+    call_command("merge_agencies", *[str(arg) for arg in args], stdout=out)
+    return out.getvalue()
+
+
+def test_the_command_without_yes_and_without_a_terminal_refuses(keep, duplicate, monkeypatch):
+    UserFactory(agency=duplicate)
+
+    with pytest.raises(CommandError) as refused:
+        # A line waiting on a pipe is not an answer.
+        merge_command(keep.pk, duplicate.pk, stdin=io.StringIO("ya\n"), monkeypatch=monkeypatch)
+
+    assert "--yes" in str(refused.value)
+    assert str(refused.value).startswith("Tidak ada terminal untuk meminta konfirmasi")
+    assert Agency.objects.filter(pk=duplicate.pk).exists()
+    assert User.objects.filter(agency=duplicate).exists()
+
+
+def test_the_command_with_yes_merges_and_prints_the_counts(keep, duplicate, monkeypatch):
+    UserFactory(agency=duplicate)
+    UserFactory(agency=duplicate)
+    HandlingStepFactory(agencies=[keep, duplicate])
+
+    out = merge_command(
+        keep.pk, duplicate.pk, "--yes", "--reason", "Duplikat", monkeypatch=monkeypatch
+    )
+
+    assert not Agency.objects.filter(pk=duplicate.pk).exists()
+    assert User.objects.filter(agency=keep).count() == 2
+    assert f"Dipertahankan: “Dinas Sosial” (ID {keep.pk})" in out
+    assert f"Digabungkan lalu dihapus: “Dinas Sosial Kab.” (ID {duplicate.pk})" in out
+    assert out.count("  Pengguna (instansi): 2 dipindahkan") == 2  # the preview, then the merge
+    assert (
+        "  Tindak lanjut (instansi terlibat): 1 dilepas (sudah tertaut ke instansi yang "
+        "dipertahankan)"
+    ) in out
+    assert "digabungkan ke “Dinas Sosial”" in out
+    # Names that are not one name in other letters: the operator is told to make sure.
+    assert "Perhatian: nama kedua instansi berbeda" in out
+    assert ActivityLog.objects.get(action=AGENCY_MERGE).data["reason"] == "Duplikat"
+
+
+def test_the_command_asks_at_a_terminal(keep, duplicate, monkeypatch):
+    UserFactory(agency=duplicate)
+
+    out = merge_command(keep.pk, duplicate.pk, stdin=Terminal("tidak\n"), monkeypatch=monkeypatch)
+
+    assert "Ketik “ya” untuk melanjutkan" in out
+    assert "Dibatalkan. Tidak ada yang diubah." in out
+    assert Agency.objects.filter(pk=duplicate.pk).exists()
+
+    merge_command(keep.pk, duplicate.pk, stdin=Terminal("ya\n"), monkeypatch=monkeypatch)
+
+    assert not Agency.objects.filter(pk=duplicate.pk).exists()
+
+
+def test_the_command_says_when_no_record_names_the_duplicate(keep, duplicate, monkeypatch):
+    out = merge_command(keep.pk, duplicate.pk, "--yes", monkeypatch=monkeypatch)
+
+    assert "  (tidak ada data yang menyebut instansi duplikat)" in out
+    assert not Agency.objects.filter(pk=duplicate.pk).exists()
+
+
+def test_the_command_names_an_unknown_agency(keep, monkeypatch):
+    with pytest.raises(CommandError, match=r"Instansi dengan ID 999999 tidak ada\."):
+        merge_command(keep.pk, 999999, "--yes", monkeypatch=monkeypatch)
+
+
+def test_the_command_refuses_one_agency_twice(keep, monkeypatch):
+    with pytest.raises(CommandError, match="dengan dirinya sendiri"):
+        merge_command(keep.pk, keep.pk, "--yes", monkeypatch=monkeypatch)
+
+
+# --- the upgrade that stops at directory 0006 ---------------------------------------------------
+
+BEFORE = ("directory", "0005_agency_names_without_surrounding_spaces")
+LATEST = ("directory", "0007_agency_name_unique_ignoring_case")
+
+
+def migrate(target):
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate([target])
+
+
+def test_after_the_merge_the_migrations_that_stopped_apply(monkeypatch):
+    # The database as before this upgrade (this test's transaction undoes it all): the name
+    # unique as typed, so one institution could be stored in two letter cases.
+    migrate(BEFORE)
+    social = Agency.objects.create(name="Dinas Sosial", kind="pemda")
+    shouting = Agency.objects.create(name="DINAS SOSIAL", kind="pemda")
+    operator = UserFactory(agency=shouting)
+    activity = ActivityFactory(responsible_agency=shouting, supporting=[social])
+
+    with pytest.raises(CommandError, match="Migrasi dihentikan"):
+        migrate(LATEST)
+
+    out = merge_command(social.pk, shouting.pk, "--yes", monkeypatch=monkeypatch)
+    assert "Pengguna (instansi): 1 dipindahkan" in out
+    assert "Perhatian" not in out
+    # The merge's deferred foreign-key checks run now, as they would at its commit: a table
+    # with checks still pending cannot be altered.
+    connection.check_constraints()
+    migrate(LATEST)
+
+    assert User.objects.get(pk=operator.pk).agency == social
+    activity.refresh_from_db()
+    assert activity.responsible_agency == social
+    assert list(activity.supporting_agencies.all()) == []
+    with connection.cursor() as cursor:
+        constraints = connection.introspection.get_constraints(cursor, "directory_agency")
+    assert "agency_name_unique_ignoring_case" in constraints
+    applied = MigrationExecutor(connection).loader.applied_migrations
+    assert LATEST in applied
