@@ -5,7 +5,8 @@ next migration refuses two names that differ only in letter case. Names that wou
 same name ("Dinas Sosial" and "DINAS SOSIAL", or "Polres Jombang" and " Polres Jombang", which
 0005 left alone) are not merged or renamed here: each is named by records of every part of the
 portal (plans, reports, the decree, users), and which one is right is for an administrator to
-decide. The migration stops instead, naming them, before anything is changed."""
+decide. The migration stops instead, naming them, before anything is changed, and points to
+`manage.py merge_agencies`."""
 
 from collections import defaultdict
 
@@ -37,6 +38,8 @@ def normalise(apps, schema_editor):
     found = clashes(agencies)
     if found:
         # CommandError: `manage.py migrate` prints the message alone, without a traceback.
+        # Merging is done by a command, which works on a database stopped here (README,
+        # "Upgrading").
         raise CommandError(
             gettext(
                 "Migrasi dihentikan: nama instansi berikut hanya berbeda huruf besar/kecil atau "
@@ -48,6 +51,12 @@ def normalise(apps, schema_editor):
                     ", ".join(f"“{name}” (ID {pk})" for pk, name in group) for group in found
                 )
             }
+            + " "
+            + gettext(
+                "Untuk menggabungkan (semua data pindah ke instansi yang dipertahankan, "
+                "duplikatnya dihapus): manage.py merge_agencies <ID yang dipertahankan> "
+                "<ID duplikat>."
+            )
         )
     for pk, name in agencies:
         tidy = single_spaced(name)
