@@ -43,20 +43,16 @@ def normalise(apps, schema_editor):
         raise CommandError(
             gettext(
                 "Migrasi dihentikan: nama instansi berikut hanya berbeda huruf besar/kecil atau "
-                "spasi, padahal nama instansi harus unik: %(groups)s. Gabungkan atau ubah nama "
-                "instansi itu (di halaman admin Instansi), lalu jalankan migrate lagi."
+                "spasi, padahal nama instansi harus unik: %(groups)s. Gabungkan keduanya "
+                "(semua data pindah ke instansi yang dipertahankan, duplikatnya dihapus) dengan "
+                "manage.py merge_agencies <ID yang dipertahankan> <ID duplikat>, atau ubah "
+                "namanya di halaman admin Instansi, lalu jalankan migrate lagi."
             )
             % {
                 "groups": "; ".join(
                     ", ".join(f"“{name}” (ID {pk})" for pk, name in group) for group in found
                 )
             }
-            + " "
-            + gettext(
-                "Untuk menggabungkan (semua data pindah ke instansi yang dipertahankan, "
-                "duplikatnya dihapus): manage.py merge_agencies <ID yang dipertahankan> "
-                "<ID duplikat>."
-            )
         )
     for pk, name in agencies:
         tidy = single_spaced(name)

@@ -146,10 +146,10 @@ def test_the_migration_stops_naming_names_that_differ_only_in_case_or_spacing():
         f"“ Dinas sosial” (ID {spaced.pk})"
     ) in message
     assert "Polres" not in message
-    assert message.endswith(
-        "Untuk menggabungkan (semua data pindah ke instansi yang dipertahankan, duplikatnya "
-        "dihapus): manage.py merge_agencies <ID yang dipertahankan> <ID duplikat>."
-    )
+    assert (
+        "dengan manage.py merge_agencies <ID yang dipertahankan> <ID duplikat>, atau ubah "
+        "namanya di halaman admin Instansi, lalu jalankan migrate lagi."
+    ) in message
     # Nothing was changed.
     assert Agency.objects.get(pk=spaced.pk).name == " Dinas sosial"
 
