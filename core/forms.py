@@ -7,7 +7,7 @@ import html
 
 from django import forms
 from django.core import signing
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import models
 from django.forms.fields import InvalidJSONInput
@@ -374,6 +374,36 @@ class OpenedStateMixin:
             for name in now
             if name in self.fields and opened.get(name, now[name]) != now[name]
         ]
+
+
+class ModelRulesMixin:
+    """For a ModelForm: the model's rules (its clean() and its constraints) answer in the same
+    round as the form's own field checks, and each field shows one message.
+
+    Django leaves every model field the form does not offer out of model validation (a view may
+    set it after validation), and with it every constraint that names such a field: a rule on a
+    flag the code sets, such as a report's `needs_completion`, was first checked by the service
+    on save, once everything else had passed, so the person met its message a round later (and
+    chose the photos again for nothing). `instance_fields` names the fields whose value the
+    form's instance already holds as it will be saved; the rules naming them are checked with
+    the form.
+
+    A field the form itself refused keeps that message alone: a model rule about it judged the
+    value left on the instance, not what was sent, and is checked again once the field is
+    fixed (Django already skips the field's own checks and its constraints; clean() does not
+    know which fields failed)."""
+
+    instance_fields: tuple[str, ...] = ()
+
+    def _get_validation_exclusions(self):
+        return super()._get_validation_exclusions() - set(self.instance_fields)
+
+    def _post_clean(self):
+        refused = {name: len(errors) for name, errors in self._errors.items()}
+        super()._post_clean()
+        for name, count in refused.items():
+            if name != NON_FIELD_ERRORS:
+                del self._errors[name][count:]
 
 
 class BootstrapMixin:

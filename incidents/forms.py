@@ -11,6 +11,7 @@ from core.forms import (
     EvidenceFilesField,
     FastSelect,
     LocalDateField,
+    ModelRulesMixin,
     OpenedStateMixin,
 )
 from core.pickers import PickerSelectMultiple, get_picker
@@ -20,9 +21,12 @@ from incidents.choices import Kind, Resolution
 from incidents.models import ConflictStatus, HandlingStep, Incident, Party
 
 
-class IncidentForm(BootstrapMixin, forms.ModelForm):
+class IncidentForm(ModelRulesMixin, BootstrapMixin, forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     files = EvidenceFilesField()
+    # The risk assessment of a potential and the classification are required unless the report
+    # is a quick one still to be completed: checked with the form, not first on save.
+    instance_fields = ("needs_completion",)
 
     class Meta:
         model = Incident
@@ -35,6 +39,9 @@ class IncidentForm(BootstrapMixin, forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
+        # Validated as what it becomes: a save through this form completes a quick report
+        # (services.incident_update).
+        self.instance.needs_completion = False
         regions = Region.objects.visible_to(user)
         self.fields["kecamatan"].queryset = regions.kecamatan()
         self.fields["kecamatan"].widget.attrs.update(
