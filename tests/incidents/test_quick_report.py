@@ -1,6 +1,7 @@
 """ "Lapor cepat" (issue 12): one phone screen, submitted at once and marked as needing
 completion; the secretariat sees it now, and it cannot be verified before it is completed."""
 
+import re
 import uuid
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
@@ -15,7 +16,7 @@ from core.models import ActivityLog
 from directory.choices import RegionLevel
 from incidents import services
 from incidents.models import Evidence, Incident
-from tests.factories import RegionFactory
+from tests.factories import IncidentFactory, RegionFactory
 from tests.helpers import assert_field_error, jpeg_upload
 from tests.incidents.test_bad_input import valid_payload
 
@@ -67,6 +68,28 @@ def test_a_quick_report_is_submitted_at_once_and_marked_incomplete(
     mine = client.get("/laporan/?mine=true").content.decode()
     assert incident.reference in mine
     assert "Perlu dilengkapi" in mine
+
+
+def shown_at(page: str, testid: str) -> str:
+    """The text of the element marked `testid`, tags left out."""
+    element = re.search(rf'data-testid="{testid}">(.*?)</(dd|p)>', page, re.S)
+    assert element, testid
+    return " ".join(re.sub(r"<[^>]+>", "", element.group(1)).split())
+
+
+def test_the_report_page_says_what_is_not_filled_in_yet(client, petugas, desa):
+    """Not "Aspek / bentuk: /" and an empty "Sumber konflik" for a quick report."""
+    client.force_login(petugas)
+    client.post(URL, quick_payload(desa, kind="potensi"))
+    incident = Incident.objects.get()
+    page = client.get(incident.get_absolute_url()).content.decode()
+    for testid in ("conflict-source", "aspect-form", "risk", "parties"):
+        assert shown_at(page, testid) == "belum diisi", testid
+    # A complete report has each of them filled in.
+    complete = IncidentFactory(kecamatan=incident.kecamatan, reported_by=petugas)
+    page = client.get(complete.get_absolute_url()).content.decode()
+    assert 'data-testid="not-filled"' not in page
+    assert shown_at(page, "aspect-form") == "Sosial budaya / Bentrokan/tawuran"
 
 
 def test_a_potential_may_be_sent_without_its_risk_assessment(client, petugas, desa):
