@@ -1,6 +1,6 @@
 """Reports of potential conflicts and conflict events, their handling and evidence."""
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pghistory
@@ -653,14 +653,20 @@ class Incident(ConstraintFieldsMixin, models.Model):
     def occurred_label(self) -> str:
         """When it happened, as precisely as it is known: the month alone for a month, the date
         for a week, and for a day the time too unless it is local midnight, which is what a date
-        given without a time is stored as (the full form's date, a quick report dated an earlier
-        day)."""
+        given without a time is stored as (a date typed alone in the full form, a quick
+        report's day: `day_only`)."""
         local = timezone.localtime(self.occurred_at)
         if self.occurred_precision == DatePrecision.MONTH:
             return date_format(local, "YEAR_MONTH_FORMAT")
         if self.occurred_precision == DatePrecision.WEEK or (local.hour, local.minute) == (0, 0):
             return date_format(local, "DATE_FORMAT")
         return date_format(local, "DATETIME_FORMAT")
+
+    @staticmethod
+    def day_only(day: date) -> datetime:
+        """The time stored for a day whose hour is not known: its local midnight, which
+        `occurred_label` and the exports (exports.occurred_cell) show as the date alone."""
+        return timezone.make_aware(datetime.combine(day, time.min))
 
     def earliest_day(self):
         """The first day the event may have happened on, as precise as its date is known."""

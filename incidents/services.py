@@ -3,7 +3,7 @@ workflow and history with the acting user, and nothing else writes incidents."""
 
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date
 from decimal import Decimal, InvalidOperation
 
 import pghistory
@@ -286,11 +286,15 @@ def incident_quick_report(
 
     It happened on `occurred_on` (today when not given), known to the day, in the desa's
     kecamatan. A day in the future is refused by Incident.clean(), on `occurred_at`.
+
+    Only the day is asked, so only the day is stored (`Incident.day_only`), today's too: the
+    moment of sending, stored in its place, read as the event's exact time on the report page
+    and in the exports. When the report was sent is its `reported_at`.
     """
     if incident.desa_id is None:
         raise ValidationError({"desa": _("Pilih desa/kelurahan.")})
     incident.kecamatan_id = incident.desa.parent_id
-    incident.occurred_at = _quick_report_time(occurred_on or timezone.localdate())
+    incident.occurred_at = Incident.day_only(occurred_on or timezone.localdate())
     incident.occurred_precision = DatePrecision.DAY
     if incident.latitude is not None and incident.longitude is not None:
         incident.location_precision = LocationPrecision.EXACT
@@ -298,17 +302,6 @@ def incident_quick_report(
     incident = incident_create(incident=incident, parties=[], files=files, by=by, submit=True)
     log_action(actor=by, action="incidents.report.quick", obj=incident)
     return incident
-
-
-def _quick_report_time(day: date) -> datetime:
-    """The time stored for a quick report's day. Today: the moment it is sent, as quick reports
-    always stored and as the full form offers for a new report (now). An earlier day: its local
-    midnight, which the full form stores for a date typed without a time. A later day: its
-    midnight too, for Incident.clean() to refuse."""
-    now = timezone.localtime()
-    if day == now.date():
-        return now
-    return timezone.make_aware(datetime.combine(day, time.min))
 
 
 @transaction.atomic

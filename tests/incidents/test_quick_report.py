@@ -15,6 +15,7 @@ from django.utils import timezone
 from core.models import ActivityLog
 from directory.choices import RegionLevel
 from incidents import services
+from incidents.exports import occurred_cell
 from incidents.models import Evidence, Incident
 from tests.factories import IncidentFactory, RegionFactory
 from tests.helpers import assert_field_error, jpeg_upload
@@ -58,7 +59,7 @@ def test_a_quick_report_is_submitted_at_once_and_marked_incomplete(
     assert incident.location_precision == "tepat"
     assert str(incident.latitude) == "-7.561200"
     assert incident.occurred_precision == "hari"
-    assert abs(incident.occurred_at - timezone.now()).total_seconds() < 60
+    assert incident.occurred_at == Incident.day_only(timezone.localdate())
     assert incident.conflict_source == ""
     assert Evidence.objects.get(incident=incident).original_name == "foto-balai.jpg"
     assert ActivityLog.objects.filter(action="incidents.report.quick", object_id=incident.pk)
@@ -303,12 +304,24 @@ def test_a_report_typed_in_an_outage_and_sent_next_morning_keeps_its_day(client,
     assert "30 April 2025" in detail
 
 
-def test_a_quick_report_of_today_keeps_the_time_it_was_sent(client, petugas, desa):
+def test_a_quick_report_of_today_is_known_to_the_day_not_to_the_minute_it_was_sent(
+    client, petugas, sekretariat, desa
+):
+    """Only the day is asked: the moment of sending, stored as the event's time, read as its
+    exact time on the report page ("1 Mei 2025, 07.30 (tepat hari itu)") and in the exports."""
     client.force_login(petugas)
     sent = datetime(2025, 5, 1, 7, 30, 12, tzinfo=WIB)
     with time_machine.travel(sent, tick=False):
         client.post(URL, quick_payload(desa, occurred_at="01/05/2025"))
-    assert Incident.objects.get().occurred_at == sent
+    incident = Incident.objects.get()
+    assert incident.occurred_at == datetime(2025, 5, 1, tzinfo=WIB)
+    assert incident.occurred_precision == "hari"
+    assert incident.reported_at == sent  # when it was sent is kept there
+    client.force_login(sekretariat)
+    page = client.get(incident.get_absolute_url()).content.decode()
+    assert shown_at(page, "occurred-at") == "1 Mei 2025 (tepat hari itu)"
+    # The export's cell is the date alone, as for any date given without a time.
+    assert occurred_cell(incident.occurred_at, incident.occurred_precision) == date(2025, 5, 1)
 
 
 @pytest.mark.parametrize(
