@@ -17,7 +17,7 @@ from core.forms import (
 from core.pickers import PickerSelectMultiple, get_picker
 from core.utils import parse_id
 from directory.models import Region
-from incidents.choices import Kind, Resolution
+from incidents.choices import DatePrecision, Kind, Resolution
 from incidents.models import ConflictStatus, HandlingStep, Incident, Party
 
 
@@ -100,10 +100,11 @@ class IncidentForm(ModelRulesMixin, BootstrapMixin, forms.ModelForm):
         return cleaned
 
 
-class QuickReportForm(BootstrapMixin, forms.ModelForm):
+class QuickReportForm(ModelRulesMixin, BootstrapMixin, forms.ModelForm):
     """ "Lapor cepat": the essentials of a report on one phone screen (see
     services.incident_quick_report for what is filled in for the officer)."""
 
+    instance_fields = ("needs_completion",)
     files = EvidenceFilesField(label=_("Foto"))
     # The day it happened, not the day it is sent: a report typed during an outage goes in the
     # next morning. A date, so it is not among Meta.fields (the model keeps a date-time, which
@@ -156,6 +157,11 @@ class QuickReportForm(BootstrapMixin, forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        if day := cleaned.get("occurred_at"):
+            # As the service stores it, so Incident.clean() refuses a day in the future or too
+            # long ago with the form's other messages, not on the next send.
+            self.instance.occurred_at = Incident.day_only(day)
+            self.instance.occurred_precision = DatePrecision.DAY
         if (cleaned.get("latitude") is None) != (cleaned.get("longitude") is None):
             raise forms.ValidationError(
                 _("Lokasi tidak lengkap; tekan lagi “Gunakan lokasi saya”.")

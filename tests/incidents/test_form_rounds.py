@@ -4,13 +4,17 @@ field shows one message. A field officer on a phone who sends a potential with a
 no risk assessment is told both at once, instead of fixing the photo, choosing the photos again,
 and only then hearing about the risk assessment."""
 
+from datetime import timedelta
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from incidents.models import Evidence, Incident
 from tests.factories import IncidentFactory
 from tests.helpers import field_errors, jpeg_upload
 from tests.incidents.test_bad_input import CREATE_URL, HTML_PAGE, valid_payload
+from tests.incidents.test_quick_report import quick_payload
 
 pytestmark = pytest.mark.django_db
 
@@ -119,3 +123,18 @@ def test_completing_a_quick_report_is_refused_in_one_round(
     quick_report.refresh_from_db()
     assert not quick_report.needs_completion
     assert quick_report.risk_score == 6
+
+
+def test_a_quick_report_s_day_and_photos_are_refused_in_one_round(
+    client, petugas, desa, fast_and_isolated
+):
+    client.force_login(petugas)
+    tomorrow = (timezone.localdate() + timedelta(days=1)).strftime("%d/%m/%Y")
+    data = quick_payload(desa, occurred_at=tomorrow, files=good_and_fake_photo())
+    response = client.post("/laporan/lapor-cepat/", data)
+    assert response.status_code == 400
+    errors = field_errors(response)
+    assert errors["files"] == [FAKE_PHOTO]
+    assert errors["occurred_at"] == ["Waktu kejadian tidak boleh di masa depan."]
+    assert 'data-testid="files-not-saved"' in response.content.decode()
+    assert not Incident.objects.exists()
