@@ -221,7 +221,7 @@ class TransitionForm(forms.Form):
     confirm = forms.BooleanField(required=False)
 
 
-class HandlingStepForm(BootstrapMixin, forms.ModelForm):
+class HandlingStepForm(ModelRulesMixin, BootstrapMixin, forms.ModelForm):
     files = EvidenceFilesField()
 
     class Meta:
@@ -243,7 +243,7 @@ class HandlingStepForm(BootstrapMixin, forms.ModelForm):
         self.fields["stage"].initial = incident.stage
 
 
-class ConflictStatusForm(OpenedStateMixin, BootstrapMixin, forms.ModelForm):
+class ConflictStatusForm(ModelRulesMixin, OpenedStateMixin, BootstrapMixin, forms.ModelForm):
     class Meta:
         model = ConflictStatus
         fields = [

@@ -10,10 +10,17 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from incidents.models import Evidence, Incident
+from incidents.models import ConflictStatus, Evidence, Incident
 from tests.factories import IncidentFactory
 from tests.helpers import field_errors, jpeg_upload
-from tests.incidents.test_bad_input import CREATE_URL, HTML_PAGE, valid_payload
+from tests.incidents.test_bad_input import (
+    BAD_DATE,
+    CONFLICT_STATUS_URL,
+    CREATE_URL,
+    HTML_PAGE,
+    conflict_status_payload,
+    valid_payload,
+)
 from tests.incidents.test_quick_report import quick_payload
 
 pytestmark = pytest.mark.django_db
@@ -138,3 +145,13 @@ def test_a_quick_report_s_day_and_photos_are_refused_in_one_round(
     assert errors["occurred_at"] == ["Waktu kejadian tidak boleh di masa depan."]
     assert 'data-testid="files-not-saved"' in response.content.decode()
     assert not Incident.objects.exists()
+
+
+def test_a_conflict_status_date_typed_wrong_shows_one_message(client, sekretariat):
+    """An extension's date typed wrong was also "missing" to the model's rule on extensions."""
+    client.force_login(sekretariat)
+    data = conflict_status_payload(extension_decree_number="188/20/2026", extended_until="31/13")
+    response = client.post(CONFLICT_STATUS_URL, data)
+    assert response.status_code == 400
+    assert field_errors(response)["extended_until"] == [BAD_DATE]
+    assert not ConflictStatus.objects.exists()
