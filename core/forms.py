@@ -1,9 +1,10 @@
 """Form pieces shared by the apps: multiple evidence files, Bootstrap classes on widgets, dates
-typed as DD/MM/YYYY."""
+typed as DD/MM/YYYY, rupiah typed as 1.250.000."""
 
 import datetime
 import functools
 import html
+import re
 
 from django import forms
 from django.core import signing
@@ -99,6 +100,110 @@ def localize_date_field(field: forms.Field) -> None:
             field.widget = LocalDateInput(attrs=field.widget.attrs)
         field.input_formats = DATE_INPUT_FORMATS
         field.error_messages["invalid"] = DATE_INVALID
+
+
+# Whole rupiah, typed the Indonesian way: "750000", "750.000", "Rp 2.500.000", "Rp2.500.000,-".
+# The dot only ever groups thousands. Django's IntegerField takes a trailing ".000" for a zero
+# decimal part and drops it: "750.000" was saved as Rp 750, a thousandfold error in a budget,
+# its absorption and the province's PDFs.
+RUPIAH_INVALID = _("Tulis jumlah rupiah dengan angka saja, misalnya 1.500.000 (bukan “1,5 juta”).")
+RUPIAH_DECIMAL = _("Tulis rupiah bulat tanpa sen (tanpa koma), misalnya 1.250.000.")
+RUPIAH_GROUPING = _("Pisahkan ribuan dengan titik, tiga angka per kelompok, misalnya 1.250.000.")
+RUPIAH_NEGATIVE = _("Jumlah rupiah tidak boleh negatif.")
+RUPIAH_TOO_LARGE = _("Jumlah rupiah terlalu besar.")
+RUPIAH_MESSAGES = {
+    "invalid": RUPIAH_INVALID,
+    "decimal": RUPIAH_DECIMAL,
+    "grouping": RUPIAH_GROUPING,
+    "max_value": RUPIAH_TOO_LARGE,
+}
+_PLAIN_DIGITS = re.compile(r"[0-9]+")
+_THOUSANDS_GROUPS = re.compile(r"[0-9]{1,3}(?:\.[0-9]{3})+")
+_MINUS_SIGNS = ("-", "\u2212")  # a hyphen, or the minus sign a word processor puts
+# More digits than any amount a PositiveBigIntegerField holds (19): refused before int() is
+# asked to read thousands of them.
+_MAX_RUPIAH_DIGITS = 19
+
+
+def parse_rupiah(text) -> int | None:
+    """An amount of whole rupiah as a person writes it, or None when nothing was written.
+
+    Spaces anywhere, a leading "Rp" or "Rp.", dots grouping thousands and a zero or dash
+    fraction ("1.250.000,00", "1.250.000,-") are taken; anything that could be read two ways
+    is refused (ValidationError, its code a key of RUPIAH_MESSAGES): cents ("1.250.000,50",
+    "1250,5"), a dot that does not group thousands ("7.50"), words ("1,5 juta"). A minus sign
+    gives a negative number: whether one is allowed is the field's (or the model's) rule."""
+    compact = "".join(str(text).split())
+    negative = compact.startswith(_MINUS_SIGNS)
+    compact = compact[1:] if negative else compact
+    if compact[:2].casefold() == "rp":
+        compact = compact[2:].removeprefix(".")
+        if not negative and compact.startswith(_MINUS_SIGNS):  # "Rp -500.000"
+            negative, compact = True, compact[1:]
+    if not compact:
+        if negative:
+            raise ValidationError(RUPIAH_INVALID, code="invalid")
+        return None
+    compact = compact.removesuffix(",-")
+    if not compact.isascii() or not set(compact) <= set("0123456789.,"):
+        raise ValidationError(RUPIAH_INVALID, code="invalid")
+    whole, comma, fraction = compact.partition(",")
+    if comma and not _PLAIN_DIGITS.fullmatch(fraction or "0"):
+        # "1,250,000" or "1,250.000": commas grouping thousands, the English way.
+        raise ValidationError(RUPIAH_GROUPING, code="grouping")
+    if fraction.strip("0"):
+        raise ValidationError(RUPIAH_DECIMAL, code="decimal")
+    if not whole:  # ",00": no rupiah written
+        raise ValidationError(RUPIAH_INVALID, code="invalid")
+    if not (_PLAIN_DIGITS.fullmatch(whole) or _THOUSANDS_GROUPS.fullmatch(whole)):
+        raise ValidationError(RUPIAH_GROUPING, code="grouping")
+    digits = whole.replace(".", "").lstrip("0")
+    if len(digits) > _MAX_RUPIAH_DIGITS:
+        raise ValidationError(RUPIAH_TOO_LARGE, code="max_value")
+    amount = int(digits or "0")
+    return -amount if negative else amount
+
+
+def format_rupiah(amount: int) -> str:
+    """`1250000` -> "1.250.000": dots whatever the interface language, so what is shown in a
+    rupiah box reads back as the same amount (`parse_rupiah` takes a comma for cents)."""
+    return f"{amount:,}".replace(",", ".")
+
+
+class RupiahInput(forms.TextInput):
+    """A text box for rupiah. Not type=number: a browser takes "2.500.000" in one as a broken
+    decimal (Chromium keeps "2.500000", others send nothing) and Django answers with a message
+    about whole numbers. `inputmode` still brings up the phone's number pad."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs={"inputmode": "numeric", "autocomplete": "off", **(attrs or {})})
+
+    def format_value(self, value):
+        if isinstance(value, int) and not isinstance(value, bool):
+            return format_rupiah(value)
+        return super().format_value(value)
+
+
+class RupiahField(forms.IntegerField):
+    """Whole rupiah as `parse_rupiah` reads them, shown with thousands dots ("1.250.000").
+    For a model form: `Meta.field_classes = {"budget": RupiahField}` keeps the model field's
+    label, help and limits (a PositiveBigIntegerField's 0 refused below with its own message)."""
+
+    widget = RupiahInput
+    default_error_messages = RUPIAH_MESSAGES
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        if self.min_value == 0:
+            self.error_messages["min_value"] = RUPIAH_NEGATIVE
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        try:
+            return parse_rupiah(value)
+        except ValidationError as error:
+            raise ValidationError(self.error_messages[error.code], code=error.code) from None
 
 
 class MultipleFileInput(forms.FileInput):
