@@ -14,6 +14,7 @@ from core.forms import (
     EvidenceFilesField,
     LocalDateField,
     OpenedStateMixin,
+    RupiahField,
     read_opened,
     sign_opened,
 )
@@ -77,6 +78,7 @@ class ActivityForm(BootstrapMixin, forms.ModelForm):
             "budget_source",
             "location",
         ]
+        field_classes = {"budget": RupiahField}
         widgets = {
             "responsible_agency": PickerSelect("instansi"),
             "supporting_agencies": PickerSelectMultiple("instansi", attrs={"size": 6}),
@@ -121,7 +123,6 @@ class ActivityForm(BootstrapMixin, forms.ModelForm):
         self.fields["responsible_agency"].queryset = agencies
         self.fields["supporting_agencies"].queryset = agencies
         self.fields["location"].queryset = Region.objects.kecamatan()
-        self.fields["budget"].widget.attrs.update({"min": 0, "inputmode": "numeric"})
         if plan.is_locked:
             # Needed for any change (the service refuses one without it), so marked as
             # required; saving without a change needs none, so not required by the form.
@@ -272,12 +273,12 @@ class RealisationForm(BootstrapMixin, forms.ModelForm):
     class Meta:
         model = Realisation
         fields = ["achieved_value", "narrative", "budget_spent", "obstacles", "follow_up"]
+        field_classes = {"budget_spent": RupiahField}
         widgets = {
             "narrative": forms.Textarea(attrs={"rows": 4}),
             "obstacles": forms.Textarea(attrs={"rows": 2}),
             "follow_up": forms.Textarea(attrs={"rows": 2}),
             "achieved_value": forms.NumberInput(attrs={"min": 0, "step": "any"}),
-            "budget_spent": forms.NumberInput(attrs={"min": 0, "inputmode": "numeric"}),
         }
 
     def __init__(self, *args, **kwargs):

@@ -13,6 +13,7 @@ from core.forms import (
     LocalDateField,
     ModelRulesMixin,
     OpenedStateMixin,
+    RupiahField,
 )
 from core.pickers import PickerSelectMultiple, get_picker
 from core.utils import parse_id
@@ -31,6 +32,7 @@ class IncidentForm(ModelRulesMixin, BootstrapMixin, forms.ModelForm):
     class Meta:
         model = Incident
         fields = Incident.EDITABLE_FIELDS
+        field_classes = {"loss_rupiah": RupiahField}
         widgets = {
             "kind": forms.RadioSelect,
             "chronology": forms.Textarea(attrs={"rows": 6}),
@@ -68,17 +70,19 @@ class IncidentForm(ModelRulesMixin, BootstrapMixin, forms.ModelForm):
         # equator (a latitude typed without it put the report in the South China Sea).
         self.fields["latitude"].widget.attrs.update({"step": "any"})
         self.fields["longitude"].widget.attrs.update({"step": "any"})
-        for name in (
+        counts = (
             "killed",
             "injured",
             "displaced",
             "houses_damaged",
             "public_facilities_damaged",
             "worship_places_damaged",
-            "loss_rupiah",
-        ):
+        )
+        for name in counts:
             self.fields[name].widget.attrs.update({"min": 0, "inputmode": "numeric"})
-            self.fields[name].help_text = ""  # said once for the whole section
+        # Said once for the whole section (the loss is typed in a RupiahField's text box).
+        for name in (*counts, "loss_rupiah"):
+            self.fields[name].help_text = ""
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
 

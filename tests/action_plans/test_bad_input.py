@@ -44,6 +44,7 @@ TITLE = "Sosialisasi pencegahan konflik di sekolah"
 INDICATOR = "Sosialisasi terlaksana"
 NOT_EXCEL = "Berkas bukan Excel (.xlsx) yang valid."
 MIN_ZERO = "Pastikan nilai ini lebih besar dari atau sama dengan 0."
+NEGATIVE_RUPIAH = "Jumlah rupiah tidak boleh negatif."
 
 
 # --- reading the re-rendered page ---------------------------------------------------------------
@@ -157,7 +158,7 @@ BAD_REPORTS = [
     ("negative-achieved", {"achieved_value": "-1"}, "achieved_value", MIN_ZERO),
     ("achieved-in-words", {"achieved_value": "dua"}, "achieved_value", "Masukkan sebuah bilangan."),
     ("achieved-nan", {"achieved_value": "NaN"}, "achieved_value", "Masukkan sebuah bilangan."),
-    ("negative-spent", {"budget_spent": "-500000"}, "budget_spent", MIN_ZERO),
+    ("negative-spent", {"budget_spent": "-500000"}, "budget_spent", NEGATIVE_RUPIAH),
     (
         "spent-over-budget",
         {"budget_spent": "10000001"},
@@ -168,7 +169,7 @@ BAD_REPORTS = [
         "spent-beyond-integer",
         {"budget_spent": "99999999999999999999999"},
         "budget_spent",
-        "Pastikan nilai ini lebih kecil dari atau sama dengan",
+        "Jumlah rupiah terlalu besar.",
     ),
     (
         "huge-narrative",
@@ -356,8 +357,13 @@ def test_valid_new_activity_is_saved_with_its_targets(as_planner, draft_plan, di
 
 BAD_ACTIVITIES = [
     # id, changes, field, message
-    ("negative-budget", {"budget": "-1000"}, "budget", MIN_ZERO),
-    ("budget-in-words", {"budget": "lima juta"}, "budget", "Masukkan keseluruhan angka bilangan."),
+    ("negative-budget", {"budget": "-1000"}, "budget", NEGATIVE_RUPIAH),
+    (
+        "budget-in-words",
+        {"budget": "lima juta"},
+        "budget",
+        "Tulis jumlah rupiah dengan angka saja, misalnya 1.500.000 (bukan “1,5 juta”).",
+    ),
     ("negative-target", {"target_B08": "-2"}, "target_B08", MIN_ZERO),
     ("target-in-words", {"target_B04": "satu"}, "target_B04", "Masukkan sebuah bilangan."),
     (

@@ -202,3 +202,28 @@ def test_operator_reports_lateness_shows_and_a_return_is_resubmitted(
     assert saved.evidence.count() == 1
     assert saved.evidence.get().content_type == "application/pdf"
     assert Realisation.objects.get(activity=activity, period__code="B04").is_late
+
+
+def test_operator_on_a_phone_types_rupiah_with_thousands_dots(
+    sign_in, phone_page, operator, established, tmp_path
+):
+    """ "2.500.000" typed as the portal writes money is Rp 2.500.000: in a number box Chromium
+    dropped a dot and Django answered that it wanted a whole number ("750.000" was Rp 750)."""
+    activity = established.activities.get(code="3.1")
+    page = phone_page
+    sign_in(page, operator.username)
+    page.goto(f"/rat/kegiatan/{activity.pk}/realisasi/B08/")
+    page.get_by_label("Capaian").fill("1")
+    spent = page.get_by_label("Realisasi anggaran (Rp)")
+    spent.clear()  # a new realisation's form offers 0
+    spent.press_sequentially("2.500.000")  # key by key, as on the phone's number pad
+    expect(spent).to_have_value("2.500.000")
+    page.get_by_label("Uraian pelaksanaan").fill("Pendampingan keluarga korban")
+    evidence = tmp_path / "notulen.pdf"
+    evidence.write_bytes(MINIMAL_PDF)
+    page.get_by_label("Data dukung (foto, notulen, daftar hadir)").set_input_files(str(evidence))
+    page.get_by_role("button", name="Serahkan").click()
+
+    expect(page.get_by_test_id("period-B08")).to_contain_text("Rp 2.500.000")
+    saved = Realisation.objects.get(activity=activity, period__code="B08")
+    assert saved.budget_spent == 2_500_000

@@ -190,7 +190,7 @@ BAD_FIELDS = [
         "negative-loss",
         {"loss_rupiah": "-500000"},
         "loss_rupiah",
-        "Pastikan nilai ini lebih besar dari atau sama dengan 0.",
+        "Jumlah rupiah tidak boleh negatif.",
     ),
     ("count-in-words", {"injured": "banyak"}, "injured", "Masukkan keseluruhan angka bilangan."),
     (
