@@ -23,6 +23,7 @@ from action_plans import services
 from action_plans.choices import BudgetSource, Pillar, Stage, ordered_pillars
 from action_plans.models import Activity
 from core import sheets
+from core.forms import parse_rupiah
 from core.imports import (
     SheetRefused,
     filled_rows,
@@ -585,6 +586,35 @@ def _parse_row(plan, line, record, lookup, periods, problems):
             return None
         return parsed
 
+    def rupiah(column):
+        """Whole rupiah: a number cell as it is; text read as the portal's forms read it, so
+        "Rp 1.250.000" is taken and "7.50" refused rather than read as Rp 7 or Rp 750."""
+        value = record.get(column)
+        if not isinstance(value, str):
+            return number(column, integer=True, limit=MAX_BUDGET)
+        label = column_label(column)
+        try:
+            parsed = parse_rupiah(value)
+        except ValidationError as error:
+            message = {
+                "invalid": _("kolom %(col)s harus berupa angka"),
+                "decimal": _("kolom %(col)s harus bilangan bulat"),
+                "grouping": _(
+                    "kolom %(col)s: pisahkan ribuan dengan titik, tiga angka per kelompok "
+                    "(misalnya 1.250.000)"
+                ),
+                "max_value": _("kolom %(col)s terlalu besar"),
+            }[error.code]
+            problems.append(message % {"col": label})
+            return None
+        if parsed is not None and parsed < 0:
+            problems.append(_("kolom %(col)s tidak boleh negatif") % {"col": label})
+            return None
+        if parsed is not None and parsed >= MAX_BUDGET:
+            problems.append(_("kolom %(col)s terlalu besar") % {"col": label})
+            return None
+        return parsed
+
     def agency(column, name):
         found, could_be = lookup.agency(name)
         if could_be:
@@ -632,7 +662,7 @@ def _parse_row(plan, line, record, lookup, periods, problems):
         location = lookup.kecamatan.get(kecamatan) or lookup.kecamatan.get(kecamatan.casefold())
         if location is None:
             unknown("kecamatan", kecamatan)
-    budget = number("anggaran", integer=True, limit=MAX_BUDGET)
+    budget = rupiah("anggaran")
     indicator, unit = required("indikator"), required("satuan")
     activity = Activity(
         plan=plan,

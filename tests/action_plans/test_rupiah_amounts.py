@@ -1,5 +1,6 @@
-"""Rupiah typed the Indonesian way on the action-plan forms: "750.000" is Rp 750.000 (it was
-saved as Rp 750), and is shown back as typed (core.forms.RupiahField)."""
+"""Rupiah typed the Indonesian way on the action-plan forms and in the RAT import: "750.000" is
+Rp 750.000 (it was saved as Rp 750), and is shown back as typed (core.forms.RupiahField); the
+import reads a budget cell of text the same way."""
 
 import re
 from html import unescape
@@ -8,6 +9,7 @@ import pytest
 
 from action_plans.models import Activity, Realisation
 from tests.action_plans.test_bad_input import edit_activity, new_activity
+from tests.action_plans.test_spreadsheets import good, labelled_xlsx
 from tests.helpers import assert_field_error
 
 pytestmark = pytest.mark.django_db
@@ -93,3 +95,41 @@ def test_an_activity_budget_with_a_misplaced_dot_is_refused(client, sekretariat,
         "Pisahkan ribuan dengan titik, tiga angka per kelompok, misalnya 1.250.000.",
     )
     assert not Activity.objects.filter(code="4.1").exists()
+
+
+def test_the_import_reads_a_budget_cell_of_text_as_the_forms_do(
+    client, plan, sekretariat, dinsos, kecamatan
+):
+    client.force_login(sekretariat)
+    rows = [
+        good("1.1", **{"Anggaran (Rp)": "Rp 1.250.000"}),
+        good("1.2", **{"Anggaran (Rp)": "750.000"}),
+        good("1.3", **{"Anggaran (Rp)": 2_500_000}),  # a number cell, as it is
+    ]
+    response = client.post("/rat/2024/impor/", {"file": labelled_xlsx(rows)})
+    assert response.status_code == 302, response.context and response.context.get("problems")
+    assert dict(plan.activities.values_list("code", "budget")) == {
+        "1.1": 1_250_000,
+        "1.2": 750_000,
+        "1.3": 2_500_000,
+    }
+
+
+def test_the_import_refuses_a_budget_cell_that_could_be_read_two_ways(
+    client, plan, sekretariat, dinsos, kecamatan
+):
+    client.force_login(sekretariat)
+    rows = [
+        good("1.1", **{"Anggaran (Rp)": "750.00"}),  # Rp 750, or 75.000 with a dot misplaced
+        good("1.2", **{"Anggaran (Rp)": "1,5 juta"}),
+        good("1.3", **{"Anggaran (Rp)": "-Rp 500.000"}),
+    ]
+    response = client.post("/rat/2024/impor/", {"file": labelled_xlsx(rows)})
+    assert response.status_code == 400
+    assert response.context["problems"] == [
+        "Baris 2: kolom “Anggaran (Rp)”: pisahkan ribuan dengan titik, tiga angka per kelompok "
+        "(misalnya 1.250.000).",
+        "Baris 3: kolom “Anggaran (Rp)” harus berupa angka.",
+        "Baris 4: kolom “Anggaran (Rp)” tidak boleh negatif.",
+    ]
+    assert not plan.activities.exists()
