@@ -126,6 +126,15 @@ def test_annual_report_figures(year_2024, default_framework):
     assert squash("Nilai total") in text
 
 
+def test_indicators_are_named_in_indonesian_not_by_their_code(year_2024, default_framework):
+    text = pdf_text(documents.build("annual", 2024).pdf(draft=False))
+    # Every activity of 2024 is run by one agency alone; the indicator reads as the evaluation
+    # page names it, its raw value and score beside it.
+    assert squash("Kegiatan RAT yang melibatkan dua instansi atau lebih 0% 0,0") in text
+    assert squash("Dialog, mediasi, dan rapat koordinasi yang diselenggarakan") in text
+    assert "kolaborasi." not in text and "komunikasi." not in text and "_" not in text
+
+
 def test_a_draft_evaluation_is_printed_as_provisional_with_its_unscored_indicators(
     year_2024, default_framework
 ):
@@ -348,7 +357,8 @@ def test_pillar_scores_and_indicators_are_printed_when_available(year_2024, monk
     assert "Kolaborasilintassektor2581,5" in text
     assert "Komunikasiefektif2575,3" in text
     assert "Nilaitotal78,4" in text
-    assert "K1Kegiatanlintasinstansi60%81,5" in text
+    assert "Kegiatanlintasinstansi60%81,5" in text
+    assert "K1Kegiatan" not in text  # the code is the portal's key, not a reader's word
     assert "belumtersedia" not in text
     # Final: no provisional note.
     assert "Nilaisementara" not in text
