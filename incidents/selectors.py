@@ -376,6 +376,10 @@ def monthly_counts(user, first_month: date) -> dict[tuple[int, date], int]:
 
 
 # Reports that count in official figures: submitted onwards, never drafts or rejected reports.
+# Submitted ones not verified yet are counted, as the evaluation's indicators and the dashboard
+# count them (a signal from the field is a signal before the secretariat has checked it), so the
+# documents' totals agree with theirs; the documents say how many of them are unverified
+# (`IncidentStatistics.unverified`) and describe only verified events (`notable_cases`).
 OFFICIAL_STATUSES = (
     Status.DIAJUKAN,
     Status.DIVERIFIKASI,
@@ -383,6 +387,8 @@ OFFICIAL_STATUSES = (
     Status.SELESAI,
     Status.DITUTUP,
 )
+# Verified by the secretariat, and onwards: what an official document may describe case by case.
+VERIFIED_STATUSES = (Status.DIVERIFIKASI, Status.DITANGANI, Status.SELESAI, Status.DITUTUP)
 RESOLVED_STATUSES = (Status.SELESAI, Status.DITUTUP)
 
 
@@ -414,6 +420,9 @@ class IncidentStatistics:
     total: int
     resolved: int
     kejadian: int
+    # Of `total` and of `kejadian`: submitted and not verified by the secretariat yet.
+    unverified: int
+    unverified_events: int
     by_kecamatan: list
     by_source: list
     by_form: list
@@ -435,6 +444,8 @@ def incident_statistics(start: date, end: date, kecamatan) -> IncidentStatistics
         total=Count("pk"),
         resolved=Count("pk", filter=Q(status__in=RESOLVED_STATUSES)),
         kejadian=Count("pk", filter=Q(kind=Kind.KEJADIAN)),
+        unverified=Count("pk", filter=Q(status=Status.DIAJUKAN)),
+        unverified_events=Count("pk", filter=Q(status=Status.DIAJUKAN, kind=Kind.KEJADIAN)),
     )
     per_kecamatan = dict(reports.values_list("kecamatan_id").annotate(n=Count("pk")).order_by())
     per_month = dict(
@@ -448,6 +459,8 @@ def incident_statistics(start: date, end: date, kecamatan) -> IncidentStatistics
         total=totals["total"],
         resolved=totals["resolved"],
         kejadian=totals["kejadian"],
+        unverified=totals["unverified"],
+        unverified_events=totals["unverified_events"],
         by_kecamatan=[(k.name, per_kecamatan.get(k.pk, 0)) for k in kecamatan],
         by_source=_counted(reports, "conflict_source", ConflictSource.choices, unclassified=True),
         by_form=[
@@ -462,11 +475,18 @@ def incident_statistics(start: date, end: date, kecamatan) -> IncidentStatistics
 
 
 def notable_cases(start: date, end: date, limit: int = 10) -> list[dict]:
-    """The period's most serious events for a document: internal ones only, described without
-    any personal data (no title, chronology, parties, reporter or informant), worst first."""
+    """The period's most serious events for a document: verified and internal ones only,
+    described without any personal data (no title, chronology, parties, reporter or informant),
+    worst first. A report still awaiting verification is the field's account, not the task
+    force's: an official document does not describe it (a quick report is not even classified
+    yet), it only counts it as unverified (`IncidentStatistics.unverified_events`)."""
     reports = (
         official_incidents(start, end)
-        .filter(kind=Kind.KEJADIAN, confidentiality=Confidentiality.INTERNAL)
+        .filter(
+            kind=Kind.KEJADIAN,
+            confidentiality=Confidentiality.INTERNAL,
+            status__in=VERIFIED_STATUSES,
+        )
         .select_related("kecamatan")
         .annotate(
             harm=Coalesce("killed", 0) * 100
@@ -483,8 +503,9 @@ def notable_cases(start: date, end: date, limit: int = 10) -> list[dict]:
             "reference": r.reference,
             "occurred_at": r.occurred_at,
             "kecamatan": r.kecamatan.name,
-            "conflict_source": r.get_conflict_source_display(),
-            "form": r.get_form_display(),
+            # Verified reports are classified (a database constraint); never a blank cell.
+            "conflict_source": r.get_conflict_source_display() or gettext("Belum diklasifikasi"),
+            "form": r.get_form_display() or gettext("Belum diklasifikasi"),
             "killed": r.killed,
             "injured": r.injured,
             "displaced": r.displaced,

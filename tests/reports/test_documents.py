@@ -108,6 +108,50 @@ def test_a_quick_report_not_yet_classified_is_counted_as_such_so_the_tables_add_
     assert text.count("Belumdiklasifikasi1") >= 2  # the tables by source and by form
 
 
+def test_only_verified_events_are_described_and_unverified_reports_are_counted_as_such(
+    year_2024,
+):
+    # A quick report of an event from the field, submitted and not verified yet: no form, no
+    # conflict source, casualties unknown. It was the worst case listed, with blank cells.
+    quick = IncidentFactory(
+        kind="kejadian",
+        status="diajukan",
+        needs_completion=True,
+        conflict_source="",
+        aspect="",
+        form="",
+        likelihood=None,
+        impact=None,
+        killed=2,
+        occurred_at=datetime(2024, 7, 20, 10, tzinfo=WIB),
+    )
+    verified = Incident.objects.get(kecamatan__name="Wonosalam", kind="kejadian")
+
+    text = pdf_text(documents.build("period", 2024, "B08").pdf(draft=False))
+
+    assert verified.reference in text
+    assert quick.reference not in text
+    assert "?/?/?" not in text and "2/?/?" not in text
+    # Still counted in the period's figures (as the evaluation counts it), and said to be
+    # unverified: the July potential conflict and this event.
+    assert squash("Tercatat 6 laporan") in text
+    assert (
+        squash("Termasuk 2 laporan berstatus diajukan yang belum diverifikasi sekretariat.") in text
+    )
+    assert squash("1 laporan kejadian yang belum diverifikasi tidak dicantumkan.") in text
+    assert squash("tanda ? pada jumlah korban berarti belum diketahui (bukan nol)") in text
+
+
+def test_a_period_with_unverified_events_only_does_not_say_there_were_none(year_2024):
+    IncidentFactory(event=True, status="diajukan", occurred_at=datetime(2024, 2, 5, tzinfo=WIB))
+
+    text = pdf_text(documents.build("period", 2024, "B04").pdf(draft=False))
+
+    assert squash("Belum ada kejadian konflik yang sudah diverifikasi.") in text
+    assert squash("Tidak ada kejadian konflik pada periode ini.") not in text
+    assert squash("1 laporan kejadian yang belum diverifikasi tidak dicantumkan.") in text
+
+
 def test_annual_report_figures(year_2024, default_framework):
     text = pdf_text(documents.build("annual", 2024).pdf(draft=False))
     assert squash("Laporan Evaluasi Pelaporan Aksi Terpadu Penanganan Konflik Sosial") in text
