@@ -521,6 +521,18 @@ def achievement_class(ratio: Decimal | None) -> AchievementClass | None:
     return AchievementClass.DI_BAWAH
 
 
+class Timeliness(models.TextChoices):
+    """Where an activity's realisation report for a period stands, of the activities that owe
+    one (`report_expected`). "Late" alone meant a report handed in after the due date in the
+    documents and a report still missing after it on the dashboard: each has its own words."""
+
+    TEPAT_WAKTU = "tepat_waktu", _("Disampaikan tepat waktu")
+    TERLAMBAT = "terlambat", _("Disampaikan terlambat")
+    # What the dashboard, the RAT summary and the matrix count as overdue (`overdue_periods`).
+    LEWAT_BATAS = "lewat_batas", _("Belum disampaikan, lewat batas")
+    BELUM_BATAS = "belum_batas", _("Belum disampaikan, batas belum lewat")
+
+
 @dataclass
 class PeriodRow:
     """One activity in one period, as the period report shows it."""
@@ -528,6 +540,19 @@ class PeriodRow:
     activity: Activity
     target: Decimal | None
     realisation: Realisation | None  # submitted realisations only
+    # Whether the activity owes a report for the period (`Cell.expected`), and whether it is
+    # missing after the due date (the period is among the row's `overdue_periods`).
+    expected: bool = False
+    overdue: bool = False
+
+    @property
+    def timeliness(self) -> Timeliness | None:
+        """None for an activity that owes no report for the period."""
+        if not self.expected:
+            return None
+        if self.realisation:
+            return Timeliness.TERLAMBAT if self.realisation.is_late else Timeliness.TEPAT_WAKTU
+        return Timeliness.LEWAT_BATAS if self.overdue else Timeliness.BELUM_BATAS
 
     @property
     def achieved(self):
@@ -556,11 +581,34 @@ class PeriodRow:
 
 def period_rows(plan, period, activities) -> list[PeriodRow]:
     """The RAT matrix of one period, in stage order: a fixed number of queries."""
+    return rows_of_period(matrix_rows(plan, activities), period)
+
+
+def rows_of_period(matrix, period) -> list[PeriodRow]:
+    """One period's rows of the matrix (`matrix_rows`)."""
     rows = []
-    for row in matrix_rows(plan, activities):
+    for row in matrix:
         cell = next(c for c in row.cells if c.period.pk == period.pk)
-        rows.append(PeriodRow(row.activity, cell.target, cell.submitted))
+        rows.append(
+            PeriodRow(
+                row.activity,
+                cell.target,
+                cell.submitted,
+                expected=cell.expected,
+                overdue=period in row.overdue_periods,
+            )
+        )
     return rows
+
+
+def timeliness_counts(rows) -> dict:
+    """How many of the activities that owe the period's report stand at each `Timeliness`
+    (every one present, zeros included), and their number in all (`owed`)."""
+    counts = dict.fromkeys(Timeliness, 0)
+    for row in rows:
+        if row.timeliness is not None:
+            counts[row.timeliness] += 1
+    return {"counts": counts, "owed": sum(counts.values())}
 
 
 def class_counts(rows) -> list[dict]:

@@ -272,7 +272,6 @@ def period_document(year: int, period_code: str) -> Document:
                 "kind": _file_kind(item),
             }
         )
-    submitted = [row for row in rows if row.realisation]
     context.update(
         plan=plan,
         period=period,
@@ -281,12 +280,11 @@ def period_document(year: int, period_code: str) -> Document:
         classes=plan_selectors.class_counts(rows),
         class_labels=[c.label for c in plan_selectors.AchievementClass],
         mean_ratio=plan_selectors.mean_ratio(rows),
-        # Out of the activities that owe a realisation this period (as the annual report
-        # counts them): one without a target here is not missing a report, and one reported
-        # anyway is not counted (it would read "5 of 4").
-        submitted_count=sum(1 for row in submitted if row.target),
-        with_target=sum(1 for row in rows if row.target),
-        late_count=sum(1 for row in submitted if row.target and row.realisation.is_late),
+        # Of the activities that owe a realisation this period, as the dashboard and the RAT
+        # summary judge them: one without a target here is not missing a report, and one
+        # reported anyway is not counted (it would read "5 of 4").
+        timeliness=plan_selectors.timeliness_counts(rows),
+        due_passed=period.due_date < timezone.localdate(),
         budget=sum(row.activity.budget for row in rows),
         spent=sum(row.spent for row in rows),
         annex=annex,
@@ -311,20 +309,12 @@ def annual_document(year: int) -> Document:
     matrix = plan_selectors.matrix_rows(plan, activities)
     periods = []
     for period in plan.periods.all():
-        rows = [
-            plan_selectors.PeriodRow(row.activity, cell.target, cell.submitted)
-            for row in matrix
-            for cell in row.cells
-            if cell.period.pk == period.pk
-        ]
-        # Out of the activities with a target in the period, as the period report counts.
-        submitted = [row for row in rows if row.realisation and row.target]
+        rows = plan_selectors.rows_of_period(matrix, period)
         periods.append(
             {
                 "period": period,
-                "with_target": sum(1 for row in rows if row.target),
-                "submitted": len(submitted),
-                "late": sum(1 for row in submitted if row.realisation.is_late),
+                # As the period report counts them.
+                "timeliness": plan_selectors.timeliness_counts(rows),
                 "mean_ratio": plan_selectors.mean_ratio(rows),
                 "classes": plan_selectors.class_counts(rows)[-1]["counts"],
                 "spent": sum(row.spent for row in rows),
@@ -340,6 +330,7 @@ def annual_document(year: int) -> Document:
         plan=plan,
         periods=periods,
         class_labels=[c.label for c in plan_selectors.AchievementClass],
+        timeliness_labels=list(plan_selectors.Timeliness),
         overview=overview,
         activities_count=len(matrix),
         with_evidence=sum(1 for row in matrix if row.evidence_count),

@@ -43,7 +43,9 @@ def test_period_report_figures_equal_the_database(year_2024):
     # Realisation, achievement, absorption and timeliness per activity.
     assert squash("1.1 Kegiatan 1.1") in text and "200,0%" in text and "25,0%" in text
     assert squash("20 September 2024, 10.00") in text and "terlambat" in text
-    assert squash("realisasi disampaikan 4 dari 5 kegiatan bertarget, 1 terlambat") in text
+    # Of the 5 reports owed: 3 on time, 1.2 late, 3.2 still missing after the due date.
+    assert squash("Kegiatan yang wajib melapor 5 Disampaikan tepat waktu 3") in text
+    assert squash("Disampaikan terlambat 1 Belum disampaikan, lewat batas 1") in text
     assert "Rp2.500.000" in text
     # The year's budget beside this period's spending, each named as what it is.
     assert squash("anggaran setahun Rp") in text and squash("terserap pada periode ini Rp") in text
@@ -73,12 +75,13 @@ def test_an_activity_without_a_target_this_period_owes_no_realisation(year_2024,
 
     text = pdf_text(documents.build("period", 2024, "B08").pdf(draft=False))
 
-    assert squash("realisasi disampaikan 4 dari 5 kegiatan bertarget, 1 terlambat") in text
+    assert squash("Kegiatan yang wajib melapor 5 Disampaikan tepat waktu 3") in text
+    assert squash("Disampaikan terlambat 1 Belum disampaikan, lewat batas 1") in text
     assert squash("1.3 Kegiatan 1.3") in text
     assert squash("1.4 Kegiatan 1.4") in text and squash("tanpa target periode ini") in text
     assert text.count(squash("belum disampaikan")) == 1  # 3.2 only
     annual = pdf_text(documents.build("annual", 2024).pdf(draft=False))
-    assert squash("B08 (Mei–Agustus) 5 4 1 80,0%") in annual
+    assert squash("B08 (Mei–Agustus) 10 September 2024 5 3 1 1 0") in annual
 
 
 def test_notable_cases_carry_no_personal_data(year_2024):
@@ -161,8 +164,10 @@ def test_annual_report_figures(year_2024, default_framework):
     assert squash("tingkat penyelesaian 42,9%") in text
     assert "Diwek5" in text and "Wonosalam2" in text
     assert "Januari1" in text and "Agustus2" in text and "Desember1" in text
-    # Periods side by side: B08 had 5 activities with a target, 4 reported, 1 late, 80 %.
-    assert squash("B08 (Mei–Agustus) 5 4 1 80,0% 1 1 1 2") in text
+    # Periods side by side: B08 had 5 activities owing a report, 3 reported on time, 1 late,
+    # 1 missing; 80 % achieved.
+    assert squash("B08 (Mei–Agustus) 10 September 2024 5 3 1 1 0") in text
+    assert squash("B08 (Mei–Agustus) 80,0% 1 1 1 2 Rp2.500.000") in text
     # The four pillars come from the year's evaluation (live values while it is a draft).
     assert squash("Nilai empat pilar belum tersedia") not in text
     for pillar in ("Kolaborasi lintas sektor", "Komunikasi efektif", "Inklusivitas"):
