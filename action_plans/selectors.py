@@ -640,12 +640,6 @@ def class_counts(rows) -> list[dict]:
     return result
 
 
-def mean_ratio(rows) -> Decimal | None:
-    """The province's measure: the mean uncapped achievement over the actions with a target."""
-    ratios = [row.ratio for row in rows if row.ratio is not None]
-    return sum(ratios) / len(ratios) if ratios else None
-
-
 def period_evidence(period, activities, limit: int):
     """Evidence of the period's submitted realisations, by activity code: at most `limit` items
     (one query) and the total count (one query), so an annex never grows without bound."""

@@ -409,6 +409,16 @@ def compute_figures(
     )
 
 
+def mean_achievement(year: int, period: str | None = None) -> Decimal | None:
+    """The mean achievement of one period code ("B08") or of the year (period None), in
+    percent to one decimal, as the evaluation page shows it for a draft (`Figures`): each
+    activity's realisation against its target capped at 100% (their units differ), over the
+    activities with a target above zero in the periods that have started; None when there are
+    none. Worked out now from the portal's data (two queries). LookupError when the year has no
+    such period."""
+    return indicators.mean_of(indicators.achievements(scope_for(year, period or YEAR_SCOPE))).raw
+
+
 def live_row(row: IndicatorRow, scope: Scope) -> IndicatorRow:
     """`row` (a computed indicator) worked out now, with the ids of the records behind it: a
     drill-down lists what the figure counts today."""

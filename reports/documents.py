@@ -279,7 +279,8 @@ def period_document(year: int, period_code: str) -> Document:
         rows=rows,
         classes=plan_selectors.class_counts(rows),
         class_labels=[c.label for c in plan_selectors.AchievementClass],
-        mean_ratio=plan_selectors.mean_ratio(rows),
+        # The evaluation's measure, so that the document and the evaluation page agree.
+        mean_achievement=evaluation_selectors.mean_achievement(year, period.code),
         # Of the activities that owe a realisation this period, as the dashboard and the RAT
         # summary judge them: one without a target here is not missing a report, and one
         # reported anyway is not counted (it would read "5 of 4").
@@ -315,7 +316,7 @@ def annual_document(year: int) -> Document:
                 "period": period,
                 # As the period report counts them.
                 "timeliness": plan_selectors.timeliness_counts(rows),
-                "mean_ratio": plan_selectors.mean_ratio(rows),
+                "mean_achievement": evaluation_selectors.mean_achievement(year, period.code),
                 "classes": plan_selectors.class_counts(rows)[-1]["counts"],
                 "spent": sum(row.spent for row in rows),
             }
@@ -342,10 +343,7 @@ def annual_document(year: int) -> Document:
         ),
         period_chart=bar_chart(
             _("Rata-rata capaian per periode (%)"),
-            [
-                (p["period"].code, round(float(p["mean_ratio"]) * 100, 1) if p["mean_ratio"] else 0)
-                for p in periods
-            ],
+            [(p["period"].code, float(p["mean_achievement"] or 0)) for p in periods],
         ),
         evaluation=evaluation,
         # A past year's figures are its final ones once its last report was due (B12 is due

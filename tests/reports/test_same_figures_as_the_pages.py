@@ -64,3 +64,25 @@ def test_a_report_not_due_yet_is_not_missing(client, year_2024, sekretariat):
     counts = {status.value: n for status, n in document.context["timeliness"]["counts"].items()}
     assert counts["lewat_batas"] == 0
     assert counts["belum_batas"] == 1
+
+
+def test_mean_achievement_and_classes_are_the_evaluation_s(client, year_2024, sekretariat):
+    # B08: 1.1 did 2 of 1 (200 %), 1.2 3 of 4, 2.1 2 of 2, 3.1 1 of 4, 3.2 nothing. The
+    # evaluation caps each activity at 100 % before the mean (units differ): (100 + 75 + 100
+    # + 25 + 0) / 5 = 60 %. The document printed the uncapped mean, 80 %.
+    client.force_login(sekretariat)
+    evaluation = client.get("/evaluasi/2024/B08/").content.decode()
+    text = pdf_text(documents.build("period", 2024, "B08").pdf(draft=False))
+    annual = pdf_text(documents.build("annual", 2024).pdf(draft=False))
+
+    assert figure(evaluation, "mean-achievement") == "60,0%"
+    label = "Rata-rata capaian kegiatan (tiap kegiatan dibatasi 100%)"
+    assert squash(f"{label}: 60,0%") in text
+    assert label in evaluation  # the same words on the page
+    assert squash("B08 (Mei–Agustus) 60,0%") in annual
+    assert "80,0%" not in text and "80,0%" not in annual
+    # The classes per stage (uncapped: 1.1 exceeds its target) are the page's too.
+    table = figure(evaluation, "classes-by-stage", "table")
+    for stage in ("Pencegahan", "Penghentian", "Pemulihan pascakonflik"):
+        counts = re.search(rf"{stage} ((?:\d+ ?){{4}})", table).group(1)
+        assert squash(f"{stage} {counts}") in text, stage
