@@ -5,6 +5,7 @@ import datetime
 import functools
 import html
 import re
+from decimal import Decimal
 
 from django import forms
 from django.core import signing
@@ -125,6 +126,19 @@ _MINUS_SIGNS = ("-", "\u2212")  # a hyphen, or the minus sign a word processor p
 _MAX_RUPIAH_DIGITS = 19
 
 
+def _sign_and_compact(text) -> tuple[bool, str]:
+    """Whether the text starts with a minus sign, and the text without it and without spaces
+    (a no-break space pasted from a web page included)."""
+    compact = "".join(str(text).split())
+    negative = compact.startswith(_MINUS_SIGNS)
+    return negative, compact[1:] if negative else compact
+
+
+def _grouped_well(whole: str) -> bool:
+    """Digits alone ("1500") or dots grouping thousands, three digits a group ("1.500")."""
+    return bool(_PLAIN_DIGITS.fullmatch(whole) or _THOUSANDS_GROUPS.fullmatch(whole))
+
+
 def parse_rupiah(text) -> int | None:
     """An amount of whole rupiah as a person writes it, or None when nothing was written.
 
@@ -133,9 +147,7 @@ def parse_rupiah(text) -> int | None:
     is refused (ValidationError, its code a key of RUPIAH_MESSAGES): cents ("1.250.000,50",
     "1250,5"), a dot that does not group thousands ("7.50"), words ("1,5 juta"). A minus sign
     gives a negative number: whether one is allowed is the field's (or the model's) rule."""
-    compact = "".join(str(text).split())
-    negative = compact.startswith(_MINUS_SIGNS)
-    compact = compact[1:] if negative else compact
+    negative, compact = _sign_and_compact(text)
     if compact[:2].casefold() == "rp":
         compact = compact[2:].removeprefix(".")
         if not negative and compact.startswith(_MINUS_SIGNS):  # "Rp -500.000"
@@ -155,7 +167,7 @@ def parse_rupiah(text) -> int | None:
         raise ValidationError(RUPIAH_DECIMAL, code="decimal")
     if not whole:  # ",00": no rupiah written
         raise ValidationError(RUPIAH_INVALID, code="invalid")
-    if not (_PLAIN_DIGITS.fullmatch(whole) or _THOUSANDS_GROUPS.fullmatch(whole)):
+    if not _grouped_well(whole):
         raise ValidationError(RUPIAH_GROUPING, code="grouping")
     digits = whole.replace(".", "").lstrip("0")
     if len(digits) > _MAX_RUPIAH_DIGITS:
@@ -204,6 +216,117 @@ class RupiahField(forms.IntegerField):
             return parse_rupiah(value)
         except ValidationError as error:
             raise ValidationError(self.error_messages[error.code], code=error.code) from None
+
+
+# A count or measure typed the Indonesian way: dots group thousands, a comma marks the decimals
+# ("1.500", "2,5", "1.500,25"). In a type=number box "1.500" was taken as one and a half and
+# saved as 1,5 without a word; the RAT import read the same text as 1500.
+NUMBER_INVALID = _("Tulis angka saja, misalnya 1.500 atau 2,5.")
+NUMBER_GROUPING = _(
+    "Pisahkan ribuan dengan titik, tiga angka per kelompok, dan desimal dengan koma, "
+    "misalnya 1.500 atau 2,5."
+)
+NUMBER_AMBIGUOUS = _(
+    "Koma menandai desimal: tulis 1.500 untuk seribu lima ratus, atau 1,5 untuk satu setengah."
+)
+NUMBER_DECIMAL_PLACES = _("Paling banyak %(max)s angka di belakang koma.")
+NUMBER_NEGATIVE = _("Angka tidak boleh negatif.")
+NUMBER_TOO_LARGE = _("Angka terlalu besar.")
+NUMBER_MESSAGES = {
+    "invalid": NUMBER_INVALID,
+    "grouping": NUMBER_GROUPING,
+    "ambiguous": NUMBER_AMBIGUOUS,
+    "max_decimal_places": NUMBER_DECIMAL_PLACES,
+    "max_digits": NUMBER_TOO_LARGE,
+    "max_whole_digits": NUMBER_TOO_LARGE,
+}
+# "1,500": one and a half to an Indonesian, fifteen hundred to anyone with English habits (a
+# phone set to English, a sheet copied from an English report). Neither reading is safe for a
+# target, so a comma followed by exactly three digits after one group of one to three digits is
+# refused and the message says how to write either number. "0,500" is no English thousand.
+_ENGLISH_THOUSANDS = re.compile(r"[1-9][0-9]{0,2},[0-9]{3}")
+
+
+def parse_number(text, *, decimal_places: int | None = None) -> Decimal | None:
+    """A number as a person writes it in Indonesian, or None when nothing was written.
+
+    Spaces anywhere, dots grouping thousands and one comma before the decimals are taken
+    ("1.500" is 1500, "1,5" is 1.5, "1.500,25" is 1500.25); what could be read two ways or is
+    no number is refused (ValidationError, its code a key of NUMBER_MESSAGES): a dot that does
+    not group thousands ("7.50"), commas grouping thousands ("1,500" or "1,500,000"), words,
+    more than `decimal_places` digits after the comma. A minus sign gives a negative number:
+    whether one is allowed is the field's (or the model's) rule."""
+    negative, compact = _sign_and_compact(text)
+    if not compact:
+        if negative:
+            raise ValidationError(NUMBER_INVALID, code="invalid")
+        return None
+    if not compact.isascii() or not set(compact) <= set("0123456789.,"):
+        raise ValidationError(NUMBER_INVALID, code="invalid")
+    if _ENGLISH_THOUSANDS.fullmatch(compact):
+        raise ValidationError(NUMBER_AMBIGUOUS, code="ambiguous")
+    whole, comma, fraction = compact.partition(",")
+    if comma and not _PLAIN_DIGITS.fullmatch(fraction):
+        # "1,500,000" or "1,500.25": commas grouping thousands the English way; "1500,": no
+        # decimals after the comma.
+        raise ValidationError(NUMBER_GROUPING, code="grouping")
+    whole = whole or "0"  # ",5"
+    if not _grouped_well(whole):
+        raise ValidationError(NUMBER_GROUPING, code="grouping")
+    fraction = fraction.rstrip("0")
+    if decimal_places is not None and len(fraction) > decimal_places:
+        raise ValidationError(
+            NUMBER_DECIMAL_PLACES, code="max_decimal_places", params={"max": decimal_places}
+        )
+    number = Decimal(f"{whole.replace('.', '')}.{fraction or '0'}")
+    return -number if negative else number
+
+
+def format_number(number: Decimal | int) -> str:
+    """`Decimal("1500.50")` -> "1.500,5": thousands dots and a decimal comma whatever the interface
+    language, no trailing zeros, so what is shown in a number box reads back as the same
+    number."""
+    whole, _point, fraction = f"{abs(number):f}".partition(".")
+    fraction = fraction.rstrip("0")
+    shown = format_rupiah(int(whole)) + (f",{fraction}" if fraction else "")
+    return f"-{shown}" if number < 0 else shown
+
+
+class IndonesianDecimalInput(forms.TextInput):
+    """A text box for a count or measure, for the reason RupiahInput gives; `inputmode` brings
+    up a number pad with the decimal comma."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs={"inputmode": "decimal", "autocomplete": "off", **(attrs or {})})
+
+    def format_value(self, value):
+        if isinstance(value, Decimal | int) and not isinstance(value, bool):
+            return format_number(value)
+        return super().format_value(value)
+
+
+class IndonesianDecimalField(forms.DecimalField):
+    """A number as `parse_number` reads it, shown the Indonesian way ("1.500", "2,5"). For a
+    model form: `Meta.field_classes = {"value": IndonesianDecimalField}` keeps the model field's
+    digits and decimal places."""
+
+    widget = IndonesianDecimalInput
+    default_error_messages = NUMBER_MESSAGES
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        if self.min_value == 0:
+            self.error_messages["min_value"] = NUMBER_NEGATIVE
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        try:
+            return parse_number(value, decimal_places=self.decimal_places)
+        except ValidationError as error:
+            raise ValidationError(
+                self.error_messages[error.code], code=error.code, params=error.params
+            ) from None
 
 
 class MultipleFileInput(forms.FileInput):
