@@ -7,11 +7,14 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from action_plans.choices import Pillar
-from action_plans.models import ActionPlan, Activity, Period, Realisation
+from action_plans.models import ActionPlan, Activity, Period, Realisation, Target
 from action_plans.services import activity_opened_state, linked_reports_out_of_reach
 from core.forms import (
+    NUMBER_NEGATIVE,
     BootstrapMixin,
     EvidenceFilesField,
+    IndonesianDecimalField,
+    IndonesianDecimalInput,
     LocalDateField,
     OpenedStateMixin,
     RupiahField,
@@ -136,16 +139,14 @@ class ActivityForm(BootstrapMixin, forms.ModelForm):
             else {}
         )
         for period in self.periods:
-            self.fields[f"target_{period.code}"] = forms.DecimalField(
+            # The model's digits and decimal places, typed the Indonesian way ("1.500", "2,5").
+            self.fields[f"target_{period.code}"] = Target._meta.get_field("value").formfield(
+                form_class=IndonesianDecimalField,
                 label=_("Target %(code)s") % {"code": period.code},
                 required=False,
                 min_value=0,
-                max_digits=12,
-                decimal_places=2,
                 initial=current.get(period.pk),
-                widget=forms.NumberInput(
-                    attrs={"class": "form-control", "min": 0, "step": "any", "inputmode": "decimal"}
-                ),
+                widget=IndonesianDecimalInput(attrs={"class": "form-control"}),
             )
 
     @classmethod
@@ -273,17 +274,29 @@ class RealisationForm(BootstrapMixin, forms.ModelForm):
     class Meta:
         model = Realisation
         fields = ["achieved_value", "narrative", "budget_spent", "obstacles", "follow_up"]
-        field_classes = {"budget_spent": RupiahField}
+        field_classes = {"budget_spent": RupiahField, "achieved_value": IndonesianDecimalField}
         widgets = {
             "narrative": forms.Textarea(attrs={"rows": 4}),
             "obstacles": forms.Textarea(attrs={"rows": 2}),
             "follow_up": forms.Textarea(attrs={"rows": 2}),
-            "achieved_value": forms.NumberInput(attrs={"min": 0, "step": "any"}),
         }
+        # The model's own rule (NON_NEGATIVE), in the words of the other number boxes.
+        error_messages = {"achieved_value": {"min_value": NUMBER_NEGATIVE}}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["version"].initial = self.instance.version if self.instance.pk else 0
+        # A new report's spending box starts empty rather than with a "0" to delete first; left
+        # empty (in a new report or an old one), the model's default applies.
+        self.fields["budget_spent"].required = False
+        if not self.instance.pk:
+            self.initial["budget_spent"] = None
+
+    def clean_budget_spent(self):
+        spent = self.cleaned_data["budget_spent"]
+        if spent is None:
+            return Realisation._meta.get_field("budget_spent").get_default()
+        return spent
 
 
 class EvidenceForm(forms.Form):

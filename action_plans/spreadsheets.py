@@ -2,7 +2,6 @@
 of a draft plan, all rows or none, every bad row listed with its line and reason."""
 
 import io
-import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -21,9 +20,9 @@ from openpyxl.utils import get_column_letter
 
 from action_plans import services
 from action_plans.choices import BudgetSource, Pillar, Stage, ordered_pillars
-from action_plans.models import Activity
+from action_plans.models import Activity, Target
 from core import sheets
-from core.forms import parse_rupiah
+from core.forms import parse_number, parse_rupiah
 from core.imports import (
     SheetRefused,
     filled_rows,
@@ -323,22 +322,6 @@ class _Lookup:
         return None, found
 
 
-THOUSANDS = re.compile(r"^-?\d{1,3}(\.\d{3})+$")
-
-
-def _number_text(value) -> str:
-    """A number typed as text the Indonesian way ("1.250.000", "0,5") in Python's spelling.
-    Cells Excel stores as numbers arrive as numbers and are taken as they are."""
-    text = _text(value).replace(" ", "")
-    if not isinstance(value, str):
-        return text
-    if "," in text:
-        return text.replace(".", "").replace(",", ".")
-    if THOUSANDS.match(text):
-        return text.replace(".", "")
-    return text
-
-
 def _choice_map(choices):
     """Codes and labels, the labels in every language of the portal (see _header_keys)."""
     mapping = {}
@@ -560,12 +543,13 @@ def _parse_row(plan, line, record, lookup, periods, problems):
         return mapping.get(value.casefold())
 
     def number(column, *, integer=False, limit):
+        """A cell Excel holds as a number, taken as it is (text goes to `rupiah` or `measure`)."""
         value = record.get(column)
         if value in (None, ""):
             return None
         label = column_label(column)
         try:
-            parsed = Decimal(_number_text(value))
+            parsed = Decimal(_text(value))
         except InvalidOperation:
             problems.append(_("kolom %(col)s harus berupa angka") % {"col": label})
             return None
@@ -611,6 +595,40 @@ def _parse_row(plan, line, record, lookup, periods, problems):
             problems.append(_("kolom %(col)s tidak boleh negatif") % {"col": label})
             return None
         if parsed is not None and parsed >= MAX_BUDGET:
+            problems.append(_("kolom %(col)s terlalu besar") % {"col": label})
+            return None
+        return parsed
+
+    def measure(column):
+        """A target: a number cell as it is; text read as the target boxes of the activity form
+        read it ("1.500" is 1500, "1,5" one and a half, "7.50" and "1,500" refused)."""
+        value = record.get(column)
+        if not isinstance(value, str):
+            return number(column, limit=MAX_TARGET)
+        label = column_label(column)
+        try:
+            parsed = parse_number(
+                value, decimal_places=Target._meta.get_field("value").decimal_places
+            )
+        except ValidationError as error:
+            message = {
+                "invalid": _("kolom %(col)s harus berupa angka"),
+                "grouping": _(
+                    "kolom %(col)s: pisahkan ribuan dengan titik dan desimal dengan koma "
+                    "(misalnya 1.500 atau 2,5)"
+                ),
+                "ambiguous": _(
+                    "kolom %(col)s: koma menandai desimal; tulis 1.500 untuk seribu lima ratus "
+                    "atau 1,5 untuk satu setengah"
+                ),
+                "max_decimal_places": _("kolom %(col)s paling banyak 2 angka desimal"),
+            }[error.code]
+            problems.append(message % {"col": label})
+            return None
+        if parsed is not None and parsed < 0:
+            problems.append(_("kolom %(col)s tidak boleh negatif") % {"col": label})
+            return None
+        if parsed is not None and parsed >= MAX_TARGET:
             problems.append(_("kolom %(col)s terlalu besar") % {"col": label})
             return None
         return parsed
@@ -690,7 +708,7 @@ def _parse_row(plan, line, record, lookup, periods, problems):
             )
     targets = {}
     for key, period in periods.items():
-        targets[period] = number(f"target_{key}", limit=MAX_TARGET)
+        targets[period] = measure(f"target_{key}")
     return ParsedRow(line=line, activity=activity, targets=targets, supporting=supporting)
 
 

@@ -29,6 +29,7 @@ from action_plans.models import (
     RealisationEvidence,
     Target,
 )
+from core.forms import format_number
 from directory.models import Agency
 from tests import personas as build
 from tests.action_plans.conftest import realisation_log, revisions
@@ -43,7 +44,8 @@ OBSTACLES = "Sebagian undangan terlambat diterima kecamatan."
 TITLE = "Sosialisasi pencegahan konflik di sekolah"
 INDICATOR = "Sosialisasi terlaksana"
 NOT_EXCEL = "Berkas bukan Excel (.xlsx) yang valid."
-MIN_ZERO = "Pastikan nilai ini lebih besar dari atau sama dengan 0."
+MIN_ZERO = "Angka tidak boleh negatif."
+NOT_A_NUMBER = "Tulis angka saja, misalnya 1.500 atau 2,5."
 NEGATIVE_RUPIAH = "Jumlah rupiah tidak boleh negatif."
 
 
@@ -83,7 +85,7 @@ def realisation_url(activity, period="B04"):
 
 def report(**changes):
     data = {
-        "achieved_value": "1.5",
+        "achieved_value": "1,5",
         "narrative": NARRATIVE,
         "budget_spent": "2500000",
         "obstacles": OBSTACLES,
@@ -108,7 +110,7 @@ def assert_report_kept(response, *, broken=()):
     if "obstacles" not in broken:
         assert OBSTACLES in html
     if "achieved_value" not in broken:
-        assert 'value="1.5"' in html
+        assert 'value="1,5"' in html
 
 
 def test_valid_report_is_saved_with_its_evidence(as_operator, activity, operator):
@@ -156,8 +158,8 @@ def test_period_not_started_yet_is_refused(as_operator, sekretariat, dinsos, fas
 BAD_REPORTS = [
     # id, changes, field, message shown under the field
     ("negative-achieved", {"achieved_value": "-1"}, "achieved_value", MIN_ZERO),
-    ("achieved-in-words", {"achieved_value": "dua"}, "achieved_value", "Masukkan sebuah bilangan."),
-    ("achieved-nan", {"achieved_value": "NaN"}, "achieved_value", "Masukkan sebuah bilangan."),
+    ("achieved-in-words", {"achieved_value": "dua"}, "achieved_value", NOT_A_NUMBER),
+    ("achieved-nan", {"achieved_value": "NaN"}, "achieved_value", NOT_A_NUMBER),
     ("negative-spent", {"budget_spent": "-500000"}, "budget_spent", NEGATIVE_RUPIAH),
     (
         "spent-over-budget",
@@ -333,7 +335,7 @@ def edit_activity(activity, **changes):
         "budget": activity.budget,
         "budget_source": activity.budget_source,
         "location": activity.location_id or "",
-        **{f"target_{code}": f"{value.normalize():f}" for code, value in targets.items()},
+        **{f"target_{code}": format_number(value) for code, value in targets.items()},
     }
     data.update(changes)
     return data
@@ -365,12 +367,12 @@ BAD_ACTIVITIES = [
         "Tulis jumlah rupiah dengan angka saja, misalnya 1.500.000 (bukan “1,5 juta”).",
     ),
     ("negative-target", {"target_B08": "-2"}, "target_B08", MIN_ZERO),
-    ("target-in-words", {"target_B04": "satu"}, "target_B04", "Masukkan sebuah bilangan."),
+    ("target-in-words", {"target_B04": "satu"}, "target_B04", NOT_A_NUMBER),
     (
         "target-three-decimals",
-        {"target_B04": "1.255"},
+        {"target_B04": "1,2555"},  # not "1,255": that one reads as 1255 too, refused as such
         "target_B04",
-        "Pastikan bilangan tidak memiliki lebih dari 2 angka desimal.",
+        "Paling banyak 2 angka di belakang koma.",
     ),
     ("duplicate-code", {"code": "2.1"}, "code", "Kode kegiatan sudah dipakai di rencana ini."),
     ("empty-code", {"code": "  "}, "code", "Bidang ini tidak boleh kosong."),

@@ -35,6 +35,7 @@ from action_plans.models import (
     RealisationEvidence,
     Target,
 )
+from core.forms import format_number
 from tests import personas as build
 from tests.action_plans.conftest import (
     realisation_actions,
@@ -362,7 +363,7 @@ def activity_payload(activity=None, **changes):
             "budget": activity.budget,
             "budget_source": activity.budget_source,
             "location": activity.location_id or "",
-            **{f"target_{code}": f"{value:f}" for code, value in targets.items()},
+            **{f"target_{code}": format_number(value) for code, value in targets.items()},
         }
     data.update(changes)
     return data
