@@ -4,7 +4,7 @@ that names a role: every other module asks `user.has_perm(...)` for a named perm
 import rules
 
 from accounts.choices import Role
-from core.rules import holds_role, is_regency_wide
+from core.rules import holds_role, is_regency_wide, is_task_force_member
 
 is_petugas = holds_role(Role.PETUGAS)
 is_secretariat = holds_role(Role.SEKRETARIAT)
@@ -25,8 +25,11 @@ def is_cleared_restricted(user) -> bool:
 
 # Field officers and the secretariat file reports of conflict.
 is_reporter = is_petugas | is_secretariat
-# An agency operator: a field officer tied to an agency (reports its RAT realisations).
-is_agency_operator = is_petugas & has_agency
+# Works for an agency, whatever the role: reports the RAT realisations of the activities that
+# agency is responsible for. Most are the agency's field officers (its operators), but the
+# secretariat's own agency (Bakesbangpol) is responsible for activities too, reported by its
+# secretariat staff, and an office of the leadership may be.
+is_agency_member = is_task_force_member & has_agency
 # `terbatas` (restricted) records: secretariat, leadership and individually cleared users.
 may_see_restricted = is_secretariat | is_leader | is_cleared_restricted
 # Every report there is: restricted ones, in every kecamatan.

@@ -2,20 +2,20 @@
 
 from django.db import models
 
-from accounts.rules import is_agency_operator
+from accounts.rules import is_agency_member
 from action_plans.choices import RealisationStatus
 from action_plans.rules import reads_whole_plan
 
 
 class ActivityQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """The secretariat, leadership and admins read the whole plan; an agency operator sees
-        only the activities their agency is responsible for."""
+        """The secretariat, leadership and admins read the whole plan; anyone else working for
+        an agency sees only the activities their agency is responsible for."""
         if not user.is_authenticated:
             return self.none()
         if reads_whole_plan(user):
             return self.all()
-        if is_agency_operator(user):
+        if is_agency_member(user):
             return self.filter(responsible_agency_id=user.agency_id)
         return self.none()
 

@@ -409,14 +409,21 @@ def activity_save(
 # --- realisations ------------------------------------------------------------------------------
 
 
+def reporting_refused(activity: Activity) -> PermissionDenied:
+    """The refusal of someone who may not report `activity`'s realisation: it names who may,
+    rather than pointing at roles (the secretariat itself may be the one refused)."""
+    return PermissionDenied(
+        _(
+            "Realisasi kegiatan ini dilaporkan oleh pengguna dari instansi penanggung jawabnya, "
+            "%(agency)s."
+        )
+        % {"agency": activity.responsible_agency.name}
+    )
+
+
 def _check_reportable(activity: Activity, period: Period, by):
     if not by.has_perm("action_plans.report_realisation", activity):
-        raise PermissionDenied(
-            _(
-                "Hanya operator instansi penanggung jawab yang dapat "
-                "melaporkan realisasi kegiatan ini."
-            )
-        )
+        raise reporting_refused(activity)
     if period.plan_id != activity.plan_id:
         raise ValidationError(
             _("Periode %(code)s tidak ada dalam rencana %(year)s.")

@@ -539,7 +539,7 @@ class ActivityDetailView(PlanMixin, TemplateView):
 
 
 class MyActivitiesView(LoginRequiredMixin, TemplateView):
-    """An agency operator's activities in the current plans, with what is due per period."""
+    """The activities of the user's agency in the current plans, with what is due per period."""
 
     template_name = "action_plans/my_activities.html"
 
@@ -547,17 +547,11 @@ class MyActivitiesView(LoginRequiredMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         user = self.request.user
         plans = ActionPlan.objects.visible_to(user).filter(status=PlanStatus.DITETAPKAN)
+        # The agency's own activities, also for someone who reads the whole plan (a secretariat
+        # member of Bakesbangpol).
+        own = visible_activities(user).filter(responsible_agency_id=user.agency_id)
         context["sections"] = (
-            [
-                (
-                    plan,
-                    selectors.matrix_rows(
-                        plan,
-                        Activity.objects.filter(plan=plan, responsible_agency_id=user.agency_id),
-                    ),
-                )
-                for plan in plans
-            ]
+            [(plan, selectors.matrix_rows(plan, own.filter(plan=plan))) for plan in plans]
             if user.has_perm("action_plans.view_own_activities")
             else []
         )
@@ -566,7 +560,7 @@ class MyActivitiesView(LoginRequiredMixin, TemplateView):
 
 
 class RealisationView(SubmitOnceMixin, LoginRequiredMixin, FormView):
-    """The operator's report on one activity for one period."""
+    """The responsible agency's report on one activity for one period."""
 
     form_class = RealisationForm
     template_name = "action_plans/realisation_form.html"
@@ -580,7 +574,7 @@ class RealisationView(SubmitOnceMixin, LoginRequiredMixin, FormView):
         )
         self.period = get_object_or_404(Period, plan=self.activity.plan, code=kwargs["period"])
         if not request.user.has_perm("action_plans.report_realisation", self.activity):
-            raise PermissionDenied
+            raise services.reporting_refused(self.activity)
         self.realisation = Realisation.objects.filter(
             activity=self.activity, period=self.period
         ).first() or Realisation(activity=self.activity, period=self.period)

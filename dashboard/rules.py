@@ -7,7 +7,7 @@ import rules
 from accounts.choices import Role
 from accounts.rules import (
     is_admin,
-    is_agency_operator,
+    is_agency_member,
     is_leader,
     is_petugas,
     is_secretariat,
@@ -24,8 +24,8 @@ rules.add_perm("dashboard.view_secretariat_panel", is_secretariat)
 rules.add_perm("dashboard.view_leadership_panel", is_leader)
 # Directory counts and the administration shortcut.
 rules.add_perm("dashboard.view_admin_panel", is_admin)
-# An agency operator: activities due this period, realisations returned.
-rules.add_perm("dashboard.view_agency_tasks", is_agency_operator)
+# Anyone working for an agency, whatever the role: its activities due, realisations returned.
+rules.add_perm("dashboard.view_agency_tasks", is_agency_member)
 # The plan's figures (achievement, absorption, overdue): those who run or lead the plan.
 rules.add_perm("dashboard.view_plan_figures", is_secretariat | is_leader | is_admin)
 # Hotspots and the map show only what the user may see (visible_to): every member may open them.
@@ -37,12 +37,13 @@ rules.add_perm("dashboard.view_notifications", rules.is_authenticated)
 # Who is told of what.
 rules.add_perm("dashboard.receive_high_risk_alerts", is_secretariat)
 rules.add_perm("dashboard.receive_readiness_gaps", is_secretariat)
-rules.add_perm("dashboard.receive_realisation_reminders", is_agency_operator)
+rules.add_perm("dashboard.receive_realisation_reminders", is_agency_member)
 
 # The Groups to look for each audience's candidates in the database; the permission above then
 # decides for each candidate (so a rule change narrows the audience without touching services).
 AUDIENCES = {
-    "dashboard.receive_high_risk_alerts": Role.SEKRETARIAT,
-    "dashboard.receive_readiness_gaps": Role.SEKRETARIAT,
-    "dashboard.receive_realisation_reminders": Role.PETUGAS,
+    "dashboard.receive_high_risk_alerts": [Role.SEKRETARIAT],
+    "dashboard.receive_readiness_gaps": [Role.SEKRETARIAT],
+    # Whoever works for the agency, in any role (a secretariat member of Bakesbangpol too).
+    "dashboard.receive_realisation_reminders": Role.values,
 }

@@ -27,7 +27,7 @@ def audience(perm: str, **filters) -> list:
     `filters` (e.g. agency=...): candidates by Group in one query, then the permission decides."""
     candidates = (
         get_user_model()
-        .objects.filter(is_active=True, groups__name=AUDIENCES[perm], **filters)
+        .objects.filter(is_active=True, groups__name__in=AUDIENCES[perm], **filters)
         .distinct()
     )
     return [user for user in candidates if user.has_perm(perm)]

@@ -8,8 +8,8 @@ matrix fails when the app drifts from them:
   is not enough); a petugas without an agency reads none;
 - an invisible activity is a 404 on its pages, its realisation form and its evidence, and is
   absent from the matrix, the print view, the overview and the Excel export;
-- only the operator of the responsible agency reports a realisation (403 to those who see the
-  activity but are not that operator);
+- only those working for the responsible agency report a realisation, whatever their role (403
+  to those who see the activity but work elsewhere);
 - only the secretariat plans (creates, edits, imports, establishes, closes) and returns a
   realisation for correction; everybody else gets a 403 and nothing changes.
 """

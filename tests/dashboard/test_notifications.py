@@ -300,6 +300,16 @@ def test_reminders_at_seven_and_three_days_and_when_overdue_each_once(
     assert len(mail.outbox) == 6  # operator and secretariat, three stages, no repeats
 
 
+def test_a_secretariat_member_is_reminded_of_their_own_agency_s_activity(
+    plan_2026, sekretariat, agency
+):
+    # The secretariat's agency (Bakesbangpol) is responsible for an activity of its own.
+    Activity.objects.filter(pk=plan_2026["activity"].pk).update(responsible_agency=agency)
+    run_on(5)
+    assert kinds(sekretariat) == [NotificationKind.READINESS, NotificationKind.REALISATION_DUE]
+    assert kinds(plan_2026["operator"]) == []
+
+
 def test_the_last_period_due_in_january_is_reminded_and_shown_as_due(
     client, plan_2026, sekretariat
 ):
