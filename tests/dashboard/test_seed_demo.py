@@ -42,12 +42,14 @@ def test_seed_demo_gives_each_role_a_user_and_a_year_to_walk_through(
     with time_machine.travel(SEPTEMBER, tick=False):
         output = seed("--password", "sandi-demo-uji")
 
-    assert "Pengguna demo: 5 dibuat (kata sandi: lihat DEMO_PASSWORD)." in output
+    assert "Pengguna demo: 7 dibuat (kata sandi: lihat DEMO_PASSWORD)." in output
     assert f"Laporan demo: {len(DEMO_REPORTS)} dibuat." in output
     assert "RAT demo: RAT 2026 ditetapkan." in output
     for username, role in [
         ("petugas", Role.PETUGAS),
         ("operator", Role.PETUGAS),
+        ("operator-kemenag", Role.PETUGAS),
+        ("operator-polres", Role.PETUGAS),
         ("sekretariat", Role.SEKRETARIAT),
         ("pimpinan", Role.PIMPINAN),
         ("admin", Role.ADMIN),
@@ -70,6 +72,18 @@ def test_seed_demo_gives_each_role_a_user_and_a_year_to_walk_through(
     realised = Realisation.objects.filter(activity__plan=plan)
     assert realised.exists()
     assert {r.period.end_date < SEPTEMBER.date() for r in realised} == {True}
+    # Every activity has a demo user who may report it (the secretariat for its own agency's).
+    demo_users = User.objects.filter(is_active=True)
+    for activity in plan.activities.select_related("responsible_agency"):
+        reporters = [
+            user.username
+            for user in demo_users
+            if user.has_perm("action_plans.report_realisation", activity)
+        ]
+        assert reporters, f"nobody can report {activity}"
+    assert User.objects.get(username="sekretariat").has_perm(
+        "action_plans.report_realisation", plan.activities.get(code="1.1")
+    )
 
     with time_machine.travel(SEPTEMBER, tick=False):
         again = seed()

@@ -181,8 +181,7 @@ class Command(BaseCommand):
         if regency is None:
             raise CommandError(_("Jalankan import_regions dulu."))
         kecamatan = Region.objects.within(regency).kecamatan().first()
-        secretariat = Agency.objects.filter(acronym="Bakesbangpol").first()
-        social = Agency.objects.filter(acronym="Dinsos").first()
+        agencies = {a.acronym: a for a in Agency.objects.exclude(acronym="")}
 
         users = [
             (
@@ -193,12 +192,41 @@ class Command(BaseCommand):
             (
                 "operator",
                 Role.PETUGAS,
-                {"first_name": "Operator", "last_name": "Dinsos (Demo)", "agency": social},
+                {
+                    "first_name": "Operator",
+                    "last_name": "Dinsos (Demo)",
+                    "agency": agencies.get("Dinsos"),
+                },
+            ),
+            # Every agency responsible for a demo activity has someone to report it: the
+            # secretariat for Bakesbangpol (1.1), an operator each for Kemenag (1.2) and
+            # Polres (2.1); without them those activities stayed "Terlambat lapor" for good.
+            (
+                "operator-kemenag",
+                Role.PETUGAS,
+                {
+                    "first_name": "Operator",
+                    "last_name": "Kemenag (Demo)",
+                    "agency": agencies.get("Kemenag"),
+                },
+            ),
+            (
+                "operator-polres",
+                Role.PETUGAS,
+                {
+                    "first_name": "Operator",
+                    "last_name": "Polres (Demo)",
+                    "agency": agencies.get("Polres Jombang"),
+                },
             ),
             (
                 "sekretariat",
                 Role.SEKRETARIAT,
-                {"first_name": "Sekretariat", "last_name": "Demo", "agency": secretariat},
+                {
+                    "first_name": "Sekretariat",
+                    "last_name": "Demo",
+                    "agency": agencies.get("Bakesbangpol"),
+                },
             ),
             ("pimpinan", Role.PIMPINAN, {"first_name": "Pimpinan", "last_name": "Demo"}),
             ("admin", Role.ADMIN, {"first_name": "Admin", "last_name": "Demo", "is_staff": True}),
