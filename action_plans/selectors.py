@@ -402,23 +402,44 @@ def period_due_now(user, today=None):
     )
 
 
-def operator_due(user, today=None) -> dict | None:
-    """What an agency operator must report in the period due now (last year's last period
-    until its due date in January) or, between periods, this year's established plan, and what
-    was returned to them for correction (four queries)."""
+# `operator_due(period=...)` not given: the function finds the period due now itself.
+FIND = object()
+
+
+def operator_due(user, today=None, *, period=FIND) -> dict | None:
+    """What the user's agency must report: the periods already overdue (oldest first, each with
+    its unreported activities), then the period due now (last year's last period until its due
+    date in January) or, between periods, this year's established plan; and what was returned
+    for correction (four queries, three given `period`).
+
+    Overdue periods are those of established plans whose due date has passed in this year's
+    plan, and last year's periods due this year, as the reminders count them (`periods_due`):
+    older gaps stop nagging. A closed plan takes no more reports, so it owes none here.
+    `period`: the period due now (`period_due_now`) when the caller has it already."""
     today = today or timezone.localdate()
-    period = period_due_now(user, today)
+    if period is FIND:
+        period = period_due_now(user, today)
+    # The user's own agency, explicitly: visible_to gives a secretariat member the whole plan,
+    # and this panel is about their agency's reports.
+    activities = Activity.objects.visible_to(user).filter(responsible_agency_id=user.agency_id)
+    overdue_periods = models.Q(
+        period__due_date__lt=today,
+        period__plan__status=PlanStatus.DITETAPKAN,
+        period__plan__year__gte=today.year - 1,
+    ) & (models.Q(period__plan__year=today.year) | models.Q(period__due_date__year=today.year))
+    owed = _owed(
+        activities, (overdue_periods | models.Q(period=period)) if period else overdue_periods
+    )
+    overdue = defaultdict(list)
+    for target in owed:
+        if target.period != period:
+            overdue[target.period].append(target.activity)
     if period is not None:
         plan = period.plan
     else:
         plan = ActionPlan.objects.visible_to(user).filter(year=today.year).first()
-        if plan is None or not plan.is_locked:
+        if (plan is None or not plan.is_locked) and not overdue:
             return None
-    # The operator's own agency, explicitly: visible_to gives a secretariat member who is also
-    # a field officer the whole plan, and this panel is about their agency's reports.
-    activities = Activity.objects.visible_to(user).filter(
-        plan=plan, responsible_agency_id=user.agency_id
-    )
     returned = list(
         Realisation.objects.visible_to(user)
         .filter(activity__responsible_agency_id=user.agency_id)
@@ -433,9 +454,34 @@ def operator_due(user, today=None) -> dict | None:
         "plan": plan,
         "period": period,
         "days_left": (period.due_date - today).days if period else None,
-        "due": list(_unreported(activities, period)) if period else [],
+        "due": [t.activity for t in owed if t.period == period],
+        "overdue": list(overdue.items()),
         "returned": returned,
     }
+
+
+def _owed(activities, periods) -> list[Target]:
+    """The targets above zero of `activities` in the periods matching `periods` (a Q over the
+    target's period) for which a realisation is owed (the rule of `report_expected`: the
+    activity was in the plan by the period's due date) and none is submitted: oldest due date
+    first, with their activity and period (one query)."""
+    submitted = Realisation.objects.filter(
+        activity=models.OuterRef("activity_id"),
+        period=models.OuterRef("period_id"),
+        status=RealisationStatus.DISERAHKAN,
+    )
+    return list(
+        Target.objects.filter(periods, activity__in=activities, value__gt=0)
+        .exclude(period__plan__status=PlanStatus.DRAFT)
+        # In the plan by the due date, in Jakarta time (`__date` reads the current time zone).
+        .filter(
+            models.Q(activity__created_at__isnull=True)
+            | models.Q(activity__created_at__date__lte=models.F("period__due_date"))
+        )
+        .exclude(models.Exists(submitted))
+        .select_related("activity", "period__plan")
+        .order_by("period__due_date", "period__order", "activity__code")
+    )
 
 
 def periods_due(today=None, *, horizon: int = 7) -> list[Period]:

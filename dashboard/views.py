@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import ListView, TemplateView
 
-from action_plans.selectors import operator_due, period_due_now, plan_summary
+from action_plans.selectors import FIND, operator_due, period_due_now, plan_summary
 from core.mixins import PerPageMixin
 from core.utils import parse_id
 from dashboard import hotspots as hotspot_rules
@@ -90,6 +90,8 @@ class DashboardView(LoginRequiredMixin, TemplateView):
                 "conflict_status": conflict_status_in_force(today),
                 "dialogues": dialogues(user, today.year),
             }
+        # The period due now, for the secretariat's and the agency's panels (read once).
+        period = FIND
         if user.has_perm("dashboard.view_secretariat_panel"):
             context["incident_summary"] = incident_summary(user)
             first_step = awaiting_first_step(user)
@@ -106,7 +108,7 @@ class DashboardView(LoginRequiredMixin, TemplateView):
         if user.has_perm("dashboard.view_field_panel"):
             context["own"] = my_reports(user)
         if user.has_perm("dashboard.view_agency_tasks"):
-            context["agency_tasks"] = operator_due(user, today)
+            context["agency_tasks"] = operator_due(user, today, period=period)
         return context
 
 

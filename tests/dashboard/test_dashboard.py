@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from accounts.choices import Role
 from action_plans import services as plan_services
 from action_plans.models import Activity
+from action_plans.selectors import operator_due
 from incidents.models import ConflictStatus, HandlingStep
 from tests.dashboard.conftest import TODAY
 from tests.factories import (
@@ -325,3 +326,57 @@ def test_plan_figures_are_right_and_their_query_count_does_not_grow_with_activit
         RealisationFactory(activity=more, period=plan.periods.get(code="B04"))
     with django_assert_num_queries(len(before.captured_queries)):
         client.get("/")
+
+
+def test_the_agency_panel_lists_overdue_periods_first_then_the_one_due(client, roles):
+    """30 November 2026: B04 (due 10 May) and B08 (due 10 September) have passed, B12 is due on
+    10 January 2027. The panel showed only B12, while the secretariat saw the agency as late."""
+    kemenag = AgencyFactory(name="Kantor Kementerian Agama")
+    operator = UserFactory(agency=kemenag, roles=[Role.PETUGAS])
+    start = datetime(2026, 1, 2, 9, tzinfo=TODAY.tzinfo)
+    plan = ActionPlanFactory(year=2026, established=True)
+    dialogue = ActivityFactory(
+        plan=plan, code="1.2", title="Dialog lintas agama", responsible_agency=kemenag
+    )
+    visits = ActivityFactory(
+        plan=plan, code="1.4", title="Kunjungan rumah ibadah", responsible_agency=kemenag
+    )
+    ActivityFactory(plan=plan, code="2.1", title="Patroli gabungan")  # another agency's
+    Activity.objects.filter(plan=plan).update(created_at=start)
+    RealisationFactory(activity=dialogue, period=plan.periods.get(code="B04"))
+    client.force_login(operator)
+
+    with time_machine.travel(datetime(2026, 11, 30, 9, tzinfo=TODAY.tzinfo), tick=False):
+        response = client.get("/")
+
+    tasks = response.context["agency_tasks"]
+    assert [(p.code, [a.code for a in owed]) for p, owed in tasks["overdue"]] == [
+        ("B04", ["1.4"]),
+        ("B08", ["1.2", "1.4"]),
+    ]
+    assert tasks["period"].code == "B12"
+    page = " ".join(response.content.decode().split())
+    panel = page[page.index('data-testid="panel-operator"') :]
+    b04 = panel.index("terlambat</span> Periode B04 2026: batas laporan realisasi 10 Mei 2026")
+    b08 = panel.index("terlambat</span> Periode B08 2026: batas laporan realisasi 10 September")
+    b12 = panel.index("Periode B12 2026: laporan realisasi paling lambat 10 Januari 2027")
+    assert b04 < b08 < b12
+    for activity, code in [(visits, "B04"), (dialogue, "B08"), (visits, "B08"), (dialogue, "B12")]:
+        assert f'href="/rat/kegiatan/{activity.pk}/realisasi/{code}/"' in panel
+    assert "Patroli gabungan" not in panel
+
+
+def test_last_year_s_last_period_stays_overdue_before_this_year_s_plan_exists(roles):
+    # 15 January 2027: B12 2026 was due on 10 January, and there is no 2027 plan yet.
+    agency = AgencyFactory()
+    operator = UserFactory(agency=agency, roles=[Role.PETUGAS])
+    plan = ActionPlanFactory(year=2026, established=True)
+    ActivityFactory(plan=plan, code="1.1", responsible_agency=agency)
+    Activity.objects.filter(plan=plan).update(created_at=datetime(2026, 1, 2, tzinfo=TODAY.tzinfo))
+    for realisation_period in plan.periods.exclude(code="B12"):
+        RealisationFactory(activity=plan.activities.get(), period=realisation_period)
+
+    tasks = operator_due(operator, today=date(2027, 1, 15))
+
+    assert tasks["period"] is None
+    assert [(p.code, p.plan.year) for p, _owed in tasks["overdue"]] == [("B12", 2026)]
