@@ -65,7 +65,9 @@ def risk_matrix(user) -> dict:
         (sum(n for (_level, s), n in counts.items() if s == status), list_query(status=status))
         for status, _label in statuses
     ]
-    return {"statuses": statuses, "rows": rows, "totals": totals}
+    # Every open report, assessed or not: the bottom-right corner of the table.
+    total = (sum(n for n, _q in totals), list_query(status=list(OPEN_STATUSES)))
+    return {"statuses": statuses, "rows": rows, "totals": totals, "total": total}
 
 
 class DashboardView(LoginRequiredMixin, TemplateView):

@@ -100,6 +100,9 @@ def test_leadership_sees_the_situation_with_known_figures(client, situation, pim
     assert totals == {"Sangat tinggi": 1, "Tinggi": 1, "Sedang": 0, "Rendah": 1}
     # Per status, including the open event with no risk assessed.
     assert [n for n, _q in risk["totals"]] == [2, 1, 1]
+    # The corner: every open report (its link is checked with the others below).
+    assert risk["total"][0] == 4
+    assert re.search(r'data-testid="risk-total"><a href="/laporan/\?[^"]+">4</a>', page)
     events = context["situation"]["events"]
     assert (events["this_events"], events["this_killed"], events["this_injured"]) == (2, 1, 3)
     assert events["this_unknown"] == 1  # killed unknown is not zero
