@@ -219,14 +219,22 @@ class ComputedIndicator:
     unit: str
     mapping: str  # how the raw value becomes a score, shown next to the figure
     function: Callable[[Scope], Result]
+    # The values of the settings the mapping depends on, for its %(name)s placeholders: readers
+    # see "6 kali per periode", not the name of a server setting.
+    mapping_values: Callable[[], dict] | None = None
+
+    def mapping_text(self) -> str:
+        """The mapping as a reader sees it, with the current settings' values filled in."""
+        text = str(self.mapping)
+        return text % self.mapping_values() if self.mapping_values else text
 
 
 REGISTRY: dict[str, ComputedIndicator] = {}
 
 
-def computed(code: str, unit: str, mapping: str):
+def computed(code: str, unit: str, mapping: str, mapping_values=None):
     def register(function):
-        REGISTRY[code] = ComputedIndicator(code, unit, mapping, function)
+        REGISTRY[code] = ComputedIndicator(code, unit, mapping, function, mapping_values)
         return function
 
     return register
@@ -363,7 +371,11 @@ def dialogue_target(scope: Scope) -> int:
 @computed(
     "komunikasi.dialog_mediasi_rakor",
     _("kali"),
-    _("Jumlah dibanding target (EVALUATION_DIALOGUE_TARGET per periode); target tercapai = 100."),
+    _(
+        "Jumlah dibanding target (%(target)s kali per periode, ditetapkan oleh administrator "
+        "server); target tercapai = 100."
+    ),
+    lambda: {"target": settings.EVALUATION_DIALOGUE_TARGET},
 )
 def dialogues_held(scope: Scope) -> Result:
     """Dialogues, mediations and coordination meetings held: handling steps of those kinds, and
@@ -393,9 +405,10 @@ def dialogues_held(scope: Scope) -> Result:
     "komunikasi.hari_ke_penanganan",
     _("hari"),
     _(
-        "Median hari ≤ batas baik = 100, ≥ batas buruk = 0, di antaranya linear "
-        "(EVALUATION_RESPONSE_DAYS)."
+        "Median %(good)s hari atau kurang = 100, %(poor)s hari atau lebih = 0, di antaranya "
+        "turun merata (batas ditetapkan oleh administrator server)."
     ),
+    lambda: dict(zip(("good", "poor"), settings.EVALUATION_RESPONSE_DAYS, strict=True)),
 )
 def median_days_to_first_step(scope: Scope) -> Result:
     """Median days from a report (reported in the scope) to its first handling step. Reports

@@ -16,7 +16,10 @@ from evaluations.choices import YEAR_SCOPE, EvaluationStatus, IndicatorKind
 from evaluations.querysets import EvaluationQuerySet
 
 SCORE_VALIDATORS = [MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))]
-YEAR_VALIDATORS = [MinValueValidator(2012), MaxValueValidator(2100)]
+# The first year the portal takes: the initial framework (migration 0002) is in force from it,
+# i.e. for every year until weights are changed for one.
+FIRST_YEAR = 2012
+YEAR_VALIDATORS = [MinValueValidator(FIRST_YEAR), MaxValueValidator(2100)]
 
 
 class Framework(models.Model):
@@ -41,6 +44,11 @@ class Framework(models.Model):
 
     def __str__(self):
         return _("Kerangka evaluasi sejak %(year)s") % {"year": self.valid_from}
+
+    @property
+    def is_initial(self) -> bool:
+        """The portal's initial weights, in force for every year until changed for one."""
+        return self.valid_from <= FIRST_YEAR
 
 
 class Pillar(models.Model):

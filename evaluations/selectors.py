@@ -38,7 +38,14 @@ from action_plans.models import ActionPlan, Activity, Realisation, Target
 from evaluations import indicators
 from evaluations.choices import YEAR_SCOPE, ActionClass, EvaluationStatus, IndicatorKind
 from evaluations.indicators import Scope, scope_for
-from evaluations.models import Evaluation, Framework, Indicator, ManualScore, StoredResults
+from evaluations.models import (
+    FIRST_YEAR,
+    Evaluation,
+    Framework,
+    Indicator,
+    ManualScore,
+    StoredResults,
+)
 from incidents.selectors import awaiting_verification
 
 __all__ = ["Figures", "IndicatorRow", "PillarRow", "evaluation_figures", "framework_for"]
@@ -113,6 +120,11 @@ class Figures:
     def computed_time(self) -> datetime:
         """When the computed indicators were worked out (`computed_at`), as a datetime."""
         return datetime.fromisoformat(self.computed_at)
+
+    @property
+    def framework_is_initial(self) -> bool:
+        """Weighted with the portal's initial weights (`Framework.is_initial`)."""
+        return self.framework_from <= FIRST_YEAR
 
     def indicator(self, code: str) -> IndicatorRow | None:
         return next((row for row in self.indicators if row.code == code), None)
@@ -366,7 +378,7 @@ def compute_figures(
             if indicator.kind == IndicatorKind.COMPUTED and indicator.code in results:
                 spec = indicators.REGISTRY[indicator.code]
                 result = results[indicator.code]
-                row.unit, row.mapping = str(spec.unit), str(spec.mapping)
+                row.unit, row.mapping = str(spec.unit), spec.mapping_text()
                 row.raw, row.score = result.raw, result.score
                 row.numerator, row.denominator = result.numerator, result.denominator
                 row.records = result.records
