@@ -17,7 +17,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
-from django.db.models import Count, Exists, F, Min, OuterRef, Q
+from django.db.models import Count, Exists, F, Min, OuterRef, Q, Value
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -196,6 +196,36 @@ def scope_for(year: int, code: str) -> Scope:
     if not chosen:
         raise LookupError(code)
     return Scope(year, code, tuple(chosen), plan)
+
+
+def has_data(scope: Scope) -> bool:
+    """Whether there is anything to evaluate in `scope`: the year has an action plan, or a
+    counted report of conflict occurred in the scope's days. Without either every indicator
+    judges nothing, and the shares of a fixed whole (kecamatan reached 0 of 21, dialogues 0 of
+    6) read as a score of 0: a year before the portal was used looked like a failed one.
+
+    Inside `one_reading()` the periods of a year are asked about at once (one query)."""
+    if scope.plan is not None:
+        return True
+    with_reports = read_once(("with_reports", scope.year), lambda: _with_reports(scope.year))
+    return any(period.code in with_reports for period in scope.periods)
+
+
+def _with_reports(year: int) -> set[str]:
+    """The codes of the year's periods in which a counted report occurred (one query: the first
+    such report of each period, each found through the occurred-at index)."""
+    zone = timezone.get_current_timezone()
+    firsts = [
+        counted_incidents()
+        .filter(
+            occurred_at__gte=datetime.combine(period.start_date, time.min, zone),
+            occurred_at__lt=datetime.combine(period.end_date + timedelta(days=1), time.min, zone),
+        )
+        .annotate(period=Value(period.code))
+        .values_list("period", flat=True)[:1]
+        for period in year_periods(year)[0]
+    ]
+    return set(firsts[0].union(*firsts[1:], all=True))
 
 
 # --- results -------------------------------------------------------------------------------------

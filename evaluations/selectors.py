@@ -111,6 +111,9 @@ class Figures:
     computed_at: str
     # STORED, LIVE or RECOUNTING for a draft; a final evaluation's snapshot was LIVE.
     values_source: str = LIVE
+    # False when there was nothing to evaluate (`indicators.has_data`, and no manual score):
+    # every figure is empty, not 0. Snapshots frozen before this was kept had data.
+    has_data: bool = True
 
     @property
     def indicators(self) -> list:
@@ -366,7 +369,14 @@ def compute_figures(
         }
     framework_pillars = list(framework.pillars.all()) if framework else []
     codes = _computed(framework)
-    computed = _live(scope, codes) if live else indicator_results(scope, codes)
+    has_data = bool(manual) or indicators.has_data(scope)
+    if not has_data:
+        # Nothing to work out (nor to store): every computed indicator is "tidak ada data".
+        computed = Computed({}, timezone.now(), LIVE)
+    elif live:
+        computed = _live(scope, codes)
+    else:
+        computed = indicator_results(scope, codes)
     # A period not started yet has nothing to judge: "tidak ada data", not 0 for a share of
     # nothing (kecamatan reached 0/21) that pulled the total to 0,0.
     results = computed.values if scope.start <= timezone.localdate() else {}
@@ -418,6 +428,7 @@ def compute_figures(
         activities=len(achievements),
         computed_at=computed.computed_at.isoformat(),
         values_source=computed.source,
+        has_data=has_data,
     )
 
 

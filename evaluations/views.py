@@ -116,13 +116,18 @@ class EvaluationView(EvaluationAccessMixin, TemplateView):
             comparisons.append(previous)
         if not self.scope.is_year:
             comparisons.append((self.year - 1, self.scope.code))
-        compared = []
+        # Compared only with scopes that had something to evaluate: a year without a plan or
+        # reports is named as such, not shown as a score of 0 with a link to an empty page.
+        compared, without_data = [], []
         for year, code in comparisons:
             try:
                 other = selectors.evaluation_figures(year, None if code == YEAR_SCOPE else code)
             except LookupError:
                 continue
-            compared.append((year, code, other))
+            if other.has_data:
+                compared.append((year, code, other))
+            else:
+                without_data.append((year, code))
         period_scores = []
         if self.scope.is_year:
             for period in self.scope.periods:
@@ -138,6 +143,7 @@ class EvaluationView(EvaluationAccessMixin, TemplateView):
             "evaluation": self.evaluation,
             "figures": figures,
             "compared": compared,
+            "without_data": without_data,
             "period_scores": period_scores,
             "pillar_chart": bar_chart(
                 _("Nilai per pilar"), [(p.name, p.score) for p in figures.pillars], maximum=100

@@ -33,9 +33,11 @@ def test_every_indicator_is_empty_without_data(default_framework):
             assert result.score is None, code
         assert not any(result.records.values()), code
     figures = evaluation_figures(2023)  # a year gone by, with nothing recorded
-    # No dialogue held and no leader engaged score 0; the shares have nothing to judge.
-    assert [p.score for p in figures.pillars] == [None, 0, 0, None]
-    assert figures.total == 0
+    # Nothing to evaluate at all: no score, not the 0 that "no dialogue held" and "no leader
+    # engaged" would give (tests/evaluations/test_no_data.py).
+    assert not figures.has_data
+    assert [p.score for p in figures.pillars] == [None, None, None, None]
+    assert figures.total is None
     assert figures.activities == 0
     assert figures.classes == {c: 0 for c in ActionClass.values}
     # A year not started yet is not judged at all.
