@@ -1,17 +1,18 @@
 """The portal's one chart helper: small server-rendered SVG, the same markup on a web page and in
 a PDF (WeasyPrint draws it as vector).
 
-Three kinds, one calling convention (`title` first, then the data, then keyword options):
+Two kinds, one calling convention (`title` first, then the data, then keyword options):
 - `line_chart(title, labels, series)`: lines over shared category labels (months, periods); with
   `compact=True` a sparkline for a table cell (no axis labels, no legend);
 - `bar_chart(title, items)`: labelled horizontal bars, one per (label, value or None); long
-  Indonesian labels (kecamatan, conflict sources) read better across than under a column;
-- `stacked_bar(title, segments)`: one bar split into shares of a whole, with a legend.
+  Indonesian labels (kecamatan, conflict sources) read better across than under a column. With
+  `**SCREEN`, sized for a page column instead of a printed page.
 
 Colours and fonts are SVG presentation attributes, never a `style` attribute, so a strict
 Content-Security-Policy accepts the markup and a page looks like the document. Every label is
 escaped here; sizes are user units with a viewBox, so charts scale to their container (a phone's
-width included). `title` is the chart's accessible name.
+width included), their text with them: a chart drawn for a printed page has small text in a
+page's column, which `SCREEN` is drawn for. `title` is the chart's accessible name.
 """
 
 from dataclasses import dataclass
@@ -136,10 +137,23 @@ def bar_chart(
     *,
     maximum: float | None = None,
     width: int = 640,
+    colours: list[str] | None = None,
+    text_size: int = 10,
+    labels_above: bool = False,
+    fixed: bool = False,
 ) -> SafeString:
     """Horizontal bars, one per (label, value or None), each labelled with its value. Bars are
     drawn against `maximum` (e.g. 100 for scores; bars never run past it) or a round bound of
-    the largest value; None shows a dash and no bar."""
+    the largest value; None shows a dash and no bar. `colours` gives each bar its own colour
+    (one per item; the bars are labelled in words, so colour only adds to them).
+
+    `labels_above` puts each label on its own line above its bar, so a narrow chart keeps its
+    labels whole; `fixed` draws the chart at its own pixel size (it then only shrinks, in a
+    narrower box) instead of stretching it to the box with its text: see SCREEN."""
+    if labels_above:
+        return _bar_chart_labels_above(
+            title, items, maximum=maximum, width=width, colours=colours, size=text_size, fixed=fixed
+        )
     row, label_width, gap = 22, 250, 6
     height = max(len(items), 1) * row + 10
     top = maximum or _nice_max(max((float(v or 0) for _label, v in items), default=0))
@@ -156,37 +170,58 @@ def bar_chart(
                 f'<rect x="{label_width}" y="{y + 3}" width="{plot}" height="{row - 8}" '
                 f'fill="{TRACK_COLOUR}"/>'
             )
-        body.append(_text(label_width - gap, y + 15, short, anchor="end"))
+        body.append(_text(label_width - gap, y + 15, short, size=text_size, anchor="end"))
         body.append(
             f'<rect class="chart-bar" x="{label_width}" y="{y + 3}" width="{length:.1f}" '
-            f'height="{row - 8}" fill="{PALETTE[0]}"><title>{escape(raw)}: {_number(value)}'
-            "</title></rect>"
+            f'height="{row - 8}" fill="{_colour(colours, index)}"><title>{escape(raw)}: '
+            f"{_number(value)}</title></rect>"
         )
-        body.append(_text(label_width + length + 4, y + 15, _number(value), size=11))
+        body.append(_text(label_width + length + 4, y + 15, _number(value), size=text_size + 1))
     body.append(
         f'<line class="chart-axis" x1="{label_width}" y1="2" x2="{label_width}" '
         f'y2="{height - 4}" stroke="{AXIS_COLOUR}" stroke-width="1"/>'
     )
-    return _svg(width, height, title, body)
+    return _svg(width, height, title, body, fixed=fixed)
 
 
-def stacked_bar(title: str, segments: list[tuple[str, int]], *, width: int = 640) -> SafeString:
-    """One bar split into `segments` (label, count), with a legend below; for shares of a whole
-    such as action classes."""
-    total = sum(count for _label, count in segments) or 1
-    x, body = 0.0, []
-    for index, (label, count) in enumerate(segments):
-        part = width * count / total
+# For a chart in a page column rather than a printed page: drawn 360 px wide with 14 px text
+# and each label above its bar. In a narrower box (a phone's card, about 330 px at a 390 px
+# screen) it shrinks, its text staying above 12 px; in a wider one it keeps its size. A chart
+# stretched to its box from a 640-wide drawing had 5-6 px labels on a phone and 8-9 px on a
+# desktop's half-width column.
+SCREEN = {"width": 360, "text_size": 14, "labels_above": True, "fixed": True}
+
+
+def _colour(colours, index) -> str:
+    return colours[index] if colours else PALETTE[0]
+
+
+def _bar_chart_labels_above(title, items, *, maximum, width, colours, size, fixed):
+    bar, gap = size, size // 2
+    row = size + 4 + bar + gap  # the label's line, then the bar, then the space to the next
+    value_room = round(size * 3.5)  # "100,0" after the longest bar
+    plot = width - value_room
+    top = maximum or _nice_max(max((float(v or 0) for _label, v in items), default=0))
+    # What fits on the label's line at about 0.6 em a character; the whole label is the title.
+    fits = int(width / (size * 0.6))
+    body = []
+    for index, (label, value) in enumerate(items):
+        y = index * row
+        share = 0 if value is None else min(max(float(value), 0) / top, 1)
+        length = plot * share
+        raw = str(label)
+        short = raw if len(raw) <= fits else raw[: fits - 1] + "…"
+        bar_y = y + size + 4
+        body.append(_text(0, y + size, short, size=size))
+        if maximum:
+            body.append(
+                f'<rect x="0" y="{bar_y}" width="{plot}" height="{bar}" fill="{TRACK_COLOUR}"/>'
+            )
         body.append(
-            f'<rect class="chart-bar" x="{x:.1f}" y="0" width="{part:.1f}" height="22" '
-            f'fill="{PALETTE[index % len(PALETTE)]}"><title>{escape(str(label))}: '
-            f"{_number(count)}</title></rect>"
+            f'<rect class="chart-bar" x="0" y="{bar_y}" width="{length:.1f}" height="{bar}" '
+            f'fill="{_colour(colours, index)}"><title>{escape(raw)}: {_number(value)}</title>'
+            "</rect>"
         )
-        x += part
-    for index, (label, count) in enumerate(segments):
-        y = 32 + index * 20
-        body.append(
-            f'<rect x="0" y="{y}" width="12" height="12" fill="{PALETTE[index % len(PALETTE)]}"/>'
-        )
-        body.append(_text(18, y + 10, f"{label}: {_number(count)}", size=12))
-    return _svg(width, 32 + 20 * len(segments), title, body)
+        body.append(_text(length + 4, bar_y + bar - 2, _number(value), size=size))
+    height = max(len(items), 1) * row
+    return _svg(width, height, title, body, fixed=fixed)

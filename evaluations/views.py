@@ -15,7 +15,7 @@ from django.views.generic import FormView, TemplateView
 
 from action_plans.choices import Stage
 from action_plans.models import ActionPlan, Activity, Realisation
-from core.charts import bar_chart, stacked_bar
+from core.charts import SCREEN, bar_chart
 from core.forms import changes_text, read_opened, sign_opened
 from core.mixins import PermissionRequiredMixin, SubmitOnceMixin
 from core.services import AlreadySubmitted
@@ -135,6 +135,16 @@ class EvaluationView(EvaluationAccessMixin, TemplateView):
                     (period.code, selectors.evaluation_figures(self.year, period.code))
                 )
         class_labels = dict(ActionClass.choices)
+        # Current scope first, then those compared with it: a row per figure (the total, then
+        # each pillar by its code), a column per scope, so the pillars' names stay whole.
+        columns = [figures, *(other for _year, _code, other in compared)]
+        comparison = [
+            (_("Nilai total"), [f.total for f in columns]),
+            *(
+                (pillar.name, [_pillar_score(f, pillar.code) for f in columns])
+                for pillar in figures.pillars
+            ),
+        ]
         user = self.request.user
         return {
             **super().get_context_data(**kwargs),
@@ -143,21 +153,31 @@ class EvaluationView(EvaluationAccessMixin, TemplateView):
             "evaluation": self.evaluation,
             "figures": figures,
             "compared": compared,
+            "comparison": comparison,
             "without_data": without_data,
             "period_scores": period_scores,
             "pillar_chart": bar_chart(
-                _("Nilai per pilar"), [(p.name, p.score) for p in figures.pillars], maximum=100
+                _("Nilai per pilar"),
+                [(p.name, p.score) for p in figures.pillars],
+                maximum=100,
+                **SCREEN,
             ),
             "period_chart": bar_chart(
                 _("Nilai per periode"),
                 [(code, f.total) for code, f in period_scores],
                 maximum=100,
+                **SCREEN,
             )
             if period_scores
             else "",
-            "class_chart": stacked_bar(
+            # A bar per class, named and counted in words, against all the activities judged;
+            # its colour says the same (CLASS_COLOURS).
+            "class_chart": bar_chart(
                 _("Kelas capaian kegiatan"),
                 [(class_labels[c], n) for c, n in figures.classes.items()],
+                maximum=sum(figures.classes.values()) or None,
+                colours=[CLASS_COLOURS[c] for c in figures.classes],
+                **SCREEN,
             ),
             "class_labels": class_labels,
             "codes": [p.code for p in indicators.year_periods(self.year)[0]],
@@ -175,6 +195,21 @@ class EvaluationView(EvaluationAccessMixin, TemplateView):
             "can_record": user.has_perm("evaluations.record_province_result", self.evaluation),
             "finalise_form": FinaliseForm(),
         }
+
+
+# Achievement classes in colours that mean what they say, from the Okabe-Ito palette, which
+# people with the common colour-vision deficiencies tell apart: blue beyond the target, green on
+# it, amber near it, vermilion below it.
+CLASS_COLOURS = {
+    ActionClass.MELAMPAUI: "#0072B2",
+    ActionClass.TERCAPAI: "#009E73",
+    ActionClass.MENDEKATI: "#E69F00",
+    ActionClass.DI_BAWAH: "#D55E00",
+}
+
+
+def _pillar_score(figures, code):
+    return next((p.score for p in figures.pillars if p.code == code), None)
 
 
 class DrilldownView(EvaluationAccessMixin, TemplateView):

@@ -126,3 +126,42 @@ def test_stale_values_being_recounted_are_shown_and_not_recounted_twice(sign_in,
     # The recount done, the next visit recounts the stale values itself.
     page.reload()
     expect(page.get_by_test_id("status")).to_have_text("Draf · nilai terkini")
+
+
+# Each chart text's rendered size (its size in the drawing, scaled as the chart is drawn on
+# the page), and how the comparison table fits its box.
+CHART_TEXT_AND_TABLE = """() => {
+  const sizes = [...document.querySelectorAll('svg.chart')].flatMap(svg => {
+    const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+    return [...svg.querySelectorAll('text')].map(
+      t => parseFloat(t.getAttribute('font-size')) * scale
+    );
+  });
+  const table = document.querySelector('[data-testid=comparison]');
+  return {
+    smallest: Math.min(...sizes),
+    charts: document.querySelectorAll('svg.chart').length,
+    tableFits: table.scrollWidth <= table.parentElement.clientWidth,
+    headers: [...table.querySelectorAll('th')].map(th => th.innerText.replace(/\\s+/g, ' ')),
+    pageWidth: document.documentElement.scrollWidth,
+  };
+}"""
+
+
+@pytest.mark.usefixtures("world")
+@pytest.mark.parametrize(("screen", "width"), [("phone_page", 390), ("page", 1280)])
+def test_the_charts_and_the_comparison_are_readable_on_a_phone_and_a_desktop(
+    sign_in, request, pimpinan, screen, width
+):
+    """Chart labels were 6 px tall on a phone and 9 px on a desktop; at 1280 px the comparison
+    table was cut off at "Evalu…" with its pillar names shortened to "Kolaborasi …"."""
+    page = request.getfixturevalue(screen)
+    sign_in(page, "pimpinan")
+    page.goto("/evaluasi/2024/B08/")  # compared with B04 2024
+    seen = page.evaluate(CHART_TEXT_AND_TABLE)
+    assert seen["charts"] == 2
+    assert seen["smallest"] >= 12, seen["smallest"]
+    assert seen["tableFits"]
+    assert "Evaluasi berkelanjutan" in seen["headers"]
+    assert not any("…" in header for header in seen["headers"])
+    assert seen["pageWidth"] <= width

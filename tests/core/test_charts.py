@@ -3,7 +3,7 @@ strict CSP refuses, and the same image on a web page and in a PDF."""
 
 import xml.etree.ElementTree as ET
 
-from core.charts import Series, bar_chart, line_chart, stacked_bar
+from core.charts import SCREEN, Series, bar_chart, line_chart
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -41,10 +41,28 @@ def test_bars_run_against_a_maximum_and_never_past_it():
     assert widths[2] == 0
 
 
-def test_stacked_shares_add_up_to_the_width():
-    root = ET.fromstring(str(stacked_bar("Kelas", [("a", 1), ("b", 3)], width=400)))
+def test_a_screen_chart_keeps_its_text_readable_in_a_phone_s_and_a_desktop_s_column():
+    """Drawn at its own size, a chart only shrinks in a narrower box: its text renders at
+    size x box / width. A 640-wide chart stretched to its box had 5-6 px text on a phone."""
+    items = [("Kolaborasi lintas sektor", 48.5), ("Evaluasi berkelanjutan", None)]
+    root = ET.fromstring(str(bar_chart("Nilai per pilar", items, maximum=100, **SCREEN)))
+    width = float(root.get("width"))
+    assert root.get("viewBox").split()[2] == root.get("width")  # drawn at its own size
+    sizes = [float(t.get("font-size")) for t in root.iter(f"{SVG}text")]
+    # A phone of 390 px leaves a card about 330 px wide; a desktop column (516 px) keeps it.
+    for box in (330, 516):
+        assert min(sizes) * min(box, width) / width >= 12, box
+    # Each label whole on its own line, above its bar.
+    labels = [t.text for t in root.iter(f"{SVG}text")]
+    assert "Kolaborasi lintas sektor" in labels and "Evaluasi berkelanjutan" in labels
+
+
+def test_bars_may_each_have_their_own_colour():
+    root = ET.fromstring(
+        str(bar_chart("Kelas", [("a", 1), ("b", 3)], colours=["#009E73", "#D55E00"], **SCREEN))
+    )
     bars = [r for r in root.findall(f"{SVG}rect") if r.get("class") == "chart-bar"]
-    assert [float(r.get("width")) for r in bars] == [100.0, 300.0]
+    assert [r.get("fill") for r in bars] == ["#009E73", "#D55E00"]
 
 
 def test_labels_and_titles_are_escaped():
@@ -58,13 +76,13 @@ def test_empty_and_all_zero_series_draw_without_error():
     ET.fromstring(str(line_chart("Kosong", [], [])))
     ET.fromstring(str(line_chart("Nol", ["a", "b"], [Series("L", [0, 0])])))
     ET.fromstring(str(bar_chart("Kosong", [])))
-    ET.fromstring(str(stacked_bar("Kosong", [])))
+    ET.fromstring(str(bar_chart("Kosong", [], **SCREEN)))
 
 
 def test_colours_are_attributes_not_styles():
     for svg in (
         line_chart("T", ["a"], [Series("L", [1])]),
         bar_chart("T", [("a", 1)]),
-        stacked_bar("T", [("a", 1)]),
+        bar_chart("T", [("a", 1)], **SCREEN),
     ):
         assert "style=" not in str(svg) and 'fill="#' in str(svg)
