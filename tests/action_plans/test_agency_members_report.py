@@ -97,3 +97,12 @@ def test_an_account_without_a_role_does_not_report_for_its_agency(plan_with_own_
     user = UserFactory(agency=dinsos)
     assert not user.has_perm("action_plans.report_realisation", activity)
     assert not user.has_perm("action_plans.view_own_activities")
+
+
+def test_an_account_without_an_agency_is_not_told_there_is_no_plan(
+    client, plan_with_own_activity, pimpinan
+):
+    client.force_login(pimpinan)
+    page = text(client.get("/rat/saya/"))
+    assert "Akun Anda belum terhubung ke instansi." in page
+    assert "Belum ada rencana aksi yang ditetapkan." not in page
