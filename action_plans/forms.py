@@ -287,9 +287,10 @@ class RealisationForm(BootstrapMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["version"].initial = self.instance.version if self.instance.pk else 0
         # A new report's spending box starts empty rather than with a "0" to delete first; left
-        # empty (in a new report or an old one), the model's default applies.
-        self.fields["budget_spent"].required = False
+        # empty there, the model's default applies. A saved report's box keeps requiring a
+        # value: a cleared box would silently wipe the spending the documents report.
         if not self.instance.pk:
+            self.fields["budget_spent"].required = False
             self.initial["budget_spent"] = None
 
     def clean_budget_spent(self):

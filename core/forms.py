@@ -119,7 +119,9 @@ RUPIAH_MESSAGES = {
     "max_value": RUPIAH_TOO_LARGE,
 }
 _PLAIN_DIGITS = re.compile(r"[0-9]+")
-_THOUSANDS_GROUPS = re.compile(r"[0-9]{1,3}(?:\.[0-9]{3})+")
+# The first group starts with 1-9: "0.500" is no Indonesian number, and read as one it would be
+# 500 where an English habit meant one half.
+_THOUSANDS_GROUPS = re.compile(r"[1-9][0-9]{0,2}(?:\.[0-9]{3})+")
 _MINUS_SIGNS = ("-", "\u2212")  # a hyphen, or the minus sign a word processor puts
 # More digits than any amount a PositiveBigIntegerField holds (19): refused before int() is
 # asked to read thousands of them.

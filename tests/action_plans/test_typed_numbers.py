@@ -119,6 +119,20 @@ def test_a_new_realisation_starts_with_an_empty_spending_box_left_empty_as_rp_0(
     assert input_value(client.get(url).content.decode(), "budget_spent") == "0"
 
 
+def test_a_saved_realisation_s_spending_cleared_is_refused_not_wiped(client, operator, established):
+    activity = established.activities.get(code="1.1")
+    client.force_login(operator)
+    url = f"/rat/kegiatan/{activity.pk}/realisasi/B04/"
+    assert client.post(url, {**realisation("1"), "budget_spent": "1.500.000"}).status_code == 302
+    saved = Realisation.objects.get()
+
+    response = client.post(url, {**realisation("1"), "budget_spent": "", "version": saved.version})
+
+    assert response.status_code == 400
+    assert response.context["form"].errors["budget_spent"] == ["Bidang ini tidak boleh kosong."]
+    assert Realisation.objects.get().budget_spent == 1_500_000
+
+
 def test_the_import_reads_a_target_cell_of_text_as_the_forms_do(
     client, plan, sekretariat, dinsos, kecamatan
 ):

@@ -72,6 +72,8 @@ def test_what_an_indonesian_user_types_is_read_as_meant(typed, number):
         ("1,500", AMBIGUOUS),
         ("12,250", AMBIGUOUS),
         ("7.50", GROUPING),  # seven and a half the English way, or 750 with a misplaced dot
+        ("0.500", GROUPING),  # one half the English way; no Indonesian group starts with 0
+        ("00.250", GROUPING),
         ("1.5", GROUPING),
         ("1.25.000", GROUPING),
         ("500.", GROUPING),

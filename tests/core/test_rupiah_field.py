@@ -61,6 +61,7 @@ def test_what_an_indonesian_user_types_is_read_as_meant(typed, amount):
         ("1250,5", DECIMAL),
         ("1,250", DECIMAL),  # one thousand two hundred and fifty, or one and a quarter
         ("7.50", GROUPING),  # seven and a half, or 750 with a dot typed in the wrong place
+        ("0.500", GROUPING),  # no thousands group starts with 0
         ("12.5", GROUPING),
         ("1.25.000", GROUPING),
         ("500.", GROUPING),
