@@ -10,7 +10,7 @@ from django.utils.html import format_html
 
 from core import choices as labels
 from core.badges import badge_html
-from core.forms import checkbox_group_html
+from core.forms import checkbox_group_html, format_number
 
 register = template.Library()
 
@@ -29,6 +29,15 @@ def minutes(value: timedelta | None) -> int:
     if not value:
         return 0
     return -(-int(value.total_seconds()) // 60)
+
+
+@register.filter
+def as_typed(value) -> str:
+    """A number as the portal's number boxes show and read it ("1.500", "1,5"), whatever the
+    interface language: next to such a box, so the two never disagree."""
+    if value is None or value == "":
+        return "—"
+    return format_number(value)
 
 
 @register.filter

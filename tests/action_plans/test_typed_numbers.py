@@ -8,6 +8,7 @@ from decimal import Decimal
 from html import unescape
 
 import pytest
+from django.conf import settings
 
 from action_plans import services
 from action_plans.models import Activity, Realisation
@@ -172,3 +173,19 @@ def test_the_import_refuses_a_target_cell_that_could_be_read_two_ways(
         "Baris 4: kolom “Target B04” tidak boleh negatif.",
     ]
     assert not plan.activities.exists()
+
+
+def test_the_target_next_to_the_box_is_written_as_the_box_reads_it_in_english_too(
+    client, operator, established
+):
+    # The English page showed the target as "1,500.5" above a box that reads "1.500,5".
+    activity = established.activities.get(code="1.1")
+    target = activity.targets.get(period__code="B04")
+    target.value = Decimal("1500.5")
+    target.save()
+    client.force_login(operator)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+
+    page = client.get(f"/rat/kegiatan/{activity.pk}/realisasi/B04/").content.decode()
+
+    assert "Target: 1.500,5" in page
