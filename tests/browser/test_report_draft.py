@@ -302,7 +302,10 @@ def test_signing_out_forgets_the_drafts_on_the_device(sign_in, phone_page, petug
     assert draft_keys(page)
 
     page.get_by_role("button", name="Buka menu").click()
+    # The menu slides open; a tap on the account menu while it slides can be lost.
+    expect(page.locator("#mainNav")).to_have_class(re.compile(r"\bshow\b"))
     page.get_by_test_id("user-menu").click()
+    expect(page.get_by_test_id("user-menu")).to_have_attribute("aria-expanded", "true")
     page.get_by_role("button", name="Keluar").click()
     expect(page).to_have_url(re.compile(r"/akun/masuk/"))
     assert draft_keys(page) == []
