@@ -570,68 +570,62 @@ def _parse_row(plan, line, record, lookup, periods, problems):
             return None
         return parsed
 
-    def rupiah(column):
-        """Whole rupiah: a number cell as it is; text read as the portal's forms read it, so
-        "Rp 1.250.000" is taken and "7.50" refused rather than read as Rp 7 or Rp 750."""
+    def typed(column, parse, messages, *, limit, integer=False):
+        """A number cell as it is; text read by `parse` as the form's box reads it, a refusal
+        told in the column's words (`messages`, by the parser's error code)."""
         value = record.get(column)
         if not isinstance(value, str):
-            return number(column, integer=True, limit=MAX_BUDGET)
+            return number(column, integer=integer, limit=limit)
         label = column_label(column)
         try:
-            parsed = parse_rupiah(value)
+            parsed = parse(value)
         except ValidationError as error:
-            message = {
-                "invalid": _("kolom %(col)s harus berupa angka"),
-                "decimal": _("kolom %(col)s harus bilangan bulat"),
-                "grouping": _(
-                    "kolom %(col)s: pisahkan ribuan dengan titik, tiga angka per kelompok "
-                    "(misalnya 1.250.000)"
-                ),
-                "max_value": _("kolom %(col)s terlalu besar"),
-            }[error.code]
-            problems.append(message % {"col": label})
+            problems.append(messages[error.code] % {"col": label})
             return None
         if parsed is not None and parsed < 0:
             problems.append(_("kolom %(col)s tidak boleh negatif") % {"col": label})
             return None
-        if parsed is not None and parsed >= MAX_BUDGET:
+        if parsed is not None and parsed >= limit:
             problems.append(_("kolom %(col)s terlalu besar") % {"col": label})
             return None
         return parsed
 
+    def rupiah(column):
+        """Whole rupiah, read as the portal's forms read them: "Rp 1.250.000" is taken and
+        "7.50" refused rather than read as Rp 7 or Rp 750."""
+        messages = {
+            "invalid": _("kolom %(col)s harus berupa angka"),
+            "decimal": _("kolom %(col)s harus bilangan bulat"),
+            "grouping": _(
+                "kolom %(col)s: pisahkan ribuan dengan titik, tiga angka per kelompok "
+                "(misalnya 1.250.000)"
+            ),
+            "max_value": _("kolom %(col)s terlalu besar"),
+        }
+        return typed(column, parse_rupiah, messages, limit=MAX_BUDGET, integer=True)
+
     def measure(column):
-        """A target: a number cell as it is; text read as the target boxes of the activity form
-        read it ("1.500" is 1500, "1,5" one and a half, "7.50" and "1,500" refused)."""
-        value = record.get(column)
-        if not isinstance(value, str):
-            return number(column, limit=MAX_TARGET)
-        label = column_label(column)
-        try:
-            parsed = parse_number(
-                value, decimal_places=Target._meta.get_field("value").decimal_places
-            )
-        except ValidationError as error:
-            message = {
-                "invalid": _("kolom %(col)s harus berupa angka"),
-                "grouping": _(
-                    "kolom %(col)s: pisahkan ribuan dengan titik dan desimal dengan koma "
-                    "(misalnya 1.500 atau 2,5)"
-                ),
-                "ambiguous": _(
-                    "kolom %(col)s: koma menandai desimal; tulis 1.500 untuk seribu lima ratus "
-                    "atau 1,5 untuk satu setengah"
-                ),
-                "max_decimal_places": _("kolom %(col)s paling banyak 2 angka desimal"),
-            }[error.code]
-            problems.append(message % {"col": label})
-            return None
-        if parsed is not None and parsed < 0:
-            problems.append(_("kolom %(col)s tidak boleh negatif") % {"col": label})
-            return None
-        if parsed is not None and parsed >= MAX_TARGET:
-            problems.append(_("kolom %(col)s terlalu besar") % {"col": label})
-            return None
-        return parsed
+        """A target, read as the target boxes of the activity form read it ("1.500" is 1500,
+        "1,5" one and a half, "7.50" and "1,500" refused)."""
+        places = Target._meta.get_field("value").decimal_places
+        messages = {
+            "invalid": _("kolom %(col)s harus berupa angka"),
+            "grouping": _(
+                "kolom %(col)s: pisahkan ribuan dengan titik dan desimal dengan koma "
+                "(misalnya 1.500 atau 2,5)"
+            ),
+            "ambiguous": _(
+                "kolom %(col)s: koma menandai desimal; tulis 1.500 untuk seribu lima ratus "
+                "atau 1,5 untuk satu setengah"
+            ),
+            "max_decimal_places": _("kolom %(col)s paling banyak 2 angka desimal"),
+        }
+        return typed(
+            column,
+            lambda text: parse_number(text, decimal_places=places),
+            messages,
+            limit=MAX_TARGET,
+        )
 
     def agency(column, name):
         found, could_be = lookup.agency(name)
