@@ -425,7 +425,7 @@ def parse(plan, raw_rows) -> list[ParsedRow]:
     header = []
     problems = []
     for value in raw_rows[0]:
-        text = " ".join(_text(value).split())
+        text = single_spaced(_text(value))
         key = known.get(text.casefold())
         if key is None and text.casefold().startswith(("target_", "target ")):
             problems.append(

@@ -36,7 +36,7 @@ from core.imports import (
     unknown_column_message,
 )
 from core.models import ActivityLog
-from core.utils import spreadsheet_unescape
+from core.utils import single_spaced, spreadsheet_unescape
 from directory.choices import AgencyKind, ContactKind, LegalBasis
 from directory.models import Agency, Contact, Region
 from directory.services import CONTACT_ANONYMISE
@@ -275,7 +275,7 @@ class RegionCodeWidget(widgets.ForeignKeyWidget):
         self.regions = Region.objects.all()
 
     def clean(self, value, row=None, **kwargs):
-        text = " ".join(str(value or "").split())
+        text = single_spaced(str(value or ""))
         if not text:
             return None
         first = text.split(" ", 1)[0]
@@ -425,7 +425,7 @@ class LabelledResource(SpreadsheetSafeResource):
                     aliases[str(field.column_name).casefold()] = current
         if dataset.headers:
             dataset.headers = [
-                aliases.get(" ".join(str(h or "").split()).casefold(), h) for h in dataset.headers
+                aliases.get(single_spaced(str(h or "")).casefold(), h) for h in dataset.headers
             ]
         # The column that finds existing rows must be there; the library says so too, but in
         # English only (its message is filled in before it is translated).
@@ -445,7 +445,7 @@ class LabelledResource(SpreadsheetSafeResource):
         labels = [str(field.column_name) for field in self.fields.values()]
         unknown = []
         for header in dataset.headers or []:
-            text = " ".join(str(header or "").split())
+            text = single_spaced(str(header or ""))
             if (
                 text
                 and text not in labels
@@ -714,7 +714,7 @@ class ContactResource(LabelledResource):
         added everyone a second time. Namesakes with other numbers, and different people
         sharing an office number, are different people."""
         try:
-            name = " ".join(str(self.fields["name"].clean(row) or "").split())
+            name = single_spaced(str(self.fields["name"].clean(row) or ""))
             phone = (
                 self.fields["phone"].clean(row) if self.fields["phone"].column_name in row else ""
             )

@@ -20,6 +20,7 @@ from pghistory.models import Context as HistoryContext
 from accounts.models import User
 from core.models import ActivityLog
 from core.services import evidence_save, evidence_store, log_action
+from core.utils import single_spaced
 from incidents.choices import DatePrecision, Kind, LocationPrecision, Resolution, Status
 from incidents.models import QUICK_INCOMPLETE, Evidence, HandlingStep, Incident, Party
 from incidents.selectors import HIGH_RISK, OPEN_STATUSES
@@ -540,7 +541,7 @@ def party_anonymise(*, parties: list[Party], by, ip: str | None) -> int:
 def name_pattern(name: str) -> re.Pattern:
     """The name as a whole word, in any case ("Adi", not the "adi" in "terjadi"), or the
     placeholder already put in its place (kept as it is, so redacting twice changes nothing)."""
-    word = re.escape(" ".join(name.split())).replace(r"\ ", r"\s+")
+    word = re.escape(single_spaced(name)).replace(r"\ ", r"\s+")
     # Bounded by anything but a letter or digit: "KTP_Sukarmin.jpg" names him too.
     return re.compile(rf"({re.escape(REDACTED_NAME)})|(?<![^\W_]){word}(?![^\W_])", re.IGNORECASE)
 
@@ -555,7 +556,7 @@ def party_text_redact(*, name: str, incidents: list[Incident], by, ip: str | Non
     hearing of it, takes the name from the notifications that carry the report's title. The
     activity log's own notes are append-only and keep what was written. Returns how many reports
     changed."""
-    name = " ".join(name.split())
+    name = single_spaced(name)
     if len(name) < 3 or "\x00" in name:
         raise ValidationError(_("Ketik paling sedikit 3 huruf nama."))
     pattern = name_pattern(name)

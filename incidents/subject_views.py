@@ -23,7 +23,7 @@ from openpyxl import Workbook
 from core import sheets
 from core.mixins import PermissionRequiredMixin
 from core.models import ActivityLog
-from core.utils import parse_id, spreadsheet_safe
+from core.utils import parse_id, single_spaced, spreadsheet_safe
 from incidents import services
 from incidents.models import Evidence, HandlingStep, Incident, Party
 
@@ -37,7 +37,7 @@ def mentioning(user, name: str):
     """Reports whose own text names the person as a whole word, now or in an earlier version
     (title, chronology, place, rejection reason, a handling step's account or result, an
     attached file's name): anonymising parties does not touch them; `party_text_redact` does."""
-    word = re.escape(" ".join(name.split())).replace(r"\ ", r"\s+")
+    word = re.escape(single_spaced(name)).replace(r"\ ", r"\s+")
     regex = rf"(^|[^[:alnum:]]){word}($|[^[:alnum:]])"
 
     def naming(fields) -> Q:

@@ -1,8 +1,6 @@
 """A clerk's list with a "Wilayah" cell merged over the rows of its people or offices: each row
 gets the region, as the clerk sees it in Excel (it was read in the first row only)."""
 
-import io
-
 import openpyxl
 import pytest
 
@@ -14,22 +12,10 @@ from tests.directory.test_spreadsheets import (
     confirm,
     contact_row,
     import_file,
+    xlsx,
 )
 
 pytestmark = pytest.mark.django_db
-
-
-def merged_xlsx(rows, *merged):
-    book = openpyxl.Workbook()
-    for row in rows:
-        book.active.append(row)
-    for cells in merged:
-        book.active.merge_cells(cells)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    buffer.seek(0)
-    buffer.name = "data.xlsx"
-    return buffer
 
 
 def test_contacts_under_a_merged_region_cell_all_get_the_region(client, admin_user, desa):
@@ -44,7 +30,7 @@ def test_contacts_under_a_merged_region_cell_all_get_the_region(client, admin_us
     region = LABELLED_HEADER.index("Wilayah") + 1
     column = openpyxl.utils.get_column_letter(region)
 
-    response = import_file(client, "contact", merged_xlsx(rows, f"{column}2:{column}5"), XLSX)
+    response = import_file(client, "contact", xlsx(rows, f"{column}2:{column}5"), XLSX)
     assert "confirm_form" in response.context, response.content.decode()[-3000:]
     confirm(client, "contact", response)
 
@@ -63,7 +49,7 @@ def test_agencies_under_a_merged_region_cell_all_get_the_region(client, admin_us
         ["Polsek Diwek", "polri", None],
     ]
 
-    confirm(client, "agency", import_file(client, "agency", merged_xlsx(rows, "C2:C3"), XLSX))
+    confirm(client, "agency", import_file(client, "agency", xlsx(rows, "C2:C3"), XLSX))
 
     assert dict(Agency.objects.values_list("name", "region")) == {
         "Puskesmas Diwek": kecamatan.pk,
@@ -83,7 +69,7 @@ def test_a_sheet_with_more_merged_cells_than_the_bound_is_refused_by_name(
         ["Koramil Diwek", "tni", None],
     ]
 
-    response = import_file(client, "agency", merged_xlsx(rows, "C2:C4"), XLSX)
+    response = import_file(client, "agency", xlsx(rows, "C2:C4"), XLSX)
 
     assert response.context["form"].errors["import_file"] == [
         "Lembar memuat terlalu banyak sel gabungan (merge). Pisahkan sel gabungannya (Unmerge "
@@ -99,7 +85,7 @@ def test_a_workbook_unpacking_to_too_much_is_refused_next_to_the_file(
     client.force_login(admin_user)
     rows = [["Nama instansi", "Jenis instansi"]] + [[f"Dinas {n}", "pemda"] for n in range(500)]
 
-    response = import_file(client, "agency", merged_xlsx(rows), XLSX)
+    response = import_file(client, "agency", xlsx(rows), XLSX)
 
     [message] = response.context["form"].errors["import_file"]
     assert message.startswith("Isi berkas Excel terlalu besar setelah dibuka (lebih dari 0 MB)")

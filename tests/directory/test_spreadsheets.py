@@ -27,10 +27,13 @@ pytestmark = pytest.mark.django_db
 XLSX, CSV = "0", "1"  # positions of the formats offered on the admin pages
 
 
-def xlsx(rows):
+def xlsx(rows, *merged):
+    """A workbook of `rows`, with the cell ranges `merged` ("C2:C4") merged."""
     book = openpyxl.Workbook()
     for row in rows:
         book.active.append(row)
+    for cells in merged:
+        book.active.merge_cells(cells)
     buffer = io.BytesIO()
     book.save(buffer)
     buffer.seek(0)
